@@ -1,0 +1,84 @@
+"""Command-line entry point.
+
+Parses arguments, then imports exactly one command module's work lazily: `--help` must stay
+fast, so nothing heavy (boto3, textual, pydantic models) is imported at module level here or in
+`wizard.commands.*` (each command module imports what it needs inside `run`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from wizard import __version__, exitcodes
+
+# Each name is a module in wizard/commands exposing `register(subparsers)`; the module
+# sets `func` on its parser(s) to a callable taking the parsed args and returning an exit code.
+COMMANDS = (
+    "explain",
+    "jwt",
+    "policy",
+    "cache",
+    "logs",
+    "playbook",
+    "diagnose",
+    "permissions",
+    "report",
+    "demo",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"apigw-wizard: error: {message} (see --help)\n")
+        raise SystemExit(exitcodes.USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="apigw-wizard",
+        description=(
+            "Find out why API Gateway answers 403 Forbidden: the root cause, the exact fix, "
+            "applied only after you confirm, and an incident report. "
+            "With no command, opens the interactive wizard."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"apigw-wizard {__version__}")
+    parser.add_argument(
+        "--plain", action="store_true", help="use plain prompts instead of the full-screen wizard"
+    )
+    parser.add_argument(
+        "--playbook", metavar="PATH", help="walk this playbook instead of the main one"
+    )
+    parser.add_argument("--resume", metavar="SESSION", help="resume a saved session (JSON file)")
+    parser.add_argument("--profile", help="AWS profile from your AWS config")
+    parser.add_argument("--region", help="AWS region of the API")
+    parser.add_argument("--endpoint-url", help="AWS endpoint (an emulator on 127.0.0.1)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"wizard.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from wizard.commands.interactive import run_interactive
+
+            return run_interactive(args)
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return exitcodes.INTERRUPTED
+    except BrokenPipeError:
+        return exitcodes.OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Shared input/output helpers for the command adapters."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from wizard import exitcodes
+
+# A paste bigger than this is not a paste: refuse it with a clear message instead of
+# spending minutes on it. Streaming commands (logs scan) do not use this limit.
+MAX_PASTE_BYTES = 10 * 1024 * 1024
+
+
+class InputError(Exception):
+    """Bad input from the user: reported as one line, exit code 2."""
+
+
+def read_text(source: str, *, what: str, limit: int = MAX_PASTE_BYTES) -> str:
+    """Read `source`: '-' is standard input, '@PATH' a file, anything else the text itself."""
+    if source == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        origin = "standard input"
+    elif source.startswith("@"):
+        data = read_file_bytes(source[1:], what=what, limit=limit)
+        origin = source[1:]
+    else:
+        data = source.encode("utf-8", "surrogateescape")
+        origin = "the command line"
+    if len(data) > limit:
+        raise InputError(
+            f"{what} from {origin} is larger than {limit // (1024 * 1024)} MB; "
+            "paste the relevant part (the response, a few log lines)"
+        )
+    return data.decode("utf-8", "replace")
+
+
+def read_file_bytes(path: str, *, what: str, limit: int = MAX_PASTE_BYTES) -> bytes:
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(f"{what}: no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{what}: {path} is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{what}: cannot read {path}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise InputError(f"{what}: {path} is larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def emit(data: Any, fmt: str, render_text: Callable[[Any], str]) -> None:
+    """Print `data` as stable JSON or as text for people."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+    else:
+        sys.stdout.write(render_text(data).rstrip("\n") + "\n")
+
+
+def add_format_flag(parser: Any) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or JSON for scripts",
+    )
+
+
+F = TypeVar("F", bound=Callable[..., int])
+
+
+def guarded(fn: F) -> F:
+    """Turn expected failures into a one-line error and exit code 2, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            sys.stderr.write(f"apigw-wizard: error: {exc}\n")
+            return exitcodes.USAGE
+
+    return wrapper  # type: ignore[return-value]

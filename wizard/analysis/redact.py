@@ -1,0 +1,186 @@
+"""Redaction of tokens and secrets before anything is shown, saved or reported.
+
+Pure and fast: sessions, reports and log output all pass text through `redact_text` and
+structured data through `redact_obj`. The goal is that nothing usable survives (a JWT, an API
+key value, a signature, a secret key, a session token, a password) while the parts that help a
+diagnosis stay readable: the auth scheme (`Bearer`, `AWS4-HMAC-SHA256`), the SigV4 credential
+scope, the access key id's type prefix and last four characters, the JWT's header prefix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+REDACTED = "[redacted]"
+REDACTED_JWT = "[redacted JWT]"
+
+# A JWT (JWS or JWE) in compact form: the header is base64url JSON, so it starts with `eyJ`
+# (`{"`), or `eyA`/`ewo`/`ew0` when the JSON begins with a space or a newline.
+_JWT = re.compile(r"(?:eyJ|eyA|ewo|ew0)[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}")
+
+# `Bearer <token>` / `Basic <credentials>`: possessive so a token already replaced by the JWT
+# rule (which ends in `…[redacted JWT]`) is recognised and left alone.
+_SCHEME_TOKEN = re.compile(r"(?i)\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]++)(?!…)")
+
+# SigV4 `Signature=<hex>` in an Authorization header, `X-Amz-Signature=<hex>` in a presigned URL.
+_SIGNATURE = re.compile(r"(?i)\b((?:X-Amz-)?Signature=)([0-9a-f]{16,})")
+
+# Access key ids: keep the type prefix (AKIA long-term, ASIA temporary: that difference matters
+# for "The security token included in the request is invalid.") and the last four characters.
+_ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{12}([A-Z0-9]{4})\b")
+
+# Credentials embedded in a URL: scheme://user:password@host
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)")
+
+# Names whose value is a secret wherever they appear as `name: value`, `name=value` or
+# `"name": "value"`. Matched case-insensitively, `-` and `_` interchangeable.
+_SECRET_NAMES = (
+    r"authorization",
+    r"authorization[-_]?token",
+    r"x[-_]api[-_]key",
+    r"api[-_]?key",
+    r"x[-_]amz[-_]security[-_]token",
+    r"x[-_]amz[-_]signature",
+    r"signature",
+    r"(?:aws[-_]?)?secret[-_]?access[-_]?key",
+    r"(?:aws[-_]?)?session[-_]?token",
+    r"client[-_]?secret",
+    r"secret",
+    r"password",
+    r"passwd",
+    r"(?:access|id|refresh)[-_]?token",
+    r"token",
+    r"set[-_]cookie",
+    r"cookie",
+)
+_KEY_VALUE = re.compile(
+    r"(?i)(?<![\w-])(?P<name>"
+    + "|".join(_SECRET_NAMES)
+    + r")(?P<sep>[\"']?\s*[:=]\s*)"
+    + r"(?P<val>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s,;&}\]\"'<>]+)"
+)
+
+# An API key's value in a JSON listing (`get-api-keys --include-values`): `"value": "<20+ chars>"`.
+_API_KEY_VALUE_FIELD = re.compile(r"(?i)(\"value\"\s*:\s*\")([A-Za-z0-9]{20,128})(\")")
+
+# Values that another rule has already handled or that name a scheme to keep visible.
+_KEEP_UNQUOTED = re.compile(r"(?i)^(?:Bearer|Basic|AWS4-HMAC-SHA256|eyJ|eyA|ewo|ew0|\[redacted|…)")
+
+# Cheap pre-check: text with none of these cannot contain anything the rules redact.
+_TRIGGER = re.compile(
+    r"(?i)ey[JA]|ew[o0]|bearer|basic|authoriz|key|secret|token|passw|signature|cookie|AKIA|ASIA|://|\"value\""
+)
+
+
+def _redact_jwt(m: re.Match[str]) -> str:
+    token = m.group(0)
+    # The header is not secret; its first ten characters only say "this was a JWT".
+    return token[: min(10, token.index("."))] + "…" + REDACTED_JWT
+
+
+def _redact_scheme(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{m.group(2)}{REDACTED}"
+
+
+def _redact_key_value(m: re.Match[str]) -> str:
+    val = m.group("val")
+    head = m.group("name") + m.group("sep")
+    if val[:1] in "\"'":
+        quote = val[0]
+        inner = val[1:-1]
+        scheme = re.match(r"(?i)(Bearer|Basic|AWS4-HMAC-SHA256)\b", inner)
+        if scheme:
+            return f"{head}{quote}{scheme.group(1)} {REDACTED}{quote}"
+        return f"{head}{quote}{REDACTED}{quote}"
+    if _KEEP_UNQUOTED.match(val):
+        return m.group(0)
+    return head + REDACTED
+
+
+def redact_text(text: str) -> str:
+    """Return `text` with tokens, keys, signatures and passwords replaced."""
+    if not text or not _TRIGGER.search(text):
+        return text
+    text = _JWT.sub(_redact_jwt, text)
+    text = _SCHEME_TOKEN.sub(_redact_scheme, text)
+    text = _SIGNATURE.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
+    text = _API_KEY_VALUE_FIELD.sub(lambda m: m.group(1) + REDACTED + m.group(3), text)
+    text = _KEY_VALUE.sub(_redact_key_value, text)
+    return _ACCESS_KEY_ID.sub(lambda m: f"{m.group(1)}…{m.group(2)}", text)
+
+
+# Keys (lower-cased, `-`/`_` removed) whose values are secrets, by suffix: `authorizationToken`,
+# `X-Amz-Security-Token`, `client_secret`, `SecretAccessKey`, `x-api-key` ...
+_SENSITIVE_SUFFIXES = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "signature",
+    "apikey",
+    "cookie",
+    "authorization",
+    "secretaccesskey",
+    "sessiontoken",
+)
+# Keys that end like a secret but hold none (pagination cursors).
+_NOT_SENSITIVE = frozenset({"nexttoken", "nextpagetoken", "paginationtoken", "continuationtoken"})
+_SCHEME_PREFIX = re.compile(r"(?i)^(Bearer|Basic|AWS4-HMAC-SHA256)\b")
+
+
+def _normalise_key(key: object) -> str:
+    return str(key).lower().replace("-", "").replace("_", "")
+
+
+def is_sensitive_key(key: object) -> bool:
+    """True when a mapping key names a secret (`authorizationToken`, `x-api-key`, ...)."""
+    norm = _normalise_key(key)
+    return norm not in _NOT_SENSITIVE and norm.endswith(_SENSITIVE_SUFFIXES)
+
+
+def _redact_sensitive_value(value: Any) -> Any:
+    # None, booleans and "" say "nothing was sent": keep them, they are evidence, not secrets.
+    if value is None or isinstance(value, bool) or value == "":
+        return value
+    if isinstance(value, str):
+        scheme = _SCHEME_PREFIX.match(value)
+        if scheme:
+            return f"{scheme.group(1)} {REDACTED}"
+    return REDACTED
+
+
+def _looks_like_api_key_listing(obj: Mapping[Any, Any]) -> bool:
+    # An API key as get-api-keys returns it: {"id": ..., "value": "<key>", ...}
+    value = obj.get("value")
+    return (
+        isinstance(value, str)
+        and ("id" in obj or "apiKeyId" in obj or "keyId" in obj)
+        and re.fullmatch(r"[A-Za-z0-9]{20,128}", value) is not None
+    )
+
+
+def redact_obj(obj: Any) -> Any:
+    """Return a copy of `obj` (dicts, lists, tuples, strings) with secrets replaced.
+
+    Values under sensitive keys are replaced outright; every other string goes through
+    `redact_text`. The input is not modified.
+    """
+    if isinstance(obj, str):
+        return redact_text(obj)
+    if isinstance(obj, Mapping):
+        api_key_listing = _looks_like_api_key_listing(obj)
+        out: dict[Any, Any] = {}
+        for key, value in obj.items():
+            if is_sensitive_key(key) or (api_key_listing and key == "value"):
+                out[key] = _redact_sensitive_value(value)
+            else:
+                out[key] = redact_obj(value)
+        return out
+    if isinstance(obj, list):
+        return [redact_obj(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(redact_obj(v) for v in obj)
+    return obj

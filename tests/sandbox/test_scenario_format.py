@@ -1,0 +1,57 @@
+"""The scenario file format rejects broken references with one line naming the place."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from wizard.sandbox.scenario import ScenarioError, load_scenario, scenario_path
+from wizard.sandbox.tokens import mint_hs256
+
+
+def _seed() -> dict:
+    return yaml.safe_load(scenario_path("authz-cache-scoped-policy").read_text())
+
+
+def _write(tmp_path, data) -> str:
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(data))
+    return str(p)
+
+
+def test_unknown_authorizer_is_named(tmp_path):
+    data = _seed()
+    data["api"]["resources"][0]["methods"]["GET"]["authorizer"] = "nope"
+    with pytest.raises(ScenarioError, match="unknown authorizer 'nope'"):
+        load_scenario(_write(tmp_path, data))
+
+
+def test_unknown_field_is_rejected_with_its_path(tmp_path):
+    data = _seed()
+    data["api"]["stagee"] = "prod"
+    with pytest.raises(ScenarioError, match=r"api\.stagee"):
+        load_scenario(_write(tmp_path, data))
+
+
+def test_symptom_must_name_a_request(tmp_path):
+    data = _seed()
+    data["symptom"] = "missing"
+    with pytest.raises(ScenarioError, match="symptom 'missing'"):
+        load_scenario(_write(tmp_path, data))
+
+
+def test_unknown_scenario_lists_the_known_ones():
+    with pytest.raises(ScenarioError, match="authz-cache-scoped-policy"):
+        load_scenario("does-not-exist")
+
+
+def test_minted_token_verifies_with_the_authorizer_code():
+    from wizard.sandbox.authorizers.scoped_to_method_arn import verify_hs256
+
+    token = mint_hs256("s3cret", {"sub": "bob"}, expires_in=60)
+    assert verify_hs256(token, "s3cret")["sub"] == "bob"
+    with pytest.raises(ValueError, match="bad signature"):
+        verify_hs256(token, "other")
+    expired = mint_hs256("s3cret", {"sub": "bob"}, expires_in=-1)
+    with pytest.raises(ValueError, match="expired"):
+        verify_hs256(expired, "s3cret")

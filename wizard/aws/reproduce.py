@@ -1,0 +1,145 @@
+"""`reproduce`: send the failing request ourselves and record what API Gateway answered.
+
+Only http(s) URLs; redirects are never followed (a 3xx is recorded as the answer), so the
+token, API key or signature is never sent to a host the user did not name. SigV4 signing uses
+botocore's SigV4Auth with the session's credentials (service `execute-api`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard.engine.probes import ProbeError, ProbeErrorKind
+
+MAX_BODY = 64 * 1024
+DEFAULT_TIMEOUT = 15.0
+
+
+@dataclass
+class ReproduceResult:
+    method: str
+    url: str
+    status_code: int
+    error_type: str | None  # x-amzn-ErrorType, e.g. AccessDeniedException
+    error_message: str | None  # the gateway response body's message / Message
+    request_id: str | None
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+    signed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # urllib then raises HTTPError with the 3xx, which we record
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    # No proxies: a sandbox/loopback request must not leave the machine through an env proxy.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+def error_message_from_body(body: str) -> str | None:
+    """API Gateway puts the reason in `message` (or `Message` for ACCESS_DENIED)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, TypeError):
+        return None
+    if isinstance(data, dict):
+        for key in ("message", "Message", "errorMessage"):
+            value = data.get(key)
+            if isinstance(value, str):
+                return value
+    return None
+
+
+def validate_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProbeError(
+            ProbeErrorKind.INVALID_INPUT,
+            f"reproduce needs an http(s) URL, got {url!r}",
+            manual_hint="pass the full invoke URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/items",
+        )
+    return url
+
+
+def sigv4_headers(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    credentials: Any,
+    region: str,
+    service: str = "execute-api",
+) -> dict[str, str]:
+    """Headers with a SigV4 signature added (botocore.auth.SigV4Auth)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    request = AWSRequest(method=method, url=url, data=body or b"", headers=dict(headers))
+    SigV4Auth(credentials, service, region).add_auth(request)
+    return {k: str(v) for k, v in request.headers.items()}
+
+
+def send(
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: str | bytes | None = None,
+    sign_with: Any = None,
+    region: str = "us-east-1",
+    timeout: float = DEFAULT_TIMEOUT,
+) -> ReproduceResult:
+    """Send one request; `sign_with` = botocore credentials to SigV4-sign it."""
+    validate_url(url)
+    data = body.encode() if isinstance(body, str) else body
+    hdrs = dict(headers or {})
+    if sign_with is not None:
+        hdrs = sigv4_headers(method, url, hdrs, data, sign_with, region)
+    req = urllib.request.Request(url, data=data, method=method.upper(), headers=hdrs)
+    started = time.perf_counter()
+    try:
+        with _opener().open(req, timeout=timeout) as resp:
+            status, resp_headers, raw = resp.status, dict(resp.headers), resp.read(MAX_BODY)
+    except urllib.error.HTTPError as err:
+        status, resp_headers, raw = err.code, dict(err.headers or {}), err.read(MAX_BODY)
+    except (urllib.error.URLError, ConnectionError) as err:
+        reason = getattr(err, "reason", err)
+        raise ProbeError(
+            ProbeErrorKind.UNREACHABLE,
+            f"could not reach {urlsplit(url).netloc}: {reason}",
+            manual_hint="run the request yourself (curl -i) and paste the status line and body",
+        ) from err
+    except TimeoutError as err:
+        raise ProbeError(
+            ProbeErrorKind.TIMEOUT,
+            f"no answer from {urlsplit(url).netloc} within {timeout:.0f}s",
+            manual_hint="run the request yourself (curl -i) and paste the status line and body",
+        ) from err
+    elapsed = (time.perf_counter() - started) * 1000
+    text = raw.decode("utf-8", errors="replace")
+    lower = {k.lower(): v for k, v in resp_headers.items()}
+    return ReproduceResult(
+        method=method.upper(),
+        url=url,
+        status_code=int(status),
+        error_type=lower.get("x-amzn-errortype"),
+        error_message=error_message_from_body(text),
+        request_id=lower.get("x-amzn-requestid") or lower.get("x-amz-apigw-id"),
+        body=text,
+        headers=resp_headers,
+        elapsed_ms=round(elapsed, 1),
+        signed=sign_with is not None,
+    )

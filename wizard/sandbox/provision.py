@@ -1,0 +1,359 @@
+"""Build a scenario's broken API through boto3, the way the wizard's own AWS layer talks to AWS.
+
+`provision(scenario, clients)` creates the Lambda functions, the REST API (resources, methods,
+MOCK or Lambda-proxy integrations, authorizers, resource policy), deploys the stage, creates
+API keys and usage plans, mints the scenario's tokens, and returns a `Provisioned` record
+(ids, URLs, tokens) that the demo, the tests and `diagnose` use. Only ever run it against the
+emulator: the demo and tests pass clients bound to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from wizard.sandbox.scenario import (
+    ApiSpec,
+    IntegrationSpec,
+    LambdaSpec,
+    MethodSpec,
+    RequestSpec,
+    Scenario,
+)
+from wizard.sandbox.tokens import mint_hs256
+
+ClientFactory = Callable[[str], Any]
+
+LAMBDA_ROLE_NAME = "apigw-wizard-sandbox-lambda"
+_ASSUME_LAMBDA = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+@dataclass
+class Provisioned:
+    """What a scenario created. Tokens and API key values are secrets of the sandbox only."""
+
+    scenario: str
+    api_id: str
+    stage: str
+    region: str
+    account_id: str
+    endpoint_url: str
+    resource_ids: dict[str, str] = field(default_factory=dict)  # path -> id
+    authorizer_ids: dict[str, str] = field(default_factory=dict)  # name -> id
+    function_arns: dict[str, str] = field(default_factory=dict)  # name -> arn
+    api_keys: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> {id, value}
+    usage_plan_ids: dict[str, str] = field(default_factory=dict)
+    deployment_id: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)  # name -> header value
+
+    def url(self, path: str) -> str:
+        """The emulator's data-plane URL for `path` (after the stage) on this API."""
+        return data_plane_url(self.endpoint_url, self.api_id, self.stage, path)
+
+    def method_arn(self, method: str, path: str) -> str:
+        return (
+            f"arn:aws:execute-api:{self.region}:{self.account_id}:"
+            f"{self.api_id}/{self.stage}/{method}/{path.lstrip('/')}"
+        )
+
+    def substitutions(self) -> dict[str, str]:
+        return {
+            "api_id": self.api_id,
+            "stage": self.stage,
+            "region": self.region,
+            "account_id": self.account_id,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str:
+    from urllib.parse import quote
+
+    return (
+        f"{endpoint_url.rstrip('/')}/restapis/{quote(api_id, safe='')}/{quote(stage, safe='')}"
+        f"/_user_request_/{quote(path.lstrip('/'), safe='/')}"
+    )
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Replace `{name}` placeholders we know; leave every other brace untouched."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _substitute_deep(value: Any, values: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return substitute(value, values)
+    if isinstance(value, list):
+        return [_substitute_deep(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute_deep(v, values) for k, v in value.items()}
+    return value
+
+
+def zip_lambda_source(spec: LambdaSpec) -> bytes:
+    """The function's single source file zipped as `<module>.py` (module = file stem)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(spec.code_path.name, spec.code_path.read_text())
+    return buf.getvalue()
+
+
+def _lambda_role_arn(iam: Any) -> str:
+    try:
+        return str(iam.get_role(RoleName=LAMBDA_ROLE_NAME)["Role"]["Arn"])
+    except iam.exceptions.NoSuchEntityException:
+        role = iam.create_role(
+            RoleName=LAMBDA_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(_ASSUME_LAMBDA)
+        )
+        return str(role["Role"]["Arn"])
+
+
+def _ensure_function(lam: Any, spec: LambdaSpec, role_arn: str, created: dict[str, str]) -> str:
+    if spec.name in created:
+        return created[spec.name]
+    resp = lam.create_function(
+        FunctionName=spec.name,
+        Runtime=spec.runtime,
+        Role=role_arn,
+        Handler=f"{spec.code_path.stem}.{spec.handler}",
+        Code={"ZipFile": zip_lambda_source(spec)},
+        Environment={"Variables": dict(spec.environment)},
+        Timeout=10,
+    )
+    created[spec.name] = str(resp["FunctionArn"])
+    return created[spec.name]
+
+
+def _lambda_uri(region: str, function_arn: str) -> str:
+    return (
+        f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+    )
+
+
+def _ensure_resource(apigw: Any, api_id: str, path: str, ids: dict[str, str]) -> str:
+    """Create every missing segment of `path` and return the leaf resource id."""
+    current = ""
+    for segment in [s for s in path.split("/") if s]:
+        parent = ids[current or "/"]
+        current = f"{current}/{segment}"
+        if current not in ids:
+            made = apigw.create_resource(restApiId=api_id, parentId=parent, pathPart=segment)
+            ids[current] = str(made["id"])
+    return ids[current or "/"]
+
+
+def _put_integration(
+    apigw: Any,
+    api_id: str,
+    resource_id: str,
+    verb: str,
+    integ: IntegrationSpec,
+    region: str,
+    function_arn: str | None,
+) -> None:
+    if integ.type == "LAMBDA_PROXY":
+        assert function_arn is not None
+        apigw.put_integration(
+            restApiId=api_id,
+            resourceId=resource_id,
+            httpMethod=verb,
+            type="AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri=_lambda_uri(region, function_arn),
+        )
+        return
+    status = str(integ.status_code)
+    apigw.put_integration(
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod=verb,
+        type="MOCK",
+        requestTemplates={"application/json": json.dumps({"statusCode": integ.status_code})},
+    )
+    apigw.put_method_response(
+        restApiId=api_id, resourceId=resource_id, httpMethod=verb, statusCode=status
+    )
+    apigw.put_integration_response(
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod=verb,
+        statusCode=status,
+        responseTemplates={"application/json": integ.body},
+    )
+
+
+def _grant_invoke(lam: Any, function_name: str, api_id: str, region: str, account: str) -> None:
+    """Let API Gateway invoke the function, as the console does when you wire it up."""
+    lam.add_permission(
+        FunctionName=function_name,
+        StatementId=f"apigw-{api_id}-{int(time.time() * 1000)}",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:{region}:{account}:{api_id}/*",
+    )
+
+
+def _create_methods(
+    apigw: Any,
+    lam: Any,
+    api: ApiSpec,
+    out: Provisioned,
+    role_arn: str,
+) -> None:
+    for res in api.resources:
+        resource_id = _ensure_resource(apigw, out.api_id, res.path, out.resource_ids)
+        for verb, method in res.methods.items():
+            _put_method(apigw, out, resource_id, verb, method)
+            fn_arn = None
+            if method.integration.function is not None:
+                fn_arn = _ensure_function(
+                    lam, method.integration.function, role_arn, out.function_arns
+                )
+                _grant_invoke(
+                    lam, method.integration.function.name, out.api_id, out.region, out.account_id
+                )
+            _put_integration(
+                apigw, out.api_id, resource_id, verb, method.integration, out.region, fn_arn
+            )
+
+
+def _put_method(apigw: Any, out: Provisioned, resource_id: str, verb: str, m: MethodSpec) -> None:
+    kwargs: dict[str, Any] = {
+        "restApiId": out.api_id,
+        "resourceId": resource_id,
+        "httpMethod": verb,
+        "authorizationType": m.authorization,
+        "apiKeyRequired": m.api_key_required,
+    }
+    if m.authorizer is not None:
+        kwargs["authorizerId"] = out.authorizer_ids[m.authorizer]
+    apigw.put_method(**kwargs)
+
+
+def _create_keys_and_plans(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
+    for key in api.api_keys:
+        kwargs: dict[str, Any] = {"name": key.name, "enabled": key.enabled}
+        if key.value is not None:
+            kwargs["value"] = key.value
+        made = apigw.create_api_key(**kwargs)
+        value = (
+            made.get("value") or apigw.get_api_key(apiKey=made["id"], includeValue=True)["value"]
+        )
+        out.api_keys[key.name] = {"id": str(made["id"]), "value": str(value)}
+    for plan in api.usage_plans:
+        stages = [{"apiId": out.api_id, "stage": s} for s in plan.stages]
+        made = apigw.create_usage_plan(name=plan.name, apiStages=stages)
+        out.usage_plan_ids[plan.name] = str(made["id"])
+        for key_name in plan.keys:
+            apigw.create_usage_plan_key(
+                usagePlanId=made["id"], keyId=out.api_keys[key_name]["id"], keyType="API_KEY"
+            )
+
+
+def _write_execution_logs(logs: Any, scenario: Scenario, out: Provisioned) -> None:
+    """MiniStack writes no API Gateway execution logs; a scenario may supply the lines AWS would."""
+    if not scenario.execution_log_lines:
+        return
+    group = f"API-Gateway-Execution-Logs_{out.api_id}/{out.stage}"
+    stream = "sandbox-scenario"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    now_ms = int(time.time() * 1000)
+    events = [
+        {"timestamp": now_ms + i, "message": substitute(line, out.substitutions())}
+        for i, line in enumerate(scenario.execution_log_lines)
+    ]
+    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+
+
+def provision(
+    scenario: Scenario,
+    clients: ClientFactory,
+    *,
+    endpoint_url: str,
+    region: str = "us-east-1",
+) -> Provisioned:
+    """Create everything `scenario` describes; `clients(name)` returns a boto3 client."""
+    api = scenario.api
+    apigw, lam, iam = clients("apigateway"), clients("lambda"), clients("iam")
+    account_id = str(clients("sts").get_caller_identity()["Account"])
+    role_arn = _lambda_role_arn(iam)
+
+    made = apigw.create_rest_api(
+        name=api.name, endpointConfiguration={"types": [api.endpoint_type]}
+    )
+    out = Provisioned(
+        scenario=scenario.name,
+        api_id=str(made["id"]),
+        stage=api.stage,
+        region=region,
+        account_id=account_id,
+        endpoint_url=endpoint_url,
+    )
+    root = next(r for r in apigw.get_resources(restApiId=out.api_id)["items"] if r["path"] == "/")
+    out.resource_ids["/"] = str(root["id"])
+
+    for auth in api.authorizers:
+        fn_arn = _ensure_function(lam, auth.function, role_arn, out.function_arns)
+        _grant_invoke(lam, auth.function.name, out.api_id, region, account_id)
+        kwargs: dict[str, Any] = {
+            "restApiId": out.api_id,
+            "name": auth.name,
+            "type": auth.type,
+            "authorizerUri": _lambda_uri(region, fn_arn),
+            "identitySource": auth.identity_source,
+            "authorizerResultTtlInSeconds": auth.ttl,
+        }
+        if auth.identity_validation_expression:
+            kwargs["identityValidationExpression"] = auth.identity_validation_expression
+        out.authorizer_ids[auth.name] = str(apigw.create_authorizer(**kwargs)["id"])
+
+    _create_methods(apigw, lam, api, out, role_arn)
+
+    if api.resource_policy is not None:
+        policy = _substitute_deep(api.resource_policy, out.substitutions())
+        apigw.update_rest_api(
+            restApiId=out.api_id,
+            patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}],
+        )
+
+    out.deployment_id = str(
+        apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
+    )
+    _create_keys_and_plans(apigw, api, out)
+    for name, tok in scenario.tokens.items():
+        out.tokens[name] = tok.prefix + mint_hs256(
+            tok.secret, tok.claims, expires_in=tok.expires_in
+        )
+    _write_execution_logs(clients("logs"), scenario, out)
+    return out
+
+
+def request_headers(req: RequestSpec, out: Provisioned) -> dict[str, str]:
+    """The headers a scenario request carries (token, API key, extra headers)."""
+    headers = {k: substitute(v, out.substitutions()) for k, v in req.headers.items()}
+    if req.token is not None:
+        headers[req.token_header] = out.tokens[req.token]
+    if req.api_key is not None:
+        headers["x-api-key"] = out.api_keys[req.api_key]["value"]
+    if req.body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    return headers

@@ -1,0 +1,204 @@
+"""Turn botocore exceptions into classified `ProbeError`s with a teaching message and a manual path.
+
+A probe never lets a botocore exception escape: it wraps its calls in `aws_errors(action)`,
+so AccessDenied names the IAM action that is missing, throttling says it already retried,
+expired/missing credentials say how to refresh them, and a dead endpoint says so — each with
+`manual_hint`, what the user can run or paste instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from wizard.engine.probes import ProbeError, ProbeErrorKind
+
+ACCESS_DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedException",
+        "AuthorizationError",
+        "AuthorizationErrorException",
+        "Forbidden",
+        "ForbiddenException",
+    }
+)
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+        "LimitExceededException",
+    }
+)
+CREDENTIAL_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "AuthFailure",
+    }
+)
+NOT_FOUND_CODES = frozenset(
+    {
+        "NotFoundException",
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NoSuchEntityException",
+        "WAFNonexistentItemException",
+        "InvalidVpcEndpointId.NotFound",
+    }
+)
+# Calls an endpoint does not implement (emulators): fall back, do not call it "not found".
+_UNSUPPORTED_MESSAGE = re.compile(r"unknown .*path|not (yet )?implemented|unknown operation", re.I)
+_UNSUPPORTED_CODES = frozenset({"UnknownOperationException", "InvalidAction", "NotImplemented"})
+
+_ACTION_IN_MESSAGE = re.compile(r"perform:\s*([A-Za-z0-9-]+:[A-Za-z0-9*]+)")
+
+_CREDENTIAL_EXCEPTIONS = (
+    "NoCredentialsError",
+    "PartialCredentialsError",
+    "CredentialRetrievalError",
+    "TokenRetrievalError",
+    "SSOTokenLoadError",
+    "UnauthorizedSSOTokenError",
+    "SSOError",
+    "ProfileNotFound",
+    "InvalidConfigError",
+)
+_UNREACHABLE_EXCEPTIONS = (
+    "EndpointConnectionError",
+    "ConnectionClosedError",
+    "ProxyConnectionError",
+    "SSLError",
+    "HTTPClientError",
+)
+_TIMEOUT_EXCEPTIONS = ("ConnectTimeoutError", "ReadTimeoutError")
+
+
+def _mro_names(exc: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
+def missing_action(message: str, fallback: str | None) -> str | None:
+    """The IAM action AWS names in an AccessDenied message, else the one the probe expected."""
+    found = _ACTION_IN_MESSAGE.search(message or "")
+    return found.group(1) if found else fallback
+
+
+def classify(
+    exc: BaseException,
+    *,
+    action: str | None = None,
+    manual: str | None = None,
+) -> ProbeError:
+    """A `ProbeError` for `exc`. `action` is the IAM action the call needs (e.g.
+    `apigateway:GET`); `manual` what the user can run or paste instead."""
+    if isinstance(exc, ProbeError):
+        return exc
+    names = _mro_names(exc)
+    if "ClientError" in names:
+        return _classify_client_error(exc, action=action, manual=manual)
+    if names & set(_CREDENTIAL_EXCEPTIONS):
+        return ProbeError(
+            ProbeErrorKind.CREDENTIALS,
+            f"AWS credentials are missing or unusable: {exc}",
+            manual_hint=_credentials_hint(manual),
+        )
+    if "NoRegionError" in names:
+        return ProbeError(
+            ProbeErrorKind.MISSING_INPUT,
+            "no AWS region is set: pass --region or set AWS_REGION",
+            manual_hint=manual,
+        )
+    if names & set(_TIMEOUT_EXCEPTIONS):
+        return ProbeError(
+            ProbeErrorKind.TIMEOUT,
+            f"AWS did not answer in time: {exc}",
+            manual_hint=manual or "retry later, or run the command shown yourself",
+        )
+    if names & set(_UNREACHABLE_EXCEPTIONS) or isinstance(exc, ConnectionError):
+        return ProbeError(
+            ProbeErrorKind.UNREACHABLE,
+            f"cannot reach the AWS endpoint: {exc}",
+            manual_hint=manual or "check the network / VPN, or the --endpoint-url you gave",
+        )
+    if isinstance(exc, TimeoutError):
+        return ProbeError(ProbeErrorKind.TIMEOUT, f"timed out: {exc}", manual_hint=manual)
+    return ProbeError(ProbeErrorKind.ERROR, f"{type(exc).__name__}: {exc}", manual_hint=manual)
+
+
+def _credentials_hint(manual: str | None) -> str:
+    base = (
+        "refresh your credentials (aws sso login --profile NAME, or new temporary keys), "
+        "then check with: aws sts get-caller-identity"
+    )
+    return f"{base}; or {manual}" if manual else base
+
+
+def _classify_client_error(exc: Any, *, action: str | None, manual: str | None) -> ProbeError:
+    error = (getattr(exc, "response", None) or {}).get("Error", {}) or {}
+    code = str(error.get("Code") or "")
+    message = str(error.get("Message") or error.get("message") or exc)
+    op = getattr(exc, "operation_name", None) or "the call"
+    if code in ACCESS_DENIED_CODES:
+        needed = missing_action(message, action)
+        what = f"the IAM permission {needed}" if needed else "an IAM permission"
+        return ProbeError(
+            ProbeErrorKind.ACCESS_DENIED,
+            f"{op} was denied: your identity lacks {what} ({message})",
+            missing_permission=needed,
+            manual_hint=(
+                f"ask for {needed} (see `apigw-wizard permissions`)" if needed else "ask your admin"
+            )
+            + (f", or paste the output of: {manual}" if manual else ""),
+        )
+    if code in THROTTLING_CODES:
+        return ProbeError(
+            ProbeErrorKind.THROTTLED,
+            f"{op} is still throttled after the retries ({code}); AWS limits how fast we may read",
+            manual_hint=manual or "wait a minute and re-run the step",
+        )
+    if code in CREDENTIAL_CODES:
+        return ProbeError(
+            ProbeErrorKind.CREDENTIALS,
+            f"AWS rejected the credentials ({code}): {message}",
+            manual_hint=_credentials_hint(manual),
+        )
+    if code in _UNSUPPORTED_CODES or _UNSUPPORTED_MESSAGE.search(message):
+        return ProbeError(
+            ProbeErrorKind.UNSUPPORTED,
+            f"{op} is not supported by this endpoint: {message}",
+            manual_hint=manual,
+        )
+    if code in NOT_FOUND_CODES:
+        return ProbeError(ProbeErrorKind.NOT_FOUND, f"{op}: {message}", manual_hint=manual)
+    return ProbeError(ProbeErrorKind.ERROR, f"{op} failed ({code}): {message}", manual_hint=manual)
+
+
+@contextmanager
+def aws_errors(action: str | None = None, *, manual: str | None = None) -> Iterator[None]:
+    """`with aws_errors("apigateway:GET", manual="aws apigateway get-stage ..."):` re-raises
+    any botocore/network failure as a classified ProbeError."""
+    try:
+        yield
+    except ProbeError:
+        raise
+    except Exception as exc:
+        raise classify(exc, action=action, manual=manual) from exc

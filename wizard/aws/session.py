@@ -1,0 +1,202 @@
+"""The wizard's AWS session: credentials, region and endpoint chosen the standard way.
+
+- Credentials: boto3's standard chain (env vars, `--profile` / AWS_PROFILE, SSO, config files,
+  container/instance roles). We never read or store secrets ourselves.
+- Region: `--region`, else the profile / AWS_REGION / AWS_DEFAULT_REGION, else the region of
+  the invoke URL when the target gives one.
+- Endpoint: `--endpoint-url`, else AWS_ENDPOINT_URL. In the sandbox only loopback endpoints
+  are allowed; on a real run an endpoint must be loopback (an emulator) or an AWS host.
+- Clients: botocore Config with connect/read timeouts and adaptive retries (throttling is
+  retried before a probe reports it), created once per service and shared across threads.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard.aws.errors import aws_errors
+
+USER_AGENT = "apigw-wizard"
+AWS_HOST_SUFFIXES = (
+    ".amazonaws.com",
+    ".amazonaws.com.cn",
+    ".api.aws",
+    ".c2s.ic.gov",
+    ".sc2s.sgov.gov",
+)
+
+
+class SessionError(ValueError):
+    """Bad session settings (one line: what is wrong and where)."""
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint_url(url: str, *, sandbox: bool) -> str:
+    """Validate an endpoint URL: loopback only in the sandbox, loopback or AWS otherwise."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        raise SessionError(f"--endpoint-url {url!r}: expected http(s)://HOST[:PORT]")
+    if is_loopback_host(host):
+        return url.rstrip("/")
+    if sandbox:
+        raise SessionError(
+            f"--endpoint-url {url!r}: the sandbox only talks to an emulator on 127.0.0.1"
+        )
+    if not host.endswith(AWS_HOST_SUFFIXES):
+        raise SessionError(
+            f"--endpoint-url {url!r}: not an AWS endpoint or a local emulator (127.0.0.1)"
+        )
+    if parts.scheme != "https":
+        raise SessionError(f"--endpoint-url {url!r}: AWS endpoints need https")
+    return url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    sandbox: bool = False
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_attempts: int = 5
+
+    @classmethod
+    def from_args(cls, args: Any, *, sandbox: bool = False) -> AwsSettings:
+        """From argparse args with `profile`, `region`, `endpoint_url` (any may be absent)."""
+        endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL")
+        return cls(
+            profile=getattr(args, "profile", None),
+            region=getattr(args, "region", None),
+            endpoint_url=check_endpoint_url(endpoint, sandbox=sandbox) if endpoint else None,
+            sandbox=sandbox,
+        )
+
+
+@dataclass
+class AwsSession:
+    """A boto3 session plus a thread-safe cache of clients built with our Config."""
+
+    settings: AwsSettings = field(default_factory=AwsSettings)
+    boto3_session: Any = None
+    _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _identity: dict[str, str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.settings.endpoint_url:
+            check_endpoint_url(self.settings.endpoint_url, sandbox=self.settings.sandbox)
+        if self.boto3_session is None:
+            import boto3
+
+            with aws_errors(manual="aws configure list"):
+                self.boto3_session = boto3.Session(
+                    profile_name=self.settings.profile, region_name=self.settings.region
+                )
+
+    @property
+    def region(self) -> str | None:
+        return self.settings.region or self.boto3_session.region_name
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.settings.endpoint_url
+
+    def with_region(self, region: str) -> AwsSession:
+        """The same credentials in another region (e.g. the region of an invoke URL)."""
+        if region == self.region:
+            return self
+        settings = AwsSettings(**{**self.settings.__dict__, "region": region})
+        return AwsSession(settings=settings, boto3_session=self.boto3_session)
+
+    def config(self) -> Any:
+        from botocore.config import Config
+
+        s = self.settings
+        return Config(
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            retries={"mode": "adaptive", "max_attempts": s.max_attempts},
+            user_agent_extra=USER_AGENT,
+        )
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A cached client; boto3 clients are thread-safe, session.client() is not."""
+        key = (service, region or self.region)
+        with self._lock:
+            if key not in self._clients:
+                with aws_errors(manual="aws configure list"):
+                    self._clients[key] = self.boto3_session.client(
+                        service,
+                        region_name=key[1],
+                        endpoint_url=self.settings.endpoint_url,
+                        config=self.config(),
+                    )
+            return self._clients[key]
+
+    def credentials(self) -> Any:
+        """Frozen credentials for SigV4 signing (None when there are none)."""
+        creds = self.boto3_session.get_credentials()
+        return None if creds is None else creds.get_frozen_credentials()
+
+    def caller_identity(self) -> dict[str, str]:
+        """Who we are (shown before anything runs): account_id, caller_arn, user_id."""
+        if self._identity is None:
+            with aws_errors("sts:GetCallerIdentity", manual="aws sts get-caller-identity"):
+                ident = self.client("sts").get_caller_identity()
+            self._identity = {
+                "account_id": str(ident["Account"]),
+                "caller_arn": str(ident["Arn"]),
+                "user_id": str(ident["UserId"]),
+            }
+        return dict(self._identity)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "profile": self.settings.profile,
+            "region": self.region,
+            "endpoint_url": self.endpoint_url,
+        }
+
+
+def open_session(
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    sandbox: bool = False,
+) -> AwsSession:
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    settings = AwsSettings(
+        profile=profile,
+        region=region,
+        endpoint_url=check_endpoint_url(endpoint, sandbox=sandbox) if endpoint else None,
+        sandbox=sandbox,
+    )
+    return AwsSession(settings=settings)
+
+
+def sandbox_session(endpoint_url: str, region: str = "us-east-1") -> AwsSession:
+    """A session for the emulator: MiniStack's dummy credentials, loopback only."""
+    import boto3
+
+    check_endpoint_url(endpoint_url, sandbox=True)
+    b3 = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=region)
+    return AwsSession(
+        settings=AwsSettings(region=region, endpoint_url=endpoint_url, sandbox=True),
+        boto3_session=b3,
+    )

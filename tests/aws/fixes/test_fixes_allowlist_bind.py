@@ -1,0 +1,177 @@
+"""The allowlist refuses anything outside it; placeholders bind from facts, typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.aws.fixes.allowlist import ALLOWLIST, check_allowed
+from wizard.aws.fixes.bind import bind_params, placeholders
+from wizard.aws.fixes.errors import BindError, NotAllowedError
+
+TTL_ZERO = {
+    "restApiId": "{api_id}",
+    "authorizerId": "{authorizer_id}",
+    "patchOperations": [{"op": "replace", "path": "/authorizerResultTtlInSeconds", "value": "0"}],
+}
+
+
+def test_ttl_change_is_allowed() -> None:
+    entry = check_allowed("apigateway", "UpdateAuthorizer", TTL_ZERO)
+    assert entry.purpose.startswith("authorizer cache TTL")
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "params", "message"),
+    [
+        ("apigateway", "DeleteRestApi", {"restApiId": "a"}, "not an operation the wizard may run"),
+        (
+            "lambda",
+            "UpdateFunctionCode",
+            {"FunctionName": "f"},
+            "not an operation the wizard may run",
+        ),
+        ("iam", "PutRolePolicy", {}, "not an operation the wizard may run"),
+        (
+            "apigateway",
+            "UpdateAuthorizer",
+            {
+                "restApiId": "a",
+                "authorizerId": "b",
+                "patchOperations": [{"op": "replace", "path": "/authorizerUri", "value": "x"}],
+            },
+            "path=/authorizerUri is not allowed",
+        ),
+        (
+            "apigateway",
+            "UpdateStage",
+            {
+                "restApiId": "a",
+                "stageName": "p",
+                "patchOperations": [{"op": "replace", "path": "/variables/x", "value": "y"}],
+            },
+            "is not allowed",
+        ),
+        (
+            "apigateway",
+            "UpdateMethod",
+            {
+                "restApiId": "a",
+                "resourceId": "r",
+                "httpMethod": "POST",
+                "patchOperations": [
+                    {"op": "replace", "path": "/authorizationType", "value": "NONE"}
+                ],
+            },
+            "only on the OPTIONS method",
+        ),
+        (
+            "apigateway",
+            "UpdateMethod",
+            {
+                "restApiId": "a",
+                "resourceId": "r",
+                "httpMethod": "OPTIONS",
+                "patchOperations": [
+                    {"op": "replace", "path": "/authorizationType", "value": "AWS_IAM"}
+                ],
+            },
+            "only set authorizationType to NONE",
+        ),
+        (
+            "apigateway",
+            "CreateDeployment",
+            {"stageName": "p"},
+            "missing required parameter restApiId",
+        ),
+        (
+            "apigateway",
+            "CreateDeployment",
+            {"restApiId": "a", "stageName": "p", "canarySettings": {}},
+            "parameter canarySettings is not one the wizard may set",
+        ),
+        (
+            "apigateway",
+            "DeleteUsagePlanKey",
+            {"usagePlanId": "u", "keyId": "k"},
+            "only to roll back",
+        ),
+        ("apigatewayv2", "UpdateApi", {"ApiId": "a", "Target": "arn:x"}, "parameter Target"),
+    ],
+)
+def test_everything_else_is_refused_with_a_clear_reason(
+    service: str, operation: str, params: dict[str, object], message: str
+) -> None:
+    with pytest.raises(NotAllowedError, match=message):
+        check_allowed(service, operation, params)
+
+
+def test_rollback_only_deletes_pass_inside_a_rollback() -> None:
+    check_allowed(
+        "apigateway", "DeleteUsagePlanKey", {"usagePlanId": "u", "keyId": "k"}, rollback=True
+    )
+
+
+def test_allowlist_covers_the_brief() -> None:
+    expected = {
+        ("apigateway", op)
+        for op in [
+            "UpdateAuthorizer",
+            "FlushStageAuthorizersCache",
+            "CreateDeployment",
+            "UpdateRestApi",
+            "UpdateStage",
+            "CreateUsagePlanKey",
+            "UpdateUsagePlan",
+            "UpdateApiKey",
+            "CreateBasePathMapping",
+            "UpdateBasePathMapping",
+            "UpdateMethod",
+            "PutGatewayResponse",
+        ]
+    } | {
+        ("apigatewayv2", op)
+        for op in [
+            "UpdateAuthorizer",
+            "UpdateRoute",
+            "CreateDeployment",
+            "UpdateApi",
+            "CreateApiMapping",
+        ]
+    }
+    assert expected <= set(ALLOWLIST)
+
+
+def test_bind_keeps_types_and_formats_inside_strings() -> None:
+    facts = {"api_id": "a1", "authorizer_id": "z9", "authorizer_ttl": 300, "stage": "prod"}
+    params = {
+        "ApiId": "{api_id}",
+        "Ttl": "{authorizer_ttl}",
+        "value": "{api_id}:{stage}",
+        "policy": '{"Version":"2012-10-17","Statement":[{"Resource":"execute-api:/{stage}/*"}]}',
+        "path": "/items/{proxy+}",
+    }
+    bound = bind_params(params, facts)
+    assert bound["ApiId"] == "a1"
+    assert bound["Ttl"] == 300
+    assert bound["value"] == "a1:prod"
+    assert (
+        bound["policy"]
+        == '{"Version":"2012-10-17","Statement":[{"Resource":"execute-api:/prod/*"}]}'
+    )
+    assert bound["path"] == "/items/{proxy+}"
+    assert placeholders(params) == {"api_id", "authorizer_ttl", "stage"}
+
+
+def test_missing_fact_names_the_fact_and_where() -> None:
+    with pytest.raises(
+        BindError, match=r"patchOperations\[0\]\.value: the fix needs the fact 'new_ttl'"
+    ):
+        bind_params(
+            {"patchOperations": [{"op": "replace", "path": "/x", "value": "{new_ttl}"}]},
+            {"api_id": "a"},
+        )
+
+
+def test_fact_values_are_not_rescanned() -> None:
+    bound = bind_params({"restApiId": "{api_id}"}, {"api_id": "{stage}", "stage": "prod"})
+    assert bound == {"restApiId": "{stage}"}

@@ -1,0 +1,13 @@
+"""Confirmed fixes: allowlisted mutating operations, rendered as AWS CLI commands through
+botocore's service model, applied only with a confirmation, verified, and rolled back.
+
+The flow for a front end:
+
+    plan = build_plan(fix, facts, target)          # bound operations + exact CLI lines
+    snap = take_snapshot(plan, clients)            # read-only calls: the state before
+    changes = describe_changes(plan, snap)         # before/after (JSON diff for policies)
+    ... show plan.cli and changes, ask the user ...
+    confirmation = Confirmation.for_plan(plan, by="alice", shown=plan.cli)
+    result = apply_plan(plan, confirmation, clients)
+    back = derive_rollback(plan, snap, result)     # inverse operations, also rendered
+"""

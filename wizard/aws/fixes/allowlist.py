@@ -1,0 +1,313 @@
+"""The only mutating AWS operations the wizard may run, and the parts of each it may touch.
+
+Anything not listed here is refused before it is rendered or sent. Each entry names the
+parameters that identify the resource (`identity`), the parameters a fix may set (`fields`)
+and, for API Gateway's JSON-patch style updates, the patch paths and ops it may use. A few
+delete operations are allowed only inside a rollback plan, to undo something the wizard
+itself created (a usage-plan key, a base-path mapping, a customised gateway response).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.aws.fixes.errors import NotAllowedError
+
+Constraint = Callable[[Mapping[str, Any], bool], None]
+
+
+@dataclass(frozen=True)
+class PatchRule:
+    path: str  # a regular expression matched against the whole patch path
+    ops: frozenset[str] = frozenset({"replace"})
+
+    def matches(self, op: str, path: str) -> bool:
+        return op in self.ops and re.fullmatch(self.path, path) is not None
+
+
+@dataclass(frozen=True)
+class AllowedOperation:
+    service: str
+    operation: str
+    purpose: str
+    identity: tuple[str, ...]
+    fields: tuple[str, ...] = ()
+    patch: tuple[PatchRule, ...] = ()
+    constraint: Constraint | None = None
+    rollback_only: bool = False
+
+
+def _options_method_only(params: Mapping[str, Any], rollback: bool) -> None:
+    """UpdateMethod may only open the CORS preflight (OPTIONS → authorizationType NONE)."""
+    if params.get("httpMethod") != "OPTIONS":
+        raise NotAllowedError(
+            "UpdateMethod is allowed only on the OPTIONS method (CORS preflight), "
+            f"not {params.get('httpMethod')!r}"
+        )
+    if rollback:
+        return
+    for op in params.get("patchOperations") or []:
+        if op.get("path") == "/authorizationType" and op.get("value") != "NONE":
+            raise NotAllowedError(
+                "UpdateMethod may only set authorizationType to NONE on OPTIONS, "
+                f"not {op.get('value')!r}"
+            )
+        if op.get("path") == "/authorizerId":
+            raise NotAllowedError("UpdateMethod may not change authorizerId outside a rollback")
+
+
+def _api_key_type(params: Mapping[str, Any], rollback: bool) -> None:
+    if params.get("keyType", "API_KEY") != "API_KEY":
+        raise NotAllowedError(
+            f"CreateUsagePlanKey keyType must be API_KEY, not {params['keyType']!r}"
+        )
+
+
+_STAGE_WIDE = r"/\*/\*"
+_ENDPOINT_TYPE = r"(EDGE|REGIONAL|PRIVATE)"
+
+_ENTRIES: tuple[AllowedOperation, ...] = (
+    AllowedOperation(
+        "apigateway",
+        "UpdateAuthorizer",
+        "authorizer cache TTL and identity sources",
+        identity=("restApiId", "authorizerId"),
+        patch=(PatchRule(r"/authorizerResultTtlInSeconds"), PatchRule(r"/identitySource")),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "FlushStageAuthorizersCache",
+        "drop the stage's cached authorizer decisions",
+        identity=("restApiId", "stageName"),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "CreateDeployment",
+        "deploy the API's current configuration to a stage",
+        identity=("restApiId", "stageName"),
+        fields=("description", "stageDescription"),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateRestApi",
+        "resource policy and endpoint settings",
+        identity=("restApiId",),
+        patch=(
+            PatchRule(r"/policy"),
+            PatchRule(rf"/endpointConfiguration/types/{_ENDPOINT_TYPE}"),
+            PatchRule(r"/endpointConfiguration/vpcEndpointIds", frozenset({"add", "remove"})),
+            PatchRule(r"/disableExecuteApiEndpoint"),
+        ),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateStage",
+        "execution logging, access logging, the deployment a stage runs",
+        identity=("restApiId", "stageName"),
+        patch=(
+            PatchRule(rf"{_STAGE_WIDE}/logging/loglevel"),
+            PatchRule(rf"{_STAGE_WIDE}/logging/dataTrace"),
+            PatchRule(rf"{_STAGE_WIDE}/metrics/enabled"),
+            PatchRule(rf"{_STAGE_WIDE}/caching/unauthorizedCacheControlHeaderStrategy"),
+            PatchRule(r"/accessLogSettings/(destinationArn|format)"),
+            PatchRule(r"/accessLogSettings", frozenset({"remove"})),
+            PatchRule(r"/deploymentId"),
+        ),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "CreateUsagePlanKey",
+        "attach an API key to a usage plan",
+        identity=("usagePlanId", "keyId"),
+        fields=("keyType",),
+        constraint=_api_key_type,
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateUsagePlan",
+        "bind a usage plan to an API stage",
+        identity=("usagePlanId",),
+        patch=(PatchRule(r"/apiStages", frozenset({"add", "remove"})),),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateApiKey",
+        "enable an API key",
+        identity=("apiKey",),
+        patch=(PatchRule(r"/enabled"),),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "CreateBasePathMapping",
+        "map a custom-domain base path to an API stage",
+        identity=("domainName",),
+        fields=("basePath", "restApiId", "stage", "domainNameId"),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateBasePathMapping",
+        "point a custom-domain base path at the right API stage",
+        identity=("domainName", "basePath"),
+        fields=("domainNameId",),
+        patch=(PatchRule(r"/(stage|restapiId|basePath)"),),
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateMethod",
+        "let the CORS preflight (OPTIONS) through without authorization",
+        identity=("restApiId", "resourceId", "httpMethod"),
+        patch=(PatchRule(r"/authorizationType"), PatchRule(r"/authorizerId")),
+        constraint=_options_method_only,
+    ),
+    AllowedOperation(
+        "apigateway",
+        "PutGatewayResponse",
+        "customise a gateway response (CORS headers on 4XX, clearer bodies)",
+        identity=("restApiId", "responseType"),
+        fields=("statusCode", "responseParameters", "responseTemplates"),
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "UpdateAuthorizer",
+        "authorizer cache TTL and identity sources",
+        identity=("ApiId", "AuthorizerId"),
+        fields=("AuthorizerResultTtlInSeconds", "IdentitySource"),
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "UpdateRoute",
+        "route authorization (type, authorizer, scopes)",
+        identity=("ApiId", "RouteId"),
+        fields=("AuthorizationType", "AuthorizerId", "AuthorizationScopes"),
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "CreateDeployment",
+        "deploy the API's current configuration to a stage",
+        identity=("ApiId", "StageName"),
+        fields=("Description",),
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "UpdateApi",
+        "default endpoint and CORS settings",
+        identity=("ApiId",),
+        fields=("DisableExecuteApiEndpoint", "CorsConfiguration"),
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "CreateApiMapping",
+        "map a custom-domain path to an API stage",
+        identity=("DomainName", "ApiId", "Stage"),
+        fields=("ApiMappingKey",),
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "UpdateStage",
+        "access logging and the deployment a stage runs",
+        identity=("ApiId", "StageName"),
+        fields=("AccessLogSettings", "DeploymentId"),
+    ),
+    # Undo only: these remove what an applied fix created.
+    AllowedOperation(
+        "apigateway",
+        "DeleteUsagePlanKey",
+        "detach the API key the fix attached",
+        identity=("usagePlanId", "keyId"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigateway",
+        "DeleteBasePathMapping",
+        "remove the base-path mapping the fix created",
+        identity=("domainName", "basePath"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigateway",
+        "DeleteGatewayResponse",
+        "reset the gateway response the fix customised to its default",
+        identity=("restApiId", "responseType"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "DeleteApiMapping",
+        "remove the API mapping the fix created",
+        identity=("DomainName", "ApiMappingId"),
+        rollback_only=True,
+    ),
+)
+
+ALLOWLIST: dict[tuple[str, str], AllowedOperation] = {(e.service, e.operation): e for e in _ENTRIES}
+
+
+def lookup(service: str, operation: str) -> AllowedOperation:
+    try:
+        return ALLOWLIST[(service, operation)]
+    except KeyError:
+        raise NotAllowedError(
+            f"{service} {operation} is not an operation the wizard may run "
+            "(see wizard/aws/fixes/allowlist.py)"
+        ) from None
+
+
+def check_allowed(
+    service: str, operation: str, params: Mapping[str, Any], *, rollback: bool = False
+) -> AllowedOperation:
+    """Refuse anything outside the allowlist; return its entry when allowed."""
+    entry = lookup(service, operation)
+    where = f"{service} {operation}"
+    if entry.rollback_only and not rollback:
+        raise NotAllowedError(f"{where} is allowed only to roll back a fix the wizard applied")
+    missing = [name for name in entry.identity if name not in params]
+    if missing:
+        raise NotAllowedError(f"{where}: missing required parameter {missing[0]}")
+    known = set(entry.identity) | set(entry.fields)
+    if entry.patch:
+        known.add("patchOperations")
+    extra = sorted(set(params) - known)
+    if extra:
+        raise NotAllowedError(f"{where}: parameter {extra[0]} is not one the wizard may set")
+    if entry.patch:
+        _check_patch(where, entry, params.get("patchOperations"))
+    if entry.constraint is not None:
+        entry.constraint(params, rollback)
+    return entry
+
+
+def _check_patch(where: str, entry: AllowedOperation, ops: Any) -> None:
+    if ops is None:
+        return
+    if not isinstance(ops, list) or not ops:
+        raise NotAllowedError(f"{where}: patchOperations must be a non-empty list")
+    for i, op in enumerate(ops):
+        if not isinstance(op, Mapping):
+            raise NotAllowedError(f"{where}: patchOperations[{i}] is not an object")
+        name, path = str(op.get("op", "")), str(op.get("path", ""))
+        if not any(rule.matches(name, path) for rule in entry.patch):
+            raise NotAllowedError(
+                f"{where}: patchOperations[{i}] op={name} path={path} is not allowed "
+                f"(this operation may change: {entry.purpose})"
+            )
+
+
+def allowed_iam_actions() -> list[str]:
+    """What `--apply` needs, for `apigw-wizard permissions` (API Gateway uses HTTP-verb actions)."""
+    verbs = {
+        "Update": "PATCH",
+        "Create": "POST",
+        "Put": "PUT",
+        "Delete": "DELETE",
+        "Flush": "DELETE",
+    }
+    actions = set()
+    for entry in _ENTRIES:
+        for prefix, verb in verbs.items():
+            if entry.operation.startswith(prefix):
+                actions.add(f"apigateway:{verb}")
+    actions.add("apigateway:GET")  # snapshots and verification re-read the state
+    return sorted(actions)

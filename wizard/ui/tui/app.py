@@ -1,0 +1,210 @@
+"""The Textual wizard: `WizardApp` and `run(args)`, the entry point of `apigw-wizard` (no command).
+
+The app holds no diagnostic logic. It owns the screens, the bindings shared by all of them, and
+one `SessionDriver` (wizard.ui.tui.driver) through which screens read engine state and call
+engine methods. Quitting (q, ctrl+c) always saves the session first.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from wizard import exitcodes
+from wizard.ui.tui.commands import WizardCommands
+from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.screens.help import HelpScreen
+from wizard.ui.tui.screens.start import StartScreen
+
+if TYPE_CHECKING:
+    from wizard.ui.tui.driver import SessionDriver
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class WizardApp(App[int]):
+    """A guided 403 troubleshooting session."""
+
+    TITLE = "apigw-wizard"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {WizardCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f1", "help", "Help", id="app.help", tooltip="Explain this screen and what to do next"
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="session.save",
+            tooltip="Save the session to a JSON file you can resume with --resume",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            id="app.theme",
+            tooltip="Switch between the light and the dark theme",
+        ),
+        Binding(
+            "q",
+            "quit_saving",
+            "Quit",
+            id="app.quit",
+            tooltip="Quit; the session is saved first and can be resumed",
+        ),
+        Binding(
+            "ctrl+c",
+            "quit_saving",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.quit_interrupt",
+            tooltip="Quit at once; the session is saved first",
+        ),
+    ]
+
+    def __init__(
+        self,
+        evidence: StartEvidence | None = None,
+        *,
+        driver: SessionDriver | None = None,
+        session_path: Path | None = None,
+        probe_aws: bool = True,
+    ) -> None:
+        super().__init__()
+        self.evidence = evidence or StartEvidence()
+        self.driver = driver
+        self.session_path = session_path
+        self.probe_aws = probe_aws  # False in tests/snapshots: keep the user's ~/.aws out
+        self.theme = DARK
+
+    def on_mount(self) -> None:
+        if self.driver is not None and self.driver.started:
+            self.show_current()
+        else:
+            self.push_screen(StartScreen(self.evidence, probe_aws=self.probe_aws))
+
+    # ---- the walk -----------------------------------------------------------------------------
+
+    def on_start_screen_begin(self, message: StartScreen.Begin) -> None:
+        from wizard.ui.tui.driver import SessionDriver, StartError
+
+        self.evidence = message.evidence
+        try:
+            if self.driver is None:
+                self.driver = SessionDriver.create(message.evidence)
+            else:
+                self.driver.restart(message.evidence)
+        except StartError as exc:
+            self.notify(str(exc), title="Cannot start", severity="error", timeout=8)
+            return
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Show the screen for where the walk is now: a step, or the findings at the end."""
+        from wizard.ui.tui.screens.findings import FindingsScreen
+        from wizard.ui.tui.screens.step import StepScreen
+
+        assert self.driver is not None
+        target: Screen[None] = (
+            FindingsScreen(self.driver) if self.driver.finished else StepScreen(self.driver)
+        )
+        # One step or findings screen at a time above the start screen.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2 and not isinstance(self.screen, StartScreen):
+            self.switch_screen(target)
+        else:
+            self.push_screen(target)
+
+    # ---- actions shared by every screen --------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        text = getattr(self.screen, "HELP", None) or "## apigw-wizard"
+        help_for = getattr(self.screen, "help_text", None)
+        if callable(help_for):
+            text = help_for()
+        self.push_screen(HelpScreen(text))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def action_save(self) -> None:
+        path = self.save_session()
+        if path is not None:
+            self.notify(f"Session saved to {path}", title="Saved")
+
+    def save_session(self) -> Path | None:
+        """Save the session (tokens redacted by the engine); None if nothing to save yet."""
+        if self.driver is None or not self.driver.started:
+            return None
+        if self.session_path is None:
+            from wizard.ui.tui.driver import default_session_path
+
+            self.session_path = default_session_path()
+        try:
+            self.driver.save(self.session_path)
+        except OSError as exc:
+            self.notify(f"Could not save the session: {exc}", severity="error")
+            return None
+        return self.session_path
+
+    def action_quit_saving(self) -> None:
+        path = self.save_session()
+        if path is not None:
+            self.saved_on_exit = path
+        self.exit(self.exit_code_for_session())
+
+    saved_on_exit: Path | None = None
+
+    def exit_code_for_session(self) -> int:
+        if self.driver is None or not self.driver.started:
+            return exitcodes.OK
+        return self.driver.exit_code()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        # Keep Textual's theme / keys / screenshot commands, drop its plain "Quit" (ours saves).
+        for command in super().get_system_commands(screen):
+            if command.title.lower() != "quit":
+                yield command
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point for `apigw-wizard` with no command (called by wizard.commands.interactive)."""
+    import sys
+
+    from wizard.ui.tui.driver import SessionDriver, StartError
+
+    evidence = StartEvidence(
+        profile=getattr(args, "profile", None) or "",
+        region=getattr(args, "region", None) or "",
+        endpoint_url=getattr(args, "endpoint_url", None) or "",
+    )
+    evidence.offline = not (evidence.profile or evidence.endpoint_url)
+    driver: SessionDriver | None = None
+    session_path: Path | None = None
+    resume = getattr(args, "resume", None)
+    try:
+        if resume:
+            session_path = Path(resume)
+            driver = SessionDriver.resume(session_path, playbook=getattr(args, "playbook", None))
+        elif getattr(args, "playbook", None):
+            driver = SessionDriver.unstarted(playbook=args.playbook)
+    except StartError as exc:
+        sys.stderr.write(f"apigw-wizard: error: {exc}\n")
+        return exitcodes.USAGE
+    app = WizardApp(evidence, driver=driver, session_path=session_path)
+    code = app.run()
+    if app.saved_on_exit is not None:
+        sys.stderr.write(f"Session saved to {app.saved_on_exit} (resume with --resume)\n")
+    return int(code) if code is not None else exitcodes.OK

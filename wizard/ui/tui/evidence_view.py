@@ -1,0 +1,155 @@
+"""Build the evidence views from the session's facts with the analyzers (no Textual here).
+
+The analyzers decide (does this Resource cover the ARN, which statement applies, which log line
+matters); this module only picks the facts that are known and shapes the analyzers' answers for
+the widgets. Anything that cannot be read is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from wizard.ui.tui.view import (
+    AuthorizerPolicyView,
+    EvidenceView,
+    JwtView,
+    LogLineView,
+    PolicyRow,
+    ResourcePolicyView,
+    StatementView,
+)
+
+# Facts that may hold the policy a Lambda authorizer returned (the cached one first).
+AUTHORIZER_POLICY_FACTS = ("cached_policy", "authorizer_policy", "returned_policy", "policy")
+TOKEN_FACTS = ("token", "jwt", "authorization")
+LOG_FACTS = ("logs", "log_excerpt", "execution_logs", "authorizer_logs")
+
+
+def _first(facts: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    for name in names:
+        value = facts.get(name)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def build_evidence(facts: Mapping[str, Any], *, now: datetime) -> EvidenceView:
+    return EvidenceView(
+        jwt=jwt_view(facts, now=now),
+        authorizer_policy=authorizer_policy_view(facts),
+        resource_policy=resource_policy_view(facts, now=now),
+        logs=log_lines(facts),
+    )
+
+
+def jwt_view(facts: Mapping[str, Any], *, now: datetime) -> JwtView | None:
+    token = _first(facts, TOKEN_FACTS)
+    if not isinstance(token, str):
+        return None
+    from wizard.analysis.jwt_inspect import TokenError, inspect_token
+
+    ttl = _as_int(facts.get("authorizer_ttl"))
+    try:
+        report = inspect_token(token, now=now, ttl=ttl)
+    except (TokenError, ValueError):
+        return None
+    notes = tuple(f.message for f in report.findings if f.severity in ("error", "warning"))
+    return JwtView(
+        claims=dict(report.claims),
+        expires_in=report.expires_in_seconds,
+        authorizer_ttl=ttl,
+        notes=notes,
+    )
+
+
+def _policy_doc(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def authorizer_policy_view(facts: Mapping[str, Any]) -> AuthorizerPolicyView | None:
+    raw = _first(facts, AUTHORIZER_POLICY_FACTS)
+    method_arn = facts.get("method_arn")
+    if raw is None or not isinstance(method_arn, str) or not method_arn:
+        return None
+    from wizard.analysis.arn import first_mismatch
+    from wizard.analysis.policy import RequestContext, evaluate_policy
+    from wizard.analysis.policy_parse import PolicyError, parse_policy
+
+    doc = _policy_doc(raw)
+    # An authorizer's output wraps the document: {"principalId", "policyDocument": {...}}.
+    if isinstance(doc, Mapping) and "policyDocument" in doc:
+        doc = doc["policyDocument"]
+    try:
+        policy = parse_policy(doc)
+        decision = evaluate_policy(policy, RequestContext(method_arn=method_arn))
+    except (PolicyError, ValueError):
+        return None
+    rows = [
+        PolicyRow(st.effect, resource, first_mismatch(resource, method_arn))
+        for st in policy.statements
+        for resource in st.resources or ()
+    ]
+    if not rows:
+        return None
+    return AuthorizerPolicyView(method_arn, tuple(rows), decision.explanation)
+
+
+def resource_policy_view(facts: Mapping[str, Any], *, now: datetime) -> ResourcePolicyView | None:
+    raw = facts.get("resource_policy")
+    method_arn = facts.get("method_arn")
+    if raw in (None, "", {}) or not isinstance(method_arn, str) or not method_arn:
+        return None
+    from wizard.analysis.policy import RequestContext, evaluate_policy
+    from wizard.analysis.policy_parse import PolicyError
+
+    caller = facts.get("caller_arn")
+    request = RequestContext(
+        method_arn=method_arn,
+        principal=caller if isinstance(caller, str) and caller else "anonymous",
+        source_ip=facts.get("source_ip") if isinstance(facts.get("source_ip"), str) else None,
+        vpce_id=facts.get("vpce_id") if isinstance(facts.get("vpce_id"), str) else None,
+        now=now,
+    )
+    try:
+        decision = evaluate_policy(_policy_doc(raw), request)
+    except (PolicyError, ValueError):
+        return None
+    statements = tuple(
+        StatementView(
+            label=r.sid or f"statement {r.index + 1}",
+            effect=r.effect,
+            verdict=r.outcome,
+            reason=r.reason,
+        )
+        for r in decision.statements
+    )
+    return ResourcePolicyView(statements, decision.explanation)
+
+
+def log_lines(facts: Mapping[str, Any]) -> tuple[LogLineView, ...]:
+    text = _first(facts, LOG_FACTS)
+    if not isinstance(text, str):
+        return ()
+    try:
+        from wizard.analysis.logs import explain_lines
+    except ImportError:  # the log analyzer is not there: show the excerpt as it is
+        return tuple(LogLineView(line) for line in text.splitlines()[-40:] if line.strip())
+    return tuple(LogLineView(line.text, line.kind, line.note) for line in explain_lines(text)[-40:])

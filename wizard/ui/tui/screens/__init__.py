@@ -1,0 +1,1 @@
+"""The wizard's screens: start, step, findings, fix confirmation, report, help."""

@@ -1,0 +1,85 @@
+"""The fix confirmation modal: the exact command and what changes, then an explicit choice.
+
+This is the only place the TUI creates the `Confirmation` that wizard.aws.fixes requires before
+it changes anything in the account. Declining (or Esc) returns None and nothing happens.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from wizard.ui.tui.view import FixView
+from wizard.ui.tui.widgets.diff import DiffView
+
+
+class ConfirmFixScreen(ModalScreen[Any]):
+    """Dismisses with a Confirmation object when the user applies, None when they decline."""
+
+    CSS_PATH = "confirm.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "decline",
+            "Don't apply",
+            id="confirm.decline",
+            tooltip="Close without changing anything",
+        ),
+    ]
+
+    def __init__(self, fix: FixView, *, actor: str = "") -> None:
+        super().__init__()
+        self.fix = fix
+        self.actor = actor
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(f"Apply: {escape(self.fix.title)}?", id="confirm-title")
+            with VerticalScroll(id="confirm-body"):
+                yield Static(
+                    "These exact commands will run against your account, in this order:",
+                    classes="muted",
+                )
+                for command in self.fix.commands:
+                    yield Static(escape(command), classes="command")
+                if self.fix.before or self.fix.after:
+                    yield Static("What changes:", classes="muted")
+                    yield DiffView(self.fix.before, self.fix.after)
+                notes = []
+                if self.fix.needs_redeploy:
+                    notes.append("the stage is redeployed so the change takes effect")
+                if self.fix.needs_cache_flush:
+                    notes.append("the authorizer cache is flushed")
+                if notes:
+                    yield Static("Also: " + "; ".join(notes) + ".", classes="muted")
+                yield Static(
+                    "The current state is saved first, so you can roll back afterwards.",
+                    classes="muted",
+                )
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Don't apply", id="confirm-no", variant="default")
+                yield Button("Apply", id="confirm-yes", variant="error")
+
+    def on_mount(self) -> None:
+        # The safe choice has the focus: Enter alone never changes the account.
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _apply(self) -> None:
+        from wizard.ui.tui.driver import make_confirmation
+
+        self.dismiss(make_confirmation(self.fix, self.actor))
+
+    @on(Button.Pressed, "#confirm-no")
+    def _decline(self) -> None:
+        self.dismiss(None)
+
+    def action_decline(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,233 @@
+"""Findings: ranked causes with confidence and evidence, then each fix — its exact CLI
+command (copy), what changes, and Apply → confirm → progress → verification → rollback offer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Collapsible, Footer, Header, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+
+from wizard.ui.tui.screens.confirm import ConfirmFixScreen
+from wizard.ui.tui.view import FixOutcome, FixView
+from wizard.ui.tui.widgets.diff import DiffView
+from wizard.ui.tui.widgets.evidence import EvidencePanel
+from wizard.ui.tui.widgets.sidebar import confidence_class
+
+if TYPE_CHECKING:
+    from wizard.ui.tui.driver import SessionDriver
+
+HELP = """\
+## Findings
+
+The causes are ranked by how well the evidence fits them; the first is the diagnosis. Each fix
+shows the **exact AWS CLI command** (copy it with the Copy button to run it yourself) and what it
+changes.
+
+**Apply** opens a confirmation that shows the command again. Nothing in your account changes
+unless you press *Apply* there. After applying, the wizard replays the failing request to verify
+the fix and offers a **rollback** to the saved state.
+"""
+
+
+class FixCard(Vertical):
+    """One fix: explanation, commands with copy buttons, diff, apply/rollback and status."""
+
+    def __init__(self, fix: FixView, index: int, *, live: bool) -> None:
+        super().__init__(classes="fix-card", id=f"fix-{index}")
+        self.fix = fix
+        self.index = index
+        self.live = live
+
+    def compose(self) -> ComposeResult:
+        yield Static(escape(self.fix.title), classes="fix-title")
+        yield Static(escape(self.fix.explanation), classes="fix-explanation")
+        for n, command in enumerate(self.fix.commands):
+            with Horizontal(classes="command-row"):
+                yield Static(escape(command), classes="command")
+                yield Button("Copy", id=f"copy-{self.index}-{n}", classes="copy", compact=True)
+        if self.fix.guidance:
+            yield Static(escape(self.fix.guidance), classes="guidance")
+        for kind, code in self.fix.code.items():
+            with Collapsible(title=f"Example ({kind})", collapsed=True):
+                yield Static(escape(code), classes="code")
+        if self.fix.before or self.fix.after:
+            with Collapsible(title="What changes (before → after)", collapsed=True):
+                yield DiffView(self.fix.before, self.fix.after)
+        with Horizontal(classes="fix-actions"):
+            if self.fix.applicable and self.live:
+                yield Button("Apply…", id=f"apply-{self.index}", variant="warning")
+                yield Button("Roll back", id=f"rollback-{self.index}", disabled=True)
+            elif self.fix.commands:
+                yield Static(
+                    "Offline: run the command yourself, or start a live session to apply it.",
+                    classes="muted",
+                )
+        yield LoadingIndicator(classes="fix-progress")
+        yield Static("", classes="fix-status")
+
+
+class FindingsScreen(Screen[None]):
+    CSS_PATH = "findings.tcss"
+    HELP = HELP
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+b", "back", "Back", id="findings.back", tooltip="Back to the last step"),
+        Binding(
+            "ctrl+e",
+            "report",
+            "Report",
+            id="findings.report",
+            tooltip="Export the session as JSON, Markdown or HTML",
+        ),
+    ]
+
+    class FixDone(Message):
+        def __init__(self, index: int, outcome: FixOutcome, rollback: bool) -> None:
+            super().__init__()
+            self.index = index
+            self.outcome = outcome
+            self.rollback = rollback
+
+    def __init__(self, driver: SessionDriver, *, in_progress: bool = False) -> None:
+        super().__init__()
+        self.driver = driver
+        self.in_progress = in_progress  # opened mid-walk from a step: back pops
+        self.fixes: list[FixView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="findings"):
+            yield Static(escape(self.driver.conclusion()), id="conclusion")
+            yield Static("Causes, most likely first", classes="heading")
+            for cause in self.driver.ranking()[:6]:
+                with Collapsible(
+                    title=f"{cause.confidence:>4.0%}  {cause.title or cause.cause_id}",
+                    collapsed=cause is not self.driver.ranking()[0],
+                    classes=f"cause {confidence_class(cause.confidence)}",
+                ):
+                    if cause.summary:
+                        yield Static(escape(cause.summary))
+                    for item in cause.evidence:
+                        yield Static("• " + escape(item), classes="evidence-item")
+            yield EvidencePanel(id="findings-evidence")
+            self.fixes = [] if self.in_progress else self.driver.fixes()
+            if self.fixes:
+                yield Static("Fixes", classes="heading")
+                for i, fix in enumerate(self.fixes):
+                    yield FixCard(fix, i, live=self.driver.live)
+            with Horizontal(id="findings-actions"):
+                yield Button("Back", id="findings-back")
+                yield Button("Export report…", id="findings-report", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "findings"
+        self.query_one(EvidencePanel).show(self.driver.evidence())
+
+    # ---- copy, apply, rollback ---------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        kind, _, rest = button_id.partition("-")
+        if kind == "copy":
+            index, _, n = rest.partition("-")
+            command = self.fixes[int(index)].commands[int(n)]
+            self.app.copy_to_clipboard(command)
+            self.notify("Command copied to the clipboard.")
+        elif kind == "apply":
+            self.ask_to_apply(int(rest))
+        elif kind == "rollback":
+            self._start(int(rest), None, rollback=True)
+        elif button_id == "findings-back":
+            self.action_back()
+        elif button_id == "findings-report":
+            self.action_report()
+
+    def ask_to_apply(self, index: int) -> None:
+        fix = self.fixes[index]
+
+        def confirmed(confirmation: Any) -> None:
+            if confirmation is None:
+                self.notify("Not applied. Nothing was changed.")
+                return
+            self._start(index, confirmation, rollback=False)
+
+        self.app.push_screen(ConfirmFixScreen(fix, actor=self.driver.actor()), confirmed)
+
+    def _start(self, index: int, confirmation: Any, *, rollback: bool) -> None:
+        card = self.query_one(f"#fix-{index}", FixCard)
+        card.add_class("-working")
+        card.query_one(".fix-status", Static).update(
+            "Rolling back…" if rollback else "Applying, then replaying the request to verify…"
+        )
+        for button in card.query(Button):
+            if not button.has_class("copy"):
+                button.disabled = True
+        self.run_fix(index, confirmation, rollback)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fix")
+    def run_fix(self, index: int, confirmation: Any, rollback: bool) -> None:
+        fix = self.fixes[index]
+        if rollback:
+            outcome = self.driver.rollback_fix(fix)
+        else:
+            outcome = self.driver.apply_fix(fix, confirmation)
+        self.post_message(self.FixDone(index, outcome, rollback))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "fix" and event.state == WorkerState.ERROR:
+            for card in self.query(".-working").results(FixCard):
+                card.remove_class("-working")
+                status = card.query_one(".fix-status", Static)
+                status.update(f"Failed: {escape(str(event.worker.error))}")
+                status.set_classes("fix-status -error")
+
+    def on_findings_screen_fix_done(self, message: FixDone) -> None:
+        card = self.query_one(f"#fix-{message.index}", FixCard)
+        card.remove_class("-working")
+        outcome = message.outcome
+        status = card.query_one(".fix-status", Static)
+        status.update(escape(outcome.message))
+        if outcome.applied and outcome.verified:
+            status.set_classes("fix-status -success")
+        elif outcome.applied:
+            status.set_classes("fix-status -warning")
+        else:
+            status.set_classes("fix-status -error")
+        apply_button = card.query(f"#apply-{message.index}")
+        rollback_button = card.query(f"#rollback-{message.index}")
+        if message.rollback:
+            if apply_button:
+                apply_button.first(Button).disabled = False
+        else:
+            if apply_button:
+                apply_button.first(Button).disabled = outcome.applied
+            if rollback_button:
+                rollback_button.first(Button).disabled = not outcome.rollback_available
+
+    # ---- navigation ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.in_progress:
+            self.app.pop_screen()
+            return
+        if self.driver.back():
+            self.app.call_later(self.app.show_current)  # type: ignore[attr-defined]
+        else:
+            self.notify("There is no earlier step.")
+
+    def action_report(self) -> None:
+        from wizard.ui.tui.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.driver))
+
+    def help_text(self) -> str:
+        return HELP

@@ -1,0 +1,147 @@
+"""Plain data the screens render, read from the engine by the driver (no Textual here).
+
+Keeping this shape between the engine and the widgets means a screen never reaches into engine
+internals, and tests can build these directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ProbeState = Literal["running", "done", "failed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class ProbeEvent:
+    """A probe started, finished, failed or was cancelled (sent from a worker thread)."""
+
+    probe: str
+    state: ProbeState
+    description: str = ""
+    error_kind: str | None = None
+    message: str = ""
+    missing_permission: str | None = None
+    manual_hint: str | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    label: str
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    node_id: str
+    kind: Literal["choice", "text", "paste", "confirm"]
+    prompt: str
+    why: str
+    where: str | None = None
+    choices: tuple[Choice, ...] = ()
+    default: Any = None
+    allow_unknown: bool = False
+    fact: str = ""
+    previous_answer: Any = None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    clock: str  # "12:04:31" — formatted by the driver from the engine's timestamp
+    text: str
+    kind: str = "info"  # info | fact | probe | error | finding | fix
+
+
+@dataclass(frozen=True)
+class RankedCause:
+    cause_id: str
+    title: str
+    confidence: float  # 0..1
+    evidence: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class FixView:
+    cause_id: str
+    fix_id: str
+    title: str
+    explanation: str
+    commands: tuple[str, ...] = ()  # exact AWS CLI commands, rendered by wizard.aws.fixes
+    before: str = ""  # what changes: current state ...
+    after: str = ""  # ... and after applying
+    applicable: bool = False  # the wizard can apply it (an allowlisted operation, live session)
+    guidance: str | None = None
+    code: dict[str, str] = field(default_factory=dict)
+    needs_redeploy: bool = False
+    needs_cache_flush: bool = False
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What applying (or rolling back) a fix did."""
+
+    applied: bool
+    verified: bool | None  # None: could not verify (e.g. offline)
+    message: str
+    status_after: int | None = None
+    rollback_available: bool = False
+
+
+# ---- evidence, in the form that explains it best ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JwtView:
+    claims: dict[str, Any]
+    expires_in: float | None = None  # seconds from now; negative when expired; None: no exp
+    authorizer_ttl: int | None = None  # seconds the authorizer's decision is cached
+    notes: tuple[str, ...] = ()  # what the JWT analyzer says about it
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    effect: str  # Allow | Deny
+    resource: str
+    mismatch: str | None  # the ARN part this Resource fails to cover; None when it covers it
+
+
+@dataclass(frozen=True)
+class AuthorizerPolicyView:
+    method_arn: str
+    rows: tuple[PolicyRow, ...]
+    verdict: str = ""  # one line: what API Gateway does with this policy for this ARN
+
+
+@dataclass(frozen=True)
+class StatementView:
+    label: str  # Sid, or "statement N"
+    effect: str
+    verdict: Literal["allow", "deny", "silent"]  # for this request
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResourcePolicyView:
+    statements: tuple[StatementView, ...]
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class LogLineView:
+    text: str
+    kind: Literal["error", "warning", "success"] | None = None  # why the line matters
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    jwt: JwtView | None = None
+    authorizer_policy: AuthorizerPolicyView | None = None
+    resource_policy: ResourcePolicyView | None = None
+    logs: tuple[LogLineView, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.jwt or self.authorizer_policy or self.resource_policy or self.logs)

@@ -1,0 +1,1 @@
+"""Widgets that show evidence in the form that explains it best."""

@@ -81,6 +81,12 @@ class Cause(_Strict):
     verify: str = ""
     prevention: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    prior: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="rough share of real-world 403 reports with this cause (ranking tie-breaker)",
+    )
 
 
 class Catalogue(_Strict):

@@ -1,0 +1,357 @@
+"""Load a playbook from YAML, with every error pointing at `file:line: dotted.path`.
+
+The YAML is composed with a SafeLoader subclass that records the line of every key and list item
+(and rejects duplicate keys, which plain YAML silently overwrites — a duplicated node id would
+otherwise vanish). pydantic's errors are then mapped back to those lines, with the nearest valid
+name suggested for unknown keys, kinds and literals. The graph checks run in `wizard.engine.lint`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from wizard.engine.models import Playbook, _condition_tag
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class LintError:
+    """One problem in a playbook: `file:line: dotted.path: message`."""
+
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class PlaybookError(Exception):
+    """A playbook that cannot be used; `errors` lists every problem found."""
+
+    def __init__(self, errors: Sequence[LintError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = list(errors)
+
+
+class Lines:
+    """Line numbers (1-based) of every key and list item, by their path in the document."""
+
+    def __init__(self, by_path: Mapping[Loc, int]) -> None:
+        self._by_path = dict(by_path)
+
+    def line(self, path: Iterable[str | int]) -> int:
+        """The line of `path`, or of its nearest ancestor that has one (e.g. for a missing key)."""
+        loc = tuple(path)
+        while loc:
+            if loc in self._by_path:
+                return self._by_path[loc]
+            loc = loc[:-1]
+        return self._by_path.get((), 1)
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """SafeLoader that records where each key and item is, and refuses duplicate keys."""
+
+    def load_with_lines(self) -> tuple[Any, Lines, list[tuple[int, str]]]:
+        node = self.get_single_node()
+        if node is None:
+            return None, Lines({}), []
+        lines: dict[Loc, int] = {(): node.start_mark.line + 1}
+        dupes: list[tuple[int, str]] = []
+        self._record(node, (), lines, dupes)
+        return self.construct_document(node), Lines(lines), dupes
+
+    def _record(
+        self, node: yaml.Node, path: Loc, lines: dict[Loc, int], dupes: list[tuple[int, str]]
+    ) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    dotted = ".".join(str(p) for p in (*path, key))
+                    dupes.append(
+                        (line, f"{dotted}: duplicate key '{key}' (first at line {seen[key]})")
+                    )
+                seen.setdefault(key, line)
+                lines.setdefault((*path, key), line)
+                self._record(value_node, (*path, key), lines, dupes)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[(*path, i)] = item.start_mark.line + 1
+                self._record(item, (*path, i), lines, dupes)
+
+
+def read_yaml(text: str, file: str) -> tuple[Any, Lines]:
+    """Parse YAML text, raising PlaybookError for syntax errors and duplicate keys."""
+    loader = _MarkedLoader(text)
+    try:
+        data, lines, dupes = loader.load_with_lines()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise PlaybookError([LintError(file, line, "", f"YAML syntax error: {problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise PlaybookError([LintError(file, 0, "", f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if dupes:
+        raise PlaybookError([LintError(file, line, "", msg) for line, msg in dupes])
+    return data, lines
+
+
+def parse_playbook(text: str, file: str = "<playbook>") -> tuple[Playbook, Lines]:
+    """YAML text -> validated Playbook (schema only, no graph checks) and its line map."""
+    data, lines = read_yaml(text, file)
+    if not isinstance(data, dict):
+        raise PlaybookError([LintError(file, 1, "", "a playbook is a YAML mapping (key: value)")])
+    try:
+        return Playbook.model_validate(data), lines
+    except ValidationError as exc:
+        raise PlaybookError(schema_errors(exc, data, lines, file)) from None
+
+
+def load_playbook(
+    path: str | Path,
+    *,
+    registry: Any = None,
+    catalogue: Any = None,
+    check: bool = True,
+) -> Playbook:
+    """Read, validate and (by default) lint a playbook file. Raises PlaybookError.
+
+    `registry`: a ProbeRegistry to check probe names against (skipped when None or empty).
+    `catalogue`: a Catalogue to check cause/fix ids against; None loads the shipped one if it exists.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlaybookError([LintError(str(path), 0, "", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlaybookError([LintError(str(path), 0, "", f"cannot read: {exc}")]) from None
+    playbook, lines = parse_playbook(text, str(path))
+    if check:
+        from wizard.engine.lint import lint
+
+        errors = lint(playbook, lines, str(path), registry=registry, catalogue=catalogue)
+        if errors:
+            raise PlaybookError(errors)
+    return playbook
+
+
+# --------------------------------------------------------------------------- pydantic errors
+
+
+def schema_errors(exc: ValidationError, data: Any, lines: Lines, file: str) -> list[LintError]:
+    """Map pydantic errors to `file:line: dotted.path: message (did you mean 'X'?)`."""
+    found: dict[tuple[int, str, str], LintError] = {}
+    alternatives: dict[Loc, list[str]] = {}
+    for err in exc.errors():
+        tags = _union_tags(err["loc"], data)
+        if tags:  # one error per member of a union like `all | list[str]`: merge them
+            path = _data_path(err["loc"], data)
+            alternatives.setdefault(path, []).extend(_friendly(t) for t in tags)
+            continue
+        path = _data_path(err["loc"], data)
+        message = _message(err, path, data)
+        if message is None:
+            continue
+        error = LintError(file, lines.line(path), _dotted(path), message)
+        found.setdefault((error.line, error.path, error.message), error)
+    for path, names in alternatives.items():
+        value = _walk(path, data, tagged=False)[2]
+        expected = " or ".join(dict.fromkeys(names))
+        error = LintError(file, lines.line(path), _dotted(path), f"{value!r} is not {expected}")
+        found.setdefault((error.line, error.path, error.message), error)
+    return sorted(found.values())
+
+
+_FRIENDLY = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true/false",
+    "list[str]": "a list of strings",
+}
+
+
+def _friendly(tag: str) -> str:
+    literal = re.fullmatch(r"literal\[(.*)\]", tag)
+    if literal:
+        return literal.group(1)
+    return _FRIENDLY.get(tag, tag)
+
+
+def _data_path(loc: Sequence[str | int], data: Any) -> Loc:
+    """Drop pydantic's union tags from `loc`, keeping only keys and indexes of the document."""
+    return _walk(loc, data, tagged=True)[0]
+
+
+def _union_tags(loc: Sequence[str | int], data: Any) -> list[str]:
+    """The tags pydantic put in `loc` for unions of plain types (e.g. `literal['all']`)."""
+    return _walk(loc, data, tagged=True)[3]
+
+
+def _walk(loc: Sequence[str | int], data: Any, *, tagged: bool) -> tuple[Loc, Any, Any, list[str]]:
+    """Follow `loc` through the models and the data: (document path, annotation, value, plain
+    union tags) at its end.
+
+    In pydantic's locs (`tagged`) a tag follows every union with several members (the node kind,
+    the condition shape, `literal['all']`...); the annotation tells where those are.
+    """
+    path: list[str | int] = []
+    tags: list[str] = []
+    annotation: Any = Playbook
+    current = data
+    for part in loc:
+        if _is_union(annotation):
+            resolved = _resolve(annotation, current)
+            annotation = resolved if resolved is not None else Any
+            if tagged:
+                if resolved is None:
+                    tags.append(str(part))
+                continue  # this part is pydantic's tag for the union member
+        model = _resolve(annotation, current)
+        annotation = _field(model, str(part)) if model is not None else _container_item(annotation)
+        path.append(part)
+        current = current.get(part) if isinstance(current, dict) else _index(current, part)
+    return tuple(path), annotation, current, tags
+
+
+def _is_union(annotation: Any) -> bool:
+    return len([m for m in _members(annotation) if m is not type(None)]) > 1
+
+
+def _dotted(path: Loc) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _message(err: Any, path: Loc, data: Any) -> str | None:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else "?"
+        valid = _valid_keys(path[:-1], data)
+        return "unknown key " + repr(key) + _suggest(key, valid)
+    if kind == "missing":
+        return f"missing required key '{path[-1]}'" if path else "missing required key"
+    if kind == "union_tag_invalid":
+        tag = str(err.get("ctx", {}).get("tag", ""))
+        expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected_tags", "")))
+        return f"unknown node kind {tag!r}" + _suggest(tag, expected) + _one_of(expected)
+    if kind == "union_tag_not_found":
+        return "missing required key 'kind' (question, probe, decision, fix or end)"
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'|(\d+)", str(err.get("ctx", {}).get("expected", "")))
+        names = [a or b for a, b in expected]
+        given = err.get("input")
+        return f"{given!r} is not allowed" + _suggest(str(given), names) + _one_of(names)
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        pattern = str(err.get("ctx", {}).get("pattern", ""))
+        what = "a node id" if "-" in pattern else "a fact name"
+        return f"{err.get('input')!r} is not {what} (lower-case letters, digits, _{' or -' if '-' in pattern else ''})"
+    return msg
+
+
+def _suggest(name: str, valid: Iterable[str]) -> str:
+    match = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _one_of(names: Sequence[str]) -> str:
+    return f"; expected one of: {', '.join(names)}" if names else ""
+
+
+def suggest(name: str, valid: Iterable[str]) -> str:
+    """` (did you mean 'X'?)` for the nearest valid name, or an empty string."""
+    return _suggest(name, valid)
+
+
+# --------------------------------------------------------------------------- model at a path
+
+
+def _valid_keys(path: Loc, data: Any) -> list[str]:
+    """The keys the model at `path` accepts (aliases where a field has one)."""
+    model = _model_at(path, data)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(path: Loc, data: Any) -> type[BaseModel] | None:
+    _, annotation, value, _ = _walk(path, data, tagged=False)
+    return _resolve(annotation, value)
+
+
+def _index(current: Any, part: str | int) -> Any:
+    if isinstance(current, list) and isinstance(part, int) and part < len(current):
+        return current[part]
+    return None
+
+
+def _field(model: type[BaseModel], key: str) -> Any:
+    for name, f in model.model_fields.items():
+        if key in (name, f.alias):
+            return f.annotation
+    return None
+
+
+def _members(annotation: Any) -> list[Any]:
+    """Flatten Annotated / Optional / Union into their member types."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            out.extend(_members(arg))
+        return out
+    return [annotation]
+
+
+def _resolve(annotation: Any, value: Any) -> type[BaseModel] | None:
+    """The model class an annotation denotes for this value (choosing among union members)."""
+    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    if len(models) <= 1:
+        return models[0] if models else None
+    if isinstance(value, dict):
+        if "kind" in value:
+            for m in models:
+                kind = m.model_fields.get("kind")
+                if kind is not None and value["kind"] in typing.get_args(kind.annotation):
+                    return m
+        tag = _condition_tag(value)
+        names = {"fact": "FactCondition", "all": "AllCondition", "any": "AnyCondition"}
+        wanted = names.get(tag or "", "NotCondition" if tag == "not" else "")
+        for m in models:
+            if m.__name__ == wanted:
+                return m
+    return None
+
+
+def _container_item(annotation: Any) -> Any:
+    for member in _members(annotation):
+        origin = typing.get_origin(member)
+        if origin is dict:
+            return typing.get_args(member)[1]
+        if origin is list:
+            return typing.get_args(member)[0]
+    return None

@@ -1,0 +1,137 @@
+"""The evidence views are built from facts by the analyzers; the widgets only show them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import jwt
+
+from wizard.ui.tui.evidence_view import (
+    authorizer_policy_view,
+    build_evidence,
+    jwt_view,
+    resource_policy_view,
+)
+from wizard.ui.tui.widgets.arn_text import arn_parts, highlight_part
+
+NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
+GET_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/dashboard"
+POST_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/dashboard/update-profile"
+
+
+def _allow(resource: str) -> dict[str, object]:
+    return {
+        "principalId": "alice",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": resource}
+            ],
+        },
+    }
+
+
+def test_cached_policy_scoped_to_get_misses_the_post_method() -> None:
+    view = authorizer_policy_view({"cached_policy": _allow(GET_ARN), "method_arn": POST_ARN})
+    assert view is not None
+    assert view.method_arn == POST_ARN
+    [row] = view.rows
+    assert row.resource == GET_ARN
+    assert row.mismatch == "method"
+    assert "implicit deny" in view.verdict.lower()
+
+
+def test_wildcard_policy_covers_the_post() -> None:
+    wildcard = "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*/*"
+    view = authorizer_policy_view({"cached_policy": _allow(wildcard), "method_arn": POST_ARN})
+    assert view is not None
+    assert view.rows[0].mismatch is None
+    assert view.verdict.lower().startswith("allowed")
+
+
+def test_policy_given_as_json_text_and_wrong_stage() -> None:
+    import json
+
+    other_stage = GET_ARN.replace("/prod/", "/dev/").replace("GET/dashboard", "*")
+    view = authorizer_policy_view(
+        {"authorizer_policy": json.dumps(_allow(other_stage)), "method_arn": POST_ARN}
+    )
+    assert view is not None
+    assert view.rows[0].mismatch == "stage"
+
+
+def test_no_policy_view_without_a_method_arn_or_with_garbage() -> None:
+    assert authorizer_policy_view({"cached_policy": _allow(GET_ARN)}) is None
+    assert authorizer_policy_view({"cached_policy": "not json", "method_arn": POST_ARN}) is None
+
+
+def test_resource_policy_statements_marked_allow_deny_silent() -> None:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowAll",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": "execute-api:/*",
+            },
+            {
+                "Sid": "DenyOffice",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": "execute-api:/*",
+                "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            },
+            {
+                "Sid": "OtherApi",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": "arn:aws:execute-api:eu-west-1:123456789012:zzz999/*",
+            },
+        ],
+    }
+    facts = {"resource_policy": policy, "method_arn": POST_ARN, "source_ip": "198.51.100.7"}
+    view = resource_policy_view(facts, now=NOW)
+    assert view is not None
+    verdicts = {s.label: s.verdict for s in view.statements}
+    assert verdicts == {"AllowAll": "allow", "DenyOffice": "deny", "OtherApi": "silent"}
+    assert "explicit deny" in view.decision.lower()
+
+
+def test_jwt_view_sets_expiry_against_the_ttl() -> None:
+    token = jwt.encode(
+        {"sub": "alice", "exp": int(NOW.timestamp()) + 120, "iat": int(NOW.timestamp()) - 60},
+        "secret-for-tests-only-32-bytes-long!",
+        algorithm="HS256",
+    )
+    view = jwt_view({"token": "Bearer " + token, "authorizer_ttl": 300}, now=NOW)
+    assert view is not None
+    assert view.claims["sub"] == "alice"
+    assert view.expires_in == 120
+    assert view.authorizer_ttl == 300
+
+    from wizard.ui.tui.widgets.jwt_claims import expiry_verdict
+
+    severity, sentence = expiry_verdict(view)
+    assert severity == "warning"
+    assert "300 s" in sentence and "outlive" in sentence
+
+
+def test_jwt_view_ignores_a_non_token() -> None:
+    assert jwt_view({"token": "hello"}, now=NOW) is None
+
+
+def test_build_evidence_empty_when_nothing_known() -> None:
+    assert build_evidence({}, now=NOW).is_empty()
+
+
+def test_arn_parts_join_back_and_highlight_names_the_part() -> None:
+    parts = arn_parts(POST_ARN)
+    assert "".join(text for _, text in parts) == POST_ARN
+    assert ("method", "POST") in parts
+    marked = highlight_part(POST_ARN, "method")
+    assert "[b $error underline]POST[/]" in marked
+    assert highlight_part(POST_ARN, None) == POST_ARN

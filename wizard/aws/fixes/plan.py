@@ -1,0 +1,161 @@
+"""A fix bound to this session: its operations with real parameters and the exact CLI lines.
+
+A `FixPlan` is what the user is shown and what a `Confirmation` is for: its digest covers the
+operations, the parameters and the target (region/profile/endpoint), so a confirmation given
+for one plan is refused for any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from botocore import xform_name
+
+from wizard.aws.fixes.allowlist import check_allowed
+from wizard.aws.fixes.bind import bind_params
+from wizard.aws.fixes.errors import ConfirmationError
+from wizard.aws.fixes.render import CliTarget, render_argv
+
+PlanKind = Literal["fix", "rollback"]
+
+
+@dataclass(frozen=True)
+class BoundOperation:
+    service: str
+    operation: str
+    params: dict[str, Any]
+    argv: tuple[str, ...]
+
+    @property
+    def cli(self) -> str:
+        return shlex.join(self.argv)
+
+    @property
+    def method(self) -> str:
+        """The boto3 client method, e.g. update_authorizer."""
+        return str(xform_name(self.operation))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "operation": self.operation,
+            "params": self.params,
+            "cli": self.cli,
+        }
+
+
+def bind_operation(
+    service: str,
+    operation: str,
+    params: Mapping[str, Any],
+    target: CliTarget,
+    *,
+    rollback: bool = False,
+) -> BoundOperation:
+    """Check one concrete operation against the allowlist and render its command."""
+    check_allowed(service, operation, params, rollback=rollback)
+    argv = render_argv(service, operation, params, target)
+    return BoundOperation(service, operation, dict(params), tuple(argv))
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    fix_id: str
+    title: str
+    operations: tuple[BoundOperation, ...]
+    target: CliTarget = field(default_factory=CliTarget)
+    kind: PlanKind = "fix"
+    notes: tuple[str, ...] = ()  # what the user must know or do by hand
+
+    @property
+    def cli(self) -> tuple[str, ...]:
+        return tuple(op.cli for op in self.operations)
+
+    @property
+    def digest(self) -> str:
+        canonical = json.dumps(
+            {
+                "kind": self.kind,
+                "fix_id": self.fix_id,
+                "target": [self.target.region, self.target.profile, self.target.endpoint_url],
+                "operations": [[o.service, o.operation, o.params] for o in self.operations],
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fix_id": self.fix_id,
+            "title": self.title,
+            "kind": self.kind,
+            "digest": self.digest,
+            "cli": list(self.cli),
+            "operations": [o.to_dict() for o in self.operations],
+            "notes": list(self.notes),
+        }
+
+
+def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = None) -> FixPlan:
+    """Bind a catalogue `Fix` (id, title, operations of service/operation/params) to facts.
+
+    Raises BindError for a missing fact, NotAllowedError for anything off the allowlist and
+    RenderError for what botocore's model does not know — before anything is shown or run.
+    """
+    target = target or CliTarget()
+    ops = []
+    for i, op in enumerate(fix.operations):
+        params = bind_params(op.params, facts, where=f"fix {fix.id} operation {i + 1}")
+        ops.append(bind_operation(op.service, op.operation, params, target))
+    notes = (fix.guidance,) if getattr(fix, "guidance", None) else ()
+    return FixPlan(fix.id, fix.title, tuple(ops), target, "fix", notes)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The user's explicit yes for one plan, created by a front end after showing its commands.
+
+    It records who and when, and the exact command lines the user saw; apply refuses it for any
+    plan whose digest or commands differ.
+    """
+
+    plan_digest: str
+    confirmed_by: str
+    confirmed_at: str
+    commands_shown: tuple[str, ...]
+
+    @classmethod
+    def for_plan(cls, plan: FixPlan, *, by: str, shown: Sequence[str]) -> Confirmation:
+        if not by.strip():
+            raise ConfirmationError("a confirmation must say who confirmed")
+        return cls(plan.digest, by, datetime.now(UTC).isoformat(timespec="seconds"), tuple(shown))
+
+    def check(self, plan: FixPlan) -> None:
+        if not isinstance(self, Confirmation):  # defensive: duck-typed look-alikes are refused
+            raise ConfirmationError("apply needs a Confirmation created by a front end")
+        if self.plan_digest != plan.digest:
+            raise ConfirmationError(
+                f"this confirmation is for another plan (digest {self.plan_digest[:12]}…, "
+                f"plan {plan.fix_id} is {plan.digest[:12]}…): nothing was changed"
+            )
+        if tuple(self.commands_shown) != plan.cli:
+            raise ConfirmationError(
+                f"the commands confirmed are not the commands of plan {plan.fix_id}: "
+                "show the exact commands again and ask again; nothing was changed"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan_digest": self.plan_digest,
+            "confirmed_by": self.confirmed_by,
+            "confirmed_at": self.confirmed_at,
+            "commands_shown": list(self.commands_shown),
+        }

@@ -1,0 +1,274 @@
+"""Derive the operations that undo an applied plan from the snapshot taken before it.
+
+The inverse of each applied operation, in reverse order: restore the previous value of every
+patched field (TTL, policy, logging, ...), point the stage back at its previous deployment,
+remove what the fix created. The result is an ordinary `FixPlan` (kind "rollback"), rendered as
+CLI commands for the report and applied only with its own confirmation. What cannot be undone
+automatically becomes a note saying what to do by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.aws.fixes.apply import ApplyResult
+from wizard.aws.fixes.errors import FixError
+from wizard.aws.fixes.plan import BoundOperation, FixPlan, bind_operation
+from wizard.aws.fixes.snapshot import Snapshot, StateRead
+from wizard.aws.fixes.state import MISSING, as_patch_value, decode_policy, field_at
+
+Inverse = tuple[list[tuple[str, str, dict[str, Any]]], list[str]]  # (service, op, params), notes
+
+# When a stage setting had no value before, this is what AWS uses when it is unset.
+_STAGE_DEFAULTS = {
+    "/*/*/logging/loglevel": "OFF",
+    "/*/*/logging/dataTrace": "false",
+    "/*/*/metrics/enabled": "false",
+    "/*/*/caching/unauthorizedCacheControlHeaderStrategy": "SUCCEED_WITH_RESPONSE_HEADER",
+}
+
+
+def derive_rollback(
+    plan: FixPlan, snapshot: Snapshot, result: ApplyResult | None = None
+) -> FixPlan:
+    if snapshot.plan_digest != plan.digest:
+        raise FixError("this snapshot was taken for another plan; cannot derive its rollback")
+    steps = result.steps if result is not None else None
+    ops: list[BoundOperation] = []
+    notes: list[str] = []
+    for i in reversed(range(len(plan.operations))):
+        op, read = plan.operations[i], snapshot.reads[i]
+        if steps is not None and steps[i].status != "applied":
+            continue
+        response = steps[i].response if steps is not None else None
+        calls, op_notes = _inverse(op, read, response or {})
+        notes += op_notes
+        for service, operation, params in calls:
+            ops.append(bind_operation(service, operation, params, plan.target, rollback=True))
+    return FixPlan(
+        f"{plan.fix_id}.rollback",
+        f"Roll back: {plan.title}",
+        tuple(ops),
+        plan.target,
+        "rollback",
+        tuple(notes),
+    )
+
+
+def _inverse(op: BoundOperation, read: StateRead | None, response: Mapping[str, Any]) -> Inverse:
+    p = op.params
+    if op.operation == "FlushStageAuthorizersCache":
+        return [], []  # emptying a cache needs no undo: it refills on the next requests
+    if read is None or read.state is None:
+        why = read.error if read is not None else "no snapshot"
+        return [], [f"cannot derive the undo of `{op.cli}`: the state before was not read ({why})"]
+    state = read.state
+    if "patchOperations" in p:
+        return _inverse_patch(op, state)
+    handler = _HANDLERS.get((op.service, op.operation))
+    if handler is None:
+        return [], [f"no automatic undo for `{op.cli}`"]
+    return handler(op, read, response)
+
+
+def _identity(op: BoundOperation) -> dict[str, Any]:
+    from wizard.aws.fixes.allowlist import lookup
+
+    return {k: op.params[k] for k in lookup(op.service, op.operation).identity if k in op.params}
+
+
+def _inverse_patch(op: BoundOperation, state: Mapping[str, Any]) -> Inverse:
+    identity = _identity(op)
+    inverse: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for patch in op.params["patchOperations"]:
+        verb, path, value = patch.get("op"), str(patch.get("path")), patch.get("value")
+        before = field_at(state, path)
+        if path == "/basePath" and verb == "replace":
+            identity["basePath"] = value  # the mapping now lives under its new base path
+        if verb == "add" or (verb == "remove" and path != "/accessLogSettings"):
+            had = _contains(before, value, path)
+            if had is None:
+                notes.append(f"cannot tell whether {path} held {value!r} before; check it by hand")
+            elif had == (verb == "add"):
+                continue  # the patch changed nothing, so there is nothing to undo
+            inverse.append(
+                {"op": "remove" if verb == "add" else "add", "path": path, "value": value}
+            )
+            continue
+        if verb == "remove":  # /accessLogSettings removed: put both fields back
+            for sub in ("destinationArn", "format"):
+                old = field_at(state, f"/accessLogSettings/{sub}")
+                if old is not MISSING and old:
+                    inverse.append(
+                        {"op": "replace", "path": f"/accessLogSettings/{sub}", "value": old}
+                    )
+            continue
+        if path.startswith("/endpointConfiguration/types/"):
+            old_type = path.rsplit("/", 1)[1]
+            inverse.append(
+                {
+                    "op": "replace",
+                    "path": f"/endpointConfiguration/types/{value}",
+                    "value": old_type,
+                }
+            )
+            continue
+        if path == "/policy":
+            policy = decode_policy(before)
+            restored = json.dumps(policy, separators=(",", ":")) if policy else ""
+            inverse.append({"op": "replace", "path": path, "value": restored})
+            continue
+        if path.startswith("/accessLogSettings/") and (before is MISSING or before in ("", None)):
+            if not any(i["path"] == "/accessLogSettings" for i in inverse):
+                inverse.append({"op": "remove", "path": "/accessLogSettings"})
+            continue
+        if before is MISSING or before is None:
+            default = _STAGE_DEFAULTS.get(path)
+            if default is None:
+                notes.append(f"{path} had no value before `{op.cli}`; unset it by hand if needed")
+                continue
+            before = default
+        inverse.append({"op": "replace", "path": path, "value": as_patch_value(before)})
+        if op.operation == "UpdateMethod" and path == "/authorizationType":
+            old_authorizer = state.get("authorizerId")
+            if old_authorizer:
+                inverse.append({"op": "replace", "path": "/authorizerId", "value": old_authorizer})
+    if not inverse:
+        return [], notes
+    return [(op.service, op.operation, {**identity, "patchOperations": inverse})], notes
+
+
+def _contains(collection: Any, value: Any, path: str) -> bool | None:
+    if collection is MISSING or collection is None:
+        return False
+    if path == "/apiStages" and isinstance(value, str) and ":" in value:
+        api_id, stage = value.split(":", 1)
+        return any(
+            s.get("apiId") == api_id and s.get("stage") == stage
+            for s in collection
+            if isinstance(s, Mapping)
+        )
+    if isinstance(collection, list):
+        return value in collection
+    return None
+
+
+def _stage_back(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    state = read.state or {}
+    v2 = op.service == "apigatewayv2"
+    old = state.get("DeploymentId" if v2 else "deploymentId")
+    stage = op.params["StageName" if v2 else "stageName"]
+    if read.absent or not old:
+        return [], [
+            f"stage {stage} had no deployment before; the deployment `{op.cli}` made stays "
+            "(delete the stage or deployment by hand if it should not exist)"
+        ]
+    if v2:
+        return [
+            (
+                "apigatewayv2",
+                "UpdateStage",
+                {"ApiId": op.params["ApiId"], "StageName": stage, "DeploymentId": old},
+            )
+        ], []
+    return [
+        (
+            "apigateway",
+            "UpdateStage",
+            {
+                "restApiId": op.params["restApiId"],
+                "stageName": stage,
+                "patchOperations": [{"op": "replace", "path": "/deploymentId", "value": old}],
+            },
+        )
+    ], [f"the new deployment stays in the API's history; stage {stage} points back to {old}"]
+
+
+def _usage_plan_key(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    items = (read.state or {}).get("items") or []
+    if any(i.get("id") == op.params["keyId"] for i in items):
+        return [], []
+    return [
+        (
+            "apigateway",
+            "DeleteUsagePlanKey",
+            {"usagePlanId": op.params["usagePlanId"], "keyId": op.params["keyId"]},
+        )
+    ], []
+
+
+def _base_path(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    base = op.params.get("basePath") or "(none)"
+    items = (read.state or {}).get("items") or []
+    if any((i.get("basePath") or "(none)") == base for i in items):
+        return [], [f"base path {base!r} existed before; check it by hand"]
+    return [
+        (
+            "apigateway",
+            "DeleteBasePathMapping",
+            {"domainName": op.params["domainName"], "basePath": base},
+        )
+    ], []
+
+
+def _api_mapping(op: BoundOperation, _: StateRead, response: Mapping[str, Any]) -> Inverse:
+    mapping_id = response.get("ApiMappingId")
+    if not mapping_id:
+        return [], ["the new API mapping's id is unknown; delete it by hand"]
+    return [
+        (
+            "apigatewayv2",
+            "DeleteApiMapping",
+            {"DomainName": op.params["DomainName"], "ApiMappingId": mapping_id},
+        )
+    ], []
+
+
+def _gateway_response(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    state = read.state or {}
+    identity = {"restApiId": op.params["restApiId"], "responseType": op.params["responseType"]}
+    if read.absent or state.get("defaultResponse", True):
+        return [("apigateway", "DeleteGatewayResponse", identity)], []
+    previous = {
+        k: state[k]
+        for k in ("statusCode", "responseParameters", "responseTemplates")
+        if state.get(k) not in (None, "")
+    }
+    return [("apigateway", "PutGatewayResponse", {**identity, **previous})], []
+
+
+def _v2_fields(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    from wizard.aws.fixes.allowlist import lookup
+
+    state = read.state or {}
+    restore: dict[str, Any] = {}
+    notes: list[str] = []
+    for name in lookup(op.service, op.operation).fields:
+        if name not in op.params:
+            continue
+        if name in state and state[name] is not None:
+            restore[name] = state[name]
+        elif name == "AuthorizationScopes":
+            restore[name] = []
+        else:
+            notes.append(f"{name} had no value before `{op.cli}`; unset it by hand if needed")
+    if not restore:
+        return [], notes
+    return [(op.service, op.operation, {**_identity(op), **restore})], notes
+
+
+_HANDLERS = {
+    ("apigateway", "CreateDeployment"): _stage_back,
+    ("apigatewayv2", "CreateDeployment"): _stage_back,
+    ("apigateway", "CreateUsagePlanKey"): _usage_plan_key,
+    ("apigateway", "CreateBasePathMapping"): _base_path,
+    ("apigatewayv2", "CreateApiMapping"): _api_mapping,
+    ("apigateway", "PutGatewayResponse"): _gateway_response,
+    ("apigatewayv2", "UpdateAuthorizer"): _v2_fields,
+    ("apigatewayv2", "UpdateRoute"): _v2_fields,
+    ("apigatewayv2", "UpdateApi"): _v2_fields,
+    ("apigatewayv2", "UpdateStage"): _v2_fields,
+}

@@ -1,0 +1,68 @@
+"""The state a plan will change, read with read-only calls before anything is applied."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from wizard.aws.errors import classify
+from wizard.aws.fixes.plan import BoundOperation, FixPlan
+from wizard.aws.fixes.render import render_argv
+from wizard.aws.fixes.state import READERS, jsonable
+from wizard.engine.probes import ProbeErrorKind
+
+ClientFactory = Callable[[str], Any]  # service name → boto3 client (e.g. AwsSession.client)
+
+
+@dataclass(frozen=True)
+class StateRead:
+    call: str  # the read as an AWS CLI command, for the report
+    state: dict[str, Any] | None  # the response, None when it could not be read
+    absent: bool = False  # the resource does not exist yet (NotFound)
+    error: str | None = None  # why it could not be read: the state is UNKNOWN, not empty
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"call": self.call, "state": self.state, "absent": self.absent, "error": self.error}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    plan_digest: str
+    taken_at: str
+    reads: tuple[StateRead | None, ...]  # one per operation; None: nothing to read
+
+    @property
+    def complete(self) -> bool:
+        return all(r is None or r.error is None for r in self.reads)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan_digest": self.plan_digest,
+            "taken_at": self.taken_at,
+            "reads": [r.to_dict() if r else None for r in self.reads],
+        }
+
+
+def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
+    reader = READERS.get((op.service, op.operation))
+    if reader is None:
+        return None
+    params = {name: op.params[name] for name in reader.params if name in op.params}
+    call = shlex.join(render_argv(op.service, reader.operation, params))
+    try:
+        response = getattr(clients(op.service), reader.method)(**params)
+    except Exception as exc:
+        err = classify(exc, action=f"{op.service}:GET" if op.service else None, manual=call)
+        if err.kind is ProbeErrorKind.NOT_FOUND:
+            return StateRead(call, {}, absent=True)
+        return StateRead(call, None, error=str(err))
+    return StateRead(call, jsonable(response))
+
+
+def take_snapshot(plan: FixPlan, clients: ClientFactory) -> Snapshot:
+    """Read every resource the plan touches. A failed read is recorded, never guessed."""
+    reads = tuple(read_state(op, clients) for op in plan.operations)
+    return Snapshot(plan.digest, datetime.now(UTC).isoformat(timespec="seconds"), reads)

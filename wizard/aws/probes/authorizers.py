@@ -1,0 +1,252 @@
+"""Lambda/Cognito authorizers: their configuration, and the policy one returns for a token."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.analysis.arn import arn_matches, build_method_arn
+from wizard.aws.errors import aws_errors
+from wizard.aws.probes._base import arg, client, parse_policy
+from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
+
+_FUNCTION_IN_URI = re.compile(r"/functions/(?P<fn>arn:[^/]+?)/invocations")
+
+
+def function_arn_from_uri(uri: str | None) -> str | None:
+    """`arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn_arn}/invocations` → fn_arn."""
+    if not uri:
+        return None
+    m = _FUNCTION_IN_URI.search(uri)
+    return m.group("fn") if m else None
+
+
+def _authorizer(ctx: ProbeContext, api_id: str, authorizer_id: str) -> dict[str, Any]:
+    manual = f"aws apigateway get-authorizer --rest-api-id {api_id} --authorizer-id {authorizer_id}"
+    with aws_errors("apigateway:GET", manual=manual):
+        return dict(
+            client(ctx, "apigateway").get_authorizer(restApiId=api_id, authorizerId=authorizer_id)
+        )
+
+
+@REGISTRY.probe(
+    "get_authorizer",
+    "Read the method's authorizer: type, identity source, result cache TTL and the Lambda "
+    "function behind it",
+    iam_actions=("apigateway:GET",),
+    needs_aws=True,
+)
+def get_authorizer(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    api_id = arg(ctx, params, "api_id")
+    authorizer_id = arg(ctx, params, "authorizer_id")
+    a = _authorizer(ctx, api_id, authorizer_id)
+    atype = a.get("type", "TOKEN")
+    # AWS applies 300 s when the TTL was never set; 0 disables the cache.
+    ttl = int(a.get("authorizerResultTtlInSeconds", 300))
+    return {
+        "authorizer_id": authorizer_id,
+        "authorizer_name": a.get("name"),
+        "authorizer_type": atype,
+        "authorizer_ttl": ttl,
+        "authorizer_caching_enabled": ttl > 0,
+        "authorizer_identity_source": a.get("identitySource"),
+        "authorizer_identity_validation_expression": a.get("identityValidationExpression") or None,
+        "authorizer_function_arn": function_arn_from_uri(a.get("authorizerUri")),
+        "authorizer_uri": a.get("authorizerUri"),
+        "authorizer_credentials": a.get("authorizerCredentials"),
+        "authorizer_provider_arns": list(a.get("providerARNs") or []),
+    }
+
+
+def _header_name(identity_source: str | None) -> str:
+    src = (identity_source or "").split(",")[0].strip()
+    prefix = "method.request.header."
+    return src[len(prefix) :] if src.startswith(prefix) else "Authorization"
+
+
+def _statements(policy: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    st = policy.get("Statement") or []
+    return [s for s in (st if isinstance(st, list) else [st]) if isinstance(s, Mapping)]
+
+
+def _resources(statement: Mapping[str, Any]) -> list[str]:
+    res = statement.get("Resource") or []
+    return [str(r) for r in (res if isinstance(res, list) else [res])]
+
+
+def _coverage(policy: Mapping[str, Any], method_arn: str | None) -> dict[str, Any]:
+    """Which resources the returned policy names, and whether they cover `method_arn`."""
+    allow = [r for s in _statements(policy) if s.get("Effect") == "Allow" for r in _resources(s)]
+    deny = [r for s in _statements(policy) if s.get("Effect") == "Deny" for r in _resources(s)]
+    out: dict[str, Any] = {
+        "authorizer_policy_allow_resources": allow,
+        "authorizer_policy_deny_resources": deny,
+    }
+    if method_arn:
+        out["authorizer_allows_method_arn"] = any(arn_matches(r, method_arn) for r in allow)
+        out["authorizer_denies_method_arn"] = any(arn_matches(r, method_arn) for r in deny)
+    return out
+
+
+def _result(
+    response: Mapping[str, Any], source: str, method_arn: str | None, event_arn: str | None
+) -> dict[str, Any]:
+    policy = response.get("policyDocument")
+    policy = parse_policy(policy) if not isinstance(policy, dict) else policy
+    out: dict[str, Any] = {
+        "authorizer_policy_source": source,
+        "authorizer_result": "policy" if policy else "no_policy",
+        "authorizer_policy": policy,
+        "authorizer_principal_id": response.get("principalId"),
+        "authorizer_context_keys": sorted((response.get("context") or {}).keys()),
+        "authorizer_event_method_arn": event_arn,
+        "method_arn": method_arn,
+    }
+    if policy:
+        out.update(_coverage(policy, method_arn))
+    return out
+
+
+def _method_arn(ctx: ProbeContext, params: Mapping[str, Any], api_id: str) -> str | None:
+    given = arg(ctx, params, "method_arn", None)
+    if given:
+        return str(given)
+    account = arg(ctx, params, "account_id", None)
+    region = arg(ctx, params, "region", None) or ctx.aws.region
+    stage = arg(ctx, params, "stage", None)
+    if not (account and region and stage):
+        return None
+    return build_method_arn(
+        region,
+        account,
+        api_id,
+        stage,
+        str(arg(ctx, params, "method", "GET")).upper(),
+        str(arg(ctx, params, "path", "/")),
+    )
+
+
+def _test_invoke(
+    ctx: ProbeContext, api_id: str, authorizer_id: str, header: str, token: str
+) -> dict[str, Any]:
+    manual = (
+        f"aws apigateway test-invoke-authorizer --rest-api-id {api_id} "
+        f"--authorizer-id {authorizer_id} --headers {header}=TOKEN"
+    )
+    with aws_errors("apigateway:POST", manual=manual):
+        r = client(ctx, "apigateway").test_invoke_authorizer(
+            restApiId=api_id, authorizerId=authorizer_id, headers={header: token}
+        )
+    if int(r.get("clientStatus", 200)) == 401:
+        return {
+            "authorizer_policy_source": "test_invoke_authorizer",
+            "authorizer_result": "Unauthorized",
+        }
+    return _result(
+        {
+            "policyDocument": r.get("policy"),
+            "principalId": r.get("principalId"),
+            "context": r.get("authorization"),
+        },
+        "test_invoke_authorizer",
+        None,
+        None,
+    )
+
+
+def _invoke_lambda(
+    ctx: ProbeContext, function_arn: str, event: dict[str, Any], method_arn: str | None
+) -> dict[str, Any]:
+    manual = (
+        f"aws lambda invoke --function-name {function_arn} --cli-binary-format raw-in-base64-out "
+        "--payload file://event.json out.json"
+    )
+    with aws_errors("lambda:InvokeFunction", manual=manual):
+        r = client(ctx, "lambda").invoke(
+            FunctionName=function_arn,
+            InvocationType="RequestResponse",
+            Payload=json.dumps(event).encode(),
+        )
+        payload_text = r["Payload"].read().decode("utf-8", errors="replace")
+    if r.get("FunctionError"):
+        try:
+            message = json.loads(payload_text).get("errorMessage", "")
+        except (ValueError, AttributeError):
+            message = payload_text[:200]
+        result = "Unauthorized" if str(message).strip() == "Unauthorized" else "error"
+        return {
+            "authorizer_policy_source": "lambda_invoke",
+            "authorizer_result": result,
+            "authorizer_error": str(message)[:500],
+            "authorizer_event_method_arn": event.get("methodArn"),
+            "method_arn": method_arn,
+        }
+    try:
+        response = json.loads(payload_text)
+    except ValueError:
+        response = {}
+    if not isinstance(response, dict):
+        response = {}
+    return _result(response, "lambda_invoke", method_arn, event.get("methodArn"))
+
+
+@REGISTRY.probe(
+    "authorizer_policy",
+    "Ask the authorizer what it returns for the user's token: test-invoke-authorizer, or when "
+    "that is unavailable, invoke its Lambda with the event API Gateway would send",
+    iam_actions=("apigateway:POST", "apigateway:GET", "lambda:InvokeFunction"),
+    needs_aws=True,
+)
+def authorizer_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    api_id = arg(ctx, params, "api_id")
+    authorizer_id = arg(ctx, params, "authorizer_id")
+    token = str(arg(ctx, params, "token"))
+    a = _authorizer(ctx, api_id, authorizer_id)
+    method_arn = _method_arn(ctx, params, api_id)
+    header = _header_name(a.get("identitySource"))
+    # The Lambda route first when we know the real method ARN: test-invoke-authorizer sends a
+    # synthetic one (stage "ESTestInvoke-stage"), which hides the scoped-Resource bug.
+    fn = function_arn_from_uri(a.get("authorizerUri"))
+    fallback_reason = None
+    if not (method_arn and fn):
+        try:
+            return _test_invoke(ctx, api_id, authorizer_id, header, token)
+        except ProbeError as err:
+            if err.kind not in (
+                ProbeErrorKind.UNSUPPORTED,
+                ProbeErrorKind.NOT_FOUND,
+                ProbeErrorKind.ACCESS_DENIED,
+            ):
+                raise
+            fallback_reason = str(err)
+    if fn is None:
+        raise ProbeError(
+            ProbeErrorKind.UNSUPPORTED,
+            "this authorizer has no Lambda function to invoke (Cognito?)",
+            manual_hint="decode the token with `apigw-wizard jwt` instead",
+        )
+    ctx.check_cancelled()
+    event: dict[str, Any]
+    if a.get("type", "TOKEN") == "TOKEN":
+        event = {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn or ""}
+    else:
+        event = {
+            "type": "REQUEST",
+            "methodArn": method_arn or "",
+            "httpMethod": str(arg(ctx, params, "method", "GET")).upper(),
+            "path": str(arg(ctx, params, "path", "/")),
+            "headers": {header: token},
+            "multiValueHeaders": {header: [token]},
+            "queryStringParameters": {},
+            "requestContext": {
+                "apiId": api_id,
+                "stage": arg(ctx, params, "stage", ""),
+                "httpMethod": str(arg(ctx, params, "method", "GET")).upper(),
+            },
+        }
+    out = _invoke_lambda(ctx, fn, event, method_arn)
+    if fallback_reason:
+        out["test_invoke_fallback_reason"] = fallback_reason
+    return out

@@ -1,0 +1,75 @@
+"""`reproduce`: send the failing request again and record status, x-amzn-ErrorType and body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.aws.probes._base import arg
+from wizard.aws.reproduce import send
+from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
+
+
+def _headers(value: Any) -> dict[str, str]:
+    if not value:
+        return {}
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items()}
+    out = {}
+    for item in value if isinstance(value, list | tuple) else [value]:
+        name, sep, val = str(item).partition(":")
+        if not sep:
+            raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"header {item!r} is not NAME:VALUE")
+        out[name.strip()] = val.strip()
+    return out
+
+
+@REGISTRY.probe(
+    "reproduce",
+    "Send the failing request again (with the token, API key or a SigV4 signature) and record "
+    "the status, x-amzn-ErrorType, message and request id",
+    iam_actions=(),
+    needs_aws=False,
+)
+def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    url = str(arg(ctx, params, "url"))
+    method = str(arg(ctx, params, "method", "GET")).upper()
+    headers = _headers(arg(ctx, params, "headers", None))
+    token = arg(ctx, params, "token", None)
+    if token:
+        header = str(arg(ctx, params, "token_header", "Authorization"))
+        headers.setdefault(header, str(token))
+    api_key = arg(ctx, params, "api_key", None)
+    if api_key:
+        headers.setdefault("x-api-key", str(api_key))
+    sign = bool(arg(ctx, params, "sigv4", False))
+    credentials = None
+    if sign:
+        if ctx.aws is None:
+            raise ProbeError(
+                ProbeErrorKind.MISSING_INPUT, "SigV4 signing needs AWS credentials (live mode)"
+            )
+        credentials = ctx.aws.credentials()
+    ctx.check_cancelled()
+    result = send(
+        method,
+        url,
+        headers=headers,
+        body=arg(ctx, params, "body", None),
+        sign_with=credentials,
+        region=str(
+            arg(ctx, params, "region", None) or (ctx.aws.region if ctx.aws else "us-east-1")
+        ),
+    )
+    return {
+        "status_code": result.status_code,
+        "error_type": result.error_type,
+        "error_message": result.error_message,
+        "request_id": result.request_id,
+        "response_body": result.body[:4000],
+        "reproduced_403": result.status_code == 403,
+        "elapsed_ms": result.elapsed_ms,
+        "signed": result.signed,
+        "url": url,
+        "method": method,
+    }

@@ -1,0 +1,95 @@
+"""API keys and usage plans: is the stage in a plan, and is the caller's key in that plan?"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.aws.probes._base import arg, client, paginate
+from wizard.engine.probes import REGISTRY, ProbeContext
+
+
+def _fingerprint(value: str) -> str:
+    """Compare key values without keeping them: a short hash is enough to say 'same key'."""
+    return hashlib.sha256(value.encode()).hexdigest()[:12]
+
+
+@REGISTRY.probe(
+    "usage_plans",
+    "Find the usage plans of the stage and their API keys; with the caller's key, say whether "
+    "it exists, is enabled and belongs to a plan of this stage (key values are never kept)",
+    iam_actions=("apigateway:GET",),
+    needs_aws=True,
+)
+def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    api_id = arg(ctx, params, "api_id")
+    stage = arg(ctx, params, "stage")
+    api_key_value = arg(ctx, params, "api_key", None)
+    apigw = client(ctx, "apigateway")
+    plans = list(
+        paginate(
+            ctx,
+            apigw,
+            "get_usage_plans",
+            "items",
+            action="apigateway:GET",
+            manual="aws apigateway get-usage-plans",
+        )
+    )
+    stage_plans = [
+        p
+        for p in plans
+        if any(
+            s.get("apiId") == api_id and s.get("stage") == stage for s in p.get("apiStages") or []
+        )
+    ]
+    plan_keys: dict[str, list[str]] = {}
+    for plan in stage_plans:
+        ctx.check_cancelled()
+        plan_keys[plan["id"]] = [
+            k["id"]
+            for k in paginate(
+                ctx,
+                apigw,
+                "get_usage_plan_keys",
+                "items",
+                action="apigateway:GET",
+                manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan['id']}",
+                usagePlanId=plan["id"],
+            )
+        ]
+    out: dict[str, Any] = {
+        "stage_in_usage_plan": bool(stage_plans),
+        "usage_plan_ids": [p["id"] for p in stage_plans],
+        "usage_plan_names": [p.get("name") for p in stage_plans],
+        "usage_plan_key_ids": sorted({k for ks in plan_keys.values() for k in ks}),
+    }
+    if not api_key_value:
+        return out
+    wanted = _fingerprint(str(api_key_value))
+    match = None
+    for key in paginate(
+        ctx,
+        apigw,
+        "get_api_keys",
+        "items",
+        action="apigateway:GET",
+        manual="aws apigateway get-api-keys --include-values",
+        includeValues=True,
+    ):
+        if key.get("value") and _fingerprint(str(key["value"])) == wanted:
+            match = key
+            break
+    out["api_key_exists"] = match is not None
+    if match is not None:
+        plans_with_key = [pid for pid, ks in plan_keys.items() if match["id"] in ks]
+        out.update(
+            {
+                "api_key_id": match["id"],
+                "api_key_enabled": bool(match.get("enabled", False)),
+                "api_key_in_stage_plan": bool(plans_with_key),
+                "usage_plan_id": plans_with_key[0] if plans_with_key else None,
+            }
+        )
+    return out

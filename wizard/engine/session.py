@@ -1,0 +1,1325 @@
+"""The walk: a synchronous state machine over a playbook, shared by every front end.
+
+    session = Session(playbook, inputs={"region": "eu-west-1"})
+    while not session.ended:
+        step = session.current()            # a question or a probe node (the rest runs itself)
+        if step.kind == "question":
+            session.answer(value)           # or UNKNOWN when the question allows it
+        else:
+            session.run_probes(cancel)      # concurrently; failures -> unknown facts
+    session.diagnosis(); session.fixes(); session.ranking(); session.timeline
+
+Every method returns the new events (plain frozen dataclasses, `wizard.engine.events`), and the
+state is plain data (`to_dict()`); the engine never calls into a UI. Decisions, fix nodes and end
+nodes run by themselves (`advance()`, called by `answer` and `run_probes`).
+
+The state is a list of visits (a question and its answer, a probe node and its results, a
+decision and the edge taken...). Facts are a fold over those visits, so `back(node_id)` just
+truncates the list and folds again: later facts are recomputed, and the answers given after that
+point are remembered as the defaults of the questions when the walk reaches them again.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jmespath
+
+from wizard.engine.conditions import Truth, evaluate, unknown_facts
+from wizard.engine.events import (
+    AnswerRecorded,
+    Event,
+    FactSet,
+    Finding,
+    FixApplied,
+    FixProposed,
+    NodeEntered,
+    ProbeFailed,
+    ProbeFinished,
+    ProbeSkipped,
+    ProbeStarted,
+    QuestionAsked,
+    SessionEnded,
+    Transition,
+    WentBack,
+    event_from_dict,
+)
+from wizard.engine.facts import UNKNOWN, Fact, FactSource, FactTypeError, coerce, fits
+from wizard.engine.models import (
+    TEMPLATE_REF,
+    DecisionNode,
+    EndNode,
+    FixNode,
+    Node,
+    Playbook,
+    ProbeCall,
+    ProbeNode,
+    QuestionNode,
+)
+from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind, ProbeRegistry
+
+SESSION_FORMAT = "apigw-wizard-session"
+SESSION_VERSION = 1
+MAX_AUTO_STEPS = 10_000  # a linted playbook has no cycles; this guards an unlinted one
+UNKNOWN_TEXT = "(unknown)"
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SessionError(Exception):
+    """The session was asked something it cannot do (answer at a probe node, back to a node not
+    on the path, a missing input, a saved session that does not match the playbook)."""
+
+
+class AnswerError(SessionError):
+    """An answer that does not fit the question (one line, for the user; ask again)."""
+
+
+# --------------------------------------------------------------------------- plain views
+
+
+@dataclass(frozen=True)
+class Current:
+    """The node waiting for the front end: a question to render or probes to run (or the end).
+
+    `node` is the playbook's declaration (render the question from it); `default` is the answer
+    to pre-fill: the one given before going back, else the question's declared default.
+    """
+
+    node_id: str
+    kind: str
+    node: Node
+    default: Any = None
+    remembered: bool = False
+    asked_by: str | None = None  # the decision whose on_unknown asked this question
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One visited node and the edge taken out of it, with the reason."""
+
+    node: str
+    kind: str
+    title: str | None
+    at: datetime
+    edge: str | None = None
+    target: str | None = None
+    reason: str | None = None
+    answer: Any = None  # questions: the answer (None when unknown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "kind": self.kind,
+            "title": self.title,
+            "at": self.at.isoformat(),
+            "edge": self.edge,
+            "target": self.target,
+            "reason": self.reason,
+            "answer": self.answer,
+        }
+
+
+@dataclass(frozen=True)
+class ProposedFix:
+    """A catalogue fix proposed by a fix node. `fix` is the catalogue's Fix model (operations
+    with `{placeholder}` params: bind them with `Session.known_facts()`), None without a catalogue."""
+
+    node: str
+    cause: str
+    fix_id: str
+    title: str
+    explanation: str  # the fix node's explanation, facts filled in
+    fix: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "cause": self.cause,
+            "fix": self.fix_id,
+            "title": self.title,
+            "explanation": self.explanation,
+            "detail": self.fix.model_dump(mode="json") if self.fix is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """How the walk ended. `cause` is None when inconclusive."""
+
+    node: str
+    cause: str | None
+    title: str | None
+    summary: str
+    evidence: tuple[Fact, ...] = ()
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.cause is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "cause": self.cause,
+            "title": self.title,
+            "summary": self.summary,
+            "inconclusive": self.inconclusive,
+            "evidence": [f.to_dict() for f in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate cause from the classifier, re-ranked as evidence arrives."""
+
+    id: str
+    title: str
+    confidence: float
+    evidence: tuple[str, ...] = ()
+    next_checks: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "confidence": self.confidence,
+            "evidence": list(self.evidence),
+            "next_checks": list(self.next_checks),
+        }
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    fix: str
+    cause: str | None
+    outcome: str
+    at: datetime
+    detail: str = ""
+    commands: tuple[str, ...] = ()
+    rollback: tuple[str, ...] = ()
+    by: str | None = None
+    verified: bool | None = None
+
+
+# --------------------------------------------------------------------------- internal state
+
+
+@dataclass
+class _Visit:
+    """One step of the walk; facts are derived from `answer` (questions) and `results` (probes)."""
+
+    node: str
+    kind: str
+    at: datetime
+    edge: str | None = None
+    target: str | None = None
+    reason: str | None = None
+    answer: Any = None
+    answered: bool = False  # False for a skipped question (skip_if_known)
+    unknown: bool = False  # the user said "I don't know"
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    asked_by: str | None = None  # question: the decision that asked it via on_unknown
+    after_ask: bool = False  # decision: re-evaluated after its on_unknown question
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "kind": self.kind,
+            "at": self.at.isoformat(),
+            "edge": self.edge,
+            "target": self.target,
+            "reason": self.reason,
+            "answer": self.answer,
+            "answered": self.answered,
+            "unknown": self.unknown,
+            "results": self.results,
+            "asked_by": self.asked_by,
+            "after_ask": self.after_ask,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> _Visit:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["at"] = datetime.fromisoformat(str(data["at"]))
+        return cls(**known)
+
+
+@lru_cache(maxsize=512)
+def _compiled(select: str) -> Any:
+    return jmespath.compile(select)
+
+
+def render_template(template: str, values: Mapping[str, Any]) -> str:
+    """Fill `{fact}` references; unknown facts render as `(unknown)`; `{{`/`}}` are braces."""
+
+    def sub(match: Any) -> str:
+        if match.group(0) == "{{":
+            return "{"
+        if match.group(0) == "}}":
+            return "}"
+        return display(values.get(match.group(1), UNKNOWN))
+
+    return TEMPLATE_REF.sub(sub, template)
+
+
+def display(value: Any) -> str:
+    """A fact value as text for people."""
+    if value is UNKNOWN:
+        return UNKNOWN_TEXT
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | dict):
+        return json.dumps(value, separators=(", ", ": "), default=str)
+    return str(value)
+
+
+class _MissingFact(Exception):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+# --------------------------------------------------------------------------- the session
+
+
+class Session:
+    """One walk of one playbook. Not thread-safe: drive it from one thread at a time (probes of a
+    node run in worker threads inside `run_probes`, which returns only when they are done)."""
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        *,
+        inputs: Mapping[str, Any] | None = None,
+        registry: ProbeRegistry | None = None,
+        catalogue: Any = None,
+        aws: Any = None,
+        clock: Clock = utc_now,
+        classifier: Callable[..., Any] | None = None,
+        playbook_path: str | None = None,
+        max_workers: int = 8,
+        _restore: bool = False,
+    ) -> None:
+        """`inputs`: values of the playbook's declared inputs (and any extra ones the probes read
+        from `ProbeContext.inputs`). `registry`: probes (default: the process-wide REGISTRY).
+        `catalogue`: for fixes and titles (default: the shipped one, when it loads). `aws`: a
+        wizard.aws session handle for live probes; None is an offline walk (live probes are
+        skipped, their facts unknown). `clock`: injected for tests. `classifier`: the ranking
+        function (default: wizard.analysis.classify.classify when it exists)."""
+        self.playbook = playbook
+        self.playbook_path = playbook_path
+        self.inputs: dict[str, Any] = dict(inputs or {})
+        self.registry = registry if registry is not None else REGISTRY
+        self.aws = aws
+        self.clock = clock
+        self.max_workers = max_workers
+        self._catalogue = catalogue
+        self._classifier = classifier
+        self.started_at = clock()
+        self.timeline: list[Event] = []
+        self.applied: list[AppliedFix] = []
+        self._visits: list[_Visit] = []
+        self._facts: dict[str, Fact] = {}
+        self._remembered: dict[str, Any] = {}
+        self._current: str | None = playbook.start
+        self._asked_by: str | None = None  # the decision waiting for the current question
+        self._after_ask = False  # the current decision was entered back from its question
+        self._ended = False
+        self._ranking_key: tuple[int, int] | None = None
+        self._ranking: list[Candidate] = []
+        if _restore:
+            return
+        self._input_facts()
+        self._enter(playbook.start)
+        self.advance()
+
+    # ------------------------------------------------------------------ read the state
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        """Every fact set so far (known or unknown), by name."""
+        return dict(self._facts)
+
+    def known_facts(self) -> dict[str, Any]:
+        """Known fact values by name (what fix placeholders and probes can use)."""
+        return {n: f.value for n, f in self._facts.items() if f.known}
+
+    def fact_values(self) -> dict[str, Any]:
+        """Every fact's value, UNKNOWN included (what conditions see)."""
+        return {n: f.value for n, f in self._facts.items()}
+
+    @property
+    def path(self) -> list[PathStep]:
+        """The nodes visited so far, in order, each with the edge taken and why (the end node
+        last, once reached; the node currently waiting is not included)."""
+        steps = [
+            PathStep(
+                node=v.node,
+                kind=v.kind,
+                title=self._title(v.node),
+                at=v.at,
+                edge=v.edge,
+                target=v.target,
+                reason=v.reason,
+                answer=None if v.unknown else v.answer,
+            )
+            for v in self._visits
+        ]
+        if self._ended and self._current is not None:
+            at = self._visits[-1].at if self._visits else self.started_at
+            steps.append(PathStep(self._current, "end", self._title(self._current), at))
+        return steps
+
+    @property
+    def question_count(self) -> int:
+        """How many questions the user has answered on the current path (skips not counted)."""
+        return sum(1 for v in self._visits if v.kind == "question" and v.answered)
+
+    def current(self) -> Current | None:
+        """The node waiting for the front end (question, probe, or the end node), or None."""
+        if self._current is None:
+            return None
+        node = self.playbook.nodes[self._current]
+        default: Any = None
+        remembered = False
+        if isinstance(node, QuestionNode):
+            if self._current in self._remembered:
+                default, remembered = self._remembered[self._current], True
+            else:
+                default = node.default
+        return Current(self._current, node.kind, node, default, remembered, self._asked_by)
+
+    def fixes(self) -> list[ProposedFix]:
+        """The fixes proposed on the current path, in order."""
+        out: list[ProposedFix] = []
+        for v in self._visits:
+            node = self.playbook.nodes[v.node]
+            if isinstance(node, FixNode):
+                out.extend(self._proposals(v.node, node))
+        return out
+
+    def diagnosis(self) -> Diagnosis | None:
+        """The conclusion once the walk reached an end node, else None."""
+        if not self._ended or self._current is None:
+            return None
+        node = self.playbook.nodes[self._current]
+        assert isinstance(node, EndNode)
+        title = None
+        if node.diagnosis is not None:
+            title = self._cause_title(node.diagnosis)
+        evidence = tuple(self._facts[n] for n in node.evidence if n in self._facts)
+        summary = render_template(node.summary, self.fact_values())
+        return Diagnosis(self._current, node.diagnosis, title, summary, evidence)
+
+    def ranking(self) -> list[Candidate]:
+        """Candidate causes ranked by the classifier over everything typed or pasted so far plus
+        the known facts; [] when the classifier is unavailable. Recomputed as evidence arrives."""
+        key = (len(self._visits), len(self._facts))
+        if key == self._ranking_key:
+            return list(self._ranking)
+        self._ranking_key = key
+        self._ranking = self._rank()
+        return list(self._ranking)
+
+    def evidence_text(self) -> str:
+        """What the user typed or pasted, and the labels of the choices picked, in order."""
+        parts: list[str] = []
+        for v in self._visits:
+            node = self.playbook.nodes[v.node]
+            if not isinstance(node, QuestionNode) or not v.answered or v.unknown:
+                continue
+            if node.input in ("text", "paste") and isinstance(v.answer, str):
+                parts.append(v.answer)
+            elif node.input == "choice":
+                parts.extend(c.label for c in node.choices if c.value == v.answer)
+        return "\n\n".join(p for p in parts if p.strip())
+
+    # ------------------------------------------------------------------ drive the walk
+
+    def answer(self, value: Any) -> list[Event]:
+        """Answer the current question (UNKNOWN for "I don't know" when allowed), then advance.
+        Raises AnswerError (one line) when the value does not fit; the question stays current."""
+        node_id, node = self._expect(QuestionNode)
+        mark = len(self.timeline)
+        unknown = value is UNKNOWN
+        if unknown and not node.allow_unknown:
+            raise AnswerError("this question needs an answer")
+        coerced = UNKNOWN if unknown else self._check_answer(node, value)
+        at = self.clock()
+        visit = _Visit(
+            node=node_id,
+            kind="question",
+            at=at,
+            answer=None if unknown else coerced,
+            answered=True,
+            unknown=unknown,
+            asked_by=self._asked_by,
+        )
+        self._emit(
+            AnswerRecorded(
+                at=at,
+                node=node_id,
+                fact=node.sets,
+                value=None if unknown else coerced,
+                known=not unknown,
+            )
+        )
+        for fact in self._facts_of(visit):
+            self._set_fact(fact)
+        if self._asked_by is not None:
+            visit.edge, visit.target = "return", self._asked_by
+            visit.reason = f"back to '{self._asked_by}' with the answer"
+        else:
+            visit.edge, visit.target, visit.reason = "next", node.next, "answered"
+        self._remembered.pop(node_id, None)
+        self._leave(visit)
+        self.advance()
+        return self.timeline[mark:]
+
+    def run_probes(
+        self,
+        cancel: threading.Event | None = None,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> list[Event]:
+        """Run the current probe node's probes concurrently, turn their results into facts (a
+        failure makes its facts unknown and emits ProbeFailed), then advance.
+
+        `cancel` is passed to every probe (ProbeContext.cancel); probes that see it set raise
+        ProbeError(CANCELLED) and their facts are unknown. `on_event`, when given, is called from
+        the worker threads with ProbeStarted/ProbeFinished/ProbeFailed as they happen (for live
+        progress; a Textual app would `post_message` from it). Returns the new events."""
+        node_id, node = self._expect(ProbeNode)
+        cancel = cancel or threading.Event()
+        mark = len(self.timeline)
+        values = self.known_facts()
+        results: dict[str, dict[str, Any]] = {}
+        lock = threading.Lock()
+
+        def note(event: Event) -> None:
+            with lock:
+                self.timeline.append(event)
+            if on_event is not None:
+                on_event(event)
+
+        def run(call: ProbeCall) -> tuple[str, dict[str, Any]]:
+            return call.label, self._run_one(node_id, call, values, cancel, note)
+
+        workers = max(1, min(self.max_workers, len(node.probes)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
+            for label, outcome in pool.map(run, node.probes):
+                results[label] = outcome
+        visit = _Visit(node=node_id, kind="probe", at=self.clock(), results=results)
+        for fact in self._facts_of(visit):
+            self._set_fact(fact)
+        visit.edge, visit.target, visit.reason = "next", node.next, "probes done"
+        self._leave(visit)
+        self.advance()
+        return self.timeline[mark:]
+
+    def advance(self) -> list[Event]:
+        """Run decision, fix and end nodes (and skippable questions) until a question, a probe
+        node or the end. Idempotent; `answer` and `run_probes` call it. Returns the new events."""
+        mark = len(self.timeline)
+        for _ in range(MAX_AUTO_STEPS):
+            if self._ended or self._current is None:
+                break
+            node_id = self._current
+            node = self.playbook.nodes[node_id]
+            if isinstance(node, QuestionNode):
+                if node.skip_if_known and self._is_known(node.sets) and self._asked_by is None:
+                    self._skip(node_id, node)
+                    continue
+                if not self._asked_open():
+                    self._emit(
+                        QuestionAsked(
+                            at=self.clock(), node=node_id, fact=node.sets, prompt=node.prompt
+                        )
+                    )
+                break
+            if isinstance(node, ProbeNode):
+                break
+            if isinstance(node, DecisionNode):
+                self._decide(node_id, node)
+            elif isinstance(node, FixNode):
+                self._propose(node_id, node)
+            elif isinstance(node, EndNode):
+                self._end(node_id, node)
+        else:
+            raise SessionError(f"the walk did not stop after {MAX_AUTO_STEPS} automatic steps")
+        return self.timeline[mark:]
+
+    def back(self, node_id: str) -> list[Event]:
+        """Go back to an earlier node of the path (its last visit) and make it current again.
+
+        Later facts are recomputed from the visits kept; the answers given from that point on are
+        remembered and offered as defaults (`Current.default`) when those questions come again."""
+        if node_id == self._current and not self._ended:
+            return []
+        index = next(
+            (i for i in range(len(self._visits) - 1, -1, -1) if self._visits[i].node == node_id),
+            None,
+        )
+        if index is None:
+            on_path = ", ".join(dict.fromkeys(v.node for v in self._visits)) or "none"
+            raise SessionError(f"'{node_id}' is not on the path (visited: {on_path})")
+        mark = len(self.timeline)
+        for v in self._visits[index:]:
+            if v.kind == "question" and v.answered:
+                self._remembered[v.node] = UNKNOWN if v.unknown else v.answer
+        redo = self._visits[index]
+        source = self._current or node_id
+        self._visits = self._visits[:index]
+        self._refold()
+        self._ended = False
+        self._current = node_id
+        self._asked_by = redo.asked_by
+        self._after_ask = redo.after_ask
+        at = self.clock()
+        self._emit(WentBack(at=at, source=source, target=node_id))
+        node = self.playbook.nodes[node_id]
+        self._emit(NodeEntered(at=at, node=node_id, kind=node.kind, title=node.title))
+        self.advance()
+        return self.timeline[mark:]
+
+    def change_answer(
+        self, node_id: str, value: Any, cancel: threading.Event | None = None
+    ) -> list[Event]:
+        """Go back to question `node_id`, answer `value`, and replay the rest of the walk with the
+        remembered answers (re-running probes) until a question that has none, or the end."""
+        mark = len(self.timeline)
+        self.back(node_id)
+        self.answer(value)
+        self.replay(cancel)
+        return self.timeline[mark:]
+
+    def replay(self, cancel: threading.Event | None = None) -> list[Event]:
+        """Answer remembered questions and run probes until a new question or the end."""
+        mark = len(self.timeline)
+        while not self._ended:
+            step = self.current()
+            if step is None:
+                break
+            if step.kind == "probe":
+                self.run_probes(cancel)
+            elif step.kind == "question" and step.remembered:
+                self.answer(step.default)
+            else:
+                break
+        return self.timeline[mark:]
+
+    def record_fix_applied(
+        self,
+        fix: str,
+        *,
+        cause: str | None = None,
+        outcome: str = "applied",
+        detail: str = "",
+        commands: tuple[str, ...] | list[str] = (),
+        rollback: tuple[str, ...] | list[str] = (),
+        by: str | None = None,
+        verified: bool | None = None,
+    ) -> FixApplied:
+        """Record what a front end did with a fix (applied, failed, declined, rolled_back,
+        verified), for the timeline and the report. The engine itself never changes anything."""
+        at = self.clock()
+        record = AppliedFix(
+            fix, cause, outcome, at, detail, tuple(commands), tuple(rollback), by, verified
+        )
+        self.applied.append(record)
+        event = FixApplied(
+            at=at,
+            fix=fix,
+            cause=cause,
+            outcome=outcome,
+            detail=detail,
+            commands=tuple(commands),
+            rollback=tuple(rollback),
+            by=by,
+            verified=verified,
+        )
+        self._emit(event)
+        return event
+
+    # ------------------------------------------------------------------ save and resume
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole session as JSON-able data (not redacted: `save` redacts)."""
+        diagnosis = self.diagnosis()
+        return {
+            "format": SESSION_FORMAT,
+            "format_version": SESSION_VERSION,
+            "playbook": {
+                "id": self.playbook.id,
+                "version": self.playbook.version,
+                "title": self.playbook.title,
+                "path": self.playbook_path,
+            },
+            "started_at": self.started_at.isoformat(),
+            "inputs": self.inputs,
+            "current": self._current,
+            "ended": self._ended,
+            "asked_by": self._asked_by,
+            "after_ask": self._after_ask,
+            "question_count": self.question_count,
+            "visits": [v.to_dict() for v in self._visits],
+            "remembered": {k: (None if v is UNKNOWN else v) for k, v in self._remembered.items()},
+            "facts": {n: f.to_dict() for n, f in self._facts.items()},
+            "path": [s.to_dict() for s in self.path],
+            "diagnosis": diagnosis.to_dict() if diagnosis else None,
+            "fixes": [f.to_dict() for f in self.fixes()],
+            "applied": [
+                {
+                    "fix": a.fix,
+                    "cause": a.cause,
+                    "outcome": a.outcome,
+                    "at": a.at.isoformat(),
+                    "detail": a.detail,
+                    "commands": list(a.commands),
+                    "rollback": list(a.rollback),
+                    "by": a.by,
+                    "verified": a.verified,
+                }
+                for a in self.applied
+            ],
+            "timeline": [e.to_dict() for e in self.timeline],
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the session as JSON with tokens and secrets redacted (file mode 0600)."""
+        data = redact(self._redact_secret_facts(self.to_dict()))
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".session-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=2, default=str)
+                fh.write("\n")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path,
+        playbook: Playbook | None = None,
+        **kwargs: Any,
+    ) -> Session:
+        """Resume a saved session. `playbook`: the one it walked (default: loaded from the path
+        saved in the file, or the shipped playbook with the same id). The walk is restored as
+        saved (facts refolded from the saved, redacted answers and probe results: a redacted
+        token stays redacted). Other keyword arguments are those of `Session(...)`."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SessionError(f"no saved session at {path}") from None
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SessionError(f"cannot read saved session {path}: {exc}") from None
+        return cls.from_dict(data, playbook, **kwargs)
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], playbook: Playbook | None = None, **kwargs: Any
+    ) -> Session:
+        if not isinstance(data, Mapping) or data.get("format") != SESSION_FORMAT:
+            raise SessionError("not an apigw-wizard session file")
+        meta = data.get("playbook") or {}
+        if playbook is None:
+            playbook = _find_playbook(meta)
+        if playbook.id != meta.get("id"):
+            raise SessionError(
+                f"the session walked playbook '{meta.get('id')}', not '{playbook.id}'"
+            )
+        kwargs.setdefault("playbook_path", meta.get("path"))
+        session = cls(playbook, inputs=data.get("inputs") or {}, _restore=True, **kwargs)
+        try:
+            session.started_at = datetime.fromisoformat(str(data["started_at"]))
+            session._visits = [_Visit.from_dict(v) for v in data.get("visits", [])]
+            session._remembered = dict(data.get("remembered") or {})
+            session.timeline = [event_from_dict(e) for e in data.get("timeline", [])]
+            session.applied = [
+                AppliedFix(
+                    fix=a["fix"],
+                    cause=a.get("cause"),
+                    outcome=a["outcome"],
+                    at=datetime.fromisoformat(a["at"]),
+                    detail=a.get("detail", ""),
+                    commands=tuple(a.get("commands", ())),
+                    rollback=tuple(a.get("rollback", ())),
+                    by=a.get("by"),
+                    verified=a.get("verified"),
+                )
+                for a in data.get("applied", [])
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SessionError(f"saved session is damaged: {exc}") from None
+        for v in session._visits:
+            if v.node not in playbook.nodes:
+                raise SessionError(
+                    f"saved session visits node '{v.node}', which playbook "
+                    f"'{playbook.id}' {playbook.version} does not have"
+                )
+        current = data.get("current")
+        if current is not None and current not in playbook.nodes:
+            raise SessionError(f"saved session stopped at unknown node '{current}'")
+        session._current = current
+        session._ended = bool(data.get("ended"))
+        session._asked_by = data.get("asked_by")
+        session._after_ask = bool(data.get("after_ask"))
+        session._refold()
+        return session
+
+    def _redact_secret_facts(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Facts named like secrets (token, api_key...) are saved as [redacted] wherever their
+        value appears: the facts, the answers, the remembered answers and the timeline. (The
+        generic redaction cannot know that `"value": "abc123"` under fact `api_key` is a secret.)"""
+        from wizard.analysis.redact import REDACTED
+
+        secret_nodes = {
+            node_id
+            for node_id, node in self.playbook.nodes.items()
+            if isinstance(node, QuestionNode) and is_secret_name(node.sets)
+        }
+        secret_facts = {n for n in self._facts if is_secret_name(n)}
+
+        def hide(value: Any) -> Any:
+            return REDACTED if value not in (None, "") else value
+
+        for name, fact in data["facts"].items():
+            if name in secret_facts:
+                fact["value"] = hide(fact["value"])
+        for visit in data["visits"]:
+            if visit["node"] in secret_nodes:
+                visit["answer"] = hide(visit["answer"])
+        for step in data["path"]:
+            if step["node"] in secret_nodes:
+                step["answer"] = hide(step["answer"])
+        for node_id in list(data["remembered"]):
+            if node_id in secret_nodes:
+                data["remembered"][node_id] = hide(data["remembered"][node_id])
+        for event in data["timeline"]:
+            if event.get("fact") in secret_facts and "value" in event:
+                event["value"] = hide(event["value"])
+        return data
+
+    # ------------------------------------------------------------------ internals: moving
+
+    def _expect(self, kind: type[Any]) -> tuple[str, Any]:
+        if self._ended or self._current is None:
+            raise SessionError("the walk has ended")
+        node = self.playbook.nodes[self._current]
+        if not isinstance(node, kind):
+            raise SessionError(f"the current node '{self._current}' is a {node.kind} node")
+        return self._current, node
+
+    def _emit(self, event: Event) -> None:
+        self.timeline.append(event)
+
+    def _enter(self, node_id: str) -> None:
+        node = self.playbook.nodes[node_id]
+        self._current = node_id
+        self._emit(NodeEntered(at=self.clock(), node=node_id, kind=node.kind, title=node.title))
+
+    def _leave(self, visit: _Visit) -> None:
+        """Record a finished visit, emit its transition, and enter the target."""
+        assert visit.target is not None and visit.edge is not None
+        self._visits.append(visit)
+        self._emit(
+            Transition(
+                at=self.clock(),
+                source=visit.node,
+                target=visit.target,
+                edge=visit.edge,
+                reason=visit.reason or "",
+            )
+        )
+        asked = visit.edge == "on_unknown" and isinstance(
+            self.playbook.nodes[visit.target], QuestionNode
+        )
+        node = self.playbook.nodes[visit.node]
+        asking = asked and isinstance(node, DecisionNode) and node.on_unknown is not None
+        self._asked_by = visit.node if asking and node.on_unknown.ask else None  # type: ignore[union-attr]
+        self._after_ask = visit.edge == "return"
+        self._enter(visit.target)
+
+    def _asked_open(self) -> bool:
+        """Was QuestionAsked already emitted for the current question visit?"""
+        for event in reversed(self.timeline):
+            if isinstance(event, QuestionAsked):
+                return event.node == self._current
+            if isinstance(event, NodeEntered):
+                return False
+        return False
+
+    def _skip(self, node_id: str, node: QuestionNode) -> None:
+        fact = self._facts[node.sets]
+        visit = _Visit(
+            node=node_id,
+            kind="question",
+            at=self.clock(),
+            edge="skip",
+            target=node.next,
+            reason=f"'{node.sets}' is already known ({display(fact.value)}, from {fact.source})",
+        )
+        self._leave(visit)
+
+    def _decide(self, node_id: str, node: DecisionNode) -> None:
+        values = self.fact_values()
+        after_ask = self._after_ask
+        skipped: list[str] = []
+        edge, target, reason = "default", node.default.goto, node.default.reason
+        for i, branch in enumerate(node.choices):
+            truth = evaluate(branch.when, values)
+            if truth is Truth.TRUE:
+                edge, target, reason = f"choices.{i}", branch.goto, branch.reason
+                break
+            if truth is Truth.UNKNOWN:
+                missing = unknown_facts(branch.when, values)
+                if node.on_unknown is not None and not after_ask:
+                    edge, target = "on_unknown", node.on_unknown.target
+                    reason = f"{node.on_unknown.reason} (unknown: {', '.join(missing)})"
+                    break
+                skipped.extend(m for m in missing if m not in skipped)
+        if skipped and edge != "on_unknown":
+            reason = f"{reason} (could not check: {', '.join(skipped)} unknown)"
+        self._leave(
+            _Visit(
+                node=node_id,
+                kind="decision",
+                at=self.clock(),
+                edge=edge,
+                target=target,
+                reason=reason,
+                after_ask=after_ask,
+            )
+        )
+
+    def _propose(self, node_id: str, node: FixNode) -> None:
+        at = self.clock()
+        explanation = render_template(node.explanation, self.fact_values())
+        self._emit(
+            Finding(
+                at=at,
+                node=node_id,
+                cause=node.cause,
+                title=self._cause_title(node.cause) or node.cause,
+                explanation=explanation,
+            )
+        )
+        for proposal in self._proposals(node_id, node):
+            self._emit(
+                FixProposed(
+                    at=at, node=node_id, cause=node.cause, fix=proposal.fix_id, title=proposal.title
+                )
+            )
+        visit = _Visit(node=node_id, kind="fix", at=at, edge="next", target=node.next)
+        visit.reason = "fixes proposed"
+        self._leave(visit)
+
+    def _end(self, node_id: str, node: EndNode) -> None:
+        at = self.clock()
+        summary = render_template(node.summary, self.fact_values())
+        if node.diagnosis is not None and not any(
+            isinstance(e, Finding) and e.cause == node.diagnosis for e in self._since_start()
+        ):
+            title = self._cause_title(node.diagnosis) or node.diagnosis
+            self._emit(
+                Finding(at=at, node=node_id, cause=node.diagnosis, title=title, explanation=summary)
+            )
+        self._ended = True
+        self._emit(SessionEnded(at=at, node=node_id, diagnosis=node.diagnosis, summary=summary))
+
+    def _since_start(self) -> Iterator[Event]:
+        """Events of the current path: those after the last WentBack (or all)."""
+        start = 0
+        for i, event in enumerate(self.timeline):
+            if isinstance(event, WentBack):
+                start = i
+        return iter(self.timeline[start:])
+
+    # ------------------------------------------------------------------ internals: facts
+
+    def _input_facts(self) -> None:
+        at = self.clock()
+        for name, decl in self.playbook.inputs.items():
+            raw = self.inputs.get(name, decl.default)
+            if raw is None:
+                if decl.required:
+                    raise SessionError(
+                        f"input '{name}' is required ({decl.description or decl.type})"
+                    )
+                continue
+            try:
+                value = coerce(raw, decl.type)
+            except FactTypeError as exc:
+                raise SessionError(f"input '{name}': {exc}") from None
+            self._set_fact(Fact(name, value, decl.type, "input", "inputs", at))
+
+    def _set_fact(self, fact: Fact) -> None:
+        self._facts[fact.name] = fact
+        self._emit(
+            FactSet(
+                at=fact.at,
+                fact=fact.name,
+                value=fact.value if fact.known else None,
+                known=fact.known,
+                source=fact.source,
+                origin=fact.origin,
+                note=fact.note,
+            )
+        )
+
+    def _refold(self) -> None:
+        """Recompute every fact from the inputs and the visits (after back() or load())."""
+        timeline, self.timeline = self.timeline, []
+        self._facts = {}
+        self._input_facts()
+        for visit in self._visits:
+            for fact in self._facts_of(visit):
+                self._set_fact(fact)
+        self.timeline = timeline  # refolding is not news: keep the timeline as it was
+        self._ranking_key = None
+
+    def _facts_of(self, visit: _Visit) -> list[Fact]:
+        node = self.playbook.nodes[visit.node]
+        if isinstance(node, QuestionNode) and visit.answered:
+            source: FactSource = "pasted" if node.input == "paste" else "answer"
+            if visit.unknown:
+                return [
+                    Fact(
+                        node.sets,
+                        UNKNOWN,
+                        node.fact_type,
+                        source,
+                        visit.node,
+                        visit.at,
+                        "not known by the user",
+                    )
+                ]
+            return [Fact(node.sets, visit.answer, node.fact_type, source, visit.node, visit.at)]
+        if isinstance(node, ProbeNode):
+            out: list[Fact] = []
+            for call in node.probes:
+                outcome = visit.results.get(call.label, {})
+                out.extend(self._probe_facts(visit.node, call, outcome, visit.at))
+            return out
+        return []
+
+    def _probe_facts(
+        self, node_id: str, call: ProbeCall, outcome: Mapping[str, Any], at: datetime
+    ) -> list[Fact]:
+        origin = f"{node_id}/{call.label}"
+        source: FactSource = "probe" if outcome.get("live") else "analyzer"
+        facts: list[Fact] = []
+        if "result" not in outcome:
+            error = outcome.get("error") or {}
+            note = str(error.get("message") or "the probe did not run")
+            for name, sel in call.facts.items():
+                facts.append(Fact(name, UNKNOWN, sel.type, source, origin, at, note))
+            return facts
+        result = outcome["result"]
+        for name, sel in call.facts.items():
+            value = _compiled(sel.select).search(result)
+            if sel.type == "number" and fits(value, "integer"):
+                pass
+            elif not fits(value, sel.type):
+                note = f"'{sel.select}' gave {type(value).__name__}, expected {sel.type}"
+                facts.append(Fact(name, UNKNOWN, sel.type, source, origin, at, note))
+                continue
+            facts.append(Fact(name, value, sel.type, source, origin, at))
+        return facts
+
+    def _is_known(self, name: str) -> bool:
+        fact = self._facts.get(name)
+        return fact is not None and fact.known
+
+    def _check_answer(self, node: QuestionNode, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip() and node.input != "confirm":
+            raise AnswerError("the answer is empty")
+        try:
+            coerced = coerce(value, node.fact_type)
+        except FactTypeError as exc:
+            raise AnswerError(str(exc)) from None
+        if node.input == "choice":
+            for choice in node.choices:
+                if choice.value == coerced and type(choice.value) is type(coerced):
+                    return choice.value
+            for choice in node.choices:  # be kind to typed answers: case and labels
+                if isinstance(value, str) and value.strip().lower() in (
+                    str(choice.value).lower(),
+                    choice.label.lower(),
+                ):
+                    return choice.value
+            allowed = ", ".join(str(c.value) for c in node.choices)
+            raise AnswerError(f"{value!r} is not one of the choices: {allowed}")
+        return coerced
+
+    # ------------------------------------------------------------------ internals: probes
+
+    def _run_one(
+        self,
+        node_id: str,
+        call: ProbeCall,
+        values: Mapping[str, Any],
+        cancel: threading.Event,
+        note: Callable[[Event], None],
+    ) -> dict[str, Any]:
+        """Run one probe call; never raises. Returns {"result": ...} or {"error": {...}}."""
+        facts = tuple(call.facts)
+        spec = self.registry.get(call.probe) if call.probe in self.registry else None
+        live = bool(spec and spec.needs_aws)
+        if spec is not None and spec.needs_aws and self.aws is None:
+            reason = "needs an AWS connection; this walk is offline"
+            note(
+                ProbeSkipped(
+                    at=self.clock(),
+                    node=node_id,
+                    probe=call.probe,
+                    label=call.label,
+                    reason=reason,
+                    facts=facts,
+                )
+            )
+            return {"error": {"kind": "skipped", "message": reason}, "live": True}
+        note(ProbeStarted(at=self.clock(), node=node_id, probe=call.probe, label=call.label))
+        started = time.perf_counter()
+        try:
+            if spec is None:
+                raise ProbeError(ProbeErrorKind.ERROR, f"probe '{call.probe}' is not registered")
+            try:
+                params = _bind(call.with_, values)
+            except _MissingFact as missing:
+                raise ProbeError(
+                    ProbeErrorKind.MISSING_INPUT,
+                    f"needs {', '.join(missing.names)}, not known yet",
+                    manual_hint=f"answer the questions that give {', '.join(missing.names)}",
+                ) from None
+            if cancel.is_set():
+                raise ProbeError(ProbeErrorKind.CANCELLED, "cancelled")
+            ctx = ProbeContext(inputs=self.inputs, facts=values, cancel=cancel, aws=self.aws)
+            result = spec.fn(ctx, params)
+            if not isinstance(result, dict):
+                raise ProbeError(
+                    ProbeErrorKind.ERROR, f"probe returned {type(result).__name__}, not an object"
+                )
+        except ProbeError as exc:
+            return self._failed(node_id, call, exc, facts, note, live)
+        except Exception as exc:  # a probe bug must not end the incident: its facts are unknown
+            error = ProbeError(ProbeErrorKind.ERROR, f"{type(exc).__name__}: {exc}")
+            return self._failed(node_id, call, error, facts, note, live)
+        duration = (time.perf_counter() - started) * 1000
+        note(
+            ProbeFinished(
+                at=self.clock(),
+                node=node_id,
+                probe=call.probe,
+                label=call.label,
+                duration_ms=round(duration, 3),
+            )
+        )
+        return {"result": _jsonable(result), "live": live}
+
+    def _failed(
+        self,
+        node_id: str,
+        call: ProbeCall,
+        exc: ProbeError,
+        facts: tuple[str, ...],
+        note: Callable[[Event], None],
+        live: bool,
+    ) -> dict[str, Any]:
+        kind = str(exc.kind.value if isinstance(exc.kind, ProbeErrorKind) else exc.kind)
+        note(
+            ProbeFailed(
+                at=self.clock(),
+                node=node_id,
+                probe=call.probe,
+                label=call.label,
+                error_kind=kind,
+                message=exc.message,
+                missing_permission=exc.missing_permission,
+                manual_hint=exc.manual_hint,
+                facts=facts,
+            )
+        )
+        return {
+            "error": {
+                "kind": kind,
+                "message": exc.message,
+                "missing_permission": exc.missing_permission,
+                "manual_hint": exc.manual_hint,
+            },
+            "live": live,
+        }
+
+    # ------------------------------------------------------------------ internals: catalogue
+
+    def catalogue(self) -> Any:
+        """The catalogue in use (None when it is missing or does not load)."""
+        if self._catalogue is None:
+            from wizard.engine.lint import shipped_catalogue
+
+            self._catalogue = shipped_catalogue() or False
+        return self._catalogue or None
+
+    def _cause_title(self, cause_id: str) -> str | None:
+        catalogue = self.catalogue()
+        if catalogue is None:
+            return None
+        try:
+            return str(catalogue.get(cause_id).title)
+        except KeyError:
+            return None
+
+    def _proposals(self, node_id: str, node: FixNode) -> list[ProposedFix]:
+        explanation = render_template(node.explanation, self.fact_values())
+        catalogue = self.catalogue()
+        if catalogue is None:
+            ids = node.fixes if isinstance(node.fixes, list) else []
+            return [ProposedFix(node_id, node.cause, f, f, explanation) for f in ids]
+        try:
+            cause = catalogue.get(node.cause)
+        except KeyError:
+            return []
+        wanted = None if node.fixes == "all" else set(node.fixes)
+        return [
+            ProposedFix(node_id, node.cause, fix.id, fix.title, explanation, fix)
+            for fix in cause.fixes
+            if wanted is None or fix.id in wanted
+        ]
+
+    def _rank(self) -> list[Candidate]:
+        classify = self._classifier
+        if classify is None:
+            try:  # helper C's classifier; the walk works without it (no ranking)
+                module = importlib.import_module("wizard.analysis.classify")
+            except ImportError:
+                return []
+            classify = module.classify
+        try:
+            result = classify(self.evidence_text(), facts=self.known_facts())
+        except Exception:  # ranking is a help, never a reason to stop the walk
+            return []
+        causes = getattr(result, "causes", result)
+        out: list[Candidate] = []
+        for c in causes or []:
+            get = c.get if isinstance(c, dict) else lambda k, d=None, c=c: getattr(c, k, d)
+            out.append(
+                Candidate(
+                    id=str(get("id")),
+                    title=str(get("title", "") or ""),
+                    confidence=float(get("confidence", 0.0) or 0.0),
+                    evidence=tuple(str(e) for e in get("evidence", ()) or ()),
+                    next_checks=tuple(str(e) for e in get("next_checks", ()) or ()),
+                )
+            )
+        return out
+
+    def _title(self, node_id: str) -> str | None:
+        node = self.playbook.nodes.get(node_id)
+        return node.title if node is not None else None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _bind(value: Any, values: Mapping[str, Any]) -> Any:
+    """Fill probe parameters: exactly "{fact}" passes the raw value, other strings are templates;
+    lists and mappings are filled recursively. Raises _MissingFact naming unknown facts."""
+    if isinstance(value, str):
+        refs = [m.group(1) for m in TEMPLATE_REF.finditer(value) if m.group(1)]
+        missing = [r for r in refs if r not in values]
+        if missing:
+            raise _MissingFact(missing)
+        whole = TEMPLATE_REF.fullmatch(value)
+        if whole and whole.group(1):
+            return values[whole.group(1)]
+        return render_template(value, values)
+    if isinstance(value, list):
+        return [_bind(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: _bind(v, values) for k, v in value.items()}
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    """Probe results are stored in saved sessions: make them JSON-safe (datetimes from boto3...)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def redact(data: Any) -> Any:
+    """Redact tokens and secrets (wizard.analysis.redact.redact_obj: JWTs anywhere, values under
+    secret-looking keys, Bearer tokens, signatures...)."""
+    from wizard.analysis.redact import redact_obj
+
+    return redact_obj(data)
+
+
+def is_secret_name(name: str) -> bool:
+    """Is a fact with this name a secret (token, api_key, password...)? Its value is never saved."""
+    from wizard.analysis.redact import is_sensitive_key
+
+    return bool(is_sensitive_key(name))
+
+
+def _find_playbook(meta: Mapping[str, Any]) -> Playbook:
+    from wizard.engine.loader import PlaybookError, load_playbook
+
+    candidates: list[Path] = []
+    if meta.get("path"):
+        candidates.append(Path(str(meta["path"])))
+    try:
+        from wizard.paths import playbooks_dir
+
+        candidates.append(playbooks_dir() / f"{meta.get('id')}.yaml")
+    except ImportError:
+        pass
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                return load_playbook(candidate, check=False)
+            except PlaybookError:
+                continue
+    raise SessionError(f"cannot find playbook '{meta.get('id')}' for this session")
+
+
+__all__ = [
+    "AnswerError",
+    "AppliedFix",
+    "Candidate",
+    "Current",
+    "Diagnosis",
+    "PathStep",
+    "ProposedFix",
+    "Session",
+    "SessionError",
+    "display",
+    "redact",
+    "render_template",
+]

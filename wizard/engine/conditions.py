@@ -116,3 +116,47 @@ def _compare(op: str, a: float, b: float) -> bool:
     if op == "lt":
         return a < b
     return a <= b
+
+
+_OP_TEXT = {
+    "eq": "=",
+    "ne": "≠",
+    "in": "in",
+    "not_in": "not in",
+    "gt": ">",
+    "ge": "≥",
+    "lt": "<",
+    "le": "≤",
+    "contains": "contains",
+    "matches": "matches",
+}
+
+
+def describe(cond: Condition) -> str:
+    """A condition as one short line for people: `ttl > 0 and invoked = false`."""
+    if isinstance(cond, FactCondition):
+        if cond.op == "exists":
+            return f"{cond.fact} is known" if cond.value is not False else f"{cond.fact} is absent"
+        return f"{cond.fact} {_OP_TEXT[cond.op]} {_literal(cond.value)}"
+    if isinstance(cond, AllCondition):
+        return " and ".join(_group(c) for c in cond.all)
+    if isinstance(cond, AnyCondition):
+        return " or ".join(_group(c) for c in cond.any)
+    return f"not {_group(cond.not_)}"
+
+
+def _group(cond: Condition) -> str:
+    text = describe(cond)
+    return f"({text})" if isinstance(cond, AllCondition | AnyCondition) else text
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return str(value)

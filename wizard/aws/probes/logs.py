@@ -143,7 +143,9 @@ def _insights(
 
 
 def _insights_literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A regex literal matching `text` exactly (`like /.../` works on AWS and in MiniStack,
+    which does not implement the `like "string"` form)."""
+    return "/" + re.escape(text).replace("/", "\\/") + "/"
 
 
 def read_log_group(

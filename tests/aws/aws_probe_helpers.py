@@ -1,0 +1,39 @@
+"""Helpers for the live-probe tests: a wizard session on the emulator and a probe runner."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.aws.probes import register_all
+from wizard.aws.session import AwsSession, sandbox_session
+from wizard.engine.probes import REGISTRY, ProbeContext
+from wizard.sandbox.provision import Provisioned, provision
+from wizard.sandbox.replay import replay
+from wizard.sandbox.scenario import load_scenario
+
+register_all()
+
+
+def wizard_session(emu: Any) -> AwsSession:
+    return sandbox_session(emu.endpoint_url)
+
+
+def run_probe(
+    name: str,
+    session: AwsSession | None,
+    params: Mapping[str, Any] | None = None,
+    facts: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    ctx = ProbeContext(inputs=dict(inputs or {}), facts=dict(facts or {}), aws=session)
+    return REGISTRY.get(name).fn(ctx, dict(params or {}))
+
+
+def provision_seed(emu: Any, session: AwsSession, *, replayed: bool = True) -> Provisioned:
+    scenario = load_scenario("authz-cache-scoped-policy")
+    out = provision(scenario, session.client, endpoint_url=emu.endpoint_url)
+    if replayed:
+        results = replay(scenario, out)
+        assert [r.mismatches for r in results] == [[], []]
+    return out

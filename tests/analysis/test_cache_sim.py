@@ -1,0 +1,227 @@
+"""Authorizer cache simulator: the first-works-then-403 sequence, its fixes, stale decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wizard.analysis.cache_sim import ScenarioError, load_scenario, simulate
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cache"
+API = {"region": "us-east-1", "account": "111122223333", "api_id": "a1b2c3", "stage": "prod"}
+
+
+def scenario(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "api": API,
+        "authorizer": {"type": "TOKEN", "ttl": 300},
+        "returns": {"resource": "{methodArn}"},
+        "requests": [
+            {"at": 0, "token": "tok-A", "method": "GET", "path": "/profile"},
+            {"at": 5, "token": "tok-A", "method": "POST", "path": "/profile"},
+            {"at": 10, "token": "tok-A", "method": "GET", "path": "/profile"},
+            {"at": 20, "token": "tok-B", "method": "POST", "path": "/profile"},
+            {"at": 301, "token": "tok-A", "method": "POST", "path": "/profile"},
+        ],
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return base
+
+
+def rows(data: dict[str, Any]) -> list[tuple[str, bool, int]]:
+    result = simulate(load_scenario(data))
+    return [(s.cache, s.lambda_invoked, s.status) for s in result.steps]
+
+
+def test_first_call_works_other_routes_403_from_cache() -> None:
+    result = simulate(load_scenario(scenario()))
+    assert [(s.cache, s.lambda_invoked, s.status) for s in result.steps] == [
+        ("miss", True, 200),  # GET: Lambda runs, Allow for GET/profile cached
+        ("hit", False, 403),  # POST: cached GET-only policy, Lambda NOT invoked
+        ("hit", False, 200),  # GET again: the cached policy covers it
+        ("miss", True, 200),  # another token: its own cache entry
+        ("miss", True, 200),  # after the TTL: the Lambda runs again for POST
+    ]
+    denied = result.steps[1]
+    assert denied.decision == "implicit_deny"
+    assert denied.error_type == "AccessDeniedException"
+    assert denied.message == "User is not authorized to access this resource"
+    assert denied.policy_resources == [
+        "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/GET/profile"
+    ]
+    assert "authz-cache-scoped-policy" in " ".join(result.findings)
+    assert "Request 1" in result.moral and "TTL to 0" in result.moral
+    assert result.invocations == 3
+
+
+def test_fix_ttl_zero_invokes_every_time() -> None:
+    assert rows(scenario(authorizer={"ttl": 0})) == [("disabled", True, 200)] * 5
+
+
+def test_fix_wildcard_resource() -> None:
+    data = scenario(returns={"resource": "{apiArn}/{stage}/*/*"})
+    assert [r[2] for r in rows(data)] == [200] * 5
+    assert [r[1] for r in rows(data)] == [True, False, False, True, True]
+
+
+def test_fix_flush_empties_the_cache_at_t() -> None:
+    data = scenario(flushes=[3])
+    assert rows(data)[:3] == [("miss", True, 200), ("miss", True, 200), ("hit", False, 403)]
+
+
+def test_token_expired_cached_allow_served_until_ttl_ends() -> None:
+    data = scenario(
+        returns={"resource": "{apiArn}/*", "expires": {"tok-A": 100}},
+        requests=[
+            {"at": 0, "token": "tok-A", "method": "GET", "path": "/a"},
+            {"at": 150, "token": "tok-A", "method": "GET", "path": "/b"},
+            {"at": 300, "token": "tok-A", "method": "GET", "path": "/a"},
+        ],
+    )
+    result = simulate(load_scenario(data))
+    assert [(s.cache, s.status) for s in result.steps] == [
+        ("miss", 200),
+        ("hit", 200),
+        ("miss", 401),
+    ]
+    assert "expired" in result.steps[1].note
+    assert result.steps[2].lambda_invoked and result.steps[2].message == "Unauthorized"
+    assert "outlives the token" in result.moral
+
+
+def test_expired_token_deny_is_cached_under_a_shared_key() -> None:
+    data = scenario(
+        authorizer={"type": "REQUEST", "identity_sources": ["method.request.header.X-Tenant"]},
+        returns={"resource": "{apiArn}/*", "deny": ["old"]},
+        requests=[
+            {
+                "at": 0,
+                "identity": {"x-tenant": "acme", "Authorization": "old"},
+                "method": "GET",
+                "path": "/i",
+            },
+            {
+                "at": 9,
+                "identity": {"X-Tenant": "acme", "Authorization": "new"},
+                "method": "GET",
+                "path": "/i",
+            },
+        ],
+    )
+    result = simulate(load_scenario(data))
+    assert [(s.cache, s.decision) for s in result.steps] == [
+        ("miss", "explicit_deny"),
+        ("hit", "explicit_deny"),
+    ]
+    assert result.steps[1].message.endswith("with an explicit deny")  # type: ignore[union-attr]
+    assert "authz-cache-stale-decision" in " ".join(result.findings)
+
+
+def test_missing_identity_source_is_401_without_invoking() -> None:
+    data = scenario(requests=[{"at": 0, "method": "GET", "path": "/a"}])
+    (step,) = simulate(load_scenario(data)).steps
+    assert (step.status, step.lambda_invoked, step.cache) == (401, False, "skipped")
+
+
+def test_token_validation_regex() -> None:
+    data = scenario(
+        authorizer={"token_validation": "^Bearer .+$"},
+        requests=[
+            {"at": 0, "token": "tok", "method": "GET", "path": "/a"},
+            {"at": 1, "token": "Bearer x", "method": "GET", "path": "/a"},
+        ],
+    )
+    assert [r[1:] for r in rows(data)] == [(False, 401), (True, 200)]
+
+
+def test_fixed_policy_with_placeholders_and_arn_requests() -> None:
+    arn = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/DELETE/items/1"
+    data = scenario(
+        returns={
+            "resource": None,
+            "policy": {
+                "principalId": "u",
+                "policyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "execute-api:Invoke",
+                            "Resource": "{apiArn}/*/GET/*",
+                        },
+                        {
+                            "Effect": "Deny",
+                            "Action": "execute-api:Invoke",
+                            "Resource": "{apiArn}/*/DELETE/*",
+                        },
+                    ],
+                },
+            },
+        },
+        requests=[
+            {"at": 0, "token": "t", "method": "GET", "path": "/items/1"},
+            {"at": 1, "token": "t", "arn": arn},
+        ],
+    )
+    result = simulate(load_scenario(data))
+    assert [s.decision for s in result.steps] == ["allow", "explicit_deny"]
+
+
+def test_tokens_are_not_shown_in_full() -> None:
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNlY3JldA"
+    data = scenario(requests=[{"at": 0, "token": jwt, "method": "GET", "path": "/a"}])
+    out = simulate(load_scenario(data)).to_dict()
+    assert jwt not in str(out)
+    assert out["steps"][0]["identity"].startswith("sha256:")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"requests": []}, "requests"),
+        (scenario(authorizer={"ttl": 4000}), "authorizer.ttl"),
+        (scenario(authorizer={"type": "COGNITO"}), "authorizer.type"),
+        (scenario(authorizer={"identity_sources": ["a", "b"]}), "exactly one identity source"),
+        (scenario(api={"account": "12"}), "api.account: must be a 12-digit"),
+        (
+            scenario(requests=[{"at": 0, "token": "t"}]),
+            "requests.0: give 'arn', or 'method' and 'path'",
+        ),
+        (scenario(requests=[{"at": 0, "token": "t", "arn": "nope"}]), "requests.0: not an ARN"),
+        (
+            scenario(
+                requests=[
+                    {"at": 5, "token": "t", "arn": None, "method": "GET", "path": "/"},
+                    {"at": 1, "token": "t", "method": "GET", "path": "/"},
+                ]
+            ),
+            "earlier than",
+        ),
+        (scenario(returns={"policy": {}, "resource": "x"}), "either 'policy' or 'resource'"),
+        (scenario(bogus=1), "bogus: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_scenarios_name_the_place(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(data)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_yaml_names_line() -> None:
+    with pytest.raises(ScenarioError, match="line 3 column 1"):
+        load_scenario("requests:\n  - at: [0\n")
+
+
+def test_example_files_all_load_and_run() -> None:
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    assert len(files) >= 5
+    for f in files:
+        result = simulate(load_scenario(f.read_text()))
+        assert result.moral

@@ -1,0 +1,564 @@
+"""Simulate a REST API Lambda authorizer's policy cache over a sequence of requests.
+
+What API Gateway does, per request (catalogue authz-cache-scoped-policy / -stale-decision):
+1. read the identity sources; one missing (TOKEN authorizers, or any authorizer with caching on)
+   → 401 Unauthorized without invoking the Lambda;
+2. with TTL > 0, look the identity values up in the cache (the key is the token for TOKEN
+   authorizers, all identity-source values for REQUEST ones) — NOT the method or path;
+3. on a miss, invoke the Lambda with this request's methodArn and cache the policy it returns
+   for TTL seconds; on a hit, reuse the cached policy without invoking anything;
+4. evaluate that policy against THIS request's method ARN: Allow → the call proceeds, a Deny →
+   403 "... with an explicit deny", nothing covering it → 403 implicit deny.
+
+So a policy scoped to the first call's methodArn, cached, denies every other route for the same
+token until the TTL runs out — and the Lambda never logs those calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wizard.analysis.arn import build_method_arn, parse_method_arn
+from wizard.analysis.policy import PolicyDecision, PolicyError, RequestContext, evaluate_policy
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "SimResult",
+    "SimStep",
+    "load_scenario",
+    "simulate",
+]
+
+_DEFAULT_SOURCE = "method.request.header.Authorization"
+
+
+class ScenarioError(ValueError):
+    """The scenario cannot be used; the message says where (one line)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ApiDefaults(_Model):
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    api_id: str = "a1b2c3d4e5"
+    stage: str = "prod"
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, v: str) -> str:
+        if not re.fullmatch(r"\d{12}", v):
+            raise ValueError("must be a 12-digit account id (quote it in YAML)")
+        return v
+
+
+class Authorizer(_Model):
+    type: Literal["TOKEN", "REQUEST"] = "TOKEN"
+    identity_sources: list[str] = Field(default_factory=lambda: [_DEFAULT_SOURCE])
+    ttl: int = Field(300, ge=0, le=3600, description="authorizerResultTtlInSeconds (0..3600)")
+    token_validation: str | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _upper(cls, v: Any) -> Any:
+        return v.upper() if isinstance(v, str) else v
+
+    @field_validator("identity_sources", mode="before")
+    @classmethod
+    def _sources(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [s.strip() for s in v.split(",") if s.strip()]
+        return v
+
+    @field_validator("token_validation")
+    @classmethod
+    def _regex(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _token_has_one_source(self) -> Authorizer:
+        if not self.identity_sources:
+            raise ValueError("identity_sources must name at least one source")
+        if self.type == "TOKEN" and len(self.identity_sources) != 1:
+            raise ValueError(
+                "a TOKEN authorizer has exactly one identity source (its token header)"
+            )
+        return self
+
+
+class Returns(_Model):
+    """What the authorizer Lambda returns when invoked."""
+
+    policy: dict[str, Any] | str | None = None
+    resource: str | list[str] | None = None
+    effect: Literal["Allow", "Deny"] = "Allow"
+    expires: dict[str, float] = Field(default_factory=dict)
+    on_expired: Literal["unauthorized", "deny"] = "unauthorized"
+    deny: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Returns:
+        if self.policy is not None and self.resource is not None:
+            raise ValueError("give either 'policy' or 'resource' (+ 'effect'), not both")
+        if self.policy is None and self.resource is None:
+            self.resource = "{methodArn}"
+        return self
+
+
+class Request(_Model):
+    at: float = Field(ge=0)
+    token: str | None = None
+    identity: dict[str, str] = Field(default_factory=dict)
+    arn: str | None = None
+    method: str | None = None
+    path: str | None = None
+
+    @model_validator(mode="after")
+    def _target(self) -> Request:
+        if self.arn is None and (self.method is None or self.path is None):
+            raise ValueError("give 'arn', or 'method' and 'path'")
+        if self.arn is not None:
+            parse_method_arn(self.arn)
+        return self
+
+
+class Scenario(_Model):
+    name: str | None = None
+    description: str | None = None
+    api: ApiDefaults = Field(default_factory=ApiDefaults)
+    authorizer: Authorizer = Field(default_factory=Authorizer)
+    returns: Returns = Field(default_factory=Returns)
+    flushes: list[float] = Field(default_factory=list)
+    requests: list[Request] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scenario:
+        last = 0.0
+        for i, r in enumerate(self.requests):
+            if r.at < last:
+                raise ValueError(
+                    f"requests[{i}].at ({r.at:g}) is earlier than the request before it"
+                )
+            last = r.at
+        return self
+
+
+def load_scenario(source: str | Mapping[str, Any]) -> Scenario:
+    """Read a scenario from YAML/JSON text or a mapping; ScenarioError with the place if bad."""
+    data: Any = source
+    if isinstance(source, str):
+        import yaml
+
+        try:
+            data = yaml.safe_load(source)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ScenarioError(f"scenario is not valid YAML/JSON: {where}{problem}") from None
+    if not isinstance(data, Mapping):
+        raise ScenarioError("scenario must be a mapping with 'authorizer', 'returns', 'requests'")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "scenario"
+        msg = err["msg"].removeprefix("Value error, ")
+        extra = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise ScenarioError(f"{where}: {msg}{extra}") from None
+
+
+# --- simulation ----------------------------------------------------------------------------
+
+CacheState = Literal["hit", "miss", "disabled", "skipped"]
+
+
+@dataclass(frozen=True)
+class SimStep:
+    index: int
+    at: float
+    identity: str  # shown safely: short labels as-is, anything token-like as a fingerprint
+    method_arn: str
+    cache: CacheState
+    lambda_invoked: bool
+    decision: str  # allow | explicit_deny | implicit_deny | unauthorized
+    status: int
+    error_type: str | None
+    message: str | None
+    policy_resources: list[str]
+    cached_at: float | None
+    note: str
+    explanation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "at": self.at,
+            "identity": self.identity,
+            "method_arn": self.method_arn,
+            "cache": self.cache,
+            "lambda_invoked": self.lambda_invoked,
+            "cached_at": self.cached_at,
+            "policy_resources": self.policy_resources,
+            "decision": self.decision,
+            "response": {
+                "status": self.status,
+                "error_type": self.error_type,
+                "message": self.message,
+            },
+            "note": self.note,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class SimResult:
+    scenario: Scenario
+    steps: list[SimStep]
+    moral: str
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def invocations(self) -> int:
+        return sum(s.lambda_invoked for s in self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.scenario.authorizer
+        return {
+            "name": self.scenario.name,
+            "authorizer": {"type": a.type, "identity_sources": a.identity_sources, "ttl": a.ttl},
+            "steps": [s.to_dict() for s in self.steps],
+            "summary": {
+                "requests": len(self.steps),
+                "lambda_invocations": self.invocations,
+                "cache_hits": sum(s.cache == "hit" for s in self.steps),
+                "forbidden_403": sum(s.status == 403 for s in self.steps),
+                "unauthorized_401": sum(s.status == 401 for s in self.steps),
+            },
+            "findings": self.findings,
+            "moral": self.moral,
+        }
+
+
+@dataclass
+class _Entry:
+    policy: dict[str, Any]
+    cached_at: float
+    invoked_for: str
+    identity_expires: float | None
+
+
+def simulate(scenario: Scenario) -> SimResult:
+    """Run the request sequence through the cache model; pure and deterministic."""
+    a = scenario.authorizer
+    cache: dict[tuple[str, ...], _Entry] = {}
+    flushes = sorted(scenario.flushes)
+    steps: list[SimStep] = []
+    findings: list[str] = []
+    for i, req in enumerate(scenario.requests):
+        while flushes and flushes[0] <= req.at:
+            t = flushes.pop(0)
+            cache.clear()
+            findings.append(f"cache flushed at t={t:g}s (flush-stage-authorizers-cache)")
+        arn = req.arn or build_method_arn(
+            scenario.api.region,
+            scenario.api.account,
+            scenario.api.api_id,
+            scenario.api.stage,
+            req.method or "GET",
+            req.path or "/",
+        )
+        values = _identity_values(a, req)
+        shown = _show_identity(values)
+        seen = [*req.identity.values(), *([req.token] if req.token else [])]
+        steps.append(_step(i, req.at, arn, values, seen, shown, scenario, cache, findings))
+    return SimResult(scenario, steps, _moral(scenario, steps), _dedupe(findings))
+
+
+def _step(
+    i: int,
+    at: float,
+    arn: str,
+    values: list[str | None],
+    req_values: list[str],
+    shown: str,
+    scenario: Scenario,
+    cache: dict[tuple[str, ...], _Entry],
+    findings: list[str],
+) -> SimStep:
+    a, ret = scenario.authorizer, scenario.returns
+    missing = [src for src, v in zip(a.identity_sources, values, strict=True) if not v]
+    if missing and (a.type == "TOKEN" or a.ttl > 0):
+        return _unauthorized(
+            i,
+            at,
+            arn,
+            shown,
+            f"identity source {missing[0]} is missing, so API Gateway "
+            "answers 401 without invoking the authorizer",
+        )
+    if (
+        a.type == "TOKEN"
+        and a.token_validation
+        and not re.fullmatch(a.token_validation, values[0] or "")
+    ):
+        return _unauthorized(
+            i,
+            at,
+            arn,
+            shown,
+            "the token does not match the authorizer's token validation regex: "
+            "401 without invoking the Lambda",
+        )
+    key = tuple(v or "" for v in values)
+    entry = cache.get(key) if a.ttl > 0 else None
+    if entry is not None and at >= entry.cached_at + a.ttl:
+        del cache[key]
+        entry = None
+    if entry is not None:
+        state: CacheState = "hit"
+        invoked = False
+        policy = entry.policy
+        note = (
+            f"cache hit: policy cached at t={entry.cached_at:g}s for {entry.invoked_for} is "
+            f"reused until t={entry.cached_at + a.ttl:g}s; the Lambda is not invoked"
+        )
+        if entry.identity_expires is not None and at >= entry.identity_expires:
+            note += (
+                f"; the token expired at t={entry.identity_expires:g}s but the cached decision "
+                "is still served"
+            )
+            findings.append(
+                f"token {shown} expired at t={entry.identity_expires:g}s, yet the decision cached "
+                f"at t={entry.cached_at:g}s was served until t={entry.cached_at + a.ttl:g}s "
+                "(cache outlives the token: keep the TTL no longer than the token lifetime)"
+            )
+        cached_at: float | None = entry.cached_at
+    else:
+        state = "miss" if a.ttl > 0 else "disabled"
+        invoked = True
+        first = values[0] or ""
+        # The Lambda sees the whole request, not only the identity sources.
+        seen = [v for v in (*req_values, *values) if v]
+        expires = next((ret.expires[v] for v in seen if v in ret.expires), None)
+        if expires is not None and at >= expires and ret.on_expired == "unauthorized":
+            return _unauthorized(
+                i,
+                at,
+                arn,
+                shown,
+                f"the Lambda was invoked and rejected the expired token (expired at t={expires:g}s) "
+                "with 'Unauthorized'",
+                invoked=True,
+                cache_state=state,
+            )
+        denied = any(v in ret.deny for v in seen) or (expires is not None and at >= expires)
+        policy = _returned_policy(ret, arn, first, deny=denied)
+        note = "Lambda invoked" + (
+            f"; its policy is cached for {a.ttl}s under this identity"
+            if a.ttl > 0
+            else " (TTL 0: nothing is cached)"
+        )
+        if a.ttl > 0:
+            cache[key] = _Entry(policy, at, arn, expires)
+        cached_at = at if a.ttl > 0 else None
+    decision = _evaluate(policy, arn)
+    resources = _resources(policy)
+    if decision.decision == "allow":
+        status, etype, msg = 200, None, None
+    else:
+        status, etype = 403, "AccessDeniedException"
+        msg = "User is not authorized to access this resource"
+        if decision.decision == "explicit_deny":
+            msg += " with an explicit deny"
+        if state == "hit" and decision.decision == "explicit_deny":
+            findings.append(
+                "a Deny cached for an earlier request was served to a request with the same "
+                "cache key (authz-cache-stale-decision)"
+            )
+        if state == "hit" and decision.decision == "implicit_deny":
+            findings.append(
+                "a cached policy scoped to the first call's methodArn denied a different route "
+                "(authz-cache-scoped-policy)"
+            )
+    return SimStep(
+        i,
+        at,
+        shown,
+        arn,
+        state,
+        invoked,
+        decision.decision,
+        status,
+        etype,
+        msg,
+        resources,
+        cached_at,
+        note,
+        decision.explanation,
+    )
+
+
+def _unauthorized(
+    i: int,
+    at: float,
+    arn: str,
+    shown: str,
+    note: str,
+    *,
+    invoked: bool = False,
+    cache_state: CacheState = "skipped",
+) -> SimStep:
+    return SimStep(
+        i,
+        at,
+        shown,
+        arn,
+        cache_state,
+        invoked,
+        "unauthorized",
+        401,
+        "UnauthorizedException",
+        "Unauthorized",
+        [],
+        None,
+        note,
+    )
+
+
+def _identity_values(a: Authorizer, req: Request) -> list[str | None]:
+    lowered = {k.lower(): v for k, v in req.identity.items()}
+    out: list[str | None] = []
+    for n, src in enumerate(a.identity_sources):
+        short = src.rsplit(".", 1)[-1]
+        value = lowered.get(src.lower(), lowered.get(short.lower()))
+        if value is None and n == 0 and req.token is not None:
+            value = req.token
+        out.append(value)
+    return out
+
+
+def _show_identity(values: list[str | None]) -> str:
+    parts = []
+    for v in values:
+        if v is None:
+            parts.append("(missing)")
+        elif len(v) <= 24 and not v.startswith("eyJ"):
+            parts.append(v)
+        else:
+            parts.append("sha256:" + hashlib.sha256(v.encode()).hexdigest()[:10])
+    return ", ".join(parts)
+
+
+def _returned_policy(ret: Returns, arn: str, identity: str, *, deny: bool) -> dict[str, Any]:
+    if ret.policy is not None and not deny:
+        text = ret.policy if isinstance(ret.policy, str) else json.dumps(ret.policy)
+        return _substitute(text, arn, identity)
+    resources = ret.resource if isinstance(ret.resource, list) else [ret.resource or "{methodArn}"]
+    effect = "Deny" if deny else ret.effect
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": effect, "Action": "execute-api:Invoke", "Resource": resources}],
+    }
+    return _substitute(json.dumps(doc), arn, identity)
+
+
+def _substitute(text: str, arn: str, identity: str) -> dict[str, Any]:
+    parsed = parse_method_arn(arn)
+    api_arn = f"arn:{parsed.partition}:execute-api:{parsed.region}:{parsed.account}:{parsed.api_id}"
+    for name, value in (
+        ("{methodArn}", arn),
+        ("{apiArn}", api_arn),
+        ("{stage}", parsed.stage),
+        ("{identity}", identity),
+    ):
+        text = text.replace(name, json.dumps(value)[1:-1])
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            f"returns.policy is not valid JSON after substitution: {exc.msg}"
+        ) from None
+    if isinstance(doc, str):
+        doc = json.loads(doc)
+    return doc if isinstance(doc, dict) else {}
+
+
+def _evaluate(policy: dict[str, Any], arn: str) -> PolicyDecision:
+    try:
+        return evaluate_policy(policy, RequestContext(method_arn=arn))
+    except PolicyError as exc:
+        raise ScenarioError(f"returns.policy: {exc}") from None
+
+
+def _resources(policy: dict[str, Any]) -> list[str]:
+    doc = policy.get("policyDocument", policy)
+    stmts = doc.get("Statement", []) if isinstance(doc, dict) else []
+    stmts = [stmts] if isinstance(stmts, dict) else stmts
+    out: list[str] = []
+    for st in stmts if isinstance(stmts, list) else []:
+        if isinstance(st, dict):
+            res = st.get("Resource", [])
+            out.extend([res] if isinstance(res, str) else [r for r in res if isinstance(r, str)])
+    return out
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _moral(scenario: Scenario, steps: list[SimStep]) -> str:
+    a = scenario.authorizer
+    hit_denied = [s for s in steps if s.cache == "hit" and s.decision == "implicit_deny"]
+    hit_deny = [s for s in steps if s.cache == "hit" and s.decision == "explicit_deny"]
+    stale = [s for s in steps if s.cache == "hit" and "expired" in s.note and s.status == 200]
+    if hit_denied:
+        s = hit_denied[0]
+        return (
+            f"Request {s.index} got 403 from the cache without invoking the Lambda: the policy "
+            f"cached at t={s.cached_at:g}s only covers {', '.join(s.policy_resources) or 'nothing'}, "
+            f"not {s.method_arn}. Return a Resource that covers every method "
+            f"(e.g. arn:aws:execute-api:{scenario.api.region}:{scenario.api.account}:"
+            f"{scenario.api.api_id}/{scenario.api.stage}/*/*) or set the TTL to 0, then flush "
+            "the authorizer cache."
+        )
+    if hit_deny:
+        s = hit_deny[0]
+        sources = ", ".join(a.identity_sources)
+        return (
+            f"Request {s.index} got a 403 explicit deny from the cache without invoking the "
+            f"Lambda: the Deny cached at t={s.cached_at:g}s for an earlier call is reused for every "
+            f"request with the same identity-source values ({sources}) until "
+            f"t={(s.cached_at or 0) + a.ttl:g}s. Make the cache key the token itself "
+            "(identity source method.request.header.Authorization), throw 'Unauthorized' (401) for "
+            "bad tokens instead of returning Deny, and flush the authorizer cache."
+        )
+    if stale:
+        return (
+            f"Request {stale[0].index} was allowed from the cache after its token expired: the "
+            f"TTL ({a.ttl}s) outlives the token. Keep the TTL at or below the token lifetime, "
+            "or flush the cache when tokens are revoked."
+        )
+    denied = [s for s in steps if s.status in (401, 403)]
+    if denied:
+        s = denied[0]
+        return f"Request {s.index} was refused ({s.status}): {s.note}; {s.explanation}".rstrip("; ")
+    return (
+        f"All {len(steps)} requests were allowed with "
+        f"{sum(st.lambda_invoked for st in steps)} Lambda invocation(s)."
+    )

@@ -235,6 +235,13 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
     ),
     AllowedOperation(
         "apigatewayv2",
+        "DeleteAccessLogSettings",
+        "turn off the access logging the fix turned on",
+        identity=("ApiId", "StageName"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigatewayv2",
         "DeleteApiMapping",
         "remove the API mapping the fix created",
         identity=("DomainName", "ApiMappingId"),

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from wizard.aws.errors import classify
 from wizard.aws.fixes.allowlist import check_allowed
+from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
 from wizard.aws.fixes.plan import Confirmation, FixPlan
 from wizard.aws.fixes.snapshot import ClientFactory
 from wizard.aws.fixes.state import jsonable
@@ -75,12 +76,12 @@ def apply_plan(plan: FixPlan, confirmation: Confirmation, clients: ClientFactory
     plan, or for other commands; NotAllowedError if an operation left the allowlist.
     """
     if not isinstance(confirmation, Confirmation):
-        from wizard.aws.fixes.errors import ConfirmationError
-
         raise ConfirmationError(
             "apply needs a Confirmation created by a front end; nothing was changed"
         )
     confirmation.check(plan)
+    if plan.refused:
+        raise NotAllowedError(plan.refused)
     for op in plan.operations:  # re-checked here: a plan object is data and could be edited
         check_allowed(op.service, op.operation, op.params, rollback=plan.kind == "rollback")
     started = datetime.now(UTC).isoformat(timespec="seconds")

@@ -19,7 +19,7 @@ from botocore import xform_name
 
 from wizard.aws.fixes.allowlist import check_allowed
 from wizard.aws.fixes.bind import bind_params
-from wizard.aws.fixes.errors import ConfirmationError
+from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
 from wizard.aws.fixes.render import CliTarget, render_argv
 
 PlanKind = Literal["fix", "rollback"]
@@ -72,6 +72,12 @@ class FixPlan:
     target: CliTarget = field(default_factory=CliTarget)
     kind: PlanKind = "fix"
     notes: tuple[str, ...] = ()  # what the user must know or do by hand
+    refused: str | None = None  # why the wizard will not run it (then it is shown only)
+
+    @property
+    def applicable(self) -> bool:
+        """True when the wizard may run it (after confirmation); else the user runs the CLI."""
+        return self.refused is None and bool(self.operations)
 
     @property
     def cli(self) -> tuple[str, ...]:
@@ -101,22 +107,35 @@ class FixPlan:
             "cli": list(self.cli),
             "operations": [o.to_dict() for o in self.operations],
             "notes": list(self.notes),
+            "applicable": self.applicable,
+            "refused": self.refused,
         }
 
 
 def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = None) -> FixPlan:
     """Bind a catalogue `Fix` (id, title, operations of service/operation/params) to facts.
 
-    Raises BindError for a missing fact, NotAllowedError for anything off the allowlist and
-    RenderError for what botocore's model does not know — before anything is shown or run.
+    Raises BindError for a missing fact and RenderError for what botocore's model does not
+    know — before anything is shown or run. An operation off the allowlist (an EC2 endpoint
+    policy, an IAM policy) is still rendered so the user can run it, but the whole plan is then
+    marked refused: the wizard runs all of a fix or none of it.
     """
     target = target or CliTarget()
     ops = []
+    refused: str | None = None
     for i, op in enumerate(fix.operations):
         params = bind_params(op.params, facts, where=f"fix {fix.id} operation {i + 1}")
-        ops.append(bind_operation(op.service, op.operation, params, target))
+        try:
+            ops.append(bind_operation(op.service, op.operation, params, target))
+        except NotAllowedError as exc:
+            refused = (
+                refused
+                or f"the wizard does not run this itself ({exc}); review and run it yourself"
+            )
+            argv = render_argv(op.service, op.operation, params, target)
+            ops.append(BoundOperation(op.service, op.operation, dict(params), tuple(argv)))
     notes = (fix.guidance,) if getattr(fix, "guidance", None) else ()
-    return FixPlan(fix.id, fix.title, tuple(ops), target, "fix", notes)
+    return FixPlan(fix.id, fix.title, tuple(ops), target, "fix", notes, refused)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ automatically becomes a note saying what to do by hand.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +16,7 @@ from wizard.aws.fixes.apply import ApplyResult
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.plan import BoundOperation, FixPlan, bind_operation
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
-from wizard.aws.fixes.state import MISSING, as_patch_value, decode_policy, field_at
+from wizard.aws.fixes.state import MISSING, as_patch_value, field_at, policy_text
 
 Inverse = tuple[list[tuple[str, str, dict[str, Any]]], list[str]]  # (service, op, params), notes
 
@@ -117,9 +116,7 @@ def _inverse_patch(op: BoundOperation, state: Mapping[str, Any]) -> Inverse:
             )
             continue
         if path == "/policy":
-            policy = decode_policy(before)
-            restored = json.dumps(policy, separators=(",", ":")) if policy else ""
-            inverse.append({"op": "replace", "path": path, "value": restored})
+            inverse.append({"op": "replace", "path": path, "value": policy_text(before)})
             continue
         if path.startswith("/accessLogSettings/") and (before is MISSING or before in ("", None)):
             if not any(i["path"] == "/accessLogSettings" for i in inverse):
@@ -246,18 +243,22 @@ def _v2_fields(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inv
     state = read.state or {}
     restore: dict[str, Any] = {}
     notes: list[str] = []
+    calls: list[tuple[str, str, dict[str, Any]]] = []
     for name in lookup(op.service, op.operation).fields:
         if name not in op.params:
             continue
-        if name in state and state[name] is not None:
+        if name in state and state[name] not in (None, {}):
             restore[name] = state[name]
         elif name == "AuthorizationScopes":
             restore[name] = []
+        elif name == "AccessLogSettings":
+            stage = {"ApiId": op.params["ApiId"], "StageName": op.params["StageName"]}
+            calls.append(("apigatewayv2", "DeleteAccessLogSettings", stage))
         else:
             notes.append(f"{name} had no value before `{op.cli}`; unset it by hand if needed")
-    if not restore:
-        return [], notes
-    return [(op.service, op.operation, {**_identity(op), **restore})], notes
+    if restore:
+        calls.insert(0, (op.service, op.operation, {**_identity(op), **restore}))
+    return calls, notes
 
 
 _HANDLERS = {

@@ -114,6 +114,26 @@ def decode_policy(raw: Any) -> dict[str, Any] | None:
     return None
 
 
+def policy_text(raw: Any) -> str:
+    """The policy document exactly as it was written (quotes unescaped), for restoring it
+    byte for byte; "" when there was none."""
+    if raw in (None, "", MISSING):
+        return ""
+    if isinstance(raw, Mapping):
+        return json.dumps(raw)
+    text = str(raw)
+    for candidate in (text, text.replace('\\"', '"')):
+        try:
+            parsed = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(parsed, str):
+            return policy_text(parsed)
+        if isinstance(parsed, dict):
+            return candidate
+    return text
+
+
 def as_patch_value(value: Any) -> str:
     """A state value written back through a patch operation (always a string)."""
     if isinstance(value, bool):

@@ -1,0 +1,78 @@
+"""Every fix in the catalogue binds, renders through botocore's model and parses back to the
+same call; whatever is off the allowlist is shown but refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.aws.fixes.allowlist import ALLOWLIST
+from wizard.aws.fixes.bind import placeholders
+from wizard.aws.fixes.errors import NotAllowedError
+from wizard.aws.fixes.parse import parse_cli
+from wizard.aws.fixes.plan import Confirmation, build_plan
+from wizard.aws.fixes.render import CliTarget
+from wizard.catalogue.model import load_catalogue
+
+SHARED_FACTS = [
+    "api_id",
+    "api_type",
+    "endpoint_type",
+    "stage",
+    "method",
+    "path",
+    "resource_path",
+    "resource_id",
+    "region",
+    "account_id",
+    "caller_arn",
+    "method_arn",
+    "authorization_type",
+    "authorizer_id",
+    "authorizer_type",
+    "authorizer_ttl",
+    "authorizer_identity_source",
+    "authorizer_function_arn",
+    "api_key_required",
+    "api_key_id",
+    "usage_plan_id",
+    "domain_name",
+    "base_path",
+    "vpce_id",
+    "web_acl_arn",
+    "deployment_id",
+    "latest_deployment_id",
+    "route_id",
+]
+
+FIXES = [
+    (cause.id, fix) for cause in load_catalogue().causes for fix in cause.fixes if fix.operations
+]
+
+
+def test_catalogue_has_applicable_fixes() -> None:
+    assert len(FIXES) >= 10
+
+
+@pytest.mark.parametrize(("cause_id", "fix"), FIXES, ids=[f"{c}.{f.id}" for c, f in FIXES])
+def test_catalogue_fix_renders_and_round_trips(cause_id: str, fix: object) -> None:
+    names = set().union(*(placeholders(op.params) for op in fix.operations))  # type: ignore[attr-defined]
+    unknown = names - set(SHARED_FACTS)
+    assert not unknown, f"{cause_id}: placeholders outside the shared fact names: {unknown}"
+    facts = {n: f"x-{n}" for n in names}
+    plan = build_plan(fix, facts, CliTarget(region="eu-west-1"))
+    for op, line in zip(plan.operations, plan.cli, strict=True):
+        parsed = parse_cli(line)
+        assert (parsed.service, parsed.operation, parsed.params) == (
+            op.service,
+            op.operation,
+            op.params,
+        )
+        assert parsed.globals == {"region": "eu-west-1"}
+    allowed = all((o.service, o.operation) in ALLOWLIST for o in plan.operations)
+    assert plan.applicable == allowed, plan.refused
+    if not plan.applicable:
+        assert plan.refused and "run it yourself" in plan.refused
+        with pytest.raises(NotAllowedError):
+            from wizard.aws.fixes.apply import apply_plan
+
+            apply_plan(plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda _: None)

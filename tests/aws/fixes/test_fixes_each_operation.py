@@ -1,0 +1,567 @@
+"""Every allowlisted operation, applied for real against MiniStack: snapshot, apply, re-probe,
+derive the rollback, apply it, and the state reads back as it was before.
+
+Where MiniStack 1.5.33 lacks an operation (FlushStageAuthorizersCache, UpdateBasePathMapping
+answer 404) apply records "not supported by this endpoint" and continues; UpdateUsagePlan's
+apiStages patch crashes MiniStack, so that one is exercised with botocore's Stubber.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from wizard.aws.fixes.apply import apply_plan
+from wizard.aws.fixes.changes import describe_changes
+from wizard.aws.fixes.plan import Confirmation, build_plan
+from wizard.aws.fixes.rollback import derive_rollback
+from wizard.aws.fixes.snapshot import take_snapshot
+from wizard.aws.fixes.verify import verify
+from wizard.catalogue.model import Fix, Operation
+
+REGION = "us-east-1"
+LAMBDA_URI = (
+    "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+    "arn:aws:lambda:us-east-1:000000000000:function:authz/invocations"
+)
+VOLATILE = {"lastUpdatedDate", "LastUpdatedDate", "createdDate", "CreatedDate"}
+
+
+def _policy(effect: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": effect,
+                    "Principal": "*",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "execute-api:/*",
+                }
+            ],
+        }
+    )
+
+
+def _rest_api(c: Callable[[str], Any], **kwargs: Any) -> dict[str, Any]:
+    ag = c("apigateway")
+    api = ag.create_rest_api(name="fix-test", **kwargs)
+    root = ag.get_resources(restApiId=api["id"])["items"][0]["id"]
+    ag.put_method(
+        restApiId=api["id"], resourceId=root, httpMethod="OPTIONS", authorizationType="AWS_IAM"
+    )
+    ag.put_integration(restApiId=api["id"], resourceId=root, httpMethod="OPTIONS", type="MOCK")
+    dep = ag.create_deployment(restApiId=api["id"], stageName="prod")
+    return {"api_id": api["id"], "stage": "prod", "resource_id": root, "deployment_id": dep["id"]}
+
+
+def _with_authorizer(c: Callable[[str], Any]) -> dict[str, Any]:
+    facts = _rest_api(c)
+    auth = c("apigateway").create_authorizer(
+        restApiId=facts["api_id"],
+        name="jwt",
+        type="TOKEN",
+        authorizerUri=LAMBDA_URI,
+        identitySource="method.request.header.Authorization",
+        authorizerResultTtlInSeconds=300,
+    )
+    return {**facts, "authorizer_id": auth["id"]}
+
+
+def _with_key_and_plan(c: Callable[[str], Any]) -> dict[str, Any]:
+    facts = _rest_api(c)
+    ag = c("apigateway")
+    key = ag.create_api_key(name="k", enabled=False)
+    plan = ag.create_usage_plan(name="p")
+    return {**facts, "api_key_id": key["id"], "usage_plan_id": plan["id"]}
+
+
+def _with_domain(c: Callable[[str], Any]) -> dict[str, Any]:
+    facts = _rest_api(c)
+    c("apigateway").create_domain_name(
+        domainName="api.example.test",
+        regionalCertificateArn="arn:aws:acm:us-east-1:000000000000:certificate/x",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )
+    return {**facts, "domain_name": "api.example.test", "base_path": "v1"}
+
+
+def _with_mapping(c: Callable[[str], Any]) -> dict[str, Any]:
+    facts = _with_domain(c)
+    c("apigateway").create_base_path_mapping(
+        domainName="api.example.test", basePath="v1", restApiId=facts["api_id"], stage="prod"
+    )
+    return facts
+
+
+def _http_api(c: Callable[[str], Any]) -> dict[str, Any]:
+    v2 = c("apigatewayv2")
+    api = v2.create_api(Name="h", ProtocolType="HTTP")
+    auth = v2.create_authorizer(
+        ApiId=api["ApiId"],
+        AuthorizerType="REQUEST",
+        Name="a",
+        AuthorizerUri=LAMBDA_URI,
+        IdentitySource=["$request.header.Authorization"],
+        AuthorizerResultTtlInSeconds=300,
+        AuthorizerPayloadFormatVersion="2.0",
+    )
+    route = v2.create_route(
+        ApiId=api["ApiId"], RouteKey="GET /x", AuthorizationType="JWT", AuthorizationScopes=["read"]
+    )
+    v2.create_stage(ApiId=api["ApiId"], StageName="prod")
+    v2.create_domain_name(
+        DomainName="h.example.test",
+        DomainNameConfigurations=[
+            {"CertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/x"}
+        ],
+    )
+    return {
+        "api_id": api["ApiId"],
+        "stage": "prod",
+        "authorizer_id": auth["AuthorizerId"],
+        "route_id": route["RouteId"],
+        "domain_name": "h.example.test",
+    }
+
+
+def _http_api_with_access_log(c: Callable[[str], Any]) -> dict[str, Any]:
+    # A stage that already logs (to another group and format): the rollback restores it.
+    # (Without one, the undo is DeleteAccessLogSettings, which MiniStack 1.5.33 routes to
+    # DeleteStage — see test_http_access_log_rollback_without_previous_settings.)
+    facts = _http_api(c)
+    c("apigatewayv2").update_stage(
+        ApiId=facts["api_id"],
+        StageName="prod",
+        AccessLogSettings={
+            "DestinationArn": "arn:aws:logs:us-east-1:000000000000:log-group:old",
+            "Format": "$context.requestId",
+        },
+    )
+    return facts
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[Callable[[str], Any]], dict[str, Any]]
+    service: str
+    operation: str
+    params: dict[str, Any]
+    statuses: list[str] = field(default_factory=lambda: ["applied"])
+    restores: bool = True  # the state reads back as before after the rollback
+    verifies: bool = True  # the re-probe sees the change (False: a known emulator gap)
+
+
+def _patch(path: str, value: str, op: str = "replace") -> list[dict[str, str]]:
+    return [{"op": op, "path": path, "value": value}]
+
+
+CASES = [
+    Case(
+        "authorizer-ttl-and-identity-source",
+        _with_authorizer,
+        "apigateway",
+        "UpdateAuthorizer",
+        {
+            "restApiId": "{api_id}",
+            "authorizerId": "{authorizer_id}",
+            "patchOperations": [
+                {"op": "replace", "path": "/authorizerResultTtlInSeconds", "value": "0"},
+                {
+                    "op": "replace",
+                    "path": "/identitySource",
+                    "value": "method.request.header.X-Token",
+                },
+            ],
+        },
+    ),
+    Case(
+        "flush-authorizer-cache",
+        _rest_api,
+        "apigateway",
+        "FlushStageAuthorizersCache",
+        {"restApiId": "{api_id}", "stageName": "{stage}"},
+        statuses=["unsupported"],
+    ),
+    Case(
+        "create-deployment",
+        _rest_api,
+        "apigateway",
+        "CreateDeployment",
+        {"restApiId": "{api_id}", "stageName": "{stage}", "description": "apigw-wizard"},
+    ),
+    Case(
+        "resource-policy",
+        lambda c: _rest_api(c, policy=_policy("Deny")),
+        "apigateway",
+        "UpdateRestApi",
+        {"restApiId": "{api_id}", "patchOperations": _patch("/policy", _policy("Allow"))},
+    ),
+    Case(
+        "enable-default-endpoint",
+        lambda c: _rest_api(c, disableExecuteApiEndpoint=True),
+        "apigateway",
+        "UpdateRestApi",
+        {"restApiId": "{api_id}", "patchOperations": _patch("/disableExecuteApiEndpoint", "false")},
+    ),
+    Case(
+        "stage-logging-and-access-log",
+        _rest_api,
+        "apigateway",
+        "UpdateStage",
+        {
+            "restApiId": "{api_id}",
+            "stageName": "{stage}",
+            "patchOperations": [
+                {"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"},
+                {"op": "replace", "path": "/*/*/logging/dataTrace", "value": "true"},
+                {
+                    "op": "replace",
+                    "path": "/accessLogSettings/destinationArn",
+                    "value": "arn:aws:logs:us-east-1:000000000000:log-group:apigw-access",
+                },
+                {
+                    "op": "replace",
+                    "path": "/accessLogSettings/format",
+                    "value": '{"requestId":"$context.requestId","responseType":"$context.error.responseType"}',
+                },
+            ],
+        },
+        restores=False,  # methodSettings "*/*" stays present with OFF/false values: checked below
+    ),
+    Case(
+        "usage-plan-key",
+        _with_key_and_plan,
+        "apigateway",
+        "CreateUsagePlanKey",
+        {"usagePlanId": "{usage_plan_id}", "keyId": "{api_key_id}", "keyType": "API_KEY"},
+    ),
+    Case(
+        "enable-api-key",
+        _with_key_and_plan,
+        "apigateway",
+        "UpdateApiKey",
+        {"apiKey": "{api_key_id}", "patchOperations": _patch("/enabled", "true")},
+    ),
+    Case(
+        "base-path-mapping",
+        _with_domain,
+        "apigateway",
+        "CreateBasePathMapping",
+        {
+            "domainName": "{domain_name}",
+            "basePath": "{base_path}",
+            "restApiId": "{api_id}",
+            "stage": "{stage}",
+        },
+    ),
+    Case(
+        "update-base-path-mapping",
+        _with_mapping,
+        "apigateway",
+        "UpdateBasePathMapping",
+        {
+            "domainName": "{domain_name}",
+            "basePath": "{base_path}",
+            "patchOperations": _patch("/stage", "prod"),
+        },
+        statuses=["unsupported"],
+    ),
+    Case(
+        "options-without-authorization",
+        _rest_api,
+        "apigateway",
+        "UpdateMethod",
+        {
+            "restApiId": "{api_id}",
+            "resourceId": "{resource_id}",
+            "httpMethod": "OPTIONS",
+            "patchOperations": _patch("/authorizationType", "NONE"),
+        },
+    ),
+    Case(
+        "gateway-response-cors",
+        _rest_api,
+        "apigateway",
+        "PutGatewayResponse",
+        {
+            "restApiId": "{api_id}",
+            "responseType": "DEFAULT_4XX",
+            "statusCode": "403",
+            "responseParameters": {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
+        },
+    ),
+    Case(
+        "http-authorizer-ttl",
+        _http_api,
+        "apigatewayv2",
+        "UpdateAuthorizer",
+        {
+            "ApiId": "{api_id}",
+            "AuthorizerId": "{authorizer_id}",
+            "AuthorizerResultTtlInSeconds": 0,
+            "IdentitySource": ["$request.header.Authorization", "$context.routeKey"],
+        },
+    ),
+    Case(
+        "http-route-scopes",
+        _http_api,
+        "apigatewayv2",
+        "UpdateRoute",
+        {"ApiId": "{api_id}", "RouteId": "{route_id}", "AuthorizationScopes": ["read", "profile"]},
+    ),
+    Case(
+        "http-deployment",
+        _http_api,
+        "apigatewayv2",
+        "CreateDeployment",
+        {"ApiId": "{api_id}", "StageName": "{stage}"},
+        verifies=False,  # MiniStack never sets DeploymentId on an HTTP API stage
+    ),
+    Case(
+        "http-default-endpoint",
+        _http_api,
+        "apigatewayv2",
+        "UpdateApi",
+        {"ApiId": "{api_id}", "DisableExecuteApiEndpoint": True},
+    ),
+    Case(
+        "http-api-mapping",
+        _http_api,
+        "apigatewayv2",
+        "CreateApiMapping",
+        {
+            "DomainName": "{domain_name}",
+            "ApiId": "{api_id}",
+            "Stage": "{stage}",
+            "ApiMappingKey": "v1",
+        },
+    ),
+    Case(
+        "http-access-log",
+        _http_api_with_access_log,
+        "apigatewayv2",
+        "UpdateStage",
+        {
+            "ApiId": "{api_id}",
+            "StageName": "{stage}",
+            "AccessLogSettings": {
+                "DestinationArn": "arn:aws:logs:us-east-1:000000000000:log-group:h",
+                "Format": '{"requestId":"$context.requestId","authorizerError":"$context.authorizer.error"}',
+            },
+        },
+    ),
+]
+
+
+def _stable(state: Any) -> Any:
+    if isinstance(state, dict):
+        return {k: _stable(v) for k, v in state.items() if k not in VOLATILE}
+    if isinstance(state, list):
+        return [_stable(v) for v in state]
+    return state
+
+
+@pytest.mark.emulator
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_apply_verify_rollback(case: Case, aws_client: Any) -> None:
+    facts = case.setup(aws_client)
+    fix = Fix(
+        id=case.name,
+        title=case.name,
+        explanation="test",
+        operations=[Operation(service=case.service, operation=case.operation, params=case.params)],
+    )
+    plan = build_plan(fix, facts)
+    assert plan.applicable
+    before = take_snapshot(plan, aws_client)
+    assert before.complete, before.to_dict()
+    assert describe_changes(plan, before), "the user is shown what changes"
+
+    result = apply_plan(plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), aws_client)
+    assert [s.status for s in result.steps] == case.statuses, result.to_dict()
+    if case.statuses != ["applied"]:
+        assert "not supported by this endpoint" in result.steps[0].message
+        assert derive_rollback(plan, before, result).operations == ()
+        return
+
+    checked = verify(plan, before, aws_client)
+    assert checked.verified is case.verifies, checked.to_dict()
+    if not case.verifies:
+        assert "DeploymentId" in checked.message
+
+    back = derive_rollback(plan, before, result)
+    undone = apply_plan(back, Confirmation.for_plan(back, by="t", shown=back.cli), aws_client)
+    assert undone.applied, undone.to_dict()
+    after = take_snapshot(plan, aws_client)
+    if case.operation == "CreateDeployment" and case.service == "apigatewayv2":
+        # MiniStack does not put DeploymentId on an HTTP API stage, so there is nothing to
+        # point back to: the rollback says so instead of guessing.
+        assert back.operations == () and any("no deployment before" in n for n in back.notes)
+        return
+    assert back.operations, "an applied change has an undo"
+    if case.restores:
+        assert _stable(after.reads[0].state) == _stable(before.reads[0].state)  # type: ignore[union-attr]
+    else:
+        stage = after.reads[0].state or {}
+        assert stage["methodSettings"]["*/*"]["loggingLevel"] == "OFF"
+        assert stage["methodSettings"]["*/*"]["dataTraceEnabled"] is False
+        assert not stage.get("accessLogSettings")
+
+
+def test_policy_change_is_shown_as_a_json_diff(aws_client: Any, aws: Any) -> None:
+    facts = _rest_api(aws_client, policy=_policy("Deny"))
+    fix = Fix(
+        id="p",
+        title="p",
+        explanation="p",
+        operations=[
+            Operation(
+                service="apigateway",
+                operation="UpdateRestApi",
+                params={
+                    "restApiId": "{api_id}",
+                    "patchOperations": _patch("/policy", _policy("Allow")),
+                },
+            )
+        ],
+    )
+    plan = build_plan(fix, facts)
+    change = describe_changes(plan, take_snapshot(plan, aws_client))[0]
+    assert change.diff is not None
+    assert '-      "Effect": "Deny",' in change.diff
+    assert '+      "Effect": "Allow",' in change.diff
+    assert change.diff.startswith("--- policy (before)")
+
+
+def test_usage_plan_stage_binding_with_stubber() -> None:
+    """MiniStack 1.5.33 crashes on the apiStages patch; the call shapes are checked with Stubber."""
+    import boto3
+
+    client = boto3.client(
+        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    fix = Fix(
+        id="plan-stage",
+        title="bind",
+        explanation="e",
+        operations=[
+            Operation(
+                service="apigateway",
+                operation="UpdateUsagePlan",
+                params={
+                    "usagePlanId": "{usage_plan_id}",
+                    "patchOperations": _patch("/apiStages", "{api_id}:{stage}", "add"),
+                },
+            )
+        ],
+    )
+    plan = build_plan(fix, {"usage_plan_id": "up1", "api_id": "a1", "stage": "prod"})
+    assert plan.cli == (
+        "aws apigateway update-usage-plan --usage-plan-id up1 --patch-operations op=add,path=/apiStages,value=a1:prod",
+    )
+    with Stubber(client) as stub:
+        stub.add_response("get_usage_plan", {"id": "up1", "apiStages": []}, {"usagePlanId": "up1"})
+        stub.add_response(
+            "update_usage_plan",
+            {"id": "up1", "apiStages": [{"apiId": "a1", "stage": "prod"}]},
+            {"usagePlanId": "up1", "patchOperations": _patch("/apiStages", "a1:prod", "add")},
+        )
+        stub.add_response(
+            "get_usage_plan",
+            {"id": "up1", "apiStages": [{"apiId": "a1", "stage": "prod"}]},
+            {"usagePlanId": "up1"},
+        )
+        before = take_snapshot(plan, lambda _: client)
+        result = apply_plan(
+            plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda _: client
+        )
+        assert result.applied
+        assert verify(plan, before, lambda _: client).verified
+        stub.assert_no_pending_responses()
+    back = derive_rollback(plan, before, result)
+    assert back.operations[0].params["patchOperations"] == _patch("/apiStages", "a1:prod", "remove")
+
+
+def test_failed_step_stops_and_names_the_missing_permission() -> None:
+    import boto3
+
+    client = boto3.client(
+        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    fix = Fix(
+        id="ttl",
+        title="ttl",
+        explanation="e",
+        operations=[
+            Operation(
+                service="apigateway",
+                operation="UpdateAuthorizer",
+                params={
+                    "restApiId": "a",
+                    "authorizerId": "b",
+                    "patchOperations": _patch("/authorizerResultTtlInSeconds", "0"),
+                },
+            ),
+            Operation(
+                service="apigateway",
+                operation="CreateDeployment",
+                params={"restApiId": "a", "stageName": "prod"},
+            ),
+        ],
+    )
+    plan = build_plan(fix, {})
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "update_authorizer",
+            service_error_code="AccessDeniedException",
+            service_message="User: arn:aws:iam::1:user/x is not authorized to perform: apigateway:PATCH on resource: arn:aws:apigateway:us-east-1::/restapis/a/authorizers/b",
+            http_status_code=403,
+        )
+        result = apply_plan(
+            plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda _: client
+        )
+    assert [s.status for s in result.steps] == ["failed", "skipped"]
+    assert result.steps[0].missing_permission == "apigateway:PATCH"
+    assert not result.applied and not result.changed_anything
+
+
+def test_http_access_log_rollback_without_previous_settings() -> None:
+    from wizard.aws.fixes.snapshot import Snapshot, StateRead
+
+    fix = Fix(
+        id="log",
+        title="log",
+        explanation="e",
+        operations=[
+            Operation(
+                service="apigatewayv2",
+                operation="UpdateStage",
+                params={
+                    "ApiId": "h1",
+                    "StageName": "prod",
+                    "AccessLogSettings": {
+                        "DestinationArn": "arn:x",
+                        "Format": "$context.requestId",
+                    },
+                },
+            )
+        ],
+    )
+    plan = build_plan(fix, {})
+    before = Snapshot(
+        plan.digest, "t", (StateRead("aws apigatewayv2 get-stage", {"StageName": "prod"}),)
+    )
+    back = derive_rollback(plan, before)
+    assert [(o.operation, o.params) for o in back.operations] == [
+        ("DeleteAccessLogSettings", {"ApiId": "h1", "StageName": "prod"})
+    ]
+    assert back.cli == (
+        "aws apigatewayv2 delete-access-log-settings --api-id h1 --stage-name prod",
+    )

@@ -86,6 +86,8 @@ def vpc_endpoints(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
             "policy": parse_policy(e.get("PolicyDocument")),
         }
         for e in endpoints
+        # Filtered again here: the server-side filter is not honoured everywhere (MiniStack).
+        if e.get("ServiceName") == service
     ]
     out: dict[str, Any] = {
         "vpc_endpoints": listed,

@@ -1,16 +1,229 @@
-"""`apigw-wizard logs` (being built; see the open issues)."""
+"""`apigw-wizard logs scan FILE|-`: per-request summaries of API Gateway and authorizer logs."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
+
+from wizard import exitcodes
+from wizard.commands._io import InputError, add_format_flag, emit, guarded
+
+if TYPE_CHECKING:
+    from wizard.analysis.logs import RequestSummary, ScanResult
+
+# A "line" longer than this is not a log line (binary garbage, a minified blob): it is cut into
+# pieces of this size so memory stays bounded whatever the input.
+_MAX_LINE_BYTES = 1024 * 1024
+_TEXT_HEALTHY_SHOWN = 20
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("logs", help="(not built yet)")
-    p.set_defaults(func=_run)
+    p = sub.add_parser(
+        "logs",
+        help="read API Gateway execution/access logs and authorizer Lambda logs",
+        description="Read API Gateway logs and say, per request, what happened.",
+    )
+    logs_sub = p.add_subparsers(dest="logs_command", metavar="SUBCOMMAND")
+    scan = logs_sub.add_parser(
+        "scan",
+        help="summarise each request: status, authorizer invoked or not, returned policy",
+        description=(
+            "Stream a log file (REST execution logs as copied from the console or printed by "
+            "`aws logs tail` / `aws logs filter-log-events`, JSON access logs, Lambda authorizer "
+            "logs) and summarise each request: status, whether the authorizer ran (a 403 without "
+            "'Starting authorizer' is a cache-hit signal), the policy it returned, the gateway "
+            "response type, and the lines that matter. Unreadable lines are counted and skipped."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aws logs tail API-Gateway-Execution-Logs_a1b2c3d4e5/prod --since 1h > exec.log\n"
+            "  apigw-wizard logs scan exec.log\n"
+            "  pbpaste | apigw-wizard logs scan - --request-id c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f\n"
+            "  apigw-wizard logs scan access.jsonl --format json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    scan.add_argument("file", metavar="FILE", help="log file, or '-' for standard input")
+    scan.add_argument("--request-id", metavar="ID", help="show only this request")
+    add_format_flag(scan)
+    scan.set_defaults(func=run_scan)
+    p.set_defaults(func=_no_subcommand)
 
 
-def _run(args: argparse.Namespace) -> int:
-    sys.stderr.write("apigw-wizard: 'logs' is not built yet\n")
-    return 2
+def _no_subcommand(args: argparse.Namespace) -> int:
+    sys.stderr.write("apigw-wizard: error: logs: choose a subcommand: scan (see --help)\n")
+    return exitcodes.USAGE
+
+
+def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes]:
+    while True:
+        line = fh.readline(_MAX_LINE_BYTES)
+        if not line:
+            return
+        yield line
+
+
+def _open(path: str) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise InputError(f"logs: no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"logs: {path} is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"logs: cannot read {path}: {exc.strerror}") from None
+
+
+@guarded
+def run_scan(args: argparse.Namespace) -> int:
+    from wizard.analysis.logs import LogScanner
+
+    scanner = LogScanner(request_id=args.request_id)
+    fh = _open(args.file)
+    try:
+        for line in _bounded_lines(fh):
+            scanner.feed(line)
+    except OSError as exc:
+        raise InputError(f"logs: reading {args.file} failed: {exc.strerror or exc}") from None
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    result = scanner.result()
+    if args.request_id and not result.requests:
+        sys.stderr.write(
+            f"apigw-wizard: request {args.request_id} does not appear in the "
+            f"{result.lines} lines read\n"
+        )
+        emit(result.to_dict() if args.format == "json" else result, args.format, render_text)
+        return exitcodes.INCONCLUSIVE
+    emit(result.to_dict() if args.format == "json" else result, args.format, render_text)
+    return exitcodes.OK
+
+
+# --------------------------------------------------------------------------------------------
+# Text rendering
+
+
+def _clock(ts: str | None) -> str:
+    if not ts:
+        return "--:--:--"
+    # 2026-11-21T09:14:02.101000+00:00 -> 09:14:02.101
+    time_part = ts.replace(" ", "T").split("T", 1)[-1]
+    return time_part[:12].rstrip("Z")
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text, 100, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    ) or [indent]
+
+
+def _headline(req: RequestSummary) -> str:
+    route = " ".join(x for x in (req.method, req.resource_path) if x) or "(route not logged)"
+    status = str(req.status) if req.status is not None else "status not logged"
+    rtype = f" {req.response_type}" if req.response_type else ""
+    return f"{req.request_id}  {route} → {status}{rtype}"
+
+
+def _authorizer_line(req: RequestSummary) -> str:
+    if req.authorizer_invoked is True:
+        who = f" ({req.authorizer_id})" if req.authorizer_id else ""
+        return f"invoked{who}" + (f", principal {req.principal_id}" if req.principal_id else "")
+    if req.authorizer_invoked is False:
+        return "NOT invoked (no 'Starting authorizer' line for this request)"
+    return "unknown (no execution-log lines for this request)"
+
+
+def _render_request(req: RequestSummary) -> list[str]:
+    from wizard.analysis.redact import redact_text
+
+    lines = [_headline(req), f"  time        {_clock(req.first_time)} – {_clock(req.last_time)}"]
+    lines.append(f"  authorizer  {_authorizer_line(req)}")
+    if req.method_arn:
+        lines.append(f"  method ARN  {req.method_arn}")
+    elif req.method_arn_guess:
+        lines.append(f"  method ARN  {req.method_arn_guess} (built from the route)")
+    if req.policy_effects or req.policy_resources:
+        effects = "/".join(dict.fromkeys(req.policy_effects)) or "?"
+        lines.append(
+            f"  policy      {effects} on {', '.join(req.policy_resources) or '(no Resource)'}"
+        )
+    if req.error_message:
+        lines.append(f"  message     {redact_text(req.error_message)}")
+    if req.api_key or req.api_stage:
+        lines.append(f"  API key     {req.api_key or '(none)'} for stage {req.api_stage or '?'}")
+    if req.access_log:
+        shown = ", ".join(f"{k}={v}" for k, v in req.access_log.items() if k != "request_id")
+        lines.extend(_wrap(redact_text(shown), "  access log  "))
+    for sig in req.signals:
+        lines.extend(_wrap(f"! {sig.message}", "  "))
+        if sig.cause_ids:
+            lines.append(f"      (catalogue: {', '.join(sig.cause_ids)})")
+    if req.notable:
+        lines.append("  lines")
+        for n in req.notable:
+            d = n.to_dict()
+            text = d["text"] if len(d["text"]) <= 160 else d["text"][:157] + "..."
+            lines.append(f"    {_clock(n.time)}  {n.kind:<24} {text}")
+        if req.notable_dropped:
+            lines.append(f"    ... {req.notable_dropped} more notable lines not kept")
+    return lines
+
+
+def render_text(result: ScanResult) -> str:
+    statuses = ", ".join(f"{n}× {s}" for s, n in sorted(result.by_status.items()))
+    out = [
+        f"Scanned {result.lines} lines: {result.parsed} parsed, {result.unparseable} unparseable "
+        f"skipped, {result.blank} blank.",
+        f"{result.requests_seen} requests"
+        + (f" ({statuses})" if statuses else "")
+        + (
+            f"; {result.lambda_invocations_seen} authorizer Lambda invocations"
+            if result.lambda_invocations_seen
+            else ""
+        )
+        + ".",
+    ]
+    if result.requests_omitted:
+        out.append(
+            f"{result.requests_omitted} healthy or overflow requests not shown (memory cap)."
+        )
+    if result.parsed == 0 and result.lines:
+        out.append(
+            "Nothing here looks like an API Gateway or Lambda log line. Expected lines such as "
+            "'(<request-id>) Method completed with status: 403' or JSON access-log records."
+        )
+    problems = [r for r in result.requests if r.signals or (r.status or 0) >= 400]
+    healthy = [r for r in result.requests if r not in problems]
+    for req in problems:
+        out.append("")
+        out.extend(_render_request(req))
+    if healthy:
+        out.append("")
+        out.append("Other requests")
+        for req in healthy[:_TEXT_HEALTHY_SHOWN]:
+            auth = {True: "authorizer ran", False: "no authorizer", None: ""}[
+                req.authorizer_invoked
+            ]
+            policy = ""
+            if req.policy_resources:
+                policy = f"; policy {'/'.join(dict.fromkeys(req.policy_effects))} on " + ", ".join(
+                    req.policy_resources
+                )
+            out.append(f"  {_headline(req)}  [{auth}{policy}]")
+        if len(healthy) > _TEXT_HEALTHY_SHOWN:
+            out.append(f"  ... {len(healthy) - _TEXT_HEALTHY_SHOWN} more (use --format json)")
+    if result.lambda_invocations:
+        out.append("")
+        out.append("Authorizer Lambda invocations")
+        for inv in result.lambda_invocations[:_TEXT_HEALTHY_SHOWN]:
+            arns = ", ".join(inv.method_arns) or "methodArn not printed"
+            extra = f"; returned {'/'.join(inv.returned_effects)}" if inv.returned_effects else ""
+            err = f"; error: {inv.to_dict()['error']}" if inv.error else ""
+            out.append(f"  {_clock(inv.first_time)}  {inv.request_id}  {arns}{extra}{err}")
+    return "\n".join(out)

@@ -1,0 +1,806 @@
+"""Streaming scan of API Gateway logs into per-request summaries.
+
+Input: an iterator of lines (str or bytes) in any of the shapes people copy logs in:
+- REST execution logs as the CloudWatch console copies them: `(<request-id>) <message>`,
+  optionally after a timestamp and, from `aws logs tail`, a log-stream name;
+- `aws logs filter-log-events` output: pretty-printed JSON (`"timestamp": ...`, `"message": ...`
+  on their own lines), one JSON event per line, or `--output text` (`EVENTS\t...`);
+- JSON access-log lines with `$context.*` fields under any key names (see logs_access);
+- Lambda authorizer logs (START/END/REPORT RequestId, printed events with a methodArn);
+- bare messages pasted without their prefix (`Method completed with status: 403`).
+
+Output: per-request summaries (first/last time, status, whether the authorizer ran, the policy
+it returned, the gateway response type, notable lines tagged with a `kind`, derived signals
+pointing at catalogue causes) plus counts. Memory is bounded: at most `max_active` requests are
+open at a time (the oldest is closed when another opens), at most `max_kept` summaries are
+kept (problem requests first) and at most `max_notable` notable lines per request. Garbage is
+counted as unparseable and skipped; nothing here raises on any input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from wizard.analysis.logs_access import normalise_access_record
+from wizard.analysis.logs_execution import KIND_NOTES, classify_message, find_method_arn
+from wizard.analysis.redact import redact_text
+
+NO_REQUEST_ID = "(no request id)"
+
+_TS = r"(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?|\d{13})"
+# [timestamp] [stream] (request-id) message
+_EXEC_LINE = re.compile(
+    rf"^(?:(?P<ts>{_TS})\s+)?(?:(?P<stream>[^\s(][^\s]*)\s+)?\((?P<rid>[0-9A-Fa-f-]{{8,64}})\)\s?(?P<msg>.*)$"
+)
+# [timestamp] [stream] rest — for Lambda and access-log lines copied from `aws logs tail`
+_TS_STREAM = re.compile(rf"^(?P<ts>{_TS})\s+(?:(?P<stream>\S+)\s+)?(?P<rest>.*)$")
+_LAMBDA_MARK = re.compile(r"^(START|END|REPORT) RequestId: ([0-9a-fA-F-]{8,64})")
+_LAMBDA_APP = re.compile(
+    rf"^(?:\[(?:[A-Z]+)\]\s+)?(?P<ts>{_TS})\s+(?P<id>[0-9a-fA-F-]{{36}})\s+(?:(?P<lvl>[A-Z]+)\s+)?(?P<msg>.*)$"
+)
+_PRETTY_FIELD = re.compile(r'^\s*"(message|timestamp)"\s*:\s*(.*?),?\s*$')
+_PRETTY_STRUCTURE = re.compile(
+    r'^\s*(?:[{}\[\],]+|"(?:events|searchedLogStreams|logStreamName|ingestionTime|eventId|nextToken'
+    r'|logGroupName|searchedCompletely|nextForwardToken|nextBackwardToken)"\s*:.*)\s*$'
+)
+_ENVELOPE_KEYS = ("timestamp", "logStreamName", "eventId", "ingestionTime", "@timestamp")
+_DENIED_TYPES = frozenset({"ACCESS_DENIED", "EXPIRED_TOKEN", "INVALID_SIGNATURE"})
+
+
+def _epoch_ms_to_iso(ms: int | float) -> str | None:
+    try:
+        return (
+            datetime.fromtimestamp(float(ms) / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+            + "Z"
+        )
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _norm_ts(ts: str | None) -> str | None:
+    if ts is None:
+        return None
+    if ts.isdigit():
+        return _epoch_ms_to_iso(int(ts))
+    return ts
+
+
+@dataclass
+class NotableLine:
+    kind: str
+    text: str
+    time: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": self.time, "kind": self.kind, "text": redact_text(self.text)}
+
+
+@dataclass
+class Signal:
+    code: str
+    message: str
+    cause_ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "cause_ids": list(self.cause_ids)}
+
+
+@dataclass(frozen=True)
+class AuthorizerRun:
+    """What an earlier request's authorizer returned: the decision a cache hit would reuse."""
+
+    request_id: str
+    effects: tuple[str, ...]
+    resources: tuple[str, ...]
+
+
+@dataclass
+class RequestSummary:
+    request_id: str
+    first_time: str | None = None
+    last_time: str | None = None
+    lines: int = 0
+    status: int | None = None
+    method: str | None = None
+    resource_path: str | None = None
+    authorizer_started: bool = False
+    authorizer_id: str | None = None
+    principal_id: str | None = None
+    method_arn: str | None = None
+    method_arn_guess: str | None = None
+    policy: Any = None
+    policy_raw: str | None = None
+    policy_effects: list[str] = field(default_factory=list)
+    policy_resources: list[str] = field(default_factory=list)
+    policy_problems: list[str] = field(default_factory=list)
+    response_type: str | None = None
+    error_message: str | None = None
+    integration_status: int | None = None
+    api_key: str | None = None
+    api_stage: str | None = None
+    access_log: dict[str, Any] | None = None
+    kinds: set[str] = field(default_factory=set)
+    notable: list[NotableLine] = field(default_factory=list)
+    notable_dropped: int = 0
+    execution_lines: int = 0
+    signals: list[Signal] = field(default_factory=list)
+    cached_policy_from: str | None = None
+    prior_authorizer_run: AuthorizerRun | None = None
+
+    @property
+    def authorizer_invoked(self) -> bool | None:
+        """True: the authorizer ran. False: execution lines exist but none of the authorizer's.
+        None: no execution log for this request (an access-log record alone cannot tell)."""
+        if self.authorizer_started or "authorizer-result" in self.kinds:
+            return True
+        return False if self.execution_lines else None
+
+    @property
+    def denied(self) -> bool:
+        return (
+            self.status == 403
+            or self.response_type in _DENIED_TYPES
+            or "not-authorized" in self.kinds
+            or "explicit-deny" in self.kinds
+        )
+
+    def touch(self, ts: str | None) -> None:
+        self.lines += 1
+        if ts is not None:
+            if self.first_time is None:
+                self.first_time = ts
+            self.last_time = ts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "first_time": self.first_time,
+            "last_time": self.last_time,
+            "status": self.status,
+            "method": self.method,
+            "resource_path": self.resource_path,
+            "authorizer_invoked": self.authorizer_invoked,
+            "authorizer_id": self.authorizer_id,
+            "principal_id": self.principal_id,
+            "method_arn": self.method_arn,
+            "method_arn_guess": self.method_arn_guess,
+            "policy": self.policy,
+            "policy_raw": redact_text(self.policy_raw) if self.policy_raw else None,
+            "policy_effects": self.policy_effects,
+            "policy_resources": self.policy_resources,
+            "policy_problems": self.policy_problems,
+            "response_type": self.response_type,
+            "error_message": self.error_message,
+            "integration_status": self.integration_status,
+            "api_key": self.api_key,
+            "api_stage": self.api_stage,
+            "access_log": self.access_log,
+            "cached_policy_from": self.cached_policy_from,
+            "kinds": sorted(self.kinds),
+            "notable": [n.to_dict() for n in self.notable],
+            "notable_dropped": self.notable_dropped,
+            "lines": self.lines,
+            "signals": [s.to_dict() for s in self.signals],
+        }
+
+
+@dataclass
+class LambdaInvocation:
+    request_id: str
+    first_time: str | None = None
+    method_arns: list[str] = field(default_factory=list)
+    returned_effects: list[str] = field(default_factory=list)
+    returned_resources: list[str] = field(default_factory=list)
+    error: str | None = None
+    duration: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "first_time": self.first_time,
+            "method_arns": self.method_arns,
+            "returned_effects": self.returned_effects,
+            "returned_resources": self.returned_resources,
+            "error": redact_text(self.error) if self.error else None,
+            "duration": self.duration,
+        }
+
+
+@dataclass
+class ScanResult:
+    requests: list[RequestSummary]
+    lambda_invocations: list[LambdaInvocation]
+    lines: int = 0
+    parsed: int = 0
+    unparseable: int = 0
+    blank: int = 0
+    recognised: int = 0
+    requests_seen: int = 0
+    requests_omitted: int = 0
+    lambda_invocations_seen: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {
+                "lines": self.lines,
+                "parsed": self.parsed,
+                "unparseable": self.unparseable,
+                "blank": self.blank,
+                "recognised": self.recognised,
+                "requests": self.requests_seen,
+                "requests_omitted": self.requests_omitted,
+                "lambda_invocations": self.lambda_invocations_seen,
+                "by_kind": dict(sorted(self.by_kind.items())),
+                "by_status": dict(sorted(self.by_status.items())),
+            },
+            "requests": [r.to_dict() for r in self.requests],
+            "lambda_invocations": [i.to_dict() for i in self.lambda_invocations],
+        }
+
+
+class LogScanner:
+    """Feed lines one at a time; `result()` closes every open request and returns the scan."""
+
+    def __init__(
+        self,
+        *,
+        request_id: str | None = None,
+        max_active: int = 2000,
+        max_kept: int = 1000,
+        max_notable: int = 12,
+        max_lambda: int = 200,
+    ) -> None:
+        self.only = request_id
+        self.max_active = max_active
+        self.max_kept = max_kept
+        self.max_notable = max_notable
+        self.max_lambda = max_lambda
+        self._active: dict[str, RequestSummary] = {}
+        self._kept_problems: list[RequestSummary] = []
+        self._kept_ok: deque[RequestSummary] = deque()
+        self._lambda: dict[str, LambdaInvocation] = {}
+        self._lambda_kept: deque[LambdaInvocation] = deque(maxlen=max_lambda)
+        self._pending_ts: str | None = None
+        self._last_rid: str | None = None
+        # The most recent authorizer run: a later 403 with no authorizer lines was most likely
+        # answered from that cached decision.
+        self._last_authorized: AuthorizerRun | None = None
+        self._arn_prefix: str | None = None
+        self.result_counts = ScanResult([], [])
+
+    # ------------------------------------------------------------------ feeding
+
+    def feed(self, line: str | bytes) -> None:
+        c = self.result_counts
+        c.lines += 1
+        try:
+            if isinstance(line, bytes | bytearray):
+                line = bytes(line).decode("utf-8", "replace")
+            line = line.rstrip("\r\n")
+            if not line or line.isspace():
+                c.blank += 1
+                return
+            if line[0] == "(":  # the common case: a console copy of an execution log
+                j = line.find(") ", 1, 70)
+                if j > 6 and line.find(" ", 1, j) < 0:
+                    c.parsed += 1
+                    self._execution(line[1:j], line[j + 2 :], self._take_ts(None))
+                    return
+            if not self._general(line):
+                c.unparseable += 1
+        except Exception:  # a scanner of pasted logs must never raise; count and move on
+            c.unparseable += 1
+
+    def feed_many(self, lines: Iterable[str | bytes]) -> None:
+        for line in lines:
+            self.feed(line)
+
+    def _take_ts(self, ts: str | None) -> str | None:
+        if ts is not None:
+            return _norm_ts(ts)
+        pending, self._pending_ts = self._pending_ts, None
+        return pending
+
+    def _general(self, line: str) -> bool:
+        stripped = line.lstrip()
+        first = stripped[:1]
+        if first == "{":
+            return self._json_line(stripped, None)
+        if first == '"':
+            pretty = _PRETTY_FIELD.match(stripped)
+            if pretty:
+                return self._pretty_field(pretty.group(1), pretty.group(2))
+        if _PRETTY_STRUCTURE.match(line):
+            return True
+        if stripped.startswith("EVENTS\t"):
+            return self._text_event(stripped)
+        m = _EXEC_LINE.match(stripped)
+        if m:
+            self.result_counts.parsed += 1
+            self._execution(m.group("rid"), m.group("msg"), self._take_ts(m.group("ts")))
+            return True
+        t = _TS_STREAM.match(stripped)
+        if t is None or _LAMBDA_APP.match(stripped):
+            return self._message(stripped, self._take_ts(None))
+        # `ts message` or `ts stream message` (aws logs tail): the stream name is optional and
+        # indistinguishable from a first word, so try without it, then with it.
+        ts = _norm_ts(t.group("ts"))
+        after_ts = stripped[t.end("ts") :].lstrip()
+        for rest in (after_ts, t.group("rest")):
+            if rest.startswith("{") and self._json_line(rest, ts):
+                return True
+            m = _EXEC_LINE.match(rest)
+            if m:
+                self.result_counts.parsed += 1
+                self._execution(m.group("rid"), m.group("msg"), ts)
+                return True
+            if self._message(rest, ts):
+                return True
+        return False
+
+    def _message(self, msg: str, ts: str | None) -> bool:
+        """A message with no (request-id) prefix: Lambda output or a bare execution-log line."""
+        lam = _LAMBDA_MARK.match(msg)
+        if lam:
+            self._lambda_line(lam.group(2), lam.group(1), msg, ts)
+            return True
+        app = _LAMBDA_APP.match(msg)
+        if app:
+            self._lambda_line(app.group("id"), app.group("lvl") or "LOG", app.group("msg"), ts)
+            return True
+        if msg.startswith("{"):
+            return self._json_line(msg, ts)
+        classified = classify_message(msg)
+        if classified is None:
+            return False
+        kind, data = classified
+        rid = data.get("request_id") or self._last_rid or NO_REQUEST_ID
+        self.result_counts.parsed += 1
+        req = self._request(rid, ts)
+        req.touch(ts)
+        self._apply(req, kind, data, msg, ts)
+        return True
+
+    def _pretty_field(self, name: str, raw: str) -> bool:
+        if name == "timestamp":
+            value = raw.strip().strip('"')
+            self._pending_ts = _epoch_ms_to_iso(int(value)) if value.isdigit() else value or None
+            return True
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            return False
+        if not isinstance(msg, str):
+            return False
+        ts = self._take_ts(None)
+        return self._event_message(msg, ts)
+
+    def _text_event(self, line: str) -> bool:
+        # aws logs filter-log-events --output text: EVENTS eventId ingestionTime stream message ts
+        parts = line.split("\t")
+        ts = None
+        if parts and parts[-1].strip().isdigit():
+            ts = _epoch_ms_to_iso(int(parts[-1].strip()))
+        msg = "\t".join(parts[4:-1]) if len(parts) >= 6 else parts[-1]
+        return self._event_message(msg, ts)
+
+    def _json_line(self, text: str, ts: str | None) -> bool:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return False
+        if not isinstance(data, dict):
+            return False
+        msg = data.get("message")
+        if isinstance(msg, str) and any(k in data for k in _ENVELOPE_KEYS):
+            event_ts = data.get("timestamp")
+            if isinstance(event_ts, int | float) and not isinstance(event_ts, bool):
+                ts = _epoch_ms_to_iso(event_ts)
+            elif isinstance(event_ts, str):
+                ts = event_ts
+            return self._event_message(msg, ts)
+        if isinstance(data.get("events"), list):  # a whole filter-log-events document on one line
+            handled = False
+            for event in data["events"]:
+                if isinstance(event, dict) and isinstance(event.get("message"), str):
+                    ets = event.get("timestamp")
+                    iso = _epoch_ms_to_iso(ets) if isinstance(ets, int | float) else None
+                    handled = self._event_message(event["message"], iso) or handled
+            return handled
+        record = normalise_access_record(data)
+        if record is None:
+            return False
+        self.result_counts.parsed += 1
+        self._access(record, text, ts)
+        return True
+
+    def _event_message(self, msg: str, ts: str | None) -> bool:
+        """The `message` of a CloudWatch event: any of the line shapes, without a timestamp."""
+        msg = msg.rstrip("\r\n")
+        if msg.startswith("("):
+            j = msg.find(") ", 1, 70)
+            if j > 6:
+                self.result_counts.parsed += 1
+                self._execution(msg[1:j], msg[j + 2 :], ts)
+                return True
+        return self._message(msg, ts)
+
+    # ------------------------------------------------------------------ requests
+
+    def _request(self, rid: str, ts: str | None) -> RequestSummary:
+        req = self._active.get(rid)
+        if req is None:
+            req = RequestSummary(rid, prior_authorizer_run=self._last_authorized)
+            self._active[rid] = req
+            self.result_counts.requests_seen += 1
+            if len(self._active) > self.max_active:
+                oldest = next(iter(self._active))
+                self._close(self._active.pop(oldest))
+        self._last_rid = rid
+        return req
+
+    def _execution(self, rid: str, msg: str, ts: str | None) -> None:
+        req = self._request(rid, ts)
+        req.touch(ts)
+        req.execution_lines += 1
+        classified = classify_message(msg)
+        if classified is not None:
+            self._apply(req, classified[0], classified[1], msg, ts)
+
+    def _note(self, req: RequestSummary, kind: str, text: str, ts: str | None) -> None:
+        self.result_counts.recognised += 1
+        self.result_counts.by_kind[kind] += 1
+        req.kinds.add(kind)
+        if len(req.notable) < self.max_notable:
+            req.notable.append(NotableLine(kind, text[:1000], ts))
+        else:
+            req.notable_dropped += 1
+
+    def _apply(
+        self, req: RequestSummary, kind: str, data: dict[str, Any], msg: str, ts: str | None
+    ) -> None:
+        self._note(req, kind, msg, ts)
+        if kind == "authorizer-start":
+            req.authorizer_started = True
+            req.authorizer_id = data.get("authorizer_id") or req.authorizer_id
+        elif kind == "authorizer-request":
+            req.method_arn = data.get("method_arn")
+            self._learn_arn_prefix(req.method_arn)
+        elif kind == "authorizer-result":
+            req.policy = data.get("policy")
+            req.policy_raw = data.get("policy_raw")
+            req.policy_effects = list(data.get("effects", []))
+            req.policy_resources = list(data.get("resources", []))
+            req.policy_problems = list(data.get("problems", []))
+            if data.get("principal_id") is not None:
+                req.principal_id = str(data["principal_id"])
+            self._last_authorized = AuthorizerRun(
+                req.request_id, tuple(req.policy_effects), tuple(req.policy_resources)
+            )
+        elif kind == "authorizer-policy-valid":
+            req.principal_id = data.get("principal_id") or req.principal_id
+        elif kind in ("method-completed", "gateway-response") and "status" in data:
+            req.status = data["status"]
+        elif kind == "integration-status":
+            req.integration_status = data.get("integration_status")
+        elif kind == "request-route":
+            req.method = data.get("method")
+            req.resource_path = data.get("resource_path")
+        elif kind == "gateway-response-body":
+            req.error_message = data.get("error_message")
+        elif kind in ("usage-plan-check", "apikey-not-authorized"):
+            req.api_key = data.get("api_key") or req.api_key
+            req.api_stage = data.get("api_stage") or req.api_stage
+        if kind == "gateway-response":
+            req.response_type = data.get("response_type")
+        elif kind == "unauthorized" and req.status is None:
+            req.status = 401
+        elif kind == "iam-deny":
+            req.error_message = req.error_message or msg.strip()
+
+    def _access(self, record: dict[str, Any], text: str, ts: str | None) -> None:
+        rid = record.get("request_id") or NO_REQUEST_ID
+        req = self._request(str(rid), ts)
+        req.touch(ts or record.get("time"))
+        req.access_log = record
+        self._note(req, "access-log", text, ts or record.get("time"))
+        if isinstance(record.get("status"), int):
+            req.status = record["status"]
+        for name in ("response_type", "error_message", "integration_status", "method"):
+            if getattr(req, name) is None and record.get(name) is not None:
+                setattr(req, name, record[name])
+        if req.resource_path is None:
+            req.resource_path = record.get("resource_path") or record.get("route_key")
+        waf = str(record.get("waf_status") or record.get("waf_response_code") or "")
+        if waf in ("403", "WAF_BLOCK") or record.get("response_type") == "WAF_FILTERED":
+            self._note(req, "waf-blocked", f"WAF blocked the request ({waf or 'WAF_FILTERED'})", ts)
+
+    def _lambda_line(self, lid: str, mark: str, msg: str, ts: str | None) -> None:
+        self.result_counts.parsed += 1
+        inv = self._lambda.get(lid)
+        if inv is None:
+            inv = LambdaInvocation(lid, ts)
+            self._lambda[lid] = inv
+            self.result_counts.lambda_invocations_seen += 1
+            self._lambda_kept.append(inv)
+            if len(self._lambda) > self.max_lambda * 2:
+                self._lambda.pop(next(iter(self._lambda)))
+        kind = {"START": "lambda-start", "END": "lambda-end", "REPORT": "lambda-report"}.get(mark)
+        if mark == "REPORT":
+            d = re.search(r"Duration: ([\d.]+ ms)", msg)
+            inv.duration = d.group(1) if d else None
+        if kind is None:
+            arn = find_method_arn(msg)
+            if arn:
+                kind = "lambda-event"
+                inv.method_arns.append(arn)
+                self._learn_arn_prefix(arn)
+            elif "policyDocument" in msg or re.search(r"(?i)['\"]effect['\"]", msg):
+                kind = "lambda-policy"
+                inv.returned_effects += [
+                    e.capitalize()
+                    for e in re.findall(r"(?i)['\"]effect['\"]\s*:\s*['\"](\w+)", msg)
+                ]
+                inv.returned_resources += re.findall(
+                    r"(arn:aws[\w-]*:execute-api:[^'\"\s,\]}]+|execute-api:/[^'\"\s,\]}]*)", msg
+                )
+            elif mark in ("ERROR", "FATAL") or "Traceback" in msg or "errorMessage" in msg:
+                kind = "lambda-error"
+                inv.error = inv.error or msg[:300]
+        if kind is not None:
+            self.result_counts.recognised += 1
+            self.result_counts.by_kind[kind] += 1
+
+    def _learn_arn_prefix(self, arn: str | None) -> None:
+        # arn:aws:execute-api:region:account:api-id/stage/ — used to guess other requests' ARNs
+        if arn and self._arn_prefix is None:
+            parts = arn.split("/", 2)
+            if len(parts) >= 2 and parts[1] != "null":
+                self._arn_prefix = parts[0] + "/" + parts[1] + "/"
+
+    # ------------------------------------------------------------------ closing
+
+    def _close(self, req: RequestSummary) -> None:
+        c = self.result_counts
+        if req.status is not None:
+            c.by_status[str(req.status)] += 1
+        self._derive(req)
+        if req.status is not None and req.status < 400 and not req.signals:
+            self._kept_ok.append(req)
+            # Healthy requests make way for problem requests when the budget runs out.
+            while len(self._kept_ok) + len(self._kept_problems) > self.max_kept and self._kept_ok:
+                self._kept_ok.popleft()
+                c.requests_omitted += 1
+        elif len(self._kept_problems) < self.max_kept:
+            self._kept_problems.append(req)
+            while len(self._kept_ok) + len(self._kept_problems) > self.max_kept and self._kept_ok:
+                self._kept_ok.popleft()
+                c.requests_omitted += 1
+        else:
+            c.requests_omitted += 1
+
+    def _derive(self, req: RequestSummary) -> None:
+        if req.method_arn is None and self._arn_prefix and req.method and req.resource_path:
+            req.method_arn_guess = self._arn_prefix + req.method + req.resource_path
+        req.signals.extend(derive_signals(req))
+        if any(s.code == "cache-hit-suspected" for s in req.signals) and req.prior_authorizer_run:
+            req.cached_policy_from = req.prior_authorizer_run.request_id
+
+    def result(self) -> ScanResult:
+        for req in list(self._active.values()):
+            self._close(req)
+        self._active.clear()
+        out = self.result_counts
+        kept = list(self._kept_ok) + self._kept_problems
+        if self.only is not None:
+            # Every request was scanned (an earlier one may hold the cached policy); show one.
+            kept = [r for r in kept if r.request_id == self.only]
+        kept.sort(key=lambda r: (r.first_time or "", r.request_id))
+        out.requests = kept
+        out.lambda_invocations = list(self._lambda_kept)
+        return out
+
+
+def _covers(resources: list[str], arn: str | None) -> bool | None:
+    if not arn or not resources:
+        return None
+    from wizard.analysis.arn import arn_matches
+
+    return any(arn_matches(r, arn) for r in resources)
+
+
+def derive_signals(req: RequestSummary) -> list[Signal]:
+    """What a senior engineer reads from one request's lines, each tied to catalogue causes."""
+    out: list[Signal] = []
+    kinds = req.kinds
+    last_authorized = req.prior_authorizer_run
+    if (
+        req.denied
+        and req.authorizer_invoked is False
+        and last_authorized is not None
+        and last_authorized.request_id != req.request_id
+    ):
+        covered = _covers(list(last_authorized.resources), req.method_arn_guess)
+        detail = ""
+        if last_authorized.resources:
+            detail = (
+                f" Request {last_authorized.request_id} ran it and got "
+                f"{'/'.join(dict.fromkeys(last_authorized.effects)) or 'a policy'} for "
+                f"{', '.join(last_authorized.resources)}"
+            )
+            if covered is False and req.method_arn_guess:
+                detail += f", which does not cover {req.method_arn_guess}"
+            detail += "."
+        out.append(
+            Signal(
+                "cache-hit-suspected",
+                "Denied with no authorizer lines while the authorizer ran for an earlier "
+                "request: the decision most likely came from the authorizer cache." + detail,
+                ("authz-cache-scoped-policy", "authz-cache-stale-decision"),
+            )
+        )
+    if "authorizer-result" in kinds:
+        if "Deny" in req.policy_effects:
+            out.append(
+                Signal(
+                    "authorizer-deny",
+                    "The authorizer returned a policy with an explicit Deny.",
+                    ("authz-explicit-deny",),
+                )
+            )
+        elif req.denied:
+            covered = _covers(req.policy_resources, req.method_arn)
+            null_stage = any("/null/" in r for r in req.policy_resources)
+            why = (
+                " Its Resource has a `null` stage (copied from a console test)."
+                if null_stage
+                else f" It does not cover {req.method_arn}."
+                if covered is False
+                else ""
+            )
+            out.append(
+                Signal(
+                    "allow-does-not-cover",
+                    "The authorizer returned Allow, yet the request was denied." + why,
+                    ("authz-implicit-deny-arn-mismatch", "rp-implicit-deny"),
+                )
+            )
+        if req.policy_problems:
+            out.append(
+                Signal(
+                    "policy-malformed",
+                    "The authorizer's result is malformed: " + "; ".join(req.policy_problems) + ".",
+                    ("authz-implicit-deny-arn-mismatch", "not-403-lookalikes"),
+                )
+            )
+    if "apikey-not-authorized" in kinds:
+        note = next((n.text for n in req.notable if n.kind == "apikey-not-authorized"), "")
+        if "Usage Plan" in note:
+            out.append(
+                Signal(
+                    "apikey-not-in-usage-plan",
+                    "The API key is valid but no usage plan links it to this API stage.",
+                    ("apikey-not-in-usage-plan-stage",),
+                )
+            )
+        else:
+            out.append(
+                Signal(
+                    "apikey-refused",
+                    "The API key was refused (missing, wrong, or disabled).",
+                    ("apikey-missing-or-invalid",),
+                )
+            )
+    elif req.response_type == "INVALID_API_KEY":
+        out.append(
+            Signal(
+                "apikey-refused",
+                "API Gateway answered INVALID_API_KEY.",
+                ("apikey-missing-or-invalid", "apikey-not-in-usage-plan-stage"),
+            )
+        )
+    if "explicit-deny" in kinds or (
+        "iam-deny" in kinds and "explicit deny" in (req.error_message or "")
+    ):
+        out.append(
+            Signal(
+                "explicit-deny",
+                "An explicit Deny matched (resource policy, IAM policy or authorizer policy).",
+                ("rp-explicit-deny", "iam-explicit-deny", "authz-explicit-deny"),
+            )
+        )
+    elif "iam-deny" in kinds:
+        out.append(
+            Signal(
+                "not-allowed",
+                "Nothing allowed execute-api:Invoke for this caller (implicit deny).",
+                ("rp-implicit-deny", "iam-no-invoke-permission", "rp-cross-account-iam"),
+            )
+        )
+    if "unauthorized" in kinds:
+        out.append(
+            Signal(
+                "unauthorized-401",
+                "The authorizer rejected the caller: that is 401 Unauthorized, not 403.",
+                ("not-403-lookalikes",),
+            )
+        )
+    if "authorizer-config-error" in kinds:
+        out.append(
+            Signal(
+                "authorizer-error",
+                "The authorizer failed or returned an unusable result: API Gateway answers 500.",
+                ("not-403-lookalikes",),
+            )
+        )
+    if "mtls-denied" in kinds:
+        out.append(
+            Signal(
+                "mtls-denied",
+                "The client certificate was refused during mutual TLS.",
+                ("mtls-cert-rejected",),
+            )
+        )
+    if "waf-blocked" in kinds:
+        out.append(Signal("waf-blocked", "AWS WAF blocked the request.", ("waf-block",)))
+    if req.response_type == "MISSING_AUTHENTICATION_TOKEN":
+        out.append(
+            Signal(
+                "route-not-found",
+                "MISSING_AUTHENTICATION_TOKEN: no deployed route matched, or an AWS_IAM method "
+                "was called unsigned.",
+                ("mat-route-not-found", "mat-not-deployed", "mat-iam-unsigned"),
+            )
+        )
+    if req.status == 403 and req.integration_status == 403 and not req.response_type:
+        out.append(
+            Signal(
+                "integration-403",
+                "The backend itself answered 403 and API Gateway passed it through.",
+                ("integration-returned-403",),
+            )
+        )
+    return out
+
+
+def scan_lines(lines: Iterable[str | bytes], **options: Any) -> ScanResult:
+    scanner = LogScanner(**options)
+    scanner.feed_many(lines)
+    return scanner.result()
+
+
+@dataclass(frozen=True)
+class ExplainedLine:
+    text: str
+    kind: str | None
+    note: str | None
+
+
+def explain_lines(text: str) -> list[ExplainedLine]:
+    """Each line of a pasted excerpt with its kind and a plain-words note (for display)."""
+    out: list[ExplainedLine] = []
+    for line in _split_lines(text):
+        if not line.strip():
+            continue
+        kind = _line_kind(line)
+        out.append(ExplainedLine(redact_text(line), kind, KIND_NOTES.get(kind) if kind else None))
+    return out
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    yield from text.splitlines()
+
+
+def _line_kind(line: str) -> str | None:
+    scanner = LogScanner(max_notable=1)
+    scanner.feed(line)
+    kinds = scanner.result_counts.by_kind
+    return next(iter(kinds)) if kinds else None

@@ -610,6 +610,44 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+_DECISIONS = ("allow", "explicit_deny", "implicit_deny")
+
+
+@REGISTRY.probe(
+    "combine",
+    "Combine the resource policy's decision with the authorizer's or IAM's, as API Gateway does",
+)
+def combine_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.combine import combine
+
+    rp = _given(params, "resource_policy")
+    auth = _given(params, "auth") or "none"
+    auth_decision = _given(params, "auth_decision")
+    if rp is not None and rp not in _DECISIONS:
+        rp = None  # "absent", "none": the API has no resource policy
+    if auth not in ("none", "iam", "lambda", "cognito"):
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"unknown authorization kind {auth!r}")
+    if auth != "none" and auth_decision not in _DECISIONS:
+        raise ProbeError(ProbeErrorKind.MISSING_INPUT, f"the {auth} side's decision is unknown")
+    result = combine(
+        rp,  # type: ignore[arg-type]
+        auth,  # type: ignore[arg-type]
+        auth_decision,  # type: ignore[arg-type]
+        cross_account=params.get("cross_account") is True,
+        private_api=params.get("private_api") is True,
+        principal=_given(params, "principal") or "anonymous",
+        method_arn=_given(params, "method_arn") or "<method-arn>",
+    )
+    return {
+        "decision": result.decision,
+        "decided_by": result.decided_by,
+        "cause_hint": result.cause_hint,
+        "explanation": result.explanation,
+        "status": result.status,
+        "message": result.message,
+    }
+
+
 @REGISTRY.probe(
     "match_arn",
     "Does an IAM Resource pattern cover a method ARN, and which part differs",

@@ -1,0 +1,291 @@
+"""The non-interactive front end: walk a playbook with answers given up front, print the result.
+
+`apigw-wizard diagnose` drives the same engine as the prompt mode and the TUI. This module only
+turns answers into `Session.answer` calls, runs probe nodes, and shapes the outcome (diagnosis,
+ranked causes, evidence, unknown facts, fixes with their CLI commands, the path) as plain data
+and as text. Every decision lives in the playbook and the engine.
+
+Answers are keyed by question id (`q_ttl`) or by the fact the question sets (`authorizer_ttl`);
+`null` / `?` means "I don't know" (only where the question allows it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard import exitcodes
+from wizard.engine.facts import UNKNOWN
+from wizard.engine.models import QuestionNode
+from wizard.engine.session import AnswerError, Session, redact
+
+UNKNOWN_ANSWERS = frozenset({"?"})
+MAX_STEPS = 1000  # far more nodes than any path has; guards against an engine that stalls
+DIAGNOSED_CONFIDENCE = 0.9  # a cause the walk reached through its decisions ranks first
+
+
+class MissingAnswer(Exception):
+    """The walk reached a question the answers do not cover (a usage error naming it)."""
+
+    def __init__(self, node_id: str, node: QuestionNode) -> None:
+        self.node_id = node_id
+        self.node = node
+        hint = ""
+        if node.input == "choice":
+            hint = " (one of: " + ", ".join(str(c.value) for c in node.choices) + ")"
+        super().__init__(
+            f"no answer for question '{node_id}' ({node.prompt.strip()}){hint}; "
+            f"give it with --answer {node_id}=VALUE or in the answers file"
+        )
+
+
+class BadAnswer(Exception):
+    """An answer does not fit its question (wrong choice, not a number...)."""
+
+
+@dataclass
+class FixOutcome:
+    """What happened to one proposed fix in this run (plain data for the JSON output)."""
+
+    cause: str
+    fix: str
+    title: str
+    explanation: str
+    cli: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    applicable: bool = False
+    guidance: str | None = None
+    code: dict[str, str] = field(default_factory=dict)
+    needs_redeploy: bool = False
+    needs_cache_flush: bool = False
+    applied: bool = False
+    verified: bool | None = None
+    detail: str | None = None
+    rollback: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _lookup(answers: Mapping[str, Any], node_id: str, node: QuestionNode) -> tuple[bool, Any]:
+    for key in (node_id, node.sets):
+        if key in answers:
+            return True, answers[key]
+    return False, None
+
+
+def walk(
+    session: Session,
+    answers: Mapping[str, Any],
+    *,
+    cancel: threading.Event | None = None,
+) -> Session:
+    """Drive `session` to its end node with `answers`. Raises MissingAnswer or BadAnswer."""
+    cancel = cancel or threading.Event()
+    for _ in range(MAX_STEPS):
+        if session.ended:
+            return session
+        current = session.current()
+        if current is None:
+            return session
+        if current.kind == "question":
+            node = current.node
+            assert isinstance(node, QuestionNode)
+            found, value = _lookup(answers, current.node_id, node)
+            if not found:
+                raise MissingAnswer(current.node_id, node)
+            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_ANSWERS):
+                value = UNKNOWN
+            try:
+                session.answer(value)
+            except AnswerError as exc:
+                raise BadAnswer(f"answer to question '{current.node_id}': {exc}") from None
+        elif current.kind == "probe":
+            session.run_probes(cancel)
+        else:
+            session.advance()
+    raise RuntimeError(f"the walk did not end after {MAX_STEPS} steps")
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
+    """Each proposed fix with its CLI lines rendered from its operations (G's renderer).
+
+    Placeholders the walk could not fill (offline: the authorizer id...) stay visible as
+    `<name>` in the command and are listed in `missing`; such a plan is never applicable.
+    """
+    facts = session.known_facts()
+    out: list[FixOutcome] = []
+    for proposal in session.fixes():
+        fix = proposal.fix
+        outcome = FixOutcome(
+            cause=proposal.cause,
+            fix=proposal.fix_id,
+            title=proposal.title,
+            explanation=proposal.explanation,
+        )
+        if fix is not None:
+            outcome.guidance = fix.guidance
+            outcome.code = dict(fix.code)
+            outcome.needs_redeploy = bool(fix.needs_redeploy)
+            outcome.needs_cache_flush = bool(fix.needs_cache_flush)
+            if fix.operations:
+                _render(outcome, fix, facts, target)
+        out.append(outcome)
+    return out
+
+
+def _render(outcome: FixOutcome, fix: Any, facts: Mapping[str, Any], target: Any) -> None:
+    try:
+        from wizard.aws.fixes.bind import placeholders
+        from wizard.aws.fixes.plan import build_plan
+    except ImportError as exc:  # pragma: no cover - the fixes package ships with the wizard
+        outcome.detail = f"cannot render commands: {exc}"
+        return
+    needed: set[str] = set()
+    for op in fix.operations:
+        needed |= placeholders(op.params)
+    missing = sorted(n for n in needed if facts.get(n) is None)
+    filled = {**facts, **{n: f"<{n}>" for n in missing}}
+    try:
+        plan = build_plan(fix, filled, target)
+    except Exception as exc:  # BindError/RenderError: show why instead of a command
+        outcome.detail = f"cannot render the command: {exc}"
+        outcome.missing = missing
+        return
+    outcome.cli = list(plan.cli)
+    outcome.missing = missing
+    outcome.applicable = plan.applicable and not missing
+    if plan.refused:
+        outcome.detail = plan.refused
+
+
+# --------------------------------------------------------------------------- result
+
+
+def _causes(session: Session) -> list[dict[str, Any]]:
+    """The classifier's ranking (same shape as `explain`), with the walk's diagnosis first."""
+    ranking = [c.to_dict() for c in session.ranking()]
+    diagnosis = session.diagnosis()
+    if diagnosis is None or diagnosis.cause is None:
+        return ranking
+    found = next((c for c in ranking if c["id"] == diagnosis.cause), None)
+    ranking = [c for c in ranking if c["id"] != diagnosis.cause]
+    walk_evidence = [diagnosis.summary] + [
+        f"{step.node}: {step.reason}"
+        for step in session.path
+        if step.kind == "decision" and step.reason
+    ]
+    top = {
+        "id": diagnosis.cause,
+        "title": diagnosis.title or (found or {}).get("title") or diagnosis.cause,
+        "confidence": max(DIAGNOSED_CONFIDENCE, float((found or {}).get("confidence") or 0.0)),
+        "evidence": walk_evidence + [e for e in (found or {}).get("evidence", [])],
+        "next_checks": list((found or {}).get("next_checks", [])),
+    }
+    return [top, *ranking]
+
+
+def build_result(session: Session, fixes: list[FixOutcome]) -> dict[str, Any]:
+    """The JSON document `diagnose --format json` prints (tokens and secrets redacted)."""
+    diagnosis = session.diagnosis()
+    facts = session.facts
+    evidence = [
+        {k: v for k, v in f.to_dict().items() if k not in ("known", "at")}
+        for f in facts.values()
+        if f.known
+    ]
+    unknown = [{"name": f.name, "note": f.note} for f in facts.values() if not f.known]
+    data = {
+        "playbook": {"id": session.playbook.id, "version": session.playbook.version},
+        "diagnosis": diagnosis.to_dict() if diagnosis else None,
+        "causes": _causes(session),
+        "evidence": evidence,
+        "unknown": unknown,
+        "fixes": [f.to_dict() for f in fixes],
+        "questions": session.question_count,
+        "path": [{k: v for k, v in step.to_dict().items() if k != "at"} for step in session.path],
+        "probe_failures": _probe_failures(session),
+    }
+    redacted: dict[str, Any] = redact(data)
+    return redacted
+
+
+def _probe_failures(session: Session) -> list[dict[str, Any]]:
+    out = []
+    for event in session.timeline:
+        if event.name == "ProbeFailed":
+            d = event.to_dict()
+            out.append(
+                {
+                    k: d.get(k)
+                    for k in ("node", "probe", "error_kind", "message", "missing_permission")
+                }
+            )
+    return out
+
+
+def exit_code(result: Mapping[str, Any]) -> int:
+    """0 diagnosed (fixes applied or none to apply), 1 a fix is pending, 4 inconclusive."""
+    diagnosis = result.get("diagnosis")
+    if not diagnosis or diagnosis.get("inconclusive"):
+        return exitcodes.INCONCLUSIVE
+    fixes = result.get("fixes") or []
+    if fixes and not any(f.get("applied") for f in fixes):
+        return exitcodes.FIX_PENDING
+    return exitcodes.OK
+
+
+# --------------------------------------------------------------------------- text
+
+
+def render_text(result: Mapping[str, Any]) -> str:
+    """A short report for people: the cause and why, what to run, what is still unknown."""
+    lines: list[str] = []
+    diagnosis = result.get("diagnosis") or {}
+    if diagnosis and not diagnosis.get("inconclusive"):
+        lines.append(f"Diagnosis: {diagnosis.get('title') or diagnosis.get('cause')}")
+        lines.append(f"  [{diagnosis.get('cause')}] {diagnosis.get('summary', '')}")
+    else:
+        lines.append("Inconclusive: the evidence does not single out one cause.")
+        if diagnosis:
+            lines.append(f"  {diagnosis.get('summary', '')}")
+    lines.append(f"  ({result.get('questions', 0)} questions answered)")
+    others = [c for c in result.get("causes", [])[1:4]]
+    if others and diagnosis and not diagnosis.get("inconclusive"):
+        lines.append("")
+        lines.append("Also possible (from the classifier):")
+        lines.extend(f"  - {c['id']} ({c['confidence']:.2f}): {c['title']}" for c in others)
+    fixes = result.get("fixes") or []
+    if fixes:
+        lines.append("")
+        lines.append(f"Why: {fixes[0]['explanation']}")
+        lines.append("")
+        lines.append("Fixes (pick one):")
+    for i, fix in enumerate(fixes, 1):
+        state = "applied" if fix.get("applied") else "not applied"
+        if fix.get("verified") is True:
+            state += ", verified"
+        lines.append(f"  {i}. {fix['title']} [{fix['fix']}] — {state}")
+        for cmd in fix.get("cli") or []:
+            lines.append(f"       $ {cmd}")
+        if fix.get("missing"):
+            lines.append(f"       (fill in: {', '.join(fix['missing'])})")
+        if fix.get("guidance"):
+            lines.append(f"       {fix['guidance']}")
+        if fix.get("detail"):
+            lines.append(f"       note: {fix['detail']}")
+    unknown = result.get("unknown") or []
+    if unknown:
+        lines.append("")
+        lines.append("Could not be read: " + ", ".join(u["name"] for u in unknown))
+    lines.append("")
+    lines.append("Path: " + " → ".join(step["node"] for step in result.get("path", [])))
+    return "\n".join(lines)
+
+
+Confirm = Callable[[FixOutcome], bool]

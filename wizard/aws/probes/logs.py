@@ -50,19 +50,25 @@ def _window(ctx: ProbeContext, params: Mapping[str, Any]) -> tuple[int, int]:
     return end_ms - 60_000 - int(since * 1000), end_ms
 
 
-def _group_exists(ctx: ProbeContext, group: str) -> bool:
+def _group_exists(ctx: ProbeContext, group: str) -> bool | None:
+    """Whether the group exists; None when we may not list groups (then reading decides)."""
     manual = f"aws logs describe-log-groups --log-group-name-prefix '{group}'"
-    for g in paginate(
-        ctx,
-        client(ctx, "logs"),
-        "describe_log_groups",
-        "logGroups",
-        action="logs:DescribeLogGroups",
-        manual=manual,
-        logGroupNamePrefix=group,
-    ):
-        if g.get("logGroupName") == group:
-            return True
+    try:
+        for g in paginate(
+            ctx,
+            client(ctx, "logs"),
+            "describe_log_groups",
+            "logGroups",
+            action="logs:DescribeLogGroups",
+            manual=manual,
+            logGroupNamePrefix=group,
+        ):
+            if g.get("logGroupName") == group:
+                return True
+    except ProbeError as err:
+        if err.kind is ProbeErrorKind.ACCESS_DENIED:
+            return None
+        raise
     return False
 
 
@@ -152,24 +158,30 @@ def read_log_group(
     ctx: ProbeContext, params: Mapping[str, Any], group: str, needle: str | None
 ) -> dict[str, Any]:
     start_ms, end_ms = _window(ctx, params)
-    if not _group_exists(ctx, group):
-        return {
-            "log_group": group,
-            "log_group_exists": False,
-            "lines": [],
-            "count": 0,
-            "truncated": False,
-            "mode": None,
-        }
+    missing: dict[str, Any] = {
+        "log_group": group,
+        "log_group_exists": False,
+        "lines": [],
+        "count": 0,
+        "truncated": False,
+        "mode": None,
+    }
+    if _group_exists(ctx, group) is False:
+        return missing
     use_insights = (
         bool(arg(ctx, params, "use_insights", False))
         or (end_ms - start_ms) / 1000 > INSIGHTS_WINDOW
     )
-    if use_insights:
-        events, truncated = _insights(ctx, group, start_ms, end_ms, needle)
-    else:
-        pattern = f'"{needle}"' if needle else None
-        events, truncated = _filter(ctx, group, start_ms, end_ms, pattern)
+    try:
+        if use_insights:
+            events, truncated = _insights(ctx, group, start_ms, end_ms, needle)
+        else:
+            pattern = f'"{needle}"' if needle else None
+            events, truncated = _filter(ctx, group, start_ms, end_ms, pattern)
+    except ProbeError as err:
+        if err.kind is ProbeErrorKind.NOT_FOUND:
+            return missing
+        raise
     lines = [redact_text(str(e.get("message", "")).rstrip("\n")) for e in events]
     return {
         "log_group": group,

@@ -1,0 +1,82 @@
+"""Session settings: endpoints, regions, the client cache."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from wizard.aws.session import (
+    AwsSession,
+    AwsSettings,
+    SessionError,
+    check_endpoint_url,
+    sandbox_session,
+)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:4566", "http://localhost:4566/", "http://[::1]:4566"]
+)
+def test_loopback_endpoints_are_allowed_everywhere(url):
+    assert check_endpoint_url(url, sandbox=True) == url.rstrip("/")
+    assert check_endpoint_url(url, sandbox=False) == url.rstrip("/")
+
+
+def test_sandbox_refuses_non_loopback():
+    with pytest.raises(SessionError, match="only talks to an emulator"):
+        check_endpoint_url("https://apigateway.us-east-1.amazonaws.com", sandbox=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://10.0.0.5:4566", "not an AWS endpoint"),
+        ("https://evil.example.com", "not an AWS endpoint"),
+        ("http://apigateway.us-east-1.amazonaws.com", "need https"),
+        ("ftp://127.0.0.1", "expected http"),
+    ],
+)
+def test_real_runs_only_accept_aws_or_loopback(url, message):
+    with pytest.raises(SessionError, match=message):
+        check_endpoint_url(url, sandbox=False)
+
+
+def test_aws_endpoint_is_accepted_on_a_real_run():
+    url = "https://vpce-0a1b-c2d3.apigateway.us-east-1.vpce.amazonaws.com"
+    assert check_endpoint_url(url, sandbox=False) == url
+
+
+def test_settings_from_args_and_env(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    s = AwsSettings.from_args(
+        argparse.Namespace(profile=None, region="eu-west-1", endpoint_url=None)
+    )
+    assert (s.region, s.endpoint_url) == ("eu-west-1", "http://127.0.0.1:4566")
+    s = AwsSettings.from_args(argparse.Namespace(region=None, endpoint_url="http://127.0.0.1:9"))
+    assert s.endpoint_url == "http://127.0.0.1:9"
+
+
+def test_clients_are_cached_and_configured():
+    s = sandbox_session("http://127.0.0.1:9")
+    a = s.client("apigateway")
+    assert s.client("apigateway") is a
+    assert a.meta.endpoint_url == "http://127.0.0.1:9"
+    cfg = a.meta.config
+    assert cfg.retries["mode"] == "adaptive"
+    assert (cfg.connect_timeout, cfg.read_timeout) == (5.0, 20.0)
+    other = s.with_region("eu-west-1")
+    assert other.client("apigateway").meta.region_name == "eu-west-1"
+
+
+def test_session_rejects_bad_endpoint_at_construction():
+    with pytest.raises(SessionError):
+        AwsSession(settings=AwsSettings(endpoint_url="http://192.168.1.2:4566", sandbox=True))
+
+
+@pytest.mark.emulator
+def test_caller_identity_against_the_emulator(aws, ministack):
+    s = sandbox_session(ministack.endpoint_url)
+    ident = s.caller_identity()
+    assert ident["account_id"] == "000000000000"
+    assert s.credentials().access_key == "test"

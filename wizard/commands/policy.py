@@ -1,16 +1,369 @@
-"""`apigw-wizard policy` (being built; see the open issues)."""
+"""`apigw-wizard policy eval|combine`: would this policy let this call through, and why?
+
+Exit code 0 whatever the decision (the decision is the output, not a failure); 2 for bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from wizard import exitcodes
+from wizard.commands._io import InputError, add_format_flag, emit, guarded, read_text
+
+if TYPE_CHECKING:
+    from wizard.analysis.policy import RequestContext
+
+_DECISIONS = ("allow", "explicit_deny", "implicit_deny")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("policy", help="(not built yet)")
-    p.set_defaults(func=_run)
+    p = sub.add_parser(
+        "policy",
+        help="evaluate a resource or authorizer policy against a method ARN, or combine both sides",
+        description=(
+            "Evaluate IAM-style policies for execute-api the way IAM and API Gateway do: "
+            "'eval' one policy against a request, 'combine' a resource policy with the "
+            "method's authorization (IAM, Lambda authorizer, Cognito)."
+        ),
+    )
+    actions = p.add_subparsers(dest="policy_action", metavar="ACTION")
+    p.set_defaults(func=_missing_action(p))
+
+    ev = actions.add_parser(
+        "eval",
+        help="evaluate one policy for one request: allow, explicit_deny or implicit_deny",
+        description=(
+            "Evaluate a policy (resource policy, Lambda-authorizer response, or the escaped "
+            "string get-rest-api returns) for one request, statement by statement. "
+            "Exit code 0 whatever the decision; 2 for bad input."
+        ),
+        epilog=textwrap.dedent(
+            """\
+            examples:
+              apigw-wizard policy eval --policy examples/policies/private-api-vpce.json \\
+                  --arn arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/GET/pets --vpce vpce-0abc
+              aws apigateway get-rest-api --rest-api-id a1b2c3 --query policy --output text \\
+                  | apigw-wizard policy eval --policy - --arn ARN --source-ip 203.0.113.7 --format json
+            """
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ev.add_argument(
+        "--policy",
+        required=True,
+        metavar="FILE",
+        help="the policy: a file, '-' for standard input, or the JSON itself",
+    )
+    _request_flags(ev)
+    add_format_flag(ev)
+    ev.set_defaults(func=run_eval)
+
+    co = actions.add_parser(
+        "combine",
+        help="combine a resource policy with IAM / Lambda authorizer / Cognito, as API Gateway does",
+        description=(
+            "Decide the final outcome of a REST API call from its resource policy and its "
+            "authorization: the pre-auth explicit-deny pass, then 'either side allows' for the "
+            "same account, 'both sides must allow' across accounts. Exit code 0 whatever the "
+            "decision; 2 for bad input."
+        ),
+        epilog=textwrap.dedent(
+            """\
+            examples:
+              apigw-wizard policy combine --resource-policy examples/policies/ip-allow-list.json \\
+                  --auth lambda --authorizer-policy examples/policies/authorizer-scoped.json \\
+                  --arn arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/profile \\
+                  --source-ip 198.51.100.1
+              apigw-wizard policy combine --auth iam --auth-decision allow \\
+                  --principal arn:aws:iam::444455556666:role/caller --arn ARN
+            """
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    co.add_argument(
+        "--resource-policy",
+        metavar="FILE",
+        help="the API's resource policy (file, '-' or JSON); omit when the API has none",
+    )
+    co.add_argument(
+        "--auth",
+        choices=("none", "iam", "lambda", "cognito"),
+        default="none",
+        help="the method's authorization (default: none)",
+    )
+    side = co.add_mutually_exclusive_group()
+    side.add_argument(
+        "--auth-decision",
+        type=_decision,
+        metavar="DECISION",
+        help="what the IAM/authorizer side decided: allow, explicit_deny or implicit_deny",
+    )
+    side.add_argument(
+        "--authorizer-policy",
+        "--identity-policy",
+        dest="authorizer_policy",
+        metavar="FILE",
+        help=(
+            "the policy the Lambda authorizer returned (or the caller's IAM policy for "
+            "--auth iam), evaluated against the same request"
+        ),
+    )
+    cross = co.add_mutually_exclusive_group()
+    cross.add_argument(
+        "--cross-account",
+        dest="cross_account",
+        action="store_const",
+        const=True,
+        help="the caller is in another account (default: compare --principal with the ARN)",
+    )
+    cross.add_argument("--same-account", dest="cross_account", action="store_const", const=False)
+    co.add_argument("--private", action="store_true", help="the API is a PRIVATE endpoint type")
+    _request_flags(co)
+    add_format_flag(co)
+    co.set_defaults(func=run_combine)
 
 
-def _run(args: argparse.Namespace) -> int:
-    sys.stderr.write("apigw-wizard: 'policy' is not built yet\n")
-    return 2
+def _missing_action(parser: argparse.ArgumentParser) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("apigw-wizard: error: policy needs an action: eval or combine\n")
+        return exitcodes.USAGE
+
+    return run
+
+
+def _decision(text: str) -> str:
+    value = text.strip().lower().replace("-", "_")
+    if value not in _DECISIONS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not one of allow, explicit_deny, implicit_deny"
+        )
+    return value
+
+
+def _request_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--arn",
+        required=True,
+        help="the method ARN: arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH",
+    )
+    p.add_argument(
+        "--principal",
+        default="anonymous",
+        help="'anonymous' (unsigned call, the default) or the caller's IAM ARN / account id",
+    )
+    p.add_argument("--source-ip", metavar="IP", help="the client's IP address")
+    p.add_argument(
+        "--vpce",
+        metavar="ID",
+        help="the VPC endpoint the call came through (then --source-ip is aws:VpcSourceIp)",
+    )
+    p.add_argument("--vpc", metavar="ID", help="the VPC the call came from (aws:SourceVpc)")
+    p.add_argument("--action", default="execute-api:Invoke", help="default: execute-api:Invoke")
+    p.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="another condition key (repeat a key for several values)",
+    )
+
+
+def _read_policy(value: str, flag: str) -> str:
+    text = value.strip()
+    if value == "-" or value.startswith("@"):
+        return read_text(value, what=flag)
+    if text[:1] in ("{", '"', "["):
+        return read_text(value, what=flag)
+    return read_text("@" + value, what=flag)
+
+
+def _request(args: argparse.Namespace) -> RequestContext:
+    import ipaddress
+
+    from wizard.analysis.arn import parse_method_arn
+    from wizard.analysis.policy import RequestContext
+
+    try:
+        parse_method_arn(args.arn)
+    except ValueError as exc:
+        raise InputError(f"--arn: {exc}") from None
+    if args.source_ip:
+        try:
+            ipaddress.ip_address(args.source_ip.strip())
+        except ValueError:
+            raise InputError(f"--source-ip: {args.source_ip!r} is not an IP address") from None
+    extra: dict[str, list[str]] = {}
+    for item in args.context:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--context: {item!r} is not KEY=VALUE (e.g. aws:SourceVpc=vpc-1)")
+        extra.setdefault(key.strip(), []).append(value)
+    return RequestContext(
+        method_arn=args.arn.strip(),
+        action=args.action,
+        principal=args.principal.strip(),
+        source_ip=args.source_ip.strip() if args.source_ip else None,
+        vpce_id=args.vpce,
+        vpc_id=args.vpc,
+        extra=extra,
+    )
+
+
+def _request_dict(req: RequestContext) -> dict[str, Any]:
+    keys = req.context_keys()
+    for volatile in ("aws:currenttime", "aws:epochtime"):
+        keys.pop(volatile, None)
+    return {
+        "action": req.action,
+        "method_arn": req.method_arn,
+        "principal": "anonymous" if req.is_anonymous else req.principal,
+        "context": keys,
+    }
+
+
+@guarded
+def run_eval(args: argparse.Namespace) -> int:
+    from wizard.analysis.policy import PolicyError, evaluate_policy
+
+    req = _request(args)
+    text = _read_policy(args.policy, "--policy")
+    try:
+        decision = evaluate_policy(text, req)
+    except PolicyError as exc:
+        raise InputError(f"--policy: {exc}") from None
+    data = decision.to_dict()
+    data["request"] = _request_dict(req)
+    emit(data, args.format, _render_eval)
+    return exitcodes.OK
+
+
+@guarded
+def run_combine(args: argparse.Namespace) -> int:
+    from wizard.analysis.combine import combine_policies
+    from wizard.analysis.policy import PolicyError
+
+    req = _request(args)
+    if args.auth == "none" and (args.auth_decision or args.authorizer_policy):
+        raise InputError("--auth-decision/--authorizer-policy need --auth iam, lambda or cognito")
+    if args.auth != "none" and not (args.auth_decision or args.authorizer_policy):
+        raise InputError(f"--auth {args.auth} needs --auth-decision or --authorizer-policy")
+    rp_text = (
+        _read_policy(args.resource_policy, "--resource-policy") if args.resource_policy else None
+    )
+    ap_text = (
+        _read_policy(args.authorizer_policy, "--authorizer-policy")
+        if args.authorizer_policy
+        else None
+    )
+    try:
+        result = combine_policies(
+            req,
+            resource_policy=rp_text,
+            auth=args.auth,
+            auth_decision=args.auth_decision,
+            authorizer_policy=ap_text,
+            cross_account=args.cross_account,
+            private_api=args.private,
+        )
+    except PolicyError as exc:
+        flag = "--resource-policy"
+        if ap_text is not None and rp_text is None:
+            flag = "--authorizer-policy"
+        elif ap_text is not None:
+            flag = _which_policy_is_bad(rp_text, ap_text)
+        raise InputError(f"{flag}: {exc}") from None
+    data = result.to_dict()
+    data["request"] = _request_dict(req)
+    emit(data, args.format, _render_combine)
+    return exitcodes.OK
+
+
+def _which_policy_is_bad(rp_text: str | None, ap_text: str) -> str:
+    from wizard.analysis.policy import PolicyError, parse_policy
+
+    if rp_text is not None:
+        try:
+            parse_policy(rp_text)
+        except PolicyError:
+            return "--resource-policy"
+    return "--authorizer-policy"
+
+
+# --- text rendering --------------------------------------------------------------------------
+
+_LABEL = {"allow": "ALLOW", "explicit_deny": "EXPLICIT DENY", "implicit_deny": "IMPLICIT DENY"}
+_OUTCOME = {"allow": "allows", "deny": "DENIES", "silent": "silent"}
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(
+        text,
+        width=100,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _statements(statements: list[dict[str, Any]], indent: str = "  ") -> list[str]:
+    lines = []
+    for s in statements:
+        sid = f" {s['sid']}" if s.get("sid") else ""
+        head = f"{indent}[{s['index']}] {s['effect']}{sid} → {_OUTCOME[s['outcome']]}"
+        lines.append(head)
+        lines.append(_wrap(s["reason"], indent + "    "))
+    return lines
+
+
+def _render_request(req: dict[str, Any]) -> list[str]:
+    ctx = req["context"]
+    shown = ", ".join(
+        f"{k}={v[0] if len(v) == 1 else v}"
+        for k, v in ctx.items()
+        if k not in ("aws:securetransport",)
+    )
+    return [
+        f"Request: {req['action']} on {req['method_arn']}",
+        f"  as {req['principal']}" + (f"; context: {shown}" if shown else ""),
+    ]
+
+
+def _render_eval(data: dict[str, Any]) -> str:
+    lines = [f"Decision: {_LABEL[data['decision']]}", _wrap(data["explanation"], "  "), ""]
+    lines += [*_render_request(data["request"]), "", "Statements:"]
+    lines += _statements(data["statements"]) or ["  (none)"]
+    for note in data.get("notes", []):
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def _render_combine(data: dict[str, Any]) -> str:
+    resp = data["response"]
+    lines = [f"Decision: {_LABEL[data['decision']]} (decided by {data['decided_by']})"]
+    lines.append(_wrap(data["explanation"], "  "))
+    if resp["status"] != 200:
+        lines.append(
+            f"  API Gateway answers {resp['status']} {resp['error_type']}: {resp['message']}"
+        )
+    if data.get("cause_hint"):
+        lines.append(f"  Likely cause: {data['cause_hint']}  (apigw-wizard explain for details)")
+    if data.get("authorizer_invoked") is False:
+        lines.append("  The Lambda authorizer is not invoked for this call.")
+    lines.append("")
+    lines += _render_request(data["request"])
+    for key, title in (
+        ("resource_policy", "Resource policy"),
+        ("authorizer_policy", "Authorizer/IAM policy"),
+    ):
+        part = data.get(key)
+        if part:
+            lines += ["", f"{title}: {_LABEL[part['decision']]}", _wrap(part["explanation"], "  ")]
+            lines += _statements(part["statements"])
+    if "resource_policy" not in data:
+        lines += ["", "Resource policy: none attached to the API"]
+    return "\n".join(lines)

@@ -1,0 +1,293 @@
+"""`apigw-wizard policy eval|combine`: exit codes, JSON shape, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wizard.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
+ARN = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/profile"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse usage errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_eval_json_shape_and_exit_zero_on_deny(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "eval",
+        "--policy",
+        str(EXAMPLES / "private-api-vpce.json"),
+        "--arn",
+        ARN,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["decision"] == "explicit_deny"
+    assert data["deciding"] == [0]
+    assert [s["outcome"] for s in data["statements"]] == ["deny", "allow"]
+    assert set(data["statements"][0]) == {"index", "sid", "effect", "outcome", "reason"}
+    assert data["request"]["principal"] == "anonymous"
+    assert data["explanation"].startswith("Explicit deny")
+
+
+def test_eval_through_the_vpce_allows(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "eval",
+        "--policy",
+        str(EXAMPLES / "private-api-vpce.json"),
+        "--arn",
+        ARN,
+        "--vpce",
+        "vpce-0abc",
+        "--source-ip",
+        "10.0.0.9",
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0 and data["decision"] == "allow"
+    assert data["request"]["context"]["aws:vpcsourceip"] == ["10.0.0.9"]
+    assert "aws:sourceip" not in data["request"]["context"]
+
+
+def test_eval_escaped_policy_from_stdin_and_context(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    text = (EXAMPLES / "get-rest-api-escaped.txt").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "eval",
+        "--policy",
+        "-",
+        "--arn",
+        ARN,
+        "--context",
+        "aws:SourceIp=198.51.100.1",
+        "--format",
+        "json",
+    )
+    assert code == 0 and json.loads(out)["decision"] == "explicit_deny"
+
+
+def test_eval_inline_json_and_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    policy = json.dumps(
+        {
+            "Statement": {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "execute-api:*",
+                "Resource": "execute-api:/prod/GET/*",
+            }
+        }
+    )
+    code, out, _ = cli(capsys, "policy", "eval", "--policy", policy, "--arn", ARN)
+    assert code == 0
+    assert out.startswith("Decision: IMPLICIT DENY")
+    assert "differs in the method" in out
+
+
+def test_combine_lambda_with_ip_allow_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "combine",
+        "--resource-policy",
+        str(EXAMPLES / "ip-allow-list.json"),
+        "--auth",
+        "lambda",
+        "--authorizer-policy",
+        str(EXAMPLES / "authorizer-scoped.json"),
+        "--arn",
+        ARN,
+        "--source-ip",
+        "198.51.100.1",
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert data["decision"] == "implicit_deny"
+    assert data["cause_hint"] == "authz-implicit-deny-arn-mismatch"
+    assert data["response"] == {
+        "status": 403,
+        "error_type": "AccessDeniedException",
+        "message": "User is not authorized to access this resource",
+    }
+    assert data["resource_policy"]["decision"] == "implicit_deny"
+    assert data["authorizer_policy"]["decision"] == "implicit_deny"
+
+
+def test_combine_cross_account_detected_from_principal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "combine",
+        "--auth",
+        "iam",
+        "--auth-decision",
+        "allow",
+        "--principal",
+        "arn:aws:iam::999988887777:user/x",
+        "--arn",
+        ARN,
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0 and data["cause_hint"] == "rp-cross-account-iam"
+    assert data["inputs"]["cross_account"] is True
+
+
+def test_combine_pre_auth_deny_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "combine",
+        "--resource-policy",
+        str(EXAMPLES / "ip-deny-list.json"),
+        "--auth",
+        "lambda",
+        "--auth-decision",
+        "allow",
+        "--arn",
+        ARN,
+        "--source-ip",
+        "198.51.100.1",
+    )
+    assert code == 0
+    assert "EXPLICIT DENY" in out and "rp-explicit-deny" in out
+    assert "not invoked" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["policy", "eval", "--policy", '{"Statement": [{"Effect": "Allow",', "--arn", ARN],
+            "--policy: policy is not valid JSON: line 1 column",
+        ),
+        (["policy", "eval", "--policy", "/no/such/file.json", "--arn", ARN], "no such file"),
+        (
+            [
+                "policy",
+                "eval",
+                "--policy",
+                str(EXAMPLES / "ip-allow-list.json"),
+                "--arn",
+                "arn:aws:s3:::b",
+            ],
+            "--arn: not an execute-api ARN",
+        ),
+        (
+            [
+                "policy",
+                "eval",
+                "--policy",
+                str(EXAMPLES / "ip-allow-list.json"),
+                "--arn",
+                ARN,
+                "--source-ip",
+                "nope",
+            ],
+            "--source-ip: 'nope' is not an IP address",
+        ),
+        (
+            [
+                "policy",
+                "eval",
+                "--policy",
+                str(EXAMPLES / "ip-allow-list.json"),
+                "--arn",
+                ARN,
+                "--context",
+                "novalue",
+            ],
+            "--context: 'novalue' is not KEY=VALUE",
+        ),
+        (
+            [
+                "policy",
+                "eval",
+                "--policy",
+                '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"IpAdress": {}}}]}',
+                "--arn",
+                ARN,
+            ],
+            "unknown operator 'IpAdress' (did you mean IpAddress?)",
+        ),
+        (
+            ["policy", "combine", "--auth", "lambda", "--arn", ARN],
+            "--auth lambda needs --auth-decision or --authorizer-policy",
+        ),
+        (
+            ["policy", "combine", "--auth-decision", "allow", "--arn", ARN],
+            "need --auth iam, lambda or cognito",
+        ),
+        (
+            ["policy", "combine", "--auth", "iam", "--auth-decision", "maybe", "--arn", ARN],
+            "'maybe' is not one of",
+        ),
+        (
+            ["policy", "eval", "--policy", "{}", "--arn", ARN, "--bogus"],
+            "unrecognized arguments: --bogus",
+        ),
+        (["policy"], "policy needs an action"),
+    ],
+)
+def test_bad_input_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _out, err = cli(capsys, *argv)
+    assert code == 2
+    last = err.strip().splitlines()[-1]
+    assert message in last, err
+    assert "Traceback" not in err
+
+
+def test_binary_garbage_file_subprocess(tmp_path: Path) -> None:
+    bad = tmp_path / "garbage.json"
+    bad.write_bytes(bytes(range(256)) * 4)
+    proc = subprocess.run(
+        [sys.executable, "-m", "wizard", "policy", "eval", "--policy", str(bad), "--arn", ARN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "not valid JSON" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_fifty_megabyte_paste_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (50 * 1024 * 1024))
+    proc = subprocess.run(
+        [sys.executable, "-m", "wizard", "policy", "eval", "--policy", str(big), "--arn", ARN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "larger than 10 MB" in proc.stderr
+    assert proc.stderr.count("\n") == 1

@@ -23,9 +23,37 @@ from wizard.ui.tui.view import (
 )
 
 # Facts that may hold the policy a Lambda authorizer returned (the cached one first).
-AUTHORIZER_POLICY_FACTS = ("cached_policy", "authorizer_policy", "returned_policy", "policy")
-TOKEN_FACTS = ("token", "jwt", "authorization")
-LOG_FACTS = ("logs", "log_excerpt", "execution_logs", "authorizer_logs")
+# Names as the main playbook sets them (and the start screen's own fields).
+AUTHORIZER_POLICY_FACTS = ("cached_policy", "failing_policy", "policy_text", "authorizer_policy")
+TOKEN_FACTS = ("token_text", "token")
+LOG_FACTS = ("logs_text", "forbidden_logs_text", "logs")
+RESOURCE_POLICY_FACTS = ("resource_policy", "resource_policy_text")
+
+# How a log line kind (wizard.analysis.logs) is emphasised: the refusal itself, the evidence
+# around it (the policy, the ARN it must cover), and the authorizer actually running.
+_ERROR_KINDS = frozenset(
+    {
+        "not-authorized",
+        "explicit-deny",
+        "iam-deny",
+        "apikey-not-authorized",
+        "mtls-denied",
+        "unauthorized",
+        "authorizer-config-error",
+        "execution-failed",
+    }
+)
+_WARNING_KINDS = frozenset(
+    {
+        "authorizer-result",
+        "authorizer-request",
+        "lambda-policy",
+        "lambda-event",
+        "gateway-response",
+        "method-completed",
+    }
+)
+_SUCCESS_KINDS = frozenset({"authorizer-start", "lambda-start", "authorizer-complete"})
 
 
 def _first(facts: Mapping[str, Any], names: tuple[str, ...]) -> Any:
@@ -113,7 +141,7 @@ def authorizer_policy_view(facts: Mapping[str, Any]) -> AuthorizerPolicyView | N
 
 
 def resource_policy_view(facts: Mapping[str, Any], *, now: datetime) -> ResourcePolicyView | None:
-    raw = facts.get("resource_policy")
+    raw = _first(facts, RESOURCE_POLICY_FACTS)
     method_arn = facts.get("method_arn")
     if raw in (None, "", {}) or not isinstance(method_arn, str) or not method_arn:
         return None

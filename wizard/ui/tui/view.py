@@ -58,7 +58,7 @@ class TimelineEntry:
 class RankedCause:
     cause_id: str
     title: str
-    confidence: float  # 0..1
+    confidence: float | None  # 0..1; None: concluded by the walk, not scored
     evidence: tuple[str, ...] = ()
     summary: str = ""
 
@@ -77,6 +77,8 @@ class FixView:
     code: dict[str, str] = field(default_factory=dict)
     needs_redeploy: bool = False
     needs_cache_flush: bool = False
+    diff: str = ""  # unified diff of a policy document, when the fix replaces one
+    plan: Any = field(default=None, compare=False)  # wizard.aws.fixes FixPlan, when rendered
 
 
 @dataclass(frozen=True)

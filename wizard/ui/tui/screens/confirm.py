@@ -49,9 +49,15 @@ class ConfirmFixScreen(ModalScreen[Any]):
                 )
                 for command in self.fix.commands:
                     yield Static(escape(command), classes="command")
-                if self.fix.before or self.fix.after:
+                if self.fix.before or self.fix.after or self.fix.diff:
                     yield Static("What changes:", classes="muted")
-                    yield DiffView(self.fix.before, self.fix.after)
+                    yield DiffView(self.fix.before, self.fix.after, self.fix.diff)
+                else:
+                    yield Static(
+                        "The current state could not be read, so the change cannot be shown "
+                        "as a diff; the commands above are exactly what runs.",
+                        classes="muted",
+                    )
                 notes = []
                 if self.fix.needs_redeploy:
                     notes.append("the stage is redeployed so the change takes effect")
@@ -59,10 +65,13 @@ class ConfirmFixScreen(ModalScreen[Any]):
                     notes.append("the authorizer cache is flushed")
                 if notes:
                     yield Static("Also: " + "; ".join(notes) + ".", classes="muted")
-                yield Static(
-                    "The current state is saved first, so you can roll back afterwards.",
-                    classes="muted",
-                )
+                if self.fix.guidance:
+                    yield Static(escape(self.fix.guidance), classes="muted")
+                if not self.fix.fix_id.endswith(".rollback"):
+                    yield Static(
+                        "The current state is saved first, so you can roll back afterwards.",
+                        classes="muted",
+                    )
             with Horizontal(id="confirm-buttons"):
                 yield Button("Don't apply", id="confirm-no", variant="default")
                 yield Button("Apply", id="confirm-yes", variant="error")

@@ -18,9 +18,8 @@ from textual.worker import Worker, WorkerState
 
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.view import FixOutcome, FixView
-from wizard.ui.tui.widgets.diff import DiffView
 from wizard.ui.tui.widgets.evidence import EvidencePanel
-from wizard.ui.tui.widgets.sidebar import confidence_class
+from wizard.ui.tui.widgets.sidebar import confidence_class, confidence_text
 
 if TYPE_CHECKING:
     from wizard.ui.tui.driver import SessionDriver
@@ -59,9 +58,6 @@ class FixCard(Vertical):
         for kind, code in self.fix.code.items():
             with Collapsible(title=f"Example ({kind})", collapsed=True):
                 yield Static(escape(code), classes="code")
-        if self.fix.before or self.fix.after:
-            with Collapsible(title="What changes (before → after)", collapsed=True):
-                yield DiffView(self.fix.before, self.fix.after)
         with Horizontal(classes="fix-actions"):
             if self.fix.applicable and self.live:
                 yield Button("Apply…", id=f"apply-{self.index}", variant="warning")
@@ -89,6 +85,12 @@ class FindingsScreen(Screen[None]):
         ),
     ]
 
+    class Prepared(Message):
+        def __init__(self, index: int, fix: FixView) -> None:
+            super().__init__()
+            self.index = index
+            self.fix = fix
+
     class FixDone(Message):
         def __init__(self, index: int, outcome: FixOutcome, rollback: bool) -> None:
             super().__init__()
@@ -109,7 +111,7 @@ class FindingsScreen(Screen[None]):
             yield Static("Causes, most likely first", classes="heading")
             for cause in self.driver.ranking()[:6]:
                 with Collapsible(
-                    title=f"{cause.confidence:>4.0%}  {cause.title or cause.cause_id}",
+                    title=f"{confidence_text(cause.confidence)}  {cause.title or cause.cause_id}",
                     collapsed=cause is not self.driver.ranking()[0],
                     classes=f"cause {confidence_class(cause.confidence)}",
                 ):
@@ -143,41 +145,71 @@ class FindingsScreen(Screen[None]):
             self.app.copy_to_clipboard(command)
             self.notify("Command copied to the clipboard.")
         elif kind == "apply":
-            self.ask_to_apply(int(rest))
+            self._busy(int(rest), "Reading the current state to show what will change…")
+            self.prepare(int(rest))
         elif kind == "rollback":
-            self._start(int(rest), None, rollback=True)
+            self.ask_to_roll_back(int(rest))
         elif button_id == "findings-back":
             self.action_back()
         elif button_id == "findings-report":
             self.action_report()
 
-    def ask_to_apply(self, index: int) -> None:
-        fix = self.fixes[index]
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fix")
+    def prepare(self, index: int) -> None:
+        self.post_message(self.Prepared(index, self.driver.prepare_fix(self.fixes[index])))
+
+    def on_findings_screen_prepared(self, message: Prepared) -> None:
+        index = message.index
+        self.fixes[index] = message.fix
+        card = self.query_one(f"#fix-{index}", FixCard)
+        card.remove_class("-working")
+        card.query_one(".fix-status", Static).update("")
 
         def confirmed(confirmation: Any) -> None:
+            self._idle(index)
             if confirmation is None:
                 self.notify("Not applied. Nothing was changed.")
                 return
-            self._start(index, confirmation, rollback=False)
+            self._busy(index, "Applying, then replaying the request to verify…")
+            self.run_fix(index, confirmation, False)
 
-        self.app.push_screen(ConfirmFixScreen(fix, actor=self.driver.actor()), confirmed)
+        self.app.push_screen(ConfirmFixScreen(message.fix, actor=self.driver.actor()), confirmed)
 
-    def _start(self, index: int, confirmation: Any, *, rollback: bool) -> None:
+    def ask_to_roll_back(self, index: int) -> None:
+        view = self.driver.rollback_view(self.fixes[index])
+        if view is None:
+            self.notify("There is nothing to roll back.")
+            return
+
+        def confirmed(confirmation: Any) -> None:
+            if confirmation is None:
+                self.notify("Not rolled back. Nothing was changed.")
+                return
+            self._busy(index, "Rolling back…")
+            self.run_fix(index, confirmation, True)
+
+        self.app.push_screen(ConfirmFixScreen(view, actor=self.driver.actor()), confirmed)
+
+    def _busy(self, index: int, text: str) -> None:
         card = self.query_one(f"#fix-{index}", FixCard)
         card.add_class("-working")
-        card.query_one(".fix-status", Static).update(
-            "Rolling back…" if rollback else "Applying, then replaying the request to verify…"
-        )
+        card.query_one(".fix-status", Static).update(text)
         for button in card.query(Button):
             if not button.has_class("copy"):
                 button.disabled = True
-        self.run_fix(index, confirmation, rollback)
+
+    def _idle(self, index: int) -> None:
+        card = self.query_one(f"#fix-{index}", FixCard)
+        card.remove_class("-working")
+        apply_button = card.query(f"#apply-{index}")
+        if apply_button:
+            apply_button.first(Button).disabled = False
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fix")
     def run_fix(self, index: int, confirmation: Any, rollback: bool) -> None:
         fix = self.fixes[index]
         if rollback:
-            outcome = self.driver.rollback_fix(fix)
+            outcome = self.driver.rollback_fix(fix, confirmation)
         else:
             outcome = self.driver.apply_fix(fix, confirmation)
         self.post_message(self.FixDone(index, outcome, rollback))

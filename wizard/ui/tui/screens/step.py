@@ -8,6 +8,7 @@ they are; nothing here decides anything about the diagnosis.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -77,6 +78,14 @@ class StepScreen(Screen[None]):
     class Advanced(Message):
         """The worker moved the engine to its next question or to the end."""
 
+    class Rejected(Message):
+        """The engine refused the answer (it does not fit the question): ask again."""
+
+        def __init__(self, reason: str, answer: Any) -> None:
+            super().__init__()
+            self.reason = reason
+            self.answer = answer
+
     class Progress(Message):
         def __init__(self, event: ProbeEvent) -> None:
             super().__init__()
@@ -120,7 +129,13 @@ class StepScreen(Screen[None]):
             self.post_message(self.Progress(event))
 
         if has_answer:
-            self.driver.answer(answer, unknown=answer is UNKNOWN)
+            from wizard.engine.session import AnswerError
+
+            try:
+                self.driver.answer(answer, unknown=answer is UNKNOWN)
+            except AnswerError as exc:
+                self.post_message(self.Rejected(str(exc), answer))
+                return
         self.driver.advance(cancel=self.cancel_event, report=report)
         self.post_message(self.Advanced())
 
@@ -142,6 +157,10 @@ class StepScreen(Screen[None]):
         if message.event.state == "failed":
             self.query_one(ProbeErrorPanel).add(message.event)
 
+    def on_step_screen_rejected(self, message: Rejected) -> None:
+        self.notify(f"That answer does not fit: {message.reason}", severity="warning")
+        self.render_step(retry=None if message.answer is UNKNOWN else message.answer)
+
     def on_step_screen_advanced(self) -> None:
         if self.driver.finished:
             self.app.call_later(self.app.show_current)  # type: ignore[attr-defined]
@@ -150,8 +169,10 @@ class StepScreen(Screen[None]):
 
     # ---- rendering -------------------------------------------------------------------------------
 
-    def render_step(self) -> None:
+    def render_step(self, retry: Any = None) -> None:
         question = self.driver.question()
+        if question is not None and retry is not None:
+            question = replace(question, previous_answer=retry)
         self.question = question
         prompt = self.query_one("#step-prompt", Static)
         if question is None:

@@ -10,12 +10,16 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 
-def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
-    """(class, line) pairs of a unified diff; class is -add, -del, -hunk or -same."""
+def diff_lines(before: str, after: str, unified: str = "") -> list[tuple[str, str]]:
+    """(class, line) pairs of a unified diff; class is -add, -del, -hunk or -same. `unified` is
+    a diff already made (a policy document's), shown after the field-by-field one."""
     out: list[tuple[str, str]] = []
-    lines = difflib.unified_diff(
-        before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=2
+    lines = list(
+        difflib.unified_diff(
+            before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=2
+        )
     )
+    lines += unified.splitlines()
     for line in lines:
         if line.startswith(("---", "+++")):
             continue
@@ -38,13 +42,16 @@ class DiffView(Vertical):
     DiffView .-hunk { color: $text-muted; }
     """
 
-    def __init__(self, before: str, after: str, *, id: str | None = None) -> None:
+    def __init__(
+        self, before: str, after: str, unified: str = "", *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.before = before
         self.after = after
+        self.unified = unified
 
     def compose(self) -> ComposeResult:
-        lines = diff_lines(self.before, self.after)
+        lines = diff_lines(self.before, self.after, self.unified)
         if not lines:
             yield Static("(no change in the recorded state)", classes="-hunk")
         for cls, line in lines:

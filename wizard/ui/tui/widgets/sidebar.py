@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from wizard.ui.tui.driver import SessionDriver
 
 
-def confidence_class(confidence: float) -> str:
-    if confidence >= 0.7:
+def confidence_text(confidence: float | None) -> str:
+    return "found" if confidence is None else f"{confidence:>4.0%}"
+
+
+def confidence_class(confidence: float | None) -> str:
+    if confidence is None or confidence >= 0.7:
         return "-high"
     if confidence >= 0.4:
         return "-medium"
@@ -46,7 +50,7 @@ class Sidebar(VerticalScroll):
             ranking.mount(Static("none yet", classes="entry"))
         ranking.mount_all(
             Static(
-                f"{c.confidence:>4.0%} {escape(c.title or c.cause_id)}",
+                f"{confidence_text(c.confidence)} {escape(c.title or c.cause_id)}",
                 classes=f"cause {confidence_class(c.confidence)}",
             )
             for c in causes
@@ -55,5 +59,5 @@ class Sidebar(VerticalScroll):
         timeline.remove_children()
         timeline.mount_all(
             Static(f"{e.clock} {escape(e.text)}", classes=f"entry -{e.kind}")
-            for e in driver.timeline()[-12:]
+            for e in driver.timeline()[-8:]
         )

@@ -1,0 +1,666 @@
+"""The one place the TUI talks to the engine (wizard.engine.session) and to the fix machinery
+(wizard.aws.fixes). No Textual here: screens call these methods, and the blocking ones
+(`advance`, `prepare_fix`, `apply_fix`, `export`) are called from thread workers.
+
+What this adds to the engine is presentation only: the start screen's evidence fed to the walk
+(inputs, and the questions it already answers), engine events turned into timeline lines, the
+engine's views turned into the plain data of `wizard.ui.tui.view`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wizard import exitcodes
+from wizard.engine import events as ev
+from wizard.engine.facts import UNKNOWN
+from wizard.engine.session import (
+    AnswerError,
+    Current,
+    ProposedFix,
+    Session,
+    SessionError,
+    display,
+    utc_now,
+)
+from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.evidence_view import build_evidence
+from wizard.ui.tui.view import (
+    Choice,
+    EvidenceView,
+    FixOutcome,
+    FixView,
+    ProbeEvent,
+    Question,
+    RankedCause,
+    TimelineEntry,
+)
+
+Clock = Callable[[], datetime]
+Report = Callable[[ProbeEvent], None]
+
+# Start-screen fields and the playbook questions (by the fact they set) they already answer.
+PREFILL = {
+    "response": ("error_text",),
+    "logs": ("logs_text", "forbidden_logs_text"),
+    "token": ("token_text",),
+}
+# Start-screen fields passed to the walk as the playbook's declared inputs.
+INPUT_FIELDS = ("api_id", "stage", "method", "path", "region")
+
+
+class StartError(Exception):
+    """The walk cannot start (bad playbook, damaged session file): one line for the user."""
+
+
+def default_session_path(now: datetime | None = None) -> Path:
+    """Where a session is saved when the user did not choose: the platform's state dir."""
+    from wizard.paths import sessions_dir
+
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    return sessions_dir() / f"session-{stamp}.json"
+
+
+def make_confirmation(fix: FixView, actor: str) -> Any:
+    """The user's explicit yes for exactly the commands shown (called by the confirm modal)."""
+    from wizard.aws.fixes.plan import Confirmation
+
+    return Confirmation.for_plan(fix.plan, by=actor or "tui-user", shown=fix.commands)
+
+
+def _load_playbook(path: str | None) -> tuple[Any, str | None]:
+    from wizard.engine.loader import PlaybookError, load_playbook
+
+    if path is None:
+        from wizard.paths import main_playbook
+
+        target = main_playbook()
+    else:
+        target = Path(path)
+    try:
+        return load_playbook(target), str(target)
+    except PlaybookError as exc:
+        raise StartError(str(exc).splitlines()[0]) from None
+    except OSError as exc:
+        raise StartError(f"cannot read playbook {target}: {exc.strerror or exc}") from None
+
+
+@dataclass
+class _FixState:
+    """What the driver keeps per fix between prepare, apply and rollback."""
+
+    view: FixView
+    snapshot: Any = None
+    result: Any = None
+    rollback: Any = None  # the rollback FixPlan once applied
+
+
+@dataclass
+class SessionDriver:
+    session: Session | None = None
+    playbook: Any = None
+    playbook_path: str | None = None
+    clock: Clock = utc_now
+    registry: Any = None
+    aws: Any = None  # wizard.aws.session.AwsSession when live
+    evidence_given: StartEvidence = field(default_factory=StartEvidence)
+    _prefill: dict[str, str] = field(default_factory=dict)
+    _fixes: dict[str, _FixState] = field(default_factory=dict)
+    _aws_factory: Callable[[StartEvidence], Any] | None = None
+
+    # ---- construction --------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        evidence: StartEvidence,
+        *,
+        playbook: str | None = None,
+        clock: Clock = utc_now,
+        registry: Any = None,
+        aws: Any = None,
+    ) -> SessionDriver:
+        driver = cls.unstarted(playbook=playbook, clock=clock, registry=registry)
+        driver.aws = aws
+        driver.restart(evidence)
+        return driver
+
+    @classmethod
+    def unstarted(
+        cls, *, playbook: str | None = None, clock: Clock = utc_now, registry: Any = None
+    ) -> SessionDriver:
+        book, path = _load_playbook(playbook)
+        return cls(playbook=book, playbook_path=path, clock=clock, registry=registry)
+
+    @classmethod
+    def resume(
+        cls, path: Path, *, playbook: str | None = None, clock: Clock = utc_now
+    ) -> SessionDriver:
+        book = _load_playbook(playbook)[0] if playbook else None
+        _register_probes(live=False)
+        try:
+            session = Session.load(path, book, clock=clock)
+        except SessionError as exc:
+            raise StartError(str(exc)) from None
+        return cls(session=session, playbook=session.playbook, clock=clock)
+
+    def restart(self, evidence: StartEvidence) -> None:
+        """Start a new walk from the start screen's evidence."""
+        self.evidence_given = evidence
+        self._fixes.clear()
+        if not evidence.offline and self.aws is None:
+            self.aws = self._open_aws(evidence)
+        if evidence.offline:
+            self.aws = None
+        _register_probes(live=self.aws is not None)
+        inputs = {k: v for k, v in evidence.as_inputs().items() if k in INPUT_FIELDS}
+        if evidence.url.strip() and evidence.method.strip():
+            inputs["url"] = evidence.url.strip()
+        self._prefill = {}
+        for field_name, facts in PREFILL.items():
+            value = getattr(evidence, field_name).strip()
+            for fact in facts if value else ():
+                self._prefill[fact] = value
+        request = " ".join(p for p in (evidence.method.strip().upper(), evidence.url.strip()) if p)
+        if evidence.url.strip():
+            self._prefill["request_text"] = request
+        kwargs: dict[str, Any] = {"inputs": inputs, "clock": self.clock, "aws": self.aws}
+        if self.registry is not None:
+            kwargs["registry"] = self.registry
+        try:
+            self.session = Session(self.playbook, playbook_path=self.playbook_path, **kwargs)
+        except SessionError as exc:
+            raise StartError(str(exc)) from None
+
+    def _open_aws(self, evidence: StartEvidence) -> Any:
+        if self._aws_factory is not None:
+            return self._aws_factory(evidence)
+        from wizard.aws.session import SessionError as AwsSessionError
+        from wizard.aws.session import open_session
+        from wizard.engine.probes import ProbeError
+
+        try:
+            return open_session(
+                profile=evidence.profile or None,
+                region=evidence.region or None,
+                endpoint_url=evidence.endpoint_url or None,
+                sandbox=bool(evidence.endpoint_url),
+            )
+        except (AwsSessionError, ProbeError) as exc:
+            raise StartError(str(exc)) from None
+
+    # ---- state ---------------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self.session is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.session is not None and self.session.ended
+
+    @property
+    def live(self) -> bool:
+        return self.aws is not None
+
+    @property
+    def title(self) -> str:
+        return str(self.playbook.title) if self.playbook is not None else ""
+
+    def _s(self) -> Session:
+        assert self.session is not None, "the walk has not started"
+        return self.session
+
+    def question(self) -> Question | None:
+        current = self._s().current()
+        if current is None or current.kind != "question":
+            return None
+        return _question(current)
+
+    def known_facts(self) -> dict[str, Any]:
+        return self._s().known_facts()
+
+    # ---- driving the walk (worker thread) ----------------------------------------------------
+
+    def answer(self, value: Any, *, unknown: bool = False) -> None:
+        """Answer the current question; AnswerError (one line) when it does not fit."""
+        self._s().answer(UNKNOWN if unknown else value)
+
+    def advance(self, *, cancel: threading.Event, report: Report | None = None) -> None:
+        """Run probe nodes, replay remembered answers and use the start screen's evidence until
+        the walk needs the user (a new question) or ends. Stops early when cancelled."""
+        session = self._s()
+
+        def on_event(event: ev.Event) -> None:
+            if report is not None:
+                probe_event = _probe_event(event)
+                if probe_event is not None:
+                    report(probe_event)
+
+        while not session.ended:
+            current = session.current()
+            if current is None:
+                break
+            if current.kind == "probe":
+                session.run_probes(cancel, on_event)
+                if cancel.is_set():
+                    break
+                continue
+            if current.kind != "question":
+                break
+            node = current.node
+            if current.remembered:
+                session.answer(current.default)
+            elif node.sets in self._prefill:
+                try:
+                    session.answer(self._prefill.pop(node.sets))
+                except AnswerError:
+                    break
+            else:
+                break
+
+    def back(self) -> bool:
+        """Back to the previous question actually answered; False at the first one."""
+        session = self._s()
+        current = session.current()
+        here = current.node_id if current is not None and not session.ended else None
+        for step in reversed(session.path):
+            if step.kind == "question" and step.edge != "skip" and step.node != here:
+                session.back(step.node)
+                return True
+        return False
+
+    def can_go_back(self) -> bool:
+        session = self._s()
+        return any(s.kind == "question" and s.edge != "skip" for s in session.path)
+
+    def has_probes_to_rerun(self) -> bool:
+        return any(s.kind == "probe" for s in self._s().path)
+
+    def rerun_probes(self) -> bool:
+        """Go back to the last probe node of the path so `advance` runs it again."""
+        session = self._s()
+        for step in reversed(session.path):
+            if step.kind == "probe":
+                session.back(step.node)
+                return True
+        return False
+
+    # ---- what the screens show ---------------------------------------------------------------
+
+    def ranking(self) -> list[RankedCause]:
+        session = self._s()
+        out = [RankedCause(c.id, c.title, c.confidence, c.evidence, "") for c in session.ranking()]
+        diagnosis = session.diagnosis()
+        if diagnosis is not None and diagnosis.cause is not None:
+            # The walk's conclusion leads, with the classifier's confidence when it has one.
+            found = next((c for c in out if c.cause_id == diagnosis.cause), None)
+            facts = tuple(
+                f"{f.name} = {display(f.value)[:120]}" for f in diagnosis.evidence if f.known
+            )
+            lead = RankedCause(
+                diagnosis.cause,
+                diagnosis.title or diagnosis.cause,
+                found.confidence if found else None,
+                facts + (found.evidence if found else ()),
+                diagnosis.summary,
+            )
+            out = [lead, *(c for c in out if c.cause_id != diagnosis.cause)]
+        return out
+
+    def conclusion(self) -> str:
+        session = self._s()
+        diagnosis = session.diagnosis()
+        if diagnosis is None:
+            return "The walk is not finished: these are the causes that fit the evidence so far."
+        if diagnosis.inconclusive:
+            return "Inconclusive: " + diagnosis.summary
+        return f"Diagnosis: {diagnosis.title or diagnosis.cause}. {diagnosis.summary}"
+
+    def timeline(self) -> list[TimelineEntry]:
+        out: list[TimelineEntry] = []
+        for event in self._s().timeline:
+            entry = _timeline_entry(event)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def evidence(self) -> EvidenceView:
+        facts: dict[str, Any] = {}
+        given = self.evidence_given
+        if given.token.strip():
+            facts["token"] = given.token.strip()
+        if given.logs.strip():
+            facts["logs"] = given.logs
+        facts.update(self._s().known_facts())
+        return build_evidence(facts, now=self.clock())
+
+    def actor(self) -> str:
+        identity = None
+        if self.aws is not None:
+            try:
+                identity = self.aws.caller_identity().get("caller_arn")
+            except Exception:  # who applied is recorded best-effort
+                identity = None
+        try:
+            user = getpass.getuser()
+        except Exception:
+            user = "unknown-user"
+        return f"{user} ({identity})" if identity else user
+
+    # ---- fixes ---------------------------------------------------------------------------------
+
+    def fixes(self) -> list[FixView]:
+        views = []
+        for proposal in self._s().fixes():
+            state = self._fixes.get(proposal.fix_id)
+            if state is None:
+                state = _FixState(self._fix_view(proposal))
+                self._fixes[proposal.fix_id] = state
+            views.append(state.view)
+        return views
+
+    def _target(self) -> Any:
+        from wizard.aws.fixes.render import CliTarget
+
+        given = self.evidence_given
+        region = self.known_facts().get("region") or given.region or None
+        return CliTarget(
+            region=region,
+            profile=given.profile or None,
+            endpoint_url=given.endpoint_url or None,
+        )
+
+    def _fix_view(self, proposal: ProposedFix) -> FixView:
+        fix = proposal.fix
+        base = FixView(
+            cause_id=proposal.cause,
+            fix_id=proposal.fix_id,
+            title=proposal.title,
+            explanation=proposal.explanation,
+            guidance=getattr(fix, "guidance", None),
+            code=dict(getattr(fix, "code", {}) or {}),
+            needs_redeploy=bool(getattr(fix, "needs_redeploy", False)),
+            needs_cache_flush=bool(getattr(fix, "needs_cache_flush", False)),
+        )
+        if fix is None or not fix.operations:
+            return base
+        from wizard.aws.fixes.errors import FixError
+
+        try:
+            plan = _build_plan(fix, self.known_facts(), self._target())
+        except FixError as exc:
+            note = f"The exact command needs more facts: {exc}"
+            return replace(base, guidance="\n".join(x for x in (base.guidance, note) if x))
+        return replace(
+            base,
+            commands=plan.cli,
+            applicable=plan.applicable and self.live,
+            plan=plan,
+        )
+
+    def prepare_fix(self, fix: FixView) -> FixView:
+        """Read the current state of what the fix changes (worker thread): the before/after."""
+        state = self._fixes[fix.fix_id]
+        if fix.plan is None or self.aws is None:
+            return fix
+        from wizard.aws.fixes.changes import describe_changes
+        from wizard.aws.fixes.snapshot import take_snapshot
+
+        state.snapshot = take_snapshot(fix.plan, self.aws.client)
+        changes = describe_changes(fix.plan, state.snapshot)
+        before = "\n".join(f"{c.what}: {_show(c.before)}" for c in changes if c.diff is None)
+        after = "\n".join(f"{c.what}: {_show(c.after)}" for c in changes if c.diff is None)
+        diffs = "\n".join(c.diff for c in changes if c.diff)
+        state.view = replace(fix, before=before, after=after, diff=diffs)
+        return state.view
+
+    def apply_fix(self, fix: FixView, confirmation: Any) -> FixOutcome:
+        """Apply with the user's confirmation, verify by replaying the request, keep a rollback."""
+        from wizard.aws.fixes.apply import apply_plan
+        from wizard.aws.fixes.errors import FixError
+        from wizard.aws.fixes.rollback import derive_rollback
+        from wizard.aws.fixes.snapshot import take_snapshot
+        from wizard.aws.fixes.verify import verify
+
+        state = self._fixes[fix.fix_id]
+        session = self._s()
+        if self.aws is None or fix.plan is None:
+            return FixOutcome(False, None, "Offline: nothing was applied.")
+        if state.snapshot is None:
+            state.snapshot = take_snapshot(fix.plan, self.aws.client)
+        try:
+            result = apply_plan(fix.plan, confirmation, self.aws.client)
+        except FixError as exc:
+            session.record_fix_applied(
+                fix.fix_id, cause=fix.cause_id, outcome="failed", detail=str(exc)
+            )
+            return FixOutcome(False, None, f"Not applied: {exc}")
+        state.result = result
+        rollback = derive_rollback(fix.plan, state.snapshot, result)
+        state.rollback = rollback
+        if not result.applied:
+            failed = next((s for s in result.steps if s.status == "failed"), None)
+            detail = failed.message if failed else "a step did not run"
+            session.record_fix_applied(
+                fix.fix_id,
+                cause=fix.cause_id,
+                outcome="failed",
+                detail=detail,
+                commands=fix.commands,
+                rollback=rollback.cli,
+                by=confirmation.confirmed_by,
+            )
+            return FixOutcome(
+                False,
+                None,
+                f"Failed: {detail}",
+                rollback_available=result.changed_anything and bool(rollback.operations),
+            )
+        check = verify(fix.plan, state.snapshot, self.aws.client, self._replay())
+        status = (check.replay or {}).get("status_code")
+        session.record_fix_applied(
+            fix.fix_id,
+            cause=fix.cause_id,
+            outcome="verified" if check.verified else "applied",
+            detail=check.message,
+            commands=fix.commands,
+            rollback=rollback.cli,
+            by=confirmation.confirmed_by,
+            verified=check.verified,
+        )
+        word = "Applied and verified" if check.verified else "Applied, not verified"
+        return FixOutcome(
+            True,
+            check.verified,
+            f"{word}: {check.message}",
+            status_after=status if isinstance(status, int) else None,
+            rollback_available=bool(rollback.operations),
+        )
+
+    def rollback_view(self, fix: FixView) -> FixView | None:
+        """The rollback of an applied fix as a fix of its own (it too needs a confirmation)."""
+        state = self._fixes.get(fix.fix_id)
+        if state is None or state.rollback is None or not state.rollback.operations:
+            return None
+        plan = state.rollback
+        return FixView(
+            cause_id=fix.cause_id,
+            fix_id=plan.fix_id,
+            title=plan.title,
+            explanation="Restores the state saved before the fix was applied.",
+            commands=plan.cli,
+            applicable=True,
+            plan=plan,
+            guidance="\n".join(plan.notes) or None,
+        )
+
+    def rollback_fix(self, fix: FixView, confirmation: Any) -> FixOutcome:
+        from wizard.aws.fixes.apply import apply_plan
+        from wizard.aws.fixes.errors import FixError
+
+        view = self.rollback_view(fix)
+        if view is None or self.aws is None:
+            return FixOutcome(False, None, "There is nothing to roll back.")
+        try:
+            result = apply_plan(view.plan, confirmation, self.aws.client)
+        except FixError as exc:
+            return FixOutcome(False, None, f"Rollback not applied: {exc}")
+        self._s().record_fix_applied(
+            fix.fix_id,
+            cause=fix.cause_id,
+            outcome="rolled_back" if result.applied else "failed",
+            commands=view.commands,
+            by=confirmation.confirmed_by,
+        )
+        self._fixes[fix.fix_id].rollback = None
+        if result.applied:
+            return FixOutcome(False, None, "Rolled back to the state saved before the fix.")
+        return FixOutcome(False, None, "The rollback did not complete; see the report.")
+
+    def _replay(self) -> Callable[[], Any] | None:
+        """Send the failing request again (the start screen's URL, method and token)."""
+        given = self.evidence_given
+        url = given.url.strip()
+        if not url:
+            return None
+        method = (given.method.strip() or str(self.known_facts().get("method") or "GET")).upper()
+        headers = {"Authorization": given.token.strip()} if given.token.strip() else {}
+
+        def replay() -> Any:
+            from wizard.aws.reproduce import send
+
+            return send(method, url, headers=headers)
+
+        return replay
+
+    # ---- save, export, exit code ---------------------------------------------------------------
+
+    def save(self, path: Path) -> Path:
+        return self._s().save(path)
+
+    def report_formats(self) -> tuple[str, ...]:
+        try:
+            import wizard.report.render  # noqa: F401
+        except ImportError:
+            return ("json",)
+        return ("json", "md", "html")
+
+    def default_export_stem(self) -> Path:
+        stamp = self._s().started_at.strftime("%Y%m%d-%H%M%S")
+        return Path.cwd() / f"apigw-403-{stamp}"
+
+    def export(self, path: Path, fmt: str) -> Path:
+        if fmt == "json":
+            return self._s().save(path)
+        from wizard.report.render import render_session
+
+        text = render_session(self._s(), fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def exit_code(self) -> int:
+        session = self._s()
+        diagnosis = session.diagnosis()
+        if diagnosis is None or diagnosis.inconclusive:
+            return exitcodes.INCONCLUSIVE if session.ended else exitcodes.OK
+        fixed = any(a.outcome in ("applied", "verified") for a in session.applied)
+        return exitcodes.OK if fixed or not session.fixes() else exitcodes.FIX_PENDING
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _register_probes(*, live: bool) -> None:
+    """Probes register on import; live ones only matter when there is an AWS session."""
+    import importlib
+
+    importlib.import_module("wizard.engine.offline_probes")
+    if live:
+        importlib.import_module("wizard.aws.probes")
+
+
+def _build_plan(fix: Any, facts: Mapping[str, Any], target: Any) -> Any:
+    from wizard.aws.fixes.plan import build_plan
+
+    return build_plan(fix, facts, target)
+
+
+def _show(value: Any) -> str:
+    import json
+
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _question(current: Current) -> Question:
+    node = current.node
+    default = None if current.default is UNKNOWN else current.default
+    return Question(
+        node_id=current.node_id,
+        kind=node.input,
+        prompt=node.prompt,
+        why=node.help.why,
+        where=node.help.where,
+        choices=tuple(Choice(c.value, c.label, c.help) for c in node.choices),
+        default=node.default,
+        allow_unknown=node.allow_unknown,
+        fact=node.sets,
+        previous_answer=default,
+    )
+
+
+def _probe_event(event: ev.Event) -> ProbeEvent | None:
+    if isinstance(event, ev.ProbeStarted):
+        return ProbeEvent(event.label, "running", event.label)
+    if isinstance(event, ev.ProbeFinished):
+        return ProbeEvent(event.label, "done", event.label, seconds=event.duration_ms / 1000)
+    if isinstance(event, ev.ProbeFailed):
+        state = "cancelled" if event.error_kind == "cancelled" else "failed"
+        return ProbeEvent(
+            event.label,
+            state,
+            event.label,
+            error_kind=event.error_kind,
+            message=event.message,
+            missing_permission=event.missing_permission,
+            manual_hint=event.manual_hint,
+        )
+    return None
+
+
+def _clock(at: datetime) -> str:
+    return at.strftime("%H:%M:%S")
+
+
+def _timeline_entry(event: ev.Event) -> TimelineEntry | None:
+    at = _clock(event.at)
+    if isinstance(event, ev.QuestionAsked):
+        return TimelineEntry(at, f"asked: {event.fact}", "info")
+    if isinstance(event, ev.AnswerRecorded):
+        return TimelineEntry(at, f"answered {event.fact}" + ("" if event.known else " (unknown)"))
+    if isinstance(event, ev.ProbeFinished):
+        return TimelineEntry(at, f"✓ {event.label}", "probe")
+    if isinstance(event, ev.ProbeFailed):
+        return TimelineEntry(at, f"✗ {event.label}: {event.error_kind}", "error")
+    if isinstance(event, ev.Transition) and event.edge not in ("next", "return", "skip"):
+        return TimelineEntry(at, event.reason, "fact")
+    if isinstance(event, ev.Finding):
+        return TimelineEntry(at, f"found: {event.title}", "finding")
+    if isinstance(event, ev.FixProposed):
+        return TimelineEntry(at, f"fix: {event.title}", "fix")
+    if isinstance(event, ev.FixApplied):
+        return TimelineEntry(at, f"{event.outcome}: {event.fix}", "fix")
+    if isinstance(event, ev.WentBack):
+        return TimelineEntry(at, f"back to {event.target}", "info")
+    if isinstance(event, ev.SessionEnded):
+        return TimelineEntry(at, f"diagnosis: {event.diagnosis or 'inconclusive'}", "finding")
+    return None

@@ -251,7 +251,7 @@ class _Linter:
         if target is None:
             return  # already reported as an unknown target
         if not isinstance(target, QuestionNode):
-            self.error(path, f"'{ask}' is a {target.kind} node; on_unknown.ask needs a question")
+            self.error(path, f"'{ask}' is {_a(target.kind)} node; on_unknown.ask needs a question")
             return
         reads = {leaf.fact for b in node.choices for _, leaf in _leaves(b.when)}
         if target.sets not in reads:
@@ -396,6 +396,10 @@ def _is_goto(node: Node) -> bool:
         and node.on_unknown is not None
         and node.on_unknown.goto is not None
     )
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _split(field: str) -> Loc:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from wizard.engine.models import Playbook, _condition_tag
+from wizard.engine.models import FACT_NAME, NODE_ID, Playbook, _condition_tag
 
 Loc = tuple[str | int, ...]
 
@@ -266,8 +266,11 @@ def _message(err: Any, path: Loc, data: Any) -> str | None:
     msg = msg.removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         pattern = str(err.get("ctx", {}).get("pattern", ""))
-        what = "a node id" if "-" in pattern else "a fact name"
-        return f"{err.get('input')!r} is not {what} (lower-case letters, digits, _{' or -' if '-' in pattern else ''})"
+        what = {
+            FACT_NAME: "a fact name (snake_case: lower-case letters, digits, _)",
+            NODE_ID: "an id (lower-case letters, digits, _ or -)",
+        }.get(pattern, f"matching {pattern}")
+        return f"{err.get('input')!r} is not {what}"
     return msg
 
 

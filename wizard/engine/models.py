@@ -250,8 +250,10 @@ class FactSelect(_Model):
         try:
             parsed = jmespath.compile(select).parsed
         except JMESPathError as exc:
-            msg = str(exc).replace("\n", " ")
-            raise ValueError(f"invalid JMESPath {select!r}: {msg}") from None
+            reason = str(getattr(exc, "msg", "") or exc).split("\n")[0]
+            column = getattr(exc, "lex_position", None)
+            where = f" at column {column}" if column is not None else ""
+            raise ValueError(f"invalid JMESPath {select!r}: {reason}{where}") from None
         bare = _bare_literal(parsed)
         if bare:
             raise ValueError(

@@ -659,3 +659,17 @@ def test_to_dict_shape() -> None:
         "reason": out["statements"][0]["reason"],
     }
     json.dumps(out)
+
+
+def test_template_in_resource_gets_a_hint() -> None:
+    d = evaluate_policy(
+        P(S(Resource=f"{API}/prod/GET/pets/{{id}}")), RequestContext(method_arn=ARN)
+    )
+    assert d.decision == "implicit_deny"
+    assert "{proxy+}" in d.explanation
+
+
+def test_shorthand_uses_the_partition_of_the_arn() -> None:
+    cn = "arn:aws-cn:execute-api:cn-north-1:111122223333:a1b2c3/prod/GET/pets/7"
+    d = evaluate_policy(P(S(Resource="execute-api:/prod/*")), RequestContext(method_arn=cn))
+    assert d.decision == "allow"

@@ -180,7 +180,9 @@ _HEAD_LABELS = ("partition", "partition", "service", "region", "account")
 _RESOURCE_LABELS = ("api", "stage", "method", "path")
 
 
-def expand_resource(resource: str, *, region: str, account: str, api_id: str) -> str:
+def expand_resource(
+    resource: str, *, region: str, account: str, api_id: str, partition: str = "aws"
+) -> str:
     """Expand the resource-policy shorthand ``execute-api:/STAGE/METHOD/PATH`` to a full ARN.
 
     API Gateway expands it when the policy is saved, with the API's own region, account and id.
@@ -190,7 +192,7 @@ def expand_resource(resource: str, *, region: str, account: str, api_id: str) ->
         :1
     ] in ("/", ""):
         rest = resource[len(_SHORTHAND_PREFIX) :]
-        return f"arn:aws:execute-api:{region}:{account}:{api_id}{rest}"
+        return f"arn:{partition}:execute-api:{region}:{account}:{api_id}{rest}"
     return resource
 
 

@@ -265,7 +265,13 @@ def _resource_applies(st: Statement, arn: str) -> tuple[bool, str]:
     patterns = st.resources if st.resources is not None else st.not_resources
     assert patterns is not None
     expanded = [
-        expand_resource(p, region=parsed.region, account=parsed.account, api_id=parsed.api_id)
+        expand_resource(
+            p,
+            region=parsed.region,
+            account=parsed.account,
+            api_id=parsed.api_id,
+            partition=parsed.partition,
+        )
         for p in patterns
     ]
     hit = next((p for p in expanded if arn_matches(p, arn)), None)
@@ -295,7 +301,18 @@ def _mismatch_story(patterns: list[str], arn: str) -> str:
         part = first_mismatch(p, arn) or "path"
         stories.append(f"{p!r} differs in the {part} (request has {values.get(part, '?')!r})")
     more = f" and {len(patterns) - 3} more" if len(patterns) > 3 else ""
-    return "; ".join(stories) + more
+    hint = ""
+    if any("{" in p and "}" in p for p in patterns):
+        hint = (
+            " — a method ARN carries the real request path, never the resource template: "
+            "write '*' where the policy has {param} or {proxy+}"
+        )
+    elif any("/null/" in p for p in patterns):
+        hint = (
+            " — 'null' is the stage the console's Test button puts in methodArn; "
+            "real calls carry the stage name"
+        )
+    return "; ".join(stories) + more + hint
 
 
 # --- principals --------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""`apigw-wizard permissions`: the policy covers every probe's actions, and nothing mutating."""
+
+from __future__ import annotations
+
+import json
+
+from wizard.analysis.arn import glob_matches
+from wizard.aws import permissions
+from wizard.cli import main
+
+MUTATING_PREFIXES = (
+    "apigateway:PATCH",
+    "apigateway:PUT",
+    "apigateway:DELETE",
+    "lambda:Update",
+    "iam:",
+)
+
+
+def _allowed(policy, action):
+    return any(
+        action in (st["Action"] if isinstance(st["Action"], list) else [st["Action"]])
+        for st in policy["Statement"]
+    )
+
+
+def test_read_only_policy_covers_every_probe(capsys):
+    assert main(["permissions", "--format", "json", "--by-probe"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    policy = data["policy"]
+    assert data["probes"]["get_rest_api"] == ["apigateway:GET"]
+    for probe, actions in data["probes"].items():
+        for action in actions:
+            assert _allowed(policy, action), (probe, action)
+    every = [a for st in policy["Statement"] for a in st["Action"]]
+    assert not [a for a in every if a.startswith(MUTATING_PREFIXES)]
+
+
+def test_test_invoke_post_is_scoped_to_authorizers_only():
+    policy = permissions.read_only_policy()
+    post = next(st for st in policy["Statement"] if "apigateway:POST" in st["Action"])
+    resource = post["Resource"]
+    assert glob_matches(resource, "arn:aws:apigateway:us-east-1::/restapis/abc/authorizers/x1")
+    # CreateAuthorizer / CreateDeployment are POSTs on other paths: not granted.
+    assert not glob_matches(resource, "arn:aws:apigateway:us-east-1::/restapis/abc/authorizers")
+    assert not glob_matches(resource, "arn:aws:apigateway:us-east-1::/restapis/abc/deployments")
+
+
+def test_apply_policy_is_separate(capsys):
+    assert main(["permissions", "--apply"]) == 0
+    out = capsys.readouterr().out
+    assert "--apply" in out
+    assert "apigateway:PATCH" in out
+    assert main(["permissions"]) == 0
+    assert "apigateway:PATCH" not in capsys.readouterr().out

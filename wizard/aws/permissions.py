@@ -1,0 +1,110 @@
+"""The IAM policy documents the wizard needs, built from what is registered.
+
+Read-only: the union of every live probe's `iam_actions`, grouped into statements scoped as
+tightly as the actions allow. API Gateway's IAM actions are HTTP verbs on resource paths:
+`apigateway:GET` reads configuration; the only `apigateway:POST` a probe makes is
+test-invoke-authorizer, whose resource is `/restapis/*/authorizers/*` (creating an authorizer
+is a POST on `/restapis/*/authorizers`, which that pattern does not cover).
+`--apply`: what the allowlisted fixes need (wizard.aws.fixes), separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+# action → (statement id, resources, why). Unlisted actions go to a catch-all read statement.
+_SCOPES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "apigateway:GET": (
+        "ReadApiGatewayConfiguration",
+        ("arn:aws:apigateway:*::/*",),
+        "read APIs, resources, methods, authorizers, stages, deployments, usage plans, domains",
+    ),
+    "apigateway:POST": (
+        "TestInvokeAuthorizer",
+        ("arn:aws:apigateway:*::/restapis/*/authorizers/*",),
+        "ask an authorizer what it returns for the user's token (test-invoke-authorizer)",
+    ),
+    "lambda:InvokeFunction": (
+        "InvokeAuthorizerFunction",
+        ("arn:aws:lambda:*:*:function:*",),
+        "fallback when test-invoke-authorizer is unavailable: runs the authorizer once with "
+        "the event API Gateway would send (narrow the Resource to your authorizer functions)",
+    ),
+    "lambda:GetFunctionConfiguration": (
+        "ReadAuthorizerFunction",
+        ("arn:aws:lambda:*:*:function:*",),
+        "read the authorizer function's configuration",
+    ),
+}
+_READ_SID = "ReadEvidence"
+
+
+def probe_actions(include_offline: bool = False) -> dict[str, list[str]]:
+    """probe name → IAM actions, for every registered live probe."""
+    from wizard.aws.probes import register_all
+    from wizard.engine.probes import REGISTRY
+
+    register_all()
+    return {
+        spec.name: sorted(spec.iam_actions)
+        for spec in REGISTRY
+        if spec.iam_actions or (include_offline and not spec.needs_aws)
+    }
+
+
+def build_policy(actions: Iterable[str]) -> dict[str, Any]:
+    """A policy document granting `actions`, one statement per scope."""
+    grouped: dict[str, tuple[set[str], tuple[str, ...]]] = {}
+    for action in sorted(set(actions)):
+        sid, resources, _ = _SCOPES.get(action, (_READ_SID, ("*",), ""))
+        grouped.setdefault(sid, (set(), resources))[0].add(action)
+    statements = [
+        {
+            "Sid": sid,
+            "Effect": "Allow",
+            "Action": sorted(acts),
+            "Resource": list(resources) if len(resources) > 1 else resources[0],
+        }
+        for sid, (acts, resources) in sorted(grouped.items())
+    ]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def read_only_policy() -> dict[str, Any]:
+    return build_policy(a for acts in probe_actions().values() for a in acts)
+
+
+def apply_actions() -> list[str]:
+    """What `diagnose --apply` needs on top of the read-only policy."""
+    from wizard.aws.fixes.allowlist import allowed_iam_actions
+
+    return sorted(allowed_iam_actions())
+
+
+def apply_policy() -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ApplyAllowlistedFixes",
+                "Effect": "Allow",
+                "Action": apply_actions(),
+                "Resource": "arn:aws:apigateway:*::/*",
+            }
+        ],
+    }
+
+
+def explanations() -> dict[str, str]:
+    """Statement id → why the wizard needs it."""
+    out = {sid: why for sid, _, why in _SCOPES.values()}
+    out[_READ_SID] = (
+        "who you are (sts), logs of the stage and the authorizer, WAF on the stage, "
+        "execute-api VPC endpoints"
+    )
+    out["ApplyAllowlistedFixes"] = (
+        "only with --apply, after you confirm each fix: the allowlisted API Gateway updates "
+        "(authorizer TTL, cache flush, deployment, resource policy, stage logging, usage plans)"
+    )
+    return out

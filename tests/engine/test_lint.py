@@ -92,3 +92,17 @@ def test_parse_only_skips_graph_checks() -> None:
     playbook, lines = parse_playbook(text, "x.yaml")
     assert set(playbook.nodes) == {"done", "orphan"}
     assert lines.line(("nodes", "orphan")) == 8
+
+
+def test_exists_may_test_a_fact_produced_later() -> None:
+    # "is the TTL known yet?" before the question that asks for it is a legitimate test
+    text = (
+        (BROKEN / "fact-downstream.yaml")
+        .read_text()
+        .replace("{fact: later, op: eq, value: x}", "{fact: later, op: exists, value: false}")
+    )
+    playbook, lines = parse_playbook(text, "x.yaml")
+    assert (
+        lint_module.lint(playbook, lines, "x.yaml", registry=registry(), catalogue=catalogue())
+        == []
+    )

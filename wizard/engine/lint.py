@@ -168,7 +168,9 @@ class _Linter:
                 for i, branch in enumerate(node.choices):
                     for sub, leaf in _leaves(branch.when):
                         path: Loc = ("nodes", node_id, "choices", i, "when", *sub)
-                        if self.fact_read(leaf.fact, (*path, "fact"), node_id, here, producers):
+                        # `exists` asks whether a fact is known yet: produced anywhere will do
+                        seen = set(producers) if leaf.op == "exists" else here
+                        if self.fact_read(leaf.fact, (*path, "fact"), node_id, seen, producers):
                             self.leaf_type(leaf, types.get(leaf.fact), path)
                 self.on_unknown(node_id, node)
             for field, template in node_templates(node):

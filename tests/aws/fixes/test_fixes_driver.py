@@ -99,3 +99,35 @@ def test_yes_applies_verifies_and_records_the_rollback(
     undo = rollback_fix(run, aws_client, terminal_confirm(yes=True, who="alice", out=io.StringIO()))
     assert undo.status == "applied", undo.detail
     assert _ttl(aws_client, seed["facts"]) == 300
+
+
+def test_apply_proposals_skips_manual_fixes_and_stops_after_the_first_applied(
+    seed: dict[str, Any], aws_client: Any
+) -> None:
+    from types import SimpleNamespace
+
+    from wizard.aws.fixes.driver import apply_proposals
+
+    cause = load_catalogue().get("authz-cache-scoped-policy")
+    pairs = [
+        (
+            fix,
+            SimpleNamespace(
+                applicable=True, applied=False, verified=None, detail=None, rollback=[]
+            ),
+        )
+        for fix in cause.fixes
+    ]
+    runs = apply_proposals(
+        pairs,
+        seed["facts"],
+        aws_client,
+        terminal_confirm(yes=True, who="ci", out=io.StringIO()),
+        replay=seed["replay"],
+    )
+    by_id = {fix.id: outcome for fix, outcome in pairs}
+    assert [r.plan.fix_id for r in runs] == ["fix-cache-ttl-zero"]
+    assert "manual step" in by_id["fix-cache-wildcard-resource"].detail
+    assert by_id["fix-cache-ttl-zero"].applied and by_id["fix-cache-ttl-zero"].verified
+    assert not by_id["fix-httpapi-cache-per-route"].applied  # an alternative, not a next step
+    assert seed["replay"]()["status_code"] == 200

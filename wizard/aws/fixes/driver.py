@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
 from wizard.aws.fixes.apply import ApplyResult, apply_plan
 from wizard.aws.fixes.changes import Change, describe_changes
 from wizard.aws.fixes.errors import FixError
-from wizard.aws.fixes.plan import Confirmation, FixPlan
+from wizard.aws.fixes.plan import Confirmation, FixPlan, build_plan
+from wizard.aws.fixes.render import CliTarget
 from wizard.aws.fixes.rollback import derive_rollback
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
 from wizard.aws.fixes.verify import Replay, VerifyResult, verify
@@ -122,6 +123,46 @@ def rollback_fix(run: FixRun, clients: ClientFactory, confirm: Confirm) -> FixRu
         notes = "; ".join(run.rollback.notes) if run.rollback else ""
         return FixRun(run.rollback or run.plan, "refused", notes or "there is nothing to roll back")
     return run_fix(run.rollback, clients, confirm)
+
+
+def needs_manual_step(fix: Any) -> bool:
+    """A fix with guidance needs the user to do something first (change the authorizer code,
+    edit a policy in IaC): running only its operations would not fix anything."""
+    return bool(getattr(fix, "guidance", None))
+
+
+def apply_proposals(
+    pairs: Sequence[tuple[Any, Any]],
+    facts: Mapping[str, Any],
+    clients: ClientFactory,
+    confirm: Confirm,
+    *,
+    target: CliTarget | None = None,
+    replay: Replay | None = None,
+) -> list[FixRun]:
+    """`diagnose --apply`: offer the diagnosed cause's fixes in order, apply the first one the
+    user confirms, and stop there (a cause's fixes are alternatives, not steps).
+
+    `pairs` are (catalogue Fix, the front end's outcome record); the outcome's `applicable`,
+    `applied`, `verified`, `detail` and `rollback` attributes are updated in place. Fixes that
+    need a manual step first are never run, only explained.
+    """
+    runs: list[FixRun] = []
+    for fix, outcome in pairs:
+        if not getattr(outcome, "applicable", True) or not fix.operations:
+            continue
+        if needs_manual_step(fix):
+            outcome.detail = (
+                "not applied automatically: it needs a manual step first (see guidance)"
+            )
+            continue
+        run = run_fix(build_plan(fix, facts, target), clients, confirm, replay)
+        for name, value in run.outcome_fields().items():
+            setattr(outcome, name, value)
+        runs.append(run)
+        if run.applied:
+            break
+    return runs
 
 
 # --------------------------------------------------------------------- plain-text front end

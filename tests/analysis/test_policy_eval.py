@@ -178,9 +178,28 @@ CASES: list[tuple[str, Any, dict[str, Any], str]] = [
         "allow",
     ),
     (
-        "notprincipal-deny-excludes-caller",
+        "notprincipal-deny-excludes-role-and-account",
+        P(S(), DENY(Principal=_DROP, NotPrincipal={"AWS": [ROLE, f"arn:aws:iam::{ACCT}:root"]})),
+        {"principal": SESSION},
+        "allow",
+    ),
+    (
+        # IAM checks the account as well: naming only the role does not exclude its sessions.
+        "notprincipal-role-without-account-still-denies",
         P(S(), DENY(Principal=_DROP, NotPrincipal={"AWS": ROLE})),
         {"principal": SESSION},
+        "explicit_deny",
+    ),
+    (
+        "notprincipal-account-only-does-not-exclude-user",
+        P(S(), DENY(Principal=_DROP, NotPrincipal={"AWS": ACCT})),
+        {"principal": USER},
+        "explicit_deny",
+    ),
+    (
+        "notprincipal-user-and-account",
+        P(S(), DENY(Principal=_DROP, NotPrincipal={"AWS": [USER, ACCT]})),
+        {"principal": USER},
         "allow",
     ),
     (
@@ -673,3 +692,11 @@ def test_shorthand_uses_the_partition_of_the_arn() -> None:
     cn = "arn:aws-cn:execute-api:cn-north-1:111122223333:a1b2c3/prod/GET/pets/7"
     d = evaluate_policy(P(S(Resource="execute-api:/prod/*")), RequestContext(method_arn=cn))
     assert d.decision == "allow"
+
+
+def test_notprincipal_without_account_explains_why() -> None:
+    d = evaluate_policy(
+        P(S(), DENY(Principal=_DROP, NotPrincipal={"AWS": ROLE})),
+        RequestContext(method_arn=ARN, principal=SESSION),
+    )
+    assert "IAM checks the account too" in d.statements[1].reason

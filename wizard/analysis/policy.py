@@ -379,10 +379,49 @@ def _principal_applies(st: Statement, request: RequestContext) -> tuple[bool, st
         if hit is not None:
             return True, f"Principal {hit} matches {who}"
         return False, f"Principal {_show_principal(st.principal)} does not match {who}"
-    hit = _principal_hit(st.not_principal, caller)
-    if hit is not None:
-        return False, f"NotPrincipal {hit} excludes {who}"
-    return True, f"{who} is outside NotPrincipal {_show_principal(st.not_principal)}"
+    excluded, why = _not_principal_excludes(st.not_principal, caller)
+    if excluded:
+        return False, f"NotPrincipal excludes {who} ({why})"
+    return True, f"{who} is not excluded by NotPrincipal {_show_principal(st.not_principal)}" + (
+        f" ({why})" if why else ""
+    )
+
+
+def _not_principal_excludes(spec: Any, caller: _Caller) -> tuple[bool, str]:
+    """NotPrincipal: IAM checks every level of the caller's identity — the account, then the
+    role or user, then the session — so a caller is excluded only when each level is listed
+    (AWS: "you must also specify the account ARN of the not-denied principal")."""
+    if spec == "*":
+        return True, '"*"'
+    assert isinstance(spec, Mapping)
+    aws = list(spec.get("AWS", ()))
+    others = [i for k, ids in spec.items() if k != "AWS" for i in ids]
+    if "*" in aws or "*" in others:
+        return True, '"*" is listed'
+    if caller.kind == "anonymous":
+        return False, ""
+    if caller.kind == "other":
+        return (caller.raw in aws or caller.raw in others), ""
+    account = caller.account or ""
+    account_listed = any(
+        i == account or (i.endswith(f":iam::{account}:root") and i.startswith("arn:")) for i in aws
+    )
+    if caller.kind in ("root", "account"):
+        return account_listed, "its account is listed" if account_listed else ""
+    if caller.kind == "user":
+        level_listed = caller.raw in aws
+    else:  # role / assumed-role: the role ARN (any path) or the exact session
+        level_listed = caller.raw in aws or any(
+            _aws_principal_matches(i, caller) and ":role/" in i for i in aws
+        )
+    if level_listed and account_listed:
+        return True, "both the principal and its account are listed"
+    if level_listed:
+        return False, (
+            f"the principal is listed but its account {account} is not, and IAM checks the "
+            "account too, so the Deny still applies"
+        )
+    return False, ""
 
 
 def _principal_hit(spec: Any, caller: _Caller) -> str | None:

@@ -266,6 +266,10 @@ def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     from wizard.analysis.evidence import parse_evidence
 
     text = _text_param(params, "text")
+    error_type = _given(params, "error_type")
+    if error_type and error_type.lower() not in text.lower():
+        # A live reproduction passes the header on its own: classify it with the body.
+        text = f"x-amzn-ErrorType: {error_type}\n{text}"
     ev = parse_evidence(text)
     family = message_family(text)
     result: dict[str, Any] = {
@@ -346,8 +350,9 @@ def parse_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
             manual_hint="type the HTTP method and the full URL you called",
         )
     out = parse_target_url(url)
-    out["method"] = (ev.http_method or "GET").upper()
-    out["method_given"] = ev.http_method is not None
+    method = _given(params, "method", ctx) or ev.http_method
+    out["method"] = (method or "GET").upper()
+    out["method_given"] = method is not None
     out["authorization_scheme"] = ev.authorization_scheme
     out["sends_api_key"] = ev.has_api_key_header
     out["cache_control"] = ev.headers.get("cache-control")
@@ -437,9 +442,12 @@ def _resources(policy: Mapping[str, Any], effect: str) -> list[str]:
     return out
 
 
-def _given(params: Mapping[str, Any], name: str) -> str | None:
-    """A parameter's value, or None when it is absent, null or an unrendered unknown."""
+def _given(params: Mapping[str, Any], name: str, ctx: ProbeContext | None = None) -> str | None:
+    """A parameter's value (else the known fact of that name, when `ctx` is given), or None
+    when it is absent, null or an unrendered unknown."""
     value = params.get(name)
+    if value is None and ctx is not None:
+        value = ctx.facts.get(name)
     if value is None or isinstance(value, bool):
         return None
     text = str(value).strip()
@@ -448,7 +456,9 @@ def _given(params: Mapping[str, Any], name: str) -> str | None:
     return text
 
 
-def _failing_arn(params: Mapping[str, Any], policy: Mapping[str, Any] | None) -> dict[str, Any]:
+def _failing_arn(
+    ctx: ProbeContext, params: Mapping[str, Any], policy: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """The failing call's method ARN: given, or built from its parts.
 
     Parts the URL did not give (the account always, offline; region and API id behind a custom
@@ -461,8 +471,10 @@ def _failing_arn(params: Mapping[str, Any], policy: Mapping[str, Any] | None) ->
     given = _given(params, "method_arn")
     if given and given.startswith("arn:"):
         return {"method_arn": given, "borrowed": []}
-    parts = {k: _given(params, k) for k in ("region", "account_id", "api_id", "stage", "method")}
-    path = _given(params, "path") or "/"
+    parts = {
+        k: _given(params, k, ctx) for k in ("region", "account_id", "api_id", "stage", "method")
+    }
+    path = _given(params, "path", ctx) or "/"
     borrowed: list[str] = []
     if any(v is None for v in parts.values()) and policy is not None:
         for res in _resources(policy, "allow") + _resources(policy, "deny"):
@@ -509,7 +521,7 @@ def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     from wizard.analysis.arn import arn_matches, first_mismatch
 
     policy = _parse_policy(params.get("policy"))
-    target = _failing_arn(params, policy)
+    target = _failing_arn(ctx, params, policy)
     arn = target["method_arn"]
     out: dict[str, Any] = {
         "policy_present": policy is not None,
@@ -678,7 +690,7 @@ def scan_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         raise ProbeError(
             ProbeErrorKind.UNSUPPORTED, "the log parser is not available in this build"
         ) from None
-    return _scan_with(logs, text, params)
+    return _scan_with(ctx, logs, text, params)
 
 
 _NO_LOGS: dict[str, Any] = {
@@ -687,6 +699,7 @@ _NO_LOGS: dict[str, Any] = {
     "failing_request_id": None,
     "authorizer_invoked": None,
     "cached_policy": None,
+    "cached_method_arn": None,
     "failing_policy": None,
     "response_type": None,
     "waf_blocked": None,
@@ -696,5 +709,92 @@ _NO_LOGS: dict[str, Any] = {
 }
 
 
-def _scan_with(logs: Any, text: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    raise ProbeError(ProbeErrorKind.UNSUPPORTED, "log scanning is being wired")
+def _scan_with(
+    ctx: ProbeContext, logs: Any, text: str, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Flatten helper B's per-request scan into the facts the tree branches on.
+
+    The failing request is the one named by `request_id`, else the last denied one. When only
+    the authorizer Lambda's own log is pasted, "did it run for the failing call" is read from its
+    invocations: none of them received the failing call's method and path.
+    """
+    result = logs.scan_lines(text.splitlines())
+    requests = list(result.requests)
+    out = dict(_NO_LOGS)
+    out["has_logs"] = bool(requests or result.lambda_invocations)
+    out["requests"] = len(requests)
+    wanted = _given(params, "request_id")
+    failing = next((r for r in requests if wanted and r.request_id == wanted), None)
+    if failing is None:
+        denied = [r for r in requests if r.denied]
+        failing = denied[-1] if denied else None
+    kinds: set[str] = set().union(*(r.kinds for r in requests)) if requests else set()
+    signals = {sig.code for r in requests for sig in r.signals}
+    out["waf_blocked"] = "waf-blocked" in kinds
+    out["mtls_denied"] = "mtls-denied" in kinds
+    out["usage_plan_missing"] = "apikey-not-in-usage-plan" in signals
+    if failing is not None:
+        out["failing_request_id"] = failing.request_id
+        out["authorizer_invoked"] = failing.authorizer_invoked
+        out["response_type"] = failing.response_type
+        out["integration_status"] = failing.integration_status
+        if failing.authorizer_invoked:
+            out["failing_policy"] = _policy_of(
+                failing.policy, failing.policy_effects, failing.policy_resources
+            )
+        elif failing.prior_authorizer_run is not None:
+            prior = failing.prior_authorizer_run
+            earlier = next((r for r in requests if r.request_id == prior.request_id), None)
+            out["cached_policy"] = _policy_of(
+                earlier.policy if earlier else None, list(prior.effects), list(prior.resources)
+            )
+            out["cached_method_arn"] = earlier.method_arn if earlier else None
+    else:
+        out["response_type"] = next((r.response_type for r in requests if r.response_type), None)
+    if out["authorizer_invoked"] is None and result.lambda_invocations:
+        _from_lambda_log(ctx, out, list(result.lambda_invocations), params)
+    return out
+
+
+def _policy_of(policy: Any, effects: list[str], resources: list[str]) -> dict[str, Any] | None:
+    """The policy as the log printed it, or rebuilt from the effects/resources read from it."""
+    if isinstance(policy, dict):
+        inner = policy.get("policyDocument")
+        return inner if isinstance(inner, dict) else policy
+    if not resources:
+        return None
+    effect = "Deny" if "Deny" in effects and "Allow" not in effects else "Allow"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": effect, "Action": "execute-api:Invoke", "Resource": resources}],
+    }
+
+
+def _from_lambda_log(
+    ctx: ProbeContext, out: dict[str, Any], runs: list[Any], params: Mapping[str, Any]
+) -> None:
+    """Authorizer-Lambda logs only: was any invocation for the failing method and path?"""
+    method = (_given(params, "method", ctx) or "").upper()
+    path = _given(params, "path", ctx)
+    with_arns = [r for r in runs if r.method_arns]
+    if not with_arns:
+        return
+    if method and path:
+        suffix = f"/{method}/{path.lstrip('/')}"
+        hit = [r for r in with_arns if any(a.endswith(suffix) for a in r.method_arns)]
+        out["authorizer_invoked"] = bool(hit)
+        source = hit[-1] if hit else with_arns[-1]
+    else:
+        source = with_arns[-1]
+    policy = _policy_of(None, list(source.returned_effects), list(source.returned_resources))
+    out["failing_policy" if out["authorizer_invoked"] else "cached_policy"] = policy
+    if not out["authorizer_invoked"]:
+        out["cached_method_arn"] = source.method_arns[0]
+
+
+@REGISTRY.probe(
+    "pick_value",
+    "Copy a value read from the paste into the fact a later step reads (e.g. the TTL mentioned)",
+)
+def pick_value(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"value": params.get("value")}

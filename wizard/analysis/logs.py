@@ -28,7 +28,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wizard.analysis.logs_access import normalise_access_record
-from wizard.analysis.logs_execution import KIND_NOTES, classify_message, find_method_arn
+from wizard.analysis.logs_execution import (
+    KIND_NOTES,
+    PREFIXES,
+    classify_message,
+    find_method_arn,
+)
 from wizard.analysis.redact import redact_text
 
 NO_REQUEST_ID = "(no request id)"
@@ -39,6 +44,10 @@ _EXEC_LINE = re.compile(
     rf"^(?:(?P<ts>{_TS})\s+)?(?:(?P<stream>[^\s(][^\s]*)\s+)?\((?P<rid>[0-9A-Fa-f-]{{8,64}})\)\s?(?P<msg>.*)$"
 )
 # [timestamp] [stream] rest — for Lambda and access-log lines copied from `aws logs tail`
+# The hot path: `(rid) `, `ts (rid) `, `ts stream (rid) ` at the start of a line.
+_FAST_PREFIX = re.compile(
+    r"(?:(\d{4}-\d\d-\d\d[T ][^ \t]*|\d{13}) (?:[^ \t(]+ )?)?\(([0-9A-Fa-f-]{8,64})\) "
+)
 _TS_STREAM = re.compile(rf"^(?P<ts>{_TS})\s+(?:(?P<stream>\S+)\s+)?(?P<rest>.*)$")
 _LAMBDA_MARK = re.compile(r"^(START|END|REPORT) RequestId: ([0-9a-fA-F-]{8,64})")
 _LAMBDA_APP = re.compile(
@@ -71,7 +80,7 @@ def _norm_ts(ts: str | None) -> str | None:
     return ts
 
 
-@dataclass
+@dataclass(slots=True)
 class NotableLine:
     kind: str
     text: str
@@ -100,7 +109,7 @@ class AuthorizerRun:
     resources: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestSummary:
     request_id: str
     first_time: str | None = None
@@ -279,29 +288,62 @@ class LogScanner:
     # ------------------------------------------------------------------ feeding
 
     def feed(self, line: str | bytes) -> None:
-        c = self.result_counts
-        c.lines += 1
-        try:
-            if isinstance(line, bytes | bytearray):
-                line = bytes(line).decode("utf-8", "replace")
-            line = line.rstrip("\r\n")
-            if not line or line.isspace():
-                c.blank += 1
-                return
-            if line[0] == "(":  # the common case: a console copy of an execution log
-                j = line.find(") ", 1, 70)
-                if j > 6 and line.find(" ", 1, j) < 0:
-                    c.parsed += 1
-                    self._execution(line[1:j], line[j + 2 :], self._take_ts(None))
-                    return
-            if not self._general(line):
-                c.unparseable += 1
-        except Exception:  # a scanner of pasted logs must never raise; count and move on
-            c.unparseable += 1
+        """One line (str or bytes, with or without its newline)."""
+        self.feed_many((line,))
 
     def feed_many(self, lines: Iterable[str | bytes]) -> None:
-        for line in lines:
-            self.feed(line)
+        """Every line of `lines`. The execution-log shapes are handled inline with locals:
+        they are the bulk of any log, so this loop decides the scan's throughput."""
+        c = self.result_counts
+        active_get = self._active.get
+        fast_match = _FAST_PREFIX.match
+        prefixes = PREFIXES
+        n_lines = n_parsed = 0
+        try:
+            for line in lines:
+                n_lines += 1
+                try:
+                    if not isinstance(line, str):
+                        line = bytes(line).decode("utf-8", "replace")
+                    m = fast_match(line)
+                    if m is None:
+                        line = line.rstrip("\r\n")
+                        if not line or line.isspace():
+                            c.blank += 1
+                        elif not self._general(line):
+                            c.unparseable += 1
+                        continue
+                    n_parsed += 1
+                    ts, rid = m.group(1, 2)
+                    if ts is None:
+                        ts = self._pending_ts
+                        self._pending_ts = None
+                    elif len(ts) == 13:
+                        ts = _epoch_ms_to_iso(int(ts))
+                    msg = line[m.end() :].rstrip("\r\n")
+                    if (
+                        msg.startswith(prefixes)
+                        or "xception" in msg
+                        or "not authorized to perform" in msg
+                    ):
+                        self._execution(rid, msg, ts)
+                        continue
+                    # None of the recognised messages: the line only extends its request.
+                    req = active_get(rid)
+                    if req is None:
+                        req = self._request(rid, ts)
+                    self._last_rid = rid
+                    req.lines += 1
+                    req.execution_lines += 1
+                    if ts is not None:
+                        if req.first_time is None:
+                            req.first_time = ts
+                        req.last_time = ts
+                except Exception:  # pasted logs must never make the scan raise: count, move on
+                    c.unparseable += 1
+        finally:
+            c.lines += n_lines
+            c.parsed += n_parsed
 
     def _take_ts(self, ts: str | None) -> str | None:
         if ts is not None:
@@ -448,8 +490,17 @@ class LogScanner:
         return req
 
     def _execution(self, rid: str, msg: str, ts: str | None) -> None:
-        req = self._request(rid, ts)
-        req.touch(ts)
+        req = self._active.get(rid)
+        if req is None:
+            req = self._request(rid, ts)
+        else:
+            self._last_rid = rid
+        # touch(), inlined: this runs for every execution-log line
+        req.lines += 1
+        if ts is not None:
+            if req.first_time is None:
+                req.first_time = ts
+            req.last_time = ts
         req.execution_lines += 1
         classified = classify_message(msg)
         if classified is not None:
@@ -614,7 +665,10 @@ def _covers(resources: list[str], arn: str | None) -> bool | None:
         return None
     from wizard.analysis.arn import arn_matches
 
-    return any(arn_matches(r, arn) for r in resources)
+    # Most authorizers return literal ARNs: compare those directly, glob only the wildcards.
+    return any(
+        r == arn if "*" not in r and "?" not in r else arn_matches(r, arn) for r in resources
+    )
 
 
 def derive_signals(req: RequestSummary) -> list[Signal]:

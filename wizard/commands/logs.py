@@ -58,12 +58,23 @@ def _no_subcommand(args: argparse.Namespace) -> int:
     return exitcodes.USAGE
 
 
-def _bounded_lines(fh: IO[bytes]) -> Iterator[bytes]:
+def _bounded_lines(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+    """Lines of `fh` without their newline, read in 1 MB chunks (splitting in C is much
+    faster than readline per line). A "line" longer than _MAX_LINE_BYTES (binary garbage,
+    a minified blob) is cut into pieces so memory stays bounded whatever the input."""
+    carry = b""
     while True:
-        line = fh.readline(_MAX_LINE_BYTES)
-        if not line:
-            return
-        yield line
+        chunk = fh.read(chunk_size)
+        if not chunk:
+            break
+        parts = (carry + chunk).split(b"\n")
+        carry = parts.pop()
+        yield from parts
+        while len(carry) > _MAX_LINE_BYTES:
+            yield carry[:_MAX_LINE_BYTES]
+            carry = carry[_MAX_LINE_BYTES:]
+    if carry:
+        yield carry
 
 
 def _open(path: str) -> IO[bytes]:
@@ -86,8 +97,7 @@ def run_scan(args: argparse.Namespace) -> int:
     scanner = LogScanner(request_id=args.request_id)
     fh = _open(args.file)
     try:
-        for line in _bounded_lines(fh):
-            scanner.feed(line)
+        scanner.feed_many(_bounded_lines(fh))
     except OSError as exc:
         raise InputError(f"logs: reading {args.file} failed: {exc.strerror or exc}") from None
     finally:

@@ -565,3 +565,103 @@ def test_http_access_log_rollback_without_previous_settings() -> None:
     assert back.cli == (
         "aws apigatewayv2 delete-access-log-settings --api-id h1 --stage-name prod",
     )
+
+
+def test_records_never_carry_the_api_key_value(aws_client: Any) -> None:
+    import io
+
+    from wizard.aws.fixes.driver import run_fix, terminal_confirm
+
+    facts = _with_key_and_plan(aws_client)
+    secret = aws_client("apigateway").get_api_key(apiKey=facts["api_key_id"], includeValue=True)[
+        "value"
+    ]
+    fix = Fix(
+        id="k",
+        title="k",
+        explanation="k",
+        operations=[
+            Operation(
+                service="apigateway",
+                operation="CreateUsagePlanKey",
+                params={
+                    "usagePlanId": "{usage_plan_id}",
+                    "keyId": "{api_key_id}",
+                    "keyType": "API_KEY",
+                },
+            )
+        ],
+    )
+    run = run_fix(
+        build_plan(fix, facts), aws_client, terminal_confirm(yes=True, who="t", out=io.StringIO())
+    )
+    assert run.applied
+    assert run.result is not None and secret in json.dumps(
+        run.result.steps[0].response
+    )  # the raw call has it
+    assert secret not in json.dumps(run.to_dict())
+    after = take_snapshot(run.plan, aws_client)
+    assert secret not in json.dumps(after.to_dict())
+
+
+def test_base_path_change_round_trip_with_stubber() -> None:
+    """MiniStack 1.5.33 has no UpdateBasePathMapping; the call shapes are checked with Stubber."""
+    import boto3
+
+    client = boto3.client(
+        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    fix = Fix(
+        id="bpm",
+        title="bpm",
+        explanation="e",
+        operations=[
+            Operation(
+                service="apigateway",
+                operation="UpdateBasePathMapping",
+                params={
+                    "domainName": "api.example.test",
+                    "basePath": "v1",
+                    "patchOperations": [
+                        {"op": "replace", "path": "/stage", "value": "prod"},
+                        {"op": "replace", "path": "/basePath", "value": "v2"},
+                    ],
+                },
+            )
+        ],
+    )
+    plan = build_plan(fix, {})
+    old = {"basePath": "v1", "restApiId": "a1", "stage": "staging"}
+    new = {"basePath": "v2", "restApiId": "a1", "stage": "prod"}
+    with Stubber(client) as stub:
+        stub.add_response(
+            "get_base_path_mapping", old, {"domainName": "api.example.test", "basePath": "v1"}
+        )
+        stub.add_response(
+            "update_base_path_mapping",
+            new,
+            {
+                "domainName": "api.example.test",
+                "basePath": "v1",
+                "patchOperations": plan.operations[0].params["patchOperations"],
+            },
+        )
+        before = take_snapshot(plan, lambda _: client)
+        result = apply_plan(
+            plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda _: client
+        )
+        stub.assert_no_pending_responses()
+    assert [c.text() for c in describe_changes(plan, before)] == [
+        "base path v1 /stage: staging → prod",
+        "base path v1 /basePath: v1 → v2",
+    ]
+    back = derive_rollback(plan, before, result)
+    # The mapping now lives under v2, so the undo addresses v2 and puts back stage and path.
+    assert back.operations[0].params == {
+        "domainName": "api.example.test",
+        "basePath": "v2",
+        "patchOperations": [
+            {"op": "replace", "path": "/stage", "value": "staging"},
+            {"op": "replace", "path": "/basePath", "value": "v1"},
+        ],
+    }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
 from wizard.aws.fixes.allowlist import check_allowed
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
@@ -36,7 +37,7 @@ class StepResult:
             "cli": self.cli,
             "status": self.status,
             "message": self.message,
-            "response": self.response,
+            "response": redact_obj(self.response),
             "missing_permission": self.missing_permission,
         }
 

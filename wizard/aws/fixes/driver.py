@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
+from wizard.analysis.redact import redact_obj
 from wizard.aws.fixes.apply import ApplyResult, apply_plan
 from wizard.aws.fixes.changes import Change, describe_changes
 from wizard.aws.fixes.errors import FixError
@@ -57,20 +58,23 @@ class FixRun:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything the incident report records: who/when/what, results and the rollback."""
-        return {
-            "status": self.status,
-            "detail": self.detail,
-            "plan": self.plan.to_dict(),
-            "changes": [c.to_dict() for c in self.changes],
-            "snapshot": self.snapshot.to_dict() if self.snapshot else None,
-            "confirmation": self.confirmation.to_dict() if self.confirmation else None,
-            "result": self.result.to_dict() if self.result else None,
-            "verification": self.verification.to_dict() if self.verification else None,
-            "rollback": self.rollback.to_dict() if self.rollback else None,
-            "applied": self.applied,
-            "verified": self.verified,
-        }
+        """Everything the incident report records: who/when/what, results and the rollback.
+        Secrets (API key values in usage-plan listings, tokens) are redacted."""
+        return redact_obj(
+            {
+                "status": self.status,
+                "detail": self.detail,
+                "plan": self.plan.to_dict(),
+                "changes": [c.to_dict() for c in self.changes],
+                "snapshot": self.snapshot.to_dict() if self.snapshot else None,
+                "confirmation": self.confirmation.to_dict() if self.confirmation else None,
+                "result": self.result.to_dict() if self.result else None,
+                "verification": self.verification.to_dict() if self.verification else None,
+                "rollback": self.rollback.to_dict() if self.rollback else None,
+                "applied": self.applied,
+                "verified": self.verified,
+            }
+        )
 
 
 def run_fix(

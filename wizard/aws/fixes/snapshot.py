@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.render import render_argv
@@ -25,7 +26,12 @@ class StateRead:
     error: str | None = None  # why it could not be read: the state is UNKNOWN, not empty
 
     def to_dict(self) -> dict[str, Any]:
-        return {"call": self.call, "state": self.state, "absent": self.absent, "error": self.error}
+        return {
+            "call": self.call,
+            "state": redact_obj(self.state),
+            "absent": self.absent,
+            "error": self.error,
+        }
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.analysis.redact import redact_obj
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, StateRead, take_snapshot
 from wizard.aws.fixes.state import MISSING, as_patch_value, decode_policy, field_at
@@ -38,7 +39,7 @@ class VerifyResult:
             "verified": self.verified,
             "message": self.message,
             "checks": [c.to_dict() for c in self.checks],
-            "replay": self.replay,
+            "replay": redact_obj(self.replay),
         }
 
 
@@ -86,8 +87,8 @@ def _replay(replay: Replay) -> tuple[dict[str, Any], bool | None]:
     except ProbeError as exc:
         return {"error": str(exc)}, None
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    data.pop("body", None)  # may hold user data; the status and error type say enough
-    data.pop("headers", None)
+    for bulky in ("body", "response_body", "headers"):  # user data; status and type say enough
+        data.pop(bulky, None)
     status = int(data.get("status_code") or 0)
     return data, 200 <= status < 400
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wizard.analysis.cache_sim import ScenarioError, load_scenario, simulate
 
@@ -225,3 +227,76 @@ def test_example_files_all_load_and_run() -> None:
     for f in files:
         result = simulate(load_scenario(f.read_text()))
         assert result.moral
+
+
+_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5000), st.text(max_size=12)),
+    lambda c: st.one_of(
+        st.lists(c, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "authorizer",
+                    "returns",
+                    "requests",
+                    "ttl",
+                    "type",
+                    "at",
+                    "token",
+                    "method",
+                    "path",
+                    "arn",
+                    "resource",
+                    "policy",
+                    "identity",
+                    "flushes",
+                    "api",
+                    "x",
+                ]
+            ),
+            c,
+            max_size=4,
+        ),
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=200)
+@given(st.one_of(st.text(max_size=200), _values))
+def test_load_and_simulate_raise_only_scenario_error(source: Any) -> None:
+    try:
+        result = simulate(load_scenario(source))
+    except ScenarioError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert len(result.steps) >= 1
+
+
+@settings(max_examples=100)
+@given(
+    st.integers(0, 600),
+    st.lists(
+        st.tuples(
+            st.integers(0, 900), st.sampled_from(["a", "b"]), st.sampled_from(["GET", "POST"])
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_invocations_never_exceed_requests_and_ttl0_always_invokes(
+    ttl: int, reqs: list[tuple[int, str, str]]
+) -> None:
+    reqs = sorted(reqs)
+    data = scenario(
+        authorizer={"ttl": ttl},
+        requests=[{"at": t, "token": tok, "method": m, "path": "/x"} for t, tok, m in reqs],
+    )
+    result = simulate(load_scenario(data))
+    assert result.invocations <= len(reqs)
+    if ttl == 0:
+        assert all(s.lambda_invoked and s.status == 200 for s in result.steps)
+    # A hit is only ever served for an identity seen within the last `ttl` seconds.
+    for s in result.steps:
+        if s.cache == "hit":
+            assert s.cached_at is not None and s.at - s.cached_at < ttl

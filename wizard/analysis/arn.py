@@ -137,7 +137,21 @@ def arn_matches(pattern: str, arn: str) -> bool:
         return False
     if pattern == "*":
         return True
-    return _section_mismatch(pattern, arn) is None
+    return _arn_matches(pattern, arn)
+
+
+@lru_cache(maxsize=8192)
+def _arn_matches(pattern: str, arn: str) -> bool:
+    a_parts = arn.split(":", 5)
+    p_parts = pattern.split(":", 5)
+    if len(a_parts) != 6 or len(p_parts) != 6:
+        # Rare shapes (not an ARN, or a short pattern such as arn:aws:execute-api:*): the
+        # exact, slower walk.
+        return _section_mismatch(pattern, arn) is None
+    return all(
+        glob_matches(p, a, ignore_case=i < 3)
+        for i, (p, a) in enumerate(zip(p_parts, a_parts, strict=True))
+    )
 
 
 def _section_mismatch(pattern: str, arn: str) -> str | None:
@@ -206,6 +220,11 @@ def first_mismatch(pattern: str, arn: str) -> str | None:
     """
     if not isinstance(pattern, str) or not isinstance(arn, str) or pattern == "*":
         return None
+    return _first_mismatch(pattern, arn)
+
+
+@lru_cache(maxsize=4096)
+def _first_mismatch(pattern: str, arn: str) -> str | None:
     found = _section_mismatch(pattern, arn)
     if found not in ("stage", "method", "path"):
         return found

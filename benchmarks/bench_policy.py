@@ -1,0 +1,86 @@
+"""Policy evaluation and cache simulation throughput (figures printed, nothing asserted).
+
+A playbook walk or the TUI re-evaluates policies on every keystroke of an edited policy, so an
+evaluation must stay well under a millisecond for typical resource policies.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from wizard.analysis.cache_sim import load_scenario, simulate
+from wizard.analysis.policy import RequestContext, evaluate_policy, parse_policy
+
+ACCT = "111122223333"
+
+
+def policy(n: int) -> dict[str, object]:
+    statements: list[dict[str, object]] = []
+    for i in range(n):
+        statements.append(
+            {
+                "Sid": f"S{i}",
+                "Effect": "Deny" if i % 3 == 0 else "Allow",
+                "Principal": {"AWS": [f"arn:aws:iam::{ACCT}:role/r{i}", ACCT]},
+                "Action": ["execute-api:Invoke"],
+                "Resource": [f"execute-api:/prod/GET/items/{i}/*", "execute-api:/dev/*"],
+                "Condition": {
+                    "NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]},
+                    "StringNotEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]},
+                },
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def bench_eval(n_statements: int, rounds: int) -> None:
+    text = json.dumps(policy(n_statements))
+    parsed = parse_policy(text)
+    req = RequestContext(
+        method_arn=f"arn:aws:execute-api:us-east-1:{ACCT}:a1b2c3/prod/GET/items/7/x",
+        principal=f"arn:aws:sts::{ACCT}:assumed-role/r7/s",
+        source_ip="198.51.100.1",
+    )
+    start = time.perf_counter()
+    for _ in range(rounds):
+        evaluate_policy(parsed, req)
+    parsed_rate = rounds / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        evaluate_policy(text, req)
+    text_rate = rounds / (time.perf_counter() - start)
+    print(
+        f"policy eval, {n_statements:>3} statements: {parsed_rate:9.0f} evals/s pre-parsed, "
+        f"{text_rate:9.0f} evals/s from JSON text ({1e3 / text_rate:.3f} ms each)"
+    )
+
+
+def bench_cache(n_requests: int) -> None:
+    data = {
+        "authorizer": {"type": "TOKEN", "ttl": 300},
+        "returns": {"resource": "{methodArn}"},
+        "requests": [
+            {
+                "at": i,
+                "token": f"t{i % 50}",
+                "method": "GET" if i % 2 else "POST",
+                "path": f"/p/{i % 7}",
+            }
+            for i in range(n_requests)
+        ],
+    }
+    start = time.perf_counter()
+    result = simulate(load_scenario(data))
+    elapsed = time.perf_counter() - start
+    print(
+        f"cache simulate: {n_requests} requests in {elapsed * 1e3:.0f} ms "
+        f"({n_requests / elapsed:.0f} requests/s, {result.invocations} invocations)"
+    )
+
+
+if __name__ == "__main__":
+    bench_eval(2, 5000)
+    bench_eval(20, 1000)
+    bench_eval(100, 200)
+    bench_cache(5000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,22 @@ from wizard.analysis.arn import arn_matches, build_method_arn
 from wizard.aws.errors import aws_errors
 from wizard.aws.probes._base import arg, client, parse_policy
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
+
+# Our own Lambda invocations (authorizer_policy) would look like API Gateway calling the
+# authorizer to authorizer_cache_check, so the two never overlap for one function.
+_FUNCTION_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def function_lock(function: str) -> threading.Lock:
+    name = (
+        function.split(":")[6]
+        if function.startswith("arn:") and function.count(":") >= 6
+        else function
+    )
+    with _LOCKS_GUARD:
+        return _FUNCTION_LOCKS.setdefault(name, threading.Lock())
+
 
 _FUNCTION_IN_URI = re.compile(r"/functions/(?P<fn>arn:[^/]+?)/invocations")
 
@@ -163,7 +180,7 @@ def _invoke_lambda(
         f"aws lambda invoke --function-name {function_arn} --cli-binary-format raw-in-base64-out "
         "--payload file://event.json out.json"
     )
-    with aws_errors("lambda:InvokeFunction", manual=manual):
+    with function_lock(function_arn), aws_errors("lambda:InvokeFunction", manual=manual):
         r = client(ctx, "lambda").invoke(
             FunctionName=function_arn,
             InvocationType="RequestResponse",
@@ -250,3 +267,61 @@ def authorizer_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str,
     if fallback_reason:
         out["test_invoke_fallback_reason"] = fallback_reason
     return out
+
+
+def _invocations(ctx: ProbeContext, group: str, since_ms: int) -> int | None:
+    """START lines in the authorizer's log group since `since_ms` (None: group missing)."""
+    from wizard.aws.probes.logs import read_log_group
+
+    r = read_log_group(ctx, {"start_time": since_ms}, group, "START RequestId")
+    if not r["log_group_exists"]:
+        return None
+    return sum(1 for line in r["lines"] if line.startswith("START RequestId:"))
+
+
+@REGISTRY.probe(
+    "authorizer_cache_check",
+    "Send the failing request again and watch the authorizer's logs: a 403 without a new "
+    "invocation was decided from the authorizer cache",
+    iam_actions=("apigateway:GET", "logs:DescribeLogGroups", "logs:FilterLogEvents"),
+    needs_aws=True,
+)
+def authorizer_cache_check(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    import time
+    from urllib.parse import urlsplit
+
+    from wizard.aws.probes.reproduce import reproduce
+    from wizard.aws.session import is_loopback_host
+
+    fn = str(arg(ctx, params, "authorizer_function_arn"))
+    name = fn.split(":")[6] if fn.startswith("arn:") and len(fn.split(":")) > 6 else fn
+    group = str(arg(ctx, params, "log_group", None) or f"/aws/lambda/{name}")
+    url = str(arg(ctx, params, "url"))
+    local = is_loopback_host(urlsplit(url).hostname or "")
+    # CloudWatch Logs shows a Lambda's lines some seconds after the call; the emulator at once.
+    wait = float(arg(ctx, params, "wait_seconds", 1.5 if local else 15.0))
+    with function_lock(fn):
+        since_ms = int(time.time() * 1000)
+        before = _invocations(ctx, group, since_ms)
+        answer = reproduce(ctx, params)
+        deadline = time.monotonic() + wait
+        after = before
+        while time.monotonic() < deadline:
+            ctx.check_cancelled()
+            time.sleep(min(0.5, wait))
+            after = _invocations(ctx, group, since_ms)
+            if after is not None and after > (before or 0):
+                break
+    # A group that appears now was created by this invocation; one still missing tells nothing
+    # (wrong group, or logs not delivered yet): unknown, never "not invoked".
+    invoked = None if after is None else after > (before or 0)
+    return {
+        "status_code": answer["status_code"],
+        "error_type": answer["error_type"],
+        "error_message": answer["error_message"],
+        "request_id": answer["request_id"],
+        "authorizer_log_group": group,
+        "authorizer_invoked_by_request": invoked,
+        "authorizer_cache_hit": None if invoked is None else (not invoked),
+        "waited_seconds": wait,
+    }

@@ -24,6 +24,30 @@ def _headers(value: Any) -> dict[str, str]:
     return out
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _check_resend_allowed(
+    ctx: ProbeContext, params: Mapping[str, Any], method: str, url: str
+) -> None:
+    """Re-sending a POST/PUT/PATCH/DELETE to a real API may change data if it now succeeds:
+    it needs `confirm_resend` (a front end asks). The local emulator needs no confirmation."""
+    from urllib.parse import urlsplit
+
+    from wizard.aws.session import is_loopback_host
+
+    if method in SAFE_METHODS or is_loopback_host(urlsplit(url).hostname or ""):
+        return
+    confirmed = arg(ctx, params, "confirm_resend", False)
+    if str(confirmed).lower() not in ("true", "yes", "1"):
+        raise ProbeError(
+            ProbeErrorKind.MISSING_INPUT,
+            f"re-sending {method} {url} could change data if it succeeds now: confirm first "
+            "(confirm_resend=true)",
+            manual_hint="send the request yourself (curl -i) and paste the status line and body",
+        )
+
+
 @REGISTRY.probe(
     "reproduce",
     "Send the failing request again (with the token, API key or a SigV4 signature) and record "
@@ -42,6 +66,7 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     api_key = arg(ctx, params, "api_key", None)
     if api_key:
         headers.setdefault("x-api-key", str(api_key))
+    _check_resend_allowed(ctx, params, method, url)
     sign = bool(arg(ctx, params, "sigv4", False))
     credentials = None
     if sign:

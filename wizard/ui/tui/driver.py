@@ -584,7 +584,7 @@ def _register_probes(*, live: bool) -> None:
 
     importlib.import_module("wizard.engine.offline_probes")
     if live:
-        importlib.import_module("wizard.aws.probes")
+        importlib.import_module("wizard.aws.probes").register_all()
 
 
 def _build_plan(fix: Any, facts: Mapping[str, Any], target: Any) -> Any:

@@ -130,9 +130,9 @@ class FindingsScreen(Screen[None]):
                 yield Button("Export report…", id="findings-report", variant="primary")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sub_title = "findings"
-        self.query_one(EvidencePanel).show(self.driver.evidence())
+        await self.query_one(EvidencePanel).show(self.driver.evidence())
 
     # ---- copy, apply, rollback ---------------------------------------------------------------
 

@@ -139,7 +139,7 @@ class StepScreen(Screen[None]):
         self.driver.advance(cancel=self.cancel_event, report=report)
         self.post_message(self.Advanced())
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "engine":
             return
         self.busy = event.state in (WorkerState.PENDING, WorkerState.RUNNING)
@@ -148,28 +148,28 @@ class StepScreen(Screen[None]):
             # A bug, not a probe error (those come back as ProbeEvents): say it in one panel.
             error = event.worker.error
             self.query_one(ProbeErrorPanel).show_internal(f"{type(error).__name__}: {error}")
-            self.render_step()
+            await self.render_step()
         elif event.state == WorkerState.CANCELLED:
-            self.render_step()
+            await self.render_step()
 
     def on_step_screen_progress(self, message: Progress) -> None:
         self.query_one(ProbeProgress).update_event(message.event)
         if message.event.state == "failed":
             self.query_one(ProbeErrorPanel).add(message.event)
 
-    def on_step_screen_rejected(self, message: Rejected) -> None:
+    async def on_step_screen_rejected(self, message: Rejected) -> None:
         self.notify(f"That answer does not fit: {message.reason}", severity="warning")
-        self.render_step(retry=None if message.answer is UNKNOWN else message.answer)
+        await self.render_step(retry=None if message.answer is UNKNOWN else message.answer)
 
-    def on_step_screen_advanced(self) -> None:
+    async def on_step_screen_advanced(self) -> None:
         if self.driver.finished:
             self.app.call_later(self.app.show_current)  # type: ignore[attr-defined]
             return
-        self.render_step()
+        await self.render_step()
 
     # ---- rendering -------------------------------------------------------------------------------
 
-    def render_step(self, retry: Any = None) -> None:
+    async def render_step(self, retry: Any = None) -> None:
         question = self.driver.question()
         if question is not None and retry is not None:
             question = replace(question, previous_answer=retry)
@@ -183,13 +183,13 @@ class StepScreen(Screen[None]):
         where = self.query_one("#where", Collapsible)
         where.display = bool(question.where)
         self.query_one("#where-text", Markdown).update(question.where or "")
-        self.query_one(Sidebar).refresh_from(self.driver)
-        self.query_one(EvidencePanel).show(self.driver.evidence())
-        self._mount_answer_widget(question)
+        await self.query_one(Sidebar).refresh_from(self.driver)
+        await self.query_one(EvidencePanel).show(self.driver.evidence())
+        await self._mount_answer_widget(question)
 
-    def _mount_answer_widget(self, question: Question) -> None:
+    async def _mount_answer_widget(self, question: Question) -> None:
         box = self.query_one("#answer-box", Vertical)
-        box.remove_children()
+        await box.remove_children()
         previous = question.previous_answer
         widgets: list[Any] = []
         if question.kind == "choice":
@@ -216,7 +216,7 @@ class StepScreen(Screen[None]):
                 value = str(question.default)
             widgets.append(Input(value, id="answer-text", placeholder="your answer"))
             widgets.append(self._submit_row(question))
-        box.mount_all(widgets)
+        await box.mount_all(widgets)
         self.call_after_refresh(self._focus_answer)
 
     @staticmethod
@@ -298,14 +298,14 @@ class StepScreen(Screen[None]):
 
     # ---- navigation and probes ----------------------------------------------------------------
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if self.busy:
             self.notify("Wait for the probes, or press Esc to cancel them first.")
             return
         if not self.driver.back():
             self.notify("This is the first step.")
             return
-        self.render_step()
+        await self.render_step()
 
     def action_cancel_probes(self) -> None:
         if self.busy:

@@ -20,11 +20,11 @@ class EvidencePanel(Vertical):
         super().__init__(id=id)
         self.current: EvidenceView | None = None
 
-    def show(self, view: EvidenceView) -> None:
+    async def show(self, view: EvidenceView) -> None:
         if view == self.current:
             return
         self.current = view
-        self.remove_children()
+        await self.remove_children()
         sections = []
         if view.authorizer_policy is not None:
             sections.append(
@@ -63,4 +63,4 @@ class EvidencePanel(Vertical):
                 )
             )
         if sections:
-            self.mount_all(sections)
+            await self.mount_all(sections)

@@ -42,13 +42,13 @@ class Sidebar(VerticalScroll):
         yield Static("Timeline", classes="heading")
         yield VerticalScroll(id="timeline")
 
-    def refresh_from(self, driver: SessionDriver) -> None:
+    async def refresh_from(self, driver: SessionDriver) -> None:
         ranking = self.query_one("#ranking")
-        ranking.remove_children()
+        await ranking.remove_children()
         causes = driver.ranking()[:5]
         if not causes:
-            ranking.mount(Static("none yet", classes="entry"))
-        ranking.mount_all(
+            await ranking.mount(Static("none yet", classes="entry"))
+        await ranking.mount_all(
             Static(
                 f"{confidence_text(c.confidence)} {escape(c.title or c.cause_id)}",
                 classes=f"cause {confidence_class(c.confidence)}",
@@ -56,8 +56,8 @@ class Sidebar(VerticalScroll):
             for c in causes
         )
         timeline = self.query_one("#timeline")
-        timeline.remove_children()
-        timeline.mount_all(
+        await timeline.remove_children()
+        await timeline.mount_all(
             Static(f"{e.clock} {escape(e.text)}", classes=f"entry -{e.kind}")
             for e in driver.timeline()[-8:]
         )

@@ -1,0 +1,87 @@
+"""Shared pieces of the TUI tests: a fixed clock, the seed incident's evidence, app factories."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from wizard.engine.probes import ProbeRegistry
+from wizard.ui.tui.app import WizardApp
+from wizard.ui.tui.driver import SessionDriver
+from wizard.ui.tui.evidence import StartEvidence
+
+HERE = Path(__file__).parent
+PROBE_TROUBLE = str(HERE / "playbooks" / "probe-trouble.yaml")
+FIXED = datetime(2026, 11, 21, 9, 30, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED
+
+
+SEED_URL = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/dashboard/update-profile"
+SEED_RESPONSE = """HTTP/1.1 403 Forbidden
+content-type: application/json
+x-amzn-ErrorType: AccessDeniedException
+x-amzn-RequestId: 7d1c2f3a-0000-4000-8000-000000000001
+
+{"Message":"User is not authorized to access this resource"}
+
+Opening the dashboard works and the first profile update worked, later updates get this 403.
+The authorizer never logs the failing calls."""
+SEED_POLICY = (
+    '{"principalId": "alice", "policyDocument": {"Version": "2012-10-17", "Statement": '
+    '[{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": '
+    '"arn:aws:execute-api:eu-west-1:123456789012:abc123defg/prod/GET/dashboard"}]}}'
+)
+
+
+def seed_evidence() -> StartEvidence:
+    return StartEvidence(response=SEED_RESPONSE, url=SEED_URL, method="POST")
+
+
+def seed_app(evidence: StartEvidence | None = None, **kwargs: Any) -> WizardApp:
+    driver = SessionDriver.unstarted(clock=fixed_clock)
+    return WizardApp(evidence or seed_evidence(), driver=driver, probe_aws=False, **kwargs)
+
+
+def trouble_app(registry: ProbeRegistry, **kwargs: Any) -> WizardApp:
+    driver = SessionDriver.unstarted(playbook=PROBE_TROUBLE, clock=fixed_clock, registry=registry)
+    return WizardApp(StartEvidence(api_id="a1b2c3"), driver=driver, probe_aws=False, **kwargs)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def answer_text(pilot: Pilot[Any], text: str) -> None:
+    from textual.widgets import Input, TextArea
+
+    screen = pilot.app.screen
+    found = screen.query("#answer-paste")
+    if found:
+        found.first(TextArea).text = text
+    else:
+        screen.query_one("#answer-text", Input).value = text
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+
+
+def run_async(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async pilot test with asyncio (no pytest async plugin is installed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(fn(*args, **kwargs))
+
+    return wrapper

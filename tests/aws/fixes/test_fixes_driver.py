@@ -40,7 +40,7 @@ def seed(aws_client: Any, ministack: Any) -> dict[str, Any]:
     assert replay()["status_code"] == 200  # fills the cache with the GET-only policy
     failing = replay_with_probe(inputs("POST", "/dashboard/update-profile"), {}, None)
     assert failing()["status_code"] == 403
-    return {"plan": build_plan(fix, facts), "replay": failing, "facts": facts}
+    return {"plan": build_plan(fix, facts), "replay": failing, "facts": facts, "token": token}
 
 
 def _ttl(aws_client: Any, facts: dict[str, Any]) -> int:
@@ -131,3 +131,51 @@ def test_apply_proposals_skips_manual_fixes_and_stops_after_the_first_applied(
     assert by_id["fix-cache-ttl-zero"].applied and by_id["fix-cache-ttl-zero"].verified
     assert not by_id["fix-httpapi-cache-per-route"].applied  # an alternative, not a next step
     assert seed["replay"]()["status_code"] == 200
+
+
+def test_apply_for_session_records_the_run_on_the_engine_session(
+    seed: dict[str, Any], aws_client: Any, ministack: Any
+) -> None:
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import wizard.aws.probes.reproduce  # noqa: F401  (registers the probe)
+    from wizard.aws.fixes.driver import apply_for_session
+    from wizard.engine.loader import load_playbook
+    from wizard.engine.probes import REGISTRY
+    from wizard.engine.session import Session
+    from wizard.ui.headless import walk
+
+    facts = seed["facts"]
+    playbook = load_playbook(Path(__file__).with_name("playbooks") / "seed-fix.yaml")
+    out_url = f"{ministack.endpoint_url}/restapis/{facts['api_id']}/prod/_user_request_/dashboard/update-profile"
+    token = seed["token"]
+    session = Session(
+        playbook, inputs={"url": out_url, "method": "POST", "token": token}, registry=REGISTRY
+    )
+    walk(
+        session,
+        {
+            "api_id": facts["api_id"],
+            "stage": facts["stage"],
+            "authorizer_id": facts["authorizer_id"],
+        },
+    )
+    outcomes = [
+        SimpleNamespace(applicable=True, applied=False, verified=None, detail=None, rollback=[])
+        for _ in session.fixes()
+    ]
+
+    runs = apply_for_session(
+        session, outcomes, aws_client, terminal_confirm(yes=True, who="ci", out=io.StringIO())
+    )
+    assert [r.status for r in runs] == ["applied"]
+    assert runs[0].verified is True, runs[0].detail
+    record = session.applied[-1]
+    assert (record.fix, record.outcome, record.by, record.verified) == (
+        "fix-cache-ttl-zero",
+        "applied",
+        "ci (--yes)",
+        True,
+    )
+    assert record.rollback and "value=300" in record.rollback[-1]

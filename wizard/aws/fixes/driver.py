@@ -169,6 +169,43 @@ def apply_proposals(
     return runs
 
 
+def apply_for_session(
+    session: Any,
+    outcomes: Sequence[Any],
+    clients: ClientFactory,
+    confirm: Confirm,
+    *,
+    target: CliTarget | None = None,
+) -> list[FixRun]:
+    """`diagnose --apply` over an engine Session: the diagnosed cause's fixes (paired with the
+    front end's outcomes, in `session.fixes()` order), the request replayed through the
+    `reproduce` probe with the session's inputs, and every run recorded on the session
+    (`record_fix_applied`) for the timeline and the report. Inconclusive: nothing is applied."""
+    diagnosis = session.diagnosis()
+    if diagnosis is None or diagnosis.cause is None:
+        return []
+    pairs = [
+        (proposal.fix, outcome)
+        for proposal, outcome in zip(session.fixes(), outcomes, strict=True)
+        if proposal.fix is not None and proposal.cause == diagnosis.cause
+    ]
+    facts = session.known_facts()
+    replay = replay_with_probe(session.inputs, facts, session.aws)
+    runs = apply_proposals(pairs, facts, clients, confirm, target=target, replay=replay)
+    for run in runs:
+        session.record_fix_applied(
+            run.plan.fix_id,
+            cause=diagnosis.cause,
+            outcome=run.status,
+            detail=run.detail,
+            commands=run.plan.cli,
+            rollback=run.rollback.cli if run.rollback else (),
+            by=run.confirmation.confirmed_by if run.confirmation else None,
+            verified=run.verified,
+        )
+    return runs
+
+
 # --------------------------------------------------------------------- plain-text front end
 
 

@@ -4,8 +4,96 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
+
+from wizard import exitcodes
 
 
 def run_interactive(args: argparse.Namespace) -> int:
-    sys.stderr.write("apigw-wizard: the interactive wizard is not built yet\n")
-    return 2
+    """`apigw-wizard --plain` → prompt mode; no flag → the Textual app when it is installed and
+    the terminal can show it, else prompt mode."""
+    if not getattr(args, "plain", False):
+        try:
+            from wizard.ui.tui.app import run
+        except ImportError:
+            pass
+        else:
+            return int(run(args))
+    return run_prompt(args)
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"apigw-wizard: error: {message}\n")
+    return exitcodes.USAGE
+
+
+def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
+    """Prompt mode. `prompter`: a wizard.ui.prompt.Prompter (tests pass a fake)."""
+    from wizard.engine.loader import PlaybookError, load_playbook
+    from wizard.engine.session import Session, SessionError
+    from wizard.paths import main_playbook, sessions_dir
+    from wizard.ui.prompt import PromptWalk, QuestionaryPrompter
+
+    if prompter is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _error(
+            "prompt mode needs a terminal; for scripts use "
+            "`apigw-wizard diagnose --offline --answers FILE`"
+        )
+    aws, code = _aws(args)
+    if code is not None:
+        return code
+    _register_probes(live=aws is not None)
+    playbook_path = getattr(args, "playbook", None) or str(main_playbook())
+    try:
+        playbook = load_playbook(playbook_path, check=False)
+    except PlaybookError as exc:
+        return _error(str(exc.errors[0]) if exc.errors else "invalid playbook")
+    inputs = {k: v for k, v in (("region", getattr(args, "region", None)),) if v}
+    try:
+        if getattr(args, "resume", None):
+            session = Session.load(args.resume, playbook, aws=aws)
+        else:
+            session = Session(playbook, inputs=inputs, aws=aws, playbook_path=playbook_path)
+    except SessionError as exc:
+        return _error(str(exc))
+    walk = PromptWalk(session, prompter or QuestionaryPrompter(), save_dir=sessions_dir)
+    return walk.run()
+
+
+def _aws(args: argparse.Namespace) -> tuple[Any, int | None]:
+    """A live AWS session when --profile or --endpoint-url is given, else None (offline)."""
+    profile = getattr(args, "profile", None)
+    endpoint = getattr(args, "endpoint_url", None)
+    if not (profile or endpoint):
+        return None, None
+    try:
+        from wizard.aws.session import open_session
+    except ImportError:
+        return None, _error("live mode is not available in this build")
+    try:
+        return (
+            open_session(
+                profile=profile,
+                region=getattr(args, "region", None),
+                endpoint_url=endpoint,
+                sandbox=bool(endpoint),
+            ),
+            None,
+        )
+    except Exception as exc:  # bad profile, non-loopback endpoint...: one line, exit 3
+        sys.stderr.write(f"apigw-wizard: error: {exc}\n")
+        return None, exitcodes.AWS
+
+
+def _register_probes(*, live: bool) -> None:
+    """Offline probes always; live probes when there is an AWS session (they register on import)."""
+    import importlib
+
+    for module in ("wizard.engine.offline_probes", *(("wizard.aws.probes",) if live else ())):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        register_all = getattr(mod, "register_all", None)
+        if callable(register_all):
+            register_all()

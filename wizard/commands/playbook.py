@@ -64,7 +64,9 @@ def probe_registry() -> Any:
 
     for module in ("wizard.engine.offline_probes", "wizard.aws.probes"):
         try:
-            importlib.import_module(module)
+            register_all = getattr(importlib.import_module(module), "register_all", None)
+            if callable(register_all):  # live probe modules register on demand
+                register_all()
         except ImportError as exc:
             sys.stderr.write(f"note: probe names not checked ({module} unavailable: {exc})\n")
             return None

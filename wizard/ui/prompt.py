@@ -1,0 +1,367 @@
+"""Prompt mode (`apigw-wizard --plain`): the walk with plain questionary prompts.
+
+Each question is rendered from its playbook declaration (choice → select, text → text, paste →
+multi-line text that ends on an empty line or Esc+Enter, confirm → confirm); its help is shown on
+`?`. Back and quit are offered at every prompt; Ctrl-C saves the session and says where.
+
+The widgets sit behind the `Prompter` protocol so the walk can be driven by a fake in tests;
+`QuestionaryPrompter` is the real one. All the logic lives in the engine's Session.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from wizard import exitcodes
+from wizard.engine.events import (
+    Event,
+    Finding,
+    ProbeFailed,
+    ProbeSkipped,
+    Transition,
+)
+from wizard.engine.facts import UNKNOWN
+from wizard.engine.models import QuestionNode
+from wizard.engine.session import AnswerError, Current, Session, display
+
+# What the user can say instead of an answer, at any prompt (typed at text prompts; offered as
+# entries of a select; single keys at a confirm).
+BACK = ":back"
+QUIT = ":quit"
+HELP = ":help"
+DONT_KNOW = ":unknown"
+COMMANDS = (BACK, QUIT, HELP, DONT_KNOW)
+_ALIASES = {"?": HELP, ":?": HELP, ":b": BACK, ":q": QUIT, ":u": DONT_KNOW}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a select: `value` is returned when picked."""
+
+    value: str
+    title: str
+
+
+class Prompter(Protocol):
+    """The four widgets prompt mode needs, plus output. Each returns the answer as text, or one
+    of COMMANDS; Ctrl-C raises KeyboardInterrupt."""
+
+    def select(self, message: str, options: Sequence[Option], default: str | None) -> str: ...
+
+    def text(self, message: str, default: str | None, instruction: str) -> str: ...
+
+    def paste(self, message: str, instruction: str) -> str: ...
+
+    def confirm(self, message: str, default: bool | None, instruction: str) -> str:
+        """'yes', 'no', or one of COMMANDS."""
+        ...
+
+    def show(self, text: str) -> None: ...
+
+
+class QuestionaryPrompter:
+    """The real prompts (questionary over prompt_toolkit)."""
+
+    def __init__(self, out: TextIO | None = None, **io: Any) -> None:
+        self.out = out or sys.stdout
+        self.io = io  # `input=` / `output=` for prompt_toolkit, used by tests
+
+    def select(self, message: str, options: Sequence[Option], default: str | None) -> str:
+        import questionary
+
+        choices = [questionary.Choice(title=o.title, value=o.value) for o in options]
+        picked = next((c for c in choices if c.value == default), None)
+        result = questionary.select(
+            message, choices=choices, default=picked, **self.io
+        ).unsafe_ask()
+        return str(result)
+
+    def text(self, message: str, default: str | None, instruction: str) -> str:
+        import questionary
+
+        question = questionary.text(
+            message, default=default or "", instruction=instruction, **self.io
+        )
+        return str(question.unsafe_ask())
+
+    def paste(self, message: str, instruction: str) -> str:
+        import questionary
+
+        question = questionary.text(
+            message,
+            multiline=True,
+            instruction=instruction,
+            key_bindings=_paste_bindings(),
+            **self.io,
+        )
+        return str(question.unsafe_ask())
+
+    def confirm(self, message: str, default: bool | None, instruction: str) -> str:
+        import questionary
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        question = questionary.confirm(
+            message, default=bool(default), instruction=instruction, **self.io
+        )
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, _command_keys()])  # type: ignore[list-item]
+        result = question.unsafe_ask()
+        if isinstance(result, str):
+            return result
+        return "yes" if result else "no"
+
+    def show(self, text: str) -> None:
+        self.out.write(text.rstrip("\n") + "\n")
+        self.out.flush()
+
+
+def _paste_bindings() -> Any:
+    """Enter on an empty last line finishes a paste (so does Esc+Enter); a bracketed paste keeps
+    its blank lines (an HTTP response has one between headers and body)."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _(event: Any) -> None:
+        buffer = event.current_buffer
+        if buffer.document.is_cursor_at_the_end and buffer.text.endswith("\n"):
+            buffer.text = buffer.text.rstrip("\n")
+            buffer.validate_and_handle()
+        elif buffer.document.is_cursor_at_the_end and not buffer.text:
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    return bindings
+
+
+def _command_keys() -> Any:
+    """Single keys at a yes/no prompt: b back, ? help, u don't know, q quit."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+    for key, command in (("b", BACK), ("?", HELP), ("u", DONT_KNOW), ("q", QUIT)):
+
+        def exit_with(event: Any, command: str = command) -> None:
+            event.app.exit(result=command)
+
+        bindings.add(key)(exit_with)
+    return bindings
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+class PromptWalk:
+    """Drive a Session with a Prompter until the end, a quit, or Ctrl-C."""
+
+    def __init__(
+        self,
+        session: Session,
+        prompter: Prompter,
+        *,
+        save_dir: Callable[[], Path],
+        cancel: threading.Event | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.session = session
+        self.prompter = prompter
+        self.save_dir = save_dir
+        self.cancel = cancel or threading.Event()
+        self.clock = clock or session.clock
+
+    def run(self) -> int:
+        """Walk to the end; returns the exit code (0 diagnosed, 1 fix pending, 4 inconclusive,
+        130 quit or interrupted, with the session saved)."""
+        self.say_intro()
+        try:
+            while not self.session.ended:
+                current = self.session.current()
+                if current is None:
+                    break
+                if current.kind == "probe":
+                    self.run_probes(current)
+                    continue
+                if not self.ask(current):
+                    return self.stop("You chose to quit.")
+        except KeyboardInterrupt:
+            self.cancel.set()
+            return self.stop("Interrupted.")
+        return self.conclude()
+
+    # ------------------------------------------------------------------ steps
+
+    def say_intro(self) -> None:
+        pb = self.session.playbook
+        self.prompter.show(f"{pb.title} (playbook {pb.id} {pb.version})")
+        self.prompter.show(
+            "At any prompt: ? for help, :back to go back, :quit to stop (the session is saved)."
+        )
+
+    def run_probes(self, current: Current) -> None:
+        node = current.node
+        names = ", ".join(call.label for call in getattr(node, "probes", []))
+        title = node.title or current.node_id
+        self.prompter.show(f"… {title}: {names}")
+        events = self.session.run_probes(self.cancel)
+        self.report(events)
+
+    def ask(self, current: Current) -> bool:
+        """Ask the current question until it is answered; False when the user quits."""
+        node = current.node
+        assert isinstance(node, QuestionNode)
+        while True:
+            raw = self.prompt(current, node)
+            command = _ALIASES.get(raw.strip(), raw.strip()) if isinstance(raw, str) else raw
+            if command == QUIT:
+                return False
+            if command == HELP:
+                self.prompter.show(help_text(node))
+                continue
+            if command == BACK:
+                if self.go_back():
+                    return True
+                self.prompter.show("This is the first question: there is nothing to go back to.")
+                continue
+            value: Any = UNKNOWN if command == DONT_KNOW else self.value(node, raw)
+            if value is UNKNOWN and not node.allow_unknown:
+                self.prompter.show("This question needs an answer (? shows where to find it).")
+                continue
+            try:
+                events = self.session.answer(value)
+            except AnswerError as exc:
+                self.prompter.show(f"! {exc}")
+                continue
+            self.report(events)
+            return True
+
+    def prompt(self, current: Current, node: QuestionNode) -> str:
+        default = None if current.default is UNKNOWN else current.default
+        message = node.prompt
+        if node.input == "choice":
+            options = [Option(str(c.value), c.label) for c in node.choices]
+            if node.allow_unknown:
+                options.append(Option(DONT_KNOW, "I don't know"))
+            options += [
+                Option(HELP, "? Why this question, and where to find the answer"),
+                Option(BACK, "← Back"),
+                Option(QUIT, "Quit (save the session)"),
+            ]
+            return self.prompter.select(message, options, None if default is None else str(default))
+        if node.input == "confirm":
+            keys = "b back, ? help, q quit" + (", u don't know" if node.allow_unknown else "")
+            return self.prompter.confirm(message, default, f"(y/n; {keys}) ")
+        commands = "? help, :back, :quit" + (", :unknown" if node.allow_unknown else "")
+        if node.input == "paste":
+            instruction = f"(paste, then Enter on an empty line or Esc+Enter; {commands})"
+            return self.prompter.paste(message, instruction)
+        text_default = None if default is None else display(default)
+        return self.prompter.text(message, text_default, f"({commands})")
+
+    @staticmethod
+    def value(node: QuestionNode, raw: str) -> Any:
+        if node.input == "confirm":
+            return raw == "yes"
+        if node.input == "choice":
+            for choice in node.choices:
+                if str(choice.value) == raw:
+                    return choice.value
+        return raw
+
+    def go_back(self) -> bool:
+        """Back to the previous question actually asked (skipped ones do not count)."""
+        current = self.session.current()
+        here = current.node_id if current is not None else None
+        for step in reversed(self.session.path):
+            if step.kind == "question" and step.edge != "skip" and step.node != here:
+                self.report(self.session.back(step.node))
+                return True
+        return False
+
+    def report(self, events: list[Event]) -> None:
+        """Teach as we go: why each branch was taken, what could not be read and what to do."""
+        for event in events:
+            if isinstance(event, ProbeFailed):
+                line = f"! Could not {event.label}: {event.message}"
+                if event.missing_permission:
+                    line += f" (needs {event.missing_permission})"
+                self.prompter.show(line)
+                if event.manual_hint:
+                    self.prompter.show(f"  You can do it by hand: {event.manual_hint}")
+            elif isinstance(event, ProbeSkipped):
+                self.prompter.show(f"- Skipped {event.label}: {event.reason}")
+            elif isinstance(event, Transition) and event.edge.startswith(
+                ("choices", "default", "on_unknown")
+            ):
+                self.prompter.show(f"→ {event.reason}")
+            elif isinstance(event, Finding):
+                self.prompter.show(f"● Found: {event.title}")
+
+    # ------------------------------------------------------------------ the end
+
+    def conclude(self) -> int:
+        s = self.session
+        diagnosis = s.diagnosis()
+        if diagnosis is None:
+            return exitcodes.INCONCLUSIVE
+        self.prompter.show("")
+        if diagnosis.cause is None:
+            self.prompter.show("Inconclusive: the evidence does not single out one cause.")
+        else:
+            self.prompter.show(
+                f"Diagnosis: {diagnosis.title or diagnosis.cause} ({diagnosis.cause})"
+            )
+        self.prompter.show(diagnosis.summary)
+        if diagnosis.evidence:
+            self.prompter.show("Evidence:")
+            for fact in diagnosis.evidence:
+                self.prompter.show(
+                    f"  {fact.name} = {display(fact.value)}  ({fact.source}, {fact.origin})"
+                )
+        fixes = s.fixes()
+        if fixes:
+            self.prompter.show("Fixes:")
+            for i, fix in enumerate(fixes, 1):
+                self.prompter.show(f"  {i}. {fix.title}")
+                detail = getattr(fix.fix, "explanation", None)
+                if detail:
+                    self.prompter.show(f"     {detail}")
+            self.prompter.show(
+                "Nothing was changed in your account. To apply a fix after confirming it, run "
+                "`apigw-wizard diagnose --apply` against the live API."
+            )
+        if diagnosis.cause is None:
+            ranking = s.ranking()[:3]
+            if ranking:
+                self.prompter.show("Most likely, from everything you told me:")
+                for c in ranking:
+                    self.prompter.show(f"  {c.title or c.id} ({c.confidence:.0%})")
+            return exitcodes.INCONCLUSIVE
+        return exitcodes.FIX_PENDING if fixes else exitcodes.OK
+
+    def stop(self, why: str) -> int:
+        path = self.save()
+        self.prompter.show(f"\n{why} Session saved to {path}")
+        self.prompter.show(f"Resume with: apigw-wizard --plain --resume {path}")
+        return exitcodes.INTERRUPTED
+
+    def save(self) -> Path:
+        stamp = self.clock().strftime("%Y%m%dT%H%M%S")
+        return self.session.save(self.save_dir() / f"session-{stamp}.json")
+
+
+def help_text(node: QuestionNode) -> str:
+    lines = [f"Why: {node.help.why}"]
+    if node.help.where:
+        lines.append(f"Where: {node.help.where}")
+    for choice in node.choices:
+        if choice.help:
+            lines.append(f"  {choice.label}: {choice.help}")
+    return "\n".join(lines)

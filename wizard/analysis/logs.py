@@ -310,7 +310,9 @@ class LogScanner:
                         line = line.rstrip("\r\n")
                         if not line or line.isspace():
                             c.blank += 1
-                        elif not self._general(line):
+                        elif self._general(line):
+                            c.parsed += 1
+                        else:
                             c.unparseable += 1
                         continue
                     n_parsed += 1
@@ -354,7 +356,7 @@ class LogScanner:
     def _general(self, line: str) -> bool:
         stripped = line.lstrip()
         first = stripped[:1]
-        if first == "{":
+        if first == "{" and stripped != "{":
             return self._json_line(stripped, None)
         if first == '"':
             pretty = _PRETTY_FIELD.match(stripped)
@@ -366,7 +368,6 @@ class LogScanner:
             return self._text_event(stripped)
         m = _EXEC_LINE.match(stripped)
         if m:
-            self.result_counts.parsed += 1
             self._execution(m.group("rid"), m.group("msg"), self._take_ts(m.group("ts")))
             return True
         t = _TS_STREAM.match(stripped)
@@ -381,7 +382,6 @@ class LogScanner:
                 return True
             m = _EXEC_LINE.match(rest)
             if m:
-                self.result_counts.parsed += 1
                 self._execution(m.group("rid"), m.group("msg"), ts)
                 return True
             if self._message(rest, ts):
@@ -405,7 +405,6 @@ class LogScanner:
             return False
         kind, data = classified
         rid = data.get("request_id") or self._last_rid or NO_REQUEST_ID
-        self.result_counts.parsed += 1
         req = self._request(rid, ts)
         req.touch(ts)
         self._apply(req, kind, data, msg, ts)
@@ -460,7 +459,6 @@ class LogScanner:
         record = normalise_access_record(data)
         if record is None:
             return False
-        self.result_counts.parsed += 1
         self._access(record, text, ts)
         return True
 
@@ -470,7 +468,6 @@ class LogScanner:
         if msg.startswith("("):
             j = msg.find(") ", 1, 70)
             if j > 6:
-                self.result_counts.parsed += 1
                 self._execution(msg[1:j], msg[j + 2 :], ts)
                 return True
         return self._message(msg, ts)
@@ -575,7 +572,6 @@ class LogScanner:
             self._note(req, "waf-blocked", f"WAF blocked the request ({waf or 'WAF_FILTERED'})", ts)
 
     def _lambda_line(self, lid: str, mark: str, msg: str, ts: str | None) -> None:
-        self.result_counts.parsed += 1
         inv = self._lambda.get(lid)
         if inv is None:
             inv = LambdaInvocation(lid, ts)
@@ -761,9 +757,9 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
                 ("apikey-missing-or-invalid", "apikey-not-in-usage-plan-stage"),
             )
         )
-    if "explicit-deny" in kinds or (
-        "iam-deny" in kinds and "explicit deny" in (req.error_message or "")
-    ):
+    message = req.error_message or ""
+    iam_deny = "iam-deny" in kinds or "not authorized to perform" in message
+    if "explicit-deny" in kinds or (iam_deny and "explicit deny" in message):
         out.append(
             Signal(
                 "explicit-deny",
@@ -771,7 +767,7 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
                 ("rp-explicit-deny", "iam-explicit-deny", "authz-explicit-deny"),
             )
         )
-    elif "iam-deny" in kinds:
+    elif iam_deny:
         out.append(
             Signal(
                 "not-allowed",

@@ -1,0 +1,118 @@
+"""`apigw-wizard logs scan` end to end in a subprocess: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEED = Path(__file__).parents[1] / "analysis" / "logs_data" / "seed_execution.log"
+GET_ID = "7f3a1c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b"
+POST_ID = "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "wizard", "logs", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+    )
+
+
+def test_text_report_on_the_seed_incident() -> None:
+    out = run("scan", str(SEED))
+    assert out.returncode == 0, out.stderr
+    assert "Scanned 24 lines: 24 parsed, 0 unparseable skipped" in out.stdout
+    assert f"{POST_ID}  POST /dashboard/update-profile → 403 ACCESS_DENIED" in out.stdout
+    assert "NOT invoked (no 'Starting authorizer' line for this request)" in out.stdout
+    assert "authz-cache-scoped-policy" in out.stdout
+    assert f"{GET_ID}  GET /dashboard → 200  [authorizer ran; policy Allow on" in out.stdout
+    assert "eyJzdWIiOiJ1c2VyLTQyIn0" not in out.stdout
+
+
+def test_json_report_from_stdin() -> None:
+    out = run("scan", "-", "--format", "json", stdin=SEED.read_bytes())
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["counts"]["lines"] == 24
+    reqs = {r["request_id"]: r for r in data["requests"]}
+    assert reqs[GET_ID]["authorizer_invoked"] is True
+    assert reqs[POST_ID]["authorizer_invoked"] is False
+    assert reqs[POST_ID]["cached_policy_from"] == GET_ID
+    assert {"request_id", "first_time", "last_time", "status", "notable", "signals"} <= reqs[
+        POST_ID
+    ].keys()
+
+
+def test_request_id_filter() -> None:
+    out = run("scan", str(SEED), "--request-id", POST_ID, "--format", "json")
+    assert out.returncode == 0
+    assert [r["request_id"] for r in json.loads(out.stdout)["requests"]] == [POST_ID]
+
+
+def test_unknown_request_id_is_inconclusive() -> None:
+    out = run("scan", str(SEED), "--request-id", "nope")
+    assert out.returncode == 4
+    assert "does not appear in the 24 lines read" in out.stderr
+
+
+def test_binary_garbage_is_counted_not_fatal(tmp_path: Path) -> None:
+    f = tmp_path / "garbage.bin"
+    f.write_bytes(os.urandom(200_000) + b"\n" + SEED.read_bytes() + b"\x00\xff" * 1000)
+    out = run("scan", str(f), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    counts = json.loads(out.stdout)["counts"]
+    assert counts["unparseable"] > 0
+    assert counts["requests"] == 2
+
+
+def test_a_huge_line_without_newline_is_cut_not_swallowed(tmp_path: Path) -> None:
+    f = tmp_path / "one-line.log"
+    f.write_bytes(b"x" * (3 * 1024 * 1024 + 5))
+    out = run("scan", str(f), "--format", "json")
+    assert out.returncode == 0
+    assert json.loads(out.stdout)["counts"]["lines"] == 4
+
+
+def test_empty_input() -> None:
+    out = run("scan", "-", stdin=b"")
+    assert out.returncode == 0
+    assert "Scanned 0 lines" in out.stdout
+
+
+def test_nothing_recognisable_says_what_was_expected() -> None:
+    out = run("scan", "-", stdin=b"hello\nworld\n")
+    assert out.returncode == 0
+    assert "Nothing here looks like an API Gateway or Lambda log line" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["scan", "/nonexistent/file.log"], "logs: no such file: /nonexistent/file.log"),
+        (["scan"], "the following arguments are required: FILE"),
+        (["scan", "x.log", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["scan", "x.log", "--format", "xml"], "invalid choice: 'xml'"),
+        ([], "choose a subcommand: scan"),
+    ],
+)
+def test_bad_usage_is_one_line_exit_2(args: list[str], fragment: str) -> None:
+    out = run(*args)
+    assert out.returncode == 2
+    assert fragment in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_directory_is_a_clear_error(tmp_path: Path) -> None:
+    out = run("scan", str(tmp_path))
+    assert out.returncode == 2
+    assert "is a directory" in out.stderr

@@ -300,3 +300,74 @@ def test_invocations_never_exceed_requests_and_ttl0_always_invokes(
     for s in result.steps:
         if s.cache == "hit":
             assert s.cached_at is not None and s.at - s.cached_at < ttl
+
+
+def test_fix_route_in_identity_sources_caches_per_route() -> None:
+    data = scenario(
+        authorizer={
+            "type": "REQUEST",
+            "identity_sources": [
+                "method.request.header.Authorization",
+                "context.httpMethod",
+                "context.resourcePath",
+            ],
+        }
+    )
+    assert rows(data) == [
+        ("miss", True, 200),
+        ("miss", True, 200),  # POST has its own cache entry now
+        ("hit", False, 200),
+        ("miss", True, 200),  # another token
+        ("hit", False, 200),  # t=301: the POST entry cached at t=5 lives until t=305
+    ]
+
+
+def test_http_api_simple_response_false_blocks_every_route() -> None:
+    data = scenario(
+        api={**API, "stage": "$default"},
+        authorizer={
+            "api_type": "HTTP",
+            "simple_responses": True,
+            "identity_sources": ["$request.header.Authorization"],
+        },
+        returns={"resource": None, "deny": ["DELETE"]},
+        requests=[
+            {"at": 0, "token": "t", "method": "DELETE", "path": "/admin"},
+            {"at": 5, "token": "t", "method": "GET", "path": "/orders"},
+            {"at": 6, "token": "u", "method": "GET", "path": "/orders"},
+        ],
+    )
+    result = simulate(load_scenario(data))
+    assert [(s.cache, s.status, s.message) for s in result.steps] == [
+        ("miss", 403, "Forbidden"),
+        ("hit", 403, "Forbidden"),
+        ("miss", 200, None),
+    ]
+    assert result.steps[1].error_type is None
+    assert "$context.routeKey" in result.moral and "no cache flush" in result.moral
+
+
+def test_http_route_key_identity_source() -> None:
+    data = scenario(
+        authorizer={
+            "api_type": "HTTP",
+            "identity_sources": ["$request.header.Authorization", "$context.routeKey"],
+        },
+        requests=[
+            {"at": 0, "token": "t", "method": "GET", "path": "/a"},
+            {"at": 1, "token": "t", "method": "POST", "path": "/a"},
+        ],
+    )
+    assert [r[0] for r in rows(data)] == ["miss", "miss"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"authorizer": {"api_type": "HTTP"}, "flushes": [3]}, "HTTP APIs have no flush"),
+        ({"authorizer": {"simple_responses": True}}, "simple_responses exist only for HTTP"),
+    ],
+)
+def test_http_only_settings(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(scenario(**overrides))

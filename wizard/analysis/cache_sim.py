@@ -63,12 +63,14 @@ class ApiDefaults(_Model):
 
 
 class Authorizer(_Model):
+    api_type: Literal["REST", "HTTP"] = "REST"
     type: Literal["TOKEN", "REQUEST"] = "TOKEN"
+    simple_responses: bool = False  # HTTP API: the Lambda returns {"isAuthorized": bool}
     identity_sources: list[str] = Field(default_factory=lambda: [_DEFAULT_SOURCE])
     ttl: int = Field(300, ge=0, le=3600, description="authorizerResultTtlInSeconds (0..3600)")
     token_validation: str | None = None
 
-    @field_validator("type", mode="before")
+    @field_validator("type", "api_type", mode="before")
     @classmethod
     def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
@@ -94,10 +96,14 @@ class Authorizer(_Model):
     def _token_has_one_source(self) -> Authorizer:
         if not self.identity_sources:
             raise ValueError("identity_sources must name at least one source")
+        if self.api_type == "HTTP" and self.type == "TOKEN":
+            self.type = "REQUEST"  # HTTP API Lambda authorizers are all REQUEST authorizers
         if self.type == "TOKEN" and len(self.identity_sources) != 1:
             raise ValueError(
                 "a TOKEN authorizer has exactly one identity source (its token header)"
             )
+        if self.simple_responses and self.api_type != "HTTP":
+            raise ValueError("simple_responses exist only for HTTP APIs (api_type: HTTP)")
         return self
 
 
@@ -107,6 +113,7 @@ class Returns(_Model):
     policy: dict[str, Any] | str | None = None
     resource: str | list[str] | None = None
     effect: Literal["Allow", "Deny"] = "Allow"
+    authorized: bool = True  # simple responses: the isAuthorized the Lambda returns
     expires: dict[str, float] = Field(default_factory=dict)
     on_expired: Literal["unauthorized", "deny"] = "unauthorized"
     deny: list[str] = Field(default_factory=list)
@@ -127,6 +134,7 @@ class Request(_Model):
     arn: str | None = None
     method: str | None = None
     path: str | None = None
+    route: str | None = None  # resource path template / route path, e.g. /items/{id}
 
     @model_validator(mode="after")
     def _target(self) -> Request:
@@ -148,6 +156,10 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> Scenario:
+        if self.flushes and self.authorizer.api_type == "HTTP":
+            raise ValueError(
+                "flushes: HTTP APIs have no flush operation; change the TTL or identity sources"
+            )
         last = 0.0
         for i, r in enumerate(self.requests):
             if r.at < last:
@@ -283,9 +295,16 @@ def simulate(scenario: Scenario) -> SimResult:
             req.method or "GET",
             req.path or "/",
         )
-        values = _identity_values(a, req)
+        values = _identity_values(a, req, arn)
         shown = _show_identity(values)
-        seen = [*req.identity.values(), *([req.token] if req.token else [])]
+        # What the Lambda sees: the whole request, not only the identity sources.
+        target = parse_method_arn(arn)
+        seen = [
+            *req.identity.values(),
+            *([req.token] if req.token else []),
+            target.method,
+            target.request_path,
+        ]
         steps.append(_step(i, req.at, arn, values, seen, shown, scenario, cache, findings))
     return SimResult(scenario, steps, _moral(scenario, steps), _dedupe(findings))
 
@@ -303,7 +322,7 @@ def _step(
 ) -> SimStep:
     a, ret = scenario.authorizer, scenario.returns
     missing = [src for src, v in zip(a.identity_sources, values, strict=True) if not v]
-    if missing and (a.type == "TOKEN" or a.ttl > 0):
+    if missing and (a.type == "TOKEN" or a.ttl > 0 or a.api_type == "HTTP"):
         return _unauthorized(
             i,
             at,
@@ -335,7 +354,7 @@ def _step(
         invoked = False
         policy = entry.policy
         note = (
-            f"cache hit: policy cached at t={entry.cached_at:g}s for {entry.invoked_for} is "
+            f"cache hit: the {'response' if a.simple_responses else 'policy'} cached at t={entry.cached_at:g}s for {entry.invoked_for} is "
             f"reused until t={entry.cached_at + a.ttl:g}s; the Lambda is not invoked"
         )
         if entry.identity_expires is not None and at >= entry.identity_expires:
@@ -356,7 +375,12 @@ def _step(
         # The Lambda sees the whole request, not only the identity sources.
         seen = [v for v in (*req_values, *values) if v]
         expires = next((ret.expires[v] for v in seen if v in ret.expires), None)
-        if expires is not None and at >= expires and ret.on_expired == "unauthorized":
+        if (
+            expires is not None
+            and at >= expires
+            and ret.on_expired == "unauthorized"
+            and not a.simple_responses
+        ):
             return _unauthorized(
                 i,
                 at,
@@ -368,30 +392,49 @@ def _step(
                 cache_state=state,
             )
         denied = any(v in ret.deny for v in seen) or (expires is not None and at >= expires)
-        policy = _returned_policy(ret, arn, first, deny=denied)
+        if a.simple_responses:
+            policy = {"isAuthorized": ret.authorized and not denied}
+        else:
+            policy = _returned_policy(ret, arn, first, deny=denied)
+        what = "response" if a.simple_responses else "policy"
         note = "Lambda invoked" + (
-            f"; its policy is cached for {a.ttl}s under this identity"
+            f"; its {what} is cached for {a.ttl}s under this identity"
             if a.ttl > 0
             else " (TTL 0: nothing is cached)"
         )
         if a.ttl > 0:
             cache[key] = _Entry(policy, at, arn, expires)
         cached_at = at if a.ttl > 0 else None
-    decision = _evaluate(policy, arn)
-    resources = _resources(policy)
-    if decision.decision == "allow":
+    if a.simple_responses:
+        verdict, explanation = _simple_verdict(policy)
+        resources: list[str] = []
+    else:
+        decision = _evaluate(policy, arn)
+        verdict, explanation = decision.decision, decision.explanation
+        resources = _resources(policy)
+    if verdict == "allow":
         status, etype, msg = 200, None, None
     else:
-        status, etype = 403, "AccessDeniedException"
-        msg = "User is not authorized to access this resource"
-        if decision.decision == "explicit_deny":
-            msg += " with an explicit deny"
-        if state == "hit" and decision.decision == "explicit_deny":
+        status = 403
+        if a.api_type == "HTTP":
+            etype, msg = None, "Forbidden"
+        else:
+            etype = "AccessDeniedException"
+            msg = "User is not authorized to access this resource"
+            if verdict == "explicit_deny":
+                msg += " with an explicit deny"
+        if state == "hit" and a.simple_responses:
+            findings.append(
+                "a cached isAuthorized:false was served without invoking the Lambda; HTTP API "
+                "caches it for every route sharing these identity values "
+                "(httpapi-lambda-authorizer-deny)"
+            )
+        elif state == "hit" and verdict == "explicit_deny":
             findings.append(
                 "a Deny cached for an earlier request was served to a request with the same "
                 "cache key (authz-cache-stale-decision)"
             )
-        if state == "hit" and decision.decision == "implicit_deny":
+        elif state == "hit" and verdict == "implicit_deny":
             findings.append(
                 "a cached policy scoped to the first call's methodArn denied a different route "
                 "(authz-cache-scoped-policy)"
@@ -403,14 +446,23 @@ def _step(
         arn,
         state,
         invoked,
-        decision.decision,
+        verdict,
         status,
         etype,
         msg,
         resources,
         cached_at,
         note,
-        decision.explanation,
+        explanation,
+    )
+
+
+def _simple_verdict(response: Mapping[str, Any]) -> tuple[str, str]:
+    if response.get("isAuthorized") is True:
+        return "allow", "The authorizer returned isAuthorized: true."
+    return (
+        "explicit_deny",
+        "The authorizer returned isAuthorized: false, so API Gateway answers 403.",
     )
 
 
@@ -441,12 +493,26 @@ def _unauthorized(
     )
 
 
-def _identity_values(a: Authorizer, req: Request) -> list[str | None]:
+def _identity_values(a: Authorizer, req: Request, arn: str) -> list[str | None]:
     lowered = {k.lower(): v for k, v in req.identity.items()}
+    parsed = parse_method_arn(arn)
+    route = req.route or parsed.request_path
+    # Sources API Gateway fills from the request itself: adding them to the identity sources is
+    # how a cache is made per route.
+    derived = {
+        "context.httpmethod": parsed.method,
+        "context.resourcepath": route,
+        "context.stage": parsed.stage,
+        "context.routekey": f"{parsed.method} {route}",
+        "context.path": parsed.request_path,
+    }
     out: list[str | None] = []
     for n, src in enumerate(a.identity_sources):
-        short = src.rsplit(".", 1)[-1]
-        value = lowered.get(src.lower(), lowered.get(short.lower()))
+        name = src.strip().lstrip("$").lower()
+        short = name.rsplit(".", 1)[-1]
+        value = lowered.get(src.lower(), lowered.get(name, lowered.get(short)))
+        if value is None and name in derived:
+            value = derived[name]
         if value is None and n == 0 and req.token is not None:
             value = req.token
         out.append(value)
@@ -522,6 +588,15 @@ def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _after_fix(a: Authorizer) -> str:
+    if a.api_type == "HTTP":
+        return (
+            "or add $context.routeKey to the identity sources to cache per route "
+            "(HTTP APIs have no cache flush: the old entries live until their TTL ends)."
+        )
+    return "then flush the authorizer cache (aws apigateway flush-stage-authorizers-cache)."
+
+
 def _moral(scenario: Scenario, steps: list[SimStep]) -> str:
     a = scenario.authorizer
     hit_denied = [s for s in steps if s.cache == "hit" and s.decision == "implicit_deny"]
@@ -534,8 +609,16 @@ def _moral(scenario: Scenario, steps: list[SimStep]) -> str:
             f"cached at t={s.cached_at:g}s only covers {', '.join(s.policy_resources) or 'nothing'}, "
             f"not {s.method_arn}. Return a Resource that covers every method "
             f"(e.g. arn:aws:execute-api:{scenario.api.region}:{scenario.api.account}:"
-            f"{scenario.api.api_id}/{scenario.api.stage}/*/*) or set the TTL to 0, then flush "
-            "the authorizer cache."
+            f"{scenario.api.api_id}/{scenario.api.stage}/*/*) or set the TTL to 0, " + _after_fix(a)
+        )
+    if hit_deny and a.simple_responses:
+        s = hit_deny[0]
+        return (
+            f"Request {s.index} got 403 Forbidden from the cache without invoking the Lambda: the "
+            f"isAuthorized:false cached at t={s.cached_at:g}s applies to every route called with "
+            f"the same identity values ({', '.join(a.identity_sources)}) until "
+            f"t={(s.cached_at or 0) + a.ttl:g}s. Fix the authorizer's logic (a boolean true, not a "
+            "string), lower the TTL, " + _after_fix(a)
         )
     if hit_deny:
         s = hit_deny[0]
@@ -546,7 +629,7 @@ def _moral(scenario: Scenario, steps: list[SimStep]) -> str:
             f"request with the same identity-source values ({sources}) until "
             f"t={(s.cached_at or 0) + a.ttl:g}s. Make the cache key the token itself "
             "(identity source method.request.header.Authorization), throw 'Unauthorized' (401) for "
-            "bad tokens instead of returning Deny, and flush the authorizer cache."
+            "bad tokens instead of returning Deny, " + _after_fix(a)
         )
     if stale:
         return (

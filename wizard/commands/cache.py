@@ -87,7 +87,10 @@ def _render(data: dict[str, Any]) -> str:
         method = resource[2] if len(resource) > 2 else "?"
         path = "/" + (resource[3] if len(resource) > 3 else "")
         r = s["response"]
-        response = str(r["status"]) + (f" {r['error_type']}" if r["error_type"] else " OK")
+        if r["status"] == 200:
+            response = "200 OK"
+        else:
+            response = f"{r['status']} {r['error_type'] or r['message'] or ''}".rstrip()
         rows.append(
             (
                 str(s["index"]),

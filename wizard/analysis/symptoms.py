@@ -1,0 +1,498 @@
+"""A lexicon of symptom CONCEPTS found in how engineers describe a 403 incident.
+
+Each concept ("the first call works then later ones fail", "only from inside the VPC", "after I
+added a resource policy") is matched by several regexes covering synonyms and word orders, not by
+one phrasing. Matches are negation-aware: "we don't use a custom domain" does not count as the
+custom_domain concept (it is reported as denied instead). Concepts whose patterns already carry
+the negation ("the authorizer never logs") are not negatable. Pure and total: never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_W = r"(?:\s+[\w'/.$-]+)"  # one more word
+_AUTHZ = r"(?:lambda\s+|custom\s+|token\s+|request\s+)?authori[sz]er(?:\s+lambda|\s+function|'s)?"
+_FAIL = (
+    r"(?:403|forbidden|fail|fails|failed|failing|denied|rejected|error|errors|401|"
+    r"not\s+authori[sz]ed|blocked|refused)"
+)
+_WORKS = (
+    r"(?:works?|worked|working|succeeds?|succeeded|passes|passed|goes\s+through|went\s+through|"
+    r"is\s+fine|are\s+fine|was\s+fine|ok|okay|200|returns?\s+200|returned\s+200|is\s+ok|succeed)"
+)
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    negatable: bool = True
+
+
+def _c(name: str, *patterns: str, negatable: bool = True) -> Concept:
+    return Concept(name, tuple(re.compile(p, re.IGNORECASE) for p in patterns), negatable)
+
+
+CONCEPTS: tuple[Concept, ...] = (
+    # ---------------------------------------------------------------- authorizer cache
+    _c(
+        "first_call_works_then_fails",
+        rf"\bfirst\b{_W}{{0,4}}\s+{_WORKS}",
+        rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one)",
+        rf"\b(?:later|subsequent|following|next|second|third|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
+        r"\bworks?\s+(?:only\s+)?once\b",
+        r"\bonly\s+the\s+first\b",
+        r"\bafter\s+the\s+first\s+(?:call|request|one|invocation|hit)\b",
+        r"\bdepend(?:s|ing)?\s+on\s+which\s+(?:endpoint|route|path|resource|method|api)",
+        r"\bwhichever\s+(?:endpoint|route|path|resource|method)\s+(?:is\s+)?(?:called|hit|requested)\s+first",
+        rf"\bthen\s+(?:all\s+)?(?:the\s+)?(?:other|next|rest|later|subsequent)\b{_W}{{0,3}}\s*{_FAIL}",
+        rf"\bthen\s+{_FAIL}\s+(?:on|for)\s+(?:the\s+|all\s+)?(?:other|others|next|rest|subsequent|later)",
+    ),
+    _c(
+        "other_routes_fail",
+        r"\b(?:other|different|another|second|remaining)\s+(?:routes?|endpoints?|paths?|methods?|resources?|apis?|urls?)\b",
+        r"\bsame\s+(?:token|jwt|bearer|credentials|session)\b",
+    ),
+    _c(
+        "authorizer_not_invoked",
+        rf"{_AUTHZ}\s+(?:is\s+|was\s+|gets\s+|got\s+)?(?:never|not|isn't|wasn't|isnt|wasnt)\s+(?:even\s+|being\s+)?(?:invoked|called|triggered|run|executed|hit|reached|firing|fired)",
+        rf"{_AUTHZ}\s+(?:never|doesn't|does\s+not|didn't|did\s+not|don't|won't)\s+(?:even\s+|get\s+|gets\s+)?(?:log|logs|run|runs|fire|fires|execute|called|invoked|triggered|get\s+called|get\s+invoked|show\s+up|print|see|receive)",
+        rf"\bno\s+(?:logs?|invocations?|log\s+(?:entries|lines|output)|cloudwatch\s+logs?|trace|traces|calls?)\b{_W}{{0,4}}\s+(?:from|for|in|of|by)\s+(?:the\s+|my\s+|our\s+)?{_AUTHZ}",
+        rf"{_AUTHZ}(?:\s+lambda)?(?:'s)?\s+(?:logs?|cloudwatch(?:\s+logs?)?|log\s+group|invocation\s+count|metrics)\s+(?:show|shows|has|have|had|are|is|stay|stays)\s+(?:nothing|no\b|empty|zero|silent)",
+        rf"(?:never|doesn't|does\s+not|didn't|did\s+not|not|without)\s+(?:even\s+)?(?:reach|reaches|reaching|hit|hits|hitting|invoke|invokes|invoking|trigger|triggers|triggering|call|calls|calling|running|get\s+to)\s+(?:the\s+|my\s+|our\s+)?{_AUTHZ}",
+        rf"{_AUTHZ}\s+(?:is\s+)?(?:silent|skipped|bypassed)",
+        r"\bcache\s+hit\b",
+        r"\b(?:no|missing)\s+['\"]?starting\s+authorizer",
+        r"\bno\s+(?:lambda\s+)?authori[sz]er\s+(?:lines?|logs?|log\s+lines|entries|output|invocations?|calls?|execution)\b",
+        negatable=False,
+    ),
+    _c(
+        "authorizer_invoked",
+        rf"{_AUTHZ}\s+(?:is\s+|was\s+|gets\s+|got\s+)?(?:invoked|called|triggered|runs|ran|executes|executed|fires|fired|logs|logged|succeeds|succeeded)",
+        rf"{_AUTHZ}\s+(?:\w+\s+){{0,3}}(?:returns?|returned|returning|responds?|responded)\b",
+        r"\bstarting\s+authorizer\b",
+    ),
+    _c(
+        "authorizer_allows",
+        rf"{_AUTHZ}{_W}{{0,5}}\s+(?:returns?|returned|returning|gives?|produces?|generates?|responds?\s+with|sends?\s+back)\s+(?:an?\s+|the\s+)?(?:valid\s+|correct\s+)?(?:\"?allow\"?|effect\W{{0,4}}allow|allow\s+policy|policy\s+with\s+allow)",
+        r"\beffect\W{0,4}allow\b",
+        r"\bisauthorized\W{0,4}true\b",
+    ),
+    _c(
+        "authorizer_denies",
+        rf"(?:{_AUTHZ}|lambda|function|code){_W}{{0,5}}\s+(?:returns?|returned|returning|gives?|produces?|generates?|responds?\s+with|sends?\s+back)\s+(?:an?\s+|the\s+)?(?:explicit\s+)?(?:\"?deny\"?|effect\W{{0,4}}deny|deny\s+policy|policy\s+with\s+deny)",
+        r"\beffect\W{0,4}deny\b",
+        r"\bgeneratePolicy\([^)]*deny",
+        r"\breturns?\s+deny\b",
+    ),
+    _c(
+        "expired_token_deny",
+        rf"\b(?:expired|invalid|bad|stale|malformed)\s+tokens?{_W}{{0,6}}\s+(?:deny|denied|403|forbidden)",
+        r"\bdeny\s+(?:for|on|when)\s+(?:an?\s+|the\s+)?(?:expired|invalid|bad)\s+token",
+        r"\binstead\s+of\s+(?:a\s+|throwing\s+|raising\s+)?(?:401|unauthorized)",
+    ),
+    _c(
+        "token_refresh",
+        r"\b(?:expired|expiring|refreshed|new|fresh|renewed|rotated)\s+(?:access\s+|id\s+|jwt\s+|bearer\s+)?tokens?\b",
+        r"\btokens?\s+(?:expired|expires|expiry|expiration|refresh|refreshed|renewal|rotation)\b",
+        r"\brefresh(?:ed|ing)?\s+(?:the\s+|my\s+|our\s+)?(?:access\s+|id\s+)?token",
+        r"\bafter\s+(?:re-?)?log(?:ging)?\s*in\b|\blog(?:ged|ging)?\s+(?:out|back\s+in)\b|\bre-?login\b",
+    ),
+    _c(
+        "persists_after_fix",
+        rf"\b(?:kept|keep|keeps|continued\s+to|continue\s+to|still)\s+(?:get(?:ting)?|receiv(?:e|ing)|see(?:ing)?|hit(?:ting)?)\b{_W}{{0,8}}\s+(?:for\s+(?:a\s+long\s+time|minutes|hours|a\s+while|up\s+to)|afterwards|after\s+(?:the\s+)?(?:fix|rollback|roll-?back|revert))",
+        r"\b(?:new|fresh)\s+(?:logins?|tokens?|sessions?|users?)\s+(?:were|are|was|is|work|works|worked)\s+(?:fine|ok|okay)\b",
+        r"\b(?:rolled\s+back|reverted|fixed\s+the\s+authori[sz]er)\b.{0,80}\b(?:still|kept|keep)\b",
+    ),
+    _c(
+        "different_users",
+        r"\b(?:different|another|other|second)\s+(?:users?|tenants?|customers?|accounts?\s+in\s+(?:our|the)\s+app)\b",
+        r"\buser\s+a\b.{0,80}\buser\s+b\b",
+        r"\b(?:wrong|previous|other)\s+user'?s?\s+(?:permissions|policy|decision|access)",
+        r"\bmulti-?tenant\b|\btenant\s+(?:id|header)\b",
+    ),
+    _c(
+        "caching_mentioned",
+        r"\b(?:authori[sz]er|authorization|policy|result)\s+cach(?:e|ing|ed)\b",
+        r"\bcach(?:e|ing)\s+(?:is\s+)?(?:enabled|on|turned\s+on)\b",
+        r"\b(?:result\s+)?ttl\b|authorizerResultTtlInSeconds",
+        r"\bcached\s+(?:policy|response|result|decision|deny|allow)\b",
+    ),
+    _c(
+        "cache_flush_helps",
+        rf"\bflush(?:ing|ed)?\s+(?:the\s+)?(?:stage\s+)?(?:authori[sz]er\s+)?cache{_W}{{0,5}}\s+(?:fix|fixes|fixed|help|helps|helped|work|works|worked|solve|solves|solved|resolv\w*)",
+        rf"\b(?:after|wait(?:ing)?(?:\s+for)?)\s+(?:about\s+|around\s+|~)?(?:\d+|a\s+few|five|ten|some|the\s+ttl|several)\s*(?:min(?:ute)?s?|seconds|ttl)?{_W}{{0,4}}\s+(?:it\s+|things\s+|everything\s+)?(?:works?|worked|recovers?|recovered|comes?\s+back|is\s+fine|goes\s+away|clears?)",
+        r"\b(?:works?|worked)\s+again\s+after\s+(?:\d+|a\s+few|five|some)",
+        rf"\b(?:disabl(?:e|ed|ing)|turn(?:ed|ing)?\s+off)\s+(?:the\s+)?(?:authori[sz]er\s+)?cach(?:e|ing){_W}{{0,4}}\s+(?:fix|fixes|fixed|help|helps|helped|work|works|worked|solve|solves|solved)",
+        r"\bttl\s+(?:to\s+)?(?:0|zero)\b",
+    ),
+    _c(
+        "identity_source",
+        r"\bidentity\s*sources?\b|identitySource|\bcache\s+key\b|context\.identity\.sourceIp",
+    ),
+    _c(
+        "arn_construction",
+        r"\bmethod\s*arn\b|methodArn|\bresource\s+arn\b",
+        r"/null/|\bnull\s+stage\b|\bstage\b.{0,20}\bnull\b",
+        r"\b(?:wrong|different|hard-?coded|hardcoded)\s+(?:region|account|stage|api\s*id|arn)s?\b",
+        r"\barn\s+(?:format|mismatch|is\s+wrong|does(?:n't|\s+not)\s+match)\b",
+        r"\bresource\W{0,4}arn:aws:execute-api",
+    ),
+    _c("wildcard_resource", r"/\*/\*|\*/\*|\bwildcard\b"),
+    # ---------------------------------------------------------------- deploys and changes
+    _c(
+        "changed_no_effect",
+        rf"\b(?:updated|changed|modified|edited|fixed|corrected|added|removed|saved|attached|replaced)\b{_W}{{0,6}}\s+(?:policy|resource\s+policy|authori[sz]er|method|settings?|config(?:uration)?|route|permissions?)\b{_W}{{0,8}}\s+(?:but|still|yet|and\s+still)\b",
+        r"\bstill\s+(?:get(?:ting)?|gets|returns?|returning|see(?:ing)?|sees|receiv(?:e|es|ing)|enforces?|enforcing|applies|applying)\W{0,3}(?:[\w'-]+\W{1,3}){0,3}?(?:old|same|previous|403|forbidden|error|denied|deny|accessdenied|not\s+authori[sz]ed)",
+        r"\b(?:take|takes|taking|need|needs)\s+(?:some\s+)?time\s+to\s+(?:propagate|apply|take\s+effect)\b|\bpropagation\s+(?:delay|time)\b",
+        r"\b(?:has|had|have|with|made|makes)\s+no\s+effect\b|\bnot\s+tak(?:e|ing)\s+effect\b",
+        r"\b(?:didn't|did\s+not|doesn't|does\s+not|never)\s+(?:pick\s+up|picked\s+up|take\s+effect|took\s+effect|apply|applied|get\s+applied)\b",
+        r"\bconsole\s+(?:shows?|displays?)\s+(?:the\s+)?(?:new|updated|correct|right|changed)",
+        rf"\b(?:deploying|redeploying|re-deploying|deployed|redeployed|re-deployed)\b{_W}{{0,5}}\s+(?:manually|from\s+the\s+console|in\s+the\s+console|by\s+hand|again)\b{_W}{{0,4}}\s+(?:fix|fixes|fixed|solv\w*|work\w*|help\w*|resolv\w*)",
+        rf"\bmanual(?:ly)?\s+(?:re)?deploy(?:ing|ment|ed)?\b{_W}{{0,4}}\s+(?:fix|fixes|fixed|solv\w*|work\w*|help\w*)",
+        rf"\b(?:create|created|creating|new)\s+(?:a\s+)?deployment\b{_W}{{0,4}}\s+(?:fix|fixes|fixed|solv\w*|work\w*|help\w*)",
+        r"\bforg[oe]t\s+to\s+(?:re-?)?deploy\b|\b(?:didn't|did\s+not|never|haven't|have\s+not|hadn't)\s+(?:re-?)?deploy(?:ed)?\b",
+        r"\bafter\s+(?:a\s+)?(?:re-?)?deploy(?:ing|ment)?\s+(?:the\s+)?(?:api|stage)\s+(?:again\s+)?(?:manually\s+)?it\s+work",
+        r"\b(?:redeploy|re-deploy)(?:ing|ed)?\s+(?:the\s+)?(?:api|stage)?\s*(?:fixed|fixes|solved|solves|helped)",
+        r"\bdeployment\s+(?:is\s+)?(?:stale|old|outdated)\b|\bold\s+deployment\b",
+        r"\bdeploy\s+(?:did\s+not|didn't|doesn't|does\s+not)\s+(?:pick|update|apply|include|create)",
+    ),
+    _c(
+        "iac_tool",
+        r"\b(?:cdk|terraform|cloudformation|cfn|serverless\s+framework|serverless\.ya?ml|sls\s+deploy|sam\s+deploy|sam\s+template|pulumi|chalice|zappa|amplify\s+push|tf\s+apply|terraform\s+apply)\b",
+    ),
+    _c(
+        "after_deploy",
+        r"\b(?:since|after|started\s+after|began\s+after|right\s+after|ever\s+since)\s+(?:the\s+|our\s+|a\s+|my\s+|we\s+)?(?:last\s+|latest\s+|recent\s+|new\s+|yesterday's\s+)?(?:deploy|deployment|deployed|release|upgrade|update|migration|redeploy)",
+    ),
+    _c(
+        "route_added",
+        r"\b(?:added|created|defined|introduced)\s+(?:a\s+|the\s+|an\s+)?(?:new\s+)?(?:route|resource|endpoint|method|path|lambda\s+integration)\b",
+        r"\bnew\s+(?:endpoint|route|resource|method|path)\b",
+        r"\b(?:route|resource|endpoint|method)\s+(?:shows?|is|exists)\s+(?:up\s+)?in\s+the\s+console\b",
+    ),
+    _c(
+        "no_api_logs",
+        rf"\b(?:nothing|no\s+(?:entries|entry|lines?|logs?|records?|trace|traces|sign))\b{_W}{{0,4}}\s+(?:in|from|shows?\s+(?:up\s+)?in|appears?\s+in|at)\s+(?:the\s+|our\s+|my\s+)?(?:api\s*gateway\s+|api\s+|execution\s+|access\s+|stage\s+|cloudwatch\s+)*logs?\b",
+        r"\blogs?\s+(?:are|is|stay|stays|remain|remains)\s+(?:completely\s+)?empty\b|\bno\s+logs?\s+anywhere\b",
+        r"\b(?:couldn't|could\s+not|can't|cannot)\s+find\s+any\s+(?:request|log|trace)",
+        r"\bnothing\s+(?:shows|appears|is\s+logged|gets\s+logged)\b",
+        negatable=False,
+    ),
+    _c(
+        "console_test_works",
+        r"\b(?:console|test\s+tab|test\s+button|test-invoke|test\s+invoke|testinvoke|method\s+test)\b.{0,60}?\b(?:works?|worked|succeeds?|succeeded|200|fine|ok|passes|passed)\b",
+        r"\b(?:works?|worked|succeeds?)\s+(?:fine\s+|perfectly\s+)?(?:in|from|via|with)\s+(?:the\s+)?(?:api\s+gateway\s+|aws\s+)?(?:console|test\s+tab)",
+        r"\btest(?:ing)?\s+(?:it\s+)?(?:in|from)\s+the\s+(?:api\s+gateway\s+)?console\b",
+    ),
+    # ---------------------------------------------------------------- resource policy, network
+    _c(
+        "resource_policy",
+        r"\bresource[- ]?(?:based\s+)?polic(?:y|ies)\b|\bapi\s+polic(?:y|ies)\b|x-amazon-apigateway-policy|\bResourcePolicy\b|\bpolicy\s+on\s+the\s+api\b",
+    ),
+    _c(
+        "added_resource_policy",
+        r"\b(?:added|attached|introduced|applied|put|set|adding|attaching|applying|enabled)\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+)?(?:\w+\s+)?resource[- ]?(?:based\s+)?polic(?:y|ies)",
+        r"\bafter\s+(?:adding|attaching|applying)\s+(?:a\s+|an\s+|the\s+)?(?:\w+\s+)?polic(?:y|ies)",
+    ),
+    _c(
+        "ip_allowlist",
+        r"\bip\s*(?:allow\s*-?list|white\s*-?list|whitelist|allowlist|restriction|filter|range|block|based)",
+        r"\b(?:allow(?:ed)?|white)[- ]?list(?:ed|ing)?\s+(?:our\s+|the\s+|my\s+)?(?:ips?|addresses|cidrs?)",
+        r"\bsource\s*ip\b|aws:SourceIp|NotIpAddress|IpAddress\b|\bcidrs?\b|\ballowed\s+ips?\b|\begress\s+ip|\bnat\s+gateway|\boffice\s+ip|\bour\s+ip\b|\bmy\s+ip\b|\bpublic\s+ip\b|\belastic\s+ip\b",
+    ),
+    _c(
+        "explicit_deny_statement",
+        r"\"effect\"\s*:\s*\"deny\"|\bdeny\s+statement\b|\bdeny\s+(?:unless|if|when|all|everything)\b|\bNotIpAddress\b|\bStringNotEquals\b",
+    ),
+    _c(
+        "only_from_vpc",
+        r"\b(?:from|inside|within|in|via)\s+(?:a\s+|the\s+|our\s+|my\s+)?(?:private\s+)?(?:vpc|subnet|private\s+subnet)s?\b",
+        rf"\b(?:lambda|function|service|container|task|pod|instance|job|runner)s?\b{_W}{{0,3}}\s+(?:in|inside|attached\s+to|within|running\s+in)\s+(?:a\s+|the\s+|our\s+|my\s+)?vpc\b",
+        r"\bvpc[- ](?:attached|enabled|bound|connected)\b",
+        r"\b(?:ecs|eks|fargate|ec2|codebuild|kubernetes|k8s|pods?|batch\s+job|glue\s+job|sagemaker)\b",
+    ),
+    _c(
+        "works_outside",
+        rf"\b{_WORKS}\s+(?:fine\s+|perfectly\s+|just\s+fine\s+)?(?:from|on|in|at)\s+(?:my\s+|our\s+|the\s+|a\s+)?(?:laptop|local\s+machine|machine|home|desktop|workstation|internet|outside|public\s+internet|pc|mac|office)",
+        r"\bfrom\s+(?:my|our|the)\s+(?:laptop|machine|desktop|workstation|office)\s+(?:it\s+)?(?:works|is\s+fine|succeeds|returns\s+200)",
+        r"\b(?:curl|postman)\s+from\s+(?:my\s+)?(?:laptop|machine|desktop)\s+(?:works|succeeds|returns\s+200)",
+        r"\b(?:outside|out\s+of)\s+(?:the\s+)?vpc\b.{0,40}\b(?:works|fine|200)",
+    ),
+    _c(
+        "private_api",
+        r"\bprivate\s+(?:rest\s+)?(?:api|endpoint\s+type|api\s+gateway)\b|\bendpoint\s+type\W{0,5}private\b|(?-i:\bPRIVATE\b)|\bprivate\s+endpoint\b",
+    ),
+    _c(
+        "public_api",
+        r"\b(?:regional|edge[- ]optimi[sz]ed|public)\s+(?:rest\s+)?(?:api|endpoint)\b|\bendpoint\s+type\W{0,5}(?:regional|edge)\b",
+    ),
+    _c(
+        "vpc_endpoint",
+        r"\bvpc\s+endpoints?\b|\bvpce-[0-9a-z]+|\binterface\s+endpoints?\b|\bexecute-api\s+endpoint\b|\bprivatelink\b|\bprivate\s+link\b|com\.amazonaws\.[a-z0-9-]+\.execute-api",
+    ),
+    _c(
+        "private_dns",
+        r"\bprivate\s*dns\b|PrivateDnsEnabled|\bprivate\s+hosted\s+zone\b|\bresolves?\s+to\s+(?:a\s+|an\s+)?(?:private|internal|10\.)|\bdns\s+resol\w+\s+(?:inside|in|within)",
+    ),
+    _c("vpce_policy", r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b"),
+    _c(
+        "on_prem",
+        r"\bon[- ]prem(?:ise|ises)?\b|\bdirect\s+connect\b|\bdata\s*cent(?:er|re)\b|\bsite-to-site\b|\bcorporate\s+network\b|\btransit\s+gateway\b",
+    ),
+    _c("apigw_api_id_header", r"x-apigw-api-id"),
+    _c(
+        "cross_account",
+        r"\b(?:cross|different|another|other|second|separate|partner|consumer)[- ]accounts?\b",
+        r"\baccount\s+[ab]\b|\bfrom\s+(?:another|a\s+different|a\s+separate)\s+(?:aws\s+)?account\b",
+        r"\bin\s+(?:another|a\s+different)\s+account\b",
+    ),
+    # ---------------------------------------------------------------- IAM and signing
+    _c(
+        "iam_auth",
+        r"\baws_iam\b|\biam\s+auth(?:ori[sz]ation|entication|ori[sz]er)?\b|\biam[- ]authori[sz]ed\b|\bauthori[sz]ation(?:\s+type)?\W{0,4}(?:is\s+|set\s+to\s+)?iam\b",
+        r"\bsig\s*v4\b|\bsignature\s+version\s+4\b|aws4-hmac-sha256|\bawscurl\b|\baws4\b|\bsigned\s+requests?\b|\bsign(?:ing|s|ed)?\s+(?:the\s+|my\s+|our\s+)?requests?\b|aws-sigv4|\bSigV4Auth\b|\baws-requests-auth\b",
+    ),
+    _c(
+        "unsigned",
+        r"\bunsigned\b|\bnot\s+signed\b|\bwithout\s+(?:sign(?:ing|ature)|sigv4|credentials)\b|\bno\s+signature\b|\bforgot\s+to\s+sign\b|\bplain\s+(?:curl|fetch|axios|http)\b|\bnot\s+signing\b|\bdon't\s+sign\b",
+        negatable=False,
+    ),
+    _c(
+        "scp_boundary",
+        r"\bscps?\b|\bservice\s+control\s+polic|\bpermissions?\s+boundar|\borgani[sz]ations?\s+polic",
+    ),
+    _c(
+        "iam_policy_talk",
+        r"\biam\s+(?:policy|policies|role|roles|user|permissions?)\b|\b(?:add|attach|grant)(?:ed)?\s+(?:the\s+)?execute-api:invoke\b|\brole\s+(?:doesn't|does\s+not|lacks|has\s+no)\b|\bexecution\s+role\b",
+    ),
+    _c(
+        "credentials_issue",
+        r"\bsession\s+token\b|\bsecurity\s+token\b|x-amz-security-token|\btemporary\s+credentials\b|\bsts\s+credentials\b|\bassume[- ]?role\b|\baccess\s+key\b|\bsecret\s+(?:access\s+)?key\b|\brotated\s+(?:the\s+)?(?:keys?|credentials)\b|\bASIA[A-Z0-9]{4,}|\bAKIA[A-Z0-9]{4,}|\bcredentials?\s+(?:expired|rotated|wrong|invalid)|\bsso\s+(?:session|login)\b|\bcognito\s+identity\s+pool\b",
+    ),
+    _c(
+        "clock_skew",
+        r"\bclock\s*(?:skew|drift|is\s+wrong|is\s+off|out\s+of\s+sync)|\btime\s+(?:skew|drift|sync)\b|\bntp\b|\b(?:device|system|server|container|phone)\s+(?:time|clock)\b|\bwrong\s+(?:time|date)\b|\btimezone\b|\btime\s+zone\b|\bafter\s+(?:the\s+)?(?:device|laptop|machine|phone)\s+(?:sleeps?|slept|wakes?|woke)",
+    ),
+    _c(
+        "replayed_signature",
+        r"\b(?:queue[sd]?|retr(?:y|ies)|replay(?:ed)?|cached|stored|reused?)\b.{0,40}\bsigned\b|\bsigned\b.{0,40}\b(?:later|queued|retried|replayed|reused)\b",
+    ),
+    _c(
+        "signing_details",
+        r"\bcanonical\s+(?:string|request)\b|\bstring[- ]to[- ]sign\b|\burl[- ]?encod|\bdouble[- ]encod|%2F|%252F|\bspecial\s+characters?\b|\bquery\s+(?:string\s+)?(?:order|parameters?\s+order)\b|\bsigned\s*headers\b|\bsigning\s+(?:service|region|name)\b|'apigateway'\s+instead|\bwrong\s+(?:service|region)\s+(?:name\s+)?(?:in|for)\s+(?:the\s+)?sign",
+    ),
+    # ---------------------------------------------------------------- tokens, HTTP API, WebSocket
+    _c(
+        "jwt_or_cognito",
+        r"\bjwt\b|\bbearer\b|\bjson\s+web\s+token\b|\bcognito\b|\buser\s+pool\b|\bauth0\b|\bokta\b|\bkeycloak\b|\bazure\s+ad\b|\bentra\b|\boidc\b|\boauth2?\b",
+    ),
+    _c("scopes", r"\bscopes?\b|\bscp\s+claim\b|authorizationScopes|\boauth\s+scopes?\b"),
+    _c("id_token", r"\bid[_ ]?token\b|token_use\W{0,4}id\b"),
+    _c(
+        "http_api",
+        r"\bhttp\s+api\b|\bhttpapi\b|\bapi\s+gateway\s+v2\b|\bapigatewayv2\b|\bapigw\s*v2\b|\bpayload\s+format\s+(?:version\s+)?2\.0\b|AWS::ApiGatewayV2::Api|aws_apigatewayv2|\bhttpApi\b",
+    ),
+    _c(
+        "rest_api",
+        r"\brest\s+api\b|\brestapi\b|\bapi\s+gateway\s+v1\b|AWS::ApiGateway::RestApi|aws_api_gateway_rest_api|\bLambdaRestApi\b",
+    ),
+    _c(
+        "lambda_authorizer",
+        r"\b(?:lambda|custom|token|request)\s+authori[sz]ers?\b|\bauthori[sz]er\s+(?:lambda|function)\b|\bauthori[sz]er\b",
+    ),
+    _c(
+        "cognito_authorizer",
+        r"\bcognito\s+(?:user\s+pool\s+)?authori[sz]er\b|COGNITO_USER_POOLS|\buser\s+pool\s+authori[sz]er\b",
+    ),
+    _c("simple_response", r"\bisAuthorized\b|\bsimple\s+responses?\b|enableSimpleResponses"),
+    _c(
+        "websocket",
+        r"\bweb\s*sockets?\b|\bwss://|\$connect\b|\bwscat\b|\bsocket\.io\b|\bws\s+api\b",
+    ),
+    _c(
+        "ws_connections",
+        r"@connections|\bpostToConnection\b|\bpost_to_connection\b|\bapigatewaymanagementapi\b|\bmanagement\s+api\b|ApiGatewayManagementApi|\bsend(?:ing)?\s+(?:a\s+)?messages?\s+(?:back\s+)?to\s+(?:the\s+|connected\s+)?(?:clients?|connections?)",
+    ),
+    _c("manage_connections", r"ManageConnections"),
+    # ---------------------------------------------------------------- routing
+    _c(
+        "wrong_path",
+        r"\btypo\b|\bwrong\s+(?:path|url|endpoint|resource|method|verb|http\s+method)\b|\bmisspel\w*|\btrailing\s+slash\b|\bcase[- ]sensitiv\w*|\broot\s+(?:path|resource|url)\b|\{proxy\+\}|\bproxy\+|\bgreedy\s+path\b",
+        r"\b(?:path|route|resource|endpoint|method|url)\s+(?:doesn't|does\s+not|didn't|did\s+not)\s+exist\b|\bnot\s+(?:defined|mapped)\b",
+        r"\b(?:get|post|put|delete|patch)\s+instead\s+of\s+(?:a\s+)?(?:get|post|put|delete|patch)\b|\bonly\s+(?:a\s+)?(?:get|post|put|delete|any)\s+(?:method\s+)?(?:is\s+)?defined\b",
+        r"\bshould\s+(?:be|return)\s+(?:a\s+)?404\b|\binstead\s+of\s+(?:a\s+)?404\b|\bexpected\s+(?:a\s+)?404\b",
+    ),
+    _c(
+        "stage_missing",
+        r"\b(?:without|missing|forgot|forgetting|omit(?:ted|ting)?|left\s+out|leaving\s+out|no)\s+(?:the\s+)?stage(?:\s+name)?\b",
+        r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",
+        r"\bstage\s+(?:doesn't|does\s+not|didn't)\s+exist\b|\b(?:deleted|renamed)\s+(?:the\s+)?stage\b|\bnon-?existent\s+stage\b",
+        r"\b(?:Prod|prod)\s+(?:vs\.?|versus|instead\s+of)\s+(?:prod|Prod|PROD)\b",
+    ),
+    _c(
+        "custom_domain",
+        r"\bcustom\s+domains?\b|\bdomain\s+name\b|\bbase[- ]?path\b|\bapi\s+mappings?\b|\bpath\s+mappings?\b|\bown\s+domain\b|\bvanity\s+domain\b|\bcustomdomain\b",
+    ),
+    _c(
+        "mtls",
+        r"\bmtls\b|\bmutual[- ]tls\b|\bclient\s+cert(?:ificate)?s?\b|\btrust\s*store\b|\bx\.?509\b|\bca\s+bundle\b|\bself[- ]signed\b|\bcertificate\s+chain\b|\bintermediate\s+(?:ca|cert)",
+    ),
+    _c(
+        "api_key",
+        r"\bapi[- _]?keys?\b|\bx-api-key\b|\bapikey\b|\busage\s+plans?\b|\busageplan\b|apiKeyRequired|\bprivate:\s*true\b",
+    ),
+    _c(
+        "usage_plan",
+        r"\busage\s*plans?\b|\bapiStages\b|\bapi\s+stages?\b|\bcreate-usage-plan-key\b",
+    ),
+    _c(
+        "key_looks_valid",
+        r"\b(?:api\s+)?key\s+(?:is\s+|looks\s+|seems\s+)?(?:correct|valid|right|fine|the\s+same|enabled)\b|\b(?:same|correct|valid|right)\s+(?:api\s+)?key\b|\bdouble[- ]checked\s+(?:the\s+)?(?:api\s+)?key\b|\bcopied\s+the\s+key\b",
+    ),
+    _c(
+        "key_missing",
+        r"\b(?:without|missing|forgot|forgetting|no)\s+(?:the\s+|an\s+)?(?:api\s+)?key\b|\b(?:api\s+)?key\s+(?:is\s+|was\s+)?(?:missing|disabled|wrong|invalid|not\s+sent|deleted)\b|\b(?:query\s+string|query\s+param(?:eter)?|body|authorization\s+header)\s+instead\s+of\s+(?:the\s+)?(?:x-api-key\s+)?header\b|\bdisabled\s+(?:the\s+)?(?:api\s+)?key\b|\bkey\s+(?:in|as)\s+(?:a\s+)?query\b",
+    ),
+    _c(
+        "new_stage",
+        r"\bnew\s+stage\b|\b(?:renamed|recreated|re-created|added\s+a)\s+(?:the\s+)?stage\b|\bstage\s+(?:was\s+)?(?:re-?)?created\b|\b(?:second|another|staging|dev)\s+stage\b",
+    ),
+    # ---------------------------------------------------------------- edge
+    _c(
+        "waf",
+        r"\bwaf\b|\bweb\s*acl\b|\bfirewall\b|\bmanaged\s+rules?\b|\bcore\s+rule\s*set\b|SizeRestrictions|\bsql\s*injection\b|\bsqli\b|\bxss\b|\brate[- ]based\b|\bgeo[- ]?block|AWSManagedRules|\bcommon\s*rule\s*set\b",
+    ),
+    _c(
+        "payload_specific",
+        r"\b(?:large|big|bigger|larger|huge|long)\s+(?:json\s+)?(?:bod(?:y|ies)|payloads?|requests?|files?|uploads?|posts?)\b",
+        r"\b(?:over|above|more\s+than|bigger\s+than|larger\s+than|>)\s*\d+\s*kb\b|\b8\s*kb\b",
+        r"\b(?:certain|some|specific|particular)\s+(?:payloads?|inputs?|characters|content|bodies|strings|values|fields)\b",
+        r"\bonly\s+(?:some|certain|specific)\s+(?:requests|payloads|bodies|posts)\b",
+        r"\bcontains?\s+(?:sql|script|<script|select|union|html)\b|\bwhen\s+the\s+body\s+(?:contains|has|includes)\b",
+    ),
+    _c(
+        "cloudfront",
+        r"\bcloudfront\b|\bcdn\b|\bx-cache\b|\bedge[- ]optimi[sz]ed\b|\bdistribution\b",
+    ),
+    _c(
+        "host_header",
+        r"\bhost\s+header\b|\bforward(?:s|ing|ed)?\s+(?:all\s+|the\s+)?(?:viewer\s+)?(?:headers|host)\b|\bAllViewer\b|\borigin\s+request\s+polic|\breverse\s+proxy\b|\bproxy_pass\b|\bx-forwarded-host\b|\bproxy\s+in\s+front\b",
+    ),
+    _c(
+        "get_with_body",
+        r"\bget\s+(?:request\s+)?with\s+(?:a\s+|json\s+)?(?:body|payload)\b|\bbody\s+(?:in|on|with)\s+(?:a|the|my)\s+get\b|\bget\s+requests?\s+(?:that\s+)?(?:has|have|had|includes?|sends?|carr(?:y|ies))\s+(?:a\s+)?(?:json\s+)?body\b|\bcontent-length\s+on\s+(?:a\s+)?get\b",
+    ),
+    _c(
+        "disabled_endpoint",
+        r"disableExecuteApiEndpoint|\bdisable[- ]execute[- ]api[- ]endpoint\b|\bdefault\s+(?:execute-api\s+)?endpoint\s+(?:is\s+|was\s+)?(?:disabled|turned\s+off|off)\b|\bdisabled\s+the\s+default\s+(?:execute-api\s+)?endpoint\b",
+    ),
+    # ---------------------------------------------------------------- origin and look-alikes
+    _c(
+        "lambda_returns_403",
+        rf"\b(?:my\s+|our\s+|the\s+)?(?:lambda|backend|handler|function|service|app|application|flask|express|django|fastapi|spring|integration|upstream)(?:\s+function|\s+code)?{_W}{{0,3}}\s+(?:itself\s+)?(?:returns?|returned|returning|throws?|responds?\s+with|sends?|raises?)\s+(?:a\s+|an\s+|its\s+own\s+)?(?:statusCode\W{{0,4}})?403\b",
+        r"statusCode\W{0,4}403",
+        r"\b(?:backend|upstream|integration|origin\s+server)\s+(?:returns?|responds?|rejects?)\b",
+        r"\bs3\s+(?:access\s*denied|accessdenied)\b|\bAccessDenied</Code>",
+        r"\bendpoint\s+response\s+body\b",
+    ),
+    _c(
+        "emulator",
+        r"\bserverless[- ]offline\b|\blocalstack\b|\bsam\s+local\b|\bsam-local\b|\bemulator\b|\bmoto\s+server\b|\boffline\s+mode\b|\bsls\s+offline\b",
+    ),
+    _c(
+        "gateway_responses",
+        r"\bgateway\s+responses?\b|DEFAULT_4XX|\bdefault\s*4xx\b|\bresponseTemplates\b|\bcustom(?:i[sz]ed)?\s+(?:error\s+)?(?:responses?|messages?|bod(?:y|ies))\b",
+    ),
+    _c(
+        "cors",
+        r"\bcors\b|\bpre-?flight\b|\boptions\s+(?:request|method|call)\b|access-control-allow|\bcross[- ]origin\b",
+    ),
+    _c(
+        "browser_only",
+        r"\b(?:works?|worked)\s+(?:fine\s+)?(?:in|from|with|using)\s+(?:postman|curl|insomnia|httpie|the\s+cli)\b.{0,80}\b(?:browser|front-?end|react|angular|vue|web\s*app|fetch|axios|chrome|firefox|spa)\b",
+        r"\b(?:browser|front-?end|react|angular|vue|web\s*app|axios|fetch\(\))\b.{0,40}\b(?:fails?|403|doesn't\s+work|does\s+not\s+work|blocked)\b",
+        r"\bpostman\b.{0,60}\b(?:but|not)\b.{0,40}\b(?:browser|app|front-?end)\b",
+    ),
+    _c(
+        "cache_control",
+        r"cache-control|max-age=0|\bno-cache\b|\bInvalidateCache\b|\binvalidat(?:e|ing)\s+(?:the\s+)?cache\b|FAIL_WITH_403|\bapi\s+caching\b|\bstage\s+cach(?:e|ing)\b|\bcache\s+cluster\b|\bhard\s+refresh\b|\bshift\+reload\b",
+    ),
+    _c("throttled", r"\b429\b|\btoo\s+many\s+requests\b|\bthrottl\w+"),
+    _c(
+        "intermittent",
+        r"\bintermittent(?:ly)?\b|\bsporadic(?:ally)?\b|\brandom(?:ly)?\b|\bat\s+random\b|\bsometimes\b|\bsome\s+of\s+the\s+time\b|\bflak(?:y|ey)\b|\bnot\s+always\b|\bevery\s+other\b|\bnow\s+and\s+then\b|\boccasional(?:ly)?\b|\bhit\s+or\s+miss\b|\binconsistent(?:ly)?\b|\bon\s+and\s+off\b",
+    ),
+)
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|haven't|hasn't|without|nor|neither|none|dont|doesnt|didnt|isnt|arent|cannot|can't|nothing)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;\n]|\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\band\b|,", re.IGNORECASE
+)
+
+
+@dataclass
+class SymptomHit:
+    name: str
+    snippet: str
+
+
+@dataclass
+class Symptoms:
+    hits: dict[str, SymptomHit] = field(default_factory=dict)
+    denied: set[str] = field(default_factory=set)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.hits
+
+    def names(self) -> set[str]:
+        return set(self.hits)
+
+    def snippet(self, name: str) -> str:
+        hit = self.hits.get(name)
+        return hit.snippet if hit else ""
+
+
+def _negated(text: str, start: int) -> bool:
+    """Is the match at `start` inside a negated clause ("we do not use a custom domain")?"""
+    window = text[max(0, start - 60) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    clause = window[breaks[-1].end() :] if breaks else window
+    words = clause.split()[-5:]
+    return bool(_NEGATION.search(" ".join(words)))
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    s = " ".join(text[start:end].split())
+    return s if len(s) <= 90 else s[:87] + "..."
+
+
+def detect_symptoms(text: str) -> Symptoms:
+    """Find the symptom concepts in free text. Never raises."""
+    out = Symptoms()
+    if not isinstance(text, str) or not text:
+        return out
+    sample = text if len(text) <= 200_000 else text[:100_000] + "\n" + text[-100_000:]
+    for concept in CONCEPTS:
+        for pat in concept.patterns:
+            try:
+                matches = list(pat.finditer(sample))
+            except Exception:
+                continue
+            for m in matches:
+                if concept.negatable and _negated(sample, m.start()):
+                    out.denied.add(concept.name)
+                    continue
+                out.hits[concept.name] = SymptomHit(
+                    concept.name, _snippet(sample, m.start(), m.end())
+                )
+                break
+            if concept.name in out.hits:
+                out.denied.discard(concept.name)
+                break
+    return out

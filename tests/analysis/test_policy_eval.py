@@ -571,6 +571,12 @@ POLICY_FORMS = [
         json.dumps({"principalId": "u1", "policyDocument": P(S(Principal=_DROP))}),
     ),
     ("pretty-json-bytes", json.dumps(P(S()), indent=2).encode()),
+    # `aws apigateway get-rest-api --query policy --output json`: a JSON string of the escaped text
+    ("cli-output-json-of-escaped", json.dumps(_escaped(P(S())))),
+    (
+        "url-encoded",
+        "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%22%2A%22%2C%22Action%22%3A%22execute-api%3AInvoke%22%2C%22Resource%22%3A%22execute-api%3A%2F%2A%22%7D%5D%7D",
+    ),
 ]
 
 

@@ -98,6 +98,11 @@ def _load(source: str | bytes | Mapping[str, Any], notes: list[str]) -> Any:
     text = source.lstrip("\ufeff").strip()
     if not text:
         raise PolicyError("policy is empty")
+    if text[:3].upper() == "%7B":
+        from urllib.parse import unquote
+
+        text = unquote(text)
+        notes.append("policy text was URL-encoded; decoded it")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -112,7 +117,13 @@ def _load(source: str | bytes | Mapping[str, Any], notes: list[str]) -> Any:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise PolicyError(_json_error("policy (inside the JSON string)", value, exc)) from None
+            unescaped = _load_escaped(value)
+            if unescaped is None:
+                raise PolicyError(
+                    _json_error("policy (inside the JSON string)", value, exc)
+                ) from None
+            value = unescaped
+            notes.append("policy text had backslash-escaped quotes (as get_rest_api returns it)")
         notes.append("policy was a JSON string holding the document; decoded it")
     return value
 

@@ -211,21 +211,13 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _session(playbook: Any, path: str, inputs: dict[str, Any], aws: Any) -> Any:
-    from wizard.engine.probes import REGISTRY, ProbeRegistry
+    from wizard.engine.probes import REGISTRY
     from wizard.engine.session import Session
+    from wizard.ui.headless import offline_registry
 
-    registry = REGISTRY
-    if aws is None:
-        # Offline means no network at all: leave out the probes that call AWS or the API.
-        registry = ProbeRegistry()
-        for spec in REGISTRY:
-            if not spec.needs_aws and spec.name not in NETWORK_PROBES:
-                registry.register(spec)
+    # Offline means no network at all: leave out the probes that call AWS or the API.
+    registry = REGISTRY if aws is not None else offline_registry(REGISTRY)
     return Session(playbook, inputs=inputs, registry=registry, aws=aws, playbook_path=path)
-
-
-# Probes that send traffic without an AWS session (the failing request itself).
-NETWORK_PROBES = frozenset({"reproduce"})
 
 
 def _cli_target(args: argparse.Namespace) -> Any:

@@ -466,7 +466,7 @@ def _failing_arn(
     resource policy are written for their own API. Which parts were borrowed is returned, so
     the explanation can say so.
     """
-    from wizard.analysis.arn import build_method_arn, parse_method_arn
+    from wizard.analysis.arn import build_method_arn
 
     given = _given(params, "method_arn")
     if given and given.startswith("arn:"):
@@ -478,20 +478,10 @@ def _failing_arn(
     borrowed: list[str] = []
     if any(v is None for v in parts.values()) and policy is not None:
         for res in _resources(policy, "allow") + _resources(policy, "deny"):
-            try:
-                ref = parse_method_arn(res)
-            except ValueError:
-                continue
-            for key, value in (
-                ("region", ref.region),
-                ("account_id", ref.account),
-                ("api_id", ref.api_id),
-                ("stage", ref.stage),
-            ):
-                if parts[key] is None and "*" not in value and "?" not in value:
+            for key, value in _arn_parts(res).items():
+                if parts[key] is None and value and "*" not in value and "?" not in value:
                     parts[key] = value
                     borrowed.append(key)
-            break
     if parts["account_id"] is None:
         # Any 12 digits do when the policy names no account: its ARNs then use a wildcard.
         parts["account_id"] = "000000000000"
@@ -511,6 +501,20 @@ def _failing_arn(
         path,
     )
     return {"method_arn": arn, "borrowed": borrowed}
+
+
+def _arn_parts(resource: str) -> dict[str, str]:
+    """region/account/API id/stage of an execute-api ARN, even a partial one (`API/*`)."""
+    sections = resource.split(":", 5)
+    if len(sections) != 6 or sections[2].lower() != "execute-api":
+        return {}
+    path = sections[5].split("/")
+    return {
+        "region": sections[3],
+        "account_id": sections[4],
+        "api_id": path[0],
+        "stage": path[1] if len(path) > 1 else "",
+    }
 
 
 @REGISTRY.probe(
@@ -625,6 +629,12 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
 _DECISIONS = ("allow", "explicit_deny", "implicit_deny")
 
 
+def _flag(ctx: ProbeContext, params: Mapping[str, Any], name: str) -> bool:
+    """A boolean parameter, else the known fact of that name; anything else is False."""
+    value = params.get(name, ctx.facts.get(name))
+    return value is True
+
+
 @REGISTRY.probe(
     "combine",
     "Combine the resource policy's decision with the authorizer's or IAM's, as API Gateway does",
@@ -645,8 +655,10 @@ def combine_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
         rp,  # type: ignore[arg-type]
         auth,  # type: ignore[arg-type]
         auth_decision,  # type: ignore[arg-type]
-        cross_account=params.get("cross_account") is True,
-        private_api=params.get("private_api") is True,
+        cross_account=_flag(ctx, params, "cross_account"),
+        private_api=_flag(ctx, params, "private_api")
+        or ctx.facts.get("endpoint_type") == "PRIVATE"
+        or ctx.facts.get("host_kind") in ("vpce_alias", "vpce_public_dns"),
         principal=_given(params, "principal") or "anonymous",
         method_arn=_given(params, "method_arn") or "<method-arn>",
     )
@@ -751,8 +763,9 @@ def _scan_with(
             out["cached_method_arn"] = earlier.method_arn if earlier else None
     else:
         out["response_type"] = next((r.response_type for r in requests if r.response_type), None)
-    if out["authorizer_invoked"] is None and result.lambda_invocations:
-        _from_lambda_log(ctx, out, list(result.lambda_invocations), params)
+    if out["authorizer_invoked"] is None:
+        _from_lambda_log(ctx, out, list(result.lambda_invocations), params, text)
+        out["has_logs"] = out["has_logs"] or out["authorizer_invoked"] is not None
     return out
 
 
@@ -770,26 +783,36 @@ def _policy_of(policy: Any, effects: list[str], resources: list[str]) -> dict[st
     }
 
 
+_METHOD_ARN_FIELD = re.compile(r"methodArn\"?\s*[:=]\s*\"?(arn:aws[\w-]*:execute-api:[^\"\s,}]+)")
+
+
 def _from_lambda_log(
-    ctx: ProbeContext, out: dict[str, Any], runs: list[Any], params: Mapping[str, Any]
+    ctx: ProbeContext, out: dict[str, Any], runs: list[Any], params: Mapping[str, Any], text: str
 ) -> None:
-    """Authorizer-Lambda logs only: was any invocation for the failing method and path?"""
+    """Authorizer-Lambda logs only: was any invocation for the failing method and path?
+
+    Each invocation's method ARN comes from the parsed invocation, or — when the function
+    prints its event without the Lambda log prefix — from the `methodArn` fields in the text.
+    """
+    seen: list[tuple[str, Any]] = [(a, r) for r in runs for a in r.method_arns]
+    if not seen:
+        seen = [(m.group(1), None) for m in _METHOD_ARN_FIELD.finditer(text)]
+    if not seen:
+        return
     method = (_given(params, "method", ctx) or "").upper()
     path = _given(params, "path", ctx)
-    with_arns = [r for r in runs if r.method_arns]
-    if not with_arns:
-        return
+    arn, run = seen[-1]
     if method and path:
         suffix = f"/{method}/{path.lstrip('/')}"
-        hit = [r for r in with_arns if any(a.endswith(suffix) for a in r.method_arns)]
-        out["authorizer_invoked"] = bool(hit)
-        source = hit[-1] if hit else with_arns[-1]
-    else:
-        source = with_arns[-1]
-    policy = _policy_of(None, list(source.returned_effects), list(source.returned_resources))
+        hits = [(a, r) for a, r in seen if a.endswith(suffix)]
+        out["authorizer_invoked"] = bool(hits)
+        arn, run = hits[-1] if hits else seen[-1]
+    policy = None
+    if run is not None:
+        policy = _policy_of(None, list(run.returned_effects), list(run.returned_resources))
     out["failing_policy" if out["authorizer_invoked"] else "cached_policy"] = policy
     if not out["authorizer_invoked"]:
-        out["cached_method_arn"] = source.method_arns[0]
+        out["cached_method_arn"] = arn
 
 
 @REGISTRY.probe(

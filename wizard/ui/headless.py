@@ -19,6 +19,7 @@ from typing import Any
 from wizard import exitcodes
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import QuestionNode
+from wizard.engine.probes import ProbeRegistry
 from wizard.engine.session import AnswerError, Session, redact
 
 UNKNOWN_ANSWERS = frozenset({"?"})
@@ -67,6 +68,19 @@ class FixOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+# Probes that send traffic without an AWS session (the failing request itself).
+NETWORK_PROBES = frozenset({"reproduce"})
+
+
+def offline_registry(registry: ProbeRegistry) -> ProbeRegistry:
+    """The probes an offline walk may run: no AWS calls and no traffic to the API at all."""
+    offline = ProbeRegistry()
+    for spec in registry:
+        if not spec.needs_aws and spec.name not in NETWORK_PROBES:
+            offline.register(spec)
+    return offline
 
 
 def _lookup(answers: Mapping[str, Any], node_id: str, node: QuestionNode) -> tuple[bool, Any]:

@@ -520,3 +520,13 @@ def test_registry_default_is_the_process_registry() -> None:
     events = s.run_probes()  # the test probes are not registered there: failures, not crashes
     assert {e.error_kind for e in events if isinstance(e, ProbeFailed)} == {"error"}
     assert not any(isinstance(e, ProbeFinished) for e in events)
+
+
+def test_templates_fill_known_facts_and_mark_unknown_ones() -> None:
+    from wizard.engine.session import fill_known, render_template
+
+    values = {"api_id": "abc", "ttl": 300, "flag": True, "gone": UNKNOWN, "none": None}
+    assert render_template("{api_id} {ttl} {flag} {gone} {none} {{x}}", values) == (
+        "abc 300 yes (unknown) none {x}"
+    )
+    assert fill_known("arn:{api_id}/{stage}/* {gone}", values) == "arn:abc/{stage}/* {gone}"

@@ -42,7 +42,7 @@ def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
     aws, code = _aws(args)
     if code is not None:
         return code
-    _register_probes(live=aws is not None)
+    _register_probes()
     playbook_path = getattr(args, "playbook", None) or str(main_playbook())
     try:
         playbook = load_playbook(playbook_path, check=False)
@@ -85,11 +85,12 @@ def _aws(args: argparse.Namespace) -> tuple[Any, int | None]:
         return None, exitcodes.AWS
 
 
-def _register_probes(*, live: bool) -> None:
-    """Offline probes always; live probes when there is an AWS session (they register on import)."""
+def _register_probes() -> None:
+    """Offline and live probes. Live ones are registered even offline, so the session knows they
+    need AWS and skips them quietly instead of reporting an unknown probe."""
     import importlib
 
-    for module in ("wizard.engine.offline_probes", *(("wizard.aws.probes",) if live else ())):
+    for module in ("wizard.engine.offline_probes", "wizard.aws.probes"):
         try:
             mod = importlib.import_module(module)
         except ImportError:

@@ -26,16 +26,12 @@ import json
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import jmespath
 
 from wizard.engine.conditions import Truth, evaluate, unknown_facts
 from wizard.engine.events import (
@@ -46,34 +42,41 @@ from wizard.engine.events import (
     FixApplied,
     FixProposed,
     NodeEntered,
-    ProbeFailed,
-    ProbeFinished,
-    ProbeSkipped,
-    ProbeStarted,
     QuestionAsked,
     SessionEnded,
     Transition,
     WentBack,
     event_from_dict,
 )
-from wizard.engine.facts import UNKNOWN, Fact, FactSource, FactTypeError, coerce, fits
+from wizard.engine.facts import UNKNOWN, Fact, FactSource, FactTypeError, coerce
 from wizard.engine.models import (
-    TEMPLATE_REF,
     DecisionNode,
     EndNode,
     FixNode,
-    Node,
     Playbook,
     ProbeCall,
     ProbeNode,
     QuestionNode,
 )
-from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind, ProbeRegistry
+from wizard.engine.persist import find_playbook, is_secret_name, redact, redact_secret_facts
+from wizard.engine.probes import REGISTRY, ProbeRegistry
+from wizard.engine.runner import ProbeRunner, facts_from_outcome
+from wizard.engine.views import (
+    UNKNOWN_TEXT,
+    AppliedFix,
+    Candidate,
+    Current,
+    Diagnosis,
+    PathStep,
+    ProposedFix,
+    display,
+    fill_known,
+    render_template,
+)
 
 SESSION_FORMAT = "apigw-wizard-session"
 SESSION_VERSION = 1
 MAX_AUTO_STEPS = 10_000  # a linted playbook has no cycles; this guards an unlinted one
-UNKNOWN_TEXT = "(unknown)"
 
 Clock = Callable[[], datetime]
 
@@ -89,132 +92,6 @@ class SessionError(Exception):
 
 class AnswerError(SessionError):
     """An answer that does not fit the question (one line, for the user; ask again)."""
-
-
-# --------------------------------------------------------------------------- plain views
-
-
-@dataclass(frozen=True)
-class Current:
-    """The node waiting for the front end: a question to render or probes to run (or the end).
-
-    `node` is the playbook's declaration (render the question from it); `default` is the answer
-    to pre-fill: the one given before going back, else the question's declared default.
-    """
-
-    node_id: str
-    kind: str
-    node: Node
-    default: Any = None
-    remembered: bool = False
-    asked_by: str | None = None  # the decision whose on_unknown asked this question
-
-
-@dataclass(frozen=True)
-class PathStep:
-    """One visited node and the edge taken out of it, with the reason."""
-
-    node: str
-    kind: str
-    title: str | None
-    at: datetime
-    edge: str | None = None
-    target: str | None = None
-    reason: str | None = None
-    answer: Any = None  # questions: the answer (None when unknown)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "kind": self.kind,
-            "title": self.title,
-            "at": self.at.isoformat(),
-            "edge": self.edge,
-            "target": self.target,
-            "reason": self.reason,
-            "answer": self.answer,
-        }
-
-
-@dataclass(frozen=True)
-class ProposedFix:
-    """A catalogue fix proposed by a fix node. `fix` is the catalogue's Fix model (operations
-    with `{placeholder}` params: bind them with `Session.known_facts()`), None without a catalogue."""
-
-    node: str
-    cause: str
-    fix_id: str
-    title: str
-    explanation: str  # the fix node's explanation, facts filled in
-    fix: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "cause": self.cause,
-            "fix": self.fix_id,
-            "title": self.title,
-            "explanation": self.explanation,
-            "detail": self.fix.model_dump(mode="json") if self.fix is not None else None,
-        }
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """How the walk ended. `cause` is None when inconclusive."""
-
-    node: str
-    cause: str | None
-    title: str | None
-    summary: str
-    evidence: tuple[Fact, ...] = ()
-
-    @property
-    def inconclusive(self) -> bool:
-        return self.cause is None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "cause": self.cause,
-            "title": self.title,
-            "summary": self.summary,
-            "inconclusive": self.inconclusive,
-            "evidence": [f.to_dict() for f in self.evidence],
-        }
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A candidate cause from the classifier, re-ranked as evidence arrives."""
-
-    id: str
-    title: str
-    confidence: float
-    evidence: tuple[str, ...] = ()
-    next_checks: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "confidence": self.confidence,
-            "evidence": list(self.evidence),
-            "next_checks": list(self.next_checks),
-        }
-
-
-@dataclass(frozen=True)
-class AppliedFix:
-    fix: str
-    cause: str | None
-    outcome: str
-    at: datetime
-    detail: str = ""
-    commands: tuple[str, ...] = ()
-    rollback: tuple[str, ...] = ()
-    by: str | None = None
-    verified: bool | None = None
 
 
 # --------------------------------------------------------------------------- internal state
@@ -258,45 +135,6 @@ class _Visit:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["at"] = datetime.fromisoformat(str(data["at"]))
         return cls(**known)
-
-
-@lru_cache(maxsize=512)
-def _compiled(select: str) -> Any:
-    return jmespath.compile(select)
-
-
-def render_template(template: str, values: Mapping[str, Any]) -> str:
-    """Fill `{fact}` references; unknown facts render as `(unknown)`; `{{`/`}}` are braces."""
-
-    def sub(match: Any) -> str:
-        if match.group(0) == "{{":
-            return "{"
-        if match.group(0) == "}}":
-            return "}"
-        return display(values.get(match.group(1), UNKNOWN))
-
-    return TEMPLATE_REF.sub(sub, template)
-
-
-def display(value: Any) -> str:
-    """A fact value as text for people."""
-    if value is UNKNOWN:
-        return UNKNOWN_TEXT
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | dict):
-        return json.dumps(value, separators=(", ", ": "), default=str)
-    return str(value)
-
-
-class _MissingFact(Exception):
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(", ".join(names))
-        self.names = names
 
 
 # --------------------------------------------------------------------------- the session
@@ -525,8 +363,10 @@ class Session:
             if on_event is not None:
                 on_event(event)
 
+        runner = ProbeRunner(self.registry, self.aws, self.inputs, self.clock)
+
         def run(call: ProbeCall) -> tuple[str, dict[str, Any]]:
-            return call.label, self._run_one(node_id, call, values, cancel, note)
+            return call.label, runner.run(node_id, call, values, cancel, note)
 
         workers = max(1, min(self.max_workers, len(node.probes)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
@@ -710,7 +550,7 @@ class Session:
 
     def save(self, path: str | Path) -> Path:
         """Write the session as JSON with tokens and secrets redacted (file mode 0600)."""
-        data = redact(self._redact_secret_facts(self.to_dict()))
+        data = redact(redact_secret_facts(self.to_dict(), self.playbook, list(self._facts)))
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".session-", suffix=".json")
@@ -751,7 +591,10 @@ class Session:
             raise SessionError("not an apigw-wizard session file")
         meta = data.get("playbook") or {}
         if playbook is None:
-            playbook = _find_playbook(meta)
+            try:
+                playbook = find_playbook(meta)
+            except LookupError as exc:
+                raise SessionError(str(exc)) from None
         if playbook.id != meta.get("id"):
             raise SessionError(
                 f"the session walked playbook '{meta.get('id')}', not '{playbook.id}'"
@@ -794,39 +637,6 @@ class Session:
         session._after_ask = bool(data.get("after_ask"))
         session._refold()
         return session
-
-    def _redact_secret_facts(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Facts named like secrets (token, api_key...) are saved as [redacted] wherever their
-        value appears: the facts, the answers, the remembered answers and the timeline. (The
-        generic redaction cannot know that `"value": "abc123"` under fact `api_key` is a secret.)"""
-        from wizard.analysis.redact import REDACTED
-
-        secret_nodes = {
-            node_id
-            for node_id, node in self.playbook.nodes.items()
-            if isinstance(node, QuestionNode) and is_secret_name(node.sets)
-        }
-        secret_facts = {n for n in self._facts if is_secret_name(n)}
-
-        def hide(value: Any) -> Any:
-            return REDACTED if value not in (None, "") else value
-
-        for name, fact in data["facts"].items():
-            if name in secret_facts:
-                fact["value"] = hide(fact["value"])
-        for visit in data["visits"]:
-            if visit["node"] in secret_nodes:
-                visit["answer"] = hide(visit["answer"])
-        for step in data["path"]:
-            if step["node"] in secret_nodes:
-                step["answer"] = hide(step["answer"])
-        for node_id in list(data["remembered"]):
-            if node_id in secret_nodes:
-                data["remembered"][node_id] = hide(data["remembered"][node_id])
-        for event in data["timeline"]:
-            if event.get("fact") in secret_facts and "value" in event:
-                event["value"] = hide(event["value"])
-        return data
 
     # ------------------------------------------------------------------ internals: moving
 
@@ -1027,33 +837,9 @@ class Session:
             out: list[Fact] = []
             for call in node.probes:
                 outcome = visit.results.get(call.label, {})
-                out.extend(self._probe_facts(visit.node, call, outcome, visit.at))
+                out.extend(facts_from_outcome(visit.node, call, outcome, visit.at))
             return out
         return []
-
-    def _probe_facts(
-        self, node_id: str, call: ProbeCall, outcome: Mapping[str, Any], at: datetime
-    ) -> list[Fact]:
-        origin = f"{node_id}/{call.label}"
-        source: FactSource = "probe" if outcome.get("live") else "analyzer"
-        facts: list[Fact] = []
-        if "result" not in outcome:
-            error = outcome.get("error") or {}
-            note = str(error.get("message") or "the probe did not run")
-            for name, sel in call.facts.items():
-                facts.append(Fact(name, UNKNOWN, sel.type, source, origin, at, note))
-            return facts
-        result = outcome["result"]
-        for name, sel in call.facts.items():
-            value = _compiled(sel.select).search(result)
-            if sel.type == "number" and fits(value, "integer"):
-                pass
-            elif not fits(value, sel.type):
-                note = f"'{sel.select}' gave {type(value).__name__}, expected {sel.type}"
-                facts.append(Fact(name, UNKNOWN, sel.type, source, origin, at, note))
-                continue
-            facts.append(Fact(name, value, sel.type, source, origin, at))
-        return facts
 
     def _is_known(self, name: str) -> bool:
         fact = self._facts.get(name)
@@ -1079,104 +865,6 @@ class Session:
             allowed = ", ".join(str(c.value) for c in node.choices)
             raise AnswerError(f"{value!r} is not one of the choices: {allowed}")
         return coerced
-
-    # ------------------------------------------------------------------ internals: probes
-
-    def _run_one(
-        self,
-        node_id: str,
-        call: ProbeCall,
-        values: Mapping[str, Any],
-        cancel: threading.Event,
-        note: Callable[[Event], None],
-    ) -> dict[str, Any]:
-        """Run one probe call; never raises. Returns {"result": ...} or {"error": {...}}."""
-        facts = tuple(call.facts)
-        spec = self.registry.get(call.probe) if call.probe in self.registry else None
-        live = bool(spec and spec.needs_aws)
-        if spec is not None and spec.needs_aws and self.aws is None:
-            reason = "needs an AWS connection; this walk is offline"
-            note(
-                ProbeSkipped(
-                    at=self.clock(),
-                    node=node_id,
-                    probe=call.probe,
-                    label=call.label,
-                    reason=reason,
-                    facts=facts,
-                )
-            )
-            return {"error": {"kind": "skipped", "message": reason}, "live": True}
-        note(ProbeStarted(at=self.clock(), node=node_id, probe=call.probe, label=call.label))
-        started = time.perf_counter()
-        try:
-            if spec is None:
-                raise ProbeError(ProbeErrorKind.ERROR, f"probe '{call.probe}' is not registered")
-            try:
-                params = _bind(call.with_, values)
-            except _MissingFact as missing:
-                raise ProbeError(
-                    ProbeErrorKind.MISSING_INPUT,
-                    f"needs {', '.join(missing.names)}, not known yet",
-                    manual_hint=f"answer the questions that give {', '.join(missing.names)}",
-                ) from None
-            if cancel.is_set():
-                raise ProbeError(ProbeErrorKind.CANCELLED, "cancelled")
-            ctx = ProbeContext(inputs=self.inputs, facts=values, cancel=cancel, aws=self.aws)
-            result = spec.fn(ctx, params)
-            if not isinstance(result, dict):
-                raise ProbeError(
-                    ProbeErrorKind.ERROR, f"probe returned {type(result).__name__}, not an object"
-                )
-        except ProbeError as exc:
-            return self._failed(node_id, call, exc, facts, note, live)
-        except Exception as exc:  # a probe bug must not end the incident: its facts are unknown
-            error = ProbeError(ProbeErrorKind.ERROR, f"{type(exc).__name__}: {exc}")
-            return self._failed(node_id, call, error, facts, note, live)
-        duration = (time.perf_counter() - started) * 1000
-        note(
-            ProbeFinished(
-                at=self.clock(),
-                node=node_id,
-                probe=call.probe,
-                label=call.label,
-                duration_ms=round(duration, 3),
-            )
-        )
-        return {"result": _jsonable(result), "live": live}
-
-    def _failed(
-        self,
-        node_id: str,
-        call: ProbeCall,
-        exc: ProbeError,
-        facts: tuple[str, ...],
-        note: Callable[[Event], None],
-        live: bool,
-    ) -> dict[str, Any]:
-        kind = str(exc.kind.value if isinstance(exc.kind, ProbeErrorKind) else exc.kind)
-        note(
-            ProbeFailed(
-                at=self.clock(),
-                node=node_id,
-                probe=call.probe,
-                label=call.label,
-                error_kind=kind,
-                message=exc.message,
-                missing_permission=exc.missing_permission,
-                manual_hint=exc.manual_hint,
-                facts=facts,
-            )
-        )
-        return {
-            "error": {
-                "kind": kind,
-                "message": exc.message,
-                "missing_permission": exc.missing_permission,
-                "manual_hint": exc.manual_hint,
-            },
-            "live": live,
-        }
 
     # ------------------------------------------------------------------ internals: catalogue
 
@@ -1249,67 +937,8 @@ class Session:
 # --------------------------------------------------------------------------- helpers
 
 
-def _bind(value: Any, values: Mapping[str, Any]) -> Any:
-    """Fill probe parameters: exactly "{fact}" passes the raw value, other strings are templates;
-    lists and mappings are filled recursively. Raises _MissingFact naming unknown facts."""
-    if isinstance(value, str):
-        refs = [m.group(1) for m in TEMPLATE_REF.finditer(value) if m.group(1)]
-        missing = [r for r in refs if r not in values]
-        if missing:
-            raise _MissingFact(missing)
-        whole = TEMPLATE_REF.fullmatch(value)
-        if whole and whole.group(1):
-            return values[whole.group(1)]
-        return render_template(value, values)
-    if isinstance(value, list):
-        return [_bind(v, values) for v in value]
-    if isinstance(value, dict):
-        return {k: _bind(v, values) for k, v in value.items()}
-    return value
-
-
-def _jsonable(value: Any) -> Any:
-    """Probe results are stored in saved sessions: make them JSON-safe (datetimes from boto3...)."""
-    return json.loads(json.dumps(value, default=str))
-
-
-def redact(data: Any) -> Any:
-    """Redact tokens and secrets (wizard.analysis.redact.redact_obj: JWTs anywhere, values under
-    secret-looking keys, Bearer tokens, signatures...)."""
-    from wizard.analysis.redact import redact_obj
-
-    return redact_obj(data)
-
-
-def is_secret_name(name: str) -> bool:
-    """Is a fact with this name a secret (token, api_key, password...)? Its value is never saved."""
-    from wizard.analysis.redact import is_sensitive_key
-
-    return bool(is_sensitive_key(name))
-
-
-def _find_playbook(meta: Mapping[str, Any]) -> Playbook:
-    from wizard.engine.loader import PlaybookError, load_playbook
-
-    candidates: list[Path] = []
-    if meta.get("path"):
-        candidates.append(Path(str(meta["path"])))
-    try:
-        from wizard.paths import playbooks_dir
-
-        candidates.append(playbooks_dir() / f"{meta.get('id')}.yaml")
-    except ImportError:
-        pass
-    for candidate in candidates:
-        if candidate.is_file():
-            try:
-                return load_playbook(candidate, check=False)
-            except PlaybookError:
-                continue
-    raise SessionError(f"cannot find playbook '{meta.get('id')}' for this session")
-
-
 __all__ = [
+    "UNKNOWN_TEXT",
     "AnswerError",
     "AppliedFix",
     "Candidate",
@@ -1320,6 +949,9 @@ __all__ = [
     "Session",
     "SessionError",
     "display",
+    "fill_known",
+    "is_secret_name",
     "redact",
     "render_template",
+    "utc_now",
 ]

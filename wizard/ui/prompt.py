@@ -28,7 +28,7 @@ from wizard.engine.events import (
 )
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import QuestionNode
-from wizard.engine.session import AnswerError, Current, Session, display
+from wizard.engine.session import AnswerError, Current, Session, display, fill_known
 
 # What the user can say instead of an answer, at any prompt (typed at text prompts; offered as
 # entries of a select; single keys at a confirm).
@@ -287,16 +287,19 @@ class PromptWalk:
 
     def report(self, events: list[Event]) -> None:
         """Teach as we go: why each branch was taken, what could not be read and what to do."""
+        skipped = [e.label for e in events if isinstance(e, ProbeSkipped)]
+        if skipped:
+            self.prompter.show(f"- Offline: not checked live: {', '.join(skipped)}")
         for event in events:
-            if isinstance(event, ProbeFailed):
+            if isinstance(event, ProbeFailed) and event.error_kind == "missing_input":
+                self.prompter.show(f"- Not run yet: {event.label} ({event.message})")
+            elif isinstance(event, ProbeFailed):
                 line = f"! Could not {event.label}: {event.message}"
                 if event.missing_permission:
                     line += f" (needs {event.missing_permission})"
                 self.prompter.show(line)
                 if event.manual_hint:
                     self.prompter.show(f"  You can do it by hand: {event.manual_hint}")
-            elif isinstance(event, ProbeSkipped):
-                self.prompter.show(f"- Skipped {event.label}: {event.reason}")
             elif isinstance(event, Transition) and event.edge.startswith(
                 ("choices", "default", "on_unknown")
             ):
@@ -328,11 +331,15 @@ class PromptWalk:
         fixes = s.fixes()
         if fixes:
             self.prompter.show("Fixes:")
+            known = s.known_facts()
             for i, fix in enumerate(fixes, 1):
                 self.prompter.show(f"  {i}. {fix.title}")
-                detail = getattr(fix.fix, "explanation", None)
-                if detail:
-                    self.prompter.show(f"     {detail}")
+                for detail in (
+                    getattr(fix.fix, "explanation", None),
+                    getattr(fix.fix, "guidance", None),
+                ):
+                    if detail:
+                        self.prompter.show(f"     {fill_known(detail, known)}")
             self.prompter.show(
                 "Nothing was changed in your account. To apply a fix after confirming it, run "
                 "`apigw-wizard diagnose --apply` against the live API."

@@ -706,3 +706,17 @@ def test_notprincipal_without_account_explains_why() -> None:
         RequestContext(method_arn=ARN, principal=SESSION),
     )
     assert "IAM checks the account too" in d.statements[1].reason
+
+
+def test_hint_when_sourceip_is_missing_behind_a_vpce() -> None:
+    d = evaluate_policy(
+        P(S(), DENY(Condition={"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}})),
+        RequestContext(method_arn=ARN, source_ip="10.1.2.3", vpce_id="vpce-0abc"),
+    )
+    assert d.decision == "explicit_deny"
+    assert "aws:VpcSourceIp" in d.explanation
+
+
+def test_hint_when_no_vpce() -> None:
+    d = evaluate_policy(P(ANY_VPCE_DENY, S()), RequestContext(method_arn=ARN))
+    assert "did not come through a VPC endpoint" in d.explanation

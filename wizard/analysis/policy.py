@@ -236,6 +236,7 @@ def _evaluate_statement(
     held: list[str] = []
     for cond in st.conditions:
         holds, reason = evaluate_condition(cond, keys)
+        reason += _condition_hint(cond.key, request, keys)
         if not holds:
             return silent(f"Condition does not hold: {reason}")
         held.append(reason)
@@ -246,6 +247,25 @@ def _evaluate_statement(
         parts.append("conditions hold: " + "; ".join(held))
     gist = "; ".join(held) if held else "; ".join(parts)
     return StatementResult(st.index, st.sid, st.effect, outcome, "; ".join(parts), gist)
+
+
+def _condition_hint(key: str, request: RequestContext, keys: Mapping[str, Sequence[str]]) -> str:
+    """A word on the keys people most often get wrong, when this request makes it relevant."""
+    name = key.lower()
+    if name in keys:
+        return ""
+    if name == "aws:sourceip" and request.vpce_id:
+        return (
+            " (a call through a VPC endpoint has no aws:SourceIp: IAM sees its private address "
+            "as aws:VpcSourceIp; match the endpoint with aws:SourceVpce instead)"
+        )
+    if name == "aws:vpcsourceip" and not request.vpce_id:
+        return " (aws:VpcSourceIp exists only for calls through a VPC endpoint)"
+    if name in ("aws:sourcevpce", "aws:sourcevpc") and not request.vpce_id:
+        return " (the call did not come through a VPC endpoint, so it carries no VPC keys)"
+    if name.startswith("aws:principal") and request.is_anonymous:
+        return " (an unsigned call has no IAM principal; only SigV4-signed calls carry these keys)"
+    return ""
 
 
 def _action_applies(st: Statement, action: str) -> tuple[bool, str]:

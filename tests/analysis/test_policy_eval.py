@@ -720,3 +720,12 @@ def test_hint_when_sourceip_is_missing_behind_a_vpce() -> None:
 def test_hint_when_no_vpce() -> None:
     d = evaluate_policy(P(ANY_VPCE_DENY, S()), RequestContext(method_arn=ARN))
     assert "did not come through a VPC endpoint" in d.explanation
+
+
+def test_wildcard_inside_principal_matches_nothing_and_says_why() -> None:
+    d = evaluate_policy(
+        P(S(Principal={"AWS": f"arn:aws:iam::{ACCT}:role/*"})),
+        RequestContext(method_arn=ARN, principal=SESSION),
+    )
+    assert d.decision == "implicit_deny"
+    assert "ArnLike" in d.statements[0].reason

@@ -398,7 +398,13 @@ def _principal_applies(st: Statement, request: RequestContext) -> tuple[bool, st
         hit = _principal_hit(st.principal, caller)
         if hit is not None:
             return True, f"Principal {hit} matches {who}"
-        return False, f"Principal {_show_principal(st.principal)} does not match {who}"
+        hint = ""
+        if any("*" in i and i != "*" for ids in st.principal.values() for i in ids):
+            hint = (
+                ' (IAM does not expand wildcards inside a principal ARN: use Principal "*" '
+                "with an ArnLike condition on aws:PrincipalArn)"
+            )
+        return False, f"Principal {_show_principal(st.principal)} does not match {who}{hint}"
     excluded, why = _not_principal_excludes(st.not_principal, caller)
     if excluded:
         return False, f"NotPrincipal excludes {who} ({why})"

@@ -96,7 +96,6 @@ def test_patch_shorthand_json_lists_and_flags(
             {"restApiId": api, "authorizerId": auth, "patchOperations": ttl},
             target,
         ),
-        "",
         tmp_path,
     )
     assert (
@@ -119,7 +118,6 @@ def test_patch_shorthand_json_lists_and_flags(
         render_argv(
             "apigateway", "UpdateRestApi", {"restApiId": api, "patchOperations": patch}, target
         ),
-        "",
         tmp_path,
     )
     raw = apigw.get_rest_api(restApiId=api)["policy"]
@@ -147,7 +145,6 @@ def test_patch_shorthand_json_lists_and_flags(
                 {"ApiId": http, "DisableExecuteApiEndpoint": flag},
                 target,
             ),
-            "",
             tmp_path,
         )
         assert v2.get_api(ApiId=http)["DisableExecuteApiEndpoint"] is flag

@@ -729,3 +729,21 @@ def test_wildcard_inside_principal_matches_nothing_and_says_why() -> None:
     )
     assert d.decision == "implicit_deny"
     assert "ArnLike" in d.statements[0].reason
+
+
+@pytest.mark.parametrize(
+    ("arn", "resource", "expected"),
+    [
+        (f"{API}/prod/$connect", f"{API}/prod/$connect", "allow"),
+        (f"{API}/prod/$connect", f"{API}/prod/*", "allow"),
+        (f"{API}/prod/GET/", f"{API}/prod/GET/", "allow"),
+        (f"{API}/prod/GET/", f"{API}/*/*/*", "allow"),
+        (f"{API}/prod/POST/@connections/abc=", f"{API}/prod/POST/@connections/*", "allow"),
+    ],
+)
+def test_websocket_and_root_arns(arn: str, resource: str, expected: str) -> None:
+    action = "execute-api:ManageConnections" if "@connections" in arn else "execute-api:Invoke"
+    d = evaluate_policy(
+        P(S(Resource=resource, Action=action)), RequestContext(method_arn=arn, action=action)
+    )
+    assert d.decision == expected, d.explanation

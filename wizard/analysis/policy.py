@@ -166,9 +166,12 @@ def evaluate_policy(
     """Evaluate ``policy`` for ``request``. Raises PolicyError on a malformed policy and
     ValueError (one line) when ``request.method_arn`` is not an execute-api method ARN."""
     parsed = policy if isinstance(policy, Policy) else parse_policy(policy)
-    arn = parse_method_arn(request.method_arn)
+    parse_method_arn(request.method_arn)  # ValueError with a reason when it is not one
+    # Match the ARN as given: a WebSocket route ARN (api/stage/$connect) has no trailing slash,
+    # a REST root resource (api/stage/GET/) has one.
+    arn = request.method_arn.strip()
     keys = request.context_keys()
-    results = [_evaluate_statement(st, request, str(arn), keys) for st in parsed.statements]
+    results = [_evaluate_statement(st, request, arn, keys) for st in parsed.statements]
     denies = [r for r in results if r.outcome == "deny"]
     allows = [r for r in results if r.outcome == "allow"]
     who = "the anonymous caller" if request.is_anonymous else request.principal

@@ -454,6 +454,46 @@ def test_access_records_under_any_key_names(record: dict, expected: dict) -> Non
         assert got[key] == value
 
 
+@pytest.mark.parametrize(
+    ("record", "code", "cause"),
+    [
+        (
+            {"requestId": "a", "status": 403, "responseType": "EXPIRED_TOKEN"},
+            "signature-expired",
+            "sigv4-signature-expired",
+        ),
+        (
+            {"requestId": "a", "status": 403, "responseType": "INVALID_SIGNATURE"},
+            "signature-invalid",
+            "sigv4-signature-mismatch",
+        ),
+        (
+            {
+                "requestId": "a",
+                "status": 403,
+                "routeKey": "GET /x",
+                "authorizerError": "Insufficient scope",
+            },
+            "jwt-insufficient-scope",
+            "httpapi-jwt-insufficient-scope",
+        ),
+        (
+            {
+                "requestId": "a",
+                "status": 401,
+                "authorizer": {"error": "The incoming token has expired"},
+            },
+            "authorizer-401",
+            "not-403-lookalikes",
+        ),
+    ],
+)
+def test_access_log_signals(record: dict, code: str, cause: str) -> None:
+    req = scan_lines([json.dumps(record)]).requests[0]
+    signals = {s.code: s for s in req.signals}
+    assert cause in signals[code].cause_ids
+
+
 def test_json_that_is_not_an_access_log_is_not_taken_for_one() -> None:
     assert normalise_access_record({"hello": "world", "path": "/x"}) is None
 

@@ -802,6 +802,7 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
         )
     if "waf-blocked" in kinds:
         out.append(Signal("waf-blocked", "AWS WAF blocked the request.", ("waf-block",)))
+    out.extend(_response_type_signals(req))
     if req.response_type == "MISSING_AUTHENTICATION_TOKEN":
         out.append(
             Signal(
@@ -819,6 +820,51 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
                 ("integration-returned-403",),
             )
         )
+    return out
+
+
+# Gateway response types whose cause the type alone narrows down (catalogue §0.1 and C).
+_TYPE_SIGNALS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "EXPIRED_TOKEN": (
+        "signature-expired",
+        "EXPIRED_TOKEN: the SigV4 signature or the temporary credentials had expired "
+        "(clock skew, a replayed request, or an old session token).",
+        ("sigv4-signature-expired", "sigv4-invalid-security-token"),
+    ),
+    "INVALID_SIGNATURE": (
+        "signature-invalid",
+        "INVALID_SIGNATURE: API Gateway computed a different SigV4 signature (host, path "
+        "encoding, headers, region or service in the scope), or the header is not SigV4.",
+        ("sigv4-signature-mismatch", "sigv4-incomplete-signature"),
+    ),
+}
+
+
+def _response_type_signals(req: RequestSummary) -> list[Signal]:
+    out: list[Signal] = []
+    typed = _TYPE_SIGNALS.get(req.response_type or "")
+    if typed:
+        out.append(Signal(*typed))
+    record = req.access_log or {}
+    auth_error = str(record.get("authorizer_error") or "")
+    if auth_error:
+        if "scope" in auth_error.lower() and req.status == 403:
+            out.append(
+                Signal(
+                    "jwt-insufficient-scope",
+                    f"The JWT authorizer says: {auth_error!r}: the token lacks a scope the route "
+                    "requires (send the access token, or change the route's scopes).",
+                    ("httpapi-jwt-insufficient-scope",),
+                )
+            )
+        elif req.status == 401:
+            out.append(
+                Signal(
+                    "authorizer-401",
+                    f"The authorizer rejected the token ({auth_error!r}): that is a 401, not a 403.",
+                    ("not-403-lookalikes",),
+                )
+            )
     return out
 
 

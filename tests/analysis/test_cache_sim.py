@@ -371,3 +371,18 @@ def test_http_route_key_identity_source() -> None:
 def test_http_only_settings(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         load_scenario(scenario(**overrides))
+
+
+def test_replay_same_token_for_playbooks() -> None:
+    from wizard.analysis.cache_sim import replay_same_token
+
+    a = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/GET/profile"
+    b = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/profile"
+    scoped = replay_same_token([a, b], ttl=300)
+    assert [s.status for s in scoped.steps] == [200, 403]
+    assert [s.lambda_invoked for s in scoped.steps] == [True, False]
+    assert [s.status for s in replay_same_token([a, b], ttl=0).steps] == [200, 200]
+    wide = replay_same_token([a, b], ttl=300, returned="{apiArn}/{stage}/*/*")
+    assert [s.status for s in wide.steps] == [200, 200]
+    with pytest.raises(ScenarioError):
+        replay_same_token([], ttl=1)

@@ -34,6 +34,7 @@ __all__ = [
     "SimResult",
     "SimStep",
     "load_scenario",
+    "replay_same_token",
     "simulate",
 ]
 
@@ -645,3 +646,37 @@ def _moral(scenario: Scenario, steps: list[SimStep]) -> str:
         f"All {len(steps)} requests were allowed with "
         f"{sum(st.lambda_invoked for st in steps)} Lambda invocation(s)."
     )
+
+
+def replay_same_token(
+    method_arns: list[str],
+    *,
+    ttl: int,
+    returned: str | list[str] | Mapping[str, Any] = "{methodArn}",
+    authorizer_type: Literal["TOKEN", "REQUEST"] = "TOKEN",
+    identity_sources: list[str] | None = None,
+    interval: float = 1.0,
+) -> SimResult:
+    """Replay calls with one token, ``interval`` seconds apart: the question playbooks ask
+    ("does the policy cached by the first call cover the next ones?").
+
+    ``returned`` is the Resource the authorizer returns (placeholders {methodArn}, {apiArn},
+    {stage}) or a whole policy / authorizer response. Raises ScenarioError on bad input.
+    """
+    if not method_arns:
+        raise ScenarioError("replay needs at least one method ARN")
+    returns: dict[str, Any] = (
+        {"policy": dict(returned)} if isinstance(returned, Mapping) else {"resource": returned}
+    )
+    authorizer: dict[str, Any] = {"type": authorizer_type, "ttl": ttl}
+    if identity_sources:
+        authorizer["identity_sources"] = identity_sources
+    data = {
+        "authorizer": authorizer,
+        "returns": returns,
+        "requests": [
+            {"at": i * interval, "token": "token", "identity": {}, "arn": arn}
+            for i, arn in enumerate(method_arns)
+        ],
+    }
+    return simulate(load_scenario(data))

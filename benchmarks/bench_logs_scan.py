@@ -121,10 +121,11 @@ def main() -> int:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak_kb = usage.ru_maxrss
         cpu = usage.ru_utime + usage.ru_stime
-        mib = size / 2**20
-        print(f"scan: {elapsed:.2f} s wall, {mib / elapsed:.1f} MiB/s (aim >= 50)")
+        mb = size / 1e6
+        print(f"scan: {elapsed:.2f} s wall: {mb / elapsed:.1f} MB/s (aim >= 50)")
         print(
-            f"      {cpu:.2f} s CPU, {mib / cpu:.1f} MiB/s per CPU second (wall suffers when other processes share the cores)"
+            f"      {cpu:.2f} s CPU: {mb / cpu:.1f} MB/s per CPU second "
+            "(the wall figure drops when other processes share the cores)"
         )
         print(f"peak RSS of the scanning process: {peak_kb / 1024:.1f} MiB (aim < 150)")
     return 0

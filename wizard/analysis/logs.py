@@ -516,7 +516,15 @@ class LogScanner:
     def _apply(
         self, req: RequestSummary, kind: str, data: dict[str, Any], msg: str, ts: str | None
     ) -> None:
-        self._note(req, kind, msg, ts)
+        # _note(), inlined: this runs for every recognised line
+        c = self.result_counts
+        c.recognised += 1
+        c.by_kind[kind] += 1
+        req.kinds.add(kind)
+        if len(req.notable) < self.max_notable:
+            req.notable.append(NotableLine(kind, msg[:1000], ts))
+        else:
+            req.notable_dropped += 1
         if kind == "authorizer-start":
             req.authorizer_started = True
             req.authorizer_id = data.get("authorizer_id") or req.authorizer_id

@@ -96,7 +96,12 @@ _RESOURCE = re.compile(r"(?i)\"resource\"\s*:\s*(\"[^\"]*\"|\[[^\]]*\])")
 
 def classify_message(msg: str) -> tuple[str, dict[str, Any]] | None:
     """The kind of an execution-log message and the facts it carries, or None."""
-    head = _head(msg)
+    # _head(), inlined: this runs for every candidate line of a scan
+    head = None
+    for prefix in _BY_HEAD.get(msg[:8], ()):
+        if msg.startswith(prefix):
+            head = prefix
+            break
     if head is None:
         return _classify_anywhere(msg)
     if head == "Starting authorizer":

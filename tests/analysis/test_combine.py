@@ -49,7 +49,21 @@ TABLE: list[tuple[Any, str, Any, bool, str, str, str | None]] = [
     (A, "cognito", A, True, A, "both", None),
     (A, "cognito", A, False, A, "cognito", None),
     (I, "cognito", A, False, A, "cognito", None),
+    (I, "cognito", A, True, I, "resource_policy", "rp-cross-account-iam"),
+    (E, "cognito", A, False, E, "resource_policy", "rp-explicit-deny"),
 ]
+
+
+def test_cognito_rejection_is_a_401_not_a_403() -> None:
+    out = combine("allow", "cognito", "implicit_deny")
+    assert (out.status, out.error_type, out.message) == (
+        401,
+        "UnauthorizedException",
+        "Unauthorized",
+    )
+    assert out.cause_hint == "not-403-lookalikes"
+    # A resource-policy explicit Deny still answers first, with a 403.
+    assert combine("explicit_deny", "cognito", "implicit_deny").status == 403
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,23 @@ def combine(
                 + (" (the Lambda authorizer was never invoked)" if lambda_auth else "")
             ),
         )
-    # 2. The authorization side explicitly denies.
+    # 2. A Cognito user pool authorizer does not return a policy: it accepts the token or
+    #    answers 401 Unauthorized (invalid or expired token, ID vs access token, missing scope).
+    if auth == "cognito" and auth_decision != "allow":
+        return CombinedDecision(
+            auth_decision or "implicit_deny",
+            "cognito",
+            "Not a 403: the Cognito authorizer rejects this token with 401 Unauthorized (invalid "
+            "or expired token, an access token where an ID token is expected or the reverse, or a "
+            "missing scope); the resource policy is never combined with it.",
+            "not-403-lookalikes",
+            None,
+            401,
+            "UnauthorizedException",
+            "Unauthorized",
+            inputs=inputs,
+        )
+    # 3. The authorization side explicitly denies.
     if auth != "none" and auth_decision == "explicit_deny":
         cause = {"lambda": "authz-explicit-deny", "iam": "iam-explicit-deny"}.get(auth)
         return r.deny(
@@ -122,7 +138,7 @@ def combine(
             invoked=True,
             why=f"{_AUTH_NAME[auth]} explicitly denies this call, and a Deny always wins",
         )
-    # 3. Private APIs need a resource policy that allows the call.
+    # 4. Private APIs need a resource policy that allows the call.
     if private_api and resource_policy is None:
         return r.deny(
             "implicit_deny",
@@ -143,7 +159,7 @@ def combine(
             why="this is a private API and its resource policy does not allow this call",
         )
     rp_allows = resource_policy == "allow"
-    # 4. No authorization on the method: the resource policy alone decides.
+    # 5. No authorization on the method: the resource policy alone decides.
     if auth == "none":
         if resource_policy is None or rp_allows:
             why = (
@@ -165,7 +181,7 @@ def combine(
         "lambda": "authz-implicit-deny-arn-mismatch",
         "iam": "iam-no-invoke-permission",
     }.get(auth)
-    # 5. Cross-account: both sides must allow.
+    # 6. Cross-account: both sides must allow.
     if cross_account:
         if rp_allows and auth_allows:
             return r.allow(
@@ -203,7 +219,7 @@ def combine(
                 f"policy allows but {_AUTH_NAME[auth]} does not cover this call"
             ),
         )
-    # 6. Same account: either side allowing is enough.
+    # 7. Same account: either side allowing is enough.
     if auth_allows:
         why = f"{_AUTH_NAME[auth]} allows it" + (
             " and the resource policy does not deny it" if resource_policy else ""

@@ -59,6 +59,9 @@ class Lines:
         while loc:
             if loc in self._by_path:
                 return self._by_path[loc]
+            as_text = loc[:-1] + (str(loc[-1]),)  # a YAML key like `1:` is an int in the data
+            if as_text in self._by_path:
+                return self._by_path[as_text]
             loc = loc[:-1]
         return self._by_path.get((), 1)
 
@@ -99,8 +102,9 @@ class _MarkedLoader(yaml.SafeLoader):
 
 def read_yaml(text: str, file: str) -> tuple[Any, Lines]:
     """Parse YAML text, raising PlaybookError for syntax errors and duplicate keys."""
-    loader = _MarkedLoader(text)
+    loader: _MarkedLoader | None = None
     try:
+        loader = _MarkedLoader(text)  # the reader already rejects control characters
         data, lines, dupes = loader.load_with_lines()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -108,9 +112,13 @@ def read_yaml(text: str, file: str) -> tuple[Any, Lines]:
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         raise PlaybookError([LintError(file, line, "", f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
-        raise PlaybookError([LintError(file, 0, "", f"YAML error: {exc}")]) from None
+        message = " ".join(str(exc).split())
+        raise PlaybookError([LintError(file, 0, "", f"YAML error: {message}")]) from None
+    except RecursionError:
+        raise PlaybookError([LintError(file, 0, "", "YAML nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if dupes:
         raise PlaybookError([LintError(file, line, "", msg) for line, msg in dupes])
     return data, lines

@@ -125,11 +125,17 @@ class NotCondition(_Model):
 
 
 def _condition_tag(value: Any) -> str | None:
-    keys = set(value) if isinstance(value, dict) else set(vars(value)) if value else set()
-    if isinstance(value, NotCondition) or "not" in keys or "not_" in keys:
+    """Which shape a condition has: from its keys (YAML) or its class (a model instance)."""
+    if isinstance(value, FactCondition | AllCondition | AnyCondition | NotCondition):
+        return {FactCondition: "fact", AllCondition: "all", AnyCondition: "any"}.get(
+            type(value), "not"
+        )
+    if not isinstance(value, dict):
+        return None
+    if "not" in value or "not_" in value:
         return "not"
     for tag in ("fact", "all", "any"):
-        if tag in keys:
+        if tag in value:
             return tag
     return None
 

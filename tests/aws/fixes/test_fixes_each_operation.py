@@ -665,3 +665,45 @@ def test_base_path_change_round_trip_with_stubber() -> None:
             {"op": "replace", "path": "/basePath", "value": "v1"},
         ],
     }
+
+
+def test_state_that_cannot_be_read_is_not_applied() -> None:
+    """Without the snapshot there is no rollback, so nothing is changed (and nothing is asked)."""
+    import boto3
+
+    from wizard.aws.fixes.driver import run_fix
+
+    client = boto3.client(
+        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    fix = Fix(
+        id="ttl",
+        title="ttl",
+        explanation="e",
+        operations=[
+            Operation(
+                service="apigateway",
+                operation="UpdateAuthorizer",
+                params={
+                    "restApiId": "a",
+                    "authorizerId": "b",
+                    "patchOperations": _patch("/authorizerResultTtlInSeconds", "0"),
+                },
+            )
+        ],
+    )
+    asked: list[Any] = []
+    with Stubber(client) as stub:  # an unexpected update_authorizer call would fail the Stubber
+        stub.add_client_error(
+            "get_authorizer",
+            service_error_code="AccessDeniedException",
+            service_message="User: arn:aws:iam::1:user/x is not authorized to perform: apigateway:GET",
+            http_status_code=403,
+        )
+        run = run_fix(
+            build_plan(fix, {}), lambda _: client, lambda plan, changes: asked.append(plan)
+        )  # type: ignore[arg-type,func-returns-value]
+        stub.assert_no_pending_responses()
+    assert run.status == "unreadable" and not run.applied and not asked
+    assert "apigateway:GET" in run.detail
+    assert run.changes[0].before == "(unknown: could not be read)"

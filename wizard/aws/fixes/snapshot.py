@@ -61,7 +61,8 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
     try:
         response = getattr(clients(op.service), reader.method)(**params)
     except Exception as exc:
-        err = classify(exc, action=f"{op.service}:GET" if op.service else None, manual=call)
+        # API Gateway v1 and v2 share the apigateway:GET action.
+        err = classify(exc, action="apigateway:GET", manual=call)
         if err.kind is ProbeErrorKind.NOT_FOUND:
             return StateRead(call, {}, absent=True)
         return StateRead(call, None, error=str(err))

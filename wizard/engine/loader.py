@@ -59,7 +59,7 @@ class Lines:
         while loc:
             if loc in self._by_path:
                 return self._by_path[loc]
-            as_text = loc[:-1] + (str(loc[-1]),)  # a YAML key like `1:` is an int in the data
+            as_text = (*loc[:-1], str(loc[-1]))  # a YAML key like `1:` is an int in the data
             if as_text in self._by_path:
                 return self._by_path[as_text]
             loc = loc[:-1]

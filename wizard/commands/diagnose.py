@@ -231,11 +231,64 @@ def _cli_target(args: argparse.Namespace) -> Any:
 
 
 def _aws_session(args: argparse.Namespace) -> Any:
-    raise NotImplementedError
+    """The AWS session for a live run, with the caller shown before anything runs.
+
+    Returns None (exit 3) when credentials or the endpoint are unusable, after a one-line
+    message that says what to do.
+    """
+    import sys
+
+    from wizard.aws.session import SessionError, open_session
+    from wizard.commands._io import InputError
+    from wizard.engine.probes import ProbeError
+
+    region = getattr(args, "region", None) or _url_region(args.url)
+    try:
+        aws = open_session(
+            profile=getattr(args, "profile", None),
+            region=region,
+            endpoint_url=getattr(args, "endpoint_url", None),
+        )
+        who = aws.caller_identity()
+    except SessionError as exc:
+        raise InputError(str(exc)) from None
+    except ProbeError as exc:
+        hint = f" ({exc.manual_hint})" if exc.manual_hint else ""
+        sys.stderr.write(f"apigw-wizard: AWS: {exc.message}{hint}\n")
+        return None
+    except Exception as exc:  # botocore config errors (unknown profile...) are AWS problems
+        sys.stderr.write(f"apigw-wizard: AWS: {type(exc).__name__}: {exc}\n")
+        return None
+    where = aws.endpoint_url or "AWS"
+    sys.stderr.write(
+        f"Running as {who['caller_arn']} (account {who['account_id']}) "
+        f"in {aws.region or 'the default region'} on {where}; read-only unless --apply.\n"
+    )
+    return aws
+
+
+def _url_region(url: str | None) -> str | None:
+    if not url:
+        return None
+    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+
+    try:
+        return parse_invoke_url(url).region
+    except InvokeUrlError:
+        return None
 
 
 def _apply(session: Any, fixes: Any, args: argparse.Namespace, aws: Any) -> None:
-    raise NotImplementedError
+    """Offer the diagnosed cause's fixes; apply the first one confirmed (G's driver)."""
+    from wizard.aws.fixes.driver import apply_for_session, terminal_confirm
+
+    apply_for_session(
+        session,
+        fixes,
+        aws.client,
+        terminal_confirm(yes=args.yes),
+        target=_cli_target(args),
+    )
 
 
 def _write_report(session: Any, path: str) -> None:

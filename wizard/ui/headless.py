@@ -249,8 +249,9 @@ def exit_code(result: Mapping[str, Any]) -> int:
     if not diagnosis or diagnosis.get("inconclusive"):
         return exitcodes.INCONCLUSIVE
     fixes = result.get("fixes") or []
-    if fixes and not any(f.get("applied") for f in fixes):
-        return exitcodes.FIX_PENDING
+    applied = [f for f in fixes if f.get("applied")]
+    if fixes and (not applied or any(f.get("verified") is False for f in applied)):
+        return exitcodes.FIX_PENDING  # nothing applied, or applied but the call still fails
     return exitcodes.OK
 
 

@@ -76,6 +76,19 @@ def test_accepts_the_forms_people_paste(wrap: str) -> None:
     assert inspect_token(wrap.format(token), now=NOW).claims["sub"] == "u1"
 
 
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "curl -s -H 'Authorization: Bearer {}' https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x",
+        '{{"type": "TOKEN", "authorizationToken": "Bearer {}", "methodArn": "arn:..."}}',
+        "Method request headers: {{Authorization=Bearer {}, Host=x}}",
+    ],
+)
+def test_finds_the_token_inside_a_command_or_event(wrap: str) -> None:
+    token = hs({"sub": "u1"})
+    assert extract_token(wrap.format(token)) == token
+
+
 def test_token_wrapped_over_lines_is_joined() -> None:
     token = hs({"sub": "u1"})
     assert extract_token(token[:20] + "\n" + token[20:]) == token
@@ -217,6 +230,28 @@ def test_cognito_access_token_scopes_and_client_id() -> None:
 )
 def test_scope_and_scp(claims: dict, scopes: list) -> None:
     assert inspect_token(hs(claims), now=NOW).scopes == scopes
+
+
+def test_oidc_id_token_from_another_provider() -> None:
+    r = inspect_token(
+        hs(
+            {
+                "iss": "https://dev-1.okta.com/oauth2/default",
+                "aud": "c1",
+                "nonce": "n",
+                "email": "a@b.c",
+            }
+        ),
+        now=NOW,
+    )
+    f = next(f for f in r.findings if f.code == "looks-like-id-token")
+    assert "`nonce`, `email`" in f.message
+    assert "httpapi-jwt-insufficient-scope" in f.cause_ids
+
+
+def test_rfc9068_access_token_is_not_taken_for_an_id_token() -> None:
+    token = hs({"aud": "api", "email": "a@b.c", "client_id": "c"}, typ="at+jwt")
+    assert "looks-like-id-token" not in codes(inspect_token(token, now=NOW))
 
 
 def test_auth0_permissions_without_scope() -> None:

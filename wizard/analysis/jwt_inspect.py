@@ -181,6 +181,8 @@ class JwtReport:
 
 _HEADER_LINE = re.compile(r"(?is)^\s*(?:-H\s*)?[\"']?\s*authorization\s*:\s*")
 _BEARER = re.compile(r"(?i)^bearer\s+")
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_=.-]*")
+_JWT_IN_TEXT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 
 
 def extract_token(text: str) -> str:
@@ -190,7 +192,12 @@ def extract_token(text: str) -> str:
     token = token.strip().strip("\"'").strip()
     token = _BEARER.sub("", token).strip().strip("\"'")
     # Pasted tokens are sometimes wrapped over several lines.
-    return re.sub(r"\s+", "", token)
+    compact = re.sub(r"\s+", "", token)
+    if _TOKEN_CHARS.fullmatch(compact):
+        return compact
+    # A curl command, a JSON event or a log line around the token: take the JWT inside it.
+    found = _JWT_IN_TEXT.search(text)
+    return found.group(0) if found else compact
 
 
 def _split(token: str) -> list[str]:
@@ -685,7 +692,7 @@ def _type_findings(
                 "JWKS to verify it (401).",
             )
         )
-    if token_use == "id" or (issuer and issuer.provider == "cognito" and not token_use):
+    if token_use == "id":
         out.append(
             Finding(
                 "id-token",
@@ -719,6 +726,18 @@ def _type_findings(
                 ("httpapi-jwt-insufficient-scope",),
             )
         )
+    elif not scopes and _looks_like_oidc_id_token(header, claims):
+        out.append(
+            Finding(
+                "looks-like-id-token",
+                "warning",
+                "This looks like an OpenID Connect ID token (it has "
+                + ", ".join(f"`{c}`" for c in _ID_TOKEN_CLAIMS if c in claims)
+                + " and no scopes). ID tokens prove who the user is to the client; APIs expect "
+                "the ACCESS token. A route that requires scopes refuses it (HTTP API: 403).",
+                ("httpapi-jwt-insufficient-scope",),
+            )
+        )
     elif not scopes and token_use is None:
         out.append(
             Finding(
@@ -739,6 +758,16 @@ def _type_findings(
             )
         )
     return out
+
+
+# Claims only OpenID Connect ID tokens carry (access tokens per RFC 9068 have none of them).
+_ID_TOKEN_CLAIMS = ("nonce", "at_hash", "c_hash", "email", "email_verified", "name", "given_name")
+
+
+def _looks_like_oidc_id_token(header: dict[str, Any], claims: dict[str, Any]) -> bool:
+    if str(header.get("typ", "")).lower() in ("at+jwt", "application/at+jwt"):
+        return False
+    return any(c in claims for c in _ID_TOKEN_CLAIMS)
 
 
 def _str_or_none(value: object) -> str | None:

@@ -80,3 +80,15 @@ def test_caller_identity_against_the_emulator(aws, ministack):
     ident = s.caller_identity()
     assert ident["account_id"] == "000000000000"
     assert s.credentials().access_key == "test"
+
+
+def test_session_from_args_unknown_profile_is_a_credentials_error(monkeypatch, tmp_path):
+    from wizard.aws.session import session_from_args
+    from wizard.engine.probes import ProbeError, ProbeErrorKind
+
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    with pytest.raises(ProbeError) as err:
+        session_from_args(argparse.Namespace(profile="nope", region="us-east-1", endpoint_url=None))
+    assert err.value.kind is ProbeErrorKind.CREDENTIALS
+    assert "nope" in err.value.message

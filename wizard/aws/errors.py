@@ -9,9 +9,7 @@ expired/missing credentials say how to refresh them, and a dead endpoint says so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 
@@ -192,13 +190,22 @@ def _classify_client_error(exc: Any, *, action: str | None, manual: str | None) 
     return ProbeError(ProbeErrorKind.ERROR, f"{op} failed ({code}): {message}", manual_hint=manual)
 
 
-@contextmanager
-def aws_errors(action: str | None = None, *, manual: str | None = None) -> Iterator[None]:
+class aws_errors:
     """`with aws_errors("apigateway:GET", manual="aws apigateway get-stage ..."):` re-raises
-    any botocore/network failure as a classified ProbeError."""
-    try:
-        yield
-    except ProbeError:
-        raise
-    except Exception as exc:
-        raise classify(exc, action=action, manual=manual) from exc
+    any botocore/network failure as a classified ProbeError.
+
+    A class, not @contextmanager: ProbeError is a frozen dataclass, and contextlib assigns
+    `__traceback__` to an exception passing through a generator, which a frozen one refuses.
+    """
+
+    def __init__(self, action: str | None = None, *, manual: str | None = None) -> None:
+        self.action = action
+        self.manual = manual
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
+        if exc is None or isinstance(exc, ProbeError) or not isinstance(exc, Exception):
+            return False  # propagate unchanged (ProbeError, KeyboardInterrupt, ...)
+        raise classify(exc, action=self.action, manual=self.manual) from exc

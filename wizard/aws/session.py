@@ -200,3 +200,12 @@ def sandbox_session(endpoint_url: str, region: str = "us-east-1") -> AwsSession:
         settings=AwsSettings(region=region, endpoint_url=endpoint_url, sandbox=True),
         boto3_session=b3,
     )
+
+
+def session_from_args(args: Any, *, sandbox: bool = False) -> AwsSession:
+    """The session for parsed CLI args (`--profile`, `--region`, `--endpoint-url`).
+
+    Raises SessionError (bad endpoint: a usage error) or ProbeError(CREDENTIALS) when the
+    profile does not exist; call `caller_identity()` next to show who runs the wizard.
+    """
+    return AwsSession(settings=AwsSettings.from_args(args, sandbox=sandbox))

@@ -243,8 +243,10 @@ def _principal(fields: Mapping[str, Any], key: str, where: str) -> Any:
                 f"{where}.{key}: unknown principal type {ptype!r}{_did_you_mean(ptype, _PRINCIPAL_TYPES)}"
             )
         items = [ids] if isinstance(ids, str) else ids
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise PolicyError(f"{where}.{key}.{canon} must be a string or a list of strings")
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+            raise PolicyError(
+                f"{where}.{key}.{canon} must be a string or a non-empty list of strings"
+            )
         out[canon] = tuple(i.strip() for i in items)
     return out
 

@@ -266,6 +266,16 @@ def test_seed_post_update_profile_is_a_403_served_from_the_cache() -> None:
     assert "does not cover " + ARN + "/POST/dashboard/update-profile" in signal.message
 
 
+def test_cached_policy_applied_without_running_the_authorizer() -> None:
+    lines = (DATA / "seed_execution.log").read_text().splitlines()
+    # AWS may log the cached policy's use without "Starting authorizer".
+    lines.insert(-3, f"({POST_ID}) Using valid authorizer policy for principal: user-42")
+    post = {r.request_id: r for r in scan_lines(lines).requests}[POST_ID]
+    assert post.authorizer_invoked is False
+    signal = next(s for s in post.signals if s.code == "cache-hit-suspected")
+    assert signal.message.startswith("API Gateway applied a policy for principal user-42 without")
+
+
 def test_a_403_with_no_earlier_authorizer_run_is_not_called_a_cache_hit() -> None:
     result = scan_lines([f"({POST_ID}) HTTP Method: POST, Resource Path: /x", f"({POST_ID}) {MSG}"])
     assert not result.requests[0].signals

@@ -698,11 +698,17 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
             if covered is False and req.method_arn_guess:
                 detail += f", which does not cover {req.method_arn_guess}"
             detail += "."
+        lead = (
+            f"API Gateway applied a policy for principal {req.principal_id} without running "
+            "the authorizer: a cached decision."
+            if "authorizer-policy-valid" in kinds
+            else "Denied with no authorizer lines while the authorizer ran for an earlier "
+            "request: the decision most likely came from the authorizer cache."
+        )
         out.append(
             Signal(
                 "cache-hit-suspected",
-                "Denied with no authorizer lines while the authorizer ran for an earlier "
-                "request: the decision most likely came from the authorizer cache." + detail,
+                lead + detail,
                 ("authz-cache-scoped-policy", "authz-cache-stale-decision"),
             )
         )

@@ -55,3 +55,21 @@ def replay(scenario: Scenario, out: Provisioned, *, credentials: Any = None) -> 
         result = send_request(req, out, credentials=credentials)
         done.append(Replayed(req, result, check(req, result)))
     return done
+
+
+def curl_command(req: RequestSpec, out: Provisioned, *, show_secrets: bool = False) -> str:
+    """The equivalent curl command, shell-quoted; the token and API key are redacted unless
+    `show_secrets` (the demo prints it so the user can send the request themselves)."""
+    import shlex
+
+    headers = request_headers(req, out)
+    secret_headers = {req.token_header.lower(), "x-api-key"}
+    argv = ["curl", "-i", "-X", req.method]
+    for name, value in headers.items():
+        if not show_secrets and name.lower() in secret_headers:
+            value = "<redacted>"
+        argv += ["-H", f"{name}: {value}"]
+    if req.body is not None:
+        argv += ["--data", req.body]
+    argv.append(out.url(substitute(req.path, out.substitutions())))
+    return shlex.join(argv)

@@ -675,7 +675,8 @@ def test_notes_say_how_the_input_was_read() -> None:
 
 def test_to_dict_shape() -> None:
     out = evaluate_policy(P(S(Sid="AllowAll")), RequestContext(method_arn=ARN)).to_dict()
-    assert set(out) == {"decision", "statements", "deciding", "explanation", "notes"}
+    assert set(out) == {"decision", "statements", "deciding", "explanation", "suggestion", "notes"}
+    assert out["suggestion"] is None
     assert out["statements"][0] == {
         "index": 0,
         "sid": "AllowAll",
@@ -747,3 +748,27 @@ def test_websocket_and_root_arns(arn: str, resource: str, expected: str) -> None
         P(S(Resource=resource, Action=action)), RequestContext(method_arn=arn, action=action)
     )
     assert d.decision == expected, d.explanation
+
+
+@pytest.mark.parametrize(
+    ("policy", "req", "words"),
+    [
+        (P(S(Principal=_DROP, Resource=f"{API}/prod/GET/pets")), {}, f"{API}/prod/*/*"),
+        (P(S(Resource="execute-api:/dev/*")), {}, "execute-api:/prod/GET/pets/7"),
+        (P(ANY_VPCE_DENY, S()), {}, "aws:SourceVpce"),
+        (
+            P(S(Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})),
+            {"source_ip": "1.1.1.1"},
+            "'1.1.1.1'",
+        ),
+        (P(S(Principal={"AWS": ROLE})), {}, "sign the request"),
+        (P(S(Action="execute-api:ManageConnections")), {}, "Add execute-api:Invoke"),
+        (P(DENY()), {}, "no condition"),
+        (P(DENY(Resource="execute-api:/dev/*")), {}, "no Allow statement"),
+    ],
+)
+def test_suggestions_say_what_would_change_the_outcome(
+    policy: Any, req: dict[str, Any], words: str
+) -> None:
+    d = evaluate_policy(policy, RequestContext(method_arn=ARN, **req))
+    assert d.suggestion is not None and words in d.suggestion, d.suggestion

@@ -149,6 +149,8 @@ class PolicyDecision:
     deciding: list[StatementResult]
     explanation: str
     notes: list[str] = field(default_factory=list)
+    # What would change the outcome, for a person mid-incident (None when allowed).
+    suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,6 +158,7 @@ class PolicyDecision:
             "statements": [s.to_dict() for s in self.statements],
             "deciding": [s.index for s in self.deciding],
             "explanation": self.explanation,
+            "suggestion": self.suggestion,
             "notes": list(self.notes),
         }
 
@@ -197,7 +200,74 @@ def evaluate_policy(
             f"Implicit deny: no statement allows {target} for {who}, and IAM denies "
             f"whatever is not explicitly allowed{tail}."
         )
-    return PolicyDecision(decision, results, deciding, explanation, list(parsed.notes))
+    suggestion = _suggest(decision, results, parsed, request)
+    return PolicyDecision(decision, results, deciding, explanation, list(parsed.notes), suggestion)
+
+
+def _suggest(
+    decision: Decision, results: list[StatementResult], policy: Policy, request: RequestContext
+) -> str | None:
+    if decision == "allow":
+        return None
+    arn = parse_method_arn(request.method_arn)
+    base = f"arn:{arn.partition}:execute-api:{arn.region}:{arn.account}:{arn.api_id}"
+    is_resource_policy = any(
+        st.principal is not None or st.not_principal is not None for st in policy.statements
+    )
+    if decision == "explicit_deny":
+        first = next(r for r in results if r.outcome == "deny")
+        st = policy.statements[first.index]
+        if not st.conditions:
+            return (
+                f"{_name(first).capitalize()} denies this call with no condition: narrow its "
+                "Resource or Principal, or remove it."
+            )
+        keys = ", ".join(sorted({c.key for c in st.conditions}))
+        return (
+            f"{_name(first).capitalize()} denies whenever its condition on {keys} holds: call "
+            "from where the policy expects (the listed VPC endpoint, VPC or address range), or "
+            "change that condition — then redeploy the API, since a resource-policy change "
+            "takes effect only with a new deployment."
+            if is_resource_policy
+            else f"{_name(first).capitalize()} denies whenever its condition on {keys} holds."
+        )
+    closest = _closest(results)
+    if closest is None:
+        return (
+            f"The policy has no Allow statement that could apply to {request.action}: add one "
+            f"(Resource {base}/{arn.stage}/*/* or narrower)."
+        )
+    reason = closest.reason
+    if reason.startswith("Resource"):
+        if is_resource_policy:
+            return (
+                f"Widen the Resource of {_name(closest)}: add execute-api:/{arn.stage}/"
+                f"{arn.method}/{arn.path} for this method, or execute-api:/* for the whole API; "
+                "then redeploy the API."
+            )
+        return (
+            f"Return a Resource that covers this call, e.g. {base}/{arn.stage}/*/* (every method "
+            f"of the stage) or {base}/* (the whole API), instead of one method ARN."
+        )
+    if reason.startswith("Condition"):
+        return (
+            f"{_name(closest).capitalize()} would allow the call but its condition fails "
+            f"({reason.removeprefix('Condition does not hold: ')}): call from where it expects, "
+            "or extend the condition (then redeploy the API)."
+        )
+    if reason.startswith(("Principal", "NotPrincipal")):
+        who = "an unsigned (anonymous) call" if request.is_anonymous else request.principal
+        return (
+            f"{_name(closest).capitalize()} does not name {who}: add the caller's role or "
+            'account to its Principal, or use Principal "*" narrowed by conditions.'
+            + (
+                ' An unsigned call only matches Principal "*"; sign the request (AWS_IAM) '
+                "to be matched as an IAM principal."
+                if request.is_anonymous
+                else ""
+            )
+        )
+    return f"Add {request.action} to the Action of {_name(closest)}."
 
 
 def _name(result: StatementResult) -> str:

@@ -334,7 +334,10 @@ def _render_request(req: dict[str, Any]) -> list[str]:
 
 
 def _render_eval(data: dict[str, Any]) -> str:
-    lines = [f"Decision: {_LABEL[data['decision']]}", _wrap(data["explanation"], "  "), ""]
+    lines = [f"Decision: {_LABEL[data['decision']]}", _wrap(data["explanation"], "  ")]
+    if data.get("suggestion"):
+        lines.append(_wrap("What would change it: " + data["suggestion"], "  "))
+    lines.append("")
     lines += [*_render_request(data["request"]), "", "Statements:"]
     lines += _statements(data["statements"]) or ["  (none)"]
     for note in data.get("notes", []):
@@ -363,6 +366,8 @@ def _render_combine(data: dict[str, Any]) -> str:
         part = data.get(key)
         if part:
             lines += ["", f"{title}: {_LABEL[part['decision']]}", _wrap(part["explanation"], "  ")]
+            if part.get("suggestion") and data["decision"] != "allow":
+                lines.append(_wrap("What would change it: " + part["suggestion"], "  "))
             lines += _statements(part["statements"])
     if "resource_policy" not in data:
         lines += ["", "Resource policy: none attached to the API"]

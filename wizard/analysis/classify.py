@@ -210,6 +210,8 @@ def _families(ctx: _Context, acc: _Scores) -> None:
             for f in matched
             if f.name != "forbidden" or "ForbiddenException" in ctx.ev.error_types
         ]
+    if _bare_forbidden(ctx) and all(f.name != "forbidden" for f in matched):
+        matched.extend(f for f in R.FAMILIES if f.name == "forbidden")
     ctx.families = [f.name for f in matched]
     compatible: set[str] = set(R.ALWAYS_POSSIBLE)
     for fam in matched:
@@ -221,6 +223,13 @@ def _families(ctx: _Context, acc: _Scores) -> None:
             if cause not in compatible:
                 acc.add(cause, R.GATE_PENALTY, "")
     _family_details(ctx, acc)
+
+
+def _bare_forbidden(ctx: _Context) -> bool:
+    """The body's message (or the whole paste) is exactly "Forbidden"."""
+    if ctx.ev.message and ctx.ev.message.strip().strip(".").lower() == "forbidden":
+        return True
+    return ctx.text.strip().strip("\"'").strip(".").lower() == "forbidden"
 
 
 _EXPLICIT = re.compile(r"with an explicit deny", re.IGNORECASE)
@@ -246,6 +255,8 @@ def _family_details(ctx: _Context, acc: _Scores) -> None:
             # A policy scoped to another method, or not covering this ARN, is an implicit deny.
             acc.add("authz-cache-scoped-policy", -1.5, "")
             acc.add("authz-implicit-deny-arn-mismatch", -2.0, "")
+        else:
+            acc.add("authz-explicit-deny", -0.8, "")
         if (
             "authorizer-denied" in ctx.families
             and ctx.ev.caller is None
@@ -391,7 +402,11 @@ def _origin(ctx: _Context, acc: _Scores) -> None:
         "MissingAuthenticationTokenException",
     ):
         acc.add("integration-returned-403", -3.0, "")
-        acc.add("not-apigw-origin", -1.5, "")
+    if "x-amzn-errortype" in ev.headers:
+        # API Gateway's own error header: it answered, and (per the docs) as a REST API.
+        acc.add("not-apigw-origin", -2.0, "")
+        for c in R.HTTP_ONLY:
+            acc.add(c, -1.0, "")
     if ev.is_api_gateway and not ev.error_type and ev.message and not ctx.families:
         acc.add(
             "integration-returned-403",
@@ -508,6 +523,12 @@ def _authorizer_logs(ctx: _Context, acc: _Scores) -> None:
         acc.add_many(
             {"authz-explicit-deny": 1.0, "authz-implicit-deny-arn-mismatch": 0.6},
             'execution log: "The client is not authorized to perform this operation"',
+        )
+    if "v2_access_log" in m and "authorizer_answered" in m and ctx.ev.status == 403:
+        acc.add(
+            "httpapi-lambda-authorizer-deny",
+            4.0,
+            "HTTP API access log: the authorizer answered (status 2xx) and the request got 403",
         )
     for err in lg.authorizer_errors:
         if "scope" in err.lower():
@@ -805,6 +826,9 @@ def _facts(ctx: _Context, acc: _Scores) -> None:
     if isinstance(ttl, int | float) and not isinstance(ttl, bool):
         _ttl(acc, int(ttl), "the authorizer's settings")
     auth = str(f.get("authorization_type") or "").upper()
+    if auth:
+        # The method's settings could be read, so the route exists (at least in the working copy).
+        acc.add("mat-route-not-found", -2.5, "")
     if auth == "NONE":
         for c in R.AUTHORIZER_CAUSES | {
             "iam-no-invoke-permission",
@@ -817,7 +841,7 @@ def _facts(ctx: _Context, acc: _Scores) -> None:
         acc.add_many(
             {
                 "iam-no-invoke-permission": 2.0,
-                "mat-iam-unsigned": 2.0,
+                "mat-iam-unsigned": 3.0,
                 "iam-explicit-deny": 1.0,
                 "sigv4-incomplete-signature": 1.0,
             },
@@ -912,7 +936,13 @@ def _facts(ctx: _Context, acc: _Scores) -> None:
 def _api_type(ctx: _Context, acc: _Scores) -> None:
     declared = str(ctx.facts.get("api_type") or "").upper()
     ev = ctx.ev
-    http = declared == "HTTP" or (not declared and ctx.has("http_api") and not ctx.has("rest_api"))
+    http = declared == "HTTP" or (
+        not declared
+        and (
+            ctx.has("http_api") or ("v2_access_log" in ev.logs.markers and not ctx.has("websocket"))
+        )
+        and not ctx.has("rest_api")
+    )
     ws = declared == "WEBSOCKET" or (not declared and ctx.has("websocket"))
     rest = declared == "REST" or (
         not declared

@@ -71,6 +71,7 @@ _HEADER_RE = re.compile(
 )
 _STATUS_PATTERNS = (
     re.compile(r"\bHTTP/[0-9.]+\s+(\d{3})\b"),
+    re.compile(r"(?i)\bhttpstatuscode['\"]?\s*[:=]\s*(\d{3})\b"),
     re.compile(
         r"(?i)\b(?:status[ _-]?code|statuscode|http[ _]?status|status)['\"]?\s*[:=]\s*['\"]?(\d{3})\b"
     ),
@@ -361,6 +362,12 @@ def _access_log_fields(d: dict[str, object], ev: Evidence) -> None:
                 ev.statuses.append(int(str(v)))
         except ValueError:
             pass
+    if "routekey" in d:
+        ev.logs.markers.add("v2_access_log")
+    for key in ("authorizerstatus", "authorizer.status", "authorizer_status"):
+        v = d.get(key)
+        if v not in (None, "", "-") and str(v).strip().isdigit() and 200 <= int(str(v)) < 300:
+            ev.logs.markers.add("authorizer_answered")
     for key in ("errormessage", "error.message"):
         v = d.get(key)
         if isinstance(v, str) and v.strip() and v.strip() != "-":
@@ -417,8 +424,11 @@ def _parse_urls(text: str, ev: Evidence) -> None:
             ev.api_id, ev.region = em.group(1), em.group(3)
     host_header = ev.headers.get("host")
     if host_header and ev.host is None:
-        ev.host = host_header.lower()
+        ev.host = host_header.lower().strip()
         ev.host_kind = _host_kind(ev.host)
+        em = _EXECUTE_API_RE.match(ev.host)
+        if em:
+            ev.api_id, ev.region = em.group(1), em.group(3)
 
 
 _KIND_RANK = {"execute-api": 0, "vpce": 1, "custom": 2, "local": 3}
@@ -520,8 +530,12 @@ def _parse_logs(text: str, ev: Evidence) -> None:
         if pat.search(text):
             ev.logs.markers.add(name)
     # Policy returned by the authorizer (log line or pasted authorizer output).
+    covered = -1
     for m in re.finditer(r"(?i)(Authorizer result body before parsing|policyDocument)", text):
+        if m.start() < covered:
+            continue  # the same policy, already read from an earlier anchor
         window = text[m.start() : m.start() + 3000]
+        covered = m.start() + len(window.split("\n", 1)[0])
         for e in _EFFECT_RE.finditer(window):
             ev.logs.authorizer_effects.append(e.group(1).capitalize())
         for r in _RESOURCE_RE.finditer(window):

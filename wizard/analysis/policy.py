@@ -178,26 +178,31 @@ def evaluate_policy(
     denies = [r for r in results if r.outcome == "deny"]
     allows = [r for r in results if r.outcome == "allow"]
     who = "the anonymous caller" if request.is_anonymous else request.principal
+    names_principals = any(
+        st.principal is not None or st.not_principal is not None for st in parsed.statements
+    )
+    # An authorizer or identity policy names no principal: "for <caller>" would only confuse.
+    for_who = f" for {who}" if names_principals else ""
     target = f"{request.action} on {arn}"
     if denies:
         decision: Decision = "explicit_deny"
         deciding = denies
         first = denies[0]
         explanation = (
-            f"Explicit deny: {_name(first)} denies {target} for {who} because it applies "
+            f"Explicit deny: {_name(first)} denies {target}{for_who} because it applies "
             f"({first.gist or first.reason}); a Deny always wins over any Allow."
         )
     elif allows:
         decision, deciding = "allow", allows
         explanation = (
-            f"Allowed: {_name(allows[0])} allows {target} for {who} and no Deny statement applies."
+            f"Allowed: {_name(allows[0])} allows {target}{for_who} and no Deny statement applies."
         )
     else:
         decision, deciding = "implicit_deny", []
         closest = _closest(results)
         tail = f" (closest: {_name(closest)} — {closest.reason})" if closest else ""
         explanation = (
-            f"Implicit deny: no statement allows {target} for {who}, and IAM denies "
+            f"Implicit deny: no statement allows {target}{for_who}, and IAM denies "
             f"whatever is not explicitly allowed{tail}."
         )
     suggestion = _suggest(decision, results, parsed, request)

@@ -10,4 +10,8 @@ The flow for a front end:
     confirmation = Confirmation.for_plan(plan, by="alice", shown=plan.cli)
     result = apply_plan(plan, confirmation, clients)
     back = derive_rollback(plan, snap, result)     # inverse operations, also rendered
+
+`driver.run_fix` does all of this in one call that cannot skip the snapshot or the question;
+`driver.apply_for_session` is `diagnose --apply` over an engine Session; `guidance` renders
+the authorizer-code patch the wizard never applies itself.
 """

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.aws.fixes.allowlist import lookup
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
 from wizard.aws.fixes.state import MISSING, decode_policy, field_at
@@ -129,8 +130,6 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
         after = {k: v for k, v in p.items() if k not in ("restApiId",)}
         return [Change(f"gateway response {p['responseType']}", before, after)]
     # apigatewayv2 updates: each field given is a change.
-    from wizard.aws.fixes.allowlist import lookup
-
     entry = lookup(op.service, op.operation)
     return [
         Change(

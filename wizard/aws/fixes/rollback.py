@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.aws.fixes.allowlist import lookup
 from wizard.aws.fixes.apply import ApplyResult
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.plan import BoundOperation, FixPlan, bind_operation
@@ -73,8 +74,6 @@ def _inverse(op: BoundOperation, read: StateRead | None, response: Mapping[str, 
 
 
 def _identity(op: BoundOperation) -> dict[str, Any]:
-    from wizard.aws.fixes.allowlist import lookup
-
     return {k: op.params[k] for k in lookup(op.service, op.operation).identity if k in op.params}
 
 
@@ -238,8 +237,6 @@ def _gateway_response(op: BoundOperation, read: StateRead, _: Mapping[str, Any])
 
 
 def _v2_fields(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
-    from wizard.aws.fixes.allowlist import lookup
-
     state = read.state or {}
     restore: dict[str, Any] = {}
     notes: list[str] = []

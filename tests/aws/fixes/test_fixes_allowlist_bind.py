@@ -175,3 +175,24 @@ def test_missing_fact_names_the_fact_and_where() -> None:
 def test_fact_values_are_not_rescanned() -> None:
     bound = bind_params({"restApiId": "{api_id}"}, {"api_id": "{stage}", "stage": "prod"})
     assert bound == {"restApiId": "{stage}"}
+
+
+def test_apply_rechecks_the_allowlist_of_a_tampered_plan() -> None:
+    """A plan is data: one edited after it was built is refused at apply time, before any call."""
+    import dataclasses
+
+    from wizard.aws.fixes.apply import apply_plan
+    from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
+
+    evil = BoundOperation(
+        "apigateway", "DeleteRestApi", {"restApiId": "a1"}, ("aws", "apigateway", "delete-rest-api")
+    )
+    plan = dataclasses.replace(FixPlan("f", "f", ()), operations=(evil,))
+    calls: list[str] = []
+    with pytest.raises(
+        NotAllowedError, match="DeleteRestApi is not an operation the wizard may run"
+    ):
+        apply_plan(
+            plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda s: calls.append(s)
+        )
+    assert calls == []

@@ -386,3 +386,66 @@ def test_replay_same_token_for_playbooks() -> None:
     assert [s.status for s in wide.steps] == [200, 200]
     with pytest.raises(ScenarioError):
         replay_same_token([], ttl=1)
+
+
+VPCE_ONLY = {
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": "execute-api:/*",
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}},
+        },
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": "execute-api:/*/GET/*",
+        },
+    ]
+}
+
+
+def test_resource_policy_deny_answers_before_the_cache_and_lambda() -> None:
+    data = scenario(
+        resource_policy=VPCE_ONLY,
+        requests=[
+            {"at": 0, "method": "GET", "path": "/a", "vpce": "vpce-2"},  # no token even: 403 first
+            {"at": 1, "token": "t", "method": "GET", "path": "/a", "vpce": "vpce-1"},
+            {"at": 2, "token": "t", "method": "POST", "path": "/a", "vpce": "vpce-1"},
+        ],
+    )
+    result = simulate(load_scenario(data))
+    first, second, third = result.steps
+    assert (first.status, first.lambda_invoked, first.cache) == (403, False, "skipped")
+    assert first.message is not None and first.message.endswith("with an explicit deny")
+    assert (second.status, second.cache) == (200, "miss")
+    # POST: the cached GET-only authorizer policy is silent, the resource policy is silent: 403.
+    assert (third.cache, third.status, third.decision) == ("hit", 403, "implicit_deny")
+    assert "rp-explicit-deny" in " ".join(result.findings)
+
+
+def test_resource_policy_allow_rescues_a_scoped_cached_policy() -> None:
+    data = scenario(resource_policy={"Statement": VPCE_ONLY["Statement"][1]})
+    steps = simulate(load_scenario(data)).steps
+    # GET routes are allowed by the resource policy even when the cached policy is for POST.
+    data2 = scenario(
+        resource_policy={"Statement": VPCE_ONLY["Statement"][1]},
+        requests=[
+            {"at": 0, "token": "t", "method": "POST", "path": "/p"},
+            {"at": 1, "token": "t", "method": "GET", "path": "/p"},
+        ],
+    )
+    rescued = simulate(load_scenario(data2))
+    assert [s.status for s in rescued.steps] == [200, 200]
+    assert rescued.steps[1].cache == "hit"
+    assert "either side allowing" in " ".join(rescued.findings)
+    assert steps[1].status == 403  # POST after GET: neither side allows
+
+
+def test_resource_policy_is_validated() -> None:
+    with pytest.raises(ScenarioError, match="resource_policy"):
+        load_scenario(scenario(resource_policy={"Statement": [{"Effect": "Allow"}]}))
+    with pytest.raises(ScenarioError, match="HTTP APIs have no resource policies"):
+        load_scenario(scenario(resource_policy=VPCE_ONLY, authorizer={"api_type": "HTTP"}))

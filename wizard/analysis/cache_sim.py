@@ -20,13 +20,21 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wizard.analysis.arn import build_method_arn, parse_method_arn
-from wizard.analysis.policy import PolicyDecision, PolicyError, RequestContext, evaluate_policy
+from wizard.analysis.combine import combine
+from wizard.analysis.policy import (
+    Decision,
+    PolicyDecision,
+    PolicyError,
+    RequestContext,
+    evaluate_policy,
+    parse_policy,
+)
 
 __all__ = [
     "Scenario",
@@ -136,6 +144,8 @@ class Request(_Model):
     method: str | None = None
     path: str | None = None
     route: str | None = None  # resource path template / route path, e.g. /items/{id}
+    source_ip: str | None = None  # for the resource policy
+    vpce: str | None = None  # the VPC endpoint the call came through, for the resource policy
 
     @model_validator(mode="after")
     def _target(self) -> Request:
@@ -153,10 +163,23 @@ class Scenario(_Model):
     authorizer: Authorizer = Field(default_factory=Authorizer)
     returns: Returns = Field(default_factory=Returns)
     flushes: list[float] = Field(default_factory=list)
+    resource_policy: dict[str, Any] | str | None = None
     requests: list[Request] = Field(min_length=1)
+
+    @field_validator("resource_policy")
+    @classmethod
+    def _policy_parses(cls, v: dict[str, Any] | str | None) -> dict[str, Any] | str | None:
+        if v is not None:
+            try:
+                parse_policy(v)
+            except PolicyError as exc:
+                raise ValueError(str(exc)) from None
+        return v
 
     @model_validator(mode="after")
     def _ordered(self) -> Scenario:
+        if self.resource_policy is not None and self.authorizer.api_type == "HTTP":
+            raise ValueError("resource_policy: HTTP APIs have no resource policies")
         if self.flushes and self.authorizer.api_type == "HTTP":
             raise ValueError(
                 "flushes: HTTP APIs have no flush operation; change the TTL or identity sources"
@@ -306,8 +329,71 @@ def simulate(scenario: Scenario) -> SimResult:
             target.method,
             target.request_path,
         ]
-        steps.append(_step(i, req.at, arn, values, seen, shown, scenario, cache, findings))
+        rp = _resource_policy_decision(scenario, req, arn)
+        if rp is not None and rp.decision == "explicit_deny":
+            steps.append(_pre_auth_deny(i, req.at, arn, shown, rp))
+            findings.append(
+                "the resource policy's explicit Deny answered before the authorizer, so the "
+                "Lambda never ran (rp-explicit-deny)"
+            )
+            continue
+        step = _step(i, req.at, arn, values, seen, shown, scenario, cache, findings)
+        if rp is not None and step.decision in ("allow", "explicit_deny", "implicit_deny"):
+            step = _with_resource_policy(step, rp, findings)
+        steps.append(step)
     return SimResult(scenario, steps, _moral(scenario, steps), _dedupe(findings))
+
+
+def _resource_policy_decision(scenario: Scenario, req: Request, arn: str) -> PolicyDecision | None:
+    if scenario.resource_policy is None:
+        return None
+    context = RequestContext(method_arn=arn, source_ip=req.source_ip, vpce_id=req.vpce)
+    try:
+        return evaluate_policy(scenario.resource_policy, context)
+    except (PolicyError, ValueError) as exc:
+        raise ScenarioError(f"resource_policy: {exc}") from None
+
+
+def _pre_auth_deny(i: int, at: float, arn: str, shown: str, rp: PolicyDecision) -> SimStep:
+    return SimStep(
+        i,
+        at,
+        shown,
+        arn,
+        "skipped",
+        False,
+        "explicit_deny",
+        403,
+        "AccessDeniedException",
+        f"User: anonymous is not authorized to perform: execute-api:Invoke on resource: {arn} "
+        "with an explicit deny",
+        [],
+        None,
+        "the resource policy explicitly denies this call; API Gateway checks that before the "
+        "authorizer, so neither the cache nor the Lambda is consulted",
+        rp.explanation,
+    )
+
+
+def _with_resource_policy(step: SimStep, rp: PolicyDecision, findings: list[str]) -> SimStep:
+    """Combine the authorizer's verdict with the resource policy (same account, Table A)."""
+    verdict = cast(Decision, step.decision)
+    both = combine(rp.decision, "lambda", verdict, method_arn=step.method_arn)
+    if both.decision == step.decision and both.status == step.status:
+        return step
+    if both.decision == "allow":
+        findings.append(
+            "the resource policy's Allow let through a call the authorizer's policy did not "
+            "cover (same account: either side allowing is enough)"
+        )
+    return replace(
+        step,
+        decision=both.decision,
+        status=both.status,
+        error_type=both.error_type,
+        message=both.message,
+        note=step.note + "; combined with the resource policy: " + both.explanation,
+    )
 
 
 def _step(

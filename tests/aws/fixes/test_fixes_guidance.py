@@ -101,3 +101,22 @@ def test_patched_authorizer_ends_the_seed_incident(aws_client: Any, ministack: A
     assert send_request(requests["open-dashboard"], out).status_code == 200
     after = send_request(requests["update-profile"], out)
     assert after.status_code == 200, (after.error_type, after.error_message)
+
+
+def test_catalogue_fixes_that_widen_the_resource_get_patches() -> None:
+    from wizard.aws.fixes.guidance import patches_for_fix
+    from wizard.catalogue.model import load_catalogue
+
+    catalogue = load_catalogue()
+    scoped = {f.id: f for f in catalogue.get("authz-cache-scoped-policy").fixes}
+    mismatch = {f.id: f for f in catalogue.get("authz-implicit-deny-arn-mismatch").fixes}
+    for fix in (
+        scoped["fix-cache-wildcard-resource"],
+        mismatch["fix-authorizer-resource-wildcard"],
+    ):
+        patches = patches_for_fix(fix)
+        assert [p.language for p in patches] == ["python", "node"]
+        assert all(p.lines_changed == 1 and p.diff for p in patches)
+    assert patches_for_fix(scoped["fix-cache-ttl-zero"]) == []
+    explicit = catalogue.get("authz-explicit-deny").fixes[0]
+    assert patches_for_fix(explicit) == []

@@ -151,3 +151,19 @@ def authorizer_patch(
         )
     )
     return CodePatch(language, diff, changed, source is None)
+
+
+def widens_authorizer_resource(fix: Any) -> bool:
+    """True for a catalogue fix whose manual step is "return a stage-wide Resource" (its
+    guidance or example code shows the `.../{stage}/*/*` form)."""
+    texts = [getattr(fix, "guidance", None) or "", *(getattr(fix, "code", None) or {}).values()]
+    return any("/*/*" in text or "stage-wide resource" in text.lower() for text in texts)
+
+
+def patches_for_fix(fix: Any, sources: Mapping[Language, str] | None = None) -> list[CodePatch]:
+    """The authorizer patches (Python and Node) that go with `fix`, or none. `sources`: the
+    user's own authorizer code by language, patched instead of the typical one."""
+    if not widens_authorizer_resource(fix):
+        return []
+    sources = sources or {}
+    return [authorizer_patch(lang, sources.get(lang)) for lang in ("python", "node")]

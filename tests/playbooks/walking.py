@@ -80,10 +80,12 @@ def _fake(name: str, result: Mapping[str, Any]) -> ProbeSpec:
 
 
 def registry_for(live: Mapping[str, Any] | None) -> ProbeRegistry:
-    registry = offline_registry(REGISTRY)
-    for name, result in (live or {}).items():
+    live = dict(live or {})
+    for name in live:
         assert name in REGISTRY, f"live probe {name!r} is not a registered probe"
-        registry.register(_fake(name, result))
+    registry = ProbeRegistry()
+    for spec in offline_registry(REGISTRY):
+        registry.register(_fake(spec.name, live[spec.name]) if spec.name in live else spec)
     return registry
 
 

@@ -694,7 +694,12 @@ def match_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
 )
 def scan_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     text = _text_param(params, "text", required=False)
-    if _blank(text):
+    names = params.get("from_facts") or []
+    if isinstance(names, list):
+        # Logs read by live probes: join the texts that could be read (a failed read is skipped).
+        texts = [ctx.facts.get(str(n)) for n in names]
+        text = "\n".join([text, *(t for t in texts if isinstance(t, str) and t.strip())])
+    if _blank(text.strip()):
         return dict(_NO_LOGS)
     try:
         logs = importlib.import_module("wizard.analysis.logs")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wizard import exitcodes
@@ -75,11 +75,16 @@ NETWORK_PROBES = frozenset({"reproduce"})
 
 
 def offline_registry(registry: ProbeRegistry) -> ProbeRegistry:
-    """The probes an offline walk may run: no AWS calls and no traffic to the API at all."""
+    """The probes of an offline walk: no AWS calls and no traffic to the API at all.
+
+    Probes that send the failing request are marked as needing AWS, so an offline session
+    skips them like the AWS probes (their facts are unknown) instead of running them.
+    """
     offline = ProbeRegistry()
     for spec in registry:
-        if not spec.needs_aws and spec.name not in NETWORK_PROBES:
-            offline.register(spec)
+        if spec.name in NETWORK_PROBES:
+            spec = replace(spec, needs_aws=True)
+        offline.register(spec)
     return offline
 
 

@@ -352,8 +352,13 @@ def _connections_arn(ctx: _Context, acc: _Scores) -> None:
                 "the resource ARN contains the stage or @connections twice: the endpoint URL is wrong",
             )
         else:
-            acc.add("ws-mgmt-wrong-endpoint", 1.2, "the denied resource is an @connections ARN")
-            acc.add("ws-mgmt-no-permission", 1.2, "the denied resource is an @connections ARN")
+            # The URL reached the right stage: an AccessDenied there is about the permission.
+            acc.add(
+                "ws-mgmt-no-permission",
+                2.0,
+                "the denied resource is a well-formed @connections ARN: the URL is right, the permission is missing",
+            )
+            acc.add("ws-mgmt-wrong-endpoint", 0.5, "the denied resource is an @connections ARN")
         break
 
 
@@ -738,6 +743,40 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
         )
     if h("changed_no_effect") and h("route_added"):
         acc.add("mat-not-deployed", 1.0, "a new route that does not answer after the change")
+    if (
+        ctx.family("missing-authentication-token")
+        and h("iam_auth")
+        and ctx.ev.authorization_scheme != "sigv4"
+    ):
+        acc.add(
+            "mat-iam-unsigned",
+            1.5,
+            '"Missing Authentication Token" on an IAM-authorized API: the request was not signed',
+        )
+    if ctx.family("missing-authentication-token") and h("console_test_works"):
+        acc.add(
+            "mat-not-deployed",
+            2.0,
+            "the console Test runs the working copy: the route exists there but not on the stage",
+        )
+    if h("ws_connections") and ctx.family("access-denied-generic") and not ctx.family("forbidden"):
+        acc.add(
+            "ws-mgmt-no-permission",
+            1.5,
+            "an AccessDenied from the management API is a missing ManageConnections permission",
+        )
+    if h("ws_connections") and ctx.family("forbidden"):
+        acc.add(
+            "ws-mgmt-wrong-endpoint",
+            1.5,
+            "a bare Forbidden from the management API: the endpoint URL is wrong",
+        )
+    if h("cross_account") and "resource_policy" in ctx.sym.denied:
+        acc.add(
+            "rp-cross-account-iam",
+            2.0,
+            "cross-account calls need a resource policy that allows the caller: there is none",
+        )
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

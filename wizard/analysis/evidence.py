@@ -123,6 +123,9 @@ _TTL_RE = re.compile(
     r"(?i)\b(?:ttl|authorizerResultTtlInSeconds|result[ _-]?ttl|cach(?:e|ing)(?:\s+(?:ttl|time|period|duration|for))?)"
     r"[\"']?\s*(?:is|=|:|of|to|set\s+to|at)?\s*(?:is\s+)?[\"']?(\d{1,5})\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hours?)?\b"
 )
+_TTL_RE_FOR = re.compile(
+    r"(?i)\bcach\w*\b(?:\s+[\w-]+){0,3}\s+for\s+(\d{1,5})\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hours?)?\b"
+)
 _TTL_RE_AFTER = re.compile(
     r"(?i)\b(\d{1,5})\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hours?)?\s*(?:second\s+)?(?:ttl|cache\s+ttl)\b"
 )
@@ -555,7 +558,7 @@ def _parse_logs(text: str, ev: Evidence) -> None:
 
 
 def _parse_ttl(text: str, ev: Evidence) -> None:
-    for pat in (_TTL_RE, _TTL_RE_AFTER):
+    for pat in (_TTL_RE, _TTL_RE_FOR, _TTL_RE_AFTER):
         m = pat.search(text)
         if m:
             value = int(m.group(1))

@@ -24,11 +24,10 @@ CONFIRMING_CHECK: dict[str, str] = {
         "another region/stage confirms authz-implicit-deny-arn-mismatch)."
     ),
     "authz-cache-scoped-policy": (
-        "Look for 'Starting authorizer' for the failing request id in "
-        + _LOGS
-        + ": absent means a cache hit "
-        "(authz-cache-scoped-policy); then aws apigateway get-authorizer --rest-api-id {api_id} --authorizer-id "
-        "{authorizer_id} --query authorizerResultTtlInSeconds (> 0 confirms caching)."
+        "Confirm the cache and the narrow policy: aws apigateway get-authorizer --rest-api-id {api_id} "
+        "--authorizer-id {authorizer_id} --query authorizerResultTtlInSeconds (> 0 means cached), then "
+        "test-invoke-authorizer: a Resource equal to the single method ARN (no wildcard) confirms "
+        "authz-cache-scoped-policy."
     ),
     "authz-cache-stale-decision": (
         "Check the cache key and TTL: aws apigateway get-authorizer --rest-api-id {api_id} --authorizer-id "

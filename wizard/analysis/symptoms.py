@@ -39,7 +39,8 @@ CONCEPTS: tuple[Concept, ...] = (
     # ---------------------------------------------------------------- authorizer cache
     _c(
         "first_call_works_then_fails",
-        rf"\bfirst\b{_W}{{0,4}}\s+{_WORKS}",
+        rf"\b(?:first|initial|1st)\b{_W}{{0,4}}\s+{_WORKS}",
+        rf"\b(?:later|subsequent|following|next|second|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:would\s+|will\s+|then\s+)?(?:always\s+|all\s+)?(?:fail|fails|failed|failing|break|breaks|broke|403|are\s+denied|get\s+denied|are\s+rejected)\b",
         rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one)",
         rf"\b(?:later|subsequent|following|next|second|third|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
         r"\bworks?\s+(?:only\s+)?once\b",
@@ -119,6 +120,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bcach(?:e|ing)\s+(?:is\s+)?(?:enabled|on|turned\s+on)\b",
         r"\b(?:result\s+)?ttl\b|authorizerResultTtlInSeconds",
         r"\bcached\s+(?:policy|response|result|decision|deny|allow)\b",
+        r"\bcach(?:e|es|ed|ing)\s+(?:the\s+|its\s+|that\s+)?(?:authori[sz]er\s+)?(?:response|result|policy|policies|decision)s?\b",
     ),
     _c(
         "cache_flush_helps",
@@ -139,6 +141,8 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:wrong|different|hard-?coded|hardcoded)\s+(?:region|account|stage|api\s*id|arn)s?\b",
         r"\barn\s+(?:format|mismatch|is\s+wrong|does(?:n't|\s+not)\s+match)\b",
         r"\bresource\W{0,4}arn:aws:execute-api",
+        r"\bspecific\s+(?:method\s+)?arn\b|\barn\s+(?:of|for)\s+the\s+(?:method|resource|request|endpoint|route)\b",
+        r"\bpath\s+parameters?\s+(?:are\s+|is\s+)?not\s+in\s+(?:our|the|my)\s+resource\b",
     ),
     _c("wildcard_resource", r"/\*/\*|\*/\*|\bwildcard\b"),
     # ---------------------------------------------------------------- deploys and changes
@@ -147,6 +151,8 @@ CONCEPTS: tuple[Concept, ...] = (
         rf"\b(?:updated|changed|modified|edited|fixed|corrected|added|removed|saved|attached|replaced)\b{_W}{{0,6}}\s+(?:policy|resource\s+policy|authori[sz]er|method|settings?|config(?:uration)?|route|permissions?)\b{_W}{{0,8}}\s+(?:but|still|yet|and\s+still)\b",
         r"\bstill\s+(?:get(?:ting)?|gets|returns?|returning|see(?:ing)?|sees|receiv(?:e|es|ing)|enforces?|enforcing|applies|applying)\W{0,3}(?:[\w'-]+\W{1,3}){0,3}?(?:old|same|previous|403|forbidden|error|denied|deny|accessdenied|not\s+authori[sz]ed)",
         r"\b(?:take|takes|taking|need|needs)\s+(?:some\s+)?time\s+to\s+(?:propagate|apply|take\s+effect)\b|\bpropagation\s+(?:delay|time)\b",
+        r"\bstill\s+(?:behave|behaves|behaving|acts?|acting|works?|working|run|runs)\s+(?:like|as)\s+(?:the\s+)?(?:old|before|previous)",
+        r"\b(?:do|does|should)\s+(?:i|we|it|one)\s+(?:need|have)\s+to\s+(?:re-?)?deploy\b",
         r"\b(?:has|had|have|with|made|makes)\s+no\s+effect\b|\bnot\s+tak(?:e|ing)\s+effect\b",
         r"\b(?:didn't|did\s+not|doesn't|does\s+not|never)\s+(?:pick\s+up|picked\s+up|take\s+effect|took\s+effect|apply|applied|get\s+applied)\b",
         r"\bconsole\s+(?:shows?|displays?)\s+(?:the\s+)?(?:new|updated|correct|right|changed)",
@@ -171,6 +177,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "route_added",
         r"\b(?:added|created|defined|introduced)\s+(?:a\s+|the\s+|an\s+)?(?:new\s+)?(?:route|resource|endpoint|method|path|lambda\s+integration)\b",
         r"\bnew\s+(?:endpoint|route|resource|method|path)\b",
+        r"\b(?:route|resource|endpoint|method|path)s?\s+(?:was|were|got|has\s+been|have\s+been)\s+(?:added|created|defined)\b",
         r"\b(?:route|resource|endpoint|method)\s+(?:shows?|is|exists)\s+(?:up\s+)?in\s+the\s+console\b",
     ),
     _c(
@@ -186,6 +193,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:console|test\s+tab|test\s+button|test-invoke|test\s+invoke|testinvoke|method\s+test)\b.{0,60}?\b(?:works?|worked|succeeds?|succeeded|200|fine|ok|passes|passed)\b",
         r"\b(?:works?|worked|succeeds?)\s+(?:fine\s+|perfectly\s+)?(?:in|from|via|with)\s+(?:the\s+)?(?:api\s+gateway\s+|aws\s+)?(?:console|test\s+tab)",
         r"\btest(?:ing)?\s+(?:it\s+)?(?:in|from)\s+the\s+(?:api\s+gateway\s+)?console\b",
+        rf"\btest(?:ed|ing|s)?\b{_W}{{0,4}}\s+(?:in|from|via|using)\s+the\s+(?:aws\s+|api\s*gateway\s+)*console\b",
     ),
     # ---------------------------------------------------------------- resource policy, network
     _c(
@@ -248,6 +256,8 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:cross|different|another|other|second|separate|partner|consumer)[- ]accounts?\b",
         r"\baccount\s+[ab]\b|\bfrom\s+(?:another|a\s+different|a\s+separate)\s+(?:aws\s+)?account\b",
         r"\bin\s+(?:another|a\s+different)\s+account\b",
+        r"\bin\s+(?:their|another\s+team's|the\s+other\s+team's|a\s+partner's|the\s+partner's|a\s+separate|the\s+platform\s+team's)\s+(?:own\s+)?(?:aws\s+)?account\b",
+        r"\b(?:two|2|multiple|several)\s+(?:different\s+)?(?:aws\s+)?accounts\b",
     ),
     # ---------------------------------------------------------------- IAM and signing
     _c(
@@ -257,6 +267,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "unsigned",
+        r"\b(?:fetch\(\)|axios|requests\.get|plain\s+http)\s+directly\b|\b(?:not|without)\s+(?:going\s+)?(?:via|through|using)\s+(?:amplify|the\s+sdk|api\.get|awscurl|a\s+signer|sigv4)",
         r"\bunsigned\b|\bnot\s+signed\b|\bwithout\s+(?:sign(?:ing|ature)|sigv4|credentials)\b|\bno\s+signature\b|\bforgot\s+to\s+sign\b|\bplain\s+(?:curl|fetch|axios|http)\b|\bnot\s+signing\b|\bdon't\s+sign\b",
         negatable=False,
     ),
@@ -331,6 +342,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",
         r"\bstage\s+(?:doesn't|does\s+not|didn't)\s+exist\b|\b(?:deleted|renamed)\s+(?:the\s+)?stage\b|\bnon-?existent\s+stage\b",
         r"\b(?:Prod|prod)\s+(?:vs\.?|versus|instead\s+of)\s+(?:prod|Prod|PROD)\b",
+        r"\bstage\s+(?:is\s+)?(?:called|named)\b|\b(?:deployed|created|named)\s+(?:the\s+|a\s+|our\s+)?stage\s+(?:as|called|named)\b|\bstage\s+names?\s+(?:are|is)\s+case",
     ),
     _c(
         "custom_domain",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from wizard.sandbox import emulator as emu_mod
@@ -38,3 +40,56 @@ def test_start_and_stop_leaves_no_listener(tmp_path):
     emu.stop()
     assert proc.poll() is not None
     assert not emu_mod.port_is_listening(port)
+
+
+def test_stop_reaps_the_lambda_workers(tmp_path):
+    """MiniStack forks a worker per Lambda function; none may outlive stop()."""
+    import os
+
+    from wizard.aws.session import sandbox_session
+    from wizard.sandbox.provision import provision
+    from wizard.sandbox.replay import replay
+    from wizard.sandbox.scenario import load_scenario
+
+    if not emu_mod.ministack_available():
+        pytest.skip("ministack is not importable")
+    emu = emu_mod.start(tmpdir=tmp_path)
+    try:
+        scenario = load_scenario("authz-cache-scoped-policy")
+        session = sandbox_session(emu.endpoint_url)
+        replay(scenario, provision(scenario, session.client, endpoint_url=emu.endpoint_url))
+        group = [
+            int(p)
+            for p in os.listdir("/proc")
+            if p.isdigit() and _pgid(int(p)) == emu.pid and int(p) != emu.pid
+        ]
+        assert group, "the authorizer ran in a worker process"
+    finally:
+        emu.stop()
+    emu.stop()  # idempotent
+    deadline = time.monotonic() + 5
+    while [p for p in group if _alive(p)] and time.monotonic() < deadline:
+        time.sleep(0.05)  # SIGKILL is delivered asynchronously
+    assert not [p for p in group if _alive(p)]
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return int(_stat(pid)[2])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = _stat(pid)[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name (state, ppid, pgrp, ...)."""
+    from pathlib import Path
+
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

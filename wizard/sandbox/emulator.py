@@ -8,9 +8,11 @@ No pytest imports here: the demo reuses this module.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +66,7 @@ class Emulator:
     log_path: Path | None = None
     region: str = DEFAULT_REGION
     _log_handle: object | None = field(default=None, repr=False)
+    _stopped: bool = field(default=False, repr=False)
 
     @property
     def endpoint_url(self) -> str:
@@ -105,7 +108,12 @@ class Emulator:
         return self.log_path.read_text(errors="replace")[-max_chars:]
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Terminate the process we started (SIGTERM, wait, then SIGKILL)."""
+        """Terminate the process we started (SIGTERM, wait, then SIGKILL), then anything left in
+        the process group it leads (its Lambda workers), which only it could have created."""
+        if self._stopped:
+            return  # never signal a process group twice: its id may be reused afterwards
+        self._stopped = True
+        atexit.unregister(self.stop)
         proc = self.process
         if proc.poll() is None:
             proc.terminate()
@@ -114,6 +122,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=timeout)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
         handle = self._log_handle
         if handle is not None:
             with contextlib.suppress(OSError):
@@ -194,6 +204,9 @@ def start(
         stdin=subprocess.DEVNULL,
         stdout=log_handle,
         stderr=subprocess.STDOUT,
+        # Its own process group: Ctrl-C reaches us, not the emulator mid-request, and stop()
+        # can reap the Lambda workers it forks. `running()` / atexit stop it on every path.
+        start_new_session=True,
     )
     emu = Emulator(
         port=chosen,
@@ -203,6 +216,7 @@ def start(
         log_path=log_path,
         _log_handle=log_handle,
     )
+    atexit.register(emu.stop)
     deadline = time.monotonic() + ready_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

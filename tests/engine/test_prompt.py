@@ -297,3 +297,9 @@ def test_real_select_and_text() -> None:
         assert prompter.text("TTL?", None, "") == "300"
     with _real("\r") as prompter:
         assert prompter.text("TTL?", "60", "") == "60"
+
+
+def test_each_question_says_why_it_is_asked(tmp_path: Path) -> None:
+    p = FakePrompter("not_authorized")
+    walk(p, tmp_path)
+    assert p.shown.count("Why we ask: It tells which check refused the call.") == 1

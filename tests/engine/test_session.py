@@ -4,6 +4,8 @@ on_unknown, "I don't know", concurrency, cancel, back / change answer, save / lo
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -530,3 +532,36 @@ def test_templates_fill_known_facts_and_mark_unknown_ones() -> None:
         "abc 300 yes (unknown) none {x}"
     )
     assert fill_known("arn:{api_id}/{stage}/* {gone}", values) == "arn:abc/{stage}/* {gone}"
+
+
+def test_a_failing_progress_hook_does_not_lose_results() -> None:
+    def hook(event: Event) -> None:
+        raise RuntimeError("ui gone")
+
+    s = make()
+    s.answer("not_authorized")
+    s.run_probes(on_event=hook)
+    assert s.facts["ttl"].value == 300
+
+
+def test_ctrl_c_while_probes_run_cancels_them() -> None:
+    started = threading.Event()
+    seen_cancel = threading.Event()
+
+    def slow(ctx: Any, params: Any) -> dict[str, Any]:
+        started.set()
+        if ctx.cancel.wait(5):
+            seen_cancel.set()
+        return {}
+
+    s = make(logs=slow)
+    s.answer("not_authorized")
+
+    # a real SIGINT (as Ctrl-C sends) interrupts the main thread's wait on the probes
+    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        s.run_probes()
+    assert started.is_set()
+    assert seen_cancel.wait(2), "the running probe was told to stop"
+    assert s.current().node_id == "inspect"  # type: ignore[union-attr]  # nothing recorded

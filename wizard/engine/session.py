@@ -21,6 +21,7 @@ point are remembered as the defaults of the questions when the walk reaches them
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -361,7 +362,9 @@ class Session:
             with lock:
                 self.timeline.append(event)
             if on_event is not None:
-                on_event(event)
+                # a front end's progress hook must not lose the probe's result
+                with contextlib.suppress(Exception):
+                    on_event(event)
 
         runner = ProbeRunner(self.registry, self.aws, self.inputs, self.clock)
 
@@ -369,9 +372,16 @@ class Session:
             return call.label, runner.run(node_id, call, values, cancel, note)
 
         workers = max(1, min(self.max_workers, len(node.probes)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe")
+        try:
             for label, outcome in pool.map(run, node.probes):
                 results[label] = outcome
+        except BaseException:
+            # Ctrl-C while probes run: tell them to stop at their next check, do not wait here
+            cancel.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         visit = _Visit(node=node_id, kind="probe", at=self.clock(), results=results)
         for fact in self._facts_of(visit):
             self._set_fact(fact)
@@ -531,6 +541,7 @@ class Session:
             "path": [s.to_dict() for s in self.path],
             "diagnosis": diagnosis.to_dict() if diagnosis else None,
             "fixes": [f.to_dict() for f in self.fixes()],
+            "ranking": [c.to_dict() for c in self.ranking()],
             "applied": [
                 {
                     "fix": a.fix,

@@ -217,6 +217,7 @@ class PromptWalk:
         """Ask the current question until it is answered; False when the user quits."""
         node = current.node
         assert isinstance(node, QuestionNode)
+        self.prompter.show(f"\nWhy we ask: {node.help.why}")
         while True:
             raw = self.prompt(current, node)
             command = _ALIASES.get(raw.strip(), raw.strip()) if isinstance(raw, str) else raw

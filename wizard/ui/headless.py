@@ -65,6 +65,7 @@ class FixOutcome:
     verified: bool | None = None
     detail: str | None = None
     rollback: list[str] = field(default_factory=list)
+    patches: list[dict[str, Any]] = field(default_factory=list)  # authorizer code diffs
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -154,8 +155,18 @@ def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
             outcome.needs_cache_flush = bool(fix.needs_cache_flush)
             if fix.operations:
                 _render(outcome, fix, facts, target)
+            outcome.patches = _patches(fix)
         out.append(outcome)
     return out
+
+
+def _patches(fix: Any) -> list[dict[str, Any]]:
+    """Unified diffs (Python, Node) for fixes that change the authorizer's code."""
+    try:
+        from wizard.aws.fixes.guidance import patches_for_fix
+    except ImportError:  # pragma: no cover - the fixes package ships with the wizard
+        return []
+    return [p.to_dict() for p in patches_for_fix(fix) if p.diff]
 
 
 def _render(outcome: FixOutcome, fix: Any, facts: Mapping[str, Any], target: Any) -> None:
@@ -231,6 +242,10 @@ def build_result(session: Session, fixes: list[FixOutcome]) -> dict[str, Any]:
         "probe_failures": _probe_failures(session),
     }
     redacted: dict[str, Any] = redact(data)
+    # Example code from the catalogue holds no secrets, and redaction would mangle it
+    # (`token = event["authorizationToken"]` reads like an assignment of a secret).
+    for out, fix in zip(redacted["fixes"], fixes, strict=True):
+        out["code"], out["patches"] = dict(fix.code), list(fix.patches)
     return redacted
 
 
@@ -297,6 +312,10 @@ def render_text(result: Mapping[str, Any]) -> str:
             lines.append(f"       (fill in: {', '.join(fix['missing'])})")
         if fix.get("guidance"):
             lines.append(f"       {fix['guidance']}")
+        python = next((p for p in fix.get("patches") or [] if p["language"] == "python"), None)
+        if python:
+            lines.append("       Python authorizer (Node in --format json):")
+            lines.extend(f"         {line}" for line in python["diff"].splitlines())
         if fix.get("detail"):
             lines.append(f"       note: {fix['detail']}")
     unknown = result.get("unknown") or []

@@ -209,6 +209,54 @@ def _invoke_lambda(
     return _result(response, "lambda_invoke", method_arn, event.get("methodArn"))
 
 
+def request_authorizer_event(
+    ctx: ProbeContext,
+    params: Mapping[str, Any],
+    api_id: str,
+    method_arn: str,
+    header: str,
+    token: str,
+) -> dict[str, Any]:
+    """The REQUEST authorizer event API Gateway sends for a REST API (the fields authorizers
+    commonly read; extra headers from `headers` as NAME:VALUE or a mapping)."""
+    method = str(arg(ctx, params, "method", "GET")).upper()
+    path = str(arg(ctx, params, "path", "/"))
+    resource_path = str(arg(ctx, params, "resource_path", path))
+    stage = str(arg(ctx, params, "stage", ""))
+    headers: dict[str, str] = {header: token}
+    extra = arg(ctx, params, "headers", None)
+    if isinstance(extra, Mapping):
+        headers.update({str(k): str(v) for k, v in extra.items()})
+    elif isinstance(extra, list | tuple):
+        for item in extra:
+            name, _, value = str(item).partition(":")
+            headers[name.strip()] = value.strip()
+    path_params = arg(ctx, params, "path_params", None) or None
+    return {
+        "type": "REQUEST",
+        "methodArn": method_arn,
+        "resource": resource_path,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": {},
+        "multiValueQueryStringParameters": {},
+        "pathParameters": path_params,
+        "stageVariables": None,
+        "requestContext": {
+            "path": f"/{stage}{path}",
+            "accountId": arg(ctx, params, "account_id", ""),
+            "resourceId": arg(ctx, params, "resource_id", ""),
+            "stage": stage,
+            "resourcePath": resource_path,
+            "httpMethod": method,
+            "apiId": api_id,
+            "identity": {"sourceIp": arg(ctx, params, "source_ip", "")},
+        },
+    }
+
+
 @REGISTRY.probe(
     "authorizer_policy",
     "Ask the authorizer what it returns for the user's token: test-invoke-authorizer, or when "
@@ -249,20 +297,7 @@ def authorizer_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str,
     if a.get("type", "TOKEN") == "TOKEN":
         event = {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn or ""}
     else:
-        event = {
-            "type": "REQUEST",
-            "methodArn": method_arn or "",
-            "httpMethod": str(arg(ctx, params, "method", "GET")).upper(),
-            "path": str(arg(ctx, params, "path", "/")),
-            "headers": {header: token},
-            "multiValueHeaders": {header: [token]},
-            "queryStringParameters": {},
-            "requestContext": {
-                "apiId": api_id,
-                "stage": arg(ctx, params, "stage", ""),
-                "httpMethod": str(arg(ctx, params, "method", "GET")).upper(),
-            },
-        }
+        event = request_authorizer_event(ctx, params, api_id, method_arn or "", header, token)
     out = _invoke_lambda(ctx, fn, event, method_arn)
     if fallback_reason:
         out["test_invoke_fallback_reason"] = fallback_reason

@@ -264,3 +264,56 @@ def authorizer_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
         "authorizer_invoked_in_window": (len(starts) > 0) if r["log_group_exists"] else None,
         "logs_query_mode": r["mode"],
     }
+
+
+def log_group_from_arn(arn: str) -> str:
+    """`arn:aws:logs:{region}:{account}:log-group:{name}[:*]` → name (a bare name passes)."""
+    if not arn.startswith("arn:"):
+        return arn
+    name = arn.split(":log-group:", 1)[-1]
+    return name[:-2] if name.endswith(":*") else name
+
+
+@REGISTRY.probe(
+    "access_logs",
+    "Read the stage's access logs (the destination its access-log settings name) in the time "
+    "window, or for one request id — REST, HTTP and WebSocket APIs",
+    iam_actions=(
+        "logs:DescribeLogGroups",
+        "logs:FilterLogEvents",
+        "logs:StartQuery",
+        "logs:GetQueryResults",
+        "logs:StopQuery",
+    ),
+    needs_aws=True,
+)
+def access_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    destination = arg(ctx, params, "access_log_destination", None)
+    if not destination:
+        # "Not configured" only when get_stage read the settings and found none; a stage we
+        # could not read leaves it unknown, never "no access logs".
+        if arg(ctx, params, "access_logging_enabled", None) is False:
+            return {"access_logging_enabled": False, "access_log_lines": [], "access_log_count": 0}
+        raise ProbeError(
+            ProbeErrorKind.MISSING_INPUT,
+            "the stage's access-log destination is not known (read the stage first)",
+            manual_hint="aws apigateway get-stage --rest-api-id ID --stage-name STAGE "
+            "--query accessLogSettings",
+        )
+    group = log_group_from_arn(str(destination))
+    if group.startswith("arn:"):
+        raise ProbeError(
+            ProbeErrorKind.UNSUPPORTED,
+            f"access logs go to {destination} (Kinesis Data Firehose?), not CloudWatch Logs",
+            manual_hint="look the request up where that stream delivers",
+        )
+    r = read_log_group(ctx, params, group, arg(ctx, params, "request_id", None))
+    return {
+        "access_logging_enabled": True,
+        "access_log_group": group,
+        "access_log_group_exists": r["log_group_exists"],
+        "access_log_lines": r["lines"],
+        "access_log_count": r["count"],
+        "access_log_text": "\n".join(r["lines"]),
+        "logs_query_mode": r["mode"],
+    }

@@ -31,8 +31,10 @@ def waf_web_acl(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         with aws_errors("wafv2:GetWebACLForResource", manual=manual):
             acl = client(ctx, "wafv2").get_web_acl_for_resource(ResourceArn=arn).get("WebACL")
     except ProbeError as err:
-        # WAF answers "nonexistent item" when nothing is associated: that is a real "no".
-        if err.kind is ProbeErrorKind.NOT_FOUND:
+        # AWS answers an empty result when nothing is associated, and "nonexistent item" when
+        # the resource itself is unknown (then we cannot say: unknown). MiniStack uses the
+        # latter, saying "No WebACL associated", for the plain "no".
+        if err.kind is ProbeErrorKind.NOT_FOUND and "no webacl associated" in err.message.lower():
             acl = None
         else:
             raise

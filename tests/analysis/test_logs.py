@@ -576,6 +576,28 @@ def test_active_requests_and_kept_summaries_are_capped() -> None:
     assert sum(result.by_status.values()) == 200
 
 
+def test_signals_are_counted_for_every_request_even_when_not_kept() -> None:
+    lines = [
+        f"({GET_ID}) Starting authorizer: a1 for request: {GET_ID}",
+        f'({GET_ID}) Authorizer result body before parsing: {{"principalId":"u","policyDocument":'
+        f'{{"Statement":[{{"Effect":"Allow","Resource":"{ARN}/GET/a"}}]}}}}',
+        f"({GET_ID}) Method completed with status: 200",
+    ]
+    for i in range(30):
+        rid = f"00000000-0000-0000-0000-{i:012d}"
+        lines += [
+            f"({rid}) The client is not authorized to perform this operation.",
+            f"({rid}) {MSG}",
+        ]
+    result = scan_lines(lines, max_kept=5)
+    assert len(result.requests) == 5
+    assert result.by_signal["cache-hit-suspected"] == 30
+    assert result.to_dict()["counts"]["by_signal"] == {"cache-hit-suspected": 30}
+    example_id, signal = result.signal_examples["cache-hit-suspected"]
+    assert example_id == "00000000-0000-0000-0000-000000000000"
+    assert GET_ID in signal.message
+
+
 def test_notable_lines_per_request_are_capped() -> None:
     result = scan_lines([f"({RID}) {MSG}"] * 50, max_notable=5)
     req = result.requests[0]

@@ -235,6 +235,10 @@ class ScanResult:
     lambda_invocations_seen: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
+    # Every request's signals are counted here, including requests not kept in `requests`;
+    # `signal_examples` keeps the first request (id, signal) of each code.
+    by_signal: Counter[str] = field(default_factory=Counter)
+    signal_examples: dict[str, tuple[str, Signal]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,6 +253,7 @@ class ScanResult:
                 "lambda_invocations": self.lambda_invocations_seen,
                 "by_kind": dict(sorted(self.by_kind.items())),
                 "by_status": dict(sorted(self.by_status.items())),
+                "by_signal": dict(self.by_signal.most_common()),
             },
             "requests": [r.to_dict() for r in self.requests],
             "lambda_invocations": [i.to_dict() for i in self.lambda_invocations],
@@ -629,6 +634,9 @@ class LogScanner:
         if req.status is not None:
             c.by_status[str(req.status)] += 1
         self._derive(req)
+        for sig in req.signals:
+            c.by_signal[sig.code] += 1
+            c.signal_examples.setdefault(sig.code, (req.request_id, sig))
         if req.status is not None and req.status < 400 and not req.signals:
             self._kept_ok.append(req)
             # Healthy requests make way for problem requests when the budget runs out.

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # pieces of this size so memory stays bounded whatever the input.
 _MAX_LINE_BYTES = 1024 * 1024
 _TEXT_HEALTHY_SHOWN = 20
+_TEXT_PROBLEMS_SHOWN = 20
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -208,11 +209,27 @@ def render_text(result: ScanResult) -> str:
             "Nothing here looks like an API Gateway or Lambda log line. Expected lines such as "
             "'(<request-id>) Method completed with status: 403' or JSON access-log records."
         )
+    if result.by_signal:
+        out.append("")
+        out.append("What stands out (all requests)")
+        for code, count in result.by_signal.most_common():
+            example_id, sig = result.signal_examples[code]
+            out.extend(_wrap(f"{count}× {sig.message}", "  "))
+            detail = f"e.g. request {example_id}"
+            if sig.cause_ids:
+                detail += f"; catalogue: {', '.join(sig.cause_ids)}"
+            out.append(f"      ({detail})")
     problems = [r for r in result.requests if r.signals or (r.status or 0) >= 400]
     healthy = [r for r in result.requests if r not in problems]
-    for req in problems:
+    for req in problems[:_TEXT_PROBLEMS_SHOWN]:
         out.append("")
         out.extend(_render_request(req))
+    if len(problems) > _TEXT_PROBLEMS_SHOWN:
+        out.append("")
+        out.append(
+            f"... {len(problems) - _TEXT_PROBLEMS_SHOWN} more failed requests "
+            "(see one with --request-id ID, or all with --format json)"
+        )
     if healthy:
         out.append("")
         out.append("Other requests")

@@ -108,3 +108,24 @@ def test_reproduce_refuses_to_resend_a_post_to_a_real_host_without_confirmation(
     err = r.errors()["reproduce"]
     assert err.kind.value == "missing_input"
     assert "confirm" in err.message
+
+
+def test_probes_beside_resolve_target_work_from_the_url_alone(aws, ministack):
+    """A node runs resolve_target and its siblings at once: they read the ids from the URL."""
+    session = wizard_session(ministack)
+    out = provision_seed(ministack, session, replayed=False)
+    g = gather(
+        [
+            ("resolve_target", {}),
+            ("get_rest_api", {}),
+            ("get_method", {}),
+            ("get_stage", {}),
+        ],
+        aws=session,
+        inputs={"url": out.url("/dashboard/update-profile"), "method": "POST"},
+    )
+    assert not g.errors(), g.errors()
+    facts = g.facts()
+    assert facts["authorization_type"] == "CUSTOM"
+    assert facts["stage_exists"] is True
+    assert facts["method_arn"] == out.method_arn("POST", "/dashboard/update-profile")

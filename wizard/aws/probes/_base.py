@@ -31,6 +31,9 @@ def arg(ctx: ProbeContext, params: Mapping[str, Any], name: str, default: Any = 
         value = source.get(name)
         if not _blank(value):
             return value
+    derived = _from_url(ctx, params, name)
+    if derived is not None:
+        return derived
     if default is not _UNSET:
         return default
     raise ProbeError(
@@ -38,6 +41,29 @@ def arg(ctx: ProbeContext, params: Mapping[str, Any], name: str, default: Any = 
         f"the probe needs `{name}`, which is not known yet",
         manual_hint=f"give {name} (e.g. through the invoke URL or --{name.replace('_', '-')})",
     )
+
+
+_URL_PARTS = frozenset({"api_id", "stage", "path", "region", "vpce_id", "domain_name"})
+
+
+def _from_url(ctx: ProbeContext, params: Mapping[str, Any], name: str) -> Any:
+    """What an execute-api invoke URL names, when it is all we know yet (probes of one node run
+    at once, so resolve_target's facts are not there for its siblings)."""
+    if name not in _URL_PARTS:
+        return None
+    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+
+    for source in (params, ctx.facts, ctx.inputs):
+        url = source.get("url") or source.get("invoke_url")
+        if isinstance(url, str) and url.strip():
+            try:
+                parsed = parse_invoke_url(url)
+            except InvokeUrlError:
+                return None
+            if parsed.kind == "custom-domain" and name in ("api_id", "stage", "path"):
+                return None  # only the base-path mapping can say (resolve_target)
+            return getattr(parsed, name, None)
+    return None
 
 
 def session(ctx: ProbeContext) -> Any:

@@ -82,6 +82,24 @@ def test_a_huge_line_without_newline_is_cut_not_swallowed(tmp_path: Path) -> Non
     assert json.loads(out.stdout)["counts"]["lines"] == 4
 
 
+def test_gzip_export_is_read_and_a_truncated_one_is_a_clear_error(tmp_path: Path) -> None:
+    import gzip
+
+    f = tmp_path / "export.gz"
+    f.write_bytes(gzip.compress(SEED.read_bytes()))
+    out = run("scan", str(f), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["counts"]["requests"] == 2
+    piped = run("scan", "-", "--format", "json", stdin=f.read_bytes())
+    assert json.loads(piped.stdout)["counts"]["requests"] == 2
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(f.read_bytes()[:-40])
+    out = run("scan", str(cut))
+    assert out.returncode == 2
+    assert "logs: reading" in out.stderr and "failed" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
 def test_empty_input() -> None:
     out = run("scan", "-", stdin=b"")
     assert out.returncode == 0

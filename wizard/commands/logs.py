@@ -91,16 +91,29 @@ def _open(path: str) -> IO[bytes]:
         raise InputError(f"logs: cannot read {path}: {exc.strerror}") from None
 
 
+def _maybe_gunzip(fh: IO[bytes]) -> IO[bytes]:
+    """CloudWatch exports to S3 are gzip files: read them as they are."""
+    peek = getattr(fh, "peek", None)
+    if peek is not None and peek(2)[:2] == b"\x1f\x8b":
+        import gzip
+
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    return fh
+
+
 @guarded
 def run_scan(args: argparse.Namespace) -> int:
     from wizard.analysis.logs import LogScanner
 
     scanner = LogScanner(request_id=args.request_id)
+    import zlib
+
     fh = _open(args.file)
     try:
-        scanner.feed_many(_bounded_lines(fh))
-    except OSError as exc:
-        raise InputError(f"logs: reading {args.file} failed: {exc.strerror or exc}") from None
+        scanner.feed_many(_bounded_lines(_maybe_gunzip(fh)))
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise InputError(f"logs: reading {args.file} failed: {reason}") from None
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()

@@ -291,3 +291,32 @@ def test_fifty_megabyte_paste_is_refused(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "larger than 10 MB" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_match_names_the_first_difference(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "match",
+        "--pattern",
+        "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/GET/profile",
+        "--pattern",
+        "execute-api:/Prod/*",
+        "--arn",
+        ARN,
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0 and data["matches"] is False
+    assert [(p["first_mismatch"], p["arn_value"]) for p in data["patterns"]] == [
+        ("method", "POST"),
+        ("stage", "prod"),
+    ]
+    code, out, _ = cli(capsys, "policy", "match", "--pattern", "execute-api:/*", "--arn", ARN)
+    assert code == 0 and "The method ARN is covered." in out
+
+
+def test_match_bad_arn(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "policy", "match", "--pattern", "*", "--arn", "nope")
+    assert code == 2 and err.count("\n") == 1 and "--arn: not an ARN" in err

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     actions = p.add_subparsers(dest="policy_action", metavar="ACTION")
     p.set_defaults(func=_missing_action(p))
+    # (eval, combine and match are registered below)
 
     ev = actions.add_parser(
         "eval",
@@ -125,11 +126,41 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_format_flag(co)
     co.set_defaults(func=run_combine)
 
+    ma = actions.add_parser(
+        "match",
+        help="does a Resource pattern cover a method ARN, and if not, which part differs?",
+        description=(
+            "Match IAM Resource patterns against a method ARN the way IAM does (sections compared "
+            "one by one, '*' crosses '/', the resource part is case-sensitive) and name the first "
+            "part that differs. Exit code 0 whether or not it matches; 2 for bad input."
+        ),
+        epilog=textwrap.dedent(
+            """\
+            examples:
+              apigw-wizard policy match \\
+                  --pattern 'arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/GET/profile' \\
+                  --arn arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/profile
+              apigw-wizard policy match --pattern 'execute-api:/*/GET/*' --arn ARN --format json
+            """
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ma.add_argument(
+        "--pattern",
+        action="append",
+        required=True,
+        metavar="RESOURCE",
+        help="a Resource pattern (full ARN, '*', or execute-api:/STAGE/METHOD/PATH); repeatable",
+    )
+    ma.add_argument("--arn", required=True, help="the method ARN")
+    add_format_flag(ma)
+    ma.set_defaults(func=run_match)
+
 
 def _missing_action(parser: argparse.ArgumentParser) -> Any:
     def run(args: argparse.Namespace) -> int:
         parser.print_usage(sys.stderr)
-        sys.stderr.write("apigw-wizard: error: policy needs an action: eval or combine\n")
+        sys.stderr.write("apigw-wizard: error: policy needs an action: eval, combine or match\n")
         return exitcodes.USAGE
 
     return run
@@ -280,6 +311,69 @@ def run_combine(args: argparse.Namespace) -> int:
     data["request"] = _request_dict(req)
     emit(data, args.format, _render_combine)
     return exitcodes.OK
+
+
+@guarded
+def run_match(args: argparse.Namespace) -> int:
+    from wizard.analysis.arn import arn_matches, expand_resource, first_mismatch, parse_method_arn
+
+    try:
+        arn = parse_method_arn(args.arn)
+    except ValueError as exc:
+        raise InputError(f"--arn: {exc}") from None
+    values = {
+        "partition": arn.partition,
+        "service": "execute-api",
+        "region": arn.region,
+        "account": arn.account,
+        "api": arn.api_id,
+        "stage": arn.stage,
+        "method": arn.method,
+        "path": arn.request_path,
+    }
+    raw = args.arn.strip()
+    results = []
+    for pattern in args.pattern:
+        full = expand_resource(
+            pattern.strip(),
+            region=arn.region,
+            account=arn.account,
+            api_id=arn.api_id,
+            partition=arn.partition,
+        )
+        matches = arn_matches(full, raw)
+        part = None if matches else first_mismatch(full, raw)
+        results.append(
+            {
+                "pattern": pattern,
+                "expanded": full,
+                "matches": matches,
+                "first_mismatch": part,
+                "arn_value": values.get(part) if part else None,
+            }
+        )
+    data = {"arn": raw, "matches": any(r["matches"] for r in results), "patterns": results}
+    emit(data, args.format, _render_match)
+    return exitcodes.OK
+
+
+def _render_match(data: dict[str, Any]) -> str:
+    lines = [f"Method ARN: {data['arn']}"]
+    for r in data["patterns"]:
+        shown = (
+            r["pattern"] if r["pattern"] == r["expanded"] else f"{r['pattern']} → {r['expanded']}"
+        )
+        if r["matches"]:
+            lines.append(f"  covers      {shown}")
+        else:
+            lines.append(f"  no match    {shown}")
+            lines.append(
+                f"              first difference: the {r['first_mismatch']} "
+                f"(the ARN has {r['arn_value']!r})"
+            )
+    verdict = "covered" if data["matches"] else "NOT covered by any pattern"
+    lines.append(f"The method ARN is {verdict}.")
+    return "\n".join(lines)
 
 
 def _which_policy_is_bad(rp_text: str | None, ap_text: str) -> str:

@@ -201,6 +201,13 @@ def _families(ctx: _Context, acc: _Scores) -> None:
         "manage-connections-denied",
     }:
         matched = [f for f in matched if f.name != "access-denied-generic"]
+    if specific & {
+        "anonymous-denied",
+        "identity-denied",
+        "authorizer-denied",
+        "manage-connections-denied",
+    }:
+        matched = [f for f in matched if f.name not in ("perform-denied", "explicit-deny")]
     if specific & {"signature-expired", "signature-mismatch"}:
         matched = [f for f in matched if f.name != "invalid-signature-generic"]
     if "missing-authentication-token" in specific or "incomplete-signature" in specific:
@@ -210,8 +217,9 @@ def _families(ctx: _Context, acc: _Scores) -> None:
             for f in matched
             if f.name != "forbidden" or "ForbiddenException" in ctx.ev.error_types
         ]
-    if _bare_forbidden(ctx) and all(f.name != "forbidden" for f in matched):
-        matched.extend(f for f in R.FAMILIES if f.name == "forbidden")
+    for word, family in (("forbidden", "forbidden"), ("unauthorized", "unauthorized-401")):
+        if _bare_message(ctx, word) and all(f.name != family for f in matched):
+            matched.extend(f for f in R.FAMILIES if f.name == family)
     ctx.families = [f.name for f in matched]
     compatible: set[str] = set(R.ALWAYS_POSSIBLE)
     for fam in matched:
@@ -225,11 +233,11 @@ def _families(ctx: _Context, acc: _Scores) -> None:
     _family_details(ctx, acc)
 
 
-def _bare_forbidden(ctx: _Context) -> bool:
-    """The body's message (or the whole paste) is exactly "Forbidden"."""
-    if ctx.ev.message and ctx.ev.message.strip().strip(".").lower() == "forbidden":
+def _bare_message(ctx: _Context, word: str) -> bool:
+    """The body's message (or the whole paste) is exactly `word` ("Forbidden", "Unauthorized")."""
+    if ctx.ev.message and ctx.ev.message.strip().strip(".").lower() == word:
         return True
-    return ctx.text.strip().strip("\"'").strip(".").lower() == "forbidden"
+    return ctx.text.strip().strip("\"'").strip(".").lower() == word
 
 
 _EXPLICIT = re.compile(r"with an explicit deny", re.IGNORECASE)
@@ -463,6 +471,15 @@ def _logs(ctx: _Context, acc: _Scores) -> None:
         acc.add("integration-returned-403", 6.0, "access log: $context.integration.status is 403")
     if "waf_block" in m:
         acc.add("waf-block", 8.0, "log: WAF_BLOCK / WAF_FILTERED")
+    if "foreign_json_body" in m and "hapi_error_body" not in m:
+        acc.add_many(
+            {
+                "integration-returned-403": 3.0,
+                "gateway-response-override": 0.8,
+                "not-apigw-origin": 0.8,
+            },
+            "the error body is a web framework's (status/error/path...), not an API Gateway message",
+        )
     if "hapi_error_body" in m:
         acc.add(
             "not-apigw-origin",

@@ -180,6 +180,36 @@ FAMILIES: tuple[Family, ...] = (
         '"User: arn:... is not authorized to perform: execute-api:Invoke" means a signed (IAM) caller was denied by IAM or the resource policy',
     ),
     _f(
+        "perform-denied",
+        r"(?:assumed-role|role|user|caller|principal)\b[^.\n]{0,80}?\bnot authori[sz]ed to perform:?\s*execute-api:Invoke",
+        (),
+        {
+            "iam-no-invoke-permission": 2.6,
+            "iam-explicit-deny": 1.2,
+            "rp-cross-account-iam": 1.5,
+            "rp-explicit-deny": 1.0,
+            "rp-implicit-deny": 0.8,
+            "rp-not-redeployed": 0.8,
+            "vpce-endpoint-policy": 0.6,
+            "ws-mgmt-wrong-endpoint": 0.5,
+        },
+        "a signed caller (role/user) is denied execute-api:Invoke: IAM or the resource policy",
+    ),
+    _f(
+        "explicit-deny",
+        r"\bwith an explicit deny\b",
+        (),
+        {
+            "rp-explicit-deny": 2.5,
+            "iam-explicit-deny": 1.5,
+            "authz-explicit-deny": 1.5,
+            "authz-cache-stale-decision": 0.5,
+            "rp-not-redeployed": 0.8,
+            "vpce-endpoint-policy": 0.5,
+        },
+        '"with an explicit deny": a Deny statement (resource policy, IAM or the authorizer\'s policy) matched',
+    ),
+    _f(
         "authorizer-denied",
         r"User is not authori[sz]ed to access this resource",
         (),
@@ -358,7 +388,7 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
     ),
     SymptomRule(
         "token_refresh",
-        {"authz-cache-stale-decision": 2.4, "authz-explicit-deny": 0.6, "not-403-lookalikes": 0.3},
+        {"authz-cache-stale-decision": 1.8, "authz-explicit-deny": 0.6, "not-403-lookalikes": 0.3},
         "token expiry or refresh is involved",
     ),
     SymptomRule(
@@ -467,6 +497,11 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
             "rp-cross-account-iam": 0.5,
         },
         "a resource policy is involved",
+    ),
+    SymptomRule(
+        "rp_allows",
+        {"rp-explicit-deny": -1.0, "rp-implicit-deny": -1.2},
+        "the resource policy is said to allow the caller",
     ),
     SymptomRule(
         "added_resource_policy",

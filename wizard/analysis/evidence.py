@@ -309,6 +309,8 @@ def _parse_json_bodies(text: str, ev: Evidence) -> None:
                     and v.split(":", 1)[0].strip().lower() in _ERROR_TYPE_BY_LOWER
                 ):
                     _add_error_type(ev, v.split(":", 1)[0].strip())
+            if _looks_like_backend_body(lowered):
+                ev.logs.markers.add("foreign_json_body")
             # serverless-offline / Hapi: {"statusCode":403,"error":"Forbidden","message":...}
             sc = lowered.get("statuscode")
             if (
@@ -335,6 +337,27 @@ def _parse_json_bodies(text: str, ev: Evidence) -> None:
             http_status = lowered.get("httpstatuscode")
             if isinstance(http_status, int):
                 ev.statuses.insert(0, http_status)
+
+
+_BACKEND_KEYS = {
+    "timestamp",
+    "path",
+    "trace",
+    "traceid",
+    "detail",
+    "title",
+    "instance",
+    "errors",
+    "exception",
+    "error_description",
+}
+
+
+def _looks_like_backend_body(d: dict[str, object]) -> bool:
+    """An error body in a web framework's shape (Spring, RFC 7807, ...), not API Gateway's."""
+    if not isinstance(d.get("status"), int) and not isinstance(d.get("error"), str):
+        return False
+    return len(_BACKEND_KEYS & set(d)) >= 1 and "requestid" not in d
 
 
 def _access_log_fields(d: dict[str, object], ev: Evidence) -> None:
@@ -391,6 +414,12 @@ def _parse_sdk_text(text: str, ev: Evidence) -> None:
     if not ev.error_types:
         for m in _TYPE_IN_TEXT_RE.finditer(text):
             _add_error_type(ev, m.group(1))
+    if (
+        not ev.error_types
+        and re.search(r"\bAccessDenied\b(?!</Code>)", text)
+        and "<Code>AccessDenied" not in text
+    ):
+        _add_error_type(ev, "AccessDeniedException")
 
 
 def _parse_status(text: str, ev: Evidence) -> None:
@@ -545,7 +574,7 @@ def _parse_logs(text: str, ev: Evidence) -> None:
             if r.group(1) not in ev.logs.authorizer_resources:
                 ev.logs.authorizer_resources.append(r.group(1))
     for m in re.finditer(
-        r"(?i)\b(ACCESS_DENIED|EXPIRED_TOKEN|INVALID_API_KEY|INVALID_SIGNATURE|MISSING_AUTHENTICATION_TOKEN|"
+        r"(?i)(?:response_?type|responseType|response\s+type|error\.responseType)[\"']?\s*[:=]?\s*[\"']?(ACCESS_DENIED|EXPIRED_TOKEN|INVALID_API_KEY|INVALID_SIGNATURE|MISSING_AUTHENTICATION_TOKEN|"
         r"WAF_FILTERED|UNAUTHORIZED|AUTHORIZER_FAILURE|AUTHORIZER_CONFIGURATION_ERROR|THROTTLED|QUOTA_EXCEEDED|"
         r"RESOURCE_NOT_FOUND)\b",
         text,

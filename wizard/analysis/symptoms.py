@@ -44,6 +44,8 @@ CONCEPTS: tuple[Concept, ...] = (
         rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one)",
         rf"\b(?:later|subsequent|following|next|second|third|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
         r"\bworks?\s+(?:only\s+)?once\b",
+        rf"{_WORKS}\s+(?:and\s+)?then\s+(?:the\s+)?(?:[\w/{{}}-]+\s+){{0,3}}{_FAIL}",
+        r"\bif\s+(?:i|we|you)\s+(?:call|hit|request)\s+(?:[\w/{}-]+\s+){0,3}first\b",
         r"\bonly\s+the\s+first\b",
         r"\bafter\s+the\s+first\s+(?:call|request|one|invocation|hit)\b",
         r"\bdepend(?:s|ing)?\s+on\s+which\s+(?:endpoint|route|path|resource|method|api)",
@@ -103,7 +105,9 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "persists_after_fix",
-        rf"\b(?:kept|keep|keeps|continued\s+to|continue\s+to|still)\s+(?:get(?:ting)?|receiv(?:e|ing)|see(?:ing)?|hit(?:ting)?)\b{_W}{{0,8}}\s+(?:for\s+(?:a\s+long\s+time|minutes|hours|a\s+while|up\s+to)|afterwards|after\s+(?:the\s+)?(?:fix|rollback|roll-?back|revert))",
+        r"\b(?:new|fresh|refreshed|renewed)\s+token\b.{0,60}\b(?:still|keeps?|kept|continues?)\b",
+        r"\b(?:still|keeps?|kept|continues?\s+to)\s+\w+(?:ing)?\b.{0,30}\b403\b.{0,30}\b(?:new|fresh|refreshed|renewed)\s+token",
+        rf"\b(?:kept|keep|keeps|continued\s+to|continue\s+to|still)\s+(?:get(?:ting)?|receiv(?:e|ing)|see(?:ing)?|hit(?:ting)?|answer(?:ing)?|return(?:ing)?|respond(?:ing)?|giv(?:e|ing)|fail(?:ing)?)\b{_W}{{0,8}}\s+(?:for\s+(?:a\s+long\s+time|minutes|hours|a\s+while|up\s+to)|afterwards|after\s+(?:the\s+)?(?:fix|rollback|roll-?back|revert))",
         r"\b(?:new|fresh)\s+(?:logins?|tokens?|sessions?|users?)\s+(?:were|are|was|is|work|works|worked)\s+(?:fine|ok|okay)\b",
         r"\b(?:rolled\s+back|reverted|fixed\s+the\s+authori[sz]er)\b.{0,80}\b(?:still|kept|keep)\b",
     ),
@@ -120,6 +124,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bcach(?:e|ing)\s+(?:is\s+)?(?:enabled|on|turned\s+on)\b",
         r"\b(?:result\s+)?ttl\b|authorizerResultTtlInSeconds",
         r"\bcached\s+(?:policy|response|result|decision|deny|allow)\b",
+        r"\bauthori[sz]er\b.{0,60}\bdefault\s+(?:settings|config(?:uration)?|ttl|caching|options)\b|\bdefault\s+(?:settings|ttl|caching)\b.{0,40}\bauthori[sz]er\b",
         r"\bcach(?:e|es|ed|ing)\s+(?:the\s+|its\s+|that\s+)?(?:authori[sz]er\s+)?(?:response|result|policy|policies|decision)s?\b",
     ),
     _c(
@@ -177,6 +182,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "route_added",
         r"\b(?:added|created|defined|introduced)\s+(?:a\s+|the\s+|an\s+)?(?:new\s+)?(?:route|resource|endpoint|method|path|lambda\s+integration)\b",
         r"\bnew\s+(?:endpoint|route|resource|method|path)\b",
+        r"\b(?:added|created|defined)\s+(?:a\s+|the\s+|an\s+)?(?:new\s+)?(?:GET|POST|PUT|DELETE|PATCH|ANY)\b",
         r"\b(?:route|resource|endpoint|method|path)s?\s+(?:was|were|got|has\s+been|have\s+been)\s+(?:added|created|defined)\b",
         r"\b(?:route|resource|endpoint|method)\s+(?:shows?|is|exists)\s+(?:up\s+)?in\s+the\s+console\b",
     ),
@@ -190,7 +196,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "console_test_works",
-        r"\b(?:console|test\s+tab|test\s+button|test-invoke|test\s+invoke|testinvoke|method\s+test)\b.{0,60}?\b(?:works?|worked|succeeds?|succeeded|200|fine|ok|passes|passed)\b",
+        r"\b(?:console|test\s+tab|test\s+button|test-invoke|test\s+invoke|testinvoke|method\s+test)\b.{0,60}?\b(?:works?|worked|succeeds?|succeeded|2\d\d|fine|ok|passes|passed)\b",
         r"\b(?:works?|worked|succeeds?)\s+(?:fine\s+|perfectly\s+)?(?:in|from|via|with)\s+(?:the\s+)?(?:api\s+gateway\s+|aws\s+)?(?:console|test\s+tab)",
         r"\btest(?:ing)?\s+(?:it\s+)?(?:in|from)\s+the\s+(?:api\s+gateway\s+)?console\b",
         rf"\btest(?:ed|ing|s)?\b{_W}{{0,4}}\s+(?:in|from|via|using)\s+the\s+(?:aws\s+|api\s*gateway\s+)*console\b",
@@ -199,6 +205,10 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "resource_policy",
         r"\bresource[- ]?(?:based\s+)?polic(?:y|ies)\b|\bapi\s+polic(?:y|ies)\b|x-amazon-apigateway-policy|\bResourcePolicy\b|\bpolicy\s+on\s+the\s+api\b",
+    ),
+    _c(
+        "rp_allows",
+        r"\bresource[- ]?(?:based\s+)?polic(?:y|ies)\s+(?:\w+\s+){0,2}(?:allows?|grants?|permits?)\b",
     ),
     _c(
         "added_resource_policy",
@@ -213,6 +223,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "explicit_deny_statement",
+        r"\bdeny\b.{0,40}aws:Source(?:Vpce?|Ip)\b|\bdeny\s+(?:where|with|when|if|unless)\b",
         r"\"effect\"\s*:\s*\"deny\"|\bdeny\s+statement\b|\bdeny\s+(?:unless|if|when|all|everything)\b|\bNotIpAddress\b|\bStringNotEquals\b",
     ),
     _c(
@@ -220,7 +231,9 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:from|inside|within|in|via)\s+(?:a\s+|the\s+|our\s+|my\s+)?(?:private\s+)?(?:vpc|subnet|private\s+subnet)s?\b",
         rf"\b(?:lambda|function|service|container|task|pod|instance|job|runner)s?\b{_W}{{0,3}}\s+(?:in|inside|attached\s+to|within|running\s+in)\s+(?:a\s+|the\s+|our\s+|my\s+)?vpc\b",
         r"\bvpc[- ](?:attached|enabled|bound|connected)\b",
-        r"\b(?:ecs|eks|fargate|ec2|codebuild|kubernetes|k8s|pods?|batch\s+job|glue\s+job|sagemaker)\b",
+        r"\b(?:from|inside|in|on|within)\s+(?:an?\s+|our\s+|the\s+|my\s+)?(?:ecs|eks|fargate|ec2|codebuild|kubernetes|k8s|pods?|containers?|sagemaker|glue|batch)\b",
+        r"\b(?:ecs|eks|fargate|ec2|codebuild|kubernetes|k8s|sagemaker)\s+(?:tasks?|pods?|containers?|instances?|jobs?|nodes?|workers?|runners?)\b(?:\s+\w+){0,2}\s+(?:call|calls|calling|get|gets|fail|fails|can't|cannot|receive|receives)\b",
+        r"\bpods?\s+(?:in|on|inside)\b",
     ),
     _c(
         "works_outside",
@@ -277,6 +290,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "iam_policy_talk",
+        r"\brole\s+(?:only\s+)?has\s+(?:only\s+)?[\w:-]+|\binstance\s+profile\b|\btask\s+role\b|\bexecution\s+role\b|\b(?:no|without)\s+(?:an?\s+)?iam\s+polic",
         r"\biam\s+(?:policy|policies|role|roles|user|permissions?)\b|\b(?:add|attach|grant)(?:ed)?\s+(?:the\s+)?execute-api:invoke\b|\brole\s+(?:doesn't|does\s+not|lacks|has\s+no)\b|\bexecution\s+role\b",
     ),
     _c(
@@ -409,6 +423,8 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:backend|upstream|integration|origin\s+server)\s+(?:returns?|responds?|rejects?)\b",
         r"\bs3\s+(?:access\s*denied|accessdenied)\b|\bAccessDenied</Code>",
         r"\bendpoint\s+response\s+body\b",
+        r"\b(?:body|response|error)\s+is\s+(?:our|the\s+backend's|from\s+our|the\s+app's)\b",
+        r"\bspring\s+(?:boot|security)\b|\bcsrf\b",
     ),
     _c(
         "emulator",

@@ -184,6 +184,9 @@ MSG = "Method completed with status: 403"
         [f"EVENTS\t1234\t1795252472000\tabc\t({RID}) {MSG}\t1795252471873"],
         [f"({RID}) {MSG}\r\n"],
         [f"({RID}) {MSG}".encode()],
+        [f"2026-11-21T09:14:31.873Z\t({RID}) {MSG}"],
+        ["@timestamp,@message", f'2026-11-21 09:14:31.873,"({RID}) {MSG}"'],
+        [json.dumps({"@timestamp": "2026-11-21 09:14:31.873", "@message": f"({RID}) {MSG}"})],
     ],
     ids=[
         "console",
@@ -197,6 +200,9 @@ MSG = "Method completed with status: 403"
         "filter-log-events-text",
         "crlf",
         "bytes",
+        "tab-separated",
+        "insights-csv",
+        "insights-json",
     ],
 )
 def test_every_input_shape_gives_the_same_request(lines: list) -> None:

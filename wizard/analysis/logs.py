@@ -46,8 +46,11 @@ _EXEC_LINE = re.compile(
 # [timestamp] [stream] rest — for Lambda and access-log lines copied from `aws logs tail`
 # The hot path: `(rid) `, `ts (rid) `, `ts stream (rid) ` at the start of a line.
 _FAST_PREFIX = re.compile(
-    r"(?:(\d{4}-\d\d-\d\d[T ][^ \t]*|\d{13}) (?:[^ \t(]+ )?)?\(([0-9A-Fa-f-]{8,64})\) "
+    r"(?:(\d{4}-\d\d-\d\d[T ][^ \t]*|\d{13})[ \t](?:[^ \t(]+[ \t])?)?\(([0-9A-Fa-f-]{8,64})\) "
 )
+# CloudWatch Logs Insights CSV export: `@timestamp,@message` with the message quoted.
+_CSV_LINE = re.compile(rf'^(?P<ts>{_TS}),(?P<q>"?)(?P<msg>.*)(?P=q)$')
+_CSV_HEADER = re.compile(r"^@?timestamp,@?message", re.IGNORECASE)
 _TS_STREAM = re.compile(rf"^(?P<ts>{_TS})\s+(?:(?P<stream>\S+)\s+)?(?P<rest>.*)$")
 _LAMBDA_MARK = re.compile(r"^(START|END|REPORT) RequestId: ([0-9a-fA-F-]{8,64})")
 _LAMBDA_APP = re.compile(
@@ -372,6 +375,12 @@ class LogScanner:
             return True
         if stripped.startswith("EVENTS\t"):
             return self._text_event(stripped)
+        csv = _CSV_LINE.match(stripped)
+        if csv:
+            msg = csv.group("msg").replace('""', '"') if csv.group("q") else csv.group("msg")
+            return self._event_message(msg, _norm_ts(csv.group("ts")))
+        if _CSV_HEADER.match(stripped):
+            return True
         m = _EXEC_LINE.match(stripped)
         if m:
             self._execution(m.group("rid"), m.group("msg"), self._take_ts(m.group("ts")))
@@ -447,8 +456,10 @@ class LogScanner:
         if not isinstance(data, dict):
             return False
         msg = data.get("message")
+        if not isinstance(msg, str):
+            msg = data.get("@message")  # a Logs Insights result
         if isinstance(msg, str) and any(k in data for k in _ENVELOPE_KEYS):
-            event_ts = data.get("timestamp")
+            event_ts = data.get("timestamp", data.get("@timestamp"))
             if isinstance(event_ts, int | float) and not isinstance(event_ts, bool):
                 ts = _epoch_ms_to_iso(event_ts)
             elif isinstance(event_ts, str):

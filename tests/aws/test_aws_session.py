@@ -92,3 +92,12 @@ def test_session_from_args_unknown_profile_is_a_credentials_error(monkeypatch, t
         session_from_args(argparse.Namespace(profile="nope", region="us-east-1", endpoint_url=None))
     assert err.value.kind is ProbeErrorKind.CREDENTIALS
     assert "nope" in err.value.message
+
+
+def test_emulator_endpoint_without_region_defaults_to_us_east_1(monkeypatch):
+    for var in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    s = AwsSession(settings=AwsSettings(endpoint_url="http://127.0.0.1:4566"))
+    assert s.region == "us-east-1"
+    assert s.client("apigateway").meta.region_name == "us-east-1"

@@ -31,6 +31,9 @@ AWS_HOST_SUFFIXES = (
 )
 
 
+EMULATOR_DEFAULT_REGION = "us-east-1"
+
+
 class SessionError(ValueError):
     """Bad session settings (one line: what is wrong and where)."""
 
@@ -110,7 +113,13 @@ class AwsSession:
 
     @property
     def region(self) -> str | None:
-        return self.settings.region or self.boto3_session.region_name
+        region = self.settings.region or self.boto3_session.region_name
+        if region is None and self.settings.endpoint_url:
+            # An emulator answers in any region; its URLs name none, so pick AWS's default.
+            host = urlsplit(self.settings.endpoint_url).hostname or ""
+            if is_loopback_host(host):
+                return EMULATOR_DEFAULT_REGION
+        return region
 
     @property
     def endpoint_url(self) -> str | None:

@@ -45,6 +45,11 @@ CASES = [
     ("https://bob:hunter2@example.com/x", "https://bob:[redacted]@example.com/x", "hunter2"),
     ("Cookie: session=abc123xyz", "Cookie: [redacted]", "abc123xyz"),
     (
+        "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----\n",
+        "-----BEGIN RSA PRIVATE KEY-----[redacted]-----END RSA PRIVATE KEY-----",
+        "MIIEpAIBAAKCAQEA7",
+    ),
+    (
         "Method request headers: {Authorization=Bearer xyz987, X-Amz-Security-Token=IQoJb3J, Host=a.b}",
         "Host=a.b",
         "xyz987",

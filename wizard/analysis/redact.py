@@ -31,6 +31,12 @@ _SIGNATURE = re.compile(r"(?i)\b((?:X-Amz-)?Signature=)([0-9a-f]{16,})")
 # for "The security token included in the request is invalid.") and the last four characters.
 _ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{12}([A-Z0-9]{4})\b")
 
+# A pasted private key (a JWT signing key, a client certificate's key).
+_PRIVATE_KEY = re.compile(
+    r"(-----BEGIN (?P<kind>[A-Z0-9 ]*)PRIVATE KEY-----).*?(-----END (?P=kind)PRIVATE KEY-----)",
+    re.DOTALL,
+)
+
 # Credentials embedded in a URL: scheme://user:password@host
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)")
 
@@ -103,6 +109,7 @@ def redact_text(text: str) -> str:
     """Return `text` with tokens, keys, signatures and passwords replaced."""
     if not text or not _TRIGGER.search(text):
         return text
+    text = _PRIVATE_KEY.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
     text = _JWT.sub(_redact_jwt, text)
     text = _SCHEME_TOKEN.sub(_redact_scheme, text)
     text = _SIGNATURE.sub(lambda m: m.group(1) + REDACTED, text)

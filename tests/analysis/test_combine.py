@@ -162,3 +162,50 @@ def test_combine_policies_detects_cross_account_from_the_caller() -> None:
         combine_policies(same, resource_policy=None, auth="iam", auth_decision="allow").decision
         == "allow"
     )
+
+
+ENDPOINT_ONLY_OTHER_API = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": "arn:aws:execute-api:us-east-1:111122223333:zzz999/*",
+        }
+    ]
+}
+
+
+def test_vpc_endpoint_policy_must_allow_too() -> None:
+    req = RequestContext(method_arn=ARN, vpce_id="vpce-1")
+    out = combine_policies(
+        req,
+        resource_policy=None,
+        auth="lambda",
+        auth_decision="allow",
+        endpoint_policy=ENDPOINT_ONLY_OTHER_API,
+    )
+    assert (out.decision, out.decided_by, out.cause_hint) == (
+        "implicit_deny",
+        "vpc_endpoint_policy",
+        "vpce-endpoint-policy",
+    )
+    assert out.authorizer_invoked is False and out.status == 403
+    assert out.to_dict()["endpoint_policy"]["decision"] == "implicit_deny"
+    full = {"Statement": [{**ENDPOINT_ONLY_OTHER_API["Statement"][0], "Resource": "*"}]}
+    ok = combine_policies(
+        req, resource_policy=None, auth="lambda", auth_decision="allow", endpoint_policy=full
+    )
+    assert ok.decision == "allow" and ok.endpoint_policy is not None
+
+
+def test_websocket_arn_kept_in_messages() -> None:
+    ws = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/$connect"
+    out = combine_policies(
+        RequestContext(method_arn=ws),
+        resource_policy={
+            "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]
+        },
+        auth="none",
+    )
+    assert out.message is not None and out.message.endswith(f"{ws} with an explicit deny")

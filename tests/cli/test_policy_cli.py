@@ -320,3 +320,46 @@ def test_match_names_the_first_difference(capsys: pytest.CaptureFixture[str]) ->
 def test_match_bad_arn(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "policy", "match", "--pattern", "*", "--arn", "nope")
     assert code == 2 and err.count("\n") == 1 and "--arn: not an ARN" in err
+
+
+def test_combine_with_endpoint_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ep = tmp_path / "endpoint.json"
+    ep.write_text(
+        json.dumps(
+            {
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "execute-api:Invoke",
+                        "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}},
+                    },
+                    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+                ]
+            }
+        )
+    )
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "combine",
+        "--endpoint-policy",
+        str(ep),
+        "--vpce",
+        "vpce-1",
+        "--arn",
+        ARN,
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert (data["decided_by"], data["cause_hint"]) == (
+        "vpc_endpoint_policy",
+        "vpce-endpoint-policy",
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Statement": [')
+    code, _, err = cli(capsys, "policy", "combine", "--endpoint-policy", str(bad), "--arn", ARN)
+    assert code == 2 and err.startswith("apigw-wizard: error: --endpoint-policy: ")

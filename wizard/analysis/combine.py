@@ -14,7 +14,7 @@ Catalogue §0.4 / §0.6 (AWS "apigateway-authorization-flow"):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from wizard.analysis.policy import (
@@ -28,7 +28,9 @@ from wizard.analysis.policy import (
 __all__ = ["AuthKind", "CombinedDecision", "combine", "combine_policies"]
 
 AuthKind = Literal["none", "iam", "lambda", "cognito"]
-Side = Literal["resource_policy", "authorizer", "iam", "cognito", "both", "none"]
+Side = Literal[
+    "vpc_endpoint_policy", "resource_policy", "authorizer", "iam", "cognito", "both", "none"
+]
 
 _AUTH_SIDE: dict[str, Side] = {"iam": "iam", "lambda": "authorizer", "cognito": "cognito"}
 _AUTH_NAME = {
@@ -52,6 +54,7 @@ class CombinedDecision:
     resource_policy: PolicyDecision | None = None
     authorizer_policy: PolicyDecision | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
+    endpoint_policy: PolicyDecision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -71,6 +74,8 @@ class CombinedDecision:
             out["resource_policy"] = self.resource_policy.to_dict()
         if self.authorizer_policy is not None:
             out["authorizer_policy"] = self.authorizer_policy.to_dict()
+        if self.endpoint_policy is not None:
+            out["endpoint_policy"] = self.endpoint_policy.to_dict()
         return out
 
 
@@ -305,8 +310,12 @@ def combine_policies(
     authorizer_policy: Policy | str | Mapping[str, Any] | None = None,
     cross_account: bool | None = None,
     private_api: bool = False,
+    endpoint_policy: Policy | str | Mapping[str, Any] | None = None,
 ) -> CombinedDecision:
     """Evaluate the policies for ``request`` and combine them.
+
+    ``endpoint_policy`` is the policy of the interface VPC endpoint the call came through: it
+    must allow the call too, and it is checked at the endpoint, before API Gateway.
 
     ``authorizer_policy`` is the policy the Lambda authorizer returned (or the caller's IAM
     identity policy for ``auth="iam"``); it is evaluated as an identity policy (no Principal).
@@ -324,26 +333,37 @@ def combine_policies(
     if cross_account is None:
         caller = request.account
         cross_account = bool(caller) and caller != arn.account
+    principal = "anonymous" if request.is_anonymous else request.principal
+    raw_arn = request.method_arn.strip()
     result = combine(
         rp.decision if rp else None,
         auth,
         auth_decision,
         cross_account=cross_account,
         private_api=private_api,
-        principal="anonymous" if request.is_anonymous else request.principal,
-        method_arn=str(arn),
+        principal=principal,
+        method_arn=raw_arn,
         action=request.action,
     )
-    return CombinedDecision(
-        result.decision,
-        result.decided_by,
-        result.explanation,
-        result.cause_hint,
-        result.authorizer_invoked,
-        result.status,
-        result.error_type,
-        result.message,
-        rp,
-        ap,
-        result.inputs,
-    )
+    ep = evaluate_policy(endpoint_policy, request) if endpoint_policy is not None else None
+    if ep is not None and ep.decision != "allow":
+        explicit = ep.decision == "explicit_deny"
+        verb = "explicitly denies" if explicit else "does not allow"
+        message = (
+            f"User: {principal} is not authorized to perform: {request.action} on resource: "
+            f"{raw_arn}" + (" with an explicit deny" if explicit else "")
+        )
+        result = CombinedDecision(
+            ep.decision,
+            "vpc_endpoint_policy",
+            f"{'Explicit' if explicit else 'Implicit'} deny: the VPC endpoint's own policy {verb} "
+            "this call, so the endpoint refuses it before API Gateway evaluates the resource "
+            "policy or runs any authorizer.",
+            "vpce-endpoint-policy",
+            False if auth == "lambda" else None,
+            403,
+            "AccessDeniedException",
+            message,
+            inputs={**result.inputs, "endpoint_policy": ep.decision},
+        )
+    return replace(result, resource_policy=rp, authorizer_policy=ap, endpoint_policy=ep)

@@ -122,6 +122,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     cross.add_argument("--same-account", dest="cross_account", action="store_const", const=False)
     co.add_argument("--private", action="store_true", help="the API is a PRIVATE endpoint type")
+    co.add_argument(
+        "--endpoint-policy",
+        metavar="FILE",
+        help="the policy of the interface VPC endpoint the call came through (with --vpce)",
+    )
     _request_flags(co)
     add_format_flag(co)
     co.set_defaults(func=run_combine)
@@ -290,6 +295,9 @@ def run_combine(args: argparse.Namespace) -> int:
         if args.authorizer_policy
         else None
     )
+    ep_text = (
+        _read_policy(args.endpoint_policy, "--endpoint-policy") if args.endpoint_policy else None
+    )
     try:
         result = combine_policies(
             req,
@@ -299,13 +307,16 @@ def run_combine(args: argparse.Namespace) -> int:
             authorizer_policy=ap_text,
             cross_account=args.cross_account,
             private_api=args.private,
+            endpoint_policy=ep_text,
         )
     except PolicyError as exc:
-        flag = "--resource-policy"
-        if ap_text is not None and rp_text is None:
-            flag = "--authorizer-policy"
-        elif ap_text is not None:
-            flag = _which_policy_is_bad(rp_text, ap_text)
+        flag = _which_policy_is_bad(
+            [
+                ("--resource-policy", rp_text),
+                ("--authorizer-policy", ap_text),
+                ("--endpoint-policy", ep_text),
+            ]
+        )
         raise InputError(f"{flag}: {exc}") from None
     data = result.to_dict()
     data["request"] = _request_dict(req)
@@ -376,15 +387,16 @@ def _render_match(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _which_policy_is_bad(rp_text: str | None, ap_text: str) -> str:
+def _which_policy_is_bad(candidates: list[tuple[str, str | None]]) -> str:
     from wizard.analysis.policy import PolicyError, parse_policy
 
-    if rp_text is not None:
-        try:
-            parse_policy(rp_text)
-        except PolicyError:
-            return "--resource-policy"
-    return "--authorizer-policy"
+    for flag, text in candidates:
+        if text is not None:
+            try:
+                parse_policy(text)
+            except PolicyError:
+                return flag
+    return "policy"
 
 
 # --- text rendering --------------------------------------------------------------------------
@@ -454,6 +466,7 @@ def _render_combine(data: dict[str, Any]) -> str:
     lines.append("")
     lines += _render_request(data["request"])
     for key, title in (
+        ("endpoint_policy", "VPC endpoint policy"),
         ("resource_policy", "Resource policy"),
         ("authorizer_policy", "Authorizer/IAM policy"),
     ):

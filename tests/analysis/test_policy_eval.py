@@ -772,3 +772,10 @@ def test_suggestions_say_what_would_change_the_outcome(
 ) -> None:
     d = evaluate_policy(policy, RequestContext(method_arn=ARN, **req))
     assert d.suggestion is not None and words in d.suggestion, d.suggestion
+
+
+@pytest.mark.parametrize("resource", [API, API + "/"])
+def test_bare_execution_arn_covers_no_method_and_says_so(resource: str) -> None:
+    d = evaluate_policy(P(S(Resource=resource)), RequestContext(method_arn=ARN))
+    assert d.decision == "implicit_deny"
+    assert "append /*" in d.explanation

@@ -400,7 +400,13 @@ def _mismatch_story(patterns: list[str], arn: str) -> str:
         stories.append(f"{p!r} differs in the {part} (request has {values.get(part, '?')!r})")
     more = f" and {len(patterns) - 3} more" if len(patterns) > 3 else ""
     hint = ""
-    if any("{" in p and "}" in p for p in patterns):
+    api_arn = f"arn:{parsed.partition}:execute-api:{parsed.region}:{parsed.account}:{parsed.api_id}"
+    if any(p.rstrip("/") == api_arn for p in patterns):
+        hint = (
+            " — a Resource naming only the API (its execution ARN, as Terraform's execution_arn "
+            "gives it) covers no method: append /* (or /STAGE/METHOD/PATH)"
+        )
+    elif any("{" in p and "}" in p for p in patterns):
         hint = (
             " — a method ARN carries the real request path, never the resource template: "
             "write '*' where the policy has {param} or {proxy+}"

@@ -59,23 +59,29 @@ def _no_subcommand(args: argparse.Namespace) -> int:
     return exitcodes.USAGE
 
 
-def _bounded_lines(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
-    """Lines of `fh` without their newline, read in 1 MB chunks (splitting in C is much
-    faster than readline per line). A "line" longer than _MAX_LINE_BYTES (binary garbage,
-    a minified blob) is cut into pieces so memory stays bounded whatever the input."""
+def _line_batches(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[list[str]]:
+    """Lines of `fh` (without newlines) in batches, read 1 MB at a time: decoding and splitting
+    a whole chunk in C is much faster than reading line by line. A "line" longer than
+    _MAX_LINE_BYTES (binary garbage, a minified blob) is cut into pieces so memory stays
+    bounded whatever the input."""
     carry = b""
     while True:
         chunk = fh.read(chunk_size)
         if not chunk:
             break
-        parts = (carry + chunk).split(b"\n")
-        carry = parts.pop()
-        yield from parts
+        buf = carry + chunk
+        cut = buf.rfind(b"\n")
+        if cut >= 0:
+            carry = buf[cut + 1 :]
+            # Cut at a newline, so no UTF-8 sequence is split between two decodes.
+            yield buf[:cut].decode("utf-8", "replace").split("\n")
+        else:
+            carry = buf
         while len(carry) > _MAX_LINE_BYTES:
-            yield carry[:_MAX_LINE_BYTES]
+            yield [carry[:_MAX_LINE_BYTES].decode("utf-8", "replace")]
             carry = carry[_MAX_LINE_BYTES:]
     if carry:
-        yield carry
+        yield [carry.decode("utf-8", "replace")]
 
 
 def _open(path: str) -> IO[bytes]:
@@ -110,7 +116,8 @@ def run_scan(args: argparse.Namespace) -> int:
 
     fh = _open(args.file)
     try:
-        scanner.feed_many(_bounded_lines(_maybe_gunzip(fh)))
+        for batch in _line_batches(_maybe_gunzip(fh)):
+            scanner.feed_many(batch)
     except (OSError, EOFError, zlib.error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise InputError(f"logs: reading {args.file} failed: {reason}") from None

@@ -779,3 +779,51 @@ def test_bare_execution_arn_covers_no_method_and_says_so(resource: str) -> None:
     d = evaluate_policy(P(S(Resource=resource)), RequestContext(method_arn=ARN))
     assert d.decision == "implicit_deny"
     assert "append /*" in d.explanation
+
+
+# Shapes taken from public reports (see the catalogue): each is what the reporter saw.
+SLS_5071 = P(
+    S(
+        Resource=["execute-api:/*/POST/*", "execute-api:/*/PUT/*", "execute-api:/*/DELETE/*"],
+        Condition={"IpAddress": {"aws:SourceIp": ["123.123.123.123"]}},
+    )
+)
+SLS_11808 = P(
+    S(
+        Resource=["execute-api:/*/*/*"],
+        Condition={"IpAddress": {"aws:SourceIp": ["0.0.0.2", "240.240.240.240"]}},
+    )
+)
+IIC_35 = P(
+    S(
+        Principal={"AWS": f"arn:aws:iam::{OTHER}:role/PermissionSetCallerRole"},
+        Resource=f"arn:aws:execute-api:us-east-1:{ACCT}:a1b2c3/*/*/*",
+    )
+)
+GET_CONTRACTS = f"arn:aws:execute-api:us-east-1:{ACCT}:a1b2c3/dev/GET/contracts"
+POST_CONTRACTS = f"arn:aws:execute-api:us-east-1:{ACCT}:a1b2c3/dev/POST/contracts"
+CALLER_ROLE = f"arn:aws:sts::{OTHER}:assumed-role/PermissionSetCallerRole/botocore-session-1"
+
+
+@pytest.mark.parametrize(
+    ("policy", "arn", "req", "expected"),
+    [
+        # serverless#5071: only POST/PUT/DELETE allowed (from one IP) -> GET is denied too.
+        (SLS_5071, GET_CONTRACTS, {"source_ip": "123.123.123.123"}, "implicit_deny"),
+        (SLS_5071, POST_CONTRACTS, {"source_ip": "123.123.123.123"}, "allow"),
+        (SLS_5071, POST_CONTRACTS, {"source_ip": "8.8.8.8"}, "implicit_deny"),
+        # serverless#11808: an allow-list of two addresses; the caller is neither.
+        (SLS_11808, GET_CONTRACTS, {"source_ip": "203.0.113.50"}, "implicit_deny"),
+        (SLS_11808, GET_CONTRACTS, {"source_ip": "240.240.240.240"}, "allow"),
+        # aws-iam-identity-center-extensions#35: the cross-account role, once named, is allowed.
+        (IIC_35, POST_CONTRACTS, {"principal": CALLER_ROLE}, "allow"),
+        (
+            IIC_35,
+            POST_CONTRACTS,
+            {"principal": f"arn:aws:sts::{OTHER}:assumed-role/LinkCallerRole/s"},
+            "implicit_deny",
+        ),
+    ],
+)
+def test_real_world_shapes(policy: Any, arn: str, req: dict[str, Any], expected: str) -> None:
+    assert evaluate_policy(policy, RequestContext(method_arn=arn, **req)).decision == expected

@@ -613,7 +613,16 @@ _CUSTOM_DOMAIN_STAGE = re.compile(
 )
 
 
+def _cloudfront_marker(ctx: _Context, acc: _Scores) -> None:
+    if ctx.ev.origin == "cloudfront" and not ctx.family("cloudfront-error-page"):
+        acc.add_many(
+            {"cloudfront-edge-rejection": 3.0, "host-header-mismatch": 1.5},
+            "x-cache 'Error from cloudfront' without any API Gateway header: CloudFront answered",
+        )
+
+
 def _url_shape(ctx: _Context, acc: _Scores) -> None:
+    _cloudfront_marker(ctx, acc)
     ev = ctx.ev
     segs = [s for s in (ev.url_path or "").split("?")[0].split("/") if s]
     if ev.host_kind == "vpce":

@@ -58,6 +58,8 @@ _HEADER_NAMES = (
     "content-length",
     "date",
     "x-powered-by",
+    "cf-ray",
+    "cf-mitigated",
 )
 _HEADER_RE = re.compile(
     r"""(?imx)
@@ -608,8 +610,15 @@ def _parse_html_and_origin(text: str, ev: Evidence) -> None:
     server = ev.headers.get("server", "").lower()
     via = ev.headers.get("via", "").lower()
     xcache = ev.headers.get("x-cache", "").lower()
-    if "the request could not be satisfied" in low or "error from cloudfront" in xcache:
+    apigw_answered = bool(ev.request_ids) or "x-amzn-errortype" in ev.headers
+    # Edge-optimized APIs answer through CloudFront: "x-cache: Error from cloudfront" then only
+    # means "not cached", unless API Gateway's own headers are missing.
+    if "the request could not be satisfied" in low or (
+        "error from cloudfront" in xcache and not apigw_answered
+    ):
         ev.origin = "cloudfront"
+    elif "cf-ray" in ev.headers or "cf-mitigated" in ev.headers or "cloudflare" in server:
+        ev.origin = "cloudflare"
     elif "awselb" in server or "awselb/" in low:
         ev.origin = "awselb"
     elif "nginx" in server or (ev.html_body and "<center>nginx" in low):
@@ -654,10 +663,7 @@ def _settle(ev: Evidence) -> None:
         )
     if ev.request_ids or (ev.host_kind in ("execute-api", "vpce") and ev.origin is None):
         ev.is_api_gateway = True
-    elif (
-        ev.origin in ("awselb", "nginx", "serverless-offline", "cloudfront")
-        or ev.host_kind == "local"
-    ):
+    elif ev.origin is not None or ev.host_kind == "local":
         ev.is_api_gateway = False
     elif ev.error_type in (
         "AccessDeniedException",

@@ -228,7 +228,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "only_from_vpc",
-        r"\b(?:from|inside|within|in|via)\s+(?:a\s+|the\s+|our\s+|my\s+)?(?:private\s+)?(?:vpc|subnet|private\s+subnet)s?\b",
+        r"\b(?:from|inside|within|in|via)\s+(?:a\s+|the\s+|our\s+|my\s+)?(?:same\s+|own\s+|private\s+)*(?:vpc|subnet|private\s+subnet)s?\b",
         rf"\b(?:lambda|function|service|container|task|pod|instance|job|runner)s?\b{_W}{{0,3}}\s+(?:in|inside|attached\s+to|within|running\s+in)\s+(?:a\s+|the\s+|our\s+|my\s+)?vpc\b",
         r"\bvpc[- ](?:attached|enabled|bound|connected)\b",
         r"\b(?:from|inside|in|on|within)\s+(?:an?\s+|our\s+|the\s+|my\s+)?(?:ecs|eks|fargate|ec2|codebuild|kubernetes|k8s|pods?|containers?|sagemaker|glue|batch)\b",

@@ -339,6 +339,11 @@ def _condition_hint(key: str, request: RequestContext, keys: Mapping[str, Sequen
         )
     if name == "aws:vpcsourceip" and not request.vpce_id:
         return " (aws:VpcSourceIp exists only for calls through a VPC endpoint)"
+    if name == "aws:sourcevpc" and request.vpce_id:
+        return (
+            f" (a call through {request.vpce_id} does carry aws:SourceVpc, the endpoint's VPC: "
+            "give it (--vpc) to evaluate this condition faithfully)"
+        )
     if name in ("aws:sourcevpce", "aws:sourcevpc") and not request.vpce_id:
         return " (the call did not come through a VPC endpoint, so it carries no VPC keys)"
     if name.startswith("aws:principal") and request.is_anonymous:

@@ -124,6 +124,8 @@ _NOT_APIGW = re.compile(
     r"|\"statusCode\"\s*:\s*403\s*,\s*\"error\"\s*:\s*\"Forbidden\"",
     re.I,
 )
+# A response was pasted, not only described: a status line, a JSON object or an HTML page.
+_BODY = re.compile(r"HTTP/[\d.]+\s+\d{3}|\{\s*\"|<html|<!doctype|<h1>", re.I)
 _ACCOUNT_IN_ARN = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 
 
@@ -283,6 +285,7 @@ def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
         "request_method": ev.http_method,
         "request_url": _request_url(ev),
         "pasted_ttl": ev.ttl_seconds,
+        "has_body": bool(_BODY.search(text)),
         "top_cause": None,
         "top_confidence": None,
         "candidates": [],

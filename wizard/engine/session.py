@@ -492,14 +492,26 @@ class Session:
         rollback: tuple[str, ...] | list[str] = (),
         by: str | None = None,
         verified: bool | None = None,
+        record: Mapping[str, Any] | None = None,
     ) -> FixApplied:
         """Record what a front end did with a fix (applied, failed, declined, rolled_back,
-        verified), for the timeline and the report. The engine itself never changes anything."""
+        verified), for the timeline and the report. The engine itself never changes anything.
+        `record`: the fixes driver's full record of the run (`FixRun.to_dict()`), kept for the
+        incident report (exact commands, step results, verification, rollback)."""
         at = self.clock()
-        record = AppliedFix(
-            fix, cause, outcome, at, detail, tuple(commands), tuple(rollback), by, verified
+        applied = AppliedFix(
+            fix,
+            cause,
+            outcome,
+            at,
+            detail,
+            tuple(commands),
+            tuple(rollback),
+            by,
+            verified,
+            dict(record) if record is not None else None,
         )
-        self.applied.append(record)
+        self.applied.append(applied)
         event = FixApplied(
             at=at,
             fix=fix,
@@ -553,6 +565,7 @@ class Session:
                     "rollback": list(a.rollback),
                     "by": a.by,
                     "verified": a.verified,
+                    "record": a.record,
                 }
                 for a in self.applied
             ],
@@ -628,6 +641,7 @@ class Session:
                     rollback=tuple(a.get("rollback", ())),
                     by=a.get("by"),
                     verified=a.get("verified"),
+                    record=a.get("record"),
                 )
                 for a in data.get("applied", [])
             ]

@@ -136,6 +136,9 @@ class AppliedFix:
     rollback: tuple[str, ...] = ()
     by: str | None = None
     verified: bool | None = None
+    # the fixes driver's full record (FixRun.to_dict(): changes, snapshot, confirmation, step
+    # results, verification, rollback plan), already redacted; None when a front end gave none
+    record: dict[str, Any] | None = None
 
 
 def render_template(template: str, values: Mapping[str, Any]) -> str:

@@ -202,6 +202,7 @@ def apply_for_session(
             rollback=run.rollback.cli if run.rollback else (),
             by=run.confirmation.confirmed_by if run.confirmation else None,
             verified=run.verified,
+            record=run.to_dict(),
         )
     return runs
 

@@ -765,6 +765,8 @@ def test_websocket_and_root_arns(arn: str, resource: str, expected: str) -> None
         (P(S(Action="execute-api:ManageConnections")), {}, "Add execute-api:Invoke"),
         (P(DENY()), {}, "no condition"),
         (P(DENY(Resource="execute-api:/dev/*")), {}, "no Allow statement"),
+        (P(S(Resource=_DROP, NotResource="execute-api:/prod/*")), {}, "NotResource"),
+        (P(S(Action=_DROP, NotAction="execute-api:*")), {}, "NotAction"),
     ],
 )
 def test_suggestions_say_what_would_change_the_outcome(

@@ -272,6 +272,10 @@ def _suggest(
                 else ""
             )
         )
+    if reason.startswith("NotResource"):
+        return f"The NotResource of {_name(closest)} excludes this method ARN: take it out of the list."
+    if reason.startswith("NotAction"):
+        return f"The NotAction of {_name(closest)} excludes {request.action}: take it out."
     return f"Add {request.action} to the Action of {_name(closest)}."
 
 

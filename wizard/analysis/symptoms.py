@@ -158,6 +158,8 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:take|takes|taking|need|needs)\s+(?:some\s+)?time\s+to\s+(?:propagate|apply|take\s+effect)\b|\bpropagation\s+(?:delay|time)\b",
         r"\bstill\s+(?:behave|behaves|behaving|acts?|acting|works?|working|run|runs)\s+(?:like|as)\s+(?:the\s+)?(?:old|before|previous)",
         r"\b(?:do|does|should)\s+(?:i|we|it|one)\s+(?:need|have)\s+to\s+(?:re-?)?deploy\b",
+        r"\b(?:need|needs|needed|have|had|has)\s+to\s+(?:manually\s+)?(?:re-?)?deploy\b(?:\s+\w+){0,4}\s+(?:so|for|before|to\s+make)\b",
+        r"\b(?:doesn't|does\s+not|didn't|did\s+not|won't|never)\s+(?:\w+\s+)?(?:kick\s+off|trigger|create)\s+(?:a\s+)?(?:new\s+)?(?:re-?)?deploy(?:ment)?\b",
         r"\b(?:has|had|have|with|made|makes)\s+no\s+effect\b|\bnot\s+tak(?:e|ing)\s+effect\b",
         r"\b(?:didn't|did\s+not|doesn't|does\s+not|never)\s+(?:pick\s+up|picked\s+up|take\s+effect|took\s+effect|apply|applied|get\s+applied)\b",
         r"\bconsole\s+(?:shows?|displays?)\s+(?:the\s+)?(?:new|updated|correct|right|changed)",
@@ -244,7 +246,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "private_api",
-        r"\bprivate\s+(?:rest\s+)?(?:api|endpoint\s+type|api\s+gateway)\b|\bendpoint\s+type\W{0,5}private\b|(?-i:\bPRIVATE\b)|\bprivate\s+endpoint\b",
+        r"\bprivate\s+(?:rest\s+)?(?:api|endpoint\s+type|api\s+gateway|gateway)\b|\bendpoint\s+type\W{0,5}private\b|(?-i:\bPRIVATE\b)|\bprivate\s+endpoint\b",
     ),
     _c(
         "public_api",

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wizard.analysis.jwt_inspect import (
+    Expectations,
     KeyMaterialError,
     TokenError,
     extract_token,
@@ -419,3 +420,48 @@ def test_never_returns_raw_token_or_signature_unless_revealed() -> None:
 )
 def test_human_duration(seconds: int, text: str) -> None:
     assert human_duration(seconds) == text
+
+
+# ---------------------------------------------------------------------------- expectations
+
+
+@pytest.mark.parametrize(
+    ("claims", "expect", "code"),
+    [
+        ({"scope": "profile/read"}, Expectations(scopes=("profile/write",)), "missing-scope"),
+        ({"aud": "app-a"}, Expectations(audiences=("app-b",)), "audience-mismatch"),
+        ({"client_id": "app-a"}, Expectations(audiences=("app-b",)), "audience-mismatch"),
+        (
+            {"iss": POOL},
+            Expectations(issuer="https://cognito-idp.eu-west-1.amazonaws.com/other"),
+            "issuer-mismatch",
+        ),
+        ({}, Expectations(issuer=POOL), "issuer-mismatch"),
+    ],
+)
+def test_expectation_mismatches(claims: dict, expect: Expectations, code: str) -> None:
+    assert code in codes(inspect_token(hs(claims), now=NOW, expect=expect))
+
+
+@pytest.mark.parametrize(
+    ("claims", "expect"),
+    [
+        ({"scope": "a profile/write"}, Expectations(scopes=("profile/write", "admin"))),
+        ({"scp": ["profile/write"]}, Expectations(scopes=("profile/write",))),
+        ({"aud": ["x", "app-b"]}, Expectations(audiences=("app-b",))),
+        ({"client_id": "app-b"}, Expectations(audiences=("app-b",))),
+        ({"iss": POOL + "/"}, Expectations(issuer=POOL)),
+    ],
+)
+def test_expectations_met(claims: dict, expect: Expectations) -> None:
+    found = codes(inspect_token(hs(claims), now=NOW, expect=expect))
+    assert not found & {"missing-scope", "audience-mismatch", "issuer-mismatch"}
+
+
+def test_missing_scope_message_names_both_sides() -> None:
+    r = inspect_token(
+        hs({"scope": "profile/read"}), now=NOW, expect=Expectations(scopes=("profile/write",))
+    )
+    f = next(f for f in r.findings if f.code == "missing-scope")
+    assert "requires one of profile/write; the token carries profile/read" in f.message
+    assert f.cause_ids == ("httpapi-jwt-insufficient-scope",)

@@ -65,6 +65,16 @@ def test_json_output_is_stable() -> None:
     assert "token" not in data
 
 
+def test_route_scope_and_audience_checks() -> None:
+    t = token(scope="profile/read", aud="app-a")
+    out = run(
+        t, "--scope", "profile/write", "--scope", "admin", "--audience", "app-b", "--format", "json"
+    )
+    assert out.returncode == 0, out.stderr
+    codes = {w["code"] for w in json.loads(out.stdout)["warnings"]}
+    assert {"missing-scope", "audience-mismatch"} <= codes
+
+
 def test_stdin_and_file_and_reveal(tmp_path: Path) -> None:
     t = token(sub="u1")
     assert run("-", "--format", "json", stdin=t.encode()).returncode == 0

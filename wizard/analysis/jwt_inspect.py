@@ -770,6 +770,64 @@ def _looks_like_oidc_id_token(header: dict[str, Any], claims: dict[str, Any]) ->
     return any(c in claims for c in _ID_TOKEN_CLAIMS)
 
 
+@dataclass(frozen=True)
+class Expectations:
+    """What the authorizer requires: a route's authorization scopes (the token needs at least
+    one), the audiences it accepts (`aud`, or `client_id` when `aud` is absent), its issuer."""
+
+    scopes: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    issuer: str | None = None
+
+
+def _expectation_findings(
+    expect: Expectations, claims: dict[str, Any], scopes: list[str]
+) -> list[Finding]:
+    out: list[Finding] = []
+    if expect.scopes and not set(expect.scopes) & set(scopes):
+        out.append(
+            Finding(
+                "missing-scope",
+                "error",
+                f"The route requires one of {', '.join(expect.scopes)}; the token carries "
+                f"{', '.join(scopes) if scopes else 'no scopes'}. An HTTP API JWT authorizer answers "
+                "403 Forbidden for this (a REST Cognito authorizer 401): request a token with the "
+                "scope, or change the route's authorization scopes.",
+                ("httpapi-jwt-insufficient-scope",),
+            )
+        )
+    if expect.audiences:
+        # API Gateway checks `aud`, and `client_id` only when the token has no `aud`.
+        has_aud = "aud" in claims
+        presented = _as_list(claims.get("aud")) if has_aud else _as_list(claims.get("client_id"))
+        if not set(expect.audiences) & set(presented):
+            field_name = "aud" if has_aud else "client_id"
+            out.append(
+                Finding(
+                    "audience-mismatch",
+                    "error",
+                    f"The authorizer accepts audiences {', '.join(expect.audiences)}; the token's "
+                    f"`{field_name}` is {', '.join(presented) or 'missing'}. A JWT authorizer "
+                    "answers 401 for this — often a token minted for another app client.",
+                    ("not-403-lookalikes",),
+                )
+            )
+    if expect.issuer is not None:
+        iss = claims.get("iss")
+        if not isinstance(iss, str) or iss.rstrip("/") != expect.issuer.rstrip("/"):
+            out.append(
+                Finding(
+                    "issuer-mismatch",
+                    "error",
+                    f"The authorizer trusts issuer {expect.issuer}; this token was issued by "
+                    f"{iss if isinstance(iss, str) else 'nobody (no iss claim)'}. A JWT authorizer "
+                    "answers 401 — often a token from another user pool, tenant or stage.",
+                    ("not-403-lookalikes",),
+                )
+            )
+    return out
+
+
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -783,8 +841,12 @@ def inspect_token(
     pem: str | None = None,
     jwks: str | None = None,
     reveal: bool = False,
+    expect: Expectations | None = None,
 ) -> JwtReport:
     """Decode and explain a JWT pasted as a bare token, `Bearer ...` or an Authorization line.
+
+    `expect` holds what the authorizer is configured to require (route scopes, audiences,
+    issuer); each mismatch becomes a finding.
 
     Raises TokenError (not a JWT) or KeyMaterialError (unusable secret/PEM/JWKS), each with a
     one-line message.
@@ -817,6 +879,8 @@ def inspect_token(
     if ttl is not None:
         cache, cache_findings = _cache_comparison(ttl, expires_in, lifetime)
         findings.extend(cache_findings)
+    if expect is not None:
+        findings.extend(_expectation_findings(expect, claims, scopes))
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order.get(f.severity, 3))
     return JwtReport(

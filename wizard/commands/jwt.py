@@ -65,6 +65,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="judge the times as of this moment (ISO 8601 or epoch seconds; default: now)",
     )
     p.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        metavar="SCOPE",
+        help="a scope the route requires (repeat for several; the token needs one of them)",
+    )
+    p.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        metavar="AUD",
+        help="an audience the authorizer accepts (repeat for several)",
+    )
+    p.add_argument("--issuer", metavar="URL", help="the issuer the authorizer trusts")
+    p.add_argument(
         "--reveal", action="store_true", help="also print the raw token and its signature"
     )
     add_format_flag(p)
@@ -113,7 +128,12 @@ def _read_key(path: str, what: str) -> str:
 
 @guarded
 def run(args: argparse.Namespace) -> int:
-    from wizard.analysis.jwt_inspect import KeyMaterialError, TokenError, inspect_token
+    from wizard.analysis.jwt_inspect import (
+        Expectations,
+        KeyMaterialError,
+        TokenError,
+        inspect_token,
+    )
 
     text = _read_token(args.token)
     secret = args.secret
@@ -122,9 +142,19 @@ def run(args: argparse.Namespace) -> int:
     pem = _read_key(args.pem, "--pem") if args.pem else None
     jwks = _read_key(args.jwks, "--jwks") if args.jwks else None
     now = args.at or datetime.now(UTC)
+    expect = None
+    if args.scope or args.audience or args.issuer:
+        expect = Expectations(tuple(args.scope), tuple(args.audience), args.issuer)
     try:
         report = inspect_token(
-            text, now=now, ttl=args.ttl, secret=secret, pem=pem, jwks=jwks, reveal=args.reveal
+            text,
+            now=now,
+            ttl=args.ttl,
+            secret=secret,
+            pem=pem,
+            jwks=jwks,
+            reveal=args.reveal,
+            expect=expect,
         )
     except TokenError as exc:
         raise InputError(f"token: {exc}") from None

@@ -11,6 +11,7 @@ Answers are keyed by question id (`q_ttl`) or by the fact the question sets (`au
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -149,8 +150,8 @@ def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
             explanation=proposal.explanation,
         )
         if fix is not None:
-            outcome.guidance = fix.guidance
-            outcome.code = dict(fix.code)
+            outcome.guidance = _fill(fix.guidance, facts) if fix.guidance else None
+            outcome.code = {k: _fill(v, facts) for k, v in fix.code.items()}
             outcome.needs_redeploy = bool(fix.needs_redeploy)
             outcome.needs_cache_flush = bool(fix.needs_cache_flush)
             if fix.operations:
@@ -158,6 +159,23 @@ def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
             outcome.patches = _patches(fix)
         out.append(outcome)
     return out
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def _fill(text: str, facts: Mapping[str, Any]) -> str:
+    """Put the known facts into a guidance text's `{placeholders}`; unknown ones stay visible."""
+
+    def sub(m: re.Match[str]) -> str:
+        value = facts.get(m.group(1))
+        return (
+            str(value)
+            if isinstance(value, str | int) and not isinstance(value, bool)
+            else m.group(0)
+        )
+
+    return _PLACEHOLDER.sub(sub, text)
 
 
 def _patches(fix: Any) -> list[dict[str, Any]]:
@@ -316,12 +334,26 @@ def render_text(result: Mapping[str, Any]) -> str:
         if python:
             lines.append("       Python authorizer (Node in --format json):")
             lines.extend(f"         {line}" for line in python["diff"].splitlines())
+        elif fix.get("code"):
+            kind, code = next(iter(fix["code"].items()))
+            more = " (more in --format json)" if len(fix["code"]) > 1 else ""
+            lines.append(f"       {kind}{more}:")
+            lines.extend(f"         {line}" for line in code.splitlines())
         if fix.get("detail"):
             lines.append(f"       note: {fix['detail']}")
     unknown = result.get("unknown") or []
-    if unknown:
+    offline = [u for u in unknown if "offline" in (u.get("note") or "")]
+    failed = [u for u in unknown if u not in offline]
+    if failed:
         lines.append("")
-        lines.append("Could not be read: " + ", ".join(u["name"] for u in unknown))
+        lines.append("Could not be read:")
+        lines.extend(f"  - {u['name']}: {u.get('note') or 'unknown'}" for u in failed)
+    if offline:
+        lines.append("")
+        lines.append(
+            f"Not read in this offline run: {len(offline)} facts the live probes would read "
+            "(run with --url or --api-id and AWS credentials)."
+        )
     lines.append("")
     lines.append("Path: " + " → ".join(step["node"] for step in result.get("path", [])))
     return "\n".join(lines)

@@ -803,6 +803,29 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             2.0,
             "cross-account calls need a resource policy that allows the caller: there is none",
         )
+    if h("arn_construction") and (h("lambda_authorizer") or ctx.family("authorizer-denied")):
+        acc.add(
+            "authz-implicit-deny-arn-mismatch",
+            1.0,
+            "the ARN the authorizer's policy names is in doubt",
+        )
+    if h("websocket") and not h("ws_connections"):
+        for c in ("mat-iam-unsigned", "mat-route-not-found", "mat-not-deployed"):
+            acc.add(c, -2.0, "")
+        if h("iam_auth") or h("lambda_authorizer"):
+            acc.add(
+                "ws-connect-denied",
+                1.5,
+                "a WebSocket connection refused by the $connect authorization",
+            )
+    if re.search(r"\bEvalDecision\W{0,6}implicitDeny|\bimplicitDeny\b", ctx.text):
+        acc.add(
+            "iam-no-invoke-permission",
+            2.5,
+            "the IAM policy simulator says implicitDeny: no identity policy allows it",
+        )
+    if re.search(r"\bEvalDecision\W{0,6}explicitDeny|\bexplicitDeny\b", ctx.text):
+        acc.add("iam-explicit-deny", 3.0, "the IAM policy simulator says explicitDeny")
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

@@ -225,7 +225,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     _f(
         "websocket-handshake-403",
-        r"Unexpected server response:?\s*403|WebSocket connection to .{0,120} failed|handshake.{0,40}403",
+        r"Unexpected server response:?\s*403|WebSocket connection to .{0,120} failed|handshake.{0,40}403|rejected WebSocket connection:?\s*HTTP 403",
         (),
         {"ws-connect-denied": 6.0, "custom-domain-mapping": 0.5, "stage-not-found": 0.5},
         "the WebSocket upgrade ($connect) itself was answered with 403",
@@ -442,7 +442,7 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
     ),
     SymptomRule(
         "arn_construction",
-        {"authz-implicit-deny-arn-mismatch": 2.5, "authz-cache-scoped-policy": 0.5},
+        {"authz-implicit-deny-arn-mismatch": 1.5, "authz-cache-scoped-policy": 0.4},
         "the method ARN / Resource in the returned policy is involved",
     ),
     SymptomRule(
@@ -565,6 +565,17 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "private DNS of an execute-api endpoint is involved",
     ),
     SymptomRule("vpce_policy", {"vpce-endpoint-policy": 4.0}, "a VPC endpoint policy is involved"),
+    SymptomRule(
+        "execute_api_url_works",
+        {
+            "custom-domain-mapping": 2.0,
+            "host-header-mismatch": 1.2,
+            "mtls-cert-rejected": 0.5,
+            "default-endpoint-disabled": -1.5,
+            "stage-not-found": -1.0,
+        },
+        "the execute-api URL itself works: the problem is in front of it (domain mapping, proxy, certificate)",
+    ),
     SymptomRule(
         "on_prem",
         {"private-api-access-path": 2.5},

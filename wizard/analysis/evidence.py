@@ -456,6 +456,12 @@ def _parse_urls(text: str, ev: Evidence) -> None:
         em = _EXECUTE_API_RE.match(host)
         if em:
             ev.api_id, ev.region = em.group(1), em.group(3)
+    if ev.host is None:
+        # A bare "api.example.com/path" in prose: a custom domain, when nothing better was given.
+        bare = _BARE_HOST_RE.search(text)
+        if bare and not _NOT_AN_API_HOSTS.search(bare.group(1)):
+            ev.host, ev.host_kind = bare.group(1).lower(), _host_kind(bare.group(1).lower())
+            ev.url_path = bare.group(2)
     host_header = ev.headers.get("host")
     if host_header and ev.host is None:
         ev.host = host_header.lower().strip()
@@ -465,6 +471,10 @@ def _parse_urls(text: str, ev: Evidence) -> None:
             ev.api_id, ev.region = em.group(1), em.group(3)
 
 
+_BARE_HOST_RE = re.compile(
+    r"(?<![\w@/.-])((?:[a-z0-9-]+\.)+(?:com|io|net|org|dev|app|cloud|co|us|eu|de|uk|fr|nl|corp|internal|example))(/[\w/{}.+-]+)",
+    re.IGNORECASE,
+)
 _KIND_RANK = {"execute-api": 0, "vpce": 1, "custom": 2, "local": 3}
 
 

@@ -107,7 +107,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "persists_after_fix",
         r"\b(?:new|fresh|refreshed|renewed)\s+token\b.{0,60}\b(?:still|keeps?|kept|continues?)\b",
         r"\b(?:still|keeps?|kept|continues?\s+to)\s+\w+(?:ing)?\b.{0,30}\b403\b.{0,30}\b(?:new|fresh|refreshed|renewed)\s+token",
-        rf"\b(?:kept|keep|keeps|continued\s+to|continue\s+to|still)\s+(?:get(?:ting)?|receiv(?:e|ing)|see(?:ing)?|hit(?:ting)?|answer(?:ing)?|return(?:ing)?|respond(?:ing)?|giv(?:e|ing)|fail(?:ing)?)\b{_W}{{0,8}}\s+(?:for\s+(?:a\s+long\s+time|minutes|hours|a\s+while|up\s+to)|afterwards|after\s+(?:the\s+)?(?:fix|rollback|roll-?back|revert))",
+        rf"\b(?:kept|keep|keeps|continued\s+to|continue\s+to|still)\s+(?:get(?:ting|s)?|receiv(?:e|es|ing)|see(?:s|ing)?|hit(?:ting)?|answer(?:ing)?|return(?:ing)?|respond(?:ing)?|giv(?:e|ing)|fail(?:ing)?)\b{_W}{{0,8}}\s+(?:for\s+(?:a\s+long\s+time|minutes|hours|a\s+while|up\s+to|(?:about\s+|around\s+|~\s*|another\s+)?\d+\s*(?:s|sec|seconds|m|min|mins|minutes|h|hours?)\b)|afterwards|after\s+(?:the\s+)?(?:fix|rollback|roll-?back|revert))",
         r"\b(?:new|fresh)\s+(?:logins?|tokens?|sessions?|users?)\s+(?:were|are|was|is|work|works|worked)\s+(?:fine|ok|okay)\b",
         r"\b(?:rolled\s+back|reverted|fixed\s+the\s+authori[sz]er)\b.{0,80}\b(?:still|kept|keep)\b",
     ),
@@ -137,6 +137,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "identity_source",
+        r"\bkeyed\s+(?:on|by)\b|\bcache\s+(?:is\s+)?keyed\b",
         r"\bidentity\s*sources?\b|identitySource|\bcache\s+key\b|context\.identity\.sourceIp",
     ),
     _c(
@@ -262,6 +263,13 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c("vpce_policy", r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b"),
     _c(
+        "execute_api_url_works",
+        r"\b(?:fine|works?|worked|ok|okay|200|succeeds?)\b.{0,40}\bexecute-api\s+(?:url|endpoint|hostname|domain|address)\b",
+        r"\bexecute-api\s+(?:url|endpoint|hostname)\b.{0,40}\b(?:works?|worked|fine|ok|okay|200|succeeds?)\b",
+        r"\b(?:the\s+)?(?:aws[- ]generated|generated|default|invoke|raw|original)\s+(?:api\s+)?url\s+(?:still\s+)?(?:works?|is\s+fine|returns\s+200)\b",
+        r"\b(?:directly|direct\s+calls?)\b.{0,30}\b(?:works?|worked|fine|ok)\b",
+    ),
+    _c(
         "on_prem",
         r"\bon[- ]prem(?:ise|ises)?\b|\bdirect\s+connect\b|\bdata\s*cent(?:er|re)\b|\bsite-to-site\b|\bcorporate\s+network\b|\btransit\s+gateway\b",
     ),
@@ -273,10 +281,13 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bin\s+(?:another|a\s+different)\s+account\b",
         r"\bin\s+(?:their|another\s+team's|the\s+other\s+team's|a\s+partner's|the\s+partner's|a\s+separate|the\s+platform\s+team's)\s+(?:own\s+)?(?:aws\s+)?account\b",
         r"\b(?:two|2|multiple|several)\s+(?:different\s+)?(?:aws\s+)?accounts\b",
+        r"\b(?:owned\s+by|belongs\s+to|lives\s+in|hosted\s+in|deployed\s+in)\s+(?:the\s+|another\s+|a\s+different\s+|their\s+)?[\w-]+\s+account\b",
+        r"\bfrom\s+(?:our|the|a|their)\s+[\w-]+\s+account\b.{0,160}\b(?:to|in|owned\s+by|of)\s+(?:the|their|another|a)\s+[\w-]+\s+account\b",
     ),
     # ---------------------------------------------------------------- IAM and signing
     _c(
         "iam_auth",
+        r"\biam[- ](?:protected|secured|only)\b|\bprotected\s+(?:by|with)\s+iam\b|\bsimulate-principal-policy\b|\bimplicitDeny\b",
         r"\baws_iam\b|\biam\s+auth(?:ori[sz]ation|entication|ori[sz]er)?\b|\biam[- ]authori[sz]ed\b|\bauthori[sz]ation(?:\s+type)?\W{0,4}(?:is\s+|set\s+to\s+)?iam\b",
         r"\bsig\s*v4\b|\bsignature\s+version\s+4\b|aws4-hmac-sha256|\bawscurl\b|\baws4\b|\bsigned\s+requests?\b|\bsign(?:ing|s|ed)?\s+(?:the\s+|my\s+|our\s+)?requests?\b|aws-sigv4|\bSigV4Auth\b|\baws-requests-auth\b",
     ),
@@ -362,6 +373,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "custom_domain",
+        r"\b(?:was|is|got|been)\s+mapped\s+to\b|\bmapped\s+to\s+(?:the\s+)?(?:old|new|wrong|another|other|previous)\b|\b(?:through|via)\s+(?:the|our)\s+(?:custom\s+)?domain\b",
         r"\bcustom\s+domains?\b|\bdomain\s+name\b|\bbase[- ]?path\b|\bapi\s+mappings?\b|\bpath\s+mappings?\b|\bown\s+domain\b|\bvanity\s+domain\b|\bcustomdomain\b",
     ),
     _c(
@@ -371,6 +383,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "api_key",
         r"\bapi[- _]?keys?\b|\bx-api-key\b|\bapikey\b|\busage\s+plans?\b|\busageplan\b|apiKeyRequired|\bprivate:\s*true\b",
+        r"\b(?:rotat(?:e|ed|ing)|regenerat\w+|revok\w+)\s+(?:their\s+|the\s+|our\s+|its\s+|his\s+|her\s+)?(?:api\s+)?keys?\b",
     ),
     _c(
         "usage_plan",
@@ -382,6 +395,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "key_missing",
+        r"\bkey\b.{0,60}\b(?:never|not)\s+(?:been\s+)?(?:enabled|activated|associated)\b",
         r"\b(?:without|missing|forgot|forgetting|no)\s+(?:the\s+|an\s+)?(?:api\s+)?key\b|\b(?:api\s+)?key\s+(?:is\s+|was\s+)?(?:missing|disabled|wrong|invalid|not\s+sent|deleted)\b|\b(?:query\s+string|query\s+param(?:eter)?|body|authorization\s+header)\s+instead\s+of\s+(?:the\s+)?(?:x-api-key\s+)?header\b|\bdisabled\s+(?:the\s+)?(?:api\s+)?key\b|\bkey\s+(?:in|as)\s+(?:a\s+)?query\b",
     ),
     _c(

@@ -67,7 +67,7 @@ _NONE_WORDS = frozenset({"", "none", "no", "n/a", "na", "-", "nothing", "no logs
 # body with `Message` or `message`, an SDK exception or prose quoting the body all work.
 
 _FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rx, re.IGNORECASE | re.DOTALL))
+    (name, re.compile(rx, re.IGNORECASE | re.MULTILINE))
     for name, rx in (
         ("manage_connections", r"execute-api:ManageConnections"),
         (
@@ -90,6 +90,7 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|not a valid key=value pair",
         ),
         ("missing_auth_token", r"Missing Authentication Token|MissingAuthenticationToken"),
+        ("connections_route", r"No method found matching route \S*@connections"),
         ("ws_handshake", r"Unexpected server response:?\s*403"),
         (
             "cloudfront",
@@ -97,7 +98,8 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "forbidden",
-            r"ForbiddenException|\"?message\"?\s*:\s*\"Forbidden\"|Invalid API Key identifier",
+            r"ForbiddenException|\"?message\"?\s*:\s*\"Forbidden\"|Invalid API Key identifier"
+            r"|^\s*(?:message\s*[:=]\s*)?[\"']?Forbidden[\"'.]?\s*$",
         ),
         ("throttled", r"\b429\b|Too Many Requests|TooManyRequestsException|Rate exceeded"),
         (
@@ -105,7 +107,11 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"AuthorizerConfigurationException|Internal server error|Execution failed due to configuration error"
             r"|\b50[0234]\b",
         ),
-        ("unauthorized", r"\"?message\"?\s*:\s*\"Unauthorized\"|\b401\b|UnauthorizedException"),
+        (
+            "unauthorized",
+            r"\"?message\"?\s*:\s*\"Unauthorized\"|\b401\b|UnauthorizedException"
+            r"|^\s*(?:message\s*[:=]\s*)?[\"']?Unauthorized[\"'.]?\s*$",
+        ),
     )
 )
 

@@ -545,15 +545,20 @@ def test_lambda_authorizer_logs() -> None:
         f"REPORT RequestId: {LAMBDA_ID}\tDuration: 12.34 ms\tBilled Duration: 13 ms",
         f"2026-11-21T09:15:00.000000+00:00 2026/11/21/[$LATEST]0123abcd START RequestId: {LAMBDA_ID[:-1]}0 Version: $LATEST",
     ]
+    # A printed line with a parenthesised hex word is not taken for an execution-log line.
+    lines.append(
+        f"2026-11-21T09:14:02.300Z\t{LAMBDA_ID}\tINFO\tretry (deadbeef42) methodArn={ARN}/GET/x"
+    )
     result = scan_lines(lines)
     assert result.unparseable == 0
     assert result.lambda_invocations_seen == 2
+    assert result.lambda_invocations[0].method_arns[-1] == ARN + "/GET/x"
     inv = result.lambda_invocations[0]
-    assert inv.method_arns == [ARN + "/GET/dashboard"]
+    assert inv.method_arns[0] == ARN + "/GET/dashboard"
     assert inv.returned_effects == ["Allow"]
     assert inv.returned_resources == [ARN + "/GET/dashboard"]
     assert inv.duration == "12.34 ms"
-    assert result.by_kind["lambda-event"] == 1 and result.by_kind["lambda-policy"] == 1
+    assert result.by_kind["lambda-event"] == 2 and result.by_kind["lambda-policy"] == 1
 
 
 # ---------------------------------------------------------------------------- bounds

@@ -315,16 +315,17 @@ class LogScanner:
                     # Noise first: an execution-log line whose message is none of the
                     # recognised ones is counted and skipped with three C-level string tests.
                     k = line.find(") ", 0, 200)
-                    if (
-                        k > 8
-                        and not line.startswith(prefixes, k + 2)
-                        and "xception" not in line
-                        and "not authorized to perform" not in line
-                        and (line[0] == "(" or line[0].isdigit())
-                        and 8 <= k - line.rfind("(", 0, k) <= 65
-                    ):
-                        n_parsed += 1
-                        continue
+                    if k > 8 and not line.startswith(prefixes, k + 2):
+                        i = line.rfind("(", 0, k)
+                        if (
+                            8 <= k - i <= 65
+                            # `(rid) `, or a timestamp first; Lambda's own lines are tab-separated
+                            and (i == 0 or (line[0].isdigit() and line.count("\t", 0, i) <= 1))
+                            and "xception" not in line
+                            and "not authorized to perform" not in line
+                        ):
+                            n_parsed += 1
+                            continue
                     m = fast_match(line)
                     if m is None:
                         line = line.rstrip("\r\n")

@@ -303,3 +303,114 @@ def test_each_question_says_why_it_is_asked(tmp_path: Path) -> None:
     p = FakePrompter("not_authorized")
     walk(p, tmp_path)
     assert p.shown.count("Why we ask: It tells which check refused the call.") == 1
+
+
+class _FakeAws:
+    """Stands for wizard.aws.session.AwsSession: the driver only takes its client factory."""
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        raise AssertionError("the fake driver makes no AWS calls")
+
+
+def _fake_driver(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Replace the fixes driver's apply_for_session: it asks `confirm` for one plan and, when
+    confirmed, reports it applied (the real driver is tested against MiniStack by its owner)."""
+    from types import SimpleNamespace
+
+    import wizard.aws.fixes.driver as driver
+
+    confirmations: list[Any] = []
+    plan = SimpleNamespace(
+        fix_id="fix-cache-ttl-zero",
+        title="TTL 0",
+        cli=("aws apigateway update-authorizer --rest-api-id abc --authorizer-id x",),
+        notes=[],
+        digest="d" * 64,
+    )
+
+    def apply_for_session(
+        session: Any, outcomes: Any, clients: Any, confirm: Any, **kw: Any
+    ) -> list[Any]:
+        confirmation = confirm(plan, [])
+        confirmations.append(confirmation)
+        if confirmation is None:
+            return [
+                SimpleNamespace(
+                    plan=plan,
+                    status="declined",
+                    detail="not applied: declined",
+                    applied=False,
+                    rollback=None,
+                )
+            ]
+        session.record_fix_applied(
+            plan.fix_id, cause="authz-cache-scoped-policy", by=confirmation.confirmed_by
+        )
+        rollback = SimpleNamespace(cli=("aws apigateway update-authorizer ... value=300",))
+        return [
+            SimpleNamespace(
+                plan=plan,
+                status="applied",
+                detail="verified: the call now answers 200",
+                applied=True,
+                rollback=rollback,
+            )
+        ]
+
+    monkeypatch.setattr(driver, "apply_for_session", apply_for_session)
+    return confirmations
+
+
+def test_live_walk_applies_a_fix_only_after_yes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    confirmations = _fake_driver(monkeypatch)
+    p = FakePrompter("not_authorized", "yes")
+    reg = registry(authorizer=ok_authorizer, logs=ok_logs, policy=no_policy)
+    pb = load_playbook(PLAYBOOKS / "walk.yaml", check=False)
+    session = Session(
+        pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, aws=_FakeAws()
+    )
+    code = PromptWalk(session, p, save_dir=lambda: tmp_path).run()
+    assert code == 0
+    assert p.prompts[-1]["kind"] == "confirm" and p.prompts[-1]["default"] is False
+    assert "  aws apigateway update-authorizer --rest-api-id abc --authorizer-id x" in p.shown
+    assert "TTL 0: applied. verified: the call now answers 200" in p.shown
+    assert "  aws apigateway update-authorizer ... value=300" in p.shown
+    assert confirmations[0].commands_shown == (
+        "aws apigateway update-authorizer --rest-api-id abc --authorizer-id x",
+    )
+    assert session.applied[0].fix == "fix-cache-ttl-zero"
+
+
+def test_live_walk_declined_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    confirmations = _fake_driver(monkeypatch)
+    p = FakePrompter("not_authorized", "no")
+    reg = registry(authorizer=ok_authorizer, logs=ok_logs, policy=no_policy)
+    pb = load_playbook(PLAYBOOKS / "walk.yaml", check=False)
+    session = Session(
+        pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, aws=_FakeAws()
+    )
+    assert PromptWalk(session, p, save_dir=lambda: tmp_path).run() == 1  # fix pending
+    assert confirmations == [None]
+    assert "Not applied." in p.shown and not session.applied
+
+
+def test_a_non_loopback_endpoint_is_refused_with_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.commands.interactive import run_prompt
+
+    args = argparse.Namespace(
+        plain=True,
+        playbook=str(PLAYBOOKS / "walk.yaml"),
+        resume=None,
+        profile=None,
+        region="us-east-1",
+        endpoint_url="http://10.1.2.3:4566",
+    )
+    assert run_prompt(args, prompter=FakePrompter()) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("apigw-wizard: error: ") and len(err.strip().splitlines()) == 1

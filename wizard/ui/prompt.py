@@ -341,10 +341,14 @@ class PromptWalk:
                 ):
                     if detail:
                         self.prompter.show(f"     {fill_known(detail, known)}")
-            self.prompter.show(
-                "Nothing was changed in your account. To apply a fix after confirming it, run "
-                "`apigw-wizard diagnose --apply` against the live API."
-            )
+            if s.aws is not None and diagnosis.cause is not None:
+                if self.offer_fixes():
+                    return exitcodes.OK
+            else:
+                self.prompter.show(
+                    "Nothing was changed in your account. To apply a fix after confirming it, "
+                    "run the wizard against the live API (--profile, --region)."
+                )
         if diagnosis.cause is None:
             ranking = s.ranking()[:3]
             if ranking:
@@ -353,6 +357,47 @@ class PromptWalk:
                     self.prompter.show(f"  {c.title or c.id} ({c.confidence:.0%})")
             return exitcodes.INCONCLUSIVE
         return exitcodes.FIX_PENDING if fixes else exitcodes.OK
+
+    def offer_fixes(self) -> bool:
+        """Live walks: show each fix's exact commands and what they change, apply the first one
+        the user confirms (through the fixes driver: snapshot, apply, verify, rollback plan) and
+        record it on the session. True when a fix was applied."""
+        from types import SimpleNamespace
+
+        try:
+            from wizard.aws.fixes.driver import apply_for_session, default_who, format_plan
+            from wizard.aws.fixes.plan import Confirmation
+        except ImportError:
+            return False
+
+        def confirm(plan: Any, changes: Any) -> Any:
+            self.prompter.show("\n" + format_plan(plan, changes))
+            answer = self.prompter.confirm(
+                f"Apply these {len(plan.cli)} command(s) now?", False, "(y/n) "
+            )
+            if answer != "yes":
+                self.prompter.show("Not applied.")
+                return None
+            return Confirmation.for_plan(plan, by=default_who(), shown=plan.cli)
+
+        outcomes = [
+            SimpleNamespace(applicable=True, applied=False, verified=None, detail="", rollback=[])
+            for _ in self.session.fixes()
+        ]
+        try:
+            runs = apply_for_session(self.session, outcomes, self.session.aws.client, confirm)
+        except Exception as exc:  # never a traceback mid-incident; nothing was confirmed blindly
+            self.prompter.show(f"! Could not apply a fix: {exc}")
+            return False
+        for run in runs:
+            self.prompter.show(f"{run.plan.title}: {run.status}. {run.detail}".rstrip())
+            if run.applied and run.rollback is not None and run.rollback.cli:
+                self.prompter.show("To undo it:")
+                for line in run.rollback.cli:
+                    self.prompter.show(f"  {line}")
+        if not runs:
+            self.prompter.show("No fix can be applied automatically here; follow the steps above.")
+        return any(run.applied for run in runs)
 
     def stop(self, why: str) -> int:
         path = self.save()

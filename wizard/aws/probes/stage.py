@@ -70,6 +70,12 @@ def get_stage(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _created(deployment: Mapping[str, Any]) -> float:
+    """Creation time as a number (boto3 gives datetimes; a missing one sorts first)."""
+    created: Any = deployment.get("createdDate")
+    return float(created.timestamp()) if hasattr(created, "timestamp") else 0.0
+
+
 @REGISTRY.probe(
     "get_deployments",
     "Is the stage on the latest deployment? Which routes exist in the API but not in what the "
@@ -95,7 +101,7 @@ def get_deployments(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
     )
     s = _stage(ctx, api_id, stage)
     stage_deployment = (s or {}).get("deploymentId")
-    latest = max(deployments, key=lambda d: d.get("createdDate") or 0, default=None)
+    latest = max(deployments, key=_created, default=None)
     out: dict[str, Any] = {
         "deployment_count": len(deployments),
         "latest_deployment_id": latest.get("id") if latest else None,

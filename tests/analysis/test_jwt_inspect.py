@@ -133,6 +133,60 @@ def test_never_raises_anything_but_token_error(text: str) -> None:
         inspect_token(text, now=NOW)
 
 
+_json = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_header_key = st.sampled_from(["alg", "kid", "typ", "crit", "jku", "x5c", "b64", "zip"])
+_claim_key = st.sampled_from(
+    ["iss", "sub", "aud", "exp", "nbf", "iat", "scope", "scp", "token_use", "client_id"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.one_of(_header_key, st.text(max_size=5)), _json, max_size=4),
+    st.dictionaries(st.one_of(_claim_key, st.text(max_size=5)), _json, max_size=6),
+    st.sampled_from([None, SECRET]),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=4000)),
+)
+def test_any_json_header_and_claims_never_crash(header: dict, claims: dict, secret, ttl) -> None:
+    token = b64(header) + "." + b64(claims) + "." + b64(b"sig")
+    try:
+        report = inspect_token(token, now=NOW, secret=secret, ttl=ttl)
+    except TokenError:
+        return
+    json.dumps(report.to_dict(), default=str)
+
+
+@pytest.mark.parametrize(
+    ("header", "fragment"),
+    [
+        (
+            {"alg": "HS256", "kid": 5},
+            "header segment is not usable (Key ID header parameter must be a string)",
+        ),
+        ({"alg": "HS256", "crit": ["x"]}, "Unsupported critical extension"),
+    ],
+)
+def test_unusable_headers_are_token_errors(header: dict, fragment: str) -> None:
+    with pytest.raises(TokenError) as err:
+        inspect_token(b64(header) + "." + b64({}) + ".", now=NOW)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("alg", [5, None, "HS999", ""])
+def test_alg_that_is_no_algorithm(alg: object) -> None:
+    r = inspect_token(b64({"alg": alg}) + "." + b64({"sub": "x"}) + ".", now=NOW, secret=SECRET)
+    assert "unknown-alg" in codes(r)
+    assert r.signature.valid is False
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=60), st.binary(max_size=60))
 def test_garbage_segments_never_crash(h: bytes, p: bytes) -> None:

@@ -24,6 +24,21 @@ TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 
 _HMAC_ALGS = ("HS256", "HS384", "HS512")
 _ASYMMETRIC_PREFIXES = ("RS", "PS", "ES", "Ed")
+_KNOWN_ALGS = frozenset(
+    {
+        *_HMAC_ALGS,
+        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+        "ES256", "ES256K", "ES384", "ES512", "EdDSA", "Ed25519", "Ed448",
+    }
+)  # fmt: skip
+
+
+def _alg(header: dict[str, Any]) -> str:
+    """The header's alg as text; a missing or non-string alg is ""."""
+    alg = header.get("alg")
+    return alg if isinstance(alg, str) else ""
+
+
 _MIN_HMAC_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
 
@@ -252,6 +267,8 @@ def _decode_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.exceptions.DecodeError as exc:
         raise _decode_error(exc) from None
+    except jwt.exceptions.PyJWTError as exc:  # e.g. a non-string kid, an unknown `crit`
+        raise TokenError(f"not a valid JWT: the header segment is not usable ({exc})") from None
     except (ValueError, TypeError) as exc:  # PyJWT lets a few of these through
         raise TokenError(f"not a valid JWT: {exc}") from None
     if not isinstance(claims, dict):
@@ -489,9 +506,16 @@ def verify_signature(
     # Read the key material first: an unusable key file is an error whatever the token says.
     public_key = _public_key_from_pem(pem) if pem is not None else None
     keyset = _parse_jwks(jwks) if jwks is not None else None
-    alg = str(header.get("alg", ""))
+    alg = _alg(header)
     if alg.lower() == "none":
         return SignatureCheck(True, False, method, "the token is unsigned (alg none)")
+    if alg not in _KNOWN_ALGS:
+        return SignatureCheck(
+            True,
+            False,
+            method,
+            f"the header's alg {header.get('alg')!r} is not a signing algorithm",
+        )
     if secret is not None and alg not in _HMAC_ALGS:
         return SignatureCheck(
             True,
@@ -662,8 +686,17 @@ def _type_findings(
     scopes: list[str],
 ) -> list[Finding]:
     out: list[Finding] = []
-    alg = str(header.get("alg", ""))
-    if alg.lower() == "none":
+    alg = _alg(header)
+    if alg not in _KNOWN_ALGS and alg.lower() != "none":
+        out.append(
+            Finding(
+                "unknown-alg",
+                "error",
+                f"The header's `alg` is {json.dumps(header.get('alg'))[:40]}, not a JWS signing "
+                "algorithm (RS256, ES256, HS256 ...): every authorizer rejects this token.",
+            )
+        )
+    elif alg.lower() == "none":
         out.append(
             Finding(
                 "alg-none",

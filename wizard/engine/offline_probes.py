@@ -614,7 +614,11 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
             f"the token cannot be decoded: {exc}",
             manual_hint="paste the Authorization header value (a JWT has three dot-separated parts)",
         ) from None
-    required = [s for s in re.split(r"[\s,]+", _given(params, "required_scopes") or "") if s]
+    wanted = params.get("required_scopes")
+    if isinstance(wanted, list):  # a route's AuthorizationScopes, read live
+        required = [str(s) for s in wanted if s]
+    else:
+        required = [s for s in re.split(r"[\s,]+", _given(params, "required_scopes") or "") if s]
     scopes = list(report.scopes)
     expires_in = report.expires_in_seconds
     return {

@@ -21,9 +21,10 @@ from wizard import exitcodes
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import QuestionNode
 from wizard.engine.probes import ProbeRegistry
-from wizard.engine.session import AnswerError, Session, redact
+from wizard.engine.session import AnswerError, Session, is_secret_name, redact
 
 UNKNOWN_ANSWERS = frozenset({"?"})
+REDACTED = "[redacted]"
 MAX_STEPS = 1000  # far more nodes than any path has; guards against an engine that stalls
 DIAGNOSED_CONFIDENCE = 0.9  # a cause the walk reached through its decisions ranks first
 
@@ -247,6 +248,9 @@ def build_result(session: Session, fixes: list[FixOutcome]) -> dict[str, Any]:
         for f in facts.values()
         if f.known
     ]
+    for item in evidence:
+        if is_secret_name(str(item["name"])):  # a token or key is evidence, never output
+            item["value"] = REDACTED
     unknown = [{"name": f.name, "note": f.note} for f in facts.values() if not f.known]
     data = {
         "playbook": {"id": session.playbook.id, "version": session.playbook.version},

@@ -1,16 +1,124 @@
-"""`apigw-wizard report` (being built; see the open issues)."""
+"""`apigw-wizard report SESSION.json [--format md|html|json] [-o FILE] [--no-redact]`: the
+incident report of a saved session (what happened, what we found, what we changed)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
+
+from wizard.commands._io import InputError, guarded
+
+_MAX_SESSION_BYTES = 50 * 1024 * 1024
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("report", help="(not built yet)")
+    p = sub.add_parser(
+        "report",
+        help="write the incident report of a saved session (Markdown, HTML or JSON)",
+        description=(
+            "Turn a saved session (apigw-wizard-session JSON) into an incident report: summary, "
+            "timeline, the path taken, evidence with sources, each change with its rollback, "
+            "prevention follow-ups and the environment. Tokens, keys and secrets are redacted "
+            "and account ids masked unless you opt out."
+        ),
+    )
+    p.add_argument("session", metavar="SESSION.json", help="a saved session file ('-' for stdin)")
+    p.add_argument(
+        "--format",
+        choices=("md", "html", "json"),
+        default=None,
+        help="md (default; or from the -o file suffix), html (one self-contained file), json",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="keep tokens, keys and secrets in the report (a warning is printed)",
+    )
+    p.add_argument("--show-account-id", action="store_true", help="do not mask AWS account ids")
     p.set_defaults(func=_run)
 
 
+@guarded
 def _run(args: argparse.Namespace) -> int:
-    sys.stderr.write("apigw-wizard: 'report' is not built yet\n")
-    return 2
+    session = _load_session(args.session)
+    fmt = args.format
+    if fmt is None:
+        from wizard.report.render import format_for_path
+
+        fmt = format_for_path(args.output) if args.output else "md"
+    if args.no_redact:
+        sys.stderr.write(
+            "apigw-wizard: warning: --no-redact: the report may contain tokens, API keys and "
+            "secrets; do not share it\n"
+        )
+    from wizard.report.common import ReportError
+    from wizard.report.render import render_report
+
+    try:
+        text = render_report(
+            session,
+            fmt,
+            redact=not args.no_redact,
+            mask_account=not args.show_account_id,
+            generated_by=_local_user(),
+        )
+    except ReportError as exc:
+        raise InputError(f"{args.session}: {exc}") from None
+    if args.output:
+        _write(args.output, text)
+        sys.stderr.write(f"apigw-wizard: report written to {args.output}\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _load_session(source: str) -> Any:
+    import json
+
+    from wizard.commands._io import read_file_bytes
+
+    if source == "-":
+        data = sys.stdin.buffer.read(_MAX_SESSION_BYTES + 1)
+        if len(data) > _MAX_SESSION_BYTES:
+            raise InputError("session from standard input is larger than 50 MB")
+    else:
+        data = read_file_bytes(source, what="session", limit=_MAX_SESSION_BYTES)
+    text = data.decode("utf-8", "replace")
+    if not text.strip():
+        raise InputError(f"{source}: the session file is empty")
+    try:
+        session = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{source}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
+            "is the file truncated?"
+        ) from None
+    if not isinstance(session, dict) or session.get("format") != "apigw-wizard-session":
+        raise InputError(
+            f'{source}: not an apigw-wizard session file (expected "format": '
+            '"apigw-wizard-session"; save one from the wizard or diagnose)'
+        )
+    return session
+
+
+def _write(path: str, text: str) -> None:
+    from pathlib import Path
+
+    target = Path(path)
+    try:
+        if target.parent != Path(""):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"-o {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _local_user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return None

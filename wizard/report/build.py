@@ -1,0 +1,398 @@
+"""Build a `Report` from a session dict (`Session.to_dict()` or a saved session file's JSON).
+
+Pure: no files, no network, no clock (the caller passes `generated_at`); the catalogue is passed
+in. Redaction (tokens, keys, signatures, secret-named facts) and account-id masking are applied
+to the finished model, so every renderer gets the same safe data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from wizard.report import changes as changes_mod
+from wizard.report import evidence as ev
+from wizard.report import story
+from wizard.report.common import ReportError, as_list, as_map, show, text_or_none
+from wizard.report.model import Candidate, Environment, Report, Status, Summary
+
+SESSION_FORMAT = "apigw-wizard-session"
+_ARN_ACCOUNT = re.compile(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+
+
+def report_from_session(
+    session: Mapping[str, Any],
+    *,
+    catalogue: Any = None,
+    generated_at: str | None = None,
+    generated_by: str | None = None,
+    redact: bool = True,
+    mask_account: bool = True,
+    tool_version: str | None = None,
+) -> Report:
+    """The incident report for `session`. Raises ReportError (one line) for a damaged session."""
+    if not isinstance(session, Mapping) or session.get("format") != SESSION_FORMAT:
+        raise ReportError("not an apigw-wizard session (its 'format' is not apigw-wizard-session)")
+    _check_shape(session)
+    try:
+        report = _build(session, catalogue, generated_at, generated_by, tool_version)
+    except ReportError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportError(f"the session is damaged: {type(exc).__name__}: {exc}") from None
+    return protect(report, session, redact=redact, mask_account=mask_account)
+
+
+# The parts every saved session has, with their JSON types: a file missing one is damaged
+# (truncated by hand, written by something else), and a report from it would mislead.
+_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "started_at": str,
+    "playbook": Mapping,
+    "facts": Mapping,
+    "path": list,
+    "timeline": list,
+}
+_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "visits": list,
+    "fixes": list,
+    "applied": list,
+    "ranking": list,
+    "inputs": Mapping,
+    "diagnosis": (Mapping, type(None)),
+}
+
+
+def _check_shape(session: Mapping[str, Any]) -> None:
+    for key, kind in _REQUIRED.items():
+        if key not in session:
+            raise ReportError(f"the session is damaged: it has no '{key}'")
+        if not isinstance(session[key], kind):
+            raise ReportError(f"the session is damaged: '{key}' is not a {_kind_name(kind)}")
+    for key, kind in _OPTIONAL.items():
+        if key in session and not isinstance(session[key], kind):
+            raise ReportError(f"the session is damaged: '{key}' is not a {_kind_name(kind)}")
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    first = kind[0] if isinstance(kind, tuple) else kind
+    return {"Mapping": "JSON object", "list": "JSON list", "str": "string"}.get(
+        first.__name__, first.__name__
+    )
+
+
+def _build(
+    session: Mapping[str, Any],
+    catalogue: Any,
+    generated_at: str | None,
+    generated_by: str | None,
+    tool_version: str | None,
+) -> Report:
+    facts = ev.fact_map(session)
+    diagnosis = as_map(session.get("diagnosis"))
+    cause_id = text_or_none(diagnosis.get("cause"))
+    cause = _cause(catalogue, cause_id)
+    results = _probe_results(session)
+    checks = [r for r in results if "decision" in r and "method_arn" in r and "deciding" in r]
+    request_ids = ev.request_ids(facts, results)
+    started = str(session.get("started_at", ""))
+    ended = _ended_at(session)
+    inputs = as_map(session.get("inputs"))
+    values = {n: ev.known(facts, n) for n in facts if ev.known(facts, n) is not None}
+    region = _first_str(values.get("region"), inputs.get("region"))
+
+    evidence = [
+        *ev.error_evidence(facts),
+        *ev.jwt_evidence(facts, inputs, _parse_time(started)),
+        *ev.policy_evidence(facts, checks),
+        *ev.log_evidence(facts, request_ids),
+    ]
+    decisive = {str(as_map(f).get("name")) for f in as_list(diagnosis.get("evidence"))}
+    rows, unknown = ev.fact_rows(facts, decisive)
+    changes = changes_mod.change_records(session)
+    status, reason = _status(session, changes, cause_id)
+    playbook = as_map(session.get("playbook"))
+    caller = _first_str(values.get("caller_arn"))
+
+    summary = Summary(
+        failing_request=_failing_request(values, inputs),
+        response=_response(values),
+        request_ids=request_ids,
+        root_cause=_root_cause(session, diagnosis),
+        cause_id=cause_id,
+        cause_title=text_or_none(diagnosis.get("title"))
+        or (str(cause.title) if cause is not None else None),
+        status=status,
+        status_reason=reason,
+        caller_arn=caller,
+        confirmed_by=list(dict.fromkeys(c.by for c in changes if c.by)),
+        generated_by=generated_by,
+        started_at=started,
+        ended_at=ended,
+        generated_at=generated_at or ended or started,
+        questions_answered=int(session.get("question_count") or 0),
+        finished=bool(session.get("ended")),
+    )
+    from wizard import __version__
+
+    environment = Environment(
+        tool_version=tool_version or __version__,
+        playbook_id=text_or_none(playbook.get("id")),
+        playbook_version=text_or_none(playbook.get("version")),
+        playbook_title=text_or_none(playbook.get("title")),
+        region=region,
+        account_id=_account_id(values),
+        caller_arn=caller,
+        api_id=_first_str(values.get("api_id"), inputs.get("api_id")),
+        stage=_first_str(values.get("stage"), inputs.get("stage")),
+        session_format_version=session.get("format_version")
+        if isinstance(session.get("format_version"), int)
+        else None,
+    )
+    return Report(
+        title=_title(summary),
+        redacted=False,
+        account_id_masked=False,
+        summary=summary,
+        explanation=_explanation(session, cause_id, cause),
+        timeline=story.timeline(session),
+        path=story.path_view(session),
+        evidence=evidence,
+        facts=rows,
+        unknown_facts=unknown,
+        changes=changes,
+        proposed_fixes=changes_mod.proposed_fixes(session, cause_id, values, region),
+        prevention=[str(p) for p in getattr(cause, "prevention", [])],
+        verify_hint=text_or_none(getattr(cause, "verify", None)) or None,
+        further_reading=[str(s) for s in getattr(cause, "sources", [])],
+        candidates=[
+            Candidate(
+                id=str(c.get("id")),
+                title=str(c.get("title", "")),
+                confidence=float(c.get("confidence") or 0.0),
+            )
+            for c in map(as_map, as_list(session.get("ranking"))[:5])
+        ],
+        environment=environment,
+    )
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _cause(catalogue: Any, cause_id: str | None) -> Any:
+    if catalogue is None or cause_id is None:
+        return None
+    try:
+        return catalogue.get(cause_id)
+    except KeyError:
+        return None
+
+
+def _probe_results(session: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every probe's result (the raw outputs the facts were selected from), tagged with where
+    it came from."""
+    out: list[dict[str, Any]] = []
+    for visit in map(as_map, as_list(session.get("visits"))):
+        for label, outcome in as_map(visit.get("results")).items():
+            result = as_map(as_map(outcome).get("result"))
+            if result:
+                out.append({**result, "_source": f"{visit.get('node')}/{label}"})
+    return out
+
+
+def _ended_at(session: Mapping[str, Any]) -> str | None:
+    for event in reversed(as_list(session.get("timeline"))):
+        event = as_map(event)
+        if event.get("at"):
+            return str(event["at"])
+    return None
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _first_str(*values: Any) -> str | None:
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            return v
+    return None
+
+
+def _failing_request(values: Mapping[str, Any], inputs: Mapping[str, Any]) -> str | None:
+    method = _first_str(values.get("method"), inputs.get("method"))
+    url = _first_str(inputs.get("url"), values.get("request_url"), values.get("url"))
+    if url is None and values.get("api_id") and values.get("path") is not None:
+        host = values.get("domain_name") or (
+            f"{values['api_id']}.execute-api.{values.get('region') or '<region>'}.amazonaws.com"
+        )
+        stage = f"/{values['stage']}" if values.get("stage") else ""
+        url = f"https://{host}{stage}{values['path']}"
+    if url is not None:
+        return f"{method} {url}" if method else url
+    text = _first_str(values.get("request_text"))
+    return show(text.strip().splitlines()[0], 300) if text and text.strip() else None
+
+
+def _response(values: Mapping[str, Any]) -> str | None:
+    status = values.get("status_code") or values.get("live_status")
+    parts = [str(status)] if status is not None else []
+    if values.get("error_type"):
+        parts.append(str(values["error_type"]))
+    message = values.get("error_message")
+    text = " ".join(parts)
+    if message:
+        text = f"{text}: {show(message, 200)}" if text else show(message, 200)
+    return text or None
+
+
+def _root_cause(session: Mapping[str, Any], diagnosis: Mapping[str, Any]) -> str:
+    if not diagnosis:
+        current = session.get("current")
+        return f"Not concluded yet: the walk stopped at '{current}' before reaching a diagnosis."
+    summary = show(diagnosis.get("summary") or diagnosis.get("title") or "", 600)
+    if diagnosis.get("cause") is None:
+        return f"Inconclusive: {summary}" if summary else "Inconclusive: no cause was confirmed."
+    return summary or str(diagnosis.get("title") or diagnosis.get("cause"))
+
+
+def _explanation(session: Mapping[str, Any], cause_id: str | None, cause: Any) -> str | None:
+    """The finding's explanation with this incident's facts filled in, else the catalogue's."""
+    if cause_id is None:
+        return None
+    for event in reversed(as_list(session.get("timeline"))):
+        event = as_map(event)
+        if event.get("event") == "Finding" and event.get("cause") == cause_id:
+            text = text_or_none(event.get("explanation"))
+            if text:
+                return text
+    return text_or_none(getattr(cause, "explanation", None))
+
+
+def _status(
+    session: Mapping[str, Any], changes: list[Any], cause_id: str | None
+) -> tuple[Status, str]:
+    """resolved: a fix was applied and verified (and not rolled back); mitigated: applied but
+    not verified; open: nothing is in place yet."""
+    active: dict[str, Any] = {}
+    for change in changes:
+        if change.outcome in ("applied", "verified"):
+            active[change.fix_id] = change
+        elif change.outcome == "rolled_back":
+            active.pop(change.fix_id, None)
+    verified = [
+        c for c in active.values() if c.verification is not None and c.verification.verified
+    ]
+    if verified:
+        return "resolved", f"fix {verified[-1].fix_id} was applied and verified"
+    if active:
+        last = list(active.values())[-1]
+        return "mitigated", f"fix {last.fix_id} was applied but not verified"
+    if not session.get("ended"):
+        return "open", "the walk has not reached a conclusion"
+    if cause_id is None:
+        return "open", "no cause was confirmed"
+    if any(c.outcome == "rolled_back" for c in changes):
+        return "open", "the fix applied was rolled back"
+    if any(c.outcome == "failed" for c in changes):
+        return "open", "applying the fix failed"
+    return "open", "the fix has not been applied yet"
+
+
+def _account_id(values: Mapping[str, Any]) -> str | None:
+    account = values.get("account_id")
+    if isinstance(account, str) and account.strip():
+        return account
+    for name in ("caller_arn", "method_arn", "authorizer_function_arn"):
+        m = _ARN_ACCOUNT.search(str(values.get(name) or ""))
+        if m:
+            return m.group(1)
+    return None
+
+
+def _title(summary: Summary) -> str:
+    what = summary.cause_title or ("Inconclusive" if summary.finished else "In progress")
+    return f"API Gateway 403 incident: {what}"
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def mask_account_id(account: str) -> str:
+    """1234****9012: enough to tell accounts apart, not enough to target one."""
+    return account[:4] + "****" + account[-4:] if len(account) >= 8 else "****"
+
+
+def protect(
+    report: Report, session: Mapping[str, Any], *, redact: bool, mask_account: bool
+) -> Report:
+    """Redact secrets and mask account ids everywhere in the report (every string of it)."""
+    data: Any = report.model_dump(mode="json")
+    if redact:
+        from wizard.analysis.redact import REDACTED, is_sensitive_key, redact_obj
+
+        secret_facts = {row["name"] for row in data["facts"] if is_sensitive_key(row["name"])}
+        for row in data["facts"]:
+            if row["name"] in secret_facts and row["value"] not in ("", "none"):
+                row["value"] = REDACTED
+        secret_nodes = _secret_nodes(session, is_sensitive_key)
+        for step in data["path"]["steps"]:
+            if step["node"] in secret_nodes and step["answer"] is not None:
+                step["answer"] = REDACTED
+        for entry in data["timeline"]:
+            if entry["kind"] == "answer" and entry["node"] in secret_nodes:
+                entry["title"] = entry["title"].split(" = ", 1)[0] + f" = {REDACTED}"
+        data = redact_obj(data)
+        data["redacted"] = True
+    if mask_account:
+        accounts = _accounts(data)
+        if accounts:
+            data = _replace_accounts(data, accounts)
+        data["account_id_masked"] = True
+    return Report.model_validate(data)
+
+
+def _secret_nodes(session: Mapping[str, Any], is_secret: Any) -> set[str]:
+    nodes: set[str] = set()
+    for event in map(as_map, as_list(session.get("timeline"))):
+        if event.get("event") == "AnswerRecorded" and is_secret(str(event.get("fact", ""))):
+            nodes.add(str(event.get("node")))
+    return nodes
+
+
+def _accounts(data: Any) -> set[str]:
+    found: set[str] = set()
+    env_account = data["environment"].get("account_id")
+    if isinstance(env_account, str) and re.fullmatch(r"\d{12}", env_account):
+        found.add(env_account)
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.update(_ARN_ACCOUNT.findall(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(data)
+    return found
+
+
+def _replace_accounts(value: Any, accounts: set[str]) -> Any:
+    if isinstance(value, str):
+        for account in accounts:
+            if account in value:
+                value = value.replace(account, mask_account_id(account))
+        return value
+    if isinstance(value, dict):
+        return {k: _replace_accounts(v, accounts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_accounts(v, accounts) for v in value]
+    return value

@@ -1,0 +1,102 @@
+"""One entry point for every front end: a session (live object or dict) to report text.
+
+    render_report(session.to_dict(), "md")            # TUI, --plain, diagnose --report
+    render_session(session, "html")                   # the same from a live Session
+    write_report(session, "incident.html")            # format from the file name
+
+Redaction is on unless `redact=False` (the command's --no-redact, which warns on stderr).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wizard.report.build import report_from_session
+from wizard.report.common import ReportError
+from wizard.report.model import Report
+
+FORMATS = ("md", "html", "json")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def build(
+    session_dict: Mapping[str, Any],
+    *,
+    redact: bool = True,
+    mask_account: bool = True,
+    generated_by: str | None = None,
+    generated_at: str | None = None,
+    catalogue: Any = None,
+) -> Report:
+    """The Report model for a session dict, with the shipped catalogue (for prevention) when it
+    loads, and now as the generation time."""
+    if catalogue is None:
+        catalogue = _shipped_catalogue()
+    return report_from_session(
+        session_dict,
+        catalogue=catalogue,
+        generated_at=generated_at or datetime.now(UTC).isoformat(),
+        generated_by=generated_by,
+        redact=redact,
+        mask_account=mask_account,
+    )
+
+
+def format_report(report: Report, fmt: str) -> str:
+    if fmt == "md":
+        from wizard.report.render_md import render_markdown
+
+        return render_markdown(report)
+    if fmt == "html":
+        from wizard.report.render_html import render_html
+
+        return render_html(report)
+    if fmt == "json":
+        from wizard.report.render_json import render_json
+
+        return render_json(report)
+    raise ReportError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+
+
+def render_report(
+    session_dict: Mapping[str, Any], fmt: str = "md", redact: bool = True, **options: Any
+) -> str:
+    """The report for a session dict (`Session.to_dict()` or a saved session file) as text.
+    Raises ReportError (one line) for a damaged session or an unknown format."""
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    return format_report(build(session_dict, redact=redact, **options), fmt)
+
+
+def render_session(session: Any, fmt: str = "md", redact: bool = True, **options: Any) -> str:
+    """The same from a live engine Session."""
+    return render_report(session.to_dict(), fmt, redact, **options)
+
+
+def format_for_path(path: str | Path, default: str = "md") -> str:
+    return _SUFFIXES.get(Path(path).suffix.lower(), default)
+
+
+def write_report(
+    session: Any, path: str | Path, fmt: str | None = None, redact: bool = True, **options: Any
+) -> Path:
+    """Write the report of a live Session (or a session dict) to `path`; the format defaults to
+    the file's suffix (.md, .html, .json), else Markdown."""
+    data = session if isinstance(session, Mapping) else session.to_dict()
+    text = render_report(data, fmt or format_for_path(path), redact, **options)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _shipped_catalogue() -> Any:
+    try:
+        from wizard.catalogue.model import load_catalogue
+
+        return load_catalogue()
+    except Exception:  # a report without prevention notes beats no report
+        return None

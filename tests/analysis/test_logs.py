@@ -396,6 +396,22 @@ def test_truncated_authorizer_result_still_yields_effect_and_resource() -> None:
     assert facts["resources"] == [ARN + "/GET/a"]
 
 
+def test_truncated_result_with_odd_resources_does_not_break_the_scan() -> None:
+    lines = [
+        f"({GET_ID}) Starting authorizer: a for request: {GET_ID}",
+        f'({GET_ID}) Authorizer result body before parsing: {{"policyDocument":{{"Statement":'
+        '[{"Effect":"Allow","Resource":[1, null, "arn:x"]},{"Eff',
+        f"({POST_ID}) The client is not authorized to perform this operation.",
+        f"({POST_ID}) HTTP Method: GET, Resource Path: /x",
+        f"({POST_ID}) {MSG}",
+    ]
+    result = scan_lines(lines)
+    reqs = {r.request_id: r for r in result.requests}
+    assert reqs[GET_ID].policy_resources == ["1", "None", "arn:x"]
+    assert any(s.code == "cache-hit-suspected" for s in reqs[POST_ID].signals)
+    json.dumps(result.to_dict())
+
+
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
@@ -674,4 +690,36 @@ def test_never_raises_on_bytes(lines: list[bytes]) -> None:
 def test_never_raises_on_mixed_near_misses(lines: list[str]) -> None:
     result = scan_lines(lines)
     assert result.lines == result.parsed + result.unparseable + result.blank
+    json.dumps(result.to_dict())
+
+
+_json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["principalId", "policyDocument", "Statement", "Effect", "Resource", "x"]),
+        _json_values,
+        max_size=4,
+    ),
+    st.integers(min_value=0, max_value=60),
+)
+def test_any_authorizer_result_then_a_denied_request(body: dict, cut: int) -> None:
+    text = json.dumps(body)
+    text = text[: len(text) - cut] if cut else text  # execution logs truncate long bodies
+    lines = [
+        f"({GET_ID}) Starting authorizer: a for request: {GET_ID}",
+        f"({GET_ID}) Authorizer result body before parsing: {text}",
+        f"({POST_ID}) HTTP Method: GET, Resource Path: /x",
+        f"({POST_ID}) {MSG}",
+    ]
+    result = scan_lines(lines)
+    assert {r.request_id for r in result.requests} == {GET_ID, POST_ID}
     json.dumps(result.to_dict())

@@ -645,7 +645,10 @@ class LogScanner:
         c = self.result_counts
         if req.status is not None:
             c.by_status[str(req.status)] += 1
-        self._derive(req)
+        try:
+            self._derive(req)
+        except Exception:  # a malformed policy must not cost the whole scan its result
+            req.signals = []
         for sig in req.signals:
             c.by_signal[sig.code] += 1
             c.signal_examples.setdefault(sig.code, (req.request_id, sig))

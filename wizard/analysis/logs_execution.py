@@ -248,7 +248,7 @@ def parse_authorizer_result(body: str) -> dict[str, Any]:
                 value = json.loads(raw)
             except ValueError:
                 continue
-            out["resources"].extend(value if isinstance(value, list) else [value])
+            out["resources"].extend(str(v) for v in (value if isinstance(value, list) else [value]))
         out["truncated"] = True
         return out
     if not isinstance(data, dict):

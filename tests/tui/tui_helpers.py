@@ -46,9 +46,35 @@ def seed_evidence() -> StartEvidence:
     return StartEvidence(response=SEED_RESPONSE, url=SEED_URL, method="POST")
 
 
-def seed_app(evidence: StartEvidence | None = None, **kwargs: Any) -> WizardApp:
+def seed_app(
+    evidence: StartEvidence | None = None, *, classifier: Any = None, **kwargs: Any
+) -> WizardApp:
     driver = SessionDriver.unstarted(clock=fixed_clock)
+    driver.classifier = classifier
     return WizardApp(evidence or seed_evidence(), driver=driver, probe_aws=False, **kwargs)
+
+
+def pinned_ranking(text: str, facts: Any = None) -> list[dict[str, Any]]:
+    """A fixed ranking for snapshots: the screens' layout is under test, not the classifier
+    (which has its own tests and keeps improving)."""
+    return [
+        {
+            "id": "authz-cache-scoped-policy",
+            "title": "Authorizer cache serves a policy that only allows the first method called",
+            "confidence": 0.9,
+            "evidence": ["the authorizer never logs the failing calls"],
+        },
+        {
+            "id": "authz-implicit-deny-arn-mismatch",
+            "title": "The authorizer's Allow does not cover the method ARN that was called",
+            "confidence": 0.06,
+        },
+        {
+            "id": "authz-cache-stale-decision",
+            "title": "A cached authorizer decision outlives the token it was made for",
+            "confidence": 0.04,
+        },
+    ]
 
 
 def trouble_app(registry: ProbeRegistry, **kwargs: Any) -> WizardApp:

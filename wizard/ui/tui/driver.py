@@ -51,8 +51,9 @@ PREFILL = {
     "logs": ("logs_text", "forbidden_logs_text"),
     "token": ("token_text",),
 }
-# Start-screen fields passed to the walk as the playbook's declared inputs.
-INPUT_FIELDS = ("api_id", "stage", "method", "path", "region")
+# Start-screen fields passed to the walk as inputs (the same names `diagnose` uses; live probes
+# read `url`, `method` and `token` from them to replay the failing request).
+INPUT_FIELDS = ("url", "api_id", "stage", "method", "path", "region", "token")
 
 
 class StartError(Exception):
@@ -108,6 +109,7 @@ class SessionDriver:
     playbook_path: str | None = None
     clock: Clock = utc_now
     registry: Any = None
+    classifier: Callable[..., Any] | None = None  # the engine's default when None
     aws: Any = None  # wizard.aws.session.AwsSession when live
     evidence_given: StartEvidence = field(default_factory=StartEvidence)
     _prefill: dict[str, str] = field(default_factory=dict)
@@ -160,8 +162,7 @@ class SessionDriver:
             self.aws = None
         _register_probes(live=self.aws is not None)
         inputs = {k: v for k, v in evidence.as_inputs().items() if k in INPUT_FIELDS}
-        if evidence.url.strip() and evidence.method.strip():
-            inputs["url"] = evidence.url.strip()
+        inputs["since"] = "15m"  # the log window live probes read, as `diagnose` defaults
         self._prefill = {}
         for field_name, facts in PREFILL.items():
             value = getattr(evidence, field_name).strip()
@@ -173,6 +174,8 @@ class SessionDriver:
         kwargs: dict[str, Any] = {"inputs": inputs, "clock": self.clock, "aws": self.aws}
         if self.registry is not None:
             kwargs["registry"] = self.registry
+        if self.classifier is not None:
+            kwargs["classifier"] = self.classifier
         try:
             self.session = Session(self.playbook, playbook_path=self.playbook_path, **kwargs)
         except SessionError as exc:
@@ -181,11 +184,17 @@ class SessionDriver:
     def _open_aws(self, evidence: StartEvidence) -> Any:
         if self._aws_factory is not None:
             return self._aws_factory(evidence)
+        from urllib.parse import urlsplit
+
         from wizard.aws.session import SessionError as AwsSessionError
-        from wizard.aws.session import open_session
+        from wizard.aws.session import is_loopback_host, open_session, sandbox_session
         from wizard.engine.probes import ProbeError
 
+        endpoint = evidence.endpoint_url.strip()
         try:
+            if endpoint and is_loopback_host(urlsplit(endpoint).hostname or ""):
+                # An emulator on this machine (the demo): its dummy credentials, loopback only.
+                return sandbox_session(endpoint, evidence.region or "us-east-1")
             return open_session(
                 profile=evidence.profile or None,
                 region=evidence.region or None,
@@ -579,12 +588,12 @@ class SessionDriver:
 
 
 def _register_probes(*, live: bool) -> None:
-    """Probes register on import; live ones only matter when there is an AWS session."""
+    """Probes register on import. Live ones are registered offline too: the engine then skips
+    them (their facts unknown) instead of reporting an unknown probe."""
     import importlib
 
     importlib.import_module("wizard.engine.offline_probes")
-    if live:
-        importlib.import_module("wizard.aws.probes").register_all()
+    importlib.import_module("wizard.aws.probes").register_all()
 
 
 def _build_plan(fix: Any, facts: Mapping[str, Any], target: Any) -> Any:
@@ -624,6 +633,9 @@ def _probe_event(event: ev.Event) -> ProbeEvent | None:
     if isinstance(event, ev.ProbeFinished):
         return ProbeEvent(event.label, "done", event.label, seconds=event.duration_ms / 1000)
     if isinstance(event, ev.ProbeFailed):
+        if event.error_kind == "missing_input":
+            # Not a failure the user can act on: an earlier answer it needs is not known yet.
+            return ProbeEvent(event.label, "skipped", event.label, message=event.message)
         state = "cancelled" if event.error_kind == "cancelled" else "failed"
         return ProbeEvent(
             event.label,
@@ -649,7 +661,7 @@ def _timeline_entry(event: ev.Event) -> TimelineEntry | None:
         return TimelineEntry(at, f"answered {event.fact}" + ("" if event.known else " (unknown)"))
     if isinstance(event, ev.ProbeFinished):
         return TimelineEntry(at, f"✓ {event.label}", "probe")
-    if isinstance(event, ev.ProbeFailed):
+    if isinstance(event, ev.ProbeFailed) and event.error_kind != "missing_input":
         return TimelineEntry(at, f"✗ {event.label}: {event.error_kind}", "error")
     if isinstance(event, ev.Transition) and event.edge not in ("next", "return", "skip"):
         return TimelineEntry(at, event.reason, "fact")

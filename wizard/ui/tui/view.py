@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ProbeState = Literal["running", "done", "failed", "cancelled"]
+ProbeState = Literal["running", "done", "failed", "cancelled", "skipped"]
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,9 @@ class StepScreen(Screen[None]):
                     yield Markdown("", id="why-text")
                 with Collapsible(title="Where to find this", id="where", collapsed=True):
                     yield Markdown("", id="where-text")
-                yield ProbeProgress(id="probe-progress")
                 yield ProbeErrorPanel(id="probe-errors")
                 yield Vertical(id="answer-box")
+                yield ProbeProgress(id="probe-progress")
                 yield EvidencePanel(id="evidence")
             yield Sidebar(id="sidebar")
         yield Footer()

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from wizard.ui.tui.view import ProbeEvent
 
-_ICONS = {"running": "…", "done": "✓", "failed": "✗", "cancelled": "–"}
+_ICONS = {"running": "…", "done": "✓", "failed": "✗", "cancelled": "–", "skipped": "·"}
 
 # One line per kind of failure, written for someone who may not know IAM well.
 _KIND_TEXT = {
@@ -36,6 +36,7 @@ class ProbeProgress(Vertical):
     ProbeProgress > .-done { color: $success; }
     ProbeProgress > .-failed { color: $error; }
     ProbeProgress > .-cancelled { color: $text-muted; }
+    ProbeProgress > .-skipped { color: $text-muted; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -44,7 +45,10 @@ class ProbeProgress(Vertical):
 
     def update_event(self, event: ProbeEvent) -> None:
         text = f"{_ICONS[event.state]} {escape(event.description or event.probe)}"
-        if event.seconds is not None and event.state != "running":
+        if event.state == "skipped":
+            text += f" (not run: {escape(event.message or 'needs an earlier answer')})"
+        # Only durations worth knowing (a slow probe); milliseconds would just flicker.
+        if event.seconds is not None and event.seconds >= 1 and event.state != "running":
             text += f"  ({event.seconds:.1f} s)"
         line = self._lines.get(event.probe)
         if line is None:

@@ -1,0 +1,167 @@
+"""The TUI against MiniStack over real HTTP: the seed incident from the start screen to a
+verified fix, and declining the fix changes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from textual.widgets import Button
+from tui_helpers import answer_text, run_async, settle
+
+from wizard.aws.session import sandbox_session
+from wizard.sandbox.provision import Provisioned, provision
+from wizard.sandbox.replay import replay
+from wizard.sandbox.scenario import load_scenario
+from wizard.ui.tui.app import WizardApp
+from wizard.ui.tui.driver import SessionDriver
+from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.screens.confirm import ConfirmFixScreen
+from wizard.ui.tui.screens.findings import FindingsScreen
+from wizard.ui.tui.screens.step import StepScreen
+
+pytestmark = pytest.mark.emulator
+
+CAUSE = "authz-cache-scoped-policy"
+TTL_ZERO = "fix-cache-ttl-zero"
+
+
+@pytest.fixture
+def seed(aws: Any, ministack: Any) -> tuple[Any, Provisioned]:
+    """The seed incident provisioned and replayed: GET /dashboard 200, then the POST 403s."""
+    session = sandbox_session(ministack.endpoint_url)
+    scenario = load_scenario(CAUSE)
+    out = provision(scenario, session.client, endpoint_url=ministack.endpoint_url)
+    assert [r.mismatches for r in replay(scenario, out)] == [[], []]
+    return session, out
+
+
+def _app(session: Any, out: Provisioned) -> WizardApp:
+    evidence = StartEvidence(
+        url=out.url("/dashboard/update-profile"),
+        method="POST",
+        token=out.tokens["alice"],
+        endpoint_url=out.endpoint_url,
+        region=out.region,
+        offline=False,
+    )
+    driver = SessionDriver.unstarted()
+    driver.aws = session
+    return WizardApp(evidence, driver=driver, probe_aws=False)
+
+
+def _policy_for_get(out: Provisioned) -> str:
+    statement = {
+        "Action": "execute-api:Invoke",
+        "Effect": "Allow",
+        "Resource": out.method_arn("GET", "/dashboard"),
+    }
+    return json.dumps(
+        {
+            "principalId": "alice",
+            "policyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+        }
+    )
+
+
+async def _walk_to_findings(pilot: Any, out: Provisioned) -> FindingsScreen:
+    """Start from the start screen; answer only what the live probes could not read."""
+    app = pilot.app
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+    for _ in range(5):
+        if not isinstance(app.screen, StepScreen):
+            break
+        question = app.screen.question
+        if question.fact == "policy_text":
+            await answer_text(pilot, _policy_for_get(out))
+        elif question.fact == "authorizer_ttl":
+            await answer_text(pilot, "300")
+        else:
+            pytest.fail(f"the live walk asked {question.node_id} ({question.fact})")
+    assert isinstance(app.screen, FindingsScreen)
+    return app.screen
+
+
+def _ttl(session: Any, out: Provisioned) -> int:
+    client = session.client("apigateway")
+    authorizer_id = next(iter(out.authorizer_ids.values()))
+    got = client.get_authorizer(restApiId=out.api_id, authorizerId=authorizer_id)
+    return int(got.get("authorizerResultTtlInSeconds", 300))
+
+
+def _index(screen: FindingsScreen, fix_id: str) -> int:
+    return next(i for i, f in enumerate(screen.fixes) if f.fix_id == fix_id)
+
+
+@run_async
+async def _full(seed: tuple[Any, Provisioned]) -> None:
+    session, out = seed
+    app = _app(session, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _walk_to_findings(pilot, out)
+        assert app.driver.session.diagnosis().cause == CAUSE
+        index = _index(screen, TTL_ZERO)
+        fix = screen.fixes[index]
+        assert fix.applicable and any("update-authorizer" in c for c in fix.commands)
+
+        screen.query_one(f"#apply-{index}", Button).press()
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConfirmFixScreen)
+        assert modal.fix.commands == fix.commands  # the exact commands, shown again
+        assert "authorizerResultTtlInSeconds" in (modal.fix.before + modal.fix.after)
+        modal.query_one("#confirm-yes", Button).press()
+        await settle(pilot)
+
+        assert app.screen is screen
+        status = str(screen.query_one(f"#fix-{index} .fix-status").render())
+        assert "verified" in status.lower(), status
+        assert _ttl(session, out) == 0
+        applied = app.driver.session.applied[-1]
+        assert applied.outcome == "verified" and applied.verified is True
+        # The failing POST now succeeds.
+        from wizard.aws.reproduce import send
+
+        again = send(
+            "POST",
+            out.url("/dashboard/update-profile"),
+            headers={"Authorization": out.tokens["alice"]},
+        )
+        assert again.status_code == 200
+        # Rollback is offered.
+        assert not screen.query_one(f"#rollback-{index}", Button).disabled
+
+
+def test_seed_incident_from_the_start_screen_to_a_verified_fix(seed: Any) -> None:
+    _full(seed)
+
+
+@run_async
+async def _decline(seed: tuple[Any, Provisioned]) -> None:
+    session, out = seed
+    app = _app(session, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _walk_to_findings(pilot, out)
+        index = _index(screen, TTL_ZERO)
+        screen.query_one(f"#apply-{index}", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmFixScreen)
+        await pilot.press("enter")  # the focused button is "Don't apply"
+        await settle(pilot)
+        assert app.screen is screen
+        assert _ttl(session, out) == 300
+        assert app.driver.session.applied == []
+        from wizard.aws.reproduce import send
+
+        again = send(
+            "POST",
+            out.url("/dashboard/update-profile"),
+            headers={"Authorization": out.tokens["alice"]},
+        )
+        assert again.status_code == 403
+
+
+def test_declining_the_fix_changes_nothing(seed: Any) -> None:
+    _decline(seed)

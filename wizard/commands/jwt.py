@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "  apigw-wizard jwt eyJhbGciOi...\n"
             "  pbpaste | apigw-wizard jwt - --ttl 300\n"
             "  apigw-wizard jwt @token.txt --jwks jwks.json --format json\n"
-            "  apigw-wizard jwt @token.txt --at 2024-05-01T10:32:00Z   # was it valid during the incident?"
+            "  apigw-wizard jwt @token.txt --at 2024-05-01T10:32:00Z   # was it valid during the incident?\n"
+            "  apigw-wizard jwt @token.txt --scope profile/write       # does it carry the route's scope?"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -175,3 +175,9 @@ def test_tokens_are_redacted_in_json(tmp_path: Path) -> None:
     token = data["answers"]["q_token"].split()[-1]
     assert token.split(".")[2] not in proc.stdout
     assert json.loads(proc.stdout)["diagnosis"]["cause"] == "httpapi-jwt-insufficient-scope"
+
+
+def test_unknown_answer_key_suggests_the_nearest_question(tmp_path: Path) -> None:
+    proc = run("--offline", "--answers", str(seed_answers(tmp_path)), "--answer", "q_tll=300")
+    assert proc.returncode == 2
+    assert "no question 'q_tll'" in proc.stderr and "did you mean 'q_ttl'" in proc.stderr

@@ -89,6 +89,10 @@ def _run(args: argparse.Namespace) -> int:
         aws = _aws_session(args)
         if aws is None:
             return exitcodes.AWS
+    try:
+        headless.check_answer_keys(playbook, answers)
+    except headless.BadAnswer as exc:
+        raise InputError(str(exc)) from None
     session = _session(playbook, path, inputs, aws)
     try:
         headless.walk(session, answers)

@@ -91,6 +91,21 @@ def offline_registry(registry: ProbeRegistry) -> ProbeRegistry:
     return offline
 
 
+def check_answer_keys(playbook: Any, answers: Mapping[str, Any]) -> None:
+    """Refuse answers no question of the playbook takes (a typo would be silently ignored)."""
+    import difflib
+
+    questions = {
+        node_id: node for node_id, node in playbook.nodes.items() if isinstance(node, QuestionNode)
+    }
+    valid = set(questions) | {node.sets for node in questions.values()}
+    for key in answers:
+        if key not in valid:
+            near = difflib.get_close_matches(key, sorted(valid), n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            raise BadAnswer(f"no question '{key}' in playbook {playbook.id}{hint}")
+
+
 def _lookup(answers: Mapping[str, Any], node_id: str, node: QuestionNode) -> tuple[bool, Any]:
     for key in (node_id, node.sets):
         if key in answers:

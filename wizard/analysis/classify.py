@@ -26,6 +26,7 @@ from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
 
 MAX_CONFIDENCE = 0.95
+MAX_TEXT = 200_000
 DEFAULT_PRIOR = 0.01
 # Scores are summed hints, not calibrated log-odds: soften them so that a confidence near 1
 # needs a large margin (several independent pieces of evidence), not one lucky regex.
@@ -132,6 +133,10 @@ def classify(
     """Rank the catalogue's causes for a pasted report. Never raises."""
     if not isinstance(text, str):
         text = ""
+    if len(text) > MAX_TEXT:
+        # The response and the description sit at the start (and the end) of a paste; the
+        # middle of a huge paste is log lines. Bounded input keeps every regex pass cheap.
+        text = text[: MAX_TEXT // 2] + "\n" + text[-MAX_TEXT // 2 :]
     facts = dict(facts or {}) if isinstance(facts, Mapping) else {}
     text = _merge_fact_text(text, facts)
     ev = parse_evidence(text)

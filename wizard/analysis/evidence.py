@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # Long pastes are mostly logs; the first and last parts carry the response and the summary.
-_MAX_SCAN = 400_000
+_MAX_SCAN = 200_000
 
 # x-amzn-ErrorType values API Gateway (and the SDKs in front of it) use for 4xx answers.
 KNOWN_ERROR_TYPES = (

@@ -480,6 +480,9 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+_MAX_PROSE = 16_000
+
+
 @dataclass
 class SymptomHit:
     name: str
@@ -521,7 +524,13 @@ def detect_symptoms(text: str) -> Symptoms:
     out = Symptoms()
     if not isinstance(text, str) or not text:
         return out
-    sample = text if len(text) <= 200_000 else text[:100_000] + "\n" + text[-100_000:]
+    # People describe the incident in the first lines (and sometimes sum up at the end); a huge
+    # paste is log lines, which evidence.py reads. Bounding the sample keeps explain interactive.
+    sample = (
+        text
+        if len(text) <= _MAX_PROSE
+        else text[: _MAX_PROSE * 3 // 4] + "\n" + text[-_MAX_PROSE // 4 :]
+    )
     for concept in CONCEPTS:
         for pat in concept.patterns:
             try:

@@ -29,7 +29,9 @@ class ProbeErrorKind(StrEnum):
     ERROR = "error"  # anything else, with its message
 
 
-@dataclass(frozen=True)
+# Not frozen: contextlib (and the interpreter) set __traceback__ on exceptions passing through
+# a generator-based context manager, which a frozen dataclass refuses.
+@dataclass
 class ProbeError(Exception):
     kind: ProbeErrorKind
     message: str

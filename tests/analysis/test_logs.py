@@ -282,6 +282,35 @@ def test_cached_policy_applied_without_running_the_authorizer() -> None:
     assert signal.message.startswith("API Gateway applied a policy for principal user-42 without")
 
 
+@pytest.mark.parametrize(
+    "messages",
+    [
+        # the backend's own 403 after a cached Allow
+        [
+            "Received response. Status: 403, Integration latency: 5 ms",
+            'Endpoint response body before transformations: {"error":"nope"}',
+        ],
+        # an API key refused after a cached Allow
+        [
+            f"Verifying Usage Plan for request: {POST_ID}. API Key: ****abc123 API Stage: a1b2c3d4e5/prod",
+            "API Key ****abc123 not authorized because method 'POST /x' requires API Key and API Key "
+            "is not associated with a Usage Plan for API Stage a1b2c3d4e5/prod: API Stage is not in a Usage Plan",
+        ],
+        ["Gateway response type: INVALID_API_KEY with status code: 403"],
+        ["Gateway response type: WAF_FILTERED with status code: 403"],
+    ],
+    ids=["integration-403", "usage-plan", "invalid-api-key", "waf"],
+)
+def test_a_403_that_is_no_policy_decision_is_not_called_a_cache_hit(messages: list) -> None:
+    lines = (DATA / "seed_execution.log").read_text().splitlines()[:16]  # GET ran the authorizer
+    lines += [f"({POST_ID}) HTTP Method: POST, Resource Path: /x"]
+    lines += [f"({POST_ID}) {m}" for m in messages] + [f"({POST_ID}) {MSG}"]
+    post = {r.request_id: r for r in scan_lines(lines).requests}[POST_ID]
+    assert post.status == 403
+    assert post.authorizer_invoked is False
+    assert "cache-hit-suspected" not in {s.code for s in post.signals}
+
+
 def test_a_403_with_no_earlier_authorizer_run_is_not_called_a_cache_hit() -> None:
     result = scan_lines([f"({POST_ID}) HTTP Method: POST, Resource Path: /x", f"({POST_ID}) {MSG}"])
     assert not result.requests[0].signals

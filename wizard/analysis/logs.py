@@ -155,11 +155,31 @@ class RequestSummary:
 
     @property
     def denied(self) -> bool:
+        """Refused for any reason (403, a deny, an auth error type)."""
         return (
             self.status == 403
             or self.response_type in _DENIED_TYPES
             or "not-authorized" in self.kinds
             or "explicit-deny" in self.kinds
+        )
+
+    @property
+    def policy_denied(self) -> bool:
+        """Refused by a policy decision (authorizer, resource policy, IAM) — not by an API key,
+        WAF, a missing route, mTLS or the backend's own 403."""
+        kinds = self.kinds
+        if (
+            "not-authorized" in kinds
+            or "explicit-deny" in kinds
+            or "iam-deny" in kinds
+            or self.response_type == "ACCESS_DENIED"
+        ):
+            return True
+        if self.status != 403 or self.response_type:
+            return False
+        return not (
+            self.integration_status == 403
+            or kinds & {"apikey-not-authorized", "waf-blocked", "mtls-denied"}
         )
 
     def touch(self, ts: str | None) -> None:
@@ -705,7 +725,7 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
     kinds = req.kinds
     last_authorized = req.prior_authorizer_run
     if (
-        req.denied
+        req.policy_denied
         and req.authorizer_invoked is False
         and last_authorized is not None
         and last_authorized.request_id != req.request_id
@@ -744,7 +764,7 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
                     ("authz-explicit-deny",),
                 )
             )
-        elif req.denied:
+        elif req.policy_denied:
             covered = _covers(req.policy_resources, req.method_arn)
             null_stage = any("/null/" in r for r in req.policy_resources)
             why = (

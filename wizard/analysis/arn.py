@@ -65,6 +65,11 @@ def parse_method_arn(text: str) -> MethodArn:
     """
     if not isinstance(text, str):
         raise ValueError("a method ARN must be a string")
+    return _parse_method_arn(text)
+
+
+@lru_cache(maxsize=2048)
+def _parse_method_arn(text: str) -> MethodArn:
     arn = text.strip()
     parts = arn.split(":", 5)
     if len(parts) != 6 or parts[0].lower() != "arn":

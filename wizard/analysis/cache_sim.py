@@ -654,7 +654,8 @@ def _substitute(text: str, arn: str, identity: str) -> dict[str, Any]:
 
 def _evaluate(policy: dict[str, Any], arn: str) -> PolicyDecision:
     try:
-        return evaluate_policy(policy, RequestContext(method_arn=arn))
+        # As text, so the parsed policy is reused across the requests that share it.
+        return evaluate_policy(json.dumps(policy), RequestContext(method_arn=arn))
     except PolicyError as exc:
         raise ScenarioError(f"returns.policy: {exc}") from None
 

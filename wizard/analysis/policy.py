@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from wizard.analysis.arn import (
@@ -454,6 +455,10 @@ class _Caller:
 
     @classmethod
     def of(cls, principal: str) -> _Caller:
+        return _caller_of(principal)
+
+    @classmethod
+    def _build(cls, principal: str) -> _Caller:
         p = principal.strip()
         if p.lower() in (ANONYMOUS, "", "*"):
             return cls(p, "anonymous", None, "", None)
@@ -476,6 +481,11 @@ class _Caller:
                 p, "assumed-role", account, name, f"arn:{partition}:iam::{account}:role/{name}"
             )
         return cls(p, "other", account or None, "", p)
+
+
+@lru_cache(maxsize=512)
+def _caller_of(principal: str) -> _Caller:
+    return _Caller._build(principal)
 
 
 def _principal_applies(st: Statement, request: RequestContext) -> tuple[bool, str]:

@@ -13,6 +13,7 @@ import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wizard.analysis.policy_conditions import Condition, parse_condition_block
@@ -61,6 +62,19 @@ class Policy:
 
 def parse_policy(source: str | bytes | Mapping[str, Any]) -> Policy:
     """Parse and validate a policy document; raise PolicyError with a location on bad input."""
+    if isinstance(source, str):
+        # Text is re-evaluated often (the TUI on every edit, the cache simulator per request);
+        # a Policy is immutable, so the parsed form can be shared.
+        return _parse_text(source)
+    return _parse(source)
+
+
+@lru_cache(maxsize=256)
+def _parse_text(source: str) -> Policy:
+    return _parse(source)
+
+
+def _parse(source: str | bytes | Mapping[str, Any]) -> Policy:
     notes: list[str] = []
     doc = _load(source, notes)
     doc = _unwrap(doc, notes)

@@ -1,0 +1,322 @@
+"""The report model from real offline walks of the main playbook: summary, status, evidence
+with sources, path, prevention from the catalogue; the schema; damaged sessions."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.report import sessions
+from tests.report.schema_check import errors
+from wizard.catalogue.model import load_catalogue
+from wizard.report.build import mask_account_id, report_from_session
+from wizard.report.common import ReportError
+from wizard.report.model import Report
+from wizard.report.render import render_report
+from wizard.report.render_json import SCHEMA_FILE, published_schema, schema_text
+
+
+def _report(data: dict[str, Any], **kw: Any) -> Report:
+    return report_from_session(
+        data, catalogue=load_catalogue(), generated_at="2026-11-21T10:00:00+00:00", **kw
+    )
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, Any]:
+    return sessions.seed_session().to_dict()
+
+
+def test_seed_summary_names_request_cause_and_open_status(seed: dict[str, Any]) -> None:
+    report = _report(seed)
+    s = report.summary
+    assert s.failing_request == (
+        "POST https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/dashboard/update-profile"
+    )
+    assert s.response == "403 AccessDeniedException: User is not authorized to access this resource"
+    assert s.cause_id == "authz-cache-scoped-policy"
+    assert "GET/dashboard" in s.root_cause and "POST/dashboard/update-profile" in s.root_cause
+    assert (s.status, s.status_reason) == ("open", "the fix has not been applied yet")
+    # the response's request id and the failing request read from the logs
+    assert s.request_ids == [
+        "5b1f0c3e-2a4d-4e6f-8a9b-1c2d3e4f5a6b",
+        "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f",
+    ]
+    assert s.finished and s.questions_answered == seed["question_count"]
+
+
+def test_seed_evidence_has_sources_policy_beside_method_arn_and_logs(seed: dict[str, Any]) -> None:
+    report = _report(seed, mask_account=False)
+    kinds = [e.kind for e in report.evidence]
+    assert {"error_response", "request", "jwt_claims", "policy", "policy_check", "logs"} <= set(
+        kinds
+    )
+    assert all(e.source for e in report.evidence)
+    policy = next(e for e in report.evidence if e.kind == "policy")
+    assert policy.method_arn == (
+        "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/dashboard/update-profile"
+    )
+    assert policy.decision and policy.decision.startswith("implicit deny")
+    (statement,) = policy.statements
+    assert statement.decisive and statement.covers_method_arn is False
+    assert statement.resources == [
+        "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/dashboard"
+    ]
+    logs = next(e for e in report.evidence if e.kind == "logs")
+    ids = [r.request_id for r in logs.requests]
+    # the failing request, and the earlier one whose authorizer answer the cache reused
+    assert ids == ["7f3a1c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b", "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f"]
+    failing = logs.requests[1]
+    assert failing.status == 403 and failing.authorizer_invoked is False
+    claims = next(e for e in report.evidence if e.kind == "jwt_claims").claims
+    assert claims is not None and claims["claims"]["username"] == "alice"
+    assert set(claims["header"]) <= {"alg", "kid", "typ"}
+
+
+def test_decisive_facts_first_and_unknowns_listed(seed: dict[str, Any]) -> None:
+    report = _report(seed)
+    decisive = [f.name for f in report.facts if f.decisive]
+    assert set(decisive) == {e["name"] for e in seed["diagnosis"]["evidence"]}
+    assert [f.decisive for f in report.facts] == sorted(
+        (f.decisive for f in report.facts), reverse=True
+    )
+    # offline: live facts are unknown, and said so, never shown as false
+    assert any(u.startswith("authorizer_id") for u in report.unknown_facts)
+    assert "authorizer_id" not in {f.name for f in report.facts}
+
+
+def test_prevention_comes_from_the_catalogue_for_the_cause(seed: dict[str, Any]) -> None:
+    cause = load_catalogue().get("authz-cache-scoped-policy")
+    report = _report(seed)
+    assert report.prevention == list(cause.prevention) and report.prevention
+    assert report.verify_hint == cause.verify
+    assert report.further_reading == list(cause.sources)
+
+
+def test_path_tree_and_mermaid_follow_the_walk(seed: dict[str, Any]) -> None:
+    report = _report(seed)
+    nodes = [p["node"] for p in seed["path"]]
+    assert [s.node for s in report.path.steps] == nodes
+    heads = [re.match(r"^\s*(?:└─ )?(\S+) \[(\w+)\]", ln) for ln in report.path.tree.splitlines()]
+    assert [m.group(1) for m in heads if m] == nodes
+    # each decision opens a branch: what follows it is indented one level deeper
+    depth = [
+        len(ln) - len(ln.lstrip())
+        for ln, m in zip(report.path.tree.splitlines(), heads, strict=True)
+        if m
+    ]
+    assert depth == sorted(depth) and depth[-1] > depth[0]
+    lines = report.path.mermaid.splitlines()
+    assert lines[0] == "flowchart TD"
+    assert sum(1 for ln in lines if "-->" in ln) == len(nodes) - 1
+    assert f"n{len(nodes) - 1}([" in report.path.mermaid  # the end node is drawn as the conclusion
+
+
+def test_timeline_has_answers_probes_finding_and_end_in_order(seed: dict[str, Any]) -> None:
+    report = _report(seed)
+    kinds = [t.kind for t in report.timeline]
+    for kind in ("question", "answer", "probe", "step", "finding", "fix", "end"):
+        assert kind in kinds
+    assert kinds[-1] == "end"
+    times = [t.at for t in report.timeline]
+    assert times == sorted(times)
+
+
+def test_inconclusive_walk_reports_open_with_candidates() -> None:
+    report = _report(sessions.inconclusive_session().to_dict())
+    assert report.summary.cause_id is None
+    assert report.summary.root_cause.startswith("Inconclusive")
+    assert report.summary.status == "open"
+    assert report.prevention == [] and report.proposed_fixes == []
+    assert report.title.endswith("Inconclusive")
+
+
+def test_proposed_fix_commands_are_rendered_with_the_facts(seed: dict[str, Any]) -> None:
+    report = _report(seed)
+    ttl = next(f for f in report.proposed_fixes if f.fix_id == "fix-cache-ttl-zero")
+    assert ttl.commands[0].startswith("aws apigateway update-authorizer --rest-api-id a1b2c3d4e5")
+    # the authorizer id was not known offline: the placeholder stays for the reader to fill
+    assert "'{authorizer_id}'" in ttl.commands[0]
+    assert ttl.needs_redeploy and ttl.needs_cache_flush
+    assert ttl.commands[-1] == (
+        "aws apigateway flush-stage-authorizers-cache --rest-api-id a1b2c3d4e5 "
+        "--stage-name prod --region eu-west-1"
+    )
+
+
+# --------------------------------------------------------------------------- fixes applied
+
+
+def _applied(session: Any, **kw: Any) -> dict[str, Any]:
+    session.record_fix_applied("fix-cache-ttl-zero", cause="authz-cache-scoped-policy", **kw)
+    return session.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("records", "status"),
+    [
+        ([{"outcome": "applied", "verified": True}], "resolved"),
+        ([{"outcome": "verified", "verified": True}], "resolved"),
+        ([{"outcome": "applied", "verified": False}], "mitigated"),
+        ([{"outcome": "applied"}], "mitigated"),
+        ([{"outcome": "failed"}], "open"),
+        ([{"outcome": "declined"}], "open"),
+        ([{"outcome": "applied", "verified": True}, {"outcome": "rolled_back"}], "open"),
+    ],
+)
+def test_status_is_derived_from_fixes_applied_and_verified(
+    records: list[dict[str, Any]], status: str
+) -> None:
+    session = sessions.seed_session()
+    for r in records:
+        session.record_fix_applied("fix-cache-ttl-zero", cause="authz-cache-scoped-policy", **r)
+    assert _report(session.to_dict()).summary.status == status
+
+
+def test_change_shows_driver_record_commands_results_verification_rollback() -> None:
+    cli = "aws apigateway update-authorizer --rest-api-id a1b2c3d4e5 --authorizer-id abc123 --patch-operations op=replace,path=/authorizerResultTtlInSeconds,value=0"
+    back = "aws apigateway update-authorizer --rest-api-id a1b2c3d4e5 --authorizer-id abc123 --patch-operations op=replace,path=/authorizerResultTtlInSeconds,value=300"
+    record = {
+        "status": "applied",
+        "detail": "verified",
+        "plan": {
+            "fix_id": "fix-cache-ttl-zero",
+            "title": "Turn authorizer caching off (TTL 0)",
+            "cli": [cli],
+        },
+        "changes": [
+            {
+                "what": "authorizer abc123 authorizerResultTtlInSeconds",
+                "before": 300,
+                "after": 0,
+                "diff": None,
+            }
+        ],
+        "confirmation": {
+            "confirmed_by": "alice",
+            "confirmed_at": "2026-11-21T10:00:00+00:00",
+            "commands_shown": [cli],
+        },
+        "result": {"steps": [{"cli": cli, "status": "applied", "message": "ok"}]},
+        "verification": {
+            "verified": True,
+            "message": "the request now succeeds (200)",
+            "checks": [
+                {"what": "authorizerResultTtlInSeconds", "expected": 0, "actual": 0, "ok": True}
+            ],
+            "replay": {"status_code": 200},
+        },
+        "rollback": {"cli": [back], "notes": ["redeploy the stage after rolling back"]},
+    }
+    data = _applied(
+        sessions.seed_session(),
+        outcome="verified",
+        detail="the request now succeeds (200)",
+        commands=[cli],
+        rollback=[back],
+        by="alice",
+        verified=True,
+        record=record,
+    )
+    report = _report(data)
+    (change,) = report.changes
+    assert change.title == "Turn authorizer caching off (TTL 0)"
+    assert change.commands == [cli] and change.rollback == [back]
+    assert [(r.command, r.status) for r in change.results] == [(cli, "applied")]
+    assert change.changes[0].text == "300 → 0"
+    assert change.verification is not None and change.verification.verified is True
+    assert change.verification.replay_status == 200
+    assert change.rollback_notes == ["redeploy the stage after rolling back"]
+    assert report.summary.status == "resolved" and report.summary.confirmed_by == ["alice"]
+    assert [f.applied for f in report.proposed_fixes if f.fix_id == "fix-cache-ttl-zero"] == [True]
+    md = render_report(data, "md")
+    for text in (cli, back, "Verified", "(the request now returns 200)", "Rollback"):
+        assert text in md
+
+
+def test_change_without_driver_record_still_shows_commands_and_rollback() -> None:
+    data = _applied(
+        sessions.seed_session(),
+        outcome="applied",
+        commands=[
+            "aws apigateway flush-stage-authorizers-cache --rest-api-id a1 --stage-name prod"
+        ],
+        rollback=[],
+        by="bob",
+    )
+    (change,) = _report(data).changes
+    assert change.commands and change.verification is None and change.by == "bob"
+
+
+# --------------------------------------------------------------------------- account masking
+
+
+def test_account_id_masked_everywhere_by_default(seed: dict[str, Any]) -> None:
+    assert mask_account_id("123456789012") == "1234****9012"
+    for fmt in ("md", "html", "json"):
+        text = render_report(seed, fmt)
+        assert sessions.ACCOUNT not in text, fmt
+        assert "1234****9012" in text
+    shown = render_report(seed, "json", mask_account=False)
+    assert sessions.ACCOUNT in shown
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def test_published_schema_has_not_drifted() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "wizard/report/report.schema.json is stale: run `python -m wizard.report.render_json`"
+    )
+
+
+@pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey", "inconclusive"])
+def test_json_report_validates_against_the_schema(name: str) -> None:
+    session = sessions.all_sessions()[name]
+    doc = json.loads(render_report(session.to_dict(), "json"))
+    assert errors(doc, published_schema()) == []
+
+
+def test_schema_check_rejects_a_broken_report(seed: dict[str, Any]) -> None:
+    doc = json.loads(render_report(seed, "json"))
+    bad = copy.deepcopy(doc)
+    bad["summary"]["status"] = "fixed"
+    bad["surprise"] = 1
+    del bad["timeline"]
+    found = errors(bad, published_schema())
+    assert len(found) >= 3, found
+
+
+# --------------------------------------------------------------------------- damaged sessions
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.pop("timeline"), "it has no 'timeline'"),
+        (lambda d: d.update(facts=[1, 2]), "'facts' is not a JSON object"),
+        (lambda d: d.update(format="something-else"), "not an apigw-wizard session"),
+        (lambda d: d.update(applied="yes"), "'applied' is not a JSON list"),
+    ],
+)
+def test_damaged_session_is_one_line_error(seed: dict[str, Any], mutate: Any, message: str) -> None:
+    data = copy.deepcopy(seed)
+    mutate(data)
+    with pytest.raises(ReportError) as info:
+        _report(data)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_odd_shapes_inside_a_session_never_crash(seed: dict[str, Any]) -> None:
+    data = copy.deepcopy(seed)
+    data["timeline"] = [1, None, "x", {"event": "Finding"}, {"event": "FixApplied", "commands": 3}]
+    data["path"] = [None, {"node": 5}]
+    data["visits"] = [{"results": {"a": {"result": "nope"}}}]
+    data["facts"]["weird"] = {"known": True, "value": {"Statement": "x"}}
+    data["applied"] = [{"record": {"plan": "x", "result": {"steps": [1]}}}]
+    for fmt in ("md", "html", "json"):
+        assert render_report(data, fmt)

@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "Evaluate IAM-style policies for execute-api the way IAM and API Gateway do: "
             "'eval' one policy against a request, 'combine' a resource policy with the "
-            "method's authorization (IAM, Lambda authorizer, Cognito)."
+            "method's authorization (IAM, Lambda authorizer, Cognito), 'match' Resource "
+            "patterns against a method ARN."
         ),
     )
     actions = p.add_subparsers(dest="policy_action", metavar="ACTION")

@@ -298,8 +298,14 @@ def test_cached_policy_applied_without_running_the_authorizer() -> None:
         ],
         ["Gateway response type: INVALID_API_KEY with status code: 403"],
         ["Gateway response type: WAF_FILTERED with status code: 403"],
+        # a resource-policy deny is evaluated before any authorizer
+        [
+            "Gateway response type: ACCESS_DENIED with status code: 403",
+            'Gateway response body: {"Message":"User: anonymous is not authorized to perform: '
+            'execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/x with an explicit deny"}',
+        ],
     ],
-    ids=["integration-403", "usage-plan", "invalid-api-key", "waf"],
+    ids=["integration-403", "usage-plan", "invalid-api-key", "waf", "resource-policy"],
 )
 def test_a_403_that_is_no_policy_decision_is_not_called_a_cache_hit(messages: list) -> None:
     lines = (DATA / "seed_execution.log").read_text().splitlines()[:16]  # GET ran the authorizer

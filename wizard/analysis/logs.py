@@ -724,9 +724,14 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
     out: list[Signal] = []
     kinds = req.kinds
     last_authorized = req.prior_authorizer_run
+    message = req.error_message or ""
+    iam_deny = "iam-deny" in kinds or "not authorized to perform" in message
     if (
         req.policy_denied
         and req.authorizer_invoked is False
+        # "User: <arn> is not authorized to perform: execute-api:Invoke" is IAM or the resource
+        # policy speaking (checked before any authorizer), not a cached authorizer decision.
+        and not iam_deny
         and last_authorized is not None
         and last_authorized.request_id != req.request_id
     ):
@@ -815,8 +820,6 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
                 ("apikey-missing-or-invalid", "apikey-not-in-usage-plan-stage"),
             )
         )
-    message = req.error_message or ""
-    iam_deny = "iam-deny" in kinds or "not authorized to perform" in message
     if "explicit-deny" in kinds or (iam_deny and "explicit deny" in message):
         out.append(
             Signal(

@@ -239,10 +239,21 @@ def _families(ctx: _Context, acc: _Scores) -> None:
 
 
 def _bare_message(ctx: _Context, word: str) -> bool:
-    """The body's message (or the whole paste) is exactly `word` ("Forbidden", "Unauthorized")."""
+    """The body's message is exactly `word` ("Forbidden", "Unauthorized"), even when quoted in prose
+    ("Import failed: Forbidden") - but not the status text of "403 Forbidden"."""
     if ctx.ev.message and ctx.ev.message.strip().strip(".").lower() == word:
         return True
-    return ctx.text.strip().strip("\"'").strip(".").lower() == word
+    if ctx.text.strip().strip("\"'").strip(".").lower() == word:
+        return True
+    for m in re.finditer(
+        rf"(?:[:>]\s*[\"'“]?|[\"“]){word}[\"'”]?(?=\s*(?:$|[\n.,;)!]))",
+        ctx.text,
+        re.IGNORECASE | re.MULTILINE,
+    ):
+        before = ctx.text[max(0, m.start() - 14) : m.start()].lower()
+        if "status" not in before and not re.search(r"\d{3}\s*$", before):
+            return True
+    return False
 
 
 _EXPLICIT = re.compile(r"with an explicit deny", re.IGNORECASE)

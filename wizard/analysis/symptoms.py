@@ -69,6 +69,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bcache\s+hit\b",
         r"\b(?:no|missing)\s+['\"]?starting\s+authorizer",
         r"\bno\s+(?:lambda\s+)?authori[sz]er\s+(?:lines?|logs?|log\s+lines|entries|output|invocations?|calls?|execution)\b",
+        r"\b(?:nothing|no\s+(?:trace|entry|entries|invocation|logs?))\b[^.\n]{0,60}\bauthori[sz]er\b[^.\n]{0,40}\b(?:trace|logs?|invocation|entry|shows?|at\s+all)\b",
         negatable=False,
     ),
     _c(
@@ -191,6 +192,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "no_api_logs",
+        r"\b(?:no|nothing|never)\b[^.\n]{0,40}\b(?:lambda|function|backend|application|app)(?:'s)?\s+(?:own\s+)?(?:logs?|invocations?|cloudwatch)\b|\b(?:before|without)\s+(?:it\s+)?(?:ever\s+)?(?:reach(?:es|ing)?|hitting|invoking)\s+(?:the\s+)?(?:lambda|backend|function|application)\b",
         rf"\b(?:nothing|no\s+(?:entries|entry|lines?|logs?|records?|trace|traces|sign))\b{_W}{{0,4}}\s+(?:in|from|shows?\s+(?:up\s+)?in|appears?\s+in|at)\s+(?:the\s+|our\s+|my\s+)?(?:api\s*gateway\s+|api\s+|execution\s+|access\s+|stage\s+|cloudwatch\s+)*logs?\b",
         r"\blogs?\s+(?:are|is|stay|stays|remain|remains)\s+(?:completely\s+)?empty\b|\bno\s+logs?\s+anywhere\b",
         r"\b(?:couldn't|could\s+not|can't|cannot)\s+find\s+any\s+(?:request|log|trace)",
@@ -391,10 +393,12 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "key_looks_valid",
+        r"\b(?:using|providing|sending|passing|including|send|provide|pass|include)\s+(?:the\s+|my\s+|an?\s+|our\s+|a\s+valid\s+)?(?:api[- _]?key|x-api-key)(?:\s+header)?\b(?!\s+as\b)",
         r"\b(?:api\s+)?key\s+(?:is\s+|looks\s+|seems\s+)?(?:correct|valid|right|fine|the\s+same|enabled)\b|\b(?:same|correct|valid|right)\s+(?:api\s+)?key\b|\bdouble[- ]checked\s+(?:the\s+)?(?:api\s+)?key\b|\bcopied\s+the\s+key\b",
     ),
     _c(
         "key_missing",
+        r"\b(?:api[- _]?key)\s+(?:as|in\s+the)\s+(?:an?\s+)?(?:authentication|authorization|auth|bearer|query|basic)\b",
         r"\bkey\b.{0,60}\b(?:never|not)\s+(?:been\s+)?(?:enabled|activated|associated)\b",
         r"\b(?:without|missing|forgot|forgetting|no)\s+(?:the\s+|an\s+)?(?:api\s+)?key\b|\b(?:api\s+)?key\s+(?:is\s+|was\s+)?(?:missing|disabled|wrong|invalid|not\s+sent|deleted)\b|\b(?:query\s+string|query\s+param(?:eter)?|body|authorization\s+header)\s+instead\s+of\s+(?:the\s+)?(?:x-api-key\s+)?header\b|\bdisabled\s+(?:the\s+)?(?:api\s+)?key\b|\bkey\s+(?:in|as)\s+(?:a\s+)?query\b",
     ),
@@ -409,6 +413,8 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "payload_specific",
+        r"\b(?:non-trivial|larger|longer|bigger|real|full|complete)\s+(?:[\w-]+\s+)?(?:files?|payloads?|documents?|requests?|bodies|body|inputs?|uploads?|models?)\b",
+        r"\b(?:small|tiny|trivial|toy|short|minimal)\s+(?:[\w-]+\s+)?(?:files?|payloads?|documents?|requests?|ones?|bodies|body|inputs?|examples?)\b.{0,40}\b(?:work|works|worked|fine|ok|succeed\w*)\b",
         r"\b(?:large|big|bigger|larger|huge|long)\s+(?:json\s+)?(?:bod(?:y|ies)|payloads?|requests?|files?|uploads?|posts?)\b",
         r"\b(?:over|above|more\s+than|bigger\s+than|larger\s+than|>)\s*\d+\s*kb\b|\b8\s*kb\b",
         r"\b(?:certain|some|specific|particular)\s+(?:payloads?|inputs?|characters|content|bodies|strings|values|fields)\b",

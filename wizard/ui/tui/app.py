@@ -136,6 +136,29 @@ class WizardApp(App[int]):
             text = help_for()
         self.push_screen(HelpScreen(text))
 
+    def action_report(self) -> None:
+        from wizard.ui.tui.screens.report import ReportScreen
+
+        if self.driver is None or not self.driver.started:
+            self.notify("Start the diagnosis first: there is nothing to export yet.")
+            return
+        if not isinstance(self.screen, ReportScreen):
+            self.push_screen(ReportScreen(self.driver))
+
+    def action_start_over(self) -> None:
+        """Back to the start screen with the evidence given; the current walk is saved first."""
+        self.save_session()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, StartScreen):
+            self.switch_screen(StartScreen(self.evidence, probe_aws=self.probe_aws))
+        self.session_path = None  # the next walk is a new session file
+
+    def can_run(self, action: str) -> bool:
+        if action in ("report", "start_over", "save"):
+            return self.driver is not None and self.driver.started
+        return True
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
 

@@ -555,9 +555,10 @@ class SessionDriver:
         return self._s().save(path)
 
     def report_formats(self) -> tuple[str, ...]:
-        try:
-            import wizard.report.render  # noqa: F401
-        except ImportError:
+        """json is the session itself (resumable); md and html are the incident report."""
+        import importlib.util
+
+        if importlib.util.find_spec("wizard.report.render") is None:
             return ("json",)
         return ("json", "md", "html")
 
@@ -568,12 +569,9 @@ class SessionDriver:
     def export(self, path: Path, fmt: str) -> Path:
         if fmt == "json":
             return self._s().save(path)
-        from wizard.report.render import render_session
+        from wizard.report.render import write_report
 
-        text = render_session(self._s(), fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
+        return write_report(self._s(), path, fmt)
 
     def exit_code(self) -> int:
         session = self._s()

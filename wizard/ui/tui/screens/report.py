@@ -55,7 +55,7 @@ what was found, what was changed and how to roll it back. Tokens and secrets are
             with Horizontal(id="report-buttons"):
                 for fmt in FORMATS:
                     yield Button(
-                        {"json": "JSON", "md": "Markdown", "html": "HTML"}[fmt],
+                        {"json": "Session (JSON)", "md": "Markdown", "html": "HTML"}[fmt],
                         id=f"export-{fmt}",
                         disabled=fmt not in available,
                         variant="primary" if fmt == "json" else "default",

@@ -613,6 +613,14 @@ def _parse_ttl(text: str, ev: Evidence) -> None:
                 return
 
 
+# Default 403 pages of web servers, CDNs and WAF appliances (Apache, Akamai, IIS, ModSecurity...).
+_WEB_SERVER_PAGE = re.compile(
+    r"(?i)you don't have permission to access|ErrorDocument to handle the request|"
+    r"Microsoft-IIS|Reference\s+#\d+\.[0-9a-f.]+|Attention Required! \| Cloudflare|"
+    r"Request unsuccessful\. Incapsula|ModSecurity|Apache/\d"
+)
+
+
 def _parse_html_and_origin(text: str, ev: Evidence) -> None:
     low = text.lower()
     if re.search(r"<html|<!doctype html|<h1>|<title>", low):
@@ -629,6 +637,8 @@ def _parse_html_and_origin(text: str, ev: Evidence) -> None:
         ev.origin = "cloudfront"
     elif "cf-ray" in ev.headers or "cf-mitigated" in ev.headers or "cloudflare" in server:
         ev.origin = "cloudflare"
+    elif _WEB_SERVER_PAGE.search(text) and not apigw_answered:
+        ev.origin = "web server"
     elif "awselb" in server or "awselb/" in low:
         ev.origin = "awselb"
     elif "nginx" in server or (ev.html_body and "<center>nginx" in low):

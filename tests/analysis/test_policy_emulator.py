@@ -1,6 +1,8 @@
 """The policy evaluator agrees with the emulated gateway's resource-policy enforcement.
 
 MiniStack with AUTH on enforces a REST API's resource policy for methods without authorization.
+(Not compared: a Deny with NotPrincipal for an anonymous caller — MiniStack lets it through, while
+IAM applies such a Deny to every principal not listed, anonymous callers included.)
 Each policy is attached to a real (emulated) API, an unsigned GET is sent over HTTP from
 127.0.0.1, and the response must match what evaluate_policy decides for the same request.
 """
@@ -44,6 +46,16 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
     ),
     ("deny-without-vpce", [ALLOW_ALL, _deny({"StringNotEquals": {"aws:SourceVpce": "vpce-0abc"}})]),
     ("allow-account-principal", [{**ALLOW_ALL, "Principal": {"AWS": "000000000000"}}]),
+    ("allow-aws-star-principal", [{**ALLOW_ALL, "Principal": {"AWS": "*"}}]),
+    (
+        "allow-ifexists-absent-vpce",
+        [{**ALLOW_ALL, "Condition": {"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}}],
+    ),
+    ("deny-null-vpce", [ALLOW_ALL, _deny({"Null": {"aws:SourceVpce": "true"}})]),
+    (
+        "allow-ipv6-only",
+        [{**ALLOW_ALL, "Condition": {"IpAddress": {"aws:SourceIp": "2001:db8::/32"}}}],
+    ),
     ("allow-wrong-stage-case", [{**ALLOW_ALL, "Resource": "execute-api:/Prod/*"}]),
     (
         "allow-notresource-delete",

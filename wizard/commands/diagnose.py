@@ -93,11 +93,13 @@ def _run(args: argparse.Namespace) -> int:
         headless.check_answer_keys(playbook, answers)
     except headless.BadAnswer as exc:
         raise InputError(str(exc)) from None
+    if aws is not None and "url" not in inputs:
+        _invoke_url(inputs, aws)
     session = _session(playbook, path, inputs, aws)
     try:
         headless.walk(session, answers)
     except (headless.MissingAnswer, headless.BadAnswer) as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(exc) + _probe_failure_hint(session)) from None
     fixes = headless.plan_fixes(session, _cli_target(args))
     if args.apply and aws is not None:
         _apply(session, fixes, args, aws)
@@ -106,6 +108,33 @@ def _run(args: argparse.Namespace) -> int:
         _write_report(session, args.report)
     emit(result, args.format, headless.render_text)
     return headless.exit_code(result)
+
+
+def _invoke_url(inputs: dict[str, Any], aws: Any) -> None:
+    """--api-id/--stage/--path: the invoke URL, so the failing request can be sent again.
+
+    The default execute-api URL on AWS; on an emulator endpoint, its data-plane URL."""
+    api_id, stage = inputs.get("api_id"), inputs.get("stage")
+    if not (api_id and stage):
+        return
+    path = "/" + str(inputs.get("path") or "/").lstrip("/")
+    if aws.endpoint_url:
+        from wizard.sandbox.provision import data_plane_url
+
+        inputs["url"] = data_plane_url(aws.endpoint_url, api_id, stage, path)
+    elif aws.region:
+        inputs["url"] = f"https://{api_id}.execute-api.{aws.region}.amazonaws.com/{stage}{path}"
+
+
+def _probe_failure_hint(session: Any) -> str:
+    """Live: why the wizard has to ask (which probes failed, the first missing permission)."""
+    failed = [e for e in session.timeline if e.name == "ProbeFailed"]
+    if session.aws is None or not failed:
+        return ""
+    missing = next((e.missing_permission for e in failed if e.missing_permission), None)
+    names = ", ".join(sorted({e.probe for e in failed}))
+    need = f"; missing permission {missing}" if missing else ""
+    return f" [live probes that failed: {names}{need}]"
 
 
 def _answers(args: argparse.Namespace) -> dict[str, Any]:

@@ -41,6 +41,7 @@ CASES = [
     ('{"id": "k1a2", "value": "abcdefghijklmnopqrstuvwxyz12"}', '"id": "k1a2"', "abcdefghijklmnop"),
     ('{"apiKey": "abcdefghijklmnopqrstuvwxyz12"}', '"apiKey": "[redacted]"', "abcdefghijklm"),
     ("password=hunter2&user=bob", "user=bob", "hunter2"),
+    ("password=$ecret99", "password=[redacted]", "$ecret99"),
     ('{"client_secret": "s3cr3t-value"}', '"client_secret": "[redacted]"', "s3cr3t"),
     ("https://bob:hunter2@example.com/x", "https://bob:[redacted]@example.com/x", "hunter2"),
     ("Cookie: session=abc123xyz", "Cookie: [redacted]", "abc123xyz"),
@@ -69,6 +70,11 @@ UNCHANGED = [
     "User: anonymous is not authorized to perform: execute-api:Invoke on resource: "
     "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/items",
     "Starting authorizer: 62mgrc for request: 4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d",
+    'token = event["authorizationToken"]',
+    "x-api-key: $API_KEY",
+    'curl -H "x-api-key: ${API_KEY}" https://x',
+    '{"apiKey":"$context.identity.apiKey","token":"{token}"}',
+    "password=<your password>",
     "",
 ]
 

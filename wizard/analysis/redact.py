@@ -74,6 +74,13 @@ _API_KEY_VALUE_FIELD = re.compile(r"(?i)(\"value\"\s*:\s*\")([A-Za-z0-9]{20,128}
 # Values that another rule has already handled or that name a scheme to keep visible.
 _KEEP_UNQUOTED = re.compile(r"(?i)^(?:Bearer|Basic|AWS4-HMAC-SHA256|eyJ|eyA|ewo|ew0|\[redacted|…)")
 
+# A placeholder or a variable stands for a secret without being one: `$API_KEY`, `${TOKEN}`,
+# `{token}`, `<token>`, `$context.identity.apiKey`. Kept so commands and templates stay readable.
+_PLACEHOLDER = re.compile(
+    r"\$[A-Z_][A-Z0-9_]*|\$\{[A-Za-z_]\w*\}|\$(?:context|stageVariables|input|request)\.[\w.]+"
+    r"|\{[\w.]+\}|<[\w .-]+>|\*+|\.\.\.|…"
+)
+
 # Cheap pre-check: text with none of these cannot contain anything the rules redact.
 _TRIGGER = re.compile(
     r"(?i)ey[JA]|ew[o0]|bearer|basic|authoriz|key|secret|token|passw|signature|cookie|AKIA|ASIA|://|\"value\""
@@ -96,11 +103,14 @@ def _redact_key_value(m: re.Match[str]) -> str:
     if val[:1] in "\"'":
         quote = val[0]
         inner = val[1:-1]
+        if _PLACEHOLDER.fullmatch(inner):
+            return m.group(0)
         scheme = re.match(r"(?i)(Bearer|Basic|AWS4-HMAC-SHA256)\b", inner)
         if scheme:
             return f"{head}{quote}{scheme.group(1)} {REDACTED}{quote}"
         return f"{head}{quote}{REDACTED}{quote}"
-    if _KEEP_UNQUOTED.match(val):
+    if _KEEP_UNQUOTED.match(val) or _PLACEHOLDER.fullmatch(val) or val.endswith(("[", "(")):
+        # `token = event["authorizationToken"]`, `key=os.environ(...)`: code, not a secret
         return m.group(0)
     return head + REDACTED
 

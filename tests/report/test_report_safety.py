@@ -1,0 +1,168 @@
+"""Reports are safe to share: no raw token, signature or API key in any format (real-looking
+signed JWTs and keys in the input), and hostile names are inert in HTML and Markdown, quoted in
+shell commands."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shlex
+from typing import Any
+
+import pytest
+
+from tests.report import sessions
+from tests.report.inert import (
+    HTML_ATTRS,
+    HTML_TAGS,
+    MD_ATTRS,
+    MD_TAGS,
+    foreign_markup,
+    markdown_to_html,
+    parse,
+)
+from wizard.report.render import render_report
+
+FORMATS = ("md", "html", "json")
+
+
+@pytest.fixture(scope="module")
+def session_dicts() -> dict[str, dict[str, Any]]:
+    return {name: s.to_dict() for name, s in sessions.all_sessions().items()}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey", "inconclusive"])
+def test_no_raw_token_or_key_in_any_format(
+    session_dicts: dict[str, dict[str, Any]], name: str, fmt: str
+) -> None:
+    data = sessions.with_secret_fact(session_dicts[name])
+    text = render_report(data, fmt)
+    for secret in sessions.secrets():
+        assert secret not in text, f"{name}/{fmt} leaks {secret[:12]}…"
+
+
+@pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey"])
+def test_the_secrets_really_are_in_the_input(
+    session_dicts: dict[str, dict[str, Any]], name: str
+) -> None:
+    """Without redaction they show: the test above is not passing on empty input."""
+    text = render_report(sessions.with_secret_fact(session_dicts[name]), "json", redact=False)
+    assert sessions.API_KEY in text
+    if name != "apikey":
+        assert sessions.token() in text
+
+
+def test_jwt_claims_are_shown_but_never_the_signature(
+    session_dicts: dict[str, dict[str, Any]],
+) -> None:
+    for fmt in FORMATS:
+        text = render_report(session_dicts["jwt-scope"], fmt)
+        assert "cognito-idp.us-east-1.amazonaws.com" in text  # the iss claim
+        assert "orders/read" in text  # the scope claim that decided it
+    doc = json.loads(render_report(session_dicts["jwt-scope"], "json", redact=False))
+    claims = [e for e in doc["evidence"] if e["kind"] == "jwt_claims"]
+    assert claims and all(set(c["claims"]) == {"header", "claims"} for c in claims)
+    signature = sessions.token().split(".")[2]
+    assert all(signature not in json.dumps(c) for c in claims)
+
+
+def test_redacted_flag_and_warning_text(session_dicts: dict[str, dict[str, Any]]) -> None:
+    data = session_dicts["seed"]
+    assert json.loads(render_report(data, "json"))["redacted"] is True
+    assert json.loads(render_report(data, "json", redact=False))["redacted"] is False
+    assert "NOT redacted" in render_report(data, "md", redact=False)
+    assert "NOT redacted" in render_report(data, "html", redact=False)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+SHELL = "$(touch /tmp/pwned)`id`"
+FENCE = "```\n# injected heading\n[x](javascript:alert(1))\n```"
+PIPES = "| a | b |"
+LONG = "L" * 10_240
+HOSTILE = [SCRIPT, IMG, SHELL, FENCE, PIPES, 'it\'s "quoted"', LONG, "bad \ufffd\ufffd bytes"]
+
+
+def _hostile_session() -> dict[str, Any]:
+    """The seed walk with hostile text wherever untrusted data can reach a report: what the
+    engineer pasted, names read from AWS (API id, stage, authorizer), log lines, fix records."""
+    data = copy.deepcopy(sessions.seed_session().to_dict())
+    joined = " ".join(HOSTILE)
+    facts = data["facts"]
+    facts["api_id"]["value"] = f"a1b2{SHELL}"
+    facts["stage"]["value"] = f"prod{IMG}"
+    facts["error_text"]["value"] += "\n" + "\n".join(HOSTILE)
+    facts["logs_text"]["value"] += "".join(
+        f"\n2026-11-21T09:14:31.873000+00:00 3c59dc048e8850243be8079a5c74d079 "
+        f"(c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f) {h}"
+        for h in HOSTILE
+    )
+    facts["authorizer_id"] = {**facts["authorizer_id"], "known": True, "value": SCRIPT}
+    data["diagnosis"]["title"] = SCRIPT
+    data["diagnosis"]["summary"] = joined
+    data["playbook"]["title"] = IMG
+    for step in data["path"]:
+        step["title"] = joined
+        step["reason"] = FENCE
+    for event in data["timeline"]:
+        if event["event"] == "Finding":
+            event["explanation"] = joined
+    data["applied"] = [
+        {
+            "fix": SCRIPT,
+            "cause": "authz-cache-scoped-policy",
+            "outcome": "applied",
+            "at": data["started_at"],
+            "detail": joined,
+            "commands": [f"aws apigateway get-rest-api --rest-api-id {shlex.quote(SHELL)}"],
+            "rollback": [FENCE],
+            "by": IMG,
+            "verified": None,
+            "record": {"plan": {"title": SCRIPT}, "changes": [{"what": IMG, "diff": FENCE}]},
+        }
+    ]
+    return data
+
+
+@pytest.fixture(scope="module")
+def hostile() -> dict[str, Any]:
+    return _hostile_session()
+
+
+def test_hostile_html_is_escaped_and_shown_as_text(hostile: dict[str, Any]) -> None:
+    html = render_report(hostile, "html")
+    assert foreign_markup(html, HTML_TAGS, HTML_ATTRS) == []
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    text = "".join(parse(html).text)
+    for h in (SCRIPT, IMG, SHELL):
+        assert h in text  # shown to the reader, as text
+    assert LONG in text  # not truncated away where it was pasted
+    assert "overflow-wrap: anywhere" in html and "white-space: pre-wrap" in html
+
+
+def test_hostile_markdown_renders_to_nothing_active(hostile: dict[str, Any]) -> None:
+    md = render_report(hostile, "md")
+    html = markdown_to_html(md)
+    assert foreign_markup(html, MD_TAGS, MD_ATTRS) == []
+    assert html.count("<h1>") == 1  # the injected '# heading' stays inside its code block
+    assert "javascript:" not in "".join(v or "" for _, a in parse(html).tags for _, v in a)
+    text = "".join(parse(html).text)
+    assert SCRIPT in text and SHELL in text
+
+
+def test_hostile_values_are_one_shell_argument_in_commands(hostile: dict[str, Any]) -> None:
+    doc = json.loads(render_report(hostile, "json"))
+    commands = [c for f in doc["proposed_fixes"] for c in f["commands"]]
+    assert commands
+    for command in commands:
+        argv = shlex.split(command)
+        assert argv[argv.index("--rest-api-id") + 1] == f"a1b2{SHELL}"
+
+
+def test_hostile_json_round_trips(hostile: dict[str, Any]) -> None:
+    doc = json.loads(render_report(hostile, "json"))
+    assert doc["summary"]["cause_title"] == SCRIPT
+    assert any(SHELL in c for c in doc["changes"][0]["commands"])

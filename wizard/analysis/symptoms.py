@@ -192,6 +192,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "no_api_logs",
+        r"\b(?:cloudwatch|the\s+logs?|logs|log\s+groups?|access\s+logs?|execution\s+logs?)\s+(?:shows?|has|have|contains?|had)\s+(?:nothing|no\s+(?:entries|entry|logs?|records?|lines?|trace))\b",
         r"\b(?:no|nothing|never)\b[^.\n]{0,40}\b(?:lambda|function|backend|application|app)(?:'s)?\s+(?:own\s+)?(?:logs?|invocations?|cloudwatch)\b|\b(?:before|without)\s+(?:it\s+)?(?:ever\s+)?(?:reach(?:es|ing)?|hitting|invoking)\s+(?:the\s+)?(?:lambda|backend|function|application)\b",
         rf"\b(?:nothing|no\s+(?:entries|entry|lines?|logs?|records?|trace|traces|sign))\b{_W}{{0,4}}\s+(?:in|from|shows?\s+(?:up\s+)?in|appears?\s+in|at)\s+(?:the\s+|our\s+|my\s+)?(?:api\s*gateway\s+|api\s+|execution\s+|access\s+|stage\s+|cloudwatch\s+)*logs?\b",
         r"\blogs?\s+(?:are|is|stay|stays|remain|remains)\s+(?:completely\s+)?empty\b|\bno\s+logs?\s+anywhere\b",
@@ -367,6 +368,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "stage_missing",
+        r"\b(?:deleted|removed|renamed|recreated|re-created|dropped)\s+(?:the\s+|our\s+)?[\"'“]?[\w-]+[\"'”]?\s+stage\b|\bstage\s+(?:was|got|has\s+been)\s+(?:deleted|removed|renamed)\b",
         r"\b(?:without|missing|forgot|forgetting|omit(?:ted|ting)?|left\s+out|leaving\s+out|no)\s+(?:the\s+)?stage(?:\s+name)?\b",
         r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",
         r"\bstage\s+(?:doesn't|does\s+not|didn't)\s+exist\b|\b(?:deleted|renamed)\s+(?:the\s+)?stage\b|\bnon-?existent\s+stage\b",

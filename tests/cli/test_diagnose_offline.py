@@ -181,3 +181,26 @@ def test_unknown_answer_key_suggests_the_nearest_question(tmp_path: Path) -> Non
     proc = run("--offline", "--answers", str(seed_answers(tmp_path)), "--answer", "q_tll=300")
     assert proc.returncode == 2
     assert "no question 'q_tll'" in proc.stderr and "did you mean 'q_ttl'" in proc.stderr
+
+
+@pytest.mark.parametrize("suffix", ["md", "html", "json"])
+def test_report_file_is_written(tmp_path: Path, suffix: str) -> None:
+    report = tmp_path / f"incident.{suffix}"
+    proc = run("--offline", "--answers", str(seed_answers(tmp_path)), "--report", str(report))
+    assert proc.returncode == 1, proc.stderr
+    text = report.read_text()
+    assert "authz-cache-scoped-policy" in text or "Authorizer cache" in text
+    assert str(report) in proc.stderr
+
+
+def test_report_to_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "a-file"
+    not_a_dir.write_text("x")
+    proc = run(
+        "--offline",
+        "--answers",
+        str(seed_answers(tmp_path)),
+        "--report",
+        str(not_a_dir / "r.md"),
+    )
+    assert proc.returncode == 2 and "--report" in proc.stderr and "Traceback" not in proc.stderr

@@ -325,10 +325,16 @@ def _apply(session: Any, fixes: Any, args: argparse.Namespace, aws: Any) -> None
 
 
 def _write_report(session: Any, path: str) -> None:
+    """The incident report (Markdown, HTML or JSON from the file's suffix), secrets redacted."""
+    import sys
+
     from wizard.commands._io import InputError
+    from wizard.report import build_report
 
     try:
-        from wizard.report import build_report  # type: ignore[attr-defined]
-    except ImportError:
-        raise InputError("--report: the report writer is not available in this build") from None
-    build_report(session, path)
+        written = build_report(session, path)
+    except OSError as exc:
+        raise InputError(f"--report: cannot write {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise InputError(f"--report: {exc}") from None
+    sys.stderr.write(f"Incident report written to {written}\n")

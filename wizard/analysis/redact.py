@@ -81,6 +81,8 @@ _PLACEHOLDER = re.compile(
     r"|\{[\w.]+\}|<[\w .-]+>|\*+|\.\.\.|…"
 )
 
+_OPEN_PLACEHOLDER = re.compile(r"\$?\{[\w.]+")
+
 # Cheap pre-check: text with none of these cannot contain anything the rules redact.
 _TRIGGER = re.compile(
     r"(?i)ey[JA]|ew[o0]|bearer|basic|authoriz|key|secret|token|passw|signature|cookie|AKIA|ASIA|://|\"value\""
@@ -109,7 +111,12 @@ def _redact_key_value(m: re.Match[str]) -> str:
         if scheme:
             return f"{head}{quote}{scheme.group(1)} {REDACTED}{quote}"
         return f"{head}{quote}{REDACTED}{quote}"
-    if _KEEP_UNQUOTED.match(val) or _PLACEHOLDER.fullmatch(val) or val.endswith(("[", "(")):
+    if (
+        _KEEP_UNQUOTED.match(val)
+        or _PLACEHOLDER.fullmatch(val)
+        or _OPEN_PLACEHOLDER.fullmatch(val)  # the value stops before `}`: `${API_KEY}`, `{token}`
+        or val.endswith(("[", "("))
+    ):
         # `token = event["authorizationToken"]`, `key=os.environ(...)`: code, not a secret
         return m.group(0)
     return head + REDACTED

@@ -49,6 +49,9 @@ class FakePrompter:
     def confirm(self, message: str, default: bool | None, instruction: str) -> str:
         return self._next(kind="confirm", message=message, default=default, instruction=instruction)
 
+    def secret(self, message: str, instruction: str) -> str:
+        return self._next(kind="secret", message=message, instruction=instruction)
+
     def show(self, text: str) -> None:
         self.shown.extend(text.splitlines() or [""])
 

@@ -565,3 +565,59 @@ def test_ctrl_c_while_probes_run_cancels_them() -> None:
     assert started.is_set()
     assert seen_cancel.wait(2), "the running probe was told to stop"
     assert s.current().node_id == "inspect"  # type: ignore[union-attr]  # nothing recorded
+
+
+def _two_probe_playbook() -> Playbook:
+    """first: sets ttl and region; second: tries ttl and region again."""
+    facts = {
+        "ttl": {"select": "ttl", "type": "integer"},
+        "region": {"select": "region", "type": "string"},
+    }
+    return Playbook.model_validate(
+        {
+            "schema_version": 1,
+            "id": "t",
+            "version": "1",
+            "title": "T",
+            "inputs": {"region": {"type": "string"}},
+            "start": "first",
+            "nodes": {
+                "first": {
+                    "kind": "probe",
+                    "probes": [{"probe": "one", "facts": facts}],
+                    "next": "second",
+                },
+                "second": {
+                    "kind": "probe",
+                    "probes": [{"probe": "two", "facts": facts}],
+                    "next": "done",
+                },
+                "done": {"kind": "end", "diagnosis": None, "summary": "{ttl} {region}"},
+            },
+        }
+    )
+
+
+def test_unknown_never_erases_what_is_known_and_null_never_erases_user_input() -> None:
+    reg = ProbeRegistry()
+    reg.register(ProbeSpec("one", lambda c, p: {"ttl": 300, "region": None}, "one"))
+    reg.register(ProbeSpec("two", denied, "two"))
+    s = Session(
+        _two_probe_playbook(), registry=reg, catalogue=catalogue(), inputs={"region": "eu-west-1"}
+    )
+    s.run_probes()
+    assert s.facts["region"].value == "eu-west-1" and s.facts["region"].source == "input"
+    assert s.facts["ttl"].value == 300
+    s.run_probes()  # the second probe fails: could not read is not news
+    assert s.facts["ttl"].value == 300 and s.facts["ttl"].origin == "first/one"
+    assert s.diagnosis().summary == "300 eu-west-1"  # type: ignore[union-attr]
+
+
+def test_a_probe_null_replaces_an_earlier_probe_value() -> None:
+    reg = ProbeRegistry()
+    reg.register(ProbeSpec("one", lambda c, p: {"ttl": 300, "region": "us-east-1"}, "one"))
+    reg.register(ProbeSpec("two", lambda c, p: {"ttl": None, "region": "eu-west-1"}, "two"))
+    s = Session(_two_probe_playbook(), registry=reg, catalogue=catalogue())
+    s.run_probes()
+    s.run_probes()
+    assert s.facts["ttl"].value is None and s.facts["region"].value == "eu-west-1"

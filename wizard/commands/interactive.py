@@ -32,7 +32,7 @@ def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
     from wizard.engine.loader import PlaybookError, load_playbook
     from wizard.engine.session import Session, SessionError
     from wizard.paths import main_playbook, sessions_dir
-    from wizard.ui.prompt import PromptWalk, QuestionaryPrompter
+    from wizard.ui.prompt import PromptWalk, QuestionaryPrompter, ask_live_request
 
     if prompter is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _error(
@@ -48,15 +48,27 @@ def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
         playbook = load_playbook(playbook_path, check=False)
     except PlaybookError as exc:
         return _error(str(exc.errors[0]) if exc.errors else "invalid playbook")
-    inputs = {k: v for k, v in (("region", getattr(args, "region", None)),) if v}
+    prompter = prompter or QuestionaryPrompter()
+    inputs: dict[str, Any] = {k: v for k, v in (("region", getattr(args, "region", None)),) if v}
+    prefill: dict[str, Any] = {}
+    resume = getattr(args, "resume", None)
+    if aws is not None and not resume:
+        try:
+            asked = ask_live_request(prompter)
+        except KeyboardInterrupt:
+            return exitcodes.INTERRUPTED
+        if asked is None:
+            return exitcodes.INTERRUPTED
+        inputs.update(asked[0])
+        prefill = asked[1]
     try:
-        if getattr(args, "resume", None):
-            session = Session.load(args.resume, playbook, aws=aws)
+        if resume:
+            session = Session.load(resume, playbook, aws=aws)
         else:
             session = Session(playbook, inputs=inputs, aws=aws, playbook_path=playbook_path)
     except SessionError as exc:
         return _error(str(exc))
-    walk = PromptWalk(session, prompter or QuestionaryPrompter(), save_dir=sessions_dir)
+    walk = PromptWalk(session, prompter, save_dir=sessions_dir, prefill=prefill)
     return walk.run()
 
 

@@ -817,6 +817,8 @@ class Session:
             self._set_fact(Fact(name, value, decl.type, "input", "inputs", at))
 
     def _set_fact(self, fact: Fact) -> None:
+        if not self._replaces(fact):
+            return
         self._facts[fact.name] = fact
         self._emit(
             FactSet(
@@ -829,6 +831,18 @@ class Session:
                 note=fact.note,
             )
         )
+
+    def _replaces(self, fact: Fact) -> bool:
+        """Does new evidence replace what is known? "Could not read" (UNKNOWN) never erases a
+        known value, and a probe finding nothing (null) does not erase what the user gave."""
+        old = self._facts.get(fact.name)
+        if old is None or not old.known:
+            return True
+        if not fact.known:
+            return False
+        user_given = old.source in ("input", "answer", "pasted")
+        probed = fact.source in ("analyzer", "probe")
+        return not (fact.value is None and old.value is not None and user_given and probed)
 
     def _refold(self) -> None:
         """Recompute every fact from the inputs and the visits (after back() or load())."""

@@ -170,12 +170,12 @@ def display(value: Any) -> str:
 
 
 def fill_known(text: str, values: Mapping[str, Any]) -> str:
-    """Fill the `{fact}` references whose facts are known and leave the others as they are
-    (catalogue texts name placeholders like {api_id} that a walk may not know)."""
+    """Fill the `{fact}` references whose facts are known (and not null) and leave the others
+    as they are (catalogue texts name placeholders like {api_id} that a walk may not know)."""
 
     def sub(match: Any) -> str:
         name = match.group(1)
-        if name is None or values.get(name, UNKNOWN) is UNKNOWN:
+        if name is None or values.get(name, UNKNOWN) in (UNKNOWN, None):
             return str(match.group(0))
         return display(values[name])
 

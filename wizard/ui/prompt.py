@@ -62,6 +62,10 @@ class Prompter(Protocol):
         """'yes', 'no', or one of COMMANDS."""
         ...
 
+    def secret(self, message: str, instruction: str) -> str:
+        """Like text, but not echoed (tokens)."""
+        ...
+
     def show(self, text: str) -> None: ...
 
 
@@ -115,6 +119,11 @@ class QuestionaryPrompter:
         if isinstance(result, str):
             return result
         return "yes" if result else "no"
+
+    def secret(self, message: str, instruction: str) -> str:
+        import questionary
+
+        return str(questionary.password(message, instruction=instruction, **self.io).unsafe_ask())
 
     def show(self, text: str) -> None:
         self.out.write(text.rstrip("\n") + "\n")
@@ -170,8 +179,12 @@ class PromptWalk:
         save_dir: Callable[[], Path],
         cancel: threading.Event | None = None,
         clock: Callable[[], datetime] | None = None,
+        prefill: dict[str, Any] | None = None,
     ) -> None:
+        """`prefill`: answers already given (fact name → value), used when a question that
+        sets that fact comes up, so the user is not asked twice."""
         self.session = session
+        self.prefill = dict(prefill or {})
         self.prompter = prompter
         self.save_dir = save_dir
         self.cancel = cancel or threading.Event()
@@ -217,6 +230,13 @@ class PromptWalk:
         """Ask the current question until it is answered; False when the user quits."""
         node = current.node
         assert isinstance(node, QuestionNode)
+        if node.sets in self.prefill:
+            try:
+                self.report(self.session.answer(self.prefill.pop(node.sets)))
+                self.prompter.show(f"(answered from what you gave at the start: {node.sets})")
+                return True
+            except AnswerError:
+                pass  # ask as usual
         self.prompter.show(f"\nWhy we ask: {node.help.why}")
         while True:
             raw = self.prompt(current, node)
@@ -418,3 +438,37 @@ def help_text(node: QuestionNode) -> str:
         if choice.help:
             lines.append(f"  {choice.label}: {choice.help}")
     return "\n".join(lines)
+
+
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
+
+
+def ask_live_request(prompter: Prompter) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A live walk replays the failing call: ask for it (and the token) before starting.
+    Returns (inputs, prefill), or None when the user quits. Both answers may be skipped."""
+    request = prompter.text(
+        "Which call fails? The HTTP method and the full URL (Enter to skip)",
+        None,
+        "(e.g. POST https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/items)",
+    ).strip()
+    if _ALIASES.get(request, request) == QUIT:
+        return None
+    token = prompter.secret(
+        "The token the client sends, if any (hidden; Enter to skip)",
+        "(exactly as sent, e.g. 'Bearer eyJ…'; never shown or saved in clear)",
+    ).strip()
+    if _ALIASES.get(token, token) == QUIT:
+        return None
+    inputs: dict[str, Any] = {"since": "15m"}
+    prefill: dict[str, Any] = {}
+    words = request.split()
+    if words and words[0].upper() in HTTP_METHODS and len(words) > 1:
+        inputs["method"], inputs["url"] = words[0].upper(), words[1]
+    elif words and words[0].startswith(("http://", "https://")):
+        inputs["url"] = words[0]
+    if "url" in inputs:
+        prefill["request_text"] = " ".join(w for w in (inputs.get("method"), inputs["url"]) if w)
+    if token and not token.startswith(":"):
+        inputs["token"] = token
+        prefill["token_text"] = token
+    return inputs, prefill

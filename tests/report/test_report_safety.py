@@ -141,6 +141,9 @@ def test_hostile_html_is_escaped_and_shown_as_text(hostile: dict[str, Any]) -> N
         assert h in text  # shown to the reader, as text
     assert LONG in text  # not truncated away where it was pasted
     assert "overflow-wrap: anywhere" in html and "white-space: pre-wrap" in html
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "url(" not in style and "@import" not in style and "@font-face" not in style
+    assert "default-src 'none'" in html  # the page may not load anything, even if injected
 
 
 def test_hostile_markdown_renders_to_nothing_active(hostile: dict[str, Any]) -> None:

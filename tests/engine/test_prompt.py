@@ -417,3 +417,30 @@ def test_a_non_loopback_endpoint_is_refused_with_exit_3(
     assert run_prompt(args, prompter=FakePrompter()) == 3
     err = capsys.readouterr().err
     assert err.startswith("apigw-wizard: error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_real_secret_prompt() -> None:
+    with _real("Bearer s3cret\r") as prompter:
+        assert prompter.secret("Token", "") == "Bearer s3cret"
+
+
+def test_live_start_questions_give_inputs_and_prefill() -> None:
+    from wizard.ui.prompt import ask_live_request
+
+    p = FakePrompter(
+        "post https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x", "Bearer t0k"
+    )
+    inputs, prefill = ask_live_request(p)  # type: ignore[misc]
+    assert inputs == {
+        "since": "15m",
+        "method": "POST",
+        "url": "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x",
+        "token": "Bearer t0k",  # exactly as sent: the authorizer cache is keyed on it
+    }
+    assert (
+        prefill["request_text"]
+        == "POST https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x"
+    )
+    assert [q["kind"] for q in p.prompts] == ["text", "secret"]
+    assert ask_live_request(FakePrompter(":quit")) is None
+    assert ask_live_request(FakePrompter("", "")) == ({"since": "15m"}, {})

@@ -621,3 +621,10 @@ def test_a_probe_null_replaces_an_earlier_probe_value() -> None:
     s.run_probes()
     s.run_probes()
     assert s.facts["ttl"].value is None and s.facts["region"].value == "eu-west-1"
+
+
+def test_a_token_given_as_input_is_never_saved(tmp_path: Path) -> None:
+    secret = "Bearer opaque-token-0123456789abcdef"
+    s = make(inputs={"region": "r", "token": secret, "api_key": "k" * 30})
+    text = s.save(tmp_path / "s.json").read_text()
+    assert "opaque-token-0123456789abcdef" not in text and "k" * 30 not in text

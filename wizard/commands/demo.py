@@ -1,16 +1,312 @@
-"""`apigw-wizard demo` (being built; see the open issues)."""
+"""`apigw-wizard demo`: a really broken API on a local AWS emulator, its 403 reproduced over
+HTTP, then the wizard pointed at it (the TUI, `--plain` prompts, or `--headless` diagnose).
+
+Nothing heavy is imported at module level (`--help` must stay fast): the work is in `_run`.
+Exit codes: those of the wizard or `diagnose` it hands over to; 2 bad flags or unknown
+scenario; 3 the emulator is missing or did not start; 4 the scenario did not reproduce.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
+
+from wizard.commands._io import add_format_flag, guarded
+
+DEFAULT_SCENARIO = "authz-cache-scoped-policy"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("demo", help="(not built yet)")
+    p = sub.add_parser(
+        "demo",
+        help="reproduce a real 403 on a local AWS emulator and walk the wizard through it",
+        description=(
+            "Start the MiniStack AWS emulator on 127.0.0.1, build a broken API from a scenario, "
+            "reproduce its 403 with a real HTTP request, then open the wizard pointed at the "
+            "emulator. No AWS account is used; the emulator is stopped when the demo ends. "
+            "Exit codes: the wizard's or diagnose's; 2 bad flags, 3 the emulator is missing or "
+            "did not start, 4 the scenario did not reproduce."
+        ),
+    )
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        default=DEFAULT_SCENARIO,
+        help=f"which incident to reproduce (default {DEFAULT_SCENARIO}; see --list)",
+    )
+    p.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="run `diagnose` against the emulator and print the result instead of the wizard",
+    )
+    p.add_argument("--apply", action="store_true", help="with --headless: apply and verify the fix")
+    p.add_argument("--yes", action="store_true", help="with --apply: do not ask per fix")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="plain prompts instead of the full-screen wizard",
+    )
+    p.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="print the sandbox token / API key in the curl command (they are fake)",
+    )
+    add_format_flag(p)
     p.set_defaults(func=_run)
 
 
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+@guarded
 def _run(args: argparse.Namespace) -> int:
-    sys.stderr.write("apigw-wizard: 'demo' is not built yet\n")
-    return 2
+    from wizard import exitcodes
+    from wizard.commands._io import InputError
+    from wizard.sandbox.scenario import ScenarioError, list_scenarios, load_scenario
+
+    if args.list:
+        return _list(args, list_scenarios())
+    if (args.apply or args.yes) and not args.headless:
+        raise InputError("--apply and --yes go with --headless (the wizard asks itself)")
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as exc:
+        raise InputError(str(exc)) from None
+    from wizard.sandbox.demo import DemoError, Sandbox
+
+    try:
+        with Sandbox(scenario, progress=_say) as box:
+            return _demo(box, args)
+    except DemoError as exc:
+        sys.stderr.write(f"apigw-wizard: demo: {exc}\n")
+        return exitcodes.AWS
+
+
+def _list(args: argparse.Namespace, scenarios: list[Any]) -> int:
+    if args.format == "json":
+        import json
+
+        rows = [
+            {
+                "name": s.name,
+                "description": s.description,
+                "cause": s.cause,
+                "auth": s.emulator.auth,
+            }
+            for s in scenarios
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    width = max(len(s.name) for s in scenarios)
+    for s in scenarios:
+        sys.stdout.write(f"{s.name.ljust(width)}  {s.description}\n")
+    sys.stdout.write(f"\napigw-wizard demo --scenario NAME   (default: {DEFAULT_SCENARIO})\n")
+    return 0
+
+
+def _demo(box: Any, args: argparse.Namespace) -> int:
+    from wizard import exitcodes
+
+    scenario = box.scenario
+    _say(f"\n{scenario.title}\n  {scenario.description}\n")
+    box.provision()
+    _say("Reproducing the 403 over HTTP:")
+    repro = box.reproduce(on_sent=lambda sent: _say(_sent_line(sent)))
+    symptom = repro.symptom
+    _say("\nThe failing call, as curl (token and keys redacted; --show-secrets to see them):")
+    _say("  " + symptom.curl(show_secrets=args.show_secrets))
+    if scenario.execution_log_lines:
+        _say(
+            "\nNote: MiniStack writes no API Gateway execution logs; this scenario wrote the "
+            f"lines API Gateway writes for such a request into API-Gateway-Execution-Logs_"
+            f"{repro.provisioned.api_id}/{repro.provisioned.stage}."
+        )
+    if not repro.reproduced:
+        for sent in repro.sent:
+            for problem in sent.mismatches:
+                _say(f"apigw-wizard: demo: {sent.request.name}: {problem}")
+        _say("apigw-wizard: demo: the scenario did not reproduce on this emulator; not diagnosing")
+        return exitcodes.INCONCLUSIVE
+    _say("")
+    if args.headless:
+        return _headless(box, repro, args)
+    return _interactive(box, repro, args)
+
+
+def _sent_line(sent: Any) -> str:
+    r = sent.result
+    what = f"{sent.request.method} {sent.request.path}"
+    answer = f"{r.status_code}"
+    if r.error_type:
+        answer += f" {r.error_type}"
+    if r.error_message:
+        answer += f" {r.error_message!r}"
+    mark = "" if not sent.mismatches else "   <- NOT what the scenario expects"
+    return f"  {sent.request.name}: {what} -> {answer}{mark}"
+
+
+def _diagnose_argv(box: Any, repro: Any, args: argparse.Namespace, fmt: str) -> list[str]:
+    from wizard.sandbox.demo import diagnose_target
+
+    target = diagnose_target(repro.symptom, repro.provisioned)
+    argv = [
+        "diagnose",
+        "--endpoint-url",
+        box.endpoint_url,
+        "--region",
+        repro.provisioned.region,
+        "--url",
+        target["url"],
+        "--method",
+        target["method"],
+        "--format",
+        fmt,
+    ]
+    if "token" in target:
+        argv += ["--token", target["token"]]
+    if "api_key" in target:
+        argv += ["--api-key", target["api_key"]]
+    for name, value in target["headers"].items():
+        argv += ["--header", f"{name}:{value}"]
+    if args.apply:
+        argv.append("--apply")
+    if args.yes:
+        argv.append("--yes")
+    return argv
+
+
+def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
+    """`diagnose` in this process against the emulator; with --apply, the symptom is sent
+    again afterwards so the user sees the same request succeed."""
+    import contextlib
+    import io
+    import json
+
+    from wizard.cli import main
+    from wizard.sandbox.demo import sandbox_credentials
+
+    _say("Running: apigw-wizard diagnose --endpoint-url ... (headless)\n")
+    argv = _diagnose_argv(box, repro, args, args.format)
+    with sandbox_credentials():
+        if args.format != "json":
+            code = main(argv)
+            after = _after_fix(box) if args.apply else None
+            if after is not None:
+                sys.stdout.write(f"\nAfter the fix, the same call: {_sent_line(after).strip()}\n")
+            return code
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            code = main(argv)
+        after = _after_fix(box) if args.apply else None
+    try:
+        diagnosis = json.loads(buf.getvalue())
+    except ValueError:
+        diagnosis = None
+    out = {
+        "scenario": repro.scenario.name,
+        "cause": repro.scenario.cause,
+        "emulator": {
+            "endpoint_url": box.endpoint_url,
+            "pid": box.emulator.pid,
+            "port": box.emulator.port,
+            "auth": box.emulator.auth,
+        },
+        "reproduction": repro.to_dict(),
+        "diagnose": {"exit_code": code, "result": diagnosis},
+        "after_fix": after.to_dict() if after is not None else None,
+    }
+    sys.stdout.write(json.dumps(out, indent=2, default=str) + "\n")
+    return int(code)
+
+
+def _after_fix(box: Any) -> Any:
+    try:
+        return box.resend_symptom()
+    except Exception as exc:  # the emulator went away: say so, do not hide the diagnosis
+        _say(f"apigw-wizard: demo: could not send the request again: {exc}")
+        return None
+
+
+def _interactive(box: Any, repro: Any, args: argparse.Namespace) -> int:
+    """The wizard pre-filled with the failing call and pointed at the emulator: the Textual
+    app when it is installed and this is a terminal, else prompt mode."""
+    from wizard import exitcodes
+    from wizard.sandbox.demo import sandbox_credentials
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _say(
+            "apigw-wizard: demo: the interactive wizard needs a terminal; "
+            "use `apigw-wizard demo --headless` (add --apply to fix it)"
+        )
+        return exitcodes.USAGE
+    _say(f"Opening the wizard on the emulator ({box.endpoint_url}); the demo ends when you quit.")
+    with sandbox_credentials():
+        if not getattr(args, "plain", False):
+            code = _tui(box, repro)
+            if code is not None:
+                return code
+        return _prompt(box, repro, args)
+
+
+def _tui(box: Any, repro: Any) -> int | None:
+    """The Textual wizard, or None when it is not available in this build."""
+    try:
+        from wizard.ui.tui.app import WizardApp
+        from wizard.ui.tui.evidence import StartEvidence
+    except ImportError:
+        return None
+    from wizard import exitcodes
+    from wizard.sandbox.demo import diagnose_target, response_text
+
+    target = diagnose_target(repro.symptom, repro.provisioned)
+    evidence = StartEvidence(
+        response=response_text(repro.symptom.result),
+        url=target["url"],
+        method=target["method"],
+        token=target.get("token", ""),
+        region=repro.provisioned.region,
+        endpoint_url=box.endpoint_url,
+        offline=False,
+    )
+    app = WizardApp(evidence)
+    code = app.run()
+    return int(code) if code is not None else exitcodes.OK
+
+
+def _prompt(box: Any, repro: Any, args: argparse.Namespace) -> int:
+    """Prompt mode with the live session on the emulator and the failing call filled in."""
+    from wizard.commands.interactive import _register_probes
+    from wizard.engine.loader import load_playbook
+    from wizard.engine.session import Session
+    from wizard.paths import main_playbook, sessions_dir
+    from wizard.sandbox.demo import diagnose_target
+    from wizard.ui.prompt import PromptWalk, QuestionaryPrompter
+
+    _register_probes()
+    target = diagnose_target(repro.symptom, repro.provisioned)
+    inputs: dict[str, Any] = {
+        "since": "15m",
+        "url": target["url"],
+        "method": target["method"],
+        "region": repro.provisioned.region,
+    }
+    for key in ("token", "api_key"):
+        if key in target:
+            inputs[key] = target[key]
+    if target["headers"]:
+        inputs["headers"] = target["headers"]
+    prefill = {"request_text": f"{target['method']} {target['url']}"}
+    if "token" in target:
+        prefill["token_text"] = target["token"]
+    path = getattr(args, "playbook", None) or str(main_playbook())
+    session = Session(
+        load_playbook(path, check=False), inputs=inputs, aws=box.aws(), playbook_path=path
+    )
+    return int(
+        PromptWalk(session, QuestionaryPrompter(), save_dir=sessions_dir, prefill=prefill).run()
+    )

@@ -143,6 +143,9 @@ class RequestSpec(_Strict):
     token_header: str = "Authorization"
     api_key: str | None = Field(None, description="name of an api key; sent as x-api-key")
     sigv4: bool = False
+    # Whose keys sign it (the demo's SigV4 scenarios, under emulator auth): the session's, an IAM
+    # user's, an IAM user's key that was since deleted, or the right key id with a wrong secret.
+    sigv4_as: Literal["session", "iam_user", "deleted_key", "wrong_secret"] = "session"
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)

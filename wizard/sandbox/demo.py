@@ -1,0 +1,362 @@
+"""The demo sandbox: a scenario's broken API on a local emulator, and its 403 reproduced.
+
+`Sandbox(scenario)` starts MiniStack on 127.0.0.1 (a free port, its own TMPDIR, AUTH=true when
+the scenario needs SigV4 or resource policies enforced), provisions the scenario through the
+wizard's boto3 layer and sends its requests over real HTTP. It is a context manager, and the
+emulator is stopped on every exit path: the `with` block's end, an exception, Ctrl-C, SIGTERM
+or SIGHUP (turned into exceptions while the sandbox runs), and atexit as the last resort.
+
+No UI toolkit here: `wizard.commands.demo` prints the progress and opens the wizard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from wizard.aws.reproduce import ReproduceResult, send, sigv4_headers
+from wizard.sandbox import emulator
+from wizard.sandbox.provision import Provisioned, provision, request_headers, substitute
+from wizard.sandbox.replay import check
+from wizard.sandbox.scenario import RequestSpec, Scenario
+
+Progress = Callable[[str], None]
+
+INSTALL_HINT = "run `make demo` or `pip install 'apigw-wizard[demo]'`"
+SANDBOX_ACCESS_KEY = "test"  # MiniStack's root key: any value maps to its default account
+SANDBOX_SECRET_KEY = "test"
+# Header values that are secrets: redacted in what the demo prints unless asked otherwise.
+SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-amz-security-token"})
+
+
+class DemoError(RuntimeError):
+    """The sandbox could not be set up (one line: what failed and what to do)."""
+
+
+@dataclass
+class SentRequest:
+    """One request of the reproduction, exactly as it went over the wire."""
+
+    request: RequestSpec
+    url: str
+    headers: dict[str, str]
+    result: ReproduceResult
+    mismatches: list[str]
+
+    @property
+    def signed(self) -> bool:
+        return self.request.sigv4
+
+    def curl(self, *, show_secrets: bool = False) -> str:
+        """The equivalent curl command, shell-quoted; secrets redacted unless `show_secrets`.
+
+        A signed request is shown with curl's own SigV4 signer (`--aws-sigv4`): replaying a
+        captured signature only works for a few minutes, signing again always does."""
+        argv = ["curl", "-i", "-X", self.request.method]
+        for name, value in self.headers.items():
+            low = name.lower()
+            if self.signed and (low == "authorization" or low.startswith("x-amz-")):
+                continue
+            if not show_secrets and low in SECRET_HEADERS | {self.request.token_header.lower()}:
+                value = "<redacted>"
+            argv += ["-H", f"{name}: {value}"]
+        if self.signed:
+            argv += ["--aws-sigv4", "aws:amz:us-east-1:execute-api"]
+            argv += ["--user", "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"]
+        if self.request.body is not None:
+            argv += ["--data", self.request.body]
+        argv.append(self.url)
+        text = shlex.join(argv)
+        # Let the shell expand the key variables (they were quoted literally by shlex).
+        return text.replace(
+            "'$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY'",
+            '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "name": self.request.name,
+            "method": self.request.method,
+            "url": self.url,
+            "status_code": r.status_code,
+            "error_type": r.error_type,
+            "error_message": r.error_message,
+            "request_id": r.request_id,
+            "expected": self.request.expect.model_dump(),
+            "as_expected": not self.mismatches,
+            "mismatches": self.mismatches,
+            "curl": self.curl(),
+        }
+
+
+@dataclass
+class Reproduction:
+    scenario: Scenario
+    provisioned: Provisioned
+    sent: list[SentRequest] = field(default_factory=list)
+
+    @property
+    def symptom(self) -> SentRequest:
+        return next(s for s in self.sent if s.request.name == self.scenario.symptom)
+
+    @property
+    def reproduced(self) -> bool:
+        """Every request answered as the scenario says (the 403 really happened)."""
+        return bool(self.sent) and all(not s.mismatches for s in self.sent)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.name,
+            "api_id": self.provisioned.api_id,
+            "stage": self.provisioned.stage,
+            "reproduced": self.reproduced,
+            "requests": [s.to_dict() for s in self.sent],
+        }
+
+
+def diagnose_target(sent: SentRequest, provisioned: Provisioned) -> dict[str, Any]:
+    """What `diagnose` needs to send this request again: URL, method, token, API key and the
+    other headers as sent (a SigV4 signature included: replayed within minutes it fails or
+    passes exactly as it did)."""
+    req = sent.request
+    target: dict[str, Any] = {"url": sent.url, "method": req.method, "headers": {}}
+    for name, value in sent.headers.items():
+        low = name.lower()
+        if req.token is not None and low == req.token_header.lower():
+            target["token"] = value
+        elif req.api_key is not None and low == "x-api-key":
+            target["api_key"] = value
+        elif low not in ("content-type", "content-length", "host"):
+            target["headers"][name] = value
+    if req.token is not None and req.token_header.lower() != "authorization":
+        target["headers"][req.token_header] = target.pop("token")
+    return target
+
+
+def response_text(result: ReproduceResult) -> str:
+    """The 403 as a person would paste it: status line, the telling headers, the body."""
+    lines = [f"HTTP/1.1 {result.status_code}"]
+    for name, value in result.headers.items():
+        if name.lower().startswith(("x-amzn", "x-amz-apigw")):
+            lines.append(f"{name}: {value}")
+    lines += ["", result.body.strip()]
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def sandbox_credentials() -> Iterator[None]:
+    """The emulator's dummy credentials in the environment (for the wizard's own session,
+    opened the standard way), with any outer AWS profile or token kept out; restored after."""
+    names = (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_DEFAULT_REGION",
+    )
+    saved = {n: os.environ.get(n) for n in names}
+    for n in names:
+        os.environ.pop(n, None)
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": SANDBOX_ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SANDBOX_SECRET_KEY,
+            "AWS_DEFAULT_REGION": emulator.DEFAULT_REGION,
+        }
+    )
+    try:
+        yield
+    finally:
+        for n, value in saved.items():
+            if value is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = value
+
+
+class Terminated(SystemExit):
+    """SIGTERM/SIGHUP arrived while the sandbox ran: unwind so the emulator is stopped."""
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise `Terminated` (exit 128+signal) instead of killing the process
+    outright, so `finally` blocks run; SIGINT keeps raising KeyboardInterrupt. Only the main
+    thread can install handlers: elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated(128 + signum)
+
+    wanted = [signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+    previous: dict[int, Any] = {}
+    for sig in wanted:
+        if sig is not None:
+            previous[sig] = signal.signal(sig, handler)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+class Sandbox:
+    """A scenario on its own emulator. Use as a context manager."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        progress: Progress | None = None,
+        tmpdir: Path | None = None,
+        ready_timeout: float = 60.0,
+    ) -> None:
+        self.scenario = scenario
+        self.progress: Progress = progress or (lambda _msg: None)
+        self.tmpdir = tmpdir
+        self.ready_timeout = ready_timeout
+        self.emulator: emulator.Emulator | None = None
+        self.provisioned: Provisioned | None = None
+        self._aws: Any = None
+        self._signers: dict[str, Any] = {}
+        self._exit = contextlib.ExitStack()
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        self._exit.enter_context(stop_on_signals())
+        self._exit.callback(self.stop)
+        try:
+            self.start()
+        except BaseException:
+            self._exit.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._exit.close()
+
+    def start(self) -> emulator.Emulator:
+        if not emulator.ministack_available():
+            raise DemoError(f"MiniStack (the demo's AWS emulator) is not installed: {INSTALL_HINT}")
+        auth = (
+            " with AUTH=true (SigV4 and resource policies enforced)"
+            if self.scenario.emulator.auth
+            else ""
+        )
+        self.progress(f"Starting the AWS emulator (MiniStack) on 127.0.0.1{auth} ...")
+        started = time.monotonic()
+        try:
+            self.emulator = emulator.start(
+                tmpdir=self.tmpdir,
+                auth=self.scenario.emulator.auth,
+                ready_timeout=self.ready_timeout,
+            )
+        except emulator.EmulatorError as exc:
+            raise DemoError(f"the emulator did not start: {exc}") from None
+        except OSError as exc:
+            raise DemoError(f"the emulator could not be launched: {exc}") from None
+        self.progress(
+            f"Emulator ready on {self.emulator.endpoint_url} (pid {self.emulator.pid}) "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        return self.emulator
+
+    def stop(self) -> None:
+        if self.emulator is not None:
+            self.emulator.stop()
+
+    # ---- the wizard's AWS layer, pointed at the emulator ---------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        if self.emulator is None:
+            raise DemoError("the emulator is not running")
+        return self.emulator.endpoint_url
+
+    def aws(self) -> Any:
+        """The wizard's AWS session (wizard.aws.session) bound to the emulator, loopback only."""
+        if self._aws is None:
+            from wizard.aws.session import sandbox_session
+
+            self._aws = sandbox_session(self.endpoint_url)
+        return self._aws
+
+    # ---- provision and reproduce ---------------------------------------------------------------
+
+    def provision(self) -> Provisioned:
+        from wizard.sandbox.signing import signing_credentials
+
+        api = self.scenario.api
+        methods = sum(len(r.methods) for r in api.resources)
+        parts = [f"REST API {api.name!r}", f"{methods} method(s)"]
+        if api.authorizers:
+            parts.append(f"{len(api.authorizers)} Lambda authorizer(s)")
+        if api.resource_policy is not None:
+            parts.append("a resource policy")
+        if api.usage_plans:
+            parts.append(f"{len(api.api_keys)} API key(s) in {len(api.usage_plans)} usage plan(s)")
+        self.progress(f"Provisioning {self.scenario.name}: {', '.join(parts)} ...")
+        aws = self.aws()
+        try:
+            self.provisioned = provision(
+                self.scenario, aws.client, endpoint_url=self.endpoint_url, region=aws.region
+            )
+            self._signers = signing_credentials(self.scenario, aws.client, aws.credentials())
+        except Exception as exc:  # the emulator refused a call: say which, never a traceback
+            raise DemoError(
+                f"provisioning {self.scenario.name} failed: {type(exc).__name__}: {exc}"
+            ) from None
+        self.progress(f"Provisioned API {self.provisioned.api_id}, stage {self.provisioned.stage}")
+        return self.provisioned
+
+    def send(self, req: RequestSpec) -> SentRequest:
+        """Send one scenario request over HTTP (signed with the credentials it names)."""
+        out = self._need_provisioned()
+        url = out.url(substitute(req.path, out.substitutions()))
+        headers = request_headers(req, out)
+        body = req.body.encode() if req.body is not None else None
+        if req.sigv4:
+            headers = sigv4_headers(
+                req.method, url, headers, body, self._signers[req.sigv4_as], out.region
+            )
+        result = send(req.method, url, headers=headers, body=body, region=out.region)
+        return SentRequest(req, url, headers, result, check(req, result))
+
+    def reproduce(self, on_sent: Callable[[SentRequest], None] | None = None) -> Reproduction:
+        """Send every request of the scenario in order (honouring delays)."""
+        out = self._need_provisioned()
+        repro = Reproduction(self.scenario, out)
+        for req in self.scenario.requests:
+            if req.delay_seconds:
+                time.sleep(req.delay_seconds)
+            sent = self.send(req)
+            repro.sent.append(sent)
+            if on_sent is not None:
+                on_sent(sent)
+        return repro
+
+    def resend_symptom(self) -> SentRequest:
+        """The incident's request again (e.g. after a fix), freshly signed if it is signed."""
+        return self.send(self.scenario.symptom_request())
+
+    def _need_provisioned(self) -> Provisioned:
+        if self.provisioned is None:
+            raise DemoError("the scenario is not provisioned yet")
+        return self.provisioned

@@ -1,0 +1,59 @@
+"""Who signs a scenario's SigV4 requests.
+
+MiniStack verifies SigV4 only with AUTH=true and only for keys it issued to an IAM user (the
+root key `test` is never checked), so the SigV4 scenarios create one IAM user allowed to call
+execute-api, and derive from it the broken credentials a scenario asks for: a key that was
+deleted since (a rotated key still in a config file), or the right key id with a wrong secret.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wizard.sandbox.provision import ClientFactory
+from wizard.sandbox.scenario import Scenario
+
+CALLER_USER = "apigw-wizard-sandbox-caller"
+_INVOKE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}],
+}
+
+
+def _frozen(access_key: str, secret_key: str, token: str | None = None) -> Any:
+    from botocore.credentials import Credentials
+
+    return Credentials(access_key, secret_key, token).get_frozen_credentials()
+
+
+def _wrong_secret(secret: str) -> str:
+    """A secret of the same shape that is certainly not the right one."""
+    return secret[::-1] if secret[::-1] != secret else secret + "x"
+
+
+def signing_credentials(
+    scenario: Scenario, clients: ClientFactory, session_credentials: Any
+) -> dict[str, Any]:
+    """Frozen botocore credentials for every `sigv4_as` the scenario's signed requests use."""
+    kinds = {r.sigv4_as for r in scenario.requests if r.sigv4}
+    out: dict[str, Any] = {}
+    if "session" in kinds:
+        out["session"] = session_credentials
+    if not kinds - {"session"}:
+        return out
+    iam = clients("iam")
+    iam.create_user(UserName=CALLER_USER)
+    iam.put_user_policy(
+        UserName=CALLER_USER,
+        PolicyName="invoke-sandbox-apis",
+        PolicyDocument=json.dumps(_INVOKE_POLICY),
+    )
+    key = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
+    out["iam_user"] = _frozen(key["AccessKeyId"], key["SecretAccessKey"])
+    out["wrong_secret"] = _frozen(key["AccessKeyId"], _wrong_secret(key["SecretAccessKey"]))
+    if "deleted_key" in kinds:
+        old = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
+        iam.delete_access_key(UserName=CALLER_USER, AccessKeyId=old["AccessKeyId"])
+        out["deleted_key"] = _frozen(old["AccessKeyId"], old["SecretAccessKey"])
+    return out

@@ -309,6 +309,14 @@ class _Linter:
                                 f"cause '{node.cause}' has no fix '{fix_id}'"
                                 + suggest(fix_id, fix_ids),
                             )
+            if isinstance(node, FixNode):
+                after = self.pb.nodes.get(node.next)
+                if isinstance(after, EndNode) and after.diagnosis != node.cause:
+                    self.error(
+                        ("nodes", node_id, "next"),
+                        f"proposes fixes for '{node.cause}' but ends at '{node.next}', which "
+                        f"diagnoses '{after.diagnosis or 'inconclusive'}'",
+                    )
             if (
                 isinstance(node, EndNode)
                 and node.diagnosis is not None

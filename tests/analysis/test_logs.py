@@ -392,6 +392,15 @@ def test_api_key_not_in_usage_plan() -> None:
             "mtls-denied",
             "mtls-cert-rejected",
         ),
+        (
+            [
+                "HTTP Method: GET, Resource Path: /x",
+                "Execution failed due to configuration error: Invalid permissions on Lambda function",
+                "Method completed with status: 500",
+            ],
+            "integration-error",
+            "not-403-lookalikes",
+        ),
         (["ExplicitDenyException", MSG], "explicit-deny", "rp-explicit-deny"),
         (
             ["Received response. Status: 403, Integration latency: 3 ms", MSG],
@@ -417,6 +426,15 @@ def test_api_key_not_in_usage_plan() -> None:
 def test_signals_point_at_catalogue_causes(messages: list, code: str, cause: str) -> None:
     signals = _request_with(*messages)
     assert cause in signals[code].cause_ids
+
+
+def test_configuration_error_inside_the_authorizer_run_is_the_authorizers() -> None:
+    signals = _request_with(
+        f"Starting authorizer: a1 for request: {RID}",
+        "Execution failed due to configuration error: Invalid permissions on Lambda function",
+        "Method completed with status: 500",
+    )
+    assert "authorizer-error" in signals and "integration-error" not in signals
 
 
 def test_truncated_authorizer_result_still_yields_effect_and_resource() -> None:

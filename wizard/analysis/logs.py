@@ -553,6 +553,15 @@ class LogScanner:
     def _apply(
         self, req: RequestSummary, kind: str, data: dict[str, Any], msg: str, ts: str | None
     ) -> None:
+        if (
+            kind == "authorizer-config-error"
+            and ("request-route" in req.kinds or "authorizer-complete" in req.kinds)
+            and "authoriz" not in msg.lower()
+            and "policy" not in msg.lower()
+        ):
+            # "Execution failed due to configuration error" once the method runs (after its
+            # route is logged) is the integration's: e.g. no permission to invoke the backend.
+            kind = "execution-failed"
         # _note(), inlined: this runs for every recognised line
         c = self.result_counts
         c.recognised += 1
@@ -849,6 +858,17 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
             Signal(
                 "authorizer-error",
                 "The authorizer failed or returned an unusable result: API Gateway answers 500.",
+                ("not-403-lookalikes",),
+            )
+        )
+    if "execution-failed" in kinds and "authorizer-config-error" not in kinds:
+        reason = next((n.text for n in req.notable if n.kind == "execution-failed"), "")
+        out.append(
+            Signal(
+                "integration-error",
+                "API Gateway could not complete the call to the integration"
+                + (f" ({reason.split(':', 1)[-1].strip()})" if ":" in reason else "")
+                + ": that is a 5xx, not a 403.",
                 ("not-403-lookalikes",),
             )
         )

@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ SEED_ANSWERS = [
 ]
 
 
-def _median(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+def _median(fn: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -92,9 +92,10 @@ def main() -> int:
     print(f"playbook: {path.name}, {len(playbook.nodes)} nodes")
     print(f"parse + schema validation: {parse * 1000:.1f} ms (median of {args.runs})")
     print(f"graph lint (with probe and catalogue names): {check * 1000:.1f} ms")
+    diagnosis = session.diagnosis()
     print(
         f"seed walk: {session.question_count} questions, {len(session.path)} nodes, "
-        f"diagnosis {session.diagnosis().cause if session.diagnosis() else None}"
+        f"diagnosis {diagnosis.cause if diagnosis else None}"
     )
     print(
         f"seed walk total (warm): {total * 1000:.1f} ms; slowest step {max(steps) * 1000:.1f} ms, "

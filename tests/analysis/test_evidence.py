@@ -131,3 +131,19 @@ def test_concepts_with_built_in_negation_are_not_negated() -> None:
 def test_parsers_never_raise(text: str) -> None:
     parse_evidence(text)
     detect_symptoms(text)
+
+
+def test_per_request_log_analysis_spots_the_cache_hit() -> None:
+    first = (
+        "(a1b2) Starting authorizer: q1 for request: a1b2\n"
+        '(a1b2) Authorizer result body before parsing: {"policyDocument":{"Statement":[{"Effect":"Allow"}]}}\n'
+        "(a1b2) Method completed with status: 200\n"
+    )
+    cached = "(c3d4) Method request path: {id=7}\n(c3d4) Method completed with status: 403\n"
+    ran = "(e5f6) Starting authorizer: q1 for request: e5f6\n(e5f6) Method completed with status: 403\n"
+    assert "failing_request_skipped_authorizer" in parse_evidence(first + cached).logs.markers
+    assert "failing_request_ran_authorizer" in parse_evidence(first + ran).logs.markers
+    assert (
+        not {"failing_request_skipped_authorizer", "failing_request_ran_authorizer"}
+        & parse_evidence(first).logs.markers
+    )

@@ -534,6 +534,20 @@ def _authorizer_logs(ctx: _Context, acc: _Scores) -> None:
         )
         if not ctx.has("authorizer_not_invoked") and not ctx.has("first_call_works_then_fails"):
             acc.add("authz-cache-scoped-policy", -0.5, "")
+    if "failing_request_skipped_authorizer" in m:
+        acc.add_many(
+            {"authz-cache-scoped-policy": 2.5, "authz-cache-stale-decision": 1.0},
+            "execution log: the authorizer ran for an earlier request but not for the failing one (a cache hit)",
+        )
+        acc.add("authz-implicit-deny-arn-mismatch", -1.0, "")
+        acc.add("authz-explicit-deny", -1.0, "")
+    elif "failing_request_ran_authorizer" in m:
+        acc.add_many(
+            {"authz-explicit-deny": 1.0, "authz-implicit-deny-arn-mismatch": 1.0},
+            "execution log: the authorizer ran for the failing request (not a cache hit)",
+        )
+        for c in R.CACHE_CAUSES:
+            acc.add(c, -1.5, "")
     if "Deny" in lg.authorizer_effects:
         acc.add("authz-explicit-deny", 3.5, 'the authorizer\'s policy has "Effect": "Deny"')
     elif "Allow" in lg.authorizer_effects:
@@ -770,9 +784,10 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             "mat-iam-unsigned", 1.5, "a CORS preflight on an IAM-authorized or route-less method"
         )
     if h("authorizer_not_invoked") and ctx.family("authorizer-denied"):
+        acc.add("authz-cache-stale-decision", 0.6, "")
         acc.add(
             "authz-cache-scoped-policy",
-            1.0,
+            2.0,
             "an authorizer denial without an authorizer invocation is a cache hit",
         )
     if h("first_call_works_then_fails") and (ctx.ev.ttl_seconds or 0) > 0:
@@ -842,6 +857,14 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
         )
     if re.search(r"\bEvalDecision\W{0,6}explicitDeny|\bexplicitDeny\b", ctx.text):
         acc.add("iam-explicit-deny", 3.0, "the IAM policy simulator says explicitDeny")
+    if ctx.family("missing-authentication-token") and (
+        h("custom_domain") or ctx.ev.host_kind == "custom"
+    ):
+        acc.add(
+            "custom-domain-mapping",
+            1.5,
+            '"Missing Authentication Token" through a custom domain: the path after the base path does not match',
+        )
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

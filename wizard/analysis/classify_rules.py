@@ -338,12 +338,13 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
     SymptomRule(
         "authorizer_not_invoked",
         {
-            "authz-cache-scoped-policy": 2.2,
-            "authz-cache-stale-decision": 1.4,
+            "authz-cache-scoped-policy": 1.2,
+            "authz-cache-stale-decision": 0.8,
             "rp-explicit-deny": 1.5,
             "waf-block": 1.0,
             "mat-route-not-found": 0.5,
             "stage-not-found": 0.5,
+            "custom-domain-mapping": 0.8,
             "authz-explicit-deny": -2.0,
             "authz-implicit-deny-arn-mismatch": -2.0,
             "integration-returned-403": -3.0,
@@ -696,6 +697,11 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
             "host-header-mismatch": 0.3,
         },
         "a custom domain name is involved",
+    ),
+    SymptomRule(
+        "mapping_wrong_target",
+        {"custom-domain-mapping": 3.5},
+        "the domain's mapping points at another stage or API",
     ),
     SymptomRule(
         "mtls", {"mtls-cert-rejected": 5.0}, "mutual TLS / client certificates are involved"

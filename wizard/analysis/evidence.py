@@ -569,10 +569,39 @@ _EFFECT_RE = re.compile(r"(?i)[\"']?Effect[\"']?\s*[:=]\s*[\"']?(Allow|Deny)")
 _RESOURCE_RE = re.compile(r"(?i)[\"']?Resource[\"']?\s*[:=]\s*\[?\s*[\"']([^\"']+)[\"']")
 
 
+_REQ_LINE = re.compile(r"^\s*(?:\S+\s+)?\(([0-9a-fA-F][\w.-]{3,})\)\s*(.*)$", re.MULTILINE)
+_AUTHZ_LINE = re.compile(
+    r"(?i)Starting authorizer|Authorizer result body|Using valid authorizer policy|authorizer execution"
+)
+_COMPLETED = re.compile(r"(?i)Method completed with status:?\s*(\d{3})")
+
+
+def _per_request(text: str, ev: Evidence) -> None:
+    """Execution-log lines are prefixed "(request-id)": did the FAILING request run the authorizer?"""
+    ran: dict[str, bool] = {}
+    status: dict[str, int] = {}
+    for m in _REQ_LINE.finditer(text):
+        rid, rest = m.group(1), m.group(2)
+        ran.setdefault(rid, False)
+        if _AUTHZ_LINE.search(rest):
+            ran[rid] = True
+        done = _COMPLETED.search(rest)
+        if done:
+            status[rid] = int(done.group(1))
+    failing = [rid for rid, code in status.items() if code == 403]
+    if not failing or len(ran) < 1:
+        return
+    if any(not ran[rid] for rid in failing) and any(ran.values()):
+        ev.logs.markers.add("failing_request_skipped_authorizer")
+    elif all(ran[rid] for rid in failing):
+        ev.logs.markers.add("failing_request_ran_authorizer")
+
+
 def _parse_logs(text: str, ev: Evidence) -> None:
     for name, pat in _LOG_MARKERS:
         if pat.search(text):
             ev.logs.markers.add(name)
+    _per_request(text, ev)
     # Policy returned by the authorizer (log line or pasted authorizer output).
     covered = -1
     for m in re.finditer(r"(?i)(Authorizer result body before parsing|policyDocument)", text):

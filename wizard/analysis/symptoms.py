@@ -185,7 +185,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "route_added",
         r"\b(?:added|created|defined|introduced)\s+(?:a\s+|the\s+|an\s+)?(?:new\s+)?(?:route|resource|endpoint|method|path|lambda\s+integration)\b",
-        r"\bnew\s+(?:endpoint|route|resource|method|path)\b",
+        r"\bnew\s+(?:route|resource|method|path)\b",
         r"\b(?:added|created|defined)\s+(?:a\s+|the\s+|an\s+)?(?:new\s+)?(?:GET|POST|PUT|DELETE|PATCH|ANY)\b",
         r"\b(?:route|resource|endpoint|method|path)s?\s+(?:was|were|got|has\s+been|have\s+been)\s+(?:added|created|defined)\b",
         r"\b(?:route|resource|endpoint|method)\s+(?:shows?|is|exists)\s+(?:up\s+)?in\s+the\s+console\b",
@@ -267,6 +267,8 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("vpce_policy", r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b"),
     _c(
         "execute_api_url_works",
+        r"\b(?:api\s*gateway|aws|execute-api|original|default|generated|invoke)\s+(?:url|endpoint|link|address)\b.{0,25}\b(?:works?|worked|is\s+fine|ok|okay|200)\b",
+        r"\b(?:was\s+)?(?:working|worked|works)\s+(?:fine\s+)?before\s+(?:adding|without|we\s+added|i\s+added)\s+(?:the\s+|a\s+)?(?:custom\s+)?domain\b",
         r"\b(?:fine|works?|worked|ok|okay|200|succeeds?)\b.{0,40}\bexecute-api\s+(?:url|endpoint|hostname|domain|address)\b",
         r"\bexecute-api\s+(?:url|endpoint|hostname)\b.{0,40}\b(?:works?|worked|fine|ok|okay|200|succeeds?)\b",
         r"\b(?:the\s+)?(?:aws[- ]generated|generated|default|invoke|raw|original)\s+(?:api\s+)?url\s+(?:still\s+)?(?:works?|is\s+fine|returns\s+200)\b",
@@ -379,6 +381,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "custom_domain",
         r"\b(?:was|is|got|been)\s+mapped\s+to\b|\bmapped\s+to\s+(?:the\s+)?(?:old|new|wrong|another|other|previous)\b|\b(?:through|via)\s+(?:the|our)\s+(?:custom\s+)?domain\b",
         r"\bcustom\s+domains?\b|\bdomain\s+name\b|\bbase[- ]?path\b|\bapi\s+mappings?\b|\bpath\s+mappings?\b|\bown\s+domain\b|\bvanity\s+domain\b|\bcustomdomain\b",
+    ),
+    _c(
+        "mapping_wrong_target",
+        r"\b(?:mapping|mapped|points?|pointing|pointed)\s+(?:[\w-]+\s+){0,2}to\s+(?:the\s+|an?\s+)?(?:previous|old|wrong|other|another|outdated|stale)\s+(?:stage|api|deployment)\b",
     ),
     _c(
         "mtls",
@@ -513,9 +519,20 @@ class Symptoms:
         return hit.snippet if hit else ""
 
 
+_WORKED_WITHOUT = re.compile(
+    r"\b(?:works?|worked|working|fine|ok|okay|200)\b[^.!?\n]{0,40}\bwithout\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _negated(text: str, start: int) -> bool:
-    """Is the match at `start` inside a negated clause ("we do not use a custom domain")?"""
+    """Is the match at `start` inside a negated clause ("we do not use a custom domain")?
+
+    "It worked without the custom domain" is not a denial: it points AT the custom domain.
+    """
     window = text[max(0, start - 60) : start]
+    if _WORKED_WITHOUT.search(window):
+        return False
     breaks = list(_CLAUSE_BREAK.finditer(window))
     clause = window[breaks[-1].end() :] if breaks else window
     words = clause.split()[-5:]

@@ -579,6 +579,17 @@ def test_access_log_signals(record: dict, code: str, cause: str) -> None:
     assert cause in signals[code].cause_ids
 
 
+def test_http_api_route_key_gives_method_and_path() -> None:
+    req = scan_lines(
+        [json.dumps({"requestId": "a", "status": 403, "routeKey": "GET /items/{id}"})]
+    ).requests[0]
+    assert (req.method, req.resource_path) == ("GET", "/items/{id}")
+    ws = scan_lines(
+        [json.dumps({"requestId": "b", "status": 403, "routeKey": "$connect"})]
+    ).requests[0]
+    assert (ws.method, ws.resource_path) == (None, "$connect")
+
+
 def test_json_that_is_not_an_access_log_is_not_taken_for_one() -> None:
     assert normalise_access_record({"hello": "world", "path": "/x"}) is None
 

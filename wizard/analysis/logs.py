@@ -621,7 +621,16 @@ class LogScanner:
             if getattr(req, name) is None and record.get(name) is not None:
                 setattr(req, name, record[name])
         if req.resource_path is None:
-            req.resource_path = record.get("resource_path") or record.get("route_key")
+            req.resource_path = record.get("resource_path")
+        route_key = record.get("route_key")
+        if req.resource_path is None and isinstance(route_key, str):
+            # HTTP/WebSocket APIs: "GET /items/{id}", "$default", "$connect"
+            method, _, path = route_key.partition(" ")
+            if path:
+                req.method = req.method or method
+                req.resource_path = path
+            else:
+                req.resource_path = route_key
         waf = str(record.get("waf_status") or record.get("waf_response_code") or "")
         if waf in ("403", "WAF_BLOCK") or record.get("response_type") == "WAF_FILTERED":
             self._note(req, "waf-blocked", f"WAF blocked the request ({waf or 'WAF_FILTERED'})", ts)

@@ -7,7 +7,6 @@ engine methods. Quitting (q, ctrl+c) always saves the session first.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -17,13 +16,23 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from wizard import exitcodes
-from wizard.ui.tui.commands import WizardCommands
 from wizard.ui.tui.evidence import StartEvidence
-from wizard.ui.tui.screens.help import HelpScreen
 from wizard.ui.tui.screens.start import StartScreen
 
 if TYPE_CHECKING:
+    import argparse
+
+    from textual.command import Provider
+
     from wizard.ui.tui.driver import SessionDriver
+
+
+def _wizard_commands() -> type[Provider]:
+    # Imported when the palette opens, not at start-up (first paint stays fast).
+    from wizard.ui.tui.commands import WizardCommands
+
+    return WizardCommands
+
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -33,7 +42,7 @@ class WizardApp(App[int]):
 
     TITLE = "apigw-wizard"
     CSS_PATH = "app.tcss"
-    COMMANDS: ClassVar = App.COMMANDS | {WizardCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_wizard_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -128,6 +137,8 @@ class WizardApp(App[int]):
     # ---- actions shared by every screen --------------------------------------------------------
 
     def action_help(self) -> None:
+        from wizard.ui.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         text = getattr(self.screen, "HELP", None) or "## apigw-wizard"

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
@@ -111,7 +112,8 @@ class StartScreen(Screen[None]):
                 placeholder="https://abc123.execute-api.eu-west-1.amazonaws.com/prod/items",
                 id="url",
             )
-            with Collapsible(title="…or the API id, stage, method and path", id="coords"):
+            # Lazy: mounted right after the first paint, so the screen shows up sooner.
+            with Lazy(Collapsible(title="…or the API id, stage, method and path", id="coords")):
                 with Horizontal(classes="row"):
                     yield Input(ev.api_id, placeholder="api id", id="api_id")
                     yield Input(ev.stage, placeholder="stage", id="stage")
@@ -122,7 +124,7 @@ class StartScreen(Screen[None]):
             yield Input(ev.token, placeholder="eyJhbGciOi…", password=True, id="token")
             yield Label("Log excerpt (execution, access or authorizer log)", classes="field-label")
             yield TextArea(ev.logs, id="logs", soft_wrap=True, classes="paste")
-            with Vertical(id="aws-box"):
+            with Lazy(Vertical(id="aws-box")):
                 with Horizontal(classes="row", id="offline-row"):
                     yield Switch(value=ev.offline, id="offline")
                     yield Label("offline: paste evidence only (no AWS calls)", id="offline-label")
@@ -161,12 +163,20 @@ class StartScreen(Screen[None]):
     # ---- reading the form -------------------------------------------------------------------
 
     def evidence(self) -> StartEvidence:
+        # Lazy parts may not be mounted yet in the first milliseconds: fall back to the initial.
         def text(widget_id: str) -> str:
-            return self.query_one(f"#{widget_id}", Input).value
+            found = self.query(f"#{widget_id}").results(Input)
+            widget = next(iter(found), None)
+            return widget.value if widget is not None else getattr(self._initial, widget_id)
 
         def select(widget_id: str) -> str:
-            value = self.query_one(f"#{widget_id}", Select).value
+            widget = next(iter(self.query(f"#{widget_id}").results(Select)), None)
+            if widget is None:
+                return str(getattr(self._initial, widget_id))
+            value = widget.value
             return value if isinstance(value, str) else ""
+
+        switch = next(iter(self.query("#offline").results(Switch)), None)
 
         return StartEvidence(
             response=self.query_one("#response", TextArea).text,
@@ -180,7 +190,7 @@ class StartScreen(Screen[None]):
             profile=select("profile"),
             region=select("region"),
             endpoint_url=text("endpoint_url"),
-            offline=self.query_one("#offline", Switch).value,
+            offline=switch.value if switch is not None else self._initial.offline,
         )
 
     def action_begin(self) -> None:
@@ -209,7 +219,7 @@ class StartScreen(Screen[None]):
     @on(Select.Changed, "#profile")
     @on(Select.Changed, "#region")
     def _aws_choice_changed(self) -> None:
-        if not self.query_one("#offline", Switch).value and self._probe_aws:
+        if not self.evidence().offline and self._probe_aws:
             self.resolve_identity()
 
     # ---- AWS config, off the UI thread --------------------------------------------------------
@@ -235,6 +245,9 @@ class StartScreen(Screen[None]):
         self.post_message(self.ProfilesLoaded(profiles, region))
 
     def on_start_screen_profiles_loaded(self, message: ProfilesLoaded) -> None:
+        if not self.query("#profile"):  # not mounted yet (lazy): try again after a refresh
+            self.call_after_refresh(self.post_message, message)
+            return
         select = self.query_one("#profile", Select)
         select.set_options([(p, p) for p in message.profiles])
         if self._initial.profile in message.profiles:

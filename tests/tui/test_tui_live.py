@@ -165,3 +165,23 @@ async def _decline(seed: tuple[Any, Provisioned]) -> None:
 
 def test_declining_the_fix_changes_nothing(seed: Any) -> None:
     _decline(seed)
+
+
+@run_async
+async def _identity(endpoint_url: str) -> None:
+    from textual.widgets import Static
+
+    evidence = StartEvidence(endpoint_url=endpoint_url, region="us-east-1", offline=False)
+    app = WizardApp(evidence, driver=SessionDriver.unstarted(), probe_aws=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        identity = app.screen.query_one("#identity", Static)
+        text = str(identity.render())
+        assert "Signed in as arn:aws:" in text and "000000000000" in text
+        assert identity.has_class("ok")
+
+
+def test_start_screen_shows_the_caller_identity_once_credentials_resolve(
+    aws: Any, ministack: Any
+) -> None:
+    _identity(ministack.endpoint_url)

@@ -25,22 +25,27 @@ def available_profiles() -> tuple[list[str], str | None]:
 def caller_identity(
     profile: str, region: str, endpoint_url: str
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """(identity, None) once credentials resolve, else (None, a one-line reason)."""
-    try:
-        import boto3
-        from botocore.config import Config
+    """(identity, None) once credentials resolve, else (None, a one-line reason).
 
-        session = boto3.Session(profile_name=profile or None, region_name=region or None)
-        client = session.client(
-            "sts",
-            region_name=region or session.region_name or "us-east-1",
-            endpoint_url=endpoint_url or None,
-            config=Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1}),
-        )
-        identity = client.get_caller_identity()
-    except Exception as exc:
+    Uses the same session as the probes (wizard.aws.session): an emulator on 127.0.0.1 gets its
+    dummy credentials, anything else the standard chain with timeouts and retries.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        from wizard.aws.session import is_loopback_host, open_session, sandbox_session
+
+        endpoint = endpoint_url.strip()
+        if endpoint and is_loopback_host(urlsplit(endpoint).hostname or ""):
+            session = sandbox_session(endpoint, region or "us-east-1")
+        else:
+            session = open_session(
+                profile=profile or None, region=region or None, endpoint_url=endpoint or None
+            )
+        identity = session.caller_identity()
+    except Exception as exc:  # any failure is shown as one line; offline stays available
         return None, _one_line(exc)
-    return {k: identity.get(k) for k in ("Arn", "Account", "UserId")}, None
+    return {"Arn": identity.get("caller_arn"), "Account": identity.get("account_id")}, None
 
 
 def _one_line(exc: Exception) -> str:

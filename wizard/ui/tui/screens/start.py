@@ -159,6 +159,8 @@ class StartScreen(Screen[None]):
         self.query_one("#response", TextArea).focus()
         if self._probe_aws:
             self.load_profiles()
+            if not self._initial.offline:
+                self.resolve_identity()
 
     # ---- reading the form -------------------------------------------------------------------
 

@@ -245,6 +245,11 @@ def _bare_message(ctx: _Context, word: str) -> bool:
         return True
     if ctx.text.strip().strip("\"'").strip(".").lower() == word:
         return True
+    for q in re.finditer(rf"[\"“]{word}[\"”]", ctx.text, re.IGNORECASE):
+        # Quoted in prose: the message, not a status text. A JSON value of another key
+        # ("title": "Forbidden") is someone else's body, not API Gateway's message.
+        if not re.search(r"[:=]\s*$", ctx.text[max(0, q.start() - 3) : q.start()]):
+            return True
     for m in re.finditer(
         rf"(?:[:>]\s*[\"'“]?|[\"“]){word}[\"'”]?(?=\s*(?:$|[\n.,;)!]))",
         ctx.text,
@@ -768,7 +773,11 @@ def _symptoms(ctx: _Context, acc: _Scores) -> None:
     for rule in R.SYMPTOM_RULES:
         if rule.concept in ctx.sym:
             snippet = ctx.sym.snippet(rule.concept)
-            acc.add_many(rule.boosts, f'{rule.reason} ("{snippet}")' if snippet else rule.reason)
+            acc.add_many(
+                rule.boosts,
+                f'{rule.reason} ("{snippet}")' if snippet else rule.reason,
+                scale=ctx.sym.weight(rule.concept),
+            )
 
 
 def _combos(ctx: _Context, acc: _Scores) -> None:

@@ -267,7 +267,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("vpce_policy", r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b"),
     _c(
         "execute_api_url_works",
-        r"\b(?:api\s*gateway|aws|execute-api|original|default|generated|invoke)\s+(?:url|endpoint|link|address)\b.{0,25}\b(?:works?|worked|is\s+fine|ok|okay|200)\b",
+        r"\b(?:api\s*gateway|aws|execute-api|original|default|generated|invoke|lambda)\s+(?:url|endpoint|link|address)\b.{0,40}\b(?:works?|worked|is\s+fine|ok|okay|200|success\w*)\b",
         r"\b(?:was\s+)?(?:working|worked|works)\s+(?:fine\s+)?before\s+(?:adding|without|we\s+added|i\s+added)\s+(?:the\s+|a\s+)?(?:custom\s+)?domain\b",
         r"\b(?:fine|works?|worked|ok|okay|200|succeeds?)\b.{0,40}\bexecute-api\s+(?:url|endpoint|hostname|domain|address)\b",
         r"\bexecute-api\s+(?:url|endpoint|hostname)\b.{0,40}\b(?:works?|worked|fine|ok|okay|200|succeeds?)\b",
@@ -501,12 +501,14 @@ _MAX_PROSE = 16_000
 class SymptomHit:
     name: str
     snippet: str
+    position: int = 0
 
 
 @dataclass
 class Symptoms:
     hits: dict[str, SymptomHit] = field(default_factory=dict)
     denied: set[str] = field(default_factory=set)
+    length: int = 0
 
     def __contains__(self, name: object) -> bool:
         return name in self.hits
@@ -517,6 +519,18 @@ class Symptoms:
     def snippet(self, name: str) -> str:
         hit = self.hits.get(name)
         return hit.snippet if hit else ""
+
+    def weight(self, name: str) -> float:
+        """How much a concept counts: in a long thread, the opening describes the incident and
+        late mentions are often other people's guesses."""
+        hit = self.hits.get(name)
+        if hit is None or self.length < 1500:
+            return 1.0
+        if hit.position < max(600, self.length // 5):
+            return 1.2
+        if hit.position > max(2000, self.length // 2):
+            return 0.7
+        return 1.0
 
 
 _WORKED_WITHOUT = re.compile(
@@ -556,21 +570,24 @@ def detect_symptoms(text: str) -> Symptoms:
         if len(text) <= _MAX_PROSE
         else text[: _MAX_PROSE * 3 // 4] + "\n" + text[-_MAX_PROSE // 4 :]
     )
+    out.length = len(sample)
     for concept in CONCEPTS:
+        best: SymptomHit | None = None
         for pat in concept.patterns:
             try:
                 matches = list(pat.finditer(sample))
             except Exception:
                 continue
             for m in matches:
+                if best is not None and m.start() >= best.position:
+                    break
                 if concept.negatable and _negated(sample, m.start()):
                     out.denied.add(concept.name)
                     continue
-                out.hits[concept.name] = SymptomHit(
-                    concept.name, _snippet(sample, m.start(), m.end())
-                )
+                best = SymptomHit(concept.name, _snippet(sample, m.start(), m.end()), m.start())
                 break
-            if concept.name in out.hits:
-                out.denied.discard(concept.name)
-                break
+        if best is not None:
+            # The earliest mention describes the incident; a later negation does not undo it.
+            out.hits[concept.name] = best
+            out.denied.discard(concept.name)
     return out

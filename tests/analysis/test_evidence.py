@@ -147,3 +147,15 @@ def test_per_request_log_analysis_spots_the_cache_hit() -> None:
         not {"failing_request_skipped_authorizer", "failing_request_ran_authorizer"}
         & parse_evidence(first).logs.markers
     )
+
+
+def test_worked_without_x_points_at_x() -> None:
+    s = detect_symptoms("It was working before without the custom domain, now every call is 403.")
+    assert "custom_domain" in s and "custom_domain" not in s.denied
+
+
+def test_earliest_mention_wins_and_opening_outweighs_late_guesses() -> None:
+    opening = "Our API behind a custom domain returns 403 Forbidden. " + "Details follow. " * 120
+    late = "Someone suggested checking the WAF rules too."
+    s = detect_symptoms(opening + late)
+    assert s.weight("custom_domain") > 1.0 > s.weight("waf")

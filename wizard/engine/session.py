@@ -349,7 +349,8 @@ class Session:
 
         `cancel` is passed to every probe (ProbeContext.cancel); probes that see it set raise
         ProbeError(CANCELLED) and their facts are unknown. `on_event`, when given, is called from
-        the worker threads with ProbeStarted/ProbeFinished/ProbeFailed as they happen (for live
+        the threads running the probes (worker threads; the calling thread for a node with one
+        probe) with ProbeStarted/ProbeFinished/ProbeFailed/ProbeSkipped as they happen (for live
         progress; a Textual app would `post_message` from it). Returns the new events."""
         node_id, node = self._expect(ProbeNode)
         cancel = cancel or threading.Event()
@@ -371,6 +372,10 @@ class Session:
         def run(call: ProbeCall) -> tuple[str, dict[str, Any]]:
             return call.label, runner.run(node_id, call, values, cancel, note)
 
+        if len(node.probes) == 1:  # nothing to overlap: no thread to start
+            label, outcome = run(node.probes[0])
+            results[label] = outcome
+            return self._probes_done(node_id, node, results, mark)
         workers = max(1, min(self.max_workers, len(node.probes)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe")
         try:
@@ -382,6 +387,11 @@ class Session:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
+        return self._probes_done(node_id, node, results, mark)
+
+    def _probes_done(
+        self, node_id: str, node: ProbeNode, results: dict[str, dict[str, Any]], mark: int
+    ) -> list[Event]:
         visit = _Visit(node=node_id, kind="probe", at=self.clock(), results=results)
         for fact in self._facts_of(visit):
             self._set_fact(fact)

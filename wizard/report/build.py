@@ -100,7 +100,7 @@ def _build(
     ended = _ended_at(session)
     inputs = as_map(session.get("inputs"))
     values = {n: ev.known(facts, n) for n in facts if ev.known(facts, n) is not None}
-    region = _first_str(values.get("region"), inputs.get("region"))
+    region = _first_str(values.get("region"), inputs.get("region"), _arn_region(values))
 
     evidence = [
         *ev.error_evidence(facts),
@@ -302,6 +302,18 @@ def _status(
     if any(c.outcome == "failed" for c in changes):
         return "open", "applying the fix failed"
     return "open", "the fix has not been applied yet"
+
+
+_ARN_REGION = re.compile(r"\barn:aws[\w-]*:execute-api:([a-z]{2}(?:-[a-z]+)+-\d):")
+
+
+def _arn_region(values: Mapping[str, Any]) -> str | None:
+    """The region named in the method ARN (an emulator URL does not carry one)."""
+    for name in ("method_arn", "cached_method_arn", "denied_resource_arn"):
+        m = _ARN_REGION.search(str(values.get(name) or ""))
+        if m:
+            return m.group(1)
+    return None
 
 
 def _account_id(values: Mapping[str, Any]) -> str | None:

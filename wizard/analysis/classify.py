@@ -874,6 +874,21 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             1.5,
             '"Missing Authentication Token" through a custom domain: the path after the base path does not match',
         )
+    if h("policy_scoped_to_method_arn") and (
+        h("caching_mentioned") or (ctx.ev.ttl_seconds or 0) > 0
+    ):
+        acc.add(
+            "authz-cache-scoped-policy",
+            1.0,
+            "a methodArn-scoped policy with caching on: later routes hit the cached policy",
+        )
+    if h("ws_connections") and (h("custom_domain") or ctx.ev.host_kind == "custom"):
+        acc.add(
+            "ws-mgmt-wrong-endpoint",
+            2.5,
+            "the management API is called through a custom domain: the stage ends up missing or doubled",
+        )
+        acc.add("custom-domain-mapping", -1.0, "")
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

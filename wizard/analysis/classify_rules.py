@@ -437,6 +437,16 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "flushing the cache, disabling it or waiting makes it work: a cached decision",
     ),
     SymptomRule(
+        "fails_for_minutes",
+        {"authz-cache-scoped-policy": 1.0, "authz-cache-stale-decision": 1.0, "waf-block": 0.3},
+        "the failure lasts a few minutes, then clears: a cache TTL at work",
+    ),
+    SymptomRule(
+        "policy_scoped_to_method_arn",
+        {"authz-cache-scoped-policy": 1.5, "authz-implicit-deny-arn-mismatch": 0.5},
+        "the authorizer's policy is scoped to event.methodArn (only the method of the first call)",
+    ),
+    SymptomRule(
         "identity_source",
         {"authz-cache-stale-decision": 2.0, "authz-cache-scoped-policy": 0.5},
         "the authorizer's identity sources / cache key are involved",

@@ -44,6 +44,7 @@ CONCEPTS: tuple[Concept, ...] = (
         rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one)",
         rf"\b(?:later|subsequent|following|next|second|third|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
         r"\bworks?\s+(?:only\s+)?once\b",
+        rf"{_WORKS}\s*[,;]\s*(?:and\s+)?then\s+(?:the\s+)?(?:[\w/{{}}-]+\s+){{0,3}}(?:->\s*|=>\s*|gives?\s+|returns?\s+)?{_FAIL}",
         rf"{_WORKS}\s+(?:and\s+)?then\s+(?:the\s+)?(?:[\w/{{}}-]+\s+){{0,3}}{_FAIL}",
         r"\bif\s+(?:i|we|you)\s+(?:call|hit|request)\s+(?:[\w/{}-]+\s+){0,3}first\b",
         r"\bonly\s+the\s+first\b",
@@ -125,6 +126,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bcach(?:e|ing)\s+(?:is\s+)?(?:enabled|on|turned\s+on)\b",
         r"\b(?:result\s+)?ttl\b|authorizerResultTtlInSeconds",
         r"\bcached\s+(?:policy|response|result|decision|deny|allow)\b",
+        r"\bcach(?:e|ing)\s+(?:is\s+|on\s+|at\s+|left\s+(?:at\s+)?|set\s+to\s+)?(?:the\s+)?default\b",
         r"\bauthori[sz]er\b.{0,60}\bdefault\s+(?:settings|config(?:uration)?|ttl|caching|options)\b|\bdefault\s+(?:settings|ttl|caching)\b.{0,40}\bauthori[sz]er\b",
         r"\bcach(?:e|es|ed|ing)\s+(?:the\s+|its\s+|that\s+)?(?:authori[sz]er\s+)?(?:response|result|policy|policies|decision)s?\b",
     ),
@@ -135,6 +137,15 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:works?|worked)\s+again\s+after\s+(?:\d+|a\s+few|five|some)",
         rf"\b(?:disabl(?:e|ed|ing)|turn(?:ed|ing)?\s+off)\s+(?:the\s+)?(?:authori[sz]er\s+)?cach(?:e|ing){_W}{{0,4}}\s+(?:fix|fixes|fixed|help|helps|helped|work|works|worked|solve|solves|solved)",
         r"\bttl\s+(?:to\s+)?(?:0|zero)\b",
+    ),
+    _c(
+        "fails_for_minutes",
+        r"\b(?:403|fails?|failing|forbidden|denied|blocked|errors?)\b.{0,25}\bfor\s+(?:like\s+|about\s+|around\s+|~\s*|up\s+to\s+|roughly\s+)?(?:\d+|a\s+few|five|ten|several|some)\s*(?:min(?:ute)?s?|m|hours?|h)\b",
+    ),
+    _c(
+        "policy_scoped_to_method_arn",
+        r"\b(?:returns?|returning|returned|uses?|using|scoped\s+to|built\s+from|resource\s*[:=]\s*)\s*(?:the\s+)?(?:event\.)?methodArn\b",
+        r"\b(?:event\.)?methodArn\s+as\s+(?:the\s+)?resource\b|generatePolicy\([^)]*methodArn",
     ),
     _c(
         "identity_source",

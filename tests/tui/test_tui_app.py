@@ -121,3 +121,31 @@ async def test_export_session_json_and_markdown_report(tmp_path: Path) -> None:
     markdown = (tmp_path / "incident.md").read_text()
     assert "authz-cache-scoped-policy" in markdown or "first method" in markdown
     assert "<html" in (tmp_path / "incident.html").read_text().lower()
+
+
+def test_resume_of_a_bad_file_is_a_one_line_error(tmp_path: Path, capsys: Any) -> None:
+    import argparse
+
+    from wizard.ui.tui.app import run
+
+    bad = tmp_path / "session.json"
+    bad.write_text("{not json")
+    args = argparse.Namespace(resume=str(bad), playbook=None, profile=None, region=None)
+    assert run(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("apigw-wizard: error:") and len(err.splitlines()) == 1
+    assert "session" in err
+
+
+def test_a_bad_playbook_is_a_one_line_error(tmp_path: Path, capsys: Any) -> None:
+    import argparse
+
+    from wizard.ui.tui.app import run
+
+    book = tmp_path / "book.yaml"
+    book.write_text("schema_version: 1\nid: x\n")
+    args = argparse.Namespace(resume=None, playbook=str(book), profile=None, region=None)
+    assert run(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("apigw-wizard: error:") and "book.yaml" in err
+    assert len(err.splitlines()) == 1

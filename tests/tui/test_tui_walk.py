@@ -128,6 +128,7 @@ async def test_ctrl_c_quits_and_saves_mid_walk(tmp_path: Path) -> None:
         await pilot.pause()
     assert path.exists()
     assert json.loads(path.read_text())["current"] == "q_ttl"
+    assert app.return_value == 130  # interrupted mid-walk; resumable
 
 
 @run_async

@@ -575,9 +575,11 @@ class SessionDriver:
 
     def exit_code(self) -> int:
         session = self._s()
+        if not session.ended:
+            return exitcodes.INTERRUPTED  # quit mid-walk: the session is saved to resume
         diagnosis = session.diagnosis()
         if diagnosis is None or diagnosis.inconclusive:
-            return exitcodes.INCONCLUSIVE if session.ended else exitcodes.OK
+            return exitcodes.INCONCLUSIVE
         fixed = any(a.outcome in ("applied", "verified") for a in session.applied)
         return exitcodes.OK if fixed or not session.fixes() else exitcodes.FIX_PENDING
 

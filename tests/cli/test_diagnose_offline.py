@@ -204,3 +204,23 @@ def test_report_to_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
         str(not_a_dir / "r.md"),
     )
     assert proc.returncode == 2 and "--report" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_policy_given_as_a_yaml_mapping(tmp_path: Path) -> None:
+    answers = yaml.safe_load(SEED.read_text())["answers"]
+    answers["q_policy_cached"] = {
+        "principalId": "u",
+        "policyDocument": {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "execute-api:Invoke",
+                    "Resource": "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/dashboard",
+                }
+            ]
+        },
+    }
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(answers))
+    proc = run("--offline", "--answers", str(path), "--format", "json")
+    assert json.loads(proc.stdout)["diagnosis"]["cause"] == "authz-cache-scoped-policy"

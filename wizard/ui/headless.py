@@ -11,6 +11,7 @@ Answers are keyed by question id (`q_ttl`) or by the fact the question sets (`au
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -135,6 +136,9 @@ def walk(
                 raise MissingAnswer(current.node_id, node)
             if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_ANSWERS):
                 value = UNKNOWN
+            elif isinstance(value, dict | list) and node.fact_type == "string":
+                # A policy written as YAML/JSON structure in the answers file: the paste it means.
+                value = json.dumps(value)
             try:
                 session.answer(value)
             except AnswerError as exc:

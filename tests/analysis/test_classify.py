@@ -345,3 +345,10 @@ _TOKENS = [
 def test_classify_never_raises_on_structured_noise(text: str, facts: dict[str, object]) -> None:
     result = classify(text, facts=facts)
     assert all(0.0 <= c.confidence <= 1.0 for c in result.causes)
+
+
+def test_forbidden_family_check_splits_the_family() -> None:
+    result = classify('{"message":"Forbidden"}')
+    first_check = result.causes[0].next_checks[0]
+    assert "responseType" in first_check and "INVALID_API_KEY" in first_check
+    assert "WAF_FILTERED" in first_check

@@ -244,6 +244,32 @@ PAIR_CHECKS: dict[frozenset[str], str] = {
     ),
 }
 
+# When the closest rivals belong to one family, the check that splits the whole family comes first.
+_FORBIDDEN_FAMILY = frozenset(
+    {
+        "apikey-missing-or-invalid",
+        "apikey-not-in-usage-plan-stage",
+        "stage-not-found",
+        "waf-block",
+        "vpce-private-dns-public-api",
+        "private-api-access-path",
+        "custom-domain-mapping",
+        "default-endpoint-disabled",
+        "mtls-cert-rejected",
+        "host-header-mismatch",
+    }
+)
+FAMILY_CHECKS: tuple[tuple[frozenset[str], str], ...] = (
+    (
+        _FORBIDDEN_FAMILY,
+        "Find the failing request in the stage's access log (enable it with a format that includes "
+        "$context.error.responseType and $context.identity.apiKeyId): INVALID_API_KEY means an API key cause, "
+        "WAF_FILTERED means waf-block, and NO log line at all means the request never reached the stage "
+        "(stage name, custom-domain mapping, VPC endpoint DNS, disabled default endpoint, mTLS). "
+        "Stages: aws apigateway get-stages --rest-api-id {api_id} --query 'item[].[stageName,webAclArn]'.",
+    ),
+)
+
 _PLACEHOLDER_DEFAULTS = {
     "api_id": "<api-id>",
     "stage": "<stage>",
@@ -260,17 +286,32 @@ def _fill(template: str, known: Mapping[str, str | None]) -> str:
 
 
 def next_checks_for(
-    cause_id: str, ranked: Sequence[str], known: Mapping[str, str | None], limit: int = 2
+    cause_id: str, ranked: Sequence[str], known: Mapping[str, str | None], limit: int = 3
 ) -> list[str]:
-    """Checks for `cause_id`: first the one separating it from its closest rival, then its own."""
+    """Checks for `cause_id`: first the one separating it from its closest rival (a pairwise check,
+    else the check that splits their whole family, else a pairwise check with a further rival),
+    then the cause's own confirming check."""
+    rivals = [c for c in ranked[:4] if c != cause_id]
     checks: list[str] = []
-    for other in ranked[:4]:
-        if other == cause_id:
-            continue
-        pair = PAIR_CHECKS.get(frozenset({cause_id, other}))
-        if pair and pair not in checks:
-            checks.append(pair)
+    for members, check in FAMILY_CHECKS:
+        # The three leading candidates all in one family: the family's splitting check first.
+        if cause_id in members and len(rivals) >= 2 and set(rivals[:2]) <= members:
+            checks.append(check)
             break
+    closest = PAIR_CHECKS.get(frozenset({cause_id, rivals[0]})) if rivals else None
+    if closest:
+        checks.append(closest)
+    elif not checks:
+        for members, check in FAMILY_CHECKS:
+            if cause_id in members and rivals and rivals[0] in members:
+                checks.append(check)
+                break
+    if not checks:
+        for other in rivals[1:]:
+            pair = PAIR_CHECKS.get(frozenset({cause_id, other}))
+            if pair:
+                checks.append(pair)
+                break
     own = CONFIRMING_CHECK.get(cause_id)
     if own and own not in checks:
         checks.append(own)

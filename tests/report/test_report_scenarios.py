@@ -164,6 +164,9 @@ def test_seed_apply_report_records_command_result_verification_rollback(
     assert doc["summary"]["cause_id"] == "authz-cache-scoped-policy"
     assert doc["prevention"]
     _check_seed_change(doc, out, texts["md (diagnose --report)"])
+    # the live connection's caller is in the report diagnose wrote (masked like the account)
+    masked = f"{out.account_id[:4]}****{out.account_id[-4:]}"
+    assert f"AWS identity `arn:aws:iam::{masked}:" in texts["md (diagnose --report)"]
 
 
 def _check_seed_change(doc: dict[str, Any], out: Provisioned, md: str) -> None:

@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
             "secrets; do not share it\n"
         )
     from wizard.report.common import ReportError
-    from wizard.report.render import render_report
+    from wizard.report.render import local_user, render_report
 
     try:
         text = render_report(
@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
             fmt,
             redact=not args.no_redact,
             mask_account=not args.show_account_id,
-            generated_by=_local_user(),
+            generated_by=local_user(),
         )
     except ReportError as exc:
         raise InputError(f"{args.session}: {exc}") from None
@@ -113,12 +113,3 @@ def _write(path: str, text: str) -> None:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"-o {path}: cannot write: {exc.strerror or exc}") from None
-
-
-def _local_user() -> str | None:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return None

@@ -31,13 +31,16 @@ def report_from_session(
     redact: bool = True,
     mask_account: bool = True,
     tool_version: str | None = None,
+    live: Mapping[str, Any] | None = None,
 ) -> Report:
-    """The incident report for `session`. Raises ReportError (one line) for a damaged session."""
+    """The incident report for `session`. Raises ReportError (one line) for a damaged session.
+    `live`: what the front end knows of the AWS connection that the session dict does not hold
+    (caller_arn, account_id, region, endpoint_url)."""
     if not isinstance(session, Mapping) or session.get("format") != SESSION_FORMAT:
         raise ReportError("not an apigw-wizard session (its 'format' is not apigw-wizard-session)")
     _check_shape(session)
     try:
-        report = _build(session, catalogue, generated_at, generated_by, tool_version)
+        report = _build(session, catalogue, generated_at, generated_by, tool_version, live or {})
     except ReportError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -88,6 +91,7 @@ def _build(
     generated_at: str | None,
     generated_by: str | None,
     tool_version: str | None,
+    live: Mapping[str, Any],
 ) -> Report:
     facts = ev.fact_map(session)
     diagnosis = as_map(session.get("diagnosis"))
@@ -100,7 +104,9 @@ def _build(
     ended = _ended_at(session)
     inputs = as_map(session.get("inputs"))
     values = {n: ev.known(facts, n) for n in facts if ev.known(facts, n) is not None}
-    region = _first_str(values.get("region"), inputs.get("region"), _arn_region(values))
+    region = _first_str(
+        values.get("region"), inputs.get("region"), live.get("region"), _arn_region(values)
+    )
 
     evidence = [
         *ev.error_evidence(facts),
@@ -113,7 +119,7 @@ def _build(
     changes = changes_mod.change_records(session)
     status, reason = _status(session, changes, cause_id)
     playbook = as_map(session.get("playbook"))
-    caller = _first_str(values.get("caller_arn"))
+    caller = _first_str(values.get("caller_arn"), live.get("caller_arn"), inputs.get("caller_arn"))
 
     summary = Summary(
         failing_request=_failing_request(values, inputs),
@@ -142,7 +148,8 @@ def _build(
         playbook_version=text_or_none(playbook.get("version")),
         playbook_title=text_or_none(playbook.get("title")),
         region=region,
-        account_id=_account_id(values),
+        account_id=_account_id(values) or _first_str(live.get("account_id")),
+        endpoint_url=_first_str(live.get("endpoint_url")),
         caller_arn=caller,
         api_id=_first_str(values.get("api_id"), inputs.get("api_id")),
         stage=_first_str(values.get("stage"), inputs.get("stage")),

@@ -384,7 +384,7 @@ def fact_rows(
             unknown.append(f"{name} ({show(note, 120)})" if note else name)
             continue
         value = fact.get("value")
-        if value is None and name not in decisive:
+        if (value is None or value == "") and name not in decisive:
             continue
         big = isinstance(value, str) and (len(value) > _BIG or "\n" in value.strip())
         if big and name not in decisive:

@@ -193,6 +193,7 @@ class Environment(_Strict):
     region: str | None = None
     account_id: str | None = Field(default=None, description="masked unless asked otherwise")
     caller_arn: str | None = None
+    endpoint_url: str | None = Field(default=None, description="custom AWS endpoint (emulator)")
     api_id: str | None = None
     stage: str | None = None
     session_format_version: int | None = None

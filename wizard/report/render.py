@@ -30,6 +30,7 @@ def build(
     generated_by: str | None = None,
     generated_at: str | None = None,
     catalogue: Any = None,
+    live: Mapping[str, Any] | None = None,
 ) -> Report:
     """The Report model for a session dict, with the shipped catalogue (for prevention) when it
     loads, and now as the generation time."""
@@ -42,6 +43,7 @@ def build(
         generated_by=generated_by,
         redact=redact,
         mask_account=mask_account,
+        live=live,
     )
 
 
@@ -72,8 +74,35 @@ def render_report(
 
 
 def render_session(session: Any, fmt: str = "md", redact: bool = True, **options: Any) -> str:
-    """The same from a live engine Session."""
+    """The same from a live engine Session: what its AWS connection knows (caller, account,
+    region, endpoint) and the local user are added unless given."""
+    options.setdefault("live", live_context(session))
+    options.setdefault("generated_by", local_user())
     return render_report(session.to_dict(), fmt, redact, **options)
+
+
+def live_context(session: Any) -> dict[str, Any]:
+    """Caller ARN, account, region and endpoint of a live session's AWS connection ({} when
+    offline or when they cannot be read: a report never fails for want of them)."""
+    aws = getattr(session, "aws", None)
+    if aws is None:
+        return {}
+    out: dict[str, Any] = {}
+    try:
+        out.update({k: v for k, v in aws.describe().items() if k in ("region", "endpoint_url")})
+        out.update(aws.caller_identity())  # cached by the session after "Running as ..."
+    except Exception:  # expired credentials, no network: the report still gets written
+        pass
+    return out
+
+
+def local_user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return None
 
 
 def format_for_path(path: str | Path, default: str = "md") -> str:
@@ -85,8 +114,11 @@ def write_report(
 ) -> Path:
     """Write the report of a live Session (or a session dict) to `path`; the format defaults to
     the file's suffix (.md, .html, .json), else Markdown."""
-    data = session if isinstance(session, Mapping) else session.to_dict()
-    text = render_report(data, fmt or format_for_path(path), redact, **options)
+    fmt = fmt or format_for_path(path)
+    if isinstance(session, Mapping):
+        text = render_report(session, fmt, redact, **options)
+    else:
+        text = render_session(session, fmt, redact, **options)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

@@ -361,4 +361,6 @@ def _environment(report: Report) -> str:
         ("Stage", env.stage),
     ):
         rows.append((label, c(value) if value else "unknown"))
+    if env.endpoint_url:
+        rows.append(("Endpoint", c(env.endpoint_url)))
     return "<h2>Environment</h2>" + _kv(rows)

@@ -19,7 +19,8 @@ from wizard.report.model import ChangeRecord, Evidence, ProposedFix, Report
 # line; `<`, `>` and `&` become entities (no HTML, no autolinks, no block quotes).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 # What would start a heading, list or rule when it opens a line.
-_LINE_START = re.compile(r"^(\d*)([#+=.)-])")
+_ORDERED = re.compile(r"^(\d+)([.)])")
+_BULLET = re.compile(r"^([#+=-])")
 
 
 def esc(text: Any) -> str:
@@ -27,7 +28,8 @@ def esc(text: Any) -> str:
     s = " ".join(str(text).split())
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return _LINE_START.sub(r"\1\\\2", s)
+    s = _ORDERED.sub(r"\1\\\2", s)
+    return _BULLET.sub(r"\\\1", s)
 
 
 def code(text: Any, *, cell: bool = False) -> str:
@@ -344,4 +346,6 @@ def _environment(report: Report) -> list[str]:
         ("Stage", e.stage),
     ):
         rows.append([label, code(value, cell=True) if value else "unknown"])
+    if e.endpoint_url:
+        rows.append(["Endpoint", code(e.endpoint_url, cell=True)])
     return ["## Environment", "", *_table(["", ""], rows), ""]

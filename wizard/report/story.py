@@ -116,8 +116,13 @@ def _transition(at: str, e: Mapping[str, Any], kinds: Mapping[str, str]) -> list
 def _fix_applied(at: str, e: Mapping[str, Any]) -> list[TimelineEntry]:
     by = f" by {e['by']}" if e.get("by") else ""
     title = f"Fix {e.get('fix')}: {e.get('outcome')}{by}"
-    commands = "\n".join(str(c) for c in as_list(e.get("commands")))
-    out = [TimelineEntry(at=at, kind="fix", title=title, detail=commands or None)]
+    commands = as_list(e.get("commands"))
+    detail = (
+        f"{len(commands)} command(s), shown under the changes made"
+        if commands
+        else show(e.get("detail"), 500) or None
+    )
+    out = [TimelineEntry(at=at, kind="fix", title=title, detail=detail)]
     verified = e.get("verified")
     if verified is not None:
         word = "verified" if verified else "NOT verified"

@@ -224,6 +224,11 @@ def request_authorizer_event(
     resource_path = str(arg(ctx, params, "resource_path", path))
     stage = str(arg(ctx, params, "stage", ""))
     headers: dict[str, str] = {header: token}
+    # The token travels in its own header (Authorization unless told otherwise) even when the
+    # identity source is another header, e.g. a tenant id the cache is keyed on.
+    token_header = str(arg(ctx, params, "token_header", "Authorization"))
+    if token_header.lower() != header.lower():
+        headers[token_header] = token
     extra = arg(ctx, params, "headers", None)
     if isinstance(extra, Mapping):
         headers.update({str(k): str(v) for k, v in extra.items()})

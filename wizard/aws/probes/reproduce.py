@@ -95,6 +95,9 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "reproduced_403": result.status_code == 403,
         "elapsed_ms": result.elapsed_ms,
         "signed": result.signed,
+        # Whether this request carried an API key: a method that requires one answers a call
+        # without it with the same "Forbidden" as a key outside the stage's usage plans.
+        "api_key_sent": any(k.lower() == "x-api-key" for k in headers),
         "url": url,
         "method": method,
     }

@@ -309,7 +309,11 @@ def _family_details(ctx: _Context, acc: _Scores) -> None:
                 'no "explicit deny": nothing in the resource policy allows this caller',
             )
             acc.add("rp-explicit-deny", -0.5, "")
-    if ctx.family("identity-denied"):
+    if ctx.family("identity-denied") or (
+        ctx.ev.caller != "anonymous"
+        and re.search(r"not authori[sz]ed to perform", t, re.IGNORECASE)
+        and not ctx.family("anonymous-denied")
+    ):
         _identity_details(ctx, acc, explicit)
 
 
@@ -389,6 +393,16 @@ def _connections_arn(ctx: _Context, acc: _Scores) -> None:
             )
             acc.add("ws-mgmt-wrong-endpoint", 0.5, "the denied resource is an @connections ARN")
         break
+
+
+_ACCOUNT_RE = re.compile(
+    r"(?:\baccounts?\s+(?:id\s+)?|::|:execute-api:[a-z0-9-]+:)(\d{12})\b", re.IGNORECASE
+)
+
+
+def _accounts_in(text: str) -> set[str]:
+    """Distinct 12-digit account ids named as accounts or inside ARNs."""
+    return {m.group(1) for m in _ACCOUNT_RE.finditer(text)}
 
 
 def _account_of(caller: str) -> str:
@@ -889,6 +903,20 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             "the management API is called through a custom domain: the stage ends up missing or doubled",
         )
         acc.add("custom-domain-mapping", -1.0, "")
+    if len(_accounts_in(ctx.text)) >= 2 and (
+        h("iam_auth") or ctx.family("identity-denied") or ctx.family("perform-denied")
+    ):
+        acc.add(
+            "rp-cross-account-iam",
+            2.0,
+            "two AWS accounts are involved in a signed call: cross-account needs both sides to allow",
+        )
+    if re.search(r"[?&](?:x-api-key|api[_-]?key|apikey)=", ctx.text, re.IGNORECASE):
+        acc.add(
+            "apikey-missing-or-invalid",
+            3.0,
+            "the API key is sent in the query string: API Gateway only reads the x-api-key header",
+        )
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

@@ -467,6 +467,11 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "a saved change has no effect (or a manual redeploy fixed it): the stage runs an old deployment",
     ),
     SymptomRule(
+        "console_shows_change",
+        {"rp-not-redeployed": 2.0, "mat-not-deployed": 1.0},
+        "the console shows the change, the stage does not apply it: not deployed",
+    ),
+    SymptomRule(
         "iac_tool",
         {"rp-not-redeployed": 0.7, "mat-not-deployed": 0.7},
         "deployed with an infrastructure-as-code tool",

@@ -40,9 +40,10 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "first_call_works_then_fails",
         rf"\b(?:first|initial|1st)\b{_W}{{0,4}}\s+{_WORKS}",
-        rf"\b(?:later|subsequent|following|next|second|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:would\s+|will\s+|then\s+)?(?:always\s+|all\s+)?(?:fail|fails|failed|failing|break|breaks|broke|403|are\s+denied|get\s+denied|are\s+rejected)\b",
+        rf"\b(?:later|subsequent|following|next|consecutive|successive)\b{_W}{{0,4}}\s+(?:would\s+|will\s+|then\s+)?(?:always\s+|all\s+)?(?:fail|fails|failed|failing|break|breaks|broke|403|are\s+denied|get\s+denied|are\s+rejected)\b",
         rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one)",
-        rf"\b(?:later|subsequent|following|next|second|third|other|remaining|further|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
+        rf"\b(?:later|subsequent|following|next|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
+        rf"\b(?:second|third|other|remaining|further)\s+(?:[\w/-]+\s+){{0,2}}(?:calls?|requests?|attempts?|ones|times?|invocations?|updates?|saves?|hits?|tries|clicks?|pages?)\b{_W}{{0,3}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
         r"\bworks?\s+(?:only\s+)?once\b",
         rf"{_WORKS}\s*[,;]\s*(?:and\s+)?then\s+(?:the\s+)?(?:[\w/{{}}-]+\s+){{0,3}}(?:->\s*|=>\s*|gives?\s+|returns?\s+)?{_FAIL}",
         rf"{_WORKS}\s+(?:and\s+)?then\s+(?:the\s+)?(?:[\w/{{}}-]+\s+){{0,3}}{_FAIL}",
@@ -136,7 +137,7 @@ CONCEPTS: tuple[Concept, ...] = (
         rf"\b(?:after|wait(?:ing)?(?:\s+for)?)\s+(?:about\s+|around\s+|~)?(?:\d+|a\s+few|five|ten|some|the\s+ttl|several)\s*(?:min(?:ute)?s?|seconds|ttl)?{_W}{{0,4}}\s+(?:it\s+|things\s+|everything\s+)?(?:works?|worked|recovers?|recovered|comes?\s+back|is\s+fine|goes\s+away|clears?)",
         r"\b(?:works?|worked)\s+again\s+after\s+(?:\d+|a\s+few|five|some)",
         rf"\b(?:disabl(?:e|ed|ing)|turn(?:ed|ing)?\s+off)\s+(?:the\s+)?(?:authori[sz]er\s+)?cach(?:e|ing){_W}{{0,4}}\s+(?:fix|fixes|fixed|help|helps|helped|work|works|worked|solve|solves|solved)",
-        r"\bttl\s+(?:to\s+)?(?:0|zero)\b",
+        r"\b(?:setting|set|changing|changed|lowering|lowered)\s+(?:the\s+)?(?:authori[sz]er\s+)?ttl\s+to\s+(?:0|zero)\b.{0,40}\b(?:fix|fixes|fixed|help|helps|helped|work|works|worked|solve|solved)",
     ),
     _c(
         "fails_for_minutes",
@@ -154,6 +155,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "arn_construction",
+        r"\b(?:built|hard-?coded|copied|constructed)\s+(?:with|from|using)\s+(?:the\s+)?(?:first|other|old|wrong|another|dev|prod|previous)\s+(?:api|account|stage|region)(?:'s)?\b",
         r"\bmethod\s*arn\b|methodArn|\bresource\s+arn\b",
         r"/null/|\bnull\s+stage\b|\bstage\b.{0,20}\bnull\b",
         r"\b(?:wrong|different|hard-?coded|hardcoded)\s+(?:region|account|stage|api\s*id|arn)s?\b",
@@ -184,6 +186,11 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:redeploy|re-deploy)(?:ing|ed)?\s+(?:the\s+)?(?:api|stage)?\s*(?:fixed|fixes|solved|solves|helped)",
         r"\bdeployment\s+(?:is\s+)?(?:stale|old|outdated)\b|\bold\s+deployment\b",
         r"\bdeploy\s+(?:did\s+not|didn't|doesn't|does\s+not)\s+(?:pick|update|apply|include|create)",
+    ),
+    _c(
+        "console_shows_change",
+        r"\bconsole\s+(?:[\w-]+\s+){0,3}(?:shows?|displays?|contains?|has|lists?)\s+(?:[\w-]+\s+){0,3}(?:new|updated|correct|right|changed|latest|fixed)\b",
+        r"\b(?:policy|json|configuration|config|settings?)\s+in\s+the\s+console\s+(?:clearly\s+|now\s+|already\s+)?(?:contains?|shows?|has|lists?|includes?)\b",
     ),
     _c(
         "iac_tool",
@@ -292,6 +299,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("apigw_api_id_header", r"x-apigw-api-id"),
     _c(
         "cross_account",
+        r"\btheir\s+own\s+(?:role|account|aws\s+account)\b|\b(?:partner|customer|vendor)\s+(?:assumes|uses|signs\s+with)\b",
         r"\b(?:cross|different|another|other|second|separate|partner|consumer)[- ]accounts?\b",
         r"\baccount\s+[ab]\b|\bfrom\s+(?:another|a\s+different|a\s+separate)\s+(?:aws\s+)?account\b",
         r"\bin\s+(?:another|a\s+different)\s+account\b",
@@ -446,6 +454,8 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "host_header",
+        r"\bpass(?:es|ing|ed)?\s+(?:the\s+)?(?:original\s+|client'?s?\s+|viewer\s+|incoming\s+)?host\b|passHostHeader|preserve_host|ProxyPreserveHost|\boriginal\s+host\b|\bhost\s+(?:header\s+)?(?:is\s+)?(?:passed|forwarded|preserved)\b",
+        r"\b(?:traefik|haproxy|envoy|kong|caddy|ingress(?:-nginx)?|istio|apigee|akamai|fastly)\b.{0,80}\b(?:in\s+front|before|proxy|forward|route|passes)",
         r"\bhost\s+header\b|\bforward(?:s|ing|ed)?\s+(?:all\s+|the\s+)?(?:viewer\s+)?(?:headers|host)\b|\bAllViewer\b|\borigin\s+request\s+polic|\breverse\s+proxy\b|\bproxy_pass\b|\bx-forwarded-host\b|\bproxy\s+in\s+front\b",
     ),
     _c(

@@ -57,8 +57,13 @@ def _change(a: Mapping[str, Any]) -> ChangeRecord:
         verification=_verification(a, as_map(record.get("verification"))),
         rollback=rollback,
         rollback_notes=[str(n) for n in as_list(rollback_plan.get("notes"))],
-        detail=text_or_none(a.get("detail")) or None,
+        detail=_sentence(text_or_none(a.get("detail"))),
     )
+
+
+def _sentence(text: str | None) -> str | None:
+    """Messages from the fixes driver start lower-case ("the new settings are in place")."""
+    return text[:1].upper() + text[1:] if text else None
 
 
 def _change_text(change: Mapping[str, Any]) -> str:
@@ -74,7 +79,7 @@ def _verification(a: Mapping[str, Any], v: Mapping[str, Any]) -> Verification | 
         status = replay.get("status_code")
         return Verification(
             verified=v.get("verified") if isinstance(v.get("verified"), bool) else None,
-            message=str(v.get("message", "")),
+            message=_sentence(str(v.get("message", ""))) or "",
             checks=[
                 VerificationCheck(
                     what=str(c.get("what", "")),

@@ -135,3 +135,23 @@ def test_arn_parts_join_back_and_highlight_names_the_part() -> None:
     marked = highlight_part(POST_ARN, "method")
     assert "[b $error underline]POST[/]" in marked
     assert highlight_part(POST_ARN, None) == POST_ARN
+
+
+def test_log_lines_mark_the_refusal_and_the_authorizer_evidence() -> None:
+    from pathlib import Path
+
+    from wizard.ui.tui.evidence_view import log_lines
+
+    log = Path(__file__).parents[1] / "analysis" / "logs_data" / "seed_execution.log"
+    lines = log_lines({"logs_text": log.read_text()})
+    by_text = {line.text.split(") ", 1)[-1][:40]: line for line in lines}
+    refusal = by_text["The client is not authorized to perform "]
+    assert refusal.kind == "error" and refusal.note
+    started = next(line for line in lines if "Starting authorizer" in line.text)
+    assert started.kind == "success"
+    result = next(line for line in lines if "Authorizer result body" in line.text)
+    assert result.kind == "warning" and "policy" in result.note
+    plain = next(line for line in lines if "Extended Request Id" in line.text)
+    assert plain.kind is None
+    # Tokens in the excerpt are redacted before they reach the screen.
+    assert not any("eyJzdWIiOiJ1c2VyLTQyIn0" in line.text for line in lines)

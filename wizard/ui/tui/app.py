@@ -206,7 +206,7 @@ class WizardApp(App[int]):
             return exitcodes.OK
         return self.driver.exit_code()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Keep Textual's theme / keys / screenshot commands, drop its plain "Quit" (ours saves).
         for command in super().get_system_commands(screen):
             if command.title.lower() != "quit":

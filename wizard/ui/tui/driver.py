@@ -20,6 +20,7 @@ from typing import Any
 from wizard import exitcodes
 from wizard.engine import events as ev
 from wizard.engine.facts import UNKNOWN
+from wizard.engine.models import QuestionNode
 from wizard.engine.session import (
     AnswerError,
     Current,
@@ -37,6 +38,7 @@ from wizard.ui.tui.view import (
     FixOutcome,
     FixView,
     ProbeEvent,
+    ProbeState,
     Question,
     RankedCause,
     TimelineEntry,
@@ -228,7 +230,7 @@ class SessionDriver:
 
     def question(self) -> Question | None:
         current = self._s().current()
-        if current is None or current.kind != "question":
+        if current is None or not isinstance(current.node, QuestionNode):
             return None
         return _question(current)
 
@@ -261,9 +263,9 @@ class SessionDriver:
                 if cancel.is_set():
                     break
                 continue
-            if current.kind != "question":
-                break
             node = current.node
+            if not isinstance(node, QuestionNode):
+                break
             if current.remembered:
                 session.answer(current.default)
             elif node.sets in self._prefill:
@@ -612,6 +614,7 @@ def _show(value: Any) -> str:
 
 def _question(current: Current) -> Question:
     node = current.node
+    assert isinstance(node, QuestionNode)
     default = None if current.default is UNKNOWN else current.default
     return Question(
         node_id=current.node_id,
@@ -636,7 +639,7 @@ def _probe_event(event: ev.Event) -> ProbeEvent | None:
         if event.error_kind == "missing_input":
             # Not a failure the user can act on: an earlier answer it needs is not known yet.
             return ProbeEvent(event.label, "skipped", event.label, message=event.message)
-        state = "cancelled" if event.error_kind == "cancelled" else "failed"
+        state: ProbeState = "cancelled" if event.error_kind == "cancelled" else "failed"
         return ProbeEvent(
             event.label,
             state,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from wizard.ui.tui.view import (
     AuthorizerPolicyView,
@@ -176,8 +176,22 @@ def log_lines(facts: Mapping[str, Any]) -> tuple[LogLineView, ...]:
     text = _first(facts, LOG_FACTS)
     if not isinstance(text, str):
         return ()
-    try:
-        from wizard.analysis.logs import explain_lines
-    except ImportError:  # the log analyzer is not there: show the excerpt as it is
-        return tuple(LogLineView(line) for line in text.splitlines()[-40:] if line.strip())
-    return tuple(LogLineView(line.text, line.kind, line.note) for line in explain_lines(text)[-40:])
+    from wizard.analysis.logs import explain_lines
+
+    return tuple(
+        LogLineView(line.text, _severity(line.kind), line.note or "")
+        for line in explain_lines(text)[-40:]
+    )
+
+
+Severity = Literal["error", "warning", "success"]
+
+
+def _severity(kind: str | None) -> Severity | None:
+    if kind in _ERROR_KINDS:
+        return "error"
+    if kind in _WARNING_KINDS:
+        return "warning"
+    if kind in _SUCCESS_KINDS:
+        return "success"
+    return None

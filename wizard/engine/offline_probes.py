@@ -839,3 +839,27 @@ def _from_lambda_log(
 )
 def pick_value(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"value": params.get("value")}
+
+
+@REGISTRY.probe(
+    "request_from_arn",
+    "Read the failing call from the method ARN an AccessDenied message names",
+)
+def request_from_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.arn import parse_method_arn
+
+    text = _text_param(params, "arn")
+    try:
+        arn = parse_method_arn(text)
+    except ValueError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, str(exc)) from None
+    return {
+        "method": arn.method.upper(),
+        "host_kind": None,
+        "api_id": arn.api_id,
+        "region": arn.region,
+        "stage": arn.stage,
+        "path": arn.request_path,
+        "account_id": arn.account,
+        "path_has_connections": "@connections" in arn.path,
+    }

@@ -139,3 +139,38 @@ async def test_quit_before_starting_saves_nothing(tmp_path: Path) -> None:
         await pilot.pause()
     assert app.return_value == 0
     assert not (tmp_path / "none.json").exists()
+
+
+@run_async
+async def test_copy_puts_the_exact_fix_command_on_the_clipboard() -> None:
+    from textual.widgets import Button
+
+    app = seed_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _to_ttl_question(pilot)
+        await answer_text(pilot, "300")
+        await answer_text(pilot, SEED_POLICY)
+        screen = app.screen
+        assert isinstance(screen, FindingsScreen)
+        index, fix = next((i, f) for i, f in enumerate(screen.fixes) if f.commands)
+        assert fix.commands[0].startswith("aws apigateway ")
+        assert "abc123defg" in fix.commands[0]  # bound from the pasted evidence
+        screen.query_one(f"#copy-{index}-0", Button).press()
+        await pilot.pause()
+        assert app.clipboard == fix.commands[0]
+
+
+@run_async
+async def test_i_dont_know_leaves_the_fact_unknown_and_the_walk_goes_on() -> None:
+    from textual.widgets import Button
+
+    app = seed_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _to_ttl_question(pilot)
+        assert app.screen.question.allow_unknown
+        app.screen.query_one("#answer-unknown", Button).press()
+        await settle(pilot)
+        assert "authorizer_ttl" not in app.driver.known_facts()
+        # The walk assumes the default TTL and asks for the cached policy next.
+        assert isinstance(app.screen, StepScreen)
+        assert app.screen.question.fact == "policy_text"

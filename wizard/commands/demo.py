@@ -150,36 +150,6 @@ def _sent_line(sent: Any) -> str:
     return f"  {sent.request.name}: {what} -> {answer}{mark}"
 
 
-def _diagnose_argv(box: Any, repro: Any, args: argparse.Namespace, fmt: str) -> list[str]:
-    from wizard.sandbox.demo import diagnose_target
-
-    target = diagnose_target(repro.symptom, repro.provisioned)
-    argv = [
-        "diagnose",
-        "--endpoint-url",
-        box.endpoint_url,
-        "--region",
-        repro.provisioned.region,
-        "--url",
-        target["url"],
-        "--method",
-        target["method"],
-        "--format",
-        fmt,
-    ]
-    if "token" in target:
-        argv += ["--token", target["token"]]
-    if "api_key" in target:
-        argv += ["--api-key", target["api_key"]]
-    for name, value in target["headers"].items():
-        argv += ["--header", f"{name}:{value}"]
-    if args.apply:
-        argv.append("--apply")
-    if args.yes:
-        argv.append("--yes")
-    return argv
-
-
 def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
     """`diagnose` in this process against the emulator; with --apply, the symptom is sent
     again afterwards so the user sees the same request succeed."""
@@ -188,10 +158,17 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
     import json
 
     from wizard.cli import main
-    from wizard.sandbox.demo import sandbox_credentials
+    from wizard.sandbox.demo import diagnose_argv, sandbox_credentials
 
     _say("Running: apigw-wizard diagnose --endpoint-url ... (headless)\n")
-    argv = _diagnose_argv(box, repro, args, args.format)
+    argv = diagnose_argv(
+        box.endpoint_url,
+        repro.symptom,
+        repro.provisioned,
+        fmt=args.format,
+        apply=args.apply,
+        yes=args.yes,
+    )
     with sandbox_credentials():
         if args.format != "json":
             code = main(argv)

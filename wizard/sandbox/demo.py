@@ -143,6 +143,32 @@ def diagnose_target(sent: SentRequest, provisioned: Provisioned) -> dict[str, An
     return target
 
 
+def diagnose_argv(
+    endpoint_url: str,
+    sent: SentRequest,
+    provisioned: Provisioned,
+    *,
+    fmt: str = "text",
+    apply: bool = False,
+    yes: bool = False,
+) -> list[str]:
+    """`apigw-wizard diagnose ...` arguments that send `sent` again through the emulator."""
+    target = diagnose_target(sent, provisioned)
+    argv = ["diagnose", "--endpoint-url", endpoint_url, "--region", provisioned.region]
+    argv += ["--url", target["url"], "--method", target["method"], "--format", fmt]
+    if "token" in target:
+        argv += ["--token", target["token"]]
+    if "api_key" in target:
+        argv += ["--api-key", target["api_key"]]
+    for name, value in target["headers"].items():
+        argv += ["--header", f"{name}:{value}"]
+    if apply:
+        argv.append("--apply")
+    if yes:
+        argv.append("--yes")
+    return argv
+
+
 def response_text(result: ReproduceResult) -> str:
     """The 403 as a person would paste it: status line, the telling headers, the body."""
     lines = [f"HTTP/1.1 {result.status_code}"]

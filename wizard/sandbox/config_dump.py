@@ -1,0 +1,60 @@
+"""A full dump of a REST API's configuration, to prove that declining a fix changed nothing.
+
+Everything a fix could touch: the API (policy, endpoint), resources with their methods and
+integrations, authorizers, stages, deployments, gateway responses, usage plans with their keys
+and stages, API keys. Response metadata (request ids, retry counts) is dropped: it differs on
+every call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.sandbox.provision import ClientFactory
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _items(apigw: Any, operation: str, **kwargs: Any) -> list[Any]:
+    paginator = apigw.get_paginator(operation)
+    out: list[Any] = []
+    for page in paginator.paginate(**kwargs):
+        out.extend(page.get("items", []))
+    return out
+
+
+def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
+    apigw = clients("apigateway")
+    resources = sorted(
+        _items(apigw, "get_resources", restApiId=api_id), key=lambda r: str(r.get("path"))
+    )
+    methods = {}
+    for res in resources:
+        for verb in sorted(res.get("resourceMethods") or {}):
+            methods[f"{verb} {res['path']}"] = apigw.get_method(
+                restApiId=api_id, resourceId=res["id"], httpMethod=verb
+            )
+    stages = apigw.get_stages(restApiId=api_id).get("item", [])
+    plans = _items(apigw, "get_usage_plans")
+    return _clean(
+        {
+            "rest_api": apigw.get_rest_api(restApiId=api_id),
+            "resources": resources,
+            "methods": methods,
+            "authorizers": _items(apigw, "get_authorizers", restApiId=api_id),
+            "stages": sorted(stages, key=lambda s: str(s.get("stageName"))),
+            "deployments": _items(apigw, "get_deployments", restApiId=api_id),
+            "gateway_responses": _items(apigw, "get_gateway_responses", restApiId=api_id),
+            "usage_plans": plans,
+            "usage_plan_keys": {
+                p["id"]: _items(apigw, "get_usage_plan_keys", usagePlanId=p["id"]) for p in plans
+            },
+            "api_keys": _items(apigw, "get_api_keys", includeValues=True),
+        }
+    )

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from wizard.cli import main
-from wizard.sandbox.demo import Reproduction, Sandbox, SentRequest, diagnose_argv, sandbox_credentials
+from wizard.sandbox.demo import (
+    Reproduction,
+    Sandbox,
+    SentRequest,
+    diagnose_argv,
+    sandbox_credentials,
+)
 
 
 def run_diagnose(

@@ -917,6 +917,24 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             3.0,
             "the API key is sent in the query string: API Gateway only reads the x-api-key header",
         )
+    if h("rp_removed") and (h("cross_account") or len(_accounts_in(ctx.text)) >= 2):
+        acc.add(
+            "rp-cross-account-iam",
+            2.5,
+            "cross-account calls need a resource policy that allows them, and it was removed",
+        )
+    if h("rp_removed") and h("private_api"):
+        acc.add(
+            "rp-implicit-deny", 2.0, "a private API without a resource policy refuses every call"
+        )
+    if ctx.family("cloudfront-error-page") and re.search(
+        r"Request blocked", ctx.text, re.IGNORECASE
+    ):
+        acc.add(
+            "waf-block",
+            3.0,
+            'CloudFront\'s "Request blocked" page: a web ACL on the distribution blocked it',
+        )
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

@@ -520,6 +520,11 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "the resource policy is said to allow the caller",
     ),
     SymptomRule(
+        "rp_removed",
+        {"rp-explicit-deny": -1.5},
+        "the resource policy was removed (a missing policy denies cross-account and private-API callers)",
+    ),
+    SymptomRule(
         "added_resource_policy",
         {"rp-implicit-deny": 1.6, "rp-explicit-deny": 1.0},
         "it started when a resource policy was added",

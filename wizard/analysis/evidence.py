@@ -122,8 +122,8 @@ _TYPE_IN_TEXT_RE = re.compile(r"\b(" + "|".join(KNOWN_ERROR_TYPES) + r")\b", re.
 _MESSAGE_KEYS = ("message", "errormessage", "error_message", "errormsg", "detail")
 _TYPE_KEYS = ("__type", "errortype", "error_type", "code", "type")
 _TTL_RE = re.compile(
-    r"(?i)\b(?:ttl|authorizerResultTtlInSeconds|result[ _-]?ttl|cach(?:e|ing)(?:\s+(?:ttl|time|period|duration|for))?)"
-    r"[\"']?\s*(?:is|=|:|of|to|set\s+to|at)?\s*(?:is\s+)?[\"']?(\d{1,5})\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hours?)?\b"
+    r"(?i)(?:\bttl|authorizerResultTtlInSeconds|resultsCacheTtl|CacheTtl|\bresult[ _-]?ttl|\bcach(?:e|ing)(?:\s+(?:ttl|time|period|duration|for))?)"
+    r"[\"']?\s*(?:is|=|:|of|to|set\s+to|at|defaults?\s+to|default\s+(?:is|of))?\s*(?:is\s+)?[\"']?(\d{1,5})\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hours?)?\b"
 )
 _TTL_RE_FOR = re.compile(
     r"(?i)\bcach\w*\b(?:\s+[\w-]+){0,3}\s+for\s+(\d{1,5})\s*(s|sec|secs|seconds|m|min|mins|minutes|h|hours?)?\b"

@@ -19,7 +19,7 @@ _FAIL = (
     r"not\s+authori[sz]ed|blocked|refused)"
 )
 _WORKS = (
-    r"(?:works?|worked|working|succeeds?|succeeded|passes|passed|goes\s+through|went\s+through|"
+    r"(?:works?|worked|working|succeeds?|succeeded|passes|passed|goes\s+through|went\s+through|loads|loaded|"
     r"is\s+fine|are\s+fine|was\s+fine|ok|okay|200|returns?\s+200|returned\s+200|is\s+ok|succeed)"
 )
 
@@ -127,6 +127,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bcach(?:e|ing)\s+(?:is\s+)?(?:enabled|on|turned\s+on)\b",
         r"\b(?:result\s+)?ttl\b|authorizerResultTtlInSeconds",
         r"\bcached\s+(?:policy|response|result|decision|deny|allow)\b",
+        r"(?:results?)?CacheTtl|ResultTtl|resultsCacheTtl|TtlInSeconds",
         r"\bcach(?:e|ing)\s+(?:is\s+|on\s+|at\s+|left\s+(?:at\s+)?|set\s+to\s+)?(?:the\s+)?default\b",
         r"\bauthori[sz]er\b.{0,60}\bdefault\s+(?:settings|config(?:uration)?|ttl|caching|options)\b|\bdefault\s+(?:settings|ttl|caching)\b.{0,40}\bauthori[sz]er\b",
         r"\bcach(?:e|es|ed|ing)\s+(?:the\s+|its\s+|that\s+)?(?:authori[sz]er\s+)?(?:response|result|policy|policies|decision)s?\b",
@@ -233,6 +234,11 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "rp_allows",
         r"\bresource[- ]?(?:based\s+)?polic(?:y|ies)\s+(?:\w+\s+){0,2}(?:allows?|grants?|permits?)\b",
+    ),
+    _c(
+        "rp_removed",
+        r"\bresource[- ]?(?:based\s+)?polic(?:y|ies)\s+(?:was|were|got|has\s+been|have\s+been)\s+(?:deleted|removed|dropped|erased|wiped|emptied)\b",
+        r"\b(?:deleted|removed|dropped|erased|wiped)\s+(?:the\s+|our\s+|its\s+)?(?:api'?s?\s+)?resource[- ]?(?:based\s+)?polic(?:y|ies)\b",
     ),
     _c(
         "added_resource_policy",

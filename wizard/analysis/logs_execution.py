@@ -112,6 +112,8 @@ def classify_message(msg: str) -> tuple[str, dict[str, Any]] | None:
     if head == "Incoming identity":
         return "authorizer-identity", {}
     if head == "Endpoint request body after transformations":
+        if "methodArn" not in msg:  # an integration's request body: skip the regex
+            return None
         arn = _METHOD_ARN.search(msg)
         # Only the authorizer's request carries a methodArn; an integration's body is noise.
         return ("authorizer-request", {"method_arn": arn.group(1)}) if arn else None
@@ -141,6 +143,8 @@ def classify_message(msg: str) -> tuple[str, dict[str, Any]] | None:
             "api_stage": v.group(3),
         }
     if head == "API Key ":
+        if "not authorized because" not in msg:
+            return None  # "API Key ... authorized because ..." is the normal case
         k = _APIKEY.match(msg)
         if k is None:
             return None  # "API Key ... authorized because ..." is the normal case

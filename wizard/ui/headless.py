@@ -331,11 +331,24 @@ def render_text(result: Mapping[str, Any]) -> str:
         if diagnosis:
             lines.append(f"  {diagnosis.get('summary', '')}")
     lines.append(f"  ({result.get('questions', 0)} questions answered)")
-    others = [c for c in result.get("causes", [])[1:4]]
-    if others and diagnosis and not diagnosis.get("inconclusive"):
+    causes = list(result.get("causes") or [])
+    if diagnosis and not diagnosis.get("inconclusive"):
+        if causes[1:4]:
+            lines.append("")
+            lines.append("Also possible (from the classifier):")
+            lines.extend(
+                f"  - {c['id']} ({c['confidence']:.2f}): {c['title']}" for c in causes[1:4]
+            )
+    elif causes:
         lines.append("")
-        lines.append("Also possible (from the classifier):")
-        lines.extend(f"  - {c['id']} ({c['confidence']:.2f}): {c['title']}" for c in others)
+        lines.append("Most likely, from what you gave:")
+        checks: list[str] = []
+        for c in causes[:3]:
+            lines.append(f"  - {c['id']} ({c['confidence']:.2f}): {c['title']}")
+            checks.extend(x for x in c.get("next_checks", [])[:1] if x not in checks)
+        if checks:
+            lines.append("Check next:")
+            lines.extend(f"  - {check}" for check in checks)
     fixes = result.get("fixes") or []
     if fixes:
         lines.append("")
@@ -369,7 +382,7 @@ def render_text(result: Mapping[str, Any]) -> str:
     failed = [u for u in unknown if u not in offline]
     if failed:
         lines.append("")
-        lines.append("Could not be read:")
+        lines.append("Unknown (a probe could not read it, or you did not know):")
         lines.extend(f"  - {u['name']}: {u.get('note') or 'unknown'}" for u in failed)
     if offline:
         lines.append("")

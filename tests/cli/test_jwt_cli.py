@@ -43,6 +43,7 @@ def test_text_output_explains_an_expired_id_token() -> None:
     assert out.returncode == 0, out.stderr
     assert "Cognito user pool eu-west-1_AbC123 in eu-west-1" in out.stdout
     assert "2023-11-14 22:12:20 UTC  (1 minute ago)  ← EXPIRED" in out.stdout
+    assert "Validity     EXPIRED 1 minute ago" in out.stdout
     assert "Cognito ID token" in out.stdout
     assert "What this means" in out.stdout
     assert t.split(".")[2] not in out.stdout, "signature never printed"

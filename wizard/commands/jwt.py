@@ -200,6 +200,17 @@ def _issuer_line(report: JwtReport) -> str | None:
     return None
 
 
+def _validity(report: JwtReport) -> str:
+    exp, nbf = report.times.get("exp"), report.times.get("nbf")
+    if nbf is not None and nbf.seconds_from_now > 0:
+        return f"NOT YET VALID (from {nbf.relative})"
+    if exp is None:
+        return "no expiry (`exp` missing or unreadable)"
+    if report.expired:
+        return f"EXPIRED {exp.relative}"
+    return f"valid, expires {exp.relative}"
+
+
 def render_text(report: JwtReport) -> str:
     from wizard.analysis.jwt_inspect import human_duration
 
@@ -217,6 +228,7 @@ def render_text(report: JwtReport) -> str:
         )
         lines.append(f"Token type   {kind}")
     lines.append(f"Scopes       {' '.join(report.scopes) if report.scopes else '(none)'}")
+    lines.append(f"Validity     {_validity(report)}")
     lines.append("")
     lines.append("Claims")
     width = max((len(k) for k in report.claims), default=4)

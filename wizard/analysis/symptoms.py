@@ -174,6 +174,8 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\b(?:take|takes|taking|need|needs)\s+(?:some\s+)?time\s+to\s+(?:propagate|apply|take\s+effect)\b|\bpropagation\s+(?:delay|time)\b",
         r"\bstill\s+(?:behave|behaves|behaving|acts?|acting|works?|working|run|runs)\s+(?:like|as)\s+(?:the\s+)?(?:old|before|previous)",
         r"\b(?:do|does|should)\s+(?:i|we|it|one)\s+(?:need|have)\s+to\s+(?:re-?)?deploy\b",
+        r"\buntil\s+(?:i|we|you|they|someone)\s+(?:manually\s+)?(?:re-?)?deploy",
+        r"\b(?:changes?|updates?|edits?)\s+(?:are\s+|were\s+|is\s+|was\s+)?(?:not|never)\s+(?:applied|reflected|active|effective|live|picked\s+up)\b",
         r"\b(?:need|needs|needed|have|had|has)\s+to\s+(?:manually\s+)?(?:re-?)?deploy\b(?:\s+\w+){0,4}\s+(?:so|for|before|to\s+make)\b",
         r"\b(?:doesn't|does\s+not|didn't|did\s+not|won't|never)\s+(?:\w+\s+)?(?:kick\s+off|trigger|create)\s+(?:a\s+)?(?:new\s+)?(?:re-?)?deploy(?:ment)?\b",
         r"\b(?:has|had|have|with|made|makes)\s+no\s+effect\b|\bnot\s+tak(?:e|ing)\s+effect\b",

@@ -305,8 +305,17 @@ class Sandbox:
         return self.emulator
 
     def stop(self) -> None:
-        if self.emulator is not None:
+        """Stop the emulator; a second Ctrl-C or SIGTERM cannot interrupt it half-way."""
+        if self.emulator is None:
+            return
+        blocked = {signal.SIGINT, signal.SIGTERM} | (
+            {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
+        )
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
             self.emulator.stop()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     # ---- the wizard's AWS layer, pointed at the emulator ---------------------------------------
 

@@ -31,7 +31,9 @@ def _seed(aws_client: Any, ministack: Any) -> tuple[Any, Provisioned]:
     return scenario, out
 
 
-def _diagnose(out: Provisioned, endpoint: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def _diagnose(
+    out: Provisioned, endpoint: str, *extra: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     env = dict(
         os.environ,
         AWS_ACCESS_KEY_ID="test",
@@ -60,7 +62,7 @@ def _diagnose(out: Provisioned, endpoint: str, *extra: str) -> subprocess.Comple
         capture_output=True,
         text=True,
         env=env,
-        input="",
+        input=stdin,
         timeout=180,
     )
 
@@ -112,6 +114,18 @@ def test_seed_apply_yes_fixes_it(aws_client: Any, ministack: Any) -> None:
     assert _ttl(aws_client, out) == 0
     _, post = scenario.requests
     assert send_request(post, out).status_code == 200
+
+
+def test_apply_declined_changes_nothing(aws_client: Any, ministack: Any) -> None:
+    scenario, out = _seed(aws_client, ministack)
+    proc = _diagnose(out, ministack.endpoint_url, "--apply", stdin="n\n")
+    assert proc.returncode == 1, proc.stderr
+    assert "[y/N]" in proc.stderr and "Not applied." in proc.stderr
+    data = json.loads(proc.stdout)
+    assert not any(f["applied"] for f in data["fixes"])
+    assert _ttl(aws_client, out) == 300
+    _, post = scenario.requests
+    assert send_request(post, out).status_code == 403
 
 
 def test_unreachable_endpoint_is_exit_3(ministack: Any) -> None:

@@ -233,12 +233,22 @@ def _interactive(box: Any, repro: Any, args: argparse.Namespace) -> int:
 def _tui(box: Any, repro: Any) -> int | None:
     """The Textual wizard, or None when it is not available in this build."""
     try:
-        from wizard.ui.tui.app import WizardApp
-        from wizard.ui.tui.evidence import StartEvidence
+        app = tui_app(box, repro)
     except ImportError:
         return None
     from wizard import exitcodes
+
+    code = app.run()
+    return int(code) if code is not None else exitcodes.OK
+
+
+def tui_app(box: Any, repro: Any) -> Any:
+    """The Textual app on its start screen, pre-filled with the failing call (URL, method,
+    token, the 403 response) and bound to the emulator session (ImportError without it)."""
     from wizard.sandbox.demo import diagnose_target, response_text
+    from wizard.ui.tui.app import WizardApp
+    from wizard.ui.tui.driver import SessionDriver
+    from wizard.ui.tui.evidence import StartEvidence
 
     target = diagnose_target(repro.symptom, repro.provisioned)
     evidence = StartEvidence(
@@ -250,9 +260,9 @@ def _tui(box: Any, repro: Any) -> int | None:
         endpoint_url=box.endpoint_url,
         offline=False,
     )
-    app = WizardApp(evidence)
-    code = app.run()
-    return int(code) if code is not None else exitcodes.OK
+    driver = SessionDriver.unstarted()
+    driver.aws = box.aws()
+    return WizardApp(evidence, driver=driver)
 
 
 def _prompt(box: Any, repro: Any, args: argparse.Namespace) -> int:

@@ -159,3 +159,11 @@ def test_earliest_mention_wins_and_opening_outweighs_late_guesses() -> None:
     late = "Someone suggested checking the WAF rules too."
     s = detect_symptoms(opening + late)
     assert s.weight("custom_domain") > 1.0 > s.weight("waf")
+
+
+def test_rejected_hypothesis_counts_little() -> None:
+    s = detect_symptoms(
+        "We suspected the WAF, but its metrics show zero blocks. The API key header is sent."
+    )
+    assert "waf" in s and s.weight("waf") < 0.5
+    assert "waf_clear" in s

@@ -935,6 +935,8 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             3.0,
             'CloudFront\'s "Request blocked" page: a web ACL on the distribution blocked it',
         )
+    if h("disabled_endpoint"):
+        acc.add("custom-domain-mapping", -1.5, "")
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

@@ -748,6 +748,7 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "a new or renamed stage is involved",
     ),
     SymptomRule("waf", {"waf-block": 4.0}, "AWS WAF / a firewall is involved"),
+    SymptomRule("waf_clear", {"waf-block": -4.0}, "the web ACL shows no blocks (or there is none)"),
     SymptomRule(
         "payload_specific",
         {"waf-block": 2.5, "cloudfront-edge-rejection": 0.3},

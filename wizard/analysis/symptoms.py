@@ -293,12 +293,12 @@ CONCEPTS: tuple[Concept, ...] = (
     _c("vpce_policy", r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b"),
     _c(
         "execute_api_url_works",
-        r"\b(?:api\s*gateway|aws|execute-api|original|default|generated|invoke|lambda)\s+(?:url|endpoint|link|address)\b.{0,40}\b(?:works?|worked|is\s+fine|ok|okay|200|success\w*)\b",
+        r"\b(?:api\s*gateway|aws|execute-api|original|default|generated|invoke|lambda)\s+(?:url|endpoint|link|address)\b[^.\n]{0,40}\b(?:works?|worked|is\s+fine|ok|okay|200|success\w*)\b",
         r"\b(?:was\s+)?(?:working|worked|works)\s+(?:fine\s+)?before\s+(?:adding|without|we\s+added|i\s+added)\s+(?:the\s+|a\s+)?(?:custom\s+)?domain\b",
-        r"\b(?:fine|works?|worked|ok|okay|200|succeeds?)\b.{0,40}\bexecute-api\s+(?:url|endpoint|hostname|domain|address)\b",
-        r"\bexecute-api\s+(?:url|endpoint|hostname)\b.{0,40}\b(?:works?|worked|fine|ok|okay|200|succeeds?)\b",
+        r"\b(?:fine|works?|worked|ok|okay|200|succeeds?)\b[^.\n]{0,40}\bexecute-api\s+(?:url|endpoint|hostname|domain|address)\b",
+        r"\bexecute-api\s+(?:url|endpoint|hostname)\b[^.\n]{0,40}\b(?:works?|worked|fine|ok|okay|200|succeeds?)\b",
         r"\b(?:the\s+)?(?:aws[- ]generated|generated|default|invoke|raw|original)\s+(?:api\s+)?url\s+(?:still\s+)?(?:works?|is\s+fine|returns\s+200)\b",
-        r"\b(?:directly|direct\s+calls?)\b.{0,30}\b(?:works?|worked|fine|ok)\b",
+        r"\b(?:directly|direct\s+calls?)\b[^.\n]{0,30}\b(?:works?|worked|fine|ok)\b",
     ),
     _c(
         "on_prem",
@@ -402,7 +402,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",
         r"\bstage\s+(?:doesn't|does\s+not|didn't)\s+exist\b|\b(?:deleted|renamed)\s+(?:the\s+)?stage\b|\bnon-?existent\s+stage\b",
         r"\b(?:Prod|prod)\s+(?:vs\.?|versus|instead\s+of)\s+(?:prod|Prod|PROD)\b",
-        r"\bstage\s+(?:is\s+)?(?:called|named)\b|\b(?:deployed|created|named)\s+(?:the\s+|a\s+|our\s+)?stage\s+(?:as|called|named)\b|\bstage\s+names?\s+(?:are|is)\s+case",
+        r"\b(?:only|our)\s+stage\s+is\b|\bstage\s+(?:is\s+)?(?:called|named)\b|\b(?:deployed|created|named)\s+(?:the\s+|a\s+|our\s+)?stage\s+(?:as|called|named)\b|\bstage\s+names?\s+(?:are|is)\s+case",
     ),
     _c(
         "custom_domain",
@@ -445,6 +445,11 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "waf",
         r"\bwaf\b|\bweb\s*acl\b|\bfirewall\b|\bmanaged\s+rules?\b|\bcore\s+rule\s*set\b|SizeRestrictions|\bsql\s*injection\b|\bsqli\b|\bxss\b|\brate[- ]based\b|\bgeo[- ]?block|AWSManagedRules|\bcommon\s*rule\s*set\b",
+    ),
+    _c(
+        "waf_clear",
+        r"\b(?:waf|web\s*acl)\b[^.\n]{0,50}\b(?:zero|no|0)\s+(?:blocks?|blocked\s+requests?|matches)\b|\bno\s+waf\b|\bwaf\s+(?:is\s+)?not\s+(?:attached|enabled|the\s+(?:issue|problem|cause))\b",
+        negatable=False,
     ),
     _c(
         "payload_specific",
@@ -537,6 +542,7 @@ class SymptomHit:
 class Symptoms:
     hits: dict[str, SymptomHit] = field(default_factory=dict)
     denied: set[str] = field(default_factory=set)
+    doubted: set[str] = field(default_factory=set)
     length: int = 0
 
     def __contains__(self, name: object) -> bool:
@@ -550,10 +556,15 @@ class Symptoms:
         return hit.snippet if hit else ""
 
     def weight(self, name: str) -> float:
-        """How much a concept counts: in a long thread, the opening describes the incident and
-        late mentions are often other people's guesses."""
+        """How much a concept counts: a hypothesis the reporter ruled out ("we suspected the WAF,
+        but...") counts little; in a long thread, the opening describes the incident and late
+        mentions are often other people's guesses."""
         hit = self.hits.get(name)
-        if hit is None or self.length < 1500:
+        if hit is None:
+            return 1.0
+        if name in self.doubted:
+            return 0.3
+        if self.length < 1500:
             return 1.0
         if hit.position < max(600, self.length // 5):
             return 1.2
@@ -580,6 +591,25 @@ def _negated(text: str, start: int) -> bool:
     clause = window[breaks[-1].end() :] if breaks else window
     words = clause.split()[-5:]
     return bool(_NEGATION.search(" ".join(words)))
+
+
+_DOUBT = re.compile(
+    r"\b(?:suspected|thought|assumed|blamed|guessed|believed|wondered\s+if|expected\s+it\s+to\s+be|first\s+(?:suspected|thought|blamed))\b",
+    re.IGNORECASE,
+)
+_DOUBT_RESOLVED = re.compile(
+    r"\b(?:but|however|turn(?:s|ed)\s+out|actually|in\s+fact|no\s+change|not\s+the\s+(?:issue|problem|cause)|zero|nothing)\b",
+    re.IGNORECASE,
+)
+
+
+def _doubted(text: str, start: int) -> bool:
+    """A mention inside a hypothesis the reporter then rejects: "we suspected the WAF, but ..." ."""
+    before = text[max(0, start - 50) : start]
+    cue = _DOUBT.search(before)
+    if cue is None or re.search(r"[.!?\n]", before[cue.end() :]):
+        return False
+    return bool(_DOUBT_RESOLVED.search(text[start : start + 140]))
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -619,4 +649,6 @@ def detect_symptoms(text: str) -> Symptoms:
             # The earliest mention describes the incident; a later negation does not undo it.
             out.hits[concept.name] = best
             out.denied.discard(concept.name)
+            if concept.negatable and _doubted(sample, best.position):
+                out.doubted.add(concept.name)
     return out

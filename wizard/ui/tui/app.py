@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 
 from wizard import exitcodes
@@ -104,17 +106,38 @@ class WizardApp(App[int]):
     # ---- the walk -----------------------------------------------------------------------------
 
     def on_start_screen_begin(self, message: StartScreen.Begin) -> None:
+        self.evidence = message.evidence
+        self.start_walk(message.evidence)
+
+    class WalkStarted(Message):
+        """The worker built the session (or could not: `error` is one line for the user)."""
+
+        def __init__(self, driver: SessionDriver | None, error: str | None) -> None:
+            super().__init__()
+            self.driver = driver
+            self.error = error
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
+    def start_walk(self, evidence: StartEvidence) -> None:
+        """Load the playbook, open the AWS session (boto3) and start the walk, off the UI thread."""
         from wizard.ui.tui.driver import SessionDriver, StartError
 
-        self.evidence = message.evidence
         try:
             if self.driver is None:
-                self.driver = SessionDriver.create(message.evidence)
+                driver = SessionDriver.create(evidence)
             else:
-                self.driver.restart(message.evidence)
+                driver = self.driver
+                driver.restart(evidence)
         except StartError as exc:
-            self.notify(str(exc), title="Cannot start", severity="error", timeout=8)
+            self.post_message(self.WalkStarted(None, str(exc)))
             return
+        self.post_message(self.WalkStarted(driver, None))
+
+    def on_wizard_app_walk_started(self, message: WalkStarted) -> None:
+        if message.error is not None or message.driver is None:
+            self.notify(str(message.error), title="Cannot start", severity="error", timeout=8)
+            return
+        self.driver = message.driver
         self.show_current()
 
     def show_current(self) -> None:

@@ -117,6 +117,7 @@ class SessionDriver:
     _prefill: dict[str, str] = field(default_factory=dict)
     _fixes: dict[str, _FixState] = field(default_factory=dict)
     _aws_factory: Callable[[StartEvidence], Any] | None = None
+    _actor: str | None = None
 
     # ---- construction --------------------------------------------------------------------------
 
@@ -158,6 +159,7 @@ class SessionDriver:
         """Start a new walk from the start screen's evidence."""
         self.evidence_given = evidence
         self._fixes.clear()
+        self._actor = None
         if not evidence.offline and self.aws is None:
             self.aws = self._open_aws(evidence)
         if evidence.offline:
@@ -353,6 +355,10 @@ class SessionDriver:
         return build_evidence(facts, now=self.clock())
 
     def actor(self) -> str:
+        """Who confirms a fix: the local user and, live, the AWS caller (an STS call the first
+        time: `prepare_fix` makes it in its worker, later calls read the cache)."""
+        if self._actor is not None:
+            return self._actor
         identity = None
         if self.aws is not None:
             try:
@@ -363,7 +369,8 @@ class SessionDriver:
             user = getpass.getuser()
         except Exception:
             user = "unknown-user"
-        return f"{user} ({identity})" if identity else user
+        self._actor = f"{user} ({identity})" if identity else user
+        return self._actor
 
     # ---- fixes ---------------------------------------------------------------------------------
 
@@ -419,6 +426,7 @@ class SessionDriver:
     def prepare_fix(self, fix: FixView) -> FixView:
         """Read the current state of what the fix changes (worker thread): the before/after."""
         state = self._fixes[fix.fix_id]
+        self.actor()  # resolve who confirms now, in the worker, not in the dialog
         if fix.plan is None or self.aws is None:
             return fix
         from wizard.aws.fixes.changes import describe_changes

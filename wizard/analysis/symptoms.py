@@ -424,7 +424,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "usage_plan",
-        r"\busage\s*plans?\b|\bapiStages\b|\bapi\s+stages?\b|\bcreate-usage-plan-key\b",
+        r"\busage\s*plans?\b|\bapiStages\b|\bapi_stages\b|\bcreate-usage-plan-key\b",
     ),
     _c(
         "key_looks_valid",

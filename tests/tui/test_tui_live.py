@@ -130,8 +130,21 @@ async def _full(seed: tuple[Any, Provisioned]) -> None:
             headers={"Authorization": out.tokens["alice"]},
         )
         assert again.status_code == 200
-        # Rollback is offered.
-        assert not screen.query_one(f"#rollback-{index}", Button).disabled
+        # Rollback is offered, shown as exact commands, and also needs a confirmation.
+        rollback = screen.query_one(f"#rollback-{index}", Button)
+        assert not rollback.disabled
+        rollback.press()
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConfirmFixScreen)
+        assert any("update-authorizer" in c and "300" in c for c in modal.fix.commands)
+        modal.query_one("#confirm-yes", Button).press()
+        await settle(pilot)
+        assert app.screen is screen
+        assert _ttl(session, out) == 300
+        status = str(screen.query_one(f"#fix-{index} .fix-status").render())
+        assert "rolled back" in status.lower(), status
+        assert app.driver.session.applied[-1].outcome == "rolled_back"
 
 
 def test_seed_incident_from_the_start_screen_to_a_verified_fix(seed: Any) -> None:

@@ -80,7 +80,10 @@ def test_seed_evidence_has_sources_policy_beside_method_arn_and_logs(seed: dict[
 def test_decisive_facts_first_and_unknowns_listed(seed: dict[str, Any]) -> None:
     report = _report(seed)
     decisive = [f.name for f in report.facts if f.decisive]
-    assert set(decisive) == {e["name"] for e in seed["diagnosis"]["evidence"]}
+    evidence = seed["diagnosis"]["evidence"]
+    assert set(decisive) == {e["name"] for e in evidence if e["known"]}
+    unknown = {e["name"] for e in evidence if not e["known"]}
+    assert unknown <= {u.split(" ")[0] for u in report.unknown_facts}
     assert [f.decisive for f in report.facts] == sorted(
         (f.decisive for f in report.facts), reverse=True
     )

@@ -406,6 +406,24 @@ def test_combine_tables() -> None:
     assert deny["cause_hint"] == "rp-explicit-deny"
 
 
+def test_simulate_cache_replays_the_seed() -> None:
+    first, failing = f"{ARN}/prod/GET/dashboard", f"{ARN}/prod/POST/dashboard/update-profile"
+    r = op.simulate_cache(
+        ctx(), {"first_arn": first, "failing_arn": failing, "ttl": 300, "resource": first}
+    )
+    assert (r["first_status"], r["failing_status"], r["failing_cache"]) == (200, 403, "hit")
+    assert r["failing_lambda_invoked"] is False and r["invocations"] == 1
+    wide = op.simulate_cache(
+        ctx(),
+        {"first_arn": first, "failing_arn": failing, "ttl": 300, "resource": f"{ARN}/prod/*/*"},
+    )
+    assert wide["failing_status"] == 200
+    no_cache = op.simulate_cache(ctx(), {"first_arn": first, "failing_arn": failing, "ttl": 0})
+    assert no_cache["failing_status"] == 200 and no_cache["failing_lambda_invoked"] is True
+    with pytest.raises(ProbeError):
+        op.simulate_cache(ctx(), {"first_arn": first, "failing_arn": failing, "ttl": None})
+
+
 def test_match_arn() -> None:
     r = op.match_arn(ctx(), {"pattern": f"{ARN}/prod/GET/*", "arn": f"{ARN}/prod/POST/x"})
     assert r == {"matches": False, "first_mismatch": "method"}

@@ -54,6 +54,11 @@ def test_seed_incident_within_five_questions_and_says_why() -> None:
     assert "a1b2c3d4e5/prod/POST/dashboard/update-profile" in why
     assert "300 seconds" in why
     assert "cache" in why
+    facts = session.known_facts()
+    # The cache model replays the two calls: the failing one is a cache hit, no Lambda call.
+    assert facts["replay_failing_cache"] == "hit"
+    assert facts["replay_authorizer_invoked"] is False
+    assert facts["replay_failing_status"] == 403
     fix_ids = [f.fix_id for f in session.fixes()]
     assert "fix-cache-wildcard-resource" in fix_ids
     assert "fix-cache-ttl-zero" in fix_ids

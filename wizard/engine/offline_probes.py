@@ -863,3 +863,42 @@ def request_from_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, 
         "account_id": arn.account,
         "path_has_connections": "@connections" in arn.path,
     }
+
+
+@REGISTRY.probe(
+    "simulate_cache",
+    "Replay the first call and the failing call with one token through the authorizer-cache model",
+)
+def simulate_cache(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.cache_sim import ScenarioError, replay_same_token
+
+    first, failing = _given(params, "first_arn"), _given(params, "failing_arn")
+    ttl = params.get("ttl")
+    if not first or not failing or not isinstance(ttl, int) or isinstance(ttl, bool):
+        raise ProbeError(
+            ProbeErrorKind.MISSING_INPUT, "the cache replay needs both method ARNs and the TTL"
+        )
+    # What the authorizer returns: a whole policy, or the Resource it names (the evidence:
+    # the Resource of the cached policy), else the usual event.methodArn.
+    policy = _parse_policy(params.get("policy"))
+    returned: Any = policy if policy is not None else _given(params, "resource") or "{methodArn}"
+    request = _given(params, "authorizer_type", ctx) == "REQUEST"
+    try:
+        result = replay_same_token(
+            [first, failing],
+            ttl=ttl,
+            returned=returned,
+            authorizer_type="REQUEST" if request else "TOKEN",
+        )
+    except ScenarioError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"cannot replay the calls: {exc}") from None
+    one, two = result.steps[0], result.steps[-1]
+    return {
+        "first_status": one.status,
+        "failing_status": two.status,
+        "failing_cache": two.cache,
+        "failing_lambda_invoked": two.lambda_invoked,
+        "invocations": result.invocations,
+        "moral": result.moral,
+        "steps": [s.to_dict() for s in result.steps],
+    }

@@ -353,6 +353,11 @@ def render_text(result: Mapping[str, Any]) -> str:
     if fixes:
         lines.append("")
         lines.append(f"Why: {fixes[0]['explanation']}")
+        moral = next(
+            (e["value"] for e in result.get("evidence", []) if e["name"] == "replay_moral"), None
+        )
+        if moral:
+            lines.append(f"Replayed through the authorizer-cache model: {moral}")
         lines.append("")
         lines.append("Fixes (pick one):")
     for i, fix in enumerate(fixes, 1):

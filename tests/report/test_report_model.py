@@ -4,6 +4,7 @@ with sources, path, prevention from the catalogue; the schema; damaged sessions.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 from typing import Any
@@ -323,3 +324,101 @@ def test_odd_shapes_inside_a_session_never_crash(seed: dict[str, Any]) -> None:
     data["applied"] = [{"record": {"plan": "x", "result": {"steps": [1]}}}]
     for fmt in ("md", "html", "json"):
         assert render_report(data, fmt)
+
+
+# --------------------------------------------------------------------------- policies, timeline
+
+
+def _with_policy(seed: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(seed)
+    data["facts"]["resource_policy"] = {
+        "name": "resource_policy",
+        "value": policy,
+        "known": True,
+        "type": "object",
+        "source": "probe",
+        "origin": "p_live_api/get_rest_api",
+        "at": data["started_at"],
+        "note": None,
+    }
+    return data
+
+
+def _policy_item(report: Report, title: str) -> Any:
+    return next(e for e in report.evidence if e.kind == "policy" and e.title == title)
+
+
+def test_resource_policy_statements_beside_the_method_arn(seed: dict[str, Any]) -> None:
+    arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AllowAll", "Effect": "Allow", "Principal": "*",
+             "Action": "execute-api:Invoke", "Resource": f"{arn}/*"},
+            {"Sid": "DenyAllButGet", "Effect": "Deny", "Principal": "*",
+             "Action": "execute-api:Invoke", "NotResource": f"{arn}/prod/GET/*"},
+            {"Sid": "DenyOffice", "Effect": "Deny", "Principal": "*",
+             "Action": "execute-api:Invoke", "Resource": f"{arn}/prod/GET/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+        ],
+    }  # fmt: skip
+    report = _report(_with_policy(seed, policy), mask_account=False)
+    item = _policy_item(report, "Policy: resource policy")
+    by = {s.label: s for s in item.statements}
+    assert by["AllowAll"].covers_method_arn is True and not by["AllowAll"].decisive
+    # NotResource: the Deny applies to every ARN except GET ones — so to this POST
+    deny = by["DenyAllButGet"]
+    assert deny.covers_method_arn is True and deny.decisive
+    assert deny.resources == [f"NOT {arn}/prod/GET/*"]
+    assert by["DenyOffice"].covers_method_arn is False and by["DenyOffice"].has_condition
+    assert item.decision == "explicit deny (a Deny matches the method ARN)"
+    md = render_report(_with_policy(seed, policy), "md")
+    assert "Decisive statement `DenyAllButGet`" in md
+
+
+def test_a_conditional_deny_is_not_called_certain(seed: dict[str, Any]) -> None:
+    arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*"
+    policy = {
+        "Statement": {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": arn,
+            "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        }
+    }
+    item = _policy_item(_report(_with_policy(seed, policy)), "Policy: resource policy")
+    assert item.decision is not None and item.decision.startswith("explicit deny if")
+
+
+def test_offline_skips_are_folded_into_one_line_per_node(seed: dict[str, Any]) -> None:
+    entries = _report(seed).timeline
+    folded = [e for e in entries if e.kind == "probe" and "probes skipped (" in e.title]
+    assert folded and all("needs an AWS connection" in e.title for e in folded)
+    assert any("get_rest_api" in e.title and "get_stage" in e.title for e in folded)
+    titles = [e.title for e in entries]
+    assert not any(" skipped: " in a and " skipped: " in b for a, b in itertools.pairwise(titles))
+
+
+# --------------------------------------------------------------------------- every walk
+
+
+@pytest.mark.slow
+def test_every_shipped_walk_reports_in_every_format() -> None:
+    """Each answer file of tests/playbooks/walks walked by the real engine: a report in every
+    format, valid against the schema, naming the diagnosed cause (or saying inconclusive)."""
+    from tests.playbooks.walking import load_walk, run_walk, walk_files
+
+    schema = published_schema()
+    catalogue = load_catalogue()
+    for path in walk_files():
+        data = run_walk(load_walk(path)).to_dict()
+        report = report_from_session(data, catalogue=catalogue, generated_at="2026-11-21T10:00:00Z")
+        cause = data["diagnosis"]["cause"] if data["diagnosis"] else None
+        assert report.summary.cause_id == cause, path.name
+        if cause is not None:
+            assert report.prevention, f"{path.name}: no prevention for {cause}"
+        doc = json.loads(render_report(data, "json", catalogue=catalogue))
+        assert errors(doc, schema) == [], path.name
+        for fmt in ("md", "html"):
+            assert render_report(data, fmt, catalogue=catalogue), path.name

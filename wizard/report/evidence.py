@@ -249,19 +249,22 @@ def _statements(doc: Mapping[str, Any], arn: str | None) -> list[PolicyStatement
     out: list[PolicyStatement] = []
     for i, st in enumerate(items):
         st = as_map(st)
-        resources = [str(r) for r in _listify(st.get("Resource"))]
+        negated = "Resource" not in st and "NotResource" in st
+        resources = [str(r) for r in _listify(st.get("NotResource" if negated else "Resource"))]
         covers: bool | None = None
         if arn and resources:
             try:
-                covers = any(arn_matches(r, arn) for r in resources)
+                matched = any(arn_matches(r, arn) for r in resources)
             except ValueError:
-                covers = None
+                matched = None
+            # NotResource applies to every ARN it does not name
+            covers = None if matched is None else (not matched if negated else matched)
         out.append(
             PolicyStatement(
                 label=str(st.get("Sid") or f"Statement[{i}]"),
                 effect=str(st.get("Effect", "?")),
                 actions=[str(a) for a in _listify(st.get("Action") or st.get("NotAction"))],
-                resources=resources or [str(r) for r in _listify(st.get("NotResource"))],
+                resources=[f"NOT {r}" for r in resources] if negated else resources,
                 covers_method_arn=covers,
                 has_condition=bool(st.get("Condition")),
                 decisive=False,
@@ -279,8 +282,11 @@ def _statements(doc: Mapping[str, Any], arn: str | None) -> list[PolicyStatement
 def _decision(statements: list[PolicyStatement]) -> str | None:
     if any(s.covers_method_arn is None for s in statements):
         return None
-    if any(s.effect.lower() == "deny" and s.covers_method_arn for s in statements):
+    denies = [s for s in statements if s.effect.lower() == "deny" and s.covers_method_arn]
+    if denies and not all(s.has_condition for s in denies):
         return "explicit deny (a Deny matches the method ARN)"
+    if denies:
+        return "explicit deny if the Deny's conditions hold (see the policy evaluation)"
     if any(s.effect.lower() == "allow" and s.covers_method_arn for s in statements):
         conditional = any(s.has_condition for s in statements if s.covers_method_arn)
         return "allow" + (" (if its conditions hold)" if conditional else "")

@@ -26,6 +26,38 @@ def timeline(session: Mapping[str, Any]) -> list[TimelineEntry]:
         entry = _entry(name, event, kinds)
         if entry is not None:
             out.extend(entry)
+    return _fold_skips(out)
+
+
+def _fold_skips(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Offline, every live probe of a node is skipped for the same reason: one line says it."""
+    out: list[TimelineEntry] = []
+    run: list[TimelineEntry] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            labels = ", ".join(e.title.split(" skipped: ", 1)[0] for e in run)
+            reason = run[0].title.split(" skipped: ", 1)[1]
+            title = f"{len(run)} probes skipped ({labels}): {reason}"
+            out.append(TimelineEntry(at=run[0].at, kind="probe", title=title, node=run[0].node))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for entry in entries:
+        skipped = entry.kind == "probe" and " skipped: " in entry.title
+        same = (
+            skipped
+            and run
+            and run[0].title.split(" skipped: ", 1)[1] == (entry.title.split(" skipped: ", 1)[1])
+        )
+        if run and not same:
+            flush()
+        if skipped:
+            run.append(entry)
+        else:
+            out.append(entry)
+    flush()
     return out
 
 

@@ -309,6 +309,8 @@ def _family_details(ctx: _Context, acc: _Scores) -> None:
                 'no "explicit deny": nothing in the resource policy allows this caller',
             )
             acc.add("rp-explicit-deny", -0.5, "")
+    if not ctx.family("identity-denied"):
+        _connections_arn(ctx, acc)
     if ctx.family("identity-denied") or (
         ctx.ev.caller != "anonymous"
         and re.search(r"not authori[sz]ed to perform", t, re.IGNORECASE)
@@ -1132,7 +1134,33 @@ def _facts(ctx: _Context, acc: _Scores) -> None:
         )
 
 
+_TYPES_IN_TEXT = re.compile(
+    r"(?:types|endpoint\s*type|endpointConfiguration)\W{0,8}(REGIONAL|EDGE|PRIVATE)\b"
+)
+
+
+def _endpoint_type_from_text(ctx: _Context, acc: _Scores) -> None:
+    """`endpointConfiguration.types = ["PRIVATE"]` pasted from get-rest-api counts like the fact."""
+    if ctx.facts.get("endpoint_type"):
+        return
+    m = _TYPES_IN_TEXT.search(ctx.text)
+    if not m:
+        return
+    if m.group(1) == "PRIVATE":
+        acc.add_many(
+            {"private-api-access-path": 1.5, "rp-implicit-deny": 1.0},
+            "the API's endpoint type is PRIVATE",
+        )
+        acc.add("vpce-private-dns-public-api", -3.0, "")
+    else:
+        acc.add("private-api-access-path", -3.0, "")
+        acc.add(
+            "vpce-private-dns-public-api", 1.0, f"the API's endpoint type is {m.group(1)} (public)"
+        )
+
+
 def _api_type(ctx: _Context, acc: _Scores) -> None:
+    _endpoint_type_from_text(ctx, acc)
     declared = str(ctx.facts.get("api_type") or "").upper()
     ev = ctx.ev
     http = declared == "HTTP" or (

@@ -701,6 +701,41 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "execute-api:ManageConnections is involved",
     ),
     SymptomRule(
+        "has_manage_connections",
+        {"ws-mgmt-no-permission": -2.5, "ws-mgmt-wrong-endpoint": 1.0},
+        "the role already has execute-api:ManageConnections: look at the URL",
+    ),
+    SymptomRule(
+        "private_dns_off",
+        {"vpce-private-dns-public-api": -3.0, "private-api-access-path": 1.0},
+        "private DNS is off on the endpoint: public API names are not captured",
+    ),
+    SymptomRule(
+        "stages_listed",
+        {"stage-not-found": 2.0},
+        "the stage list was checked against the URL",
+    ),
+    SymptomRule(
+        "usage_plans_empty",
+        {"apikey-not-in-usage-plan-stage": 3.5},
+        "the key is in no usage plan",
+    ),
+    SymptomRule(
+        "key_in_plan_for_stage",
+        {"apikey-not-in-usage-plan-stage": -2.5, "apikey-missing-or-invalid": 1.0},
+        "the key is in a usage plan for this stage",
+    ),
+    SymptomRule(
+        "export_missing_route",
+        {"mat-not-deployed": 3.0},
+        "the route is in the API but not in the stage's export: not deployed",
+    ),
+    SymptomRule(
+        "route_absent_everywhere",
+        {"mat-route-not-found": 2.0, "mat-not-deployed": -1.5},
+        "neither the API nor the stage has the route",
+    ),
+    SymptomRule(
         "wrong_path",
         {"mat-route-not-found": 2.5, "custom-domain-mapping": 0.3},
         "the path / method itself is in doubt",

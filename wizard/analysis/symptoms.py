@@ -222,6 +222,33 @@ CONCEPTS: tuple[Concept, ...] = (
         negatable=False,
     ),
     _c(
+        "stages_listed",
+        r"\bget-stages\b|\b(?:only|our)\s+stages?\s+(?:is|are)\b|\bstages?\s+list(?:s|ed)?\s+only\b",
+        negatable=False,
+    ),
+    _c(
+        "usage_plans_empty",
+        r"get-usage-plans[^.\n]{0,80}\b(?:empty|\[\s*\]|no\s+(?:plans?|items)|nothing|none)\b",
+        r"\b(?:key|api\s+key)\s+(?:is\s+)?(?:not\s+in\s+any|in\s+no)\s+(?:usage\s+)?plan",
+        negatable=False,
+    ),
+    _c(
+        "key_in_plan_for_stage",
+        r"\b(?:key\s+)?(?:is|IS)\s+in\s+the\s+usage\s+plan\s+(?:for|of)\s+(?:this|the|our)\s+stage\b|\bplan\s+(?:includes|has|lists)\s+(?:this|the|our)\s+(?:api\s+)?stage\b",
+        negatable=False,
+    ),
+    _c(
+        "export_missing_route",
+        r"\bget-export\b[^.\n]{0,80}\b(?:doesn't|does\s+not|don't|not|missing|lacks?)\b",
+        r"\bget-resources\b[^.\n]{0,80}\bbut\s+(?:not\s+)?(?:the\s+)?(?:get-)?export\b",
+        negatable=False,
+    ),
+    _c(
+        "route_absent_everywhere",
+        r"\b(?:get-export|get-resources)\b[^.\n]{0,40}\b(?:and|&)\s+(?:get-export|get-resources)\b[^.\n]{0,20}\bboth\b|\bboth\s+(?:list|show)\s+only\b",
+        negatable=False,
+    ),
+    _c(
         "console_test_works",
         r"\b(?:console|test\s+tab|test\s+button|test-invoke|test\s+invoke|testinvoke|method\s+test)\b.{0,60}?\b(?:works?|worked|succeeds?|succeeded|2\d\d|fine|ok|passes|passed)\b",
         r"\b(?:works?|worked|succeeds?)\s+(?:fine\s+|perfectly\s+)?(?:in|from|via|with)\s+(?:the\s+)?(?:api\s+gateway\s+|aws\s+)?(?:console|test\s+tab)",
@@ -285,6 +312,11 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "vpc_endpoint",
         r"\bvpc\s+endpoints?\b|\bvpce-[0-9a-z]+|\binterface\s+endpoints?\b|\bexecute-api\s+endpoint\b|\bprivatelink\b|\bprivate\s+link\b|com\.amazonaws\.[a-z0-9-]+\.execute-api",
+    ),
+    _c(
+        "private_dns_off",
+        r"\bprivate\s*dns\s+(?:is\s+|was\s+)?(?:disabled|off|turned\s+off|false)\b|PrivateDnsEnabled\W{0,4}(?:false|False)\b|\b(?:without|no)\s+private\s*dns\b|private\s*dns\s+(?:is\s+)?not\s+enabled|(?:does\s+not|doesn't)\s+have\s+private\s*dns",
+        negatable=False,
     ),
     _c(
         "private_dns",
@@ -386,7 +418,17 @@ CONCEPTS: tuple[Concept, ...] = (
         "ws_connections",
         r"@connections|\bpostToConnection\b|\bpost_to_connection\b|\bapigatewaymanagementapi\b|\bmanagement\s+api\b|ApiGatewayManagementApi|\bsend(?:ing)?\s+(?:a\s+)?messages?\s+(?:back\s+)?to\s+(?:the\s+|connected\s+)?(?:clients?|connections?)",
     ),
-    _c("manage_connections", r"ManageConnections"),
+    _c(
+        "manage_connections",
+        r"\b(?:lacks?|lacking|missing|without|no|needs?|need\s+to\s+add|add(?:ed|ing)?)\s+(?:the\s+)?(?:execute-api:)?ManageConnections\b",
+        r"ManageConnections\s+(?:permission\s+)?(?:is\s+)?(?:missing|not\s+granted|denied)",
+        negatable=False,
+    ),
+    _c(
+        "has_manage_connections",
+        r"\b(?:has|have|granted|allows?|allowing|with)\s+(?:the\s+)?(?:permission\s+)?execute-api:ManageConnections\b",
+        negatable=False,
+    ),
     # ---------------------------------------------------------------- routing
     _c(
         "wrong_path",
@@ -433,6 +475,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "key_missing",
+        r"\bAuthorization:\s*(?:ApiKey|Api-Key|Key|X-Api-Key)\b|\bas\s+[\"']?Authorization:\s*\w+",
         r"\b(?:api[- _]?key)\s+(?:as|in\s+the)\s+(?:an?\s+)?(?:authentication|authorization|auth|bearer|query|basic)\b",
         r"\bkey\b.{0,60}\b(?:never|not)\s+(?:been\s+)?(?:enabled|activated|associated)\b",
         r"\b(?:without|missing|forgot|forgetting|no)\s+(?:the\s+|an\s+)?(?:api\s+)?key\b|\b(?:api\s+)?key\s+(?:is\s+|was\s+)?(?:missing|disabled|wrong|invalid|not\s+sent|deleted)\b|\b(?:query\s+string|query\s+param(?:eter)?|body|authorization\s+header)\s+instead\s+of\s+(?:the\s+)?(?:x-api-key\s+)?header\b|\bdisabled\s+(?:the\s+)?(?:api\s+)?key\b|\bkey\s+(?:in|as)\s+(?:a\s+)?query\b",

@@ -27,6 +27,7 @@ from wizard.engine.session import AnswerError, Session, is_secret_name, redact
 UNKNOWN_ANSWERS = frozenset({"?"})
 REDACTED = "[redacted]"
 MAX_STEPS = 1000  # far more nodes than any path has; guards against an engine that stalls
+ALSO_POSSIBLE = 0.1  # below this a classifier candidate is noise next to a walked diagnosis
 DIAGNOSED_CONFIDENCE = 0.9  # a cause the walk reached through its decisions ranks first
 
 
@@ -333,12 +334,11 @@ def render_text(result: Mapping[str, Any]) -> str:
     lines.append(f"  ({result.get('questions', 0)} questions answered)")
     causes = list(result.get("causes") or [])
     if diagnosis and not diagnosis.get("inconclusive"):
-        if causes[1:4]:
+        others = [c for c in causes[1:4] if c["confidence"] >= ALSO_POSSIBLE]
+        if others:
             lines.append("")
             lines.append("Also possible (from the classifier):")
-            lines.extend(
-                f"  - {c['id']} ({c['confidence']:.2f}): {c['title']}" for c in causes[1:4]
-            )
+            lines.extend(f"  - {c['id']} ({c['confidence']:.2f}): {c['title']}" for c in others)
     elif causes:
         lines.append("")
         lines.append("Most likely, from what you gave:")

@@ -41,8 +41,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "first_call_works_then_fails",
         rf"\b(?:first|initial|1st)\b{_W}{{0,4}}\s+{_WORKS}",
         rf"\b(?:later|subsequent|following|next|consecutive|successive)\b{_W}{{0,4}}\s+(?:would\s+|will\s+|then\s+)?(?:always\s+|all\s+)?(?:fail|fails|failed|failing|break|breaks|broke|403|are\s+denied|get\s+denied|are\s+rejected)\b",
-        rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one)",
-        rf"\b(?:later|subsequent|following|next|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
+        rf"{_WORKS}{_W}{{0,3}}\s+(?:the\s+|on\s+the\s+|for\s+the\s+)?(?:very\s+)?first\s+(?:time|call|request|attempt|one|page|screen|route|endpoint|tab|click)",
+        rf"\b(?:later|subsequent|following|next|consecutive|successive)\b{_W}{{0,4}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*[\"'“]?{_FAIL}",
         rf"\b(?:second|third|other|remaining|further)\s+(?:[\w/-]+\s+){{0,2}}(?:calls?|requests?|attempts?|ones|times?|invocations?|updates?|saves?|hits?|tries|clicks?|pages?)\b{_W}{{0,3}}\s+(?:get|gets|got|getting|fail|fails|failed|return|returns|returned|are|is|give|gives|hit|hits|receive|end)\b{_W}{{0,3}}\s*{_FAIL}",
         r"\bworks?\s+(?:only\s+)?once\b",
         rf"{_WORKS}\s*[,;]\s*(?:and\s+)?then\s+(?:the\s+)?(?:[\w/{{}}-]+\s+){{0,3}}(?:->\s*|=>\s*|gives?\s+|returns?\s+)?{_FAIL}",
@@ -351,6 +351,7 @@ CONCEPTS: tuple[Concept, ...] = (
     # ---------------------------------------------------------------- IAM and signing
     _c(
         "iam_auth",
+        r"\b(?:with|using|uses)\s+iam\b|\biam\s+(?:signing|signature|credentials)\b",
         r"\biam[- ](?:protected|secured|only)\b|\bprotected\s+(?:by|with)\s+iam\b|\bsimulate-principal-policy\b|\bimplicitDeny\b",
         r"\baws_iam\b|\biam\s+auth(?:ori[sz]ation|entication|ori[sz]er)?\b|\biam[- ]authori[sz]ed\b|\bauthori[sz]ation(?:\s+type)?\W{0,4}(?:is\s+|set\s+to\s+)?iam\b",
         r"\bsig\s*v4\b|\bsignature\s+version\s+4\b|aws4-hmac-sha256|\bawscurl\b|\baws4\b|\bsigned\s+requests?\b|\bsign(?:ing|s|ed)?\s+(?:the\s+|my\s+|our\s+)?requests?\b|aws-sigv4|\bSigV4Auth\b|\baws-requests-auth\b",
@@ -376,6 +377,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "clock_skew",
+        r"\bclocks?\b[^.\n]{0,30}\b(?:wrong|off|behind|ahead|incorrect|out\s+of\s+sync|not\s+synced|drifted)\b|\bwrong\s+(?:year|month|day)\b",
         r"\bclock\s*(?:skew|drift|is\s+wrong|is\s+off|out\s+of\s+sync)|\btime\s+(?:skew|drift|sync)\b|\bntp\b|\b(?:device|system|server|container|phone)\s+(?:time|clock)\b|\bwrong\s+(?:time|date)\b|\btimezone\b|\btime\s+zone\b|\bafter\s+(?:the\s+)?(?:device|laptop|machine|phone)\s+(?:sleeps?|slept|wakes?|woke)",
     ),
     _c(
@@ -525,6 +527,7 @@ CONCEPTS: tuple[Concept, ...] = (
     # ---------------------------------------------------------------- origin and look-alikes
     _c(
         "lambda_returns_403",
+        r"\babort\(\s*403\s*\)|\bres\.status\(\s*403\s*\)|\bstatus(?:_code|Code)?\s*=\s*403\b|HttpResponseForbidden|\braise\s+PermissionDenied|\bmy\s+own\s+(?:code|app|backend|service)\b",
         rf"\b(?:my\s+|our\s+|the\s+)?(?:lambda|backend|handler|function|service|app|application|flask|express|django|fastapi|spring|integration|upstream)(?:\s+function|\s+code)?{_W}{{0,3}}\s+(?:itself\s+)?(?:returns?|returned|returning|throws?|responds?\s+with|sends?|raises?)\s+(?:a\s+|an\s+|its\s+own\s+)?(?:statusCode\W{{0,4}})?403\b",
         r"statusCode\W{0,4}403",
         r"\b(?:backend|upstream|integration|origin\s+server)\s+(?:returns?|responds?|rejects?)\b",

@@ -105,26 +105,44 @@ class FindingsScreen(Screen[None]):
         self.fixes: list[FixView] = []
 
     def compose(self) -> ComposeResult:
+        # Order for someone mid-incident: what it is and why, what to do, the evidence in
+        # detail, then the other candidates.
+        ranking = self.driver.ranking()
+        top, others = (ranking[0], ranking[1:6]) if ranking else (None, [])
         yield Header(show_clock=False)
         with VerticalScroll(id="findings"):
             yield Static(escape(self.driver.conclusion()), id="conclusion")
-            yield Static("Causes, most likely first", classes="heading")
-            for cause in self.driver.ranking()[:6]:
-                with Collapsible(
-                    title=f"{confidence_text(cause.confidence)}  {cause.title or cause.cause_id}",
-                    collapsed=cause is not self.driver.ranking()[0],
-                    classes=f"cause {confidence_class(cause.confidence)}",
-                ):
-                    if cause.summary:
-                        yield Static(escape(cause.summary))
-                    for item in cause.evidence:
-                        yield Static("• " + escape(item), classes="evidence-item")
-            yield EvidencePanel(id="findings-evidence")
+            if top is not None and self.driver.finished:
+                yield Static("The evidence", classes="heading")
+            elif top is not None:
+                yield Static(
+                    f"Most likely so far ({confidence_text(top.confidence).strip()}): "
+                    f"{escape(top.title or top.cause_id)}",
+                    classes=f"heading top-cause {confidence_class(top.confidence)}",
+                )
+            if top is not None:
+                for item in top.evidence:
+                    yield Static("• " + escape(item), classes="evidence-item")
             self.fixes = [] if self.in_progress else self.driver.fixes()
             if self.fixes:
                 yield Static("Fixes", classes="heading")
                 for i, fix in enumerate(self.fixes):
                     yield FixCard(fix, i, live=self.driver.live)
+            yield EvidencePanel(id="findings-evidence")
+            if others:
+                with Collapsible(
+                    title=f"Other possible causes ({len(others)})",
+                    collapsed=not self.in_progress,
+                    id="other-causes",
+                ):
+                    for cause in others:
+                        yield Static(
+                            f"{confidence_text(cause.confidence)}  "
+                            f"{escape(cause.title or cause.cause_id)}",
+                            classes=f"cause {confidence_class(cause.confidence)}",
+                        )
+                        for item in cause.evidence[:3]:
+                            yield Static("    • " + escape(item), classes="evidence-item")
             with Horizontal(id="findings-actions"):
                 yield Button("Back", id="findings-back")
                 yield Button("Export report…", id="findings-report", variant="primary")

@@ -422,3 +422,21 @@ def test_every_shipped_walk_reports_in_every_format() -> None:
         assert errors(doc, schema) == [], path.name
         for fmt in ("md", "html"):
             assert render_report(data, fmt, catalogue=catalogue), path.name
+
+
+def test_resource_policy_deny_walk_names_the_failing_caller_and_the_deciding_statement() -> None:
+    """rp-explicit-deny-principal: the policy uses the execute-api:/ shorthand; the evaluator's
+    deciding statement is the one marked, and the caller in the error is the FAILING caller,
+    not who ran the wizard (offline: nobody known)."""
+    from tests.playbooks.walking import WALKS, load_walk, run_walk
+
+    data = run_walk(load_walk(WALKS / "rp-explicit-deny-principal.yaml")).to_dict()
+    report = _report(data, mask_account=False)
+    assert report.summary.failing_caller == (
+        "arn:aws:sts::123456789012:assumed-role/app-role/session-1"
+    )
+    assert report.summary.caller_arn is None and report.environment.caller_arn is None
+    policy = next(e for e in report.evidence if e.kind == "policy")
+    assert [s.label for s in policy.statements if s.decisive] == ["NoWrites"]
+    assert all(s.covers_method_arn for s in policy.statements)  # shorthand expanded
+    assert policy.decision is not None and policy.decision.startswith("explicit deny")

@@ -119,7 +119,9 @@ def _build(
     changes = changes_mod.change_records(session)
     status, reason = _status(session, changes, cause_id)
     playbook = as_map(session.get("playbook"))
-    caller = _first_str(values.get("caller_arn"), live.get("caller_arn"), inputs.get("caller_arn"))
+    # caller_arn facts are the FAILING request's identity (read from its error or logs); who ran
+    # the wizard is the live connection's identity
+    caller = _first_str(live.get("caller_arn"), inputs.get("caller_arn"))
 
     summary = Summary(
         failing_request=_failing_request(values, inputs),
@@ -131,6 +133,7 @@ def _build(
         or (str(cause.title) if cause is not None else None),
         status=status,
         status_reason=reason,
+        failing_caller=_first_str(values.get("caller_arn")),
         caller_arn=caller,
         confirmed_by=list(dict.fromkeys(c.by for c in changes if c.by)),
         generated_by=generated_by,

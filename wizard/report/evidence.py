@@ -197,6 +197,12 @@ def policy_evidence(
         arn = method_arn if isinstance(method_arn, str) else _check_arn(checks)
         statements = _statements(doc, arn)
         decision = _decision(statements)
+        verdict = _evaluator_verdict(statements, checks)
+        if verdict is not None:
+            # the policy evaluator also checked principals and conditions: its word decides
+            decision, deciding = verdict
+            for s in statements:
+                s.decisive = s.label in deciding
         out.append(
             Evidence(
                 kind="policy",
@@ -224,7 +230,7 @@ def policy_evidence(
                     *(f"Allow Resource: {r}" for r in as_list(check.get("allow_resources"))[:5]),
                     *(
                         [f"first difference: {check['first_mismatch']}"]
-                        if check.get("first_mismatch")
+                        if check.get("first_mismatch") and check.get("decision") == "implicit_deny"
                         else []
                     ),
                     *(show(n, 300) for n in as_list(check.get("notes"))[:5]),
@@ -232,6 +238,33 @@ def policy_evidence(
             )
         )
     return out
+
+
+_EVALUATOR_WORDS = {
+    "explicit_deny": "explicit deny (a Deny applies to this caller and method ARN)",
+    "allow": "allow (an Allow applies to this caller and method ARN)",
+}
+
+
+def _evaluator_verdict(
+    statements: list[PolicyStatement], checks: Sequence[Mapping[str, Any]]
+) -> tuple[str, set[str]] | None:
+    """The evaluator's decision for this policy, when one of its results names statements that
+    are all in it (results carry no policy id: the deciding statement labels tie them)."""
+    labels = {s.label for s in statements}
+    for check in checks:
+        deciding = {str(d) for d in as_list(check.get("deciding"))}
+        decision = str(check.get("decision"))
+        if deciding and deciding <= labels and decision in _EVALUATOR_WORDS:
+            return _EVALUATOR_WORDS[decision], deciding
+    return None
+
+
+def _method_arn_parts(arn: str | None) -> dict[str, str] | None:
+    m = re.match(r"^arn:([\w-]+):execute-api:([^:]*):([^:]*):([^/]+)/", arn or "")
+    if m is None:
+        return None
+    return {"partition": m[1], "region": m[2], "account": m[3], "api_id": m[4]}
 
 
 def _check_arn(checks: Sequence[Mapping[str, Any]]) -> str | None:
@@ -242,7 +275,9 @@ def _check_arn(checks: Sequence[Mapping[str, Any]]) -> str | None:
 
 
 def _statements(doc: Mapping[str, Any], arn: str | None) -> list[PolicyStatement]:
-    from wizard.analysis.arn import arn_matches
+    from wizard.analysis.arn import arn_matches, expand_resource
+
+    parts = _method_arn_parts(arn)
 
     raw = doc.get("Statement")
     items = [raw] if isinstance(raw, Mapping) else as_list(raw)
@@ -253,8 +288,10 @@ def _statements(doc: Mapping[str, Any], arn: str | None) -> list[PolicyStatement
         resources = [str(r) for r in _listify(st.get("NotResource" if negated else "Resource"))]
         covers: bool | None = None
         if arn and resources:
+            # `execute-api:/stage/METHOD/path` is shorthand for this API's own ARNs
+            full = [expand_resource(r, **parts) for r in resources] if parts else resources
             try:
-                matched = any(arn_matches(r, arn) for r in resources)
+                matched = any(arn_matches(r, arn) for r in full)
             except ValueError:
                 matched = None
             # NotResource applies to every ARN it does not name

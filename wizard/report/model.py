@@ -35,6 +35,9 @@ class Summary(_Strict):
     cause_title: str | None = None
     status: Status
     status_reason: str = Field(description="why the status is what it is")
+    failing_caller: str | None = Field(
+        default=None, description="the identity the failing request was made as, when known"
+    )
     caller_arn: str | None = Field(description="the AWS identity the wizard ran as (live runs)")
     confirmed_by: list[str] = Field(
         default_factory=list, description="who confirmed the changes that were applied"

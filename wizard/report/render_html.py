@@ -133,6 +133,8 @@ def _summary(report: Report) -> str:
         rows.append(("Response", e(s.response)))
     if s.request_ids:
         rows.append(("Request id(s)", ", ".join(c(r) for r in s.request_ids)))
+    if s.failing_caller:
+        rows.append(("Failing caller", c(s.failing_caller)))
     cause = f" ({c(s.cause_id)})" if s.cause_id else ""
     rows.append(("Root cause", e(s.root_cause) + cause))
     status = (

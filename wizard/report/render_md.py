@@ -99,6 +99,8 @@ def _summary(report: Report) -> list[str]:
         rows.append(["Response", esc(s.response)])
     if s.request_ids:
         rows.append(["Request id(s)", ", ".join(code(r, cell=True) for r in s.request_ids)])
+    if s.failing_caller:
+        rows.append(["Failing caller", code(s.failing_caller, cell=True)])
     cause = f" ({code(s.cause_id, cell=True)})" if s.cause_id else ""
     rows.append(["Root cause", esc(s.root_cause) + cause])
     rows.append(["Status", f"**{s.status.upper()}**: {esc(s.status_reason)}"])

@@ -441,6 +441,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "stage_missing",
+        r"\bstage\s+(?:has\s+no|without\s+a|with\s+no)\s+deployment\b|\bstage\s+(?:is|was|has\s+not\s+been|hasn't\s+been)\s+(?:not\s+)?(?:yet\s+)?deployed\b|\bstage\s+(?:doesn't|does\s+not)\s+exist\s+yet\b",
         r"\b(?:deleted|removed|renamed|recreated|re-created|dropped)\s+(?:the\s+|our\s+)?[\"'“]?[\w-]+[\"'”]?\s+stage\b|\bstage\s+(?:was|got|has\s+been)\s+(?:deleted|removed|renamed)\b",
         r"\b(?:without|missing|forgot|forgetting|omit(?:ted|ting)?|left\s+out|leaving\s+out|no)\s+(?:the\s+)?stage(?:\s+name)?\b",
         r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",

@@ -314,9 +314,7 @@ class SessionDriver:
         if diagnosis is not None and diagnosis.cause is not None:
             # The walk's conclusion leads, with the classifier's confidence when it has one.
             found = next((c for c in out if c.cause_id == diagnosis.cause), None)
-            facts = tuple(
-                f"{f.name} = {display(f.value)[:120]}" for f in diagnosis.evidence if f.known
-            )
+            facts = tuple(f"{f.name} = {_short(f.value)}" for f in diagnosis.evidence if f.known)
             lead = RankedCause(
                 diagnosis.cause,
                 diagnosis.title or diagnosis.cause,
@@ -610,6 +608,13 @@ def _build_plan(fix: Any, facts: Mapping[str, Any], target: Any) -> Any:
     from wizard.aws.fixes.plan import build_plan
 
     return build_plan(fix, facts, target)
+
+
+def _short(value: Any) -> str:
+    """A fact for the evidence list: sentences whole, JSON documents cut to a glance."""
+    text = display(value)
+    limit = 160 if isinstance(value, dict | list) else 400
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _show(value: Any) -> str:

@@ -440,3 +440,27 @@ def test_resource_policy_deny_walk_names_the_failing_caller_and_the_deciding_sta
     assert [s.label for s in policy.statements if s.decisive] == ["NoWrites"]
     assert all(s.covers_method_arn for s in policy.statements)  # shorthand expanded
     assert policy.decision is not None and policy.decision.startswith("explicit deny")
+
+
+def test_front_end_entry_points(tmp_path: Any) -> None:
+    """What the TUI, --plain and diagnose --report call: a live Session object (offline here:
+    no AWS connection, so no caller) and a file whose suffix picks the format."""
+    import wizard.report
+    from wizard.report.render import render_session
+
+    session = sessions.seed_session()
+    md = render_session(session, "md")
+    from wizard.report.render import local_user
+
+    assert md.startswith("# API Gateway 403 incident")
+    if local_user() is not None:  # some containers have no user name
+        assert f"report by {local_user()}" in md
+    for name, marker in (
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.json", '"format": "apigw-wizard-report"'),
+    ):
+        written = wizard.report.build_report(session, tmp_path / "out" / name)
+        assert marker in written.read_text(encoding="utf-8")
+    assert wizard.report.render_report(session.to_dict(), "json").startswith("{")
+    with pytest.raises(ReportError, match="unknown report format 'pdf'"):
+        wizard.report.render_report(session.to_dict(), "pdf")

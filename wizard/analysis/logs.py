@@ -325,6 +325,9 @@ class LogScanner:
         c = self.result_counts
         fast_match = _FAST_PREFIX.match
         prefixes = PREFIXES
+        active_get = self._active.get
+        classify = classify_message
+        apply = self._apply
         n_lines = n_parsed = 0
         try:
             for line in lines:
@@ -369,7 +372,21 @@ class LogScanner:
                         or "xception" in msg
                         or "not authorized to perform" in msg
                     ):
-                        self._execution(rid, msg, ts)
+                        # _execution(), inlined: this runs for every recognised line
+                        req = active_get(rid)
+                        if req is None:
+                            req = self._request(rid, ts)
+                        else:
+                            self._last_rid = rid
+                        req.lines += 1
+                        if ts is not None:
+                            if req.first_time is None:
+                                req.first_time = ts
+                            req.last_time = ts
+                        req.execution_lines += 1
+                        classified = classify(msg)
+                        if classified is not None:
+                            apply(req, classified[0], classified[1], msg, ts)
                         continue
                 except Exception:  # pasted logs must never make the scan raise: count, move on
                     c.unparseable += 1

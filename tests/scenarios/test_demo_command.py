@@ -98,7 +98,9 @@ def test_interactive_without_a_terminal_says_use_headless() -> None:
     )
     assert proc.returncode == 2
     assert "wrong-path: GET /order -> 403 MissingAuthenticationTokenException" in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == (
+    lines = proc.stderr.strip().splitlines()
+    assert (
         "apigw-wizard: demo: the interactive wizard needs a terminal; "
         "use `apigw-wizard demo --headless` (add --apply to fix it)"
-    )
+    ) in lines
+    assert lines[-1] == "The emulator is stopped; nothing of the demo is left running."

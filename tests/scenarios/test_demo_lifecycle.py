@@ -116,16 +116,16 @@ def test_headless_demo_runs_and_leaves_nothing_behind() -> None:
 )
 def test_a_signal_mid_demo_stops_the_emulator(sig: signal.Signals, code: int) -> None:
     proc = demo("--headless", "--scenario", "authz-explicit-deny")
-    port, pid, _ = wait_ready(proc)
+    port, pid, lines = wait_ready(proc)
     try:
         # Running, and bound to loopback only (BIND_HOST=127.0.0.1): 0100007F is 127.0.0.1.
         assert listening(port) == ["0100007F"]
         assert alive(pid)
         proc.send_signal(sig)
-        proc.wait(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == code
     wait_gone(pid, port)
+    assert proc.returncode == code, "".join(lines) + err

@@ -81,10 +81,34 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         with Sandbox(scenario, progress=_say) as box:
-            return _demo(box, args)
+            code = _demo(box, args)
     except DemoError as exc:
         sys.stderr.write(f"apigw-wizard: demo: {exc}\n")
         return exitcodes.AWS
+    _say("\nThe emulator is stopped; nothing of the demo is left running.")
+    if (
+        args.headless
+        and not args.apply
+        and code == exitcodes.FIX_PENDING
+        and _has_automatic_fix(scenario.cause)
+    ):
+        _say(
+            "To let the wizard apply what it can (it shows each command and asks first): "
+            f"apigw-wizard demo --scenario {scenario.name} --headless --apply"
+        )
+    return code
+
+
+def _has_automatic_fix(cause_id: str) -> bool:
+    """Whether the cause has a fix the wizard may run itself (API calls, no manual step)."""
+    from wizard.aws.fixes.driver import needs_manual_step
+    from wizard.catalogue.model import load_catalogue
+
+    try:
+        cause = load_catalogue().get(cause_id)
+    except Exception:  # an unknown cause id: no hint rather than a traceback
+        return False
+    return any(f.operations and not needs_manual_step(f) for f in cause.fixes)
 
 
 def _list(args: argparse.Namespace, scenarios: list[Any]) -> int:

@@ -64,7 +64,7 @@ def _token(event: dict) -> str:
     return token[7:] if token.lower().startswith("bearer ") else token
 
 
-def _fill(value, names: dict):
+def _fill(value: object, names: dict) -> object:
     if isinstance(value, str):
         for key, sub in names.items():
             value = value.replace("{" + key + "}", sub)

@@ -1,0 +1,52 @@
+"""`apigw-wizard demo --plain` in a real pseudo-terminal: the prompt wizard opens on the
+emulator with the failing call filled in, walks it live, and the emulator is gone afterwards."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import sys
+import time
+
+import pytest
+from test_demo_lifecycle import READY, wait_gone
+
+pytestmark = pytest.mark.emulator
+
+
+def _run_in_pty(argv: list[str], timeout: float = 90.0) -> tuple[int, str]:
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the demo, with the pty as its terminal
+        os.execv(sys.executable, [sys.executable, "-m", "wizard.cli", *argv])
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_plain_wizard_walks_the_reproduced_call_live() -> None:
+    code, text = _run_in_pty(["demo", "--plain", "--scenario", "mat-route-not-found"])
+    assert "Opening the wizard on the emulator" in text
+    assert "read the API's configuration (live)" in text  # live probes, not questions
+    assert (
+        "Diagnosis: No resource and method match the URL that was called (mat-route-not-found)"
+        in (text)
+    )
+    assert "No route matches GET /order." in text
+    assert code == 1  # diagnosed, fix pending
+    match = READY.search(text)
+    assert match is not None
+    wait_gone(int(match.group(2)), int(match.group(1)))

@@ -388,7 +388,10 @@ def render_text(result: Mapping[str, Any]) -> str:
     if failed:
         lines.append("")
         lines.append("Unknown (a probe could not read it, or you did not know):")
-        lines.extend(f"  - {u['name']}: {u.get('note') or 'unknown'}" for u in failed)
+        by_note: dict[str, list[str]] = {}
+        for u in failed:
+            by_note.setdefault(u.get("note") or "unknown", []).append(u["name"])
+        lines.extend(f"  - {', '.join(names)}: {note}" for note, names in by_note.items())
     if offline:
         lines.append("")
         lines.append(

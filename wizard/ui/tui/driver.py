@@ -336,8 +336,10 @@ class SessionDriver:
 
     def timeline(self) -> list[TimelineEntry]:
         out: list[TimelineEntry] = []
+        nodes = self._s().playbook.nodes
+        titles = {node_id: node.title for node_id, node in nodes.items() if node.title}
         for event in self._s().timeline:
-            entry = _timeline_entry(event)
+            entry = _timeline_entry(event, titles)
             if entry is not None:
                 out.append(entry)
         return out
@@ -669,12 +671,13 @@ def _clock(at: datetime) -> str:
     return at.strftime("%H:%M:%S")
 
 
-def _timeline_entry(event: ev.Event) -> TimelineEntry | None:
+def _timeline_entry(event: ev.Event, titles: Mapping[str, str]) -> TimelineEntry | None:
     at = _clock(event.at)
     if isinstance(event, ev.QuestionAsked):
-        return TimelineEntry(at, f"asked: {event.fact}", "info")
+        return TimelineEntry(at, f"asked: {titles.get(event.node, event.fact)}", "info")
     if isinstance(event, ev.AnswerRecorded):
-        return TimelineEntry(at, f"answered {event.fact}" + ("" if event.known else " (unknown)"))
+        what = titles.get(event.node, event.fact)
+        return TimelineEntry(at, f"answered: {what}" + ("" if event.known else " (unknown)"))
     if isinstance(event, ev.ProbeFinished):
         return TimelineEntry(at, f"✓ {event.label}", "probe")
     if isinstance(event, ev.ProbeFailed) and event.error_kind != "missing_input":

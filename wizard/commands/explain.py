@@ -125,16 +125,9 @@ def _render_text(data: dict[str, Any]) -> str:
     bullet = textwrap.TextWrapper(width=96, initial_indent="  • ", subsequent_indent="    ")
     lines: list[str] = []
     if data["inconclusive"]:
-        lines.append(
-            f"Not sure yet. The best match is {top['id']} (confidence {top['confidence']:.2f}), "
-            "but the text does not single it out."
-        )
-        lines.append(
-            "Add the response body and headers, a log line, or what you observe to narrow it down."
-        )
-    else:
-        lines.append(f"Most likely: {top['title']}")
-        lines.append(f"  cause id {top['id']} - confidence {top['confidence']:.2f}")
+        return _render_inconclusive(causes, catalogue, bullet)
+    lines.append(f"Most likely: {top['title']}")
+    lines.append(f"  cause id {top['id']} - confidence {top['confidence']:.2f}")
     lines += ["", "What API Gateway did", *wrap.wrap(cause.explanation)]
     if top["evidence"]:
         lines += ["", "Why we think so"]
@@ -155,4 +148,31 @@ def _render_text(data: dict[str, Any]) -> str:
         lines += ["", "Other possibilities"]
         for i, c in enumerate(others, 2):
             lines.append(f"  {i}. {c['id']} ({c['confidence']:.2f}) - {c['title']}")
+    return "\n".join(lines)
+
+
+def _render_inconclusive(causes: list[dict[str, Any]], catalogue: Any, bullet: Any) -> str:
+    """No single cause stands out: show the candidates side by side and the check that splits them."""
+    lines = ["Not sure yet: this text fits several causes about equally. The likeliest are:", ""]
+    for i, c in enumerate(causes[:3], 1):
+        lines.append(f"  {i}. {c['title']} ({c['id']}, confidence {c['confidence']:.2f})")
+        lines += textwrap.wrap(
+            catalogue.get(c["id"]).summary,
+            width=96,
+            initial_indent="     ",
+            subsequent_indent="     ",
+        )
+    checks = causes[0]["next_checks"]
+    if checks:
+        lines += ["", "The check that tells them apart"]
+        lines += bullet.wrap(checks[0])
+    lines.append("")
+    lines += textwrap.wrap(
+        "Adding the response headers and body, one execution-log line, or what you observe "
+        '("only from the VPC", "the first call works") narrows it down.',
+        width=96,
+    )
+    others = causes[3:]
+    if others:
+        lines += ["", "Also possible: " + ", ".join(c["id"] for c in others)]
     return "\n".join(lines)

@@ -30,6 +30,10 @@ FIRST_PASTES = [
 ]
 
 
+# The engine refuses an empty answer (AnswerError, one line); anything else must be walkable.
+_TEXT = st.text(min_size=1, max_size=300).filter(lambda t: t.strip() != "")
+
+
 def _answer(data: st.DataObject, node: QuestionNode) -> object:
     if node.allow_unknown and data.draw(st.booleans(), label="unknown?"):
         return UNKNOWN
@@ -39,7 +43,7 @@ def _answer(data: st.DataObject, node: QuestionNode) -> object:
         return data.draw(st.booleans(), label=node.sets)
     if node.fact_type == "integer":
         return data.draw(st.integers(min_value=0, max_value=100_000), label=node.sets)
-    return data.draw(st.text(min_size=1, max_size=200), label=node.sets)
+    return data.draw(_TEXT, label=node.sets)
 
 
 @settings(
@@ -51,7 +55,7 @@ def _answer(data: st.DataObject, node: QuestionNode) -> object:
 def test_any_answers_reach_an_end_node(data: st.DataObject) -> None:
     playbook = main_playbook()
     session = Session(playbook, registry=registry_for(None), playbook_path=str(MAIN_PLAYBOOK))
-    first = data.draw(st.sampled_from(FIRST_PASTES) | st.text(min_size=1, max_size=300))
+    first = data.draw(st.sampled_from(FIRST_PASTES) | _TEXT)
     cancel = threading.Event()
     answered_first = False
     for _ in range(200):

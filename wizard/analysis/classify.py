@@ -898,7 +898,17 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
             1.0,
             "a methodArn-scoped policy with caching on: later routes hit the cached policy",
         )
-    if h("ws_connections") and (h("custom_domain") or ctx.ev.host_kind == "custom"):
+    if h("disabled_endpoint") and ctx.ev.host_kind == "execute-api":
+        acc.add(
+            "default-endpoint-disabled",
+            1.5,
+            "the client calls the execute-api hostname that was disabled",
+        )
+    if (
+        h("ws_connections")
+        and not h("disabled_endpoint")
+        and (h("custom_domain") or ctx.ev.host_kind == "custom")
+    ):
         acc.add(
             "ws-mgmt-wrong-endpoint",
             2.5,
@@ -970,7 +980,15 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
         )
     if h("http_api") and h("lambda_authorizer") and not h("jwt_or_cognito"):
         acc.add("httpapi-lambda-authorizer-deny", 1.0, "HTTP API with a Lambda authorizer")
-    if h("iam_auth") and ctx.family("incomplete-signature") and h("jwt_or_cognito"):
+    if (
+        h("iam_auth")
+        and ctx.family("incomplete-signature")
+        and (
+            h("jwt_or_cognito")
+            or ctx.ev.authorization_scheme in ("bearer", "basic")
+            or re.search(r"\bBasic\s+[A-Za-z0-9+/=]{6,}", ctx.text)
+        )
+    ):
         acc.add("sigv4-incomplete-signature", 1.5, "a JWT sent to an IAM-authorized method")
 
 

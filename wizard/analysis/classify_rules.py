@@ -492,6 +492,16 @@ SYMPTOM_RULES: tuple[SymptomRule, ...] = (
         "a new route/method was added",
     ),
     SymptomRule(
+        "route_exists",
+        {"mat-route-not-found": -2.0, "sigv4-incomplete-signature": 1.2, "mat-iam-unsigned": 0.5},
+        "the route is said to exist",
+    ),
+    SymptomRule(
+        "gateway_response_status_changed",
+        {"gateway-response-override": 3.0},
+        "a gateway response's status code was changed",
+    ),
+    SymptomRule(
         "console_test_works",
         {
             "mat-not-deployed": 1.5,

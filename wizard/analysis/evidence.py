@@ -63,7 +63,7 @@ _HEADER_NAMES = (
 )
 _HEADER_RE = re.compile(
     r"""(?imx)
-    (?:^|[\s{,'"<>])                       # line start, or inside a dict / JSON / curl -v line
+    (?:^|[\s{,'"<>(\[])                     # line start, or inside a dict / JSON / curl -v line / prose
     ['"]?(?P<name>"""
     + "|".join(re.escape(h) for h in _HEADER_NAMES)
     + r""")['"]?
@@ -84,7 +84,7 @@ _STATUS_PATTERNS = (
     re.compile(
         r"(?i)\b(?:returns?|returned|returning|getting|got|get|gives?|giving|receive[sd]?|an?|with|throws?)\s+(?:an?\s+|the\s+)?(\d{3})\b"
     ),
-    re.compile(r"(?i)\b(\d{3})\s+(?:error|response|status)s?\b"),
+    re.compile(r"(?i)\b(\d{3})\s+(?:error|response|status|page|code)s?\b"),
 )
 _PLAUSIBLE_STATUS = {400, 401, 403, 404, 405, 409, 410, 413, 415, 429, 500, 502, 503, 504}
 _URL_RE = re.compile(r"(?i)\b(?:https?|wss?)://([a-z0-9.-]+(?::\d+)?)(/[^\s\"'<>`)\]]*)?")

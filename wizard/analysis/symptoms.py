@@ -249,6 +249,17 @@ CONCEPTS: tuple[Concept, ...] = (
         negatable=False,
     ),
     _c(
+        "route_exists",
+        r"\b(?:the\s+)?(?:route|resource|method|path|endpoint)s?\b[^.\n]{0,25}\b(?:definitely|really|does|do)?\s*exists?\b",
+        r"\b(?:route|resource|method)s?\s+(?:is|are)\s+(?:definitely\s+)?(?:there|defined|deployed)\b",
+    ),
+    _c(
+        "gateway_response_status_changed",
+        r"gateway\s+responses?\b[^.\n]{0,80}\bstatus(?:\s+code)?\s+(?:to\s+|of\s+)?\d{3}\b",
+        r"\b(?:UNAUTHORIZED|DEFAULT_4XX|ACCESS_DENIED|MISSING_AUTHENTICATION_TOKEN|INVALID_API_KEY)\b[^.\n]{0,60}\bstatus(?:\s+code)?\s+(?:to\s+)?\d{3}\b",
+        negatable=False,
+    ),
+    _c(
         "console_test_works",
         r"\b(?:console|test\s+tab|test\s+button|test-invoke|test\s+invoke|testinvoke|method\s+test)\b.{0,60}?\b(?:works?|worked|succeeds?|succeeded|2\d\d|fine|ok|passes|passed)\b",
         r"\b(?:works?|worked|succeeds?)\s+(?:fine\s+|perfectly\s+)?(?:in|from|via|with)\s+(?:the\s+)?(?:api\s+gateway\s+|aws\s+)?(?:console|test\s+tab)",
@@ -322,7 +333,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "private_dns",
         r"\bprivate\s*dns\b|PrivateDnsEnabled|\bprivate\s+hosted\s+zone\b|\bresolves?\s+to\s+(?:a\s+|an\s+)?(?:private|internal|10\.)|\bdns\s+resol\w+\s+(?:inside|in|within)",
     ),
-    _c("vpce_policy", r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b"),
+    _c(
+        "vpce_policy",
+        r"\b(?:vpc\s+)?endpoint\s+polic(?:y|ies)\b|\bvpce\s+polic(?:y|ies)\b",
+        r"describe-vpc-endpoints[^.\n]{0,80}PolicyDocument|\bendpoint(?:'s)?\s+PolicyDocument\b|PolicyDocument[^.\n]{0,60}\bexecute-api\b",
+    ),
     _c(
         "execute_api_url_works",
         r"\b(?:api\s*gateway|aws|execute-api|original|default|generated|invoke|lambda)\s+(?:url|endpoint|link|address)\b[^.\n]{0,40}\b(?:works?|worked|is\s+fine|ok|okay|200|success\w*)\b",
@@ -519,6 +534,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "get_with_body",
+        r"\bbody\b[^.\n]{0,30}\bon\s+GET\b|\bGET\s+requests?\b[^.\n]{0,40}\b(?:with|carry|carries|has|have)\b[^.\n]{0,15}\b(?:body|content-length)\b|Content-Length[^.\n]{0,40}\bGET\b",
         r"\bget\s+(?:request\s+)?with\s+(?:a\s+|json\s+)?(?:body|payload)\b|\bbody\s+(?:in|on|with)\s+(?:a|the|my)\s+get\b|\bget\s+requests?\s+(?:that\s+)?(?:has|have|had|includes?|sends?|carr(?:y|ies))\s+(?:a\s+)?(?:json\s+)?body\b|\bcontent-length\s+on\s+(?:a\s+)?get\b",
     ),
     _c(

@@ -97,10 +97,14 @@ class QuestionaryPrompter:
     def paste(self, message: str, instruction: str) -> str:
         import questionary
 
+        # The question is printed as plain text: prompt_toolkit draws nothing at all for a
+        # multi-line prompt whose message wraps past the terminal width (seen in a pty test).
+        self.show(f"? {message}\n  {instruction}")
         question = questionary.text(
-            message,
+            "Paste:",
             multiline=True,
-            instruction=instruction,
+            instruction="",
+            qmark="›",
             key_bindings=_paste_bindings(),
             **self.io,
         )

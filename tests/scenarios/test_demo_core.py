@@ -17,6 +17,7 @@ from wizard.sandbox.demo import (
     diagnose_target,
     response_text,
     sandbox_credentials,
+    shown_command,
     stop_on_signals,
 )
 from wizard.sandbox.provision import Provisioned
@@ -187,3 +188,35 @@ def test_sigterm_inside_the_sandbox_unwinds_and_the_handler_is_restored() -> Non
             unwound = True
     assert unwound and caught.value.code == 128 + signal.SIGTERM
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_shown_diagnose_command_hides_token_key_and_signature() -> None:
+    argv = [
+        "diagnose",
+        "--url",
+        URL,
+        "--token",
+        "Bearer aaa.bbb.ccc",
+        "--api-key",
+        "k-123",
+        "--header",
+        "Authorization:AWS4-HMAC-SHA256 Signature=abc",
+        "--header",
+        "X-Tenant-Id:a b",
+    ]
+    text = shown_command(argv)
+    assert "aaa.bbb.ccc" not in text and "k-123" not in text and "Signature" not in text
+    assert shlex.split(text) == [
+        "apigw-wizard",
+        "diagnose",
+        "--url",
+        URL,
+        "--token",
+        "<redacted>",
+        "--api-key",
+        "<redacted>",
+        "--header",
+        "Authorization:<redacted>",
+        "--header",
+        "X-Tenant-Id:a b",
+    ]

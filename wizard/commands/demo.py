@@ -155,6 +155,12 @@ def _demo(box: Any, args: argparse.Namespace) -> int:
             for problem in sent.mismatches:
                 _say(f"apigw-wizard: demo: {sent.request.name}: {problem}")
         _say("apigw-wizard: demo: the scenario did not reproduce on this emulator; not diagnosing")
+        if args.headless and args.format == "json":
+            import json
+
+            doc = {"scenario": scenario.name, "cause": scenario.cause}
+            doc |= {"reproduction": repro.to_dict(), "diagnose": None, "after_fix": None}
+            sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
         return exitcodes.INCONCLUSIVE
     _say("")
     if args.headless:
@@ -182,9 +188,8 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
     import json
 
     from wizard.cli import main
-    from wizard.sandbox.demo import diagnose_argv, sandbox_credentials
+    from wizard.sandbox.demo import diagnose_argv, sandbox_credentials, shown_command
 
-    _say("Running: apigw-wizard diagnose --endpoint-url ... (headless)\n")
     argv = diagnose_argv(
         box.endpoint_url,
         repro.symptom,
@@ -193,6 +198,8 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
         apply=args.apply,
         yes=args.yes,
     )
+    _say("Running (on AWS: the same flags with your invoke URL and without --endpoint-url):")
+    _say("  " + shown_command(argv) + "\n")
     with sandbox_credentials():
         if args.format != "json":
             code = main(argv)

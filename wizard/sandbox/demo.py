@@ -169,6 +169,26 @@ def diagnose_argv(
     return argv
 
 
+def shown_command(argv: list[str]) -> str:
+    """`apigw-wizard <argv>` as a shell command to show a person: shell-quoted, with the token,
+    the API key and secret headers (a signature, a session token) replaced by <redacted>."""
+    shown: list[str] = []
+    hide_next = False
+    for i, word in enumerate(argv):
+        previous = argv[i - 1] if i else ""
+        if hide_next:
+            shown.append("<redacted>")
+            hide_next = False
+            continue
+        if previous == "--header":
+            name, _, _ = word.partition(":")
+            if name.strip().lower() in SECRET_HEADERS:
+                word = f"{name}:<redacted>"
+        shown.append(word)
+        hide_next = word in ("--token", "--api-key")
+    return shlex.join(["apigw-wizard", *shown])
+
+
 def response_text(result: ReproduceResult) -> str:
     """The 403 as a person would paste it: status line, the telling headers, the body."""
     lines = [f"HTTP/1.1 {result.status_code}"]

@@ -352,3 +352,13 @@ def test_forbidden_family_check_splits_the_family() -> None:
     first_check = result.causes[0].next_checks[0]
     assert "responseType" in first_check and "INVALID_API_KEY" in first_check
     assert "WAF_FILTERED" in first_check
+
+
+def test_url_stage_differs_from_the_deployed_stage() -> None:
+    text = (
+        "sls deploy --stage production, frontend calls "
+        'https://abc98765zy.execute-api.us-east-1.amazonaws.com/prod/items -> {"message":"Forbidden"}'
+    )
+    result = classify(text)
+    assert result.ids()[0] == "stage-not-found"
+    assert any('"prod" is not the deployed stage' in e for e in result.causes[0].evidence)

@@ -407,6 +407,32 @@ def _accounts_in(text: str) -> set[str]:
     return {m.group(1) for m in _ACCOUNT_RE.finditer(text)}
 
 
+_DECLARED_STAGE = re.compile(
+    r"--stage(?:-name)?[ =]+['\"]?([\w-]+)|\bstage(?:Name|_name)?\s*[:=]\s*['\"]?([\w$-]+)|"
+    r"\bstage\s+(?:called|named)\s+['\"“]?([\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def _stage_mismatch(ctx: _Context, acc: _Scores) -> None:
+    """The URL names a stage that differs from the one the report says was deployed."""
+    ev = ctx.ev
+    if ev.host_kind != "execute-api" or not ev.url_path:
+        return
+    segs = [s for s in ev.url_path.split("?")[0].split("/") if s]
+    if not segs:
+        return
+    declared = {next(g for g in m.groups() if g) for m in _DECLARED_STAGE.finditer(ctx.text)}
+    declared = {d for d in declared if not d.isdigit()}
+    if declared and segs[0] not in declared:
+        names = ", ".join(sorted(declared))
+        acc.add(
+            "stage-not-found",
+            3.0,
+            f'the URL\'s stage "{segs[0]}" is not the deployed stage ({names})',
+        )
+
+
 def _account_of(caller: str) -> str:
     m = re.match(r"arn:aws[\w-]*:(?:iam|sts)::(\d{12}):", caller)
     return m.group(1) if m else ""
@@ -949,6 +975,13 @@ def _combos(ctx: _Context, acc: _Scores) -> None:
         )
     if h("disabled_endpoint"):
         acc.add("custom-domain-mapping", -1.5, "")
+    if h("public_api") and h("only_from_vpc") and h("vpc_endpoint"):
+        acc.add(
+            "vpce-private-dns-public-api",
+            2.0,
+            "a public API called from a VPC that has an execute-api endpoint",
+        )
+    _stage_mismatch(ctx, acc)
     if h("private_api") and ctx.family("anonymous-denied"):
         acc.add(
             "rp-implicit-deny",

@@ -318,6 +318,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     _c(
         "public_api",
+        r"\bapi(?:\s*gateway)?\s*\(\s*public\s*\)|\bpublic\s+api\s*gateway\b|\bapi\s+gateway\s+is\s+public\b",
         r"\b(?:regional|edge[- ]optimi[sz]ed|public)\s+(?:rest\s+)?(?:api|endpoint)\b|\bendpoint\s+type\W{0,5}(?:regional|edge)\b",
     ),
     _c(

@@ -1,7 +1,9 @@
 """Snapshots of the key screens at 80×24 and 120×40 (pytest-textual-snapshot).
 
-Deterministic: a fixed clock for the timeline, no AWS config read, probe durations under a
-second not shown, the seed incident's evidence pasted offline. Regenerate after a deliberate
+Deterministic and isolated: the seed incident's evidence pasted offline into a playbook,
+catalogue, probe registry and ranking kept under tests/tui/snapshot_data (so editing the
+shipped playbook or catalogue does not move these pictures), a fixed clock, no AWS config read,
+probe durations under a second not shown. Regenerate after a deliberate
 change with `pytest tests/tui/test_tui_snapshots.py --snapshot-update` and review the SVGs.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tui_helpers import SEED_POLICY, answer_text, pinned_ranking, seed_app, settle
+from tui_helpers import SEED_POLICY, answer_text, settle, snapshot_app, snapshot_catalogue
 
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.view import FixView
@@ -31,9 +33,8 @@ async def _to_findings(pilot: Any) -> None:
 
 def _ttl_zero_fix() -> FixView:
     from wizard.aws.fixes.plan import build_plan
-    from wizard.catalogue.model import load_catalogue
 
-    cause = load_catalogue().get("authz-cache-scoped-policy")
+    cause = snapshot_catalogue().get("authz-cache-scoped-policy")
     fix = next(f for f in cause.fixes if f.id == "fix-cache-ttl-zero")
     facts = {"api_id": "abc123defg", "authorizer_id": "x1y2z3", "stage": "prod"}
     plan = build_plan(fix, facts)
@@ -60,25 +61,19 @@ async def _to_confirm(pilot: Any) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_start_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(seed_app(classifier=pinned_ranking), terminal_size=size)
+    assert snap_compare(snapshot_app(), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_step_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(
-        seed_app(classifier=pinned_ranking), terminal_size=size, run_before=_to_step
-    )
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=_to_step)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_findings_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(
-        seed_app(classifier=pinned_ranking), terminal_size=size, run_before=_to_findings
-    )
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=_to_findings)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_confirmation_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(
-        seed_app(classifier=pinned_ranking), terminal_size=size, run_before=_to_confirm
-    )
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=_to_confirm)

@@ -77,6 +77,52 @@ def pinned_ranking(text: str, facts: Any = None) -> list[dict[str, Any]]:
     ]
 
 
+SNAPSHOT_DATA = HERE / "snapshot_data"
+
+
+def snapshot_registry() -> ProbeRegistry:
+    """The snapshot playbook's one probe: reads the invoke URL (test code, fixed account)."""
+    from collections.abc import Mapping
+    from urllib.parse import urlsplit
+
+    from wizard.engine.probes import ProbeContext
+
+    registry = ProbeRegistry()
+
+    @registry.probe("tui_snap_request", "read the request")
+    def read(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+        url = urlsplit(str(params["url"]))
+        api_id, _, region = (url.hostname or "").split(".")[:3]
+        stage, _, path = url.path.lstrip("/").partition("/")
+        arn = (
+            f"arn:aws:execute-api:{region}:123456789012:{api_id}/{stage}/{params['method']}/{path}"
+        )
+        return {"api_id": api_id, "stage": stage, "region": region, "method_arn": arn}
+
+    return registry
+
+
+def snapshot_catalogue() -> Any:
+    import yaml
+
+    from wizard.catalogue.model import Catalogue
+
+    data = yaml.safe_load((SNAPSHOT_DATA / "catalogue.yaml").read_text())
+    return Catalogue.model_validate(data)
+
+
+def snapshot_app() -> WizardApp:
+    """The seed incident on the snapshot playbook, catalogue, probes and a pinned ranking."""
+    driver = SessionDriver.unstarted(
+        playbook=str(SNAPSHOT_DATA / "playbook.yaml"),
+        clock=fixed_clock,
+        registry=snapshot_registry(),
+    )
+    driver.classifier = pinned_ranking
+    driver.catalogue = snapshot_catalogue()
+    return WizardApp(seed_evidence(), driver=driver, probe_aws=False)
+
+
 def trouble_app(registry: ProbeRegistry, **kwargs: Any) -> WizardApp:
     driver = SessionDriver.unstarted(playbook=PROBE_TROUBLE, clock=fixed_clock, registry=registry)
     return WizardApp(StartEvidence(api_id="a1b2c3"), driver=driver, probe_aws=False, **kwargs)

@@ -112,6 +112,7 @@ class SessionDriver:
     clock: Clock = utc_now
     registry: Any = None
     classifier: Callable[..., Any] | None = None  # the engine's default when None
+    catalogue: Any = None  # the shipped catalogue when None
     aws: Any = None  # wizard.aws.session.AwsSession when live
     evidence_given: StartEvidence = field(default_factory=StartEvidence)
     _prefill: dict[str, str] = field(default_factory=dict)
@@ -180,6 +181,8 @@ class SessionDriver:
             kwargs["registry"] = self.registry
         if self.classifier is not None:
             kwargs["classifier"] = self.classifier
+        if self.catalogue is not None:
+            kwargs["catalogue"] = self.catalogue
         try:
             self.session = Session(self.playbook, playbook_path=self.playbook_path, **kwargs)
         except SessionError as exc:
@@ -325,6 +328,11 @@ class SessionDriver:
             out = [lead, *(c for c in out if c.cause_id != diagnosis.cause)]
         return out
 
+    def fix_rationale(self) -> str:
+        """Why the proposed fixes apply here (the fix node's explanation, facts filled in)."""
+        proposals = self._s().fixes()
+        return proposals[0].explanation if proposals else ""
+
     def conclusion(self) -> str:
         session = self._s()
         diagnosis = session.diagnosis()
@@ -401,7 +409,8 @@ class SessionDriver:
             cause_id=proposal.cause,
             fix_id=proposal.fix_id,
             title=proposal.title,
-            explanation=proposal.explanation,
+            # Why this fix works (the catalogue's); why the cause applies is said once above.
+            explanation=str(getattr(fix, "explanation", "") or proposal.explanation),
             guidance=getattr(fix, "guidance", None),
             code=dict(getattr(fix, "code", {}) or {}),
             needs_redeploy=bool(getattr(fix, "needs_redeploy", False)),
@@ -409,12 +418,21 @@ class SessionDriver:
         )
         if fix is None or not fix.operations:
             return base
+        from wizard.aws.fixes.bind import placeholders
         from wizard.aws.fixes.errors import FixError
 
+        known = self.known_facts()
         try:
-            plan = _build_plan(fix, self.known_facts(), self._target())
+            plan = _build_plan(fix, known, self._target())
         except FixError as exc:
-            note = f"The exact command needs more facts: {exc}"
+            missing = sorted(
+                {name for op in fix.operations for name in placeholders(op.params)} - set(known)
+            )
+            needs = ", ".join(missing) if missing else str(exc)
+            note = (
+                f"The exact command needs {needs}, not known yet: a live session reads it, or "
+                "fill it in yourself."
+            )
             return replace(base, guidance="\n".join(x for x in (base.guidance, note) if x))
         return replace(
             base,
@@ -540,7 +558,9 @@ class SessionDriver:
         )
         self._fixes[fix.fix_id].rollback = None
         if result.applied:
-            return FixOutcome(False, None, "Rolled back to the state saved before the fix.")
+            return FixOutcome(
+                False, None, "Rolled back to the state saved before the fix.", rolled_back=True
+            )
         return FixOutcome(False, None, "The rollback did not complete; see the report.")
 
     def _replay(self) -> Callable[[], Any] | None:

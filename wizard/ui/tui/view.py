@@ -90,6 +90,7 @@ class FixOutcome:
     message: str
     status_after: int | None = None
     rollback_available: bool = False
+    rolled_back: bool = False
 
 
 # ---- evidence, in the form that explains it best ------------------------------------------------

@@ -68,7 +68,9 @@ class FixCard(Vertical):
                     classes="muted",
                 )
         yield LoadingIndicator(classes="fix-progress")
-        yield Static("", classes="fix-status")
+        status = Static("", classes="fix-status")
+        status.display = False
+        yield status
 
 
 class FindingsScreen(Screen[None]):
@@ -126,6 +128,9 @@ class FindingsScreen(Screen[None]):
             self.fixes = [] if self.in_progress else self.driver.fixes()
             if self.fixes:
                 yield Static("Fixes", classes="heading")
+                rationale = self.driver.fix_rationale()
+                if rationale:
+                    yield Static(escape(rationale), id="fix-rationale")
                 for i, fix in enumerate(self.fixes):
                     yield FixCard(fix, i, live=self.driver.live)
             yield EvidencePanel(id="findings-evidence")
@@ -181,7 +186,7 @@ class FindingsScreen(Screen[None]):
         self.fixes[index] = message.fix
         card = self.query_one(f"#fix-{index}", FixCard)
         card.remove_class("-working")
-        card.query_one(".fix-status", Static).update("")
+        _status(card, "")
 
         def confirmed(confirmation: Any) -> None:
             self._idle(index)
@@ -211,7 +216,7 @@ class FindingsScreen(Screen[None]):
     def _busy(self, index: int, text: str) -> None:
         card = self.query_one(f"#fix-{index}", FixCard)
         card.add_class("-working")
-        card.query_one(".fix-status", Static).update(text)
+        _status(card, text)
         for button in card.query(Button):
             if not button.has_class("copy"):
                 button.disabled = True
@@ -236,22 +241,20 @@ class FindingsScreen(Screen[None]):
         if event.worker.group == "fix" and event.state == WorkerState.ERROR:
             for card in self.query(".-working").results(FixCard):
                 card.remove_class("-working")
-                status = card.query_one(".fix-status", Static)
-                status.update(f"Failed: {escape(str(event.worker.error))}")
-                status.set_classes("fix-status -error")
+                _status(card, f"Failed: {escape(str(event.worker.error))}", "error")
+                self._idle(card.index)
 
     def on_findings_screen_fix_done(self, message: FixDone) -> None:
         card = self.query_one(f"#fix-{message.index}", FixCard)
         card.remove_class("-working")
         outcome = message.outcome
-        status = card.query_one(".fix-status", Static)
-        status.update(escape(outcome.message))
-        if outcome.applied and outcome.verified:
-            status.set_classes("fix-status -success")
+        if outcome.rolled_back or (outcome.applied and outcome.verified):
+            severity = "success"
         elif outcome.applied:
-            status.set_classes("fix-status -warning")
+            severity = "warning"
         else:
-            status.set_classes("fix-status -error")
+            severity = "error"
+        _status(card, escape(outcome.message), severity)
         apply_button = card.query(f"#apply-{message.index}")
         rollback_button = card.query(f"#rollback-{message.index}")
         if message.rollback:
@@ -281,3 +284,11 @@ class FindingsScreen(Screen[None]):
 
     def help_text(self) -> str:
         return HELP
+
+
+def _status(card: FixCard, text: str, severity: str = "") -> None:
+    """The card's status line: hidden while empty, coloured by the theme's severity."""
+    status = card.query_one(".fix-status", Static)
+    status.update(text)
+    status.set_classes(f"fix-status -{severity}" if severity else "fix-status")
+    status.display = bool(text)

@@ -155,3 +155,28 @@ def test_log_lines_mark_the_refusal_and_the_authorizer_evidence() -> None:
     assert plain.kind is None
     # Tokens in the excerpt are redacted before they reach the screen.
     assert not any("eyJzdWIiOiJ1c2VyLTQyIn0" in line.text for line in lines)
+
+
+def test_untrusted_text_is_shown_exactly_not_as_markup() -> None:
+    import asyncio
+
+    from textual.app import App, ComposeResult
+
+    from wizard.ui.tui.view import LogLineView
+    from wizard.ui.tui.widgets.log_excerpt import LogExcerpt
+
+    tricky = "[$error]ERROR[/] [b]bold?[/b] list[str] C:\\logs\\"
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LogExcerpt((LogLineView(tricky, "error", "a [note]"),))
+
+    async def run() -> list[str]:
+        app = Host()
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            return [str(w.render()) for w in app.query("LogExcerpt Static")]
+
+    shown = asyncio.run(run())
+    assert shown[0] == tricky
+    assert shown[1] == "↳ a [note]"

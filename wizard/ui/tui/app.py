@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from wizard import exitcodes
 from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.start import StartScreen
 
 if TYPE_CHECKING:
@@ -135,7 +136,9 @@ class WizardApp(App[int]):
 
     def on_wizard_app_walk_started(self, message: WalkStarted) -> None:
         if message.error is not None or message.driver is None:
-            self.notify(str(message.error), title="Cannot start", severity="error", timeout=8)
+            self.notify(
+                escape(str(message.error)), title="Cannot start", severity="error", timeout=8
+            )
             return
         self.driver = message.driver
         self.show_current()
@@ -199,7 +202,7 @@ class WizardApp(App[int]):
     def action_save(self) -> None:
         path = self.save_session()
         if path is not None:
-            self.notify(f"Session saved to {path}", title="Saved")
+            self.notify(f"Session saved to {escape(str(path))}", title="Saved")
 
     def save_session(self) -> Path | None:
         """Save the session (tokens redacted by the engine); None if nothing to save yet."""
@@ -212,7 +215,7 @@ class WizardApp(App[int]):
         try:
             self.driver.save(self.session_path)
         except OSError as exc:
-            self.notify(f"Could not save the session: {exc}", severity="error")
+            self.notify(f"Could not save the session: {escape(str(exc))}", severity="error")
             return None
         return self.session_path
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import FixView
 from wizard.ui.tui.widgets.diff import DiffView
 
@@ -24,6 +24,17 @@ class ConfirmFixScreen(ModalScreen[Any]):
     """Dismisses with a Confirmation object when the user applies, None when they decline."""
 
     CSS_PATH = "confirm.tcss"
+    HELP = """\
+## Confirm the change
+
+These are the exact AWS CLI commands the wizard will run, in order — the same commands you
+could copy and run yourself. *What changes* shows the current value beside the new one.
+
+- **Don't apply** (or Esc) closes this and changes nothing. It has the focus, so Enter alone
+  never changes your account.
+- **Apply** runs the commands, then replays the failing request to verify the fix. The state
+  before is saved so you can roll back from the findings screen (that also asks first).
+"""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.view import FixOutcome, FixView
 from wizard.ui.tui.widgets.evidence import EvidencePanel

@@ -29,6 +29,7 @@ from textual.widgets import (
 )
 
 from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.markup import escape
 
 REGIONS = (
     "us-east-1",
@@ -274,7 +275,8 @@ class StartScreen(Screen[None]):
     @staticmethod
     def _identity_text(identity: dict[str, Any] | None, error: str | None = None) -> str:
         if error:
-            return f"No AWS credentials in use: {error}. You can still go on offline."
+            return f"No AWS credentials in use: {escape(error)}. You can still go on offline."
         if identity is None:
             return "Offline, or credentials not checked yet."
-        return f"Signed in as {identity.get('Arn', '?')} (account {identity.get('Account', '?')})"
+        arn, account = str(identity.get("Arn", "?")), str(identity.get("Account", "?"))
+        return f"Signed in as {escape(arn)} (account {escape(account)})"

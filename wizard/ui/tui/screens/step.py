@@ -31,6 +31,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import ProbeEvent, Question
 from wizard.ui.tui.widgets.evidence import EvidencePanel
 from wizard.ui.tui.widgets.probes import ProbeErrorPanel, ProbeProgress
@@ -158,7 +159,7 @@ class StepScreen(Screen[None]):
             self.query_one(ProbeErrorPanel).add(message.event)
 
     async def on_step_screen_rejected(self, message: Rejected) -> None:
-        self.notify(f"That answer does not fit: {message.reason}", severity="warning")
+        self.notify(f"That answer does not fit: {escape(message.reason)}", severity="warning")
         await self.render_step(retry=None if message.answer is UNKNOWN else message.answer)
 
     async def on_step_screen_advanced(self) -> None:
@@ -178,7 +179,9 @@ class StepScreen(Screen[None]):
         if question is None:
             prompt.update("Working…")
             return
-        prompt.update(question.prompt)
+        prompt.update(escape(question.prompt))
+        # With room to spare the explanation is open: it is what teaches.
+        self.query_one("#why", Collapsible).collapsed = self.app.size.height < 36
         self.query_one("#why-text", Markdown).update(question.why)
         where = self.query_one("#where", Collapsible)
         where.display = bool(question.where)
@@ -193,7 +196,9 @@ class StepScreen(Screen[None]):
         previous = question.previous_answer
         widgets: list[Any] = []
         if question.kind == "choice":
-            options = [Option(c.label, id=f"choice-{i}") for i, c in enumerate(question.choices)]
+            options = [
+                Option(escape(c.label), id=f"choice-{i}") for i, c in enumerate(question.choices)
+            ]
             if question.allow_unknown:
                 options.append(Option("I don't know", id="choice-unknown"))
             olist = OptionList(*options, id="answer-choice")

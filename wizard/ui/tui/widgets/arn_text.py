@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from wizard.ui.tui.markup import escape
 
 PARTS = ("partition", "service", "region", "account", "api", "stage", "method", "path")
 

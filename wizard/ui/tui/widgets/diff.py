@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
+
+from wizard.ui.tui.markup import escape
 
 
 def diff_lines(before: str, after: str, unified: str = "") -> list[tuple[str, str]]:

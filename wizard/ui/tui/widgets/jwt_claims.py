@@ -6,11 +6,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import JwtView
 
 _TIME_CLAIMS = {"exp", "iat", "nbf", "auth_time"}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import ProbeEvent
 
 _ICONS = {"running": "…", "done": "✓", "failed": "✗", "cancelled": "–", "skipped": "·"}

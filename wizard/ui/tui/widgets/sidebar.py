@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+from wizard.ui.tui.markup import escape
 
 if TYPE_CHECKING:
     from wizard.ui.tui.driver import SessionDriver

@@ -47,6 +47,7 @@ _SECRET_NAMES = (
     r"authorization[-_]?token",
     r"x[-_]api[-_]key",
     r"api[-_]?key",
+    r"usage[-_]?identifier[-_]?key",  # the API key value a Lambda authorizer returns
     r"x[-_]amz[-_]security[-_]token",
     r"x[-_]amz[-_]signature",
     r"signature",
@@ -149,6 +150,7 @@ _SENSITIVE_SUFFIXES = (
     "authorization",
     "secretaccesskey",
     "sessiontoken",
+    "usageidentifierkey",
 )
 # Keys that end like a secret but hold none (pagination cursors).
 _NOT_SENSITIVE = frozenset({"nexttoken", "nextpagetoken", "paginationtoken", "continuationtoken"})

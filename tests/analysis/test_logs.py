@@ -787,3 +787,23 @@ def test_any_authorizer_result_then_a_denied_request(body: dict, cut: int) -> No
     result = scan_lines(lines)
     assert {r.request_id for r in result.requests} == {GET_ID, POST_ID}
     json.dumps(result.to_dict())
+
+
+def test_redacted_lines_scan_the_same() -> None:
+    """The live probe redacts lines before the scan: nothing the scan reads may be lost."""
+    from wizard.analysis.redact import redact_text
+
+    raw = (DATA / "seed_execution.log").read_text().splitlines()
+    plain = scan_lines(raw).to_dict()
+    redacted = scan_lines([redact_text(line) for line in raw]).to_dict()
+    assert redacted["counts"] == plain["counts"]
+    for a, b in zip(plain["requests"], redacted["requests"], strict=True):
+        for key in (
+            "status",
+            "method_arn",
+            "policy",
+            "policy_resources",
+            "signals",
+            "authorizer_invoked",
+        ):
+            assert a[key] == b[key], key

@@ -245,10 +245,21 @@ def run(args: argparse.Namespace) -> int:
 
     from wizard.ui.tui.driver import SessionDriver, StartError
 
+    def arg(name: str) -> str:
+        return str(getattr(args, name, None) or "")
+
+    # The connection flags, and the request if the command line carries it (`diagnose`-style
+    # names, so a demo can open the wizard on its own incident).
     evidence = StartEvidence(
-        profile=getattr(args, "profile", None) or "",
-        region=getattr(args, "region", None) or "",
-        endpoint_url=getattr(args, "endpoint_url", None) or "",
+        profile=arg("profile"),
+        region=arg("region"),
+        endpoint_url=arg("endpoint_url"),
+        url=arg("url"),
+        method=arg("method"),
+        api_id=arg("api_id"),
+        stage=arg("stage"),
+        path=arg("path"),
+        token=arg("token"),
     )
     evidence.offline = not (evidence.profile or evidence.endpoint_url)
     driver: SessionDriver | None = None
@@ -257,7 +268,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if resume:
             session_path = Path(resume)
-            driver = SessionDriver.resume(session_path, playbook=getattr(args, "playbook", None))
+            driver = SessionDriver.resume(
+                session_path, playbook=getattr(args, "playbook", None), connection=evidence
+            )
         elif getattr(args, "playbook", None):
             driver = SessionDriver.unstarted(playbook=args.playbook)
     except StartError as exc:

@@ -146,15 +146,31 @@ class SessionDriver:
 
     @classmethod
     def resume(
-        cls, path: Path, *, playbook: str | None = None, clock: Clock = utc_now
+        cls,
+        path: Path,
+        *,
+        playbook: str | None = None,
+        clock: Clock = utc_now,
+        connection: StartEvidence | None = None,
     ) -> SessionDriver:
+        """Resume a saved session. `connection` (profile/region/endpoint, offline or not) says
+        how to reach AWS now: live probes of the rest of the walk need a session again."""
         book = _load_playbook(playbook)[0] if playbook else None
         _register_probes(live=False)
+        driver = cls(clock=clock)
+        given = connection or StartEvidence()
+        aws = None if given.offline else driver._open_aws(given)
         try:
-            session = Session.load(path, book, clock=clock)
+            session = Session.load(path, book, clock=clock, aws=aws)
         except SessionError as exc:
             raise StartError(str(exc)) from None
-        return cls(session=session, playbook=session.playbook, clock=clock)
+        inputs = session.inputs
+        # What the walk was started with (the token stays redacted: it was never saved).
+        given.url = str(inputs.get("url") or "")
+        given.method = str(inputs.get("method") or "")
+        driver.session, driver.playbook, driver.aws = session, session.playbook, aws
+        driver.evidence_given = given
+        return driver
 
     def restart(self, evidence: StartEvidence) -> None:
         """Start a new walk from the start screen's evidence."""

@@ -174,3 +174,37 @@ async def test_i_dont_know_leaves_the_fact_unknown_and_the_walk_goes_on() -> Non
         # The walk assumes the default TTL and asks for the cached policy next.
         assert isinstance(app.screen, StepScreen)
         assert app.screen.question.fact == "policy_text"
+
+
+@run_async
+async def test_a_choice_question_is_answered_from_the_list() -> None:
+    from textual.widgets import Button, OptionList
+    from tui_helpers import SEED_URL, StartEvidence
+
+    # The bare response, without what was observed: the wizard has to ask for the logs.
+    response = seed_evidence_response().split("\n\nOpening the dashboard")[0]
+    assert "authorizer" not in response
+    app = seed_app(StartEvidence(response=response, url=SEED_URL, method="POST"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.screen.question.fact == "logs_text"
+        app.screen.query_one("#answer-unknown", Button).press()  # no logs at hand
+        await settle(pilot)
+        question = app.screen.question
+        assert question.kind == "choice" and question.fact == "failure_timing"
+        olist = app.screen.query_one("#answer-choice", OptionList)
+        assert olist.has_focus
+        values = [c.value for c in question.choices]
+        for _ in range(values.index("first_works")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.driver.known_facts()["failure_timing"] == "first_works"
+        assert app.screen.question.fact == "authorizer_ttl"
+
+
+def seed_evidence_response() -> str:
+    from tui_helpers import SEED_RESPONSE
+
+    return SEED_RESPONSE

@@ -224,3 +224,15 @@ def test_policy_given_as_a_yaml_mapping(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(answers))
     proc = run("--offline", "--answers", str(path), "--format", "json")
     assert json.loads(proc.stdout)["diagnosis"]["cause"] == "authz-cache-scoped-policy"
+
+
+def test_invalid_playbook_is_a_usage_error_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'schema_version: 1\nid: x\nversion: "1"\ntitle: t\nstart: a\nnodes:\n'
+        "  a: {kind: end, diagnosis: nope-cause, summary: s}\n"
+    )
+    proc = run("--offline", "--playbook", str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:7" in proc.stderr and "nope-cause" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -95,6 +95,10 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from None
     if aws is not None and "url" not in inputs:
         _invoke_url(inputs, aws)
+    if aws is not None and not args.method:
+        import sys
+
+        sys.stderr.write("No --method given: the request is replayed and matched as GET.\n")
     session = _session(playbook, path, inputs, aws)
     try:
         headless.walk(session, answers)

@@ -34,6 +34,23 @@ WizardApp(probe_aws=False).run(headless=True, size=(80, 24), auto_pilot=first_pa
 """
 
 
+HELLO_PAINT = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello")
+        yield Footer()
+
+async def first_paint(pilot):
+    await pilot.pause()
+    pilot.app.exit(0)
+
+Hello().run(headless=True, size=(80, 24), auto_pilot=first_paint)
+"""
+
+
 def _run(code: str) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child): CPU time is what a busy machine distorts least."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -50,13 +67,15 @@ def cold_start(runs: int) -> dict[str, tuple[float, float]]:
     _run("import textual.app")  # warm the OS file cache once for both
     _run(FIRST_PAINT)
     base: list[tuple[float, float]] = []
+    hello: list[tuple[float, float]] = []
     app: list[tuple[float, float]] = []
     for _ in range(runs):
         base.append(_run("import textual.app"))
+        hello.append(_run(HELLO_PAINT))
         app.append(_run(FIRST_PAINT))
     return {
         name: (statistics.median(w for w, _ in xs), statistics.median(c for _, c in xs))
-        for name, xs in (("base", base), ("app", app))
+        for name, xs in (("base", base), ("hello", hello), ("app", app))
     }
 
 
@@ -135,8 +154,10 @@ def main() -> int:
 
     cold = cold_start(args.runs)
     (base_wall, base_cpu), (app_wall, app_cpu) = cold["base"], cold["app"]
+    hello_wall, hello_cpu = cold["hello"]
     print(f"cold start ({args.runs} runs each, interleaved; medians)")
     print(f"  python -c 'import textual.app'  wall {base_wall:.3f} s  cpu {base_cpu:.3f} s")
+    print(f"  a hello-world Textual app       wall {hello_wall:.3f} s  cpu {hello_cpu:.3f} s")
     print(f"  first painted start screen      wall {app_wall:.3f} s  cpu {app_cpu:.3f} s")
     print(
         f"  overhead over the import        wall {app_wall - base_wall:+.3f} s  "

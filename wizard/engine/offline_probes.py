@@ -369,41 +369,6 @@ def parse_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-@REGISTRY.probe(
-    "build_method_arn",
-    "Build the method ARN of the failing call; the account comes from any ARN already known",
-)
-def build_method_arn_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.arn import build_method_arn
-
-    parts = {k: params.get(k) for k in ("region", "api_id", "stage", "method", "path")}
-    account = params.get("account_id") or _account_from(params.get("policy"))
-    missing = [k for k, v in parts.items() if not v]
-    if missing or not account:
-        miss = ", ".join([*missing, *([] if account else ["account_id"])])
-        raise ProbeError(
-            ProbeErrorKind.MISSING_INPUT, f"cannot build the method ARN: {miss} unknown"
-        )
-    arn = build_method_arn(
-        str(parts["region"]),
-        str(account),
-        str(parts["api_id"]),
-        str(parts["stage"]),
-        str(parts["method"]).upper(),
-        str(parts["path"]),
-    )
-    return {"method_arn": arn, "account_id": str(account)}
-
-
-def _account_from(policy: Any) -> str | None:
-    """The account id of the first ARN inside a policy (an authorizer policy names its own)."""
-    if policy is None:
-        return None
-    text = policy if isinstance(policy, str) else json.dumps(policy)
-    m = re.search(r"arn:aws[\w-]*:execute-api:[\w-]+:(\d{12}):", text)
-    return m.group(1) if m else None
-
-
 def _parse_policy(value: Any) -> dict[str, Any] | None:
     """A policy given as a dict, JSON text, get_rest_api's escaped JSON, or a whole authorizer
     response (`{"principalId":..., "policyDocument": {...}}`)."""

@@ -15,15 +15,18 @@ pointing at catalogue causes) plus counts. Memory is bounded: at most `max_activ
 open at a time (the oldest is closed when another opens), at most `max_kept` summaries are
 kept (problem requests first) and at most `max_notable` notable lines per request. Garbage is
 counted as unparseable and skipped; nothing here raises on any input.
+
+This module reads the lines; logs_execution recognises execution-log messages, logs_access
+access-log records, logs_model holds the results and logs_signals what they mean.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +37,32 @@ from wizard.analysis.logs_execution import (
     classify_message,
     find_method_arn,
 )
+from wizard.analysis.logs_model import (
+    AuthorizerRun,
+    LambdaInvocation,
+    NotableLine,
+    RequestSummary,
+    ScanResult,
+    Signal,
+)
+from wizard.analysis.logs_signals import derive_signals
 from wizard.analysis.redact import redact_text
+
+# The scanner's whole vocabulary, importable from this one module.
+__all__ = [
+    "NO_REQUEST_ID",
+    "AuthorizerRun",
+    "ExplainedLine",
+    "LambdaInvocation",
+    "LogScanner",
+    "NotableLine",
+    "RequestSummary",
+    "ScanResult",
+    "Signal",
+    "derive_signals",
+    "explain_lines",
+    "scan_lines",
+]
 
 NO_REQUEST_ID = "(no request id)"
 
@@ -62,7 +90,6 @@ _PRETTY_STRUCTURE = re.compile(
     r'|logGroupName|searchedCompletely|nextForwardToken|nextBackwardToken)"\s*:.*)\s*$'
 )
 _ENVELOPE_KEYS = ("timestamp", "logStreamName", "eventId", "ingestionTime", "@timestamp")
-_DENIED_TYPES = frozenset({"ACCESS_DENIED", "EXPIRED_TOKEN", "INVALID_SIGNATURE"})
 
 
 def _epoch_ms_to_iso(ms: int | float) -> str | None:
@@ -81,206 +108,6 @@ def _norm_ts(ts: str | None) -> str | None:
     if ts.isdigit():
         return _epoch_ms_to_iso(int(ts))
     return ts
-
-
-@dataclass(slots=True)
-class NotableLine:
-    kind: str
-    text: str
-    time: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"time": self.time, "kind": self.kind, "text": redact_text(self.text)}
-
-
-@dataclass
-class Signal:
-    code: str
-    message: str
-    cause_ids: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "cause_ids": list(self.cause_ids)}
-
-
-@dataclass(frozen=True)
-class AuthorizerRun:
-    """What an earlier request's authorizer returned: the decision a cache hit would reuse."""
-
-    request_id: str
-    effects: tuple[str, ...]
-    resources: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class RequestSummary:
-    request_id: str
-    first_time: str | None = None
-    last_time: str | None = None
-    lines: int = 0
-    status: int | None = None
-    method: str | None = None
-    resource_path: str | None = None
-    authorizer_started: bool = False
-    authorizer_id: str | None = None
-    principal_id: str | None = None
-    method_arn: str | None = None
-    method_arn_guess: str | None = None
-    policy: Any = None
-    policy_raw: str | None = None
-    policy_effects: list[str] = field(default_factory=list)
-    policy_resources: list[str] = field(default_factory=list)
-    policy_problems: list[str] = field(default_factory=list)
-    response_type: str | None = None
-    error_message: str | None = None
-    integration_status: int | None = None
-    api_key: str | None = None
-    api_stage: str | None = None
-    access_log: dict[str, Any] | None = None
-    kinds: set[str] = field(default_factory=set)
-    notable: list[NotableLine] = field(default_factory=list)
-    notable_dropped: int = 0
-    execution_lines: int = 0
-    signals: list[Signal] = field(default_factory=list)
-    cached_policy_from: str | None = None
-    prior_authorizer_run: AuthorizerRun | None = None
-
-    @property
-    def authorizer_invoked(self) -> bool | None:
-        """True: the authorizer ran. False: execution lines exist but none of the authorizer's.
-        None: no execution log for this request (an access-log record alone cannot tell)."""
-        if self.authorizer_started or "authorizer-result" in self.kinds:
-            return True
-        return False if self.execution_lines else None
-
-    @property
-    def denied(self) -> bool:
-        """Refused for any reason (403, a deny, an auth error type)."""
-        return (
-            self.status == 403
-            or self.response_type in _DENIED_TYPES
-            or "not-authorized" in self.kinds
-            or "explicit-deny" in self.kinds
-        )
-
-    @property
-    def policy_denied(self) -> bool:
-        """Refused by a policy decision (authorizer, resource policy, IAM) — not by an API key,
-        WAF, a missing route, mTLS or the backend's own 403."""
-        kinds = self.kinds
-        if (
-            "not-authorized" in kinds
-            or "explicit-deny" in kinds
-            or "iam-deny" in kinds
-            or self.response_type == "ACCESS_DENIED"
-        ):
-            return True
-        if self.status != 403 or self.response_type:
-            return False
-        return not (
-            self.integration_status == 403
-            or kinds & {"apikey-not-authorized", "waf-blocked", "mtls-denied"}
-        )
-
-    def touch(self, ts: str | None) -> None:
-        self.lines += 1
-        if ts is not None:
-            if self.first_time is None:
-                self.first_time = ts
-            self.last_time = ts
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "request_id": self.request_id,
-            "first_time": self.first_time,
-            "last_time": self.last_time,
-            "status": self.status,
-            "method": self.method,
-            "resource_path": self.resource_path,
-            "authorizer_invoked": self.authorizer_invoked,
-            "authorizer_id": self.authorizer_id,
-            "principal_id": self.principal_id,
-            "method_arn": self.method_arn,
-            "method_arn_guess": self.method_arn_guess,
-            "policy": self.policy,
-            "policy_raw": redact_text(self.policy_raw) if self.policy_raw else None,
-            "policy_effects": self.policy_effects,
-            "policy_resources": self.policy_resources,
-            "policy_problems": self.policy_problems,
-            "response_type": self.response_type,
-            "error_message": self.error_message,
-            "integration_status": self.integration_status,
-            "api_key": self.api_key,
-            "api_stage": self.api_stage,
-            "access_log": self.access_log,
-            "cached_policy_from": self.cached_policy_from,
-            "kinds": sorted(self.kinds),
-            "notable": [n.to_dict() for n in self.notable],
-            "notable_dropped": self.notable_dropped,
-            "lines": self.lines,
-            "signals": [s.to_dict() for s in self.signals],
-        }
-
-
-@dataclass
-class LambdaInvocation:
-    request_id: str
-    first_time: str | None = None
-    method_arns: list[str] = field(default_factory=list)
-    returned_effects: list[str] = field(default_factory=list)
-    returned_resources: list[str] = field(default_factory=list)
-    error: str | None = None
-    duration: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "request_id": self.request_id,
-            "first_time": self.first_time,
-            "method_arns": self.method_arns,
-            "returned_effects": self.returned_effects,
-            "returned_resources": self.returned_resources,
-            "error": redact_text(self.error) if self.error else None,
-            "duration": self.duration,
-        }
-
-
-@dataclass
-class ScanResult:
-    requests: list[RequestSummary]
-    lambda_invocations: list[LambdaInvocation]
-    lines: int = 0
-    parsed: int = 0
-    unparseable: int = 0
-    blank: int = 0
-    recognised: int = 0
-    requests_seen: int = 0
-    requests_omitted: int = 0
-    lambda_invocations_seen: int = 0
-    by_kind: Counter[str] = field(default_factory=Counter)
-    by_status: Counter[str] = field(default_factory=Counter)
-    # Every request's signals are counted here, including requests not kept in `requests`;
-    # `signal_examples` keeps the first request (id, signal) of each code.
-    by_signal: Counter[str] = field(default_factory=Counter)
-    signal_examples: dict[str, tuple[str, Signal]] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "counts": {
-                "lines": self.lines,
-                "parsed": self.parsed,
-                "unparseable": self.unparseable,
-                "blank": self.blank,
-                "recognised": self.recognised,
-                "requests": self.requests_seen,
-                "requests_omitted": self.requests_omitted,
-                "lambda_invocations": self.lambda_invocations_seen,
-                "by_kind": dict(sorted(self.by_kind.items())),
-                "by_status": dict(sorted(self.by_status.items())),
-                "by_signal": dict(self.by_signal.most_common()),
-            },
-            "requests": [r.to_dict() for r in self.requests],
-            "lambda_invocations": [i.to_dict() for i in self.lambda_invocations],
-        }
 
 
 class LogScanner:
@@ -741,237 +568,6 @@ class LogScanner:
         out.requests = kept
         out.lambda_invocations = list(self._lambda_kept)
         return out
-
-
-def _covers(resources: list[str], arn: str | None) -> bool | None:
-    if not arn or not resources:
-        return None
-    from wizard.analysis.arn import arn_matches
-
-    # Most authorizers return literal ARNs: compare those directly, glob only the wildcards.
-    return any(
-        r == arn if "*" not in r and "?" not in r else arn_matches(r, arn) for r in resources
-    )
-
-
-def derive_signals(req: RequestSummary) -> list[Signal]:
-    """What a senior engineer reads from one request's lines, each tied to catalogue causes."""
-    out: list[Signal] = []
-    kinds = req.kinds
-    last_authorized = req.prior_authorizer_run
-    message = req.error_message or ""
-    iam_deny = "iam-deny" in kinds or "not authorized to perform" in message
-    if (
-        req.policy_denied
-        and req.authorizer_invoked is False
-        # "User: <arn> is not authorized to perform: execute-api:Invoke" is IAM or the resource
-        # policy speaking (checked before any authorizer), not a cached authorizer decision.
-        and not iam_deny
-        and last_authorized is not None
-        and last_authorized.request_id != req.request_id
-    ):
-        covered = _covers(list(last_authorized.resources), req.method_arn_guess)
-        detail = ""
-        if last_authorized.resources:
-            detail = (
-                f" Request {last_authorized.request_id} ran it and got "
-                f"{'/'.join(dict.fromkeys(last_authorized.effects)) or 'a policy'} for "
-                f"{', '.join(last_authorized.resources)}"
-            )
-            if covered is False and req.method_arn_guess:
-                detail += f", which does not cover {req.method_arn_guess}"
-            detail += "."
-        lead = (
-            f"API Gateway applied a policy for principal {req.principal_id} without running "
-            "the authorizer: a cached decision."
-            if "authorizer-policy-valid" in kinds
-            else "Denied with no authorizer lines while the authorizer ran for an earlier "
-            "request: the decision most likely came from the authorizer cache."
-        )
-        out.append(
-            Signal(
-                "cache-hit-suspected",
-                lead + detail,
-                ("authz-cache-scoped-policy", "authz-cache-stale-decision"),
-            )
-        )
-    if "authorizer-result" in kinds:
-        if "Deny" in req.policy_effects:
-            out.append(
-                Signal(
-                    "authorizer-deny",
-                    "The authorizer returned a policy with an explicit Deny.",
-                    ("authz-explicit-deny",),
-                )
-            )
-        elif req.policy_denied:
-            covered = _covers(req.policy_resources, req.method_arn)
-            null_stage = any("/null/" in r for r in req.policy_resources)
-            why = (
-                " Its Resource has a `null` stage (copied from a console test)."
-                if null_stage
-                else f" It does not cover {req.method_arn}."
-                if covered is False
-                else ""
-            )
-            out.append(
-                Signal(
-                    "allow-does-not-cover",
-                    "The authorizer returned Allow, yet the request was denied." + why,
-                    ("authz-implicit-deny-arn-mismatch", "rp-implicit-deny"),
-                )
-            )
-        if req.policy_problems:
-            out.append(
-                Signal(
-                    "policy-malformed",
-                    "The authorizer's result is malformed: " + "; ".join(req.policy_problems) + ".",
-                    ("authz-implicit-deny-arn-mismatch", "not-403-lookalikes"),
-                )
-            )
-    if "apikey-not-authorized" in kinds:
-        note = next((n.text for n in req.notable if n.kind == "apikey-not-authorized"), "")
-        if "Usage Plan" in note:
-            out.append(
-                Signal(
-                    "apikey-not-in-usage-plan",
-                    "The API key is valid but no usage plan links it to this API stage.",
-                    ("apikey-not-in-usage-plan-stage",),
-                )
-            )
-        else:
-            out.append(
-                Signal(
-                    "apikey-refused",
-                    "The API key was refused (missing, wrong, or disabled).",
-                    ("apikey-missing-or-invalid",),
-                )
-            )
-    elif req.response_type == "INVALID_API_KEY":
-        out.append(
-            Signal(
-                "apikey-refused",
-                "API Gateway answered INVALID_API_KEY.",
-                ("apikey-missing-or-invalid", "apikey-not-in-usage-plan-stage"),
-            )
-        )
-    if "explicit-deny" in kinds or (iam_deny and "explicit deny" in message):
-        out.append(
-            Signal(
-                "explicit-deny",
-                "An explicit Deny matched (resource policy, IAM policy or authorizer policy).",
-                ("rp-explicit-deny", "iam-explicit-deny", "authz-explicit-deny"),
-            )
-        )
-    elif iam_deny:
-        out.append(
-            Signal(
-                "not-allowed",
-                "Nothing allowed execute-api:Invoke for this caller (implicit deny).",
-                ("rp-implicit-deny", "iam-no-invoke-permission", "rp-cross-account-iam"),
-            )
-        )
-    if "unauthorized" in kinds:
-        out.append(
-            Signal(
-                "unauthorized-401",
-                "The authorizer rejected the caller: that is 401 Unauthorized, not 403.",
-                ("not-403-lookalikes",),
-            )
-        )
-    if "authorizer-config-error" in kinds:
-        out.append(
-            Signal(
-                "authorizer-error",
-                "The authorizer failed or returned an unusable result: API Gateway answers 500.",
-                ("not-403-lookalikes",),
-            )
-        )
-    if "execution-failed" in kinds and "authorizer-config-error" not in kinds:
-        reason = next((n.text for n in req.notable if n.kind == "execution-failed"), "")
-        out.append(
-            Signal(
-                "integration-error",
-                "API Gateway could not complete the call to the integration"
-                + (f" ({reason.split(':', 1)[-1].strip()})" if ":" in reason else "")
-                + ": that is a 5xx, not a 403.",
-                ("not-403-lookalikes",),
-            )
-        )
-    if "mtls-denied" in kinds:
-        out.append(
-            Signal(
-                "mtls-denied",
-                "The client certificate was refused during mutual TLS.",
-                ("mtls-cert-rejected",),
-            )
-        )
-    if "waf-blocked" in kinds:
-        out.append(Signal("waf-blocked", "AWS WAF blocked the request.", ("waf-block",)))
-    out.extend(_response_type_signals(req))
-    if req.response_type == "MISSING_AUTHENTICATION_TOKEN":
-        out.append(
-            Signal(
-                "route-not-found",
-                "MISSING_AUTHENTICATION_TOKEN: no deployed route matched, or an AWS_IAM method "
-                "was called unsigned.",
-                ("mat-route-not-found", "mat-not-deployed", "mat-iam-unsigned"),
-            )
-        )
-    if req.status == 403 and req.integration_status == 403 and not req.response_type:
-        out.append(
-            Signal(
-                "integration-403",
-                "The backend itself answered 403 and API Gateway passed it through.",
-                ("integration-returned-403",),
-            )
-        )
-    return out
-
-
-# Gateway response types whose cause the type alone narrows down (catalogue §0.1 and C).
-_TYPE_SIGNALS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "EXPIRED_TOKEN": (
-        "signature-expired",
-        "EXPIRED_TOKEN: the SigV4 signature or the temporary credentials had expired "
-        "(clock skew, a replayed request, or an old session token).",
-        ("sigv4-signature-expired", "sigv4-invalid-security-token"),
-    ),
-    "INVALID_SIGNATURE": (
-        "signature-invalid",
-        "INVALID_SIGNATURE: API Gateway computed a different SigV4 signature (host, path "
-        "encoding, headers, region or service in the scope), or the header is not SigV4.",
-        ("sigv4-signature-mismatch", "sigv4-incomplete-signature"),
-    ),
-}
-
-
-def _response_type_signals(req: RequestSummary) -> list[Signal]:
-    out: list[Signal] = []
-    typed = _TYPE_SIGNALS.get(req.response_type or "")
-    if typed:
-        out.append(Signal(*typed))
-    record = req.access_log or {}
-    auth_error = str(record.get("authorizer_error") or "")
-    if auth_error:
-        if "scope" in auth_error.lower() and req.status == 403:
-            out.append(
-                Signal(
-                    "jwt-insufficient-scope",
-                    f"The JWT authorizer says: {auth_error!r}: the token lacks a scope the route "
-                    "requires (send the access token, or change the route's scopes).",
-                    ("httpapi-jwt-insufficient-scope",),
-                )
-            )
-        elif req.status == 401:
-            out.append(
-                Signal(
-                    "authorizer-401",
-                    f"The authorizer rejected the token ({auth_error!r}): that is a 401, not a 403.",
-                    ("not-403-lookalikes",),
-                )
-            )
-    return out
 
 
 def scan_lines(lines: Iterable[str | bytes], **options: Any) -> ScanResult:

@@ -149,3 +149,22 @@ def test_a_bad_playbook_is_a_one_line_error(tmp_path: Path, capsys: Any) -> None
     err = capsys.readouterr().err.strip()
     assert err.startswith("apigw-wizard: error:") and "book.yaml" in err
     assert len(err.splitlines()) == 1
+
+
+@run_async
+async def test_palette_exports_the_markdown_report_to_the_working_directory(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = seed_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_step(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export Markdown")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+    written = list(tmp_path.glob("apigw-403-*.md"))
+    assert len(written) == 1
+    assert "403" in written[0].read_text()

@@ -182,6 +182,38 @@ class WizardApp(App[int]):
         if not isinstance(self.screen, ReportScreen):
             self.push_screen(ReportScreen(self.driver))
 
+    def action_export_md(self) -> None:
+        self.export_report("md")
+
+    def action_export_html(self) -> None:
+        self.export_report("html")
+
+    class Exported(Message):
+        def __init__(self, path: Path | None, error: str | None) -> None:
+            super().__init__()
+            self.path = path
+            self.error = error
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export_report(self, fmt: str) -> None:
+        """Write the report next to the user (cwd), named after the session's start."""
+        if self.driver is None or not self.driver.started:
+            self.post_message(self.Exported(None, "start the diagnosis first"))
+            return
+        path = self.driver.default_export_stem().with_suffix("." + fmt)
+        try:
+            written = self.driver.export(path, fmt)
+        except (OSError, ValueError) as exc:
+            self.post_message(self.Exported(None, str(exc)))
+            return
+        self.post_message(self.Exported(written, None))
+
+    def on_wizard_app_exported(self, message: Exported) -> None:
+        if message.error:
+            self.notify(f"Not exported: {escape(message.error)}", severity="error")
+        else:
+            self.notify(f"Report written to {escape(str(message.path))}", title="Exported")
+
     def action_start_over(self) -> None:
         """Back to the start screen with the evidence given; the current walk is saved first."""
         self.save_session()
@@ -192,7 +224,7 @@ class WizardApp(App[int]):
         self.session_path = None  # the next walk is a new session file
 
     def can_run(self, action: str) -> bool:
-        if action in ("report", "start_over", "save"):
+        if action in ("report", "start_over", "save", "export_md", "export_html"):
             return self.driver is not None and self.driver.started
         return True
 

@@ -35,6 +35,16 @@ COMMANDS = (
         "session: start over", "Back to the start screen with the same evidence", "app.start_over"
     ),
     PaletteCommand("report: export", "Export the session as JSON, Markdown or HTML", "app.report"),
+    PaletteCommand(
+        "report: export Markdown",
+        "Write the incident report as Markdown in the current directory",
+        "app.export_md",
+    ),
+    PaletteCommand(
+        "report: export HTML",
+        "Write the incident report as HTML in the current directory",
+        "app.export_html",
+    ),
     PaletteCommand("view: toggle theme", "Switch between light and dark", "app.toggle_theme"),
     PaletteCommand("help: this screen", "Explain this screen (F1)", "app.help"),
 )

@@ -173,7 +173,9 @@ def _authorizer_line(req: RequestSummary) -> str:
 def _render_request(req: RequestSummary) -> list[str]:
     from wizard.analysis.redact import redact_text
 
-    lines = [_headline(req), f"  time        {_clock(req.first_time)} – {_clock(req.last_time)}"]
+    lines = [_headline(req)]
+    if req.first_time or req.last_time:
+        lines.append(f"  time        {_clock(req.first_time)} – {_clock(req.last_time)}")
     lines.append(f"  authorizer  {_authorizer_line(req)}")
     if req.method_arn:
         lines.append(f"  method ARN  {req.method_arn}")
@@ -214,7 +216,8 @@ def render_text(result: ScanResult) -> str:
         f"{result.requests_seen} requests"
         + (f" ({statuses})" if statuses else "")
         + (
-            f"; {result.lambda_invocations_seen} authorizer Lambda invocations"
+            f"; {result.lambda_invocations_seen} authorizer Lambda invocation"
+            + ("" if result.lambda_invocations_seen == 1 else "s")
             if result.lambda_invocations_seen
             else ""
         )
@@ -262,7 +265,8 @@ def render_text(result: ScanResult) -> str:
                 policy = f"; policy {'/'.join(dict.fromkeys(req.policy_effects))} on " + ", ".join(
                     req.policy_resources
                 )
-            out.append(f"  {_headline(req)}  [{auth}{policy}]")
+            note = f"  [{auth}{policy}]" if auth or policy else ""
+            out.append(f"  {_headline(req)}{note}")
         if len(healthy) > _TEXT_HEALTHY_SHOWN:
             out.append(f"  ... {len(healthy) - _TEXT_HEALTHY_SHOWN} more (use --format json)")
     if result.lambda_invocations:

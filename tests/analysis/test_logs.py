@@ -590,6 +590,14 @@ def test_http_api_route_key_gives_method_and_path() -> None:
     assert (ws.method, ws.resource_path) == (None, "$connect")
 
 
+def test_bare_access_denied_says_where_to_look_next() -> None:
+    req = scan_lines(
+        [json.dumps({"requestId": "a", "status": 403, "responseType": "ACCESS_DENIED"})]
+    ).requests[0]
+    assert [s.code for s in req.signals] == ["access-denied"]
+    assert "execution-log" in req.signals[0].message
+
+
 def test_json_that_is_not_an_access_log_is_not_taken_for_one() -> None:
     assert normalise_access_record({"hello": "world", "path": "/x"}) is None
 

@@ -188,6 +188,15 @@ def derive_signals(req: RequestSummary) -> list[Signal]:
                 ("integration-returned-403",),
             )
         )
+    if req.response_type == "ACCESS_DENIED" and not out:
+        out.append(
+            Signal(
+                "access-denied",
+                "ACCESS_DENIED with nothing in these lines to say who refused: a Lambda or "
+                "Cognito authorizer, the resource policy or IAM. This request's execution-log "
+                "lines (Starting authorizer, Authorizer result body) tell which.",
+            )
+        )
     return out
 
 

@@ -1,0 +1,283 @@
+"""Policies: evaluate one for the failing call, combine the two sides, replay the cache."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.engine.offline_probes._common import (
+    _blank,
+    _flag,
+    _given,
+    _text_param,
+)
+from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
+
+
+def _parse_policy(value: Any) -> dict[str, Any] | None:
+    """A policy given as a dict, JSON text, get_rest_api's escaped JSON, or a whole authorizer
+    response (`{"principalId":..., "policyDocument": {...}}`)."""
+    if value is None or _blank(value):
+        return None
+    doc: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        start = text.find("{")
+        if start < 0:
+            raise ProbeError(ProbeErrorKind.INVALID_INPUT, "the policy is not JSON (no '{' found)")
+        text = text[start : text.rfind("}") + 1]
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            try:
+                doc = json.loads(text.replace('\\"', '"'))
+            except json.JSONDecodeError as exc:
+                raise ProbeError(
+                    ProbeErrorKind.INVALID_INPUT,
+                    f"the policy is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                ) from None
+    if isinstance(doc, dict):
+        for key in ("policyDocument", "PolicyDocument", "policy"):
+            inner = doc.get(key)
+            if isinstance(inner, dict):
+                return inner
+            if isinstance(inner, str) and inner.strip().startswith("{"):
+                return _parse_policy(inner)
+        return doc
+    raise ProbeError(ProbeErrorKind.INVALID_INPUT, "the policy must be a JSON object")
+
+
+def _resources(policy: Mapping[str, Any], effect: str) -> list[str]:
+    """Every Resource of the statements with this Effect (authorizer policies name ARNs)."""
+    statements = policy.get("Statement") or policy.get("statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    out: list[str] = []
+    for st in statements:
+        if not isinstance(st, dict) or str(st.get("Effect", "")).lower() != effect:
+            continue
+        res = st.get("Resource", [])
+        out.extend([res] if isinstance(res, str) else [r for r in res if isinstance(r, str)])
+    return out
+
+
+def _failing_arn(
+    ctx: ProbeContext, params: Mapping[str, Any], policy: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The failing call's method ARN: given, or built from its parts.
+
+    Parts the URL did not give (the account always, offline; region and API id behind a custom
+    domain) are taken from the first method ARN the policy names: an authorizer's policy and a
+    resource policy are written for their own API. Which parts were borrowed is returned, so
+    the explanation can say so.
+    """
+    from wizard.analysis.arn import build_method_arn
+
+    given = _given(params, "method_arn")
+    if given and given.startswith("arn:"):
+        return {"method_arn": given, "borrowed": []}
+    parts = {
+        k: _given(params, k, ctx) for k in ("region", "account_id", "api_id", "stage", "method")
+    }
+    path = _given(params, "path", ctx) or "/"
+    borrowed: list[str] = []
+    if any(v is None for v in parts.values()) and policy is not None:
+        for res in _resources(policy, "allow") + _resources(policy, "deny"):
+            for key, value in _arn_parts(res).items():
+                if parts[key] is None and value and "*" not in value and "?" not in value:
+                    parts[key] = value
+                    borrowed.append(key)
+    if parts["account_id"] is None:
+        # Any 12 digits do when the policy names no account: its ARNs then use a wildcard.
+        parts["account_id"] = "000000000000"
+    missing = [k for k, v in parts.items() if v is None]
+    if missing:
+        raise ProbeError(
+            ProbeErrorKind.MISSING_INPUT,
+            f"cannot build the failing call's method ARN: {', '.join(missing)} unknown",
+            manual_hint="give the full invoke URL and the HTTP method of the failing call",
+        )
+    arn = build_method_arn(
+        str(parts["region"]),
+        str(parts["account_id"]),
+        str(parts["api_id"]),
+        str(parts["stage"]),
+        str(parts["method"]).upper(),
+        path,
+    )
+    return {"method_arn": arn, "borrowed": borrowed}
+
+
+def _arn_parts(resource: str) -> dict[str, str]:
+    """region/account/API id/stage of an execute-api ARN, even a partial one (`API/*`)."""
+    sections = resource.split(":", 5)
+    if len(sections) != 6 or sections[2].lower() != "execute-api":
+        return {}
+    path = sections[5].split("/")
+    return {
+        "region": sections[3],
+        "account_id": sections[4],
+        "api_id": path[0],
+        "stage": path[1] if len(path) > 1 else "",
+    }
+
+
+@REGISTRY.probe(
+    "eval_policy",
+    "Evaluate a policy (authorizer result or resource policy) for the failing call's method ARN",
+)
+def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.arn import arn_matches, first_mismatch
+
+    policy = _parse_policy(params.get("policy"))
+    target = _failing_arn(ctx, params, policy)
+    arn = target["method_arn"]
+    out: dict[str, Any] = {
+        "policy_present": policy is not None,
+        "method_arn": arn,
+        "arn_parts_from_policy": target["borrowed"],
+        "decision": None,
+        "covers": None,
+        "allow_resources": [],
+        "allow_resource": None,
+        "deny_resources": [],
+        "deciding": [],
+        "explanation": "no policy was given",
+        "first_mismatch": None,
+        "notes": [],
+    }
+    if policy is None:
+        return out
+    out.update(_evaluate(policy, arn, params))
+    allow = _resources(policy, "allow")
+    covers = any(arn_matches(r, arn) for r in allow)
+    out.update(
+        covers=covers,
+        allow_resources=allow,
+        allow_resource=allow[0] if allow else None,
+        deny_resources=_resources(policy, "deny"),
+        first_mismatch=first_mismatch(allow[0], arn) if allow and not covers else None,
+    )
+    return out
+
+
+def _evaluate(policy: dict[str, Any], arn: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the policy evaluator (wizard.analysis.policy) and flatten its decision."""
+    from wizard.analysis.policy import RequestContext, evaluate_policy
+    from wizard.analysis.policy_parse import PolicyError
+
+    request = RequestContext(
+        method_arn=arn,
+        principal=_given(params, "principal") or "anonymous",
+        caller_account=_given(params, "caller_account"),
+        source_ip=_given(params, "source_ip"),
+        vpce_id=_given(params, "vpce_id"),
+    )
+    try:
+        result = evaluate_policy(policy, request)
+    except PolicyError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"the policy is malformed: {exc}") from None
+    except ValueError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, str(exc)) from None
+    return {
+        "decision": result.decision,
+        "deciding": [d.sid or f"Statement[{d.index}]" for d in result.deciding],
+        "explanation": result.explanation,
+        "notes": list(result.notes),
+    }
+
+
+_DECISIONS = ("allow", "explicit_deny", "implicit_deny")
+
+
+@REGISTRY.probe(
+    "combine",
+    "Combine the resource policy's decision with the authorizer's or IAM's, as API Gateway does",
+)
+def combine_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.combine import combine
+
+    rp = _given(params, "resource_policy")
+    auth = _given(params, "auth") or "none"
+    auth_decision = _given(params, "auth_decision")
+    if rp is not None and rp not in _DECISIONS:
+        rp = None  # "absent", "none": the API has no resource policy
+    if auth not in ("none", "iam", "lambda", "cognito"):
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"unknown authorization kind {auth!r}")
+    if auth != "none" and auth_decision not in _DECISIONS:
+        raise ProbeError(ProbeErrorKind.MISSING_INPUT, f"the {auth} side's decision is unknown")
+    result = combine(
+        rp,  # type: ignore[arg-type]
+        auth,  # type: ignore[arg-type]
+        auth_decision,  # type: ignore[arg-type]
+        cross_account=_flag(ctx, params, "cross_account"),
+        private_api=_flag(ctx, params, "private_api")
+        or ctx.facts.get("endpoint_type") == "PRIVATE"
+        or ctx.facts.get("host_kind") in ("vpce_alias", "vpce_public_dns"),
+        principal=_given(params, "principal") or "anonymous",
+        method_arn=_given(params, "method_arn") or "<method-arn>",
+    )
+    return {
+        "decision": result.decision,
+        "decided_by": result.decided_by,
+        "cause_hint": result.cause_hint,
+        "explanation": result.explanation,
+        "status": result.status,
+        "message": result.message,
+    }
+
+
+@REGISTRY.probe(
+    "match_arn",
+    "Does an IAM Resource pattern cover a method ARN, and which part differs",
+)
+def match_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.arn import arn_matches, first_mismatch
+
+    pattern = _text_param(params, "pattern")
+    arn = _text_param(params, "arn")
+    matches = arn_matches(pattern, arn)
+    return {
+        "matches": matches,
+        "first_mismatch": None if matches else first_mismatch(pattern, arn),
+    }
+
+
+@REGISTRY.probe(
+    "simulate_cache",
+    "Replay the first call and the failing call with one token through the authorizer-cache model",
+)
+def simulate_cache(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from wizard.analysis.cache_sim import ScenarioError, replay_same_token
+
+    first, failing = _given(params, "first_arn"), _given(params, "failing_arn")
+    ttl = params.get("ttl")
+    if not first or not failing or not isinstance(ttl, int) or isinstance(ttl, bool):
+        raise ProbeError(
+            ProbeErrorKind.MISSING_INPUT, "the cache replay needs both method ARNs and the TTL"
+        )
+    # What the authorizer returns: a whole policy, or the Resource it names (the evidence:
+    # the Resource of the cached policy), else the usual event.methodArn.
+    policy = _parse_policy(params.get("policy"))
+    returned: Any = policy if policy is not None else _given(params, "resource") or "{methodArn}"
+    request = _given(params, "authorizer_type", ctx) == "REQUEST"
+    try:
+        result = replay_same_token(
+            [first, failing],
+            ttl=ttl,
+            returned=returned,
+            authorizer_type="REQUEST" if request else "TOKEN",
+        )
+    except ScenarioError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"cannot replay the calls: {exc}") from None
+    one, two = result.steps[0], result.steps[-1]
+    return {
+        "first_status": one.status,
+        "failing_status": two.status,
+        "failing_cache": two.cache,
+        "failing_lambda_invoked": two.lambda_invoked,
+        "invocations": result.invocations,
+        "moral": result.moral,
+        "steps": [s.to_dict() for s in result.steps],
+    }

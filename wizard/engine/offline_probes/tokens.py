@@ -1,0 +1,61 @@
+"""The pasted token: scopes against the route's, expiry, Cognito token use (inspect_jwt)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.engine.offline_probes._common import (
+    _given,
+    _text_param,
+)
+from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
+
+
+@REGISTRY.probe(
+    "inspect_jwt",
+    "Decode the pasted token (no signature check): scopes, expiry, Cognito token use, vs the TTL",
+)
+def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    from datetime import UTC, datetime
+
+    from wizard.analysis.jwt_inspect import TokenError, inspect_token
+
+    text = _text_param(params, "token")
+    ttl_text = _given(params, "ttl")
+    ttl = int(ttl_text) if ttl_text and ttl_text.isdigit() else None
+    now = params.get("now")
+    try:
+        report = inspect_token(
+            text, now=now if isinstance(now, int | float) else datetime.now(UTC), ttl=ttl
+        )
+    except TokenError as exc:
+        raise ProbeError(
+            ProbeErrorKind.INVALID_INPUT,
+            f"the token cannot be decoded: {exc}",
+            manual_hint="paste the Authorization header value (a JWT has three dot-separated parts)",
+        ) from None
+    wanted = params.get("required_scopes")
+    if isinstance(wanted, list):  # a route's AuthorizationScopes, read live
+        required = [str(s) for s in wanted if s]
+    else:
+        required = [s for s in re.split(r"[\s,]+", _given(params, "required_scopes") or "") if s]
+    scopes = list(report.scopes)
+    expires_in = report.expires_in_seconds
+    return {
+        "scopes": scopes,
+        "required_scopes": required,
+        "has_required_scope": bool(set(scopes) & set(required)) if required else None,
+        "expired": expires_in < 0 if expires_in is not None else None,
+        "expires_in_seconds": expires_in,
+        "lifetime_seconds": report.lifetime_seconds,
+        "token_use": report.token_use,
+        "issuer": report.issuer.url if report.issuer else None,
+        "issuer_provider": report.issuer.provider if report.issuer else None,
+        "audience": list(report.audience),
+        "client_id": report.client_id,
+        "alg": report.header.get("alg"),
+        "cache_outlives_token": report.cache.outlives if report.cache else None,
+        "findings": [f.message for f in report.findings],
+    }

@@ -168,3 +168,71 @@ async def test_palette_exports_the_markdown_report_to_the_working_directory(
     written = list(tmp_path.glob("apigw-403-*.md"))
     assert len(written) == 1
     assert "403" in written[0].read_text()
+
+
+def test_resend_consent_only_for_unsafe_methods_to_real_hosts() -> None:
+    from wizard.ui.tui.evidence import needs_resend_consent
+
+    real = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/items"
+    assert needs_resend_consent("POST", real)
+    assert needs_resend_consent("delete", real)
+    assert not needs_resend_consent("GET", real)
+    assert not needs_resend_consent("", real)  # GET by default
+    assert not needs_resend_consent(
+        "POST", "http://127.0.0.1:4566/restapis/a/prod/_user_request_/x"
+    )
+    assert not needs_resend_consent("POST", "")
+
+
+async def _begin_live(answer: str) -> Any:
+    from textual.app import App
+
+    from wizard.ui.tui.evidence import StartEvidence
+    from wizard.ui.tui.screens.resend import ResendConsentScreen
+
+    began: list[Any] = []
+    evidence = StartEvidence(
+        url="https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/items",
+        method="POST",
+        offline=False,
+    )
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(StartScreen(evidence, probe_aws=False))
+
+        def on_start_screen_begin(self, message: StartScreen.Begin) -> None:
+            began.append(message.evidence)
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResendConsentScreen)
+        assert not began  # nothing starts before the answer
+        if answer == "enter":
+            await pilot.press("enter")  # the focused, safe choice
+        else:
+            app.screen.query_one("#resend-yes", Button).press()
+        await pilot.pause()
+        await pilot.pause()
+    assert len(began) == 1
+    return began[0]
+
+
+@run_async
+async def test_a_live_post_asks_before_re_sending_and_enter_means_no() -> None:
+    evidence = await _begin_live("enter")
+    assert evidence.confirm_resend is False
+
+
+@run_async
+async def test_allowing_the_re_send_reaches_the_probes() -> None:
+    from wizard.ui.tui.driver import walk_inputs
+
+    evidence = await _begin_live("yes")
+    assert evidence.confirm_resend is True
+    inputs = walk_inputs(evidence)
+    assert inputs["confirm_resend"] is True
+    assert inputs["method"] == "POST" and inputs["url"].startswith("https://")

@@ -30,7 +30,7 @@ from wizard.engine.session import (
     display,
     utc_now,
 )
-from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.evidence import StartEvidence, needs_resend_consent
 from wizard.ui.tui.evidence_view import build_evidence
 from wizard.ui.tui.view import (
     Choice,
@@ -56,6 +56,15 @@ PREFILL = {
 # Start-screen fields passed to the walk as inputs (the same names `diagnose` uses; live probes
 # read `url`, `method` and `token` from them to replay the failing request).
 INPUT_FIELDS = ("url", "api_id", "stage", "method", "path", "region", "token")
+
+
+def walk_inputs(evidence: StartEvidence) -> dict[str, Any]:
+    """The engine inputs for the start screen's evidence (the names `diagnose` uses)."""
+    inputs = {k: v for k, v in evidence.as_inputs().items() if k in INPUT_FIELDS}
+    inputs["since"] = "15m"  # the log window live probes read, as `diagnose` defaults
+    if evidence.confirm_resend:
+        inputs["confirm_resend"] = True  # asked on the start screen (ResendConsentScreen)
+    return inputs
 
 
 class StartError(Exception):
@@ -182,8 +191,7 @@ class SessionDriver:
         if evidence.offline:
             self.aws = None
         _register_probes(live=self.aws is not None)
-        inputs = {k: v for k, v in evidence.as_inputs().items() if k in INPUT_FIELDS}
-        inputs["since"] = "15m"  # the log window live probes read, as `diagnose` defaults
+        inputs = walk_inputs(evidence)
         self._prefill = {}
         for field_name, facts in PREFILL.items():
             value = getattr(evidence, field_name).strip()
@@ -586,6 +594,8 @@ class SessionDriver:
         if not url:
             return None
         method = (given.method.strip() or str(self.known_facts().get("method") or "GET")).upper()
+        if needs_resend_consent(method, url) and not given.confirm_resend:
+            return None  # verify the state only; the user did not allow re-sending it
         headers = {"Authorization": given.token.strip()} if given.token.strip() else {}
 
         def replay() -> Any:

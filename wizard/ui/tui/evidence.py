@@ -26,10 +26,11 @@ class StartEvidence:
     region: str = ""
     endpoint_url: str = ""  # an emulator on 127.0.0.1 (the demo passes it)
     offline: bool = True  # only pasted evidence, no AWS calls
+    confirm_resend: bool = False  # the user allowed re-sending a POST/PUT/... to a real API
 
     def as_inputs(self) -> dict[str, Any]:
         """The engine inputs: every non-empty field except the AWS connection settings."""
-        skip = {"profile", "region", "endpoint_url", "offline"}
+        skip = {"profile", "region", "endpoint_url", "offline", "confirm_resend"}
         out: dict[str, Any] = {}
         for f in fields(self):
             if f.name in skip:
@@ -53,3 +54,16 @@ class StartEvidence:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def needs_resend_consent(method: str, url: str) -> bool:
+    """An unsafe method sent to anything but this machine."""
+    from urllib.parse import urlsplit
+
+    from wizard.aws.probes.reproduce import SAFE_METHODS
+    from wizard.aws.session import is_loopback_host
+
+    if not url.strip():
+        return False
+    safe = (method.strip().upper() or "GET") in SAFE_METHODS
+    return not safe and not is_loopback_host(urlsplit(url.strip()).hostname or "")

@@ -28,7 +28,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.evidence import StartEvidence, needs_resend_consent
 from wizard.ui.tui.markup import escape
 
 REGIONS = (
@@ -205,6 +205,16 @@ class StartScreen(Screen[None]):
                 title="Nothing to go on yet",
                 severity="warning",
             )
+            return
+        from wizard.ui.tui.screens.resend import ResendConsentScreen
+
+        if not evidence.offline and needs_resend_consent(evidence.method, evidence.url):
+
+            def answered(allowed: bool | None) -> None:
+                evidence.confirm_resend = bool(allowed)
+                self.post_message(self.Begin(evidence))
+
+            self.app.push_screen(ResendConsentScreen(evidence.method, evidence.url), answered)
             return
         self.post_message(self.Begin(evidence))
 

@@ -89,6 +89,19 @@ _BODY = re.compile(r"HTTP/[\d.]+\s+\d{3}|\{\s*\"|<html|<!doctype|<h1>", re.I)
 _ACCOUNT_IN_ARN = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 
 
+# Current IAM wording names the policy type that decided: "... with an explicit deny in an
+# identity-based policy", "... because no resource-based policy allows the ... action".
+_DENIAL_SOURCE = re.compile(
+    r"(?:explicit deny in an?|because no)\s+(identity|resource)-based policy", re.IGNORECASE
+)
+
+
+def _denial_source(text: str) -> str | None:
+    """'identity' or 'resource' when an AccessDenied message says which policy type decided."""
+    m = _DENIAL_SOURCE.search(text)
+    return m.group(1).lower() if m else None
+
+
 def message_family(text: str) -> str | None:
     """The 403 message family of a paste, or None when no known API Gateway text is in it."""
     for name, rx in _FAMILIES:
@@ -185,6 +198,7 @@ def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     result: dict[str, Any] = {
         "message_family": family,
         "explicit_deny": bool(re.search(r"explicit deny", text, re.I)),
+        "denial_source": _denial_source(text),
         "status_code": ev.status if ev.status is not None else _status(text, family),
         "error_type": ev.error_type,
         "error_message": ev.message,

@@ -117,6 +117,7 @@ class StepScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.driver.title
+        self.busy = True
         self.advance()
 
     # ---- driving the engine (worker) -----------------------------------------------------------
@@ -247,6 +248,8 @@ class StepScreen(Screen[None]):
         self.query_one(ProbeProgress).clear()
         self.query_one("#step-prompt", Static).update("Working…")
         self.query_one("#answer-box", Vertical).remove_children()
+        self.busy = True  # now, not when the worker reports: a second key press must wait
+        self.question = None
         self.advance(value, has_answer=True)
 
     def action_submit(self) -> None:
@@ -325,6 +328,7 @@ class StepScreen(Screen[None]):
             return
         self.query_one(ProbeErrorPanel).clear()
         self.query_one(ProbeProgress).clear()
+        self.busy = True
         self.advance()
 
     def action_findings(self) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import getpass
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,22 +23,20 @@ from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import QuestionNode
 from wizard.engine.session import (
     AnswerError,
-    Current,
-    ProposedFix,
     Session,
     SessionError,
     display,
     utc_now,
 )
+from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
 from wizard.ui.tui.evidence import StartEvidence, needs_resend_consent
 from wizard.ui.tui.evidence_view import build_evidence
+from wizard.ui.tui.fix_flow import FixFlow
 from wizard.ui.tui.view import (
-    Choice,
     EvidenceView,
     FixOutcome,
     FixView,
     ProbeEvent,
-    ProbeState,
     Question,
     RankedCause,
     TimelineEntry,
@@ -72,18 +70,11 @@ class StartError(Exception):
 
 
 def default_session_path(now: datetime | None = None) -> Path:
-    """Where a session is saved when the user did not choose: the platform's state dir."""
+    """Where a session is saved when the user did not choose: the sessions directory."""
     from wizard.paths import sessions_dir
 
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     return sessions_dir() / f"session-{stamp}.json"
-
-
-def make_confirmation(fix: FixView, actor: str) -> Any:
-    """The user's explicit yes for exactly the commands shown (called by the confirm modal)."""
-    from wizard.aws.fixes.plan import Confirmation
-
-    return Confirmation.for_plan(fix.plan, by=actor or "tui-user", shown=fix.commands)
 
 
 def _load_playbook(path: str | None) -> tuple[Any, str | None]:
@@ -104,16 +95,6 @@ def _load_playbook(path: str | None) -> tuple[Any, str | None]:
 
 
 @dataclass
-class _FixState:
-    """What the driver keeps per fix between prepare, apply and rollback."""
-
-    view: FixView
-    snapshot: Any = None
-    result: Any = None
-    rollback: Any = None  # the rollback FixPlan once applied
-
-
-@dataclass
 class SessionDriver:
     session: Session | None = None
     playbook: Any = None
@@ -125,7 +106,7 @@ class SessionDriver:
     aws: Any = None  # wizard.aws.session.AwsSession when live
     evidence_given: StartEvidence = field(default_factory=StartEvidence)
     _prefill: dict[str, str] = field(default_factory=dict)
-    _fixes: dict[str, _FixState] = field(default_factory=dict)
+    _flow: FixFlow = field(default_factory=lambda: FixFlow())
     _aws_factory: Callable[[StartEvidence], Any] | None = None
     _actor: str | None = None
 
@@ -184,7 +165,7 @@ class SessionDriver:
     def restart(self, evidence: StartEvidence) -> None:
         """Start a new walk from the start screen's evidence."""
         self.evidence_given = evidence
-        self._fixes.clear()
+        self._flow = FixFlow()
         self._actor = None
         if not evidence.offline and self.aws is None:
             self.aws = self._open_aws(evidence)
@@ -261,7 +242,7 @@ class SessionDriver:
         current = self._s().current()
         if current is None or not isinstance(current.node, QuestionNode):
             return None
-        return _question(current)
+        return question_view(current)
 
     def known_facts(self) -> dict[str, Any]:
         return self._s().known_facts()
@@ -279,9 +260,9 @@ class SessionDriver:
 
         def on_event(event: ev.Event) -> None:
             if report is not None:
-                probe_event = _probe_event(event)
-                if probe_event is not None:
-                    report(probe_event)
+                shown = probe_event(event)
+                if shown is not None:
+                    report(shown)
 
         while not session.ended:
             current = session.current()
@@ -371,7 +352,7 @@ class SessionDriver:
         nodes = self._s().playbook.nodes
         titles = {node_id: node.title for node_id, node in nodes.items() if node.title}
         for event in self._s().timeline:
-            entry = _timeline_entry(event, titles)
+            entry = timeline_entry(event, titles)
             if entry is not None:
                 out.append(entry)
         return out
@@ -404,17 +385,11 @@ class SessionDriver:
         self._actor = f"{user} ({identity})" if identity else user
         return self._actor
 
-    # ---- fixes ---------------------------------------------------------------------------------
+    # ---- fixes (the steps live in wizard.ui.tui.fix_flow) --------------------------------------
 
     def fixes(self) -> list[FixView]:
-        views = []
-        for proposal in self._s().fixes():
-            state = self._fixes.get(proposal.fix_id)
-            if state is None:
-                state = _FixState(self._fix_view(proposal))
-                self._fixes[proposal.fix_id] = state
-            views.append(state.view)
-        return views
+        facts, target = self.known_facts(), self._target()
+        return [self._flow.view(p, facts, target, live=self.live) for p in self._s().fixes()]
 
     def _target(self) -> Any:
         from wizard.aws.fixes.render import CliTarget
@@ -427,165 +402,20 @@ class SessionDriver:
             endpoint_url=given.endpoint_url or None,
         )
 
-    def _fix_view(self, proposal: ProposedFix) -> FixView:
-        fix = proposal.fix
-        base = FixView(
-            cause_id=proposal.cause,
-            fix_id=proposal.fix_id,
-            title=proposal.title,
-            # Why this fix works (the catalogue's); why the cause applies is said once above.
-            explanation=str(getattr(fix, "explanation", "") or proposal.explanation),
-            guidance=getattr(fix, "guidance", None),
-            code=dict(getattr(fix, "code", {}) or {}),
-            needs_redeploy=bool(getattr(fix, "needs_redeploy", False)),
-            needs_cache_flush=bool(getattr(fix, "needs_cache_flush", False)),
-        )
-        if fix is None or not fix.operations:
-            return base
-        from wizard.aws.fixes.bind import placeholders
-        from wizard.aws.fixes.errors import FixError
-
-        known = self.known_facts()
-        try:
-            plan = _build_plan(fix, known, self._target())
-        except FixError as exc:
-            missing = sorted(
-                {name for op in fix.operations for name in placeholders(op.params)} - set(known)
-            )
-            needs = ", ".join(missing) if missing else str(exc)
-            note = (
-                f"The exact command needs {needs}, not known yet: a live session reads it, or "
-                "fill it in yourself."
-            )
-            return replace(base, guidance="\n".join(x for x in (base.guidance, note) if x))
-        return replace(
-            base,
-            commands=plan.cli,
-            applicable=plan.applicable and self.live,
-            plan=plan,
-        )
-
     def prepare_fix(self, fix: FixView) -> FixView:
         """Read the current state of what the fix changes (worker thread): the before/after."""
-        state = self._fixes[fix.fix_id]
         self.actor()  # resolve who confirms now, in the worker, not in the dialog
-        if fix.plan is None or self.aws is None:
-            return fix
-        from wizard.aws.fixes.changes import describe_changes
-        from wizard.aws.fixes.snapshot import take_snapshot
-
-        state.snapshot = take_snapshot(fix.plan, self.aws.client)
-        changes = describe_changes(fix.plan, state.snapshot)
-        before = "\n".join(f"{c.what}: {_show(c.before)}" for c in changes if c.diff is None)
-        after = "\n".join(f"{c.what}: {_show(c.after)}" for c in changes if c.diff is None)
-        diffs = "\n".join(c.diff for c in changes if c.diff)
-        state.view = replace(fix, before=before, after=after, diff=diffs)
-        return state.view
+        return self._flow.prepare(fix, self.aws)
 
     def apply_fix(self, fix: FixView, confirmation: Any) -> FixOutcome:
         """Apply with the user's confirmation, verify by replaying the request, keep a rollback."""
-        from wizard.aws.fixes.apply import apply_plan
-        from wizard.aws.fixes.errors import FixError
-        from wizard.aws.fixes.rollback import derive_rollback
-        from wizard.aws.fixes.snapshot import take_snapshot
-        from wizard.aws.fixes.verify import verify
-
-        state = self._fixes[fix.fix_id]
-        session = self._s()
-        if self.aws is None or fix.plan is None:
-            return FixOutcome(False, None, "Offline: nothing was applied.")
-        if state.snapshot is None:
-            state.snapshot = take_snapshot(fix.plan, self.aws.client)
-        try:
-            result = apply_plan(fix.plan, confirmation, self.aws.client)
-        except FixError as exc:
-            session.record_fix_applied(
-                fix.fix_id, cause=fix.cause_id, outcome="failed", detail=str(exc)
-            )
-            return FixOutcome(False, None, f"Not applied: {exc}")
-        state.result = result
-        rollback = derive_rollback(fix.plan, state.snapshot, result)
-        state.rollback = rollback
-        if not result.applied:
-            failed = next((s for s in result.steps if s.status == "failed"), None)
-            detail = failed.message if failed else "a step did not run"
-            session.record_fix_applied(
-                fix.fix_id,
-                cause=fix.cause_id,
-                outcome="failed",
-                detail=detail,
-                commands=fix.commands,
-                rollback=rollback.cli,
-                by=confirmation.confirmed_by,
-            )
-            return FixOutcome(
-                False,
-                None,
-                f"Failed: {detail}",
-                rollback_available=result.changed_anything and bool(rollback.operations),
-            )
-        check = verify(fix.plan, state.snapshot, self.aws.client, self._replay())
-        status = (check.replay or {}).get("status_code")
-        session.record_fix_applied(
-            fix.fix_id,
-            cause=fix.cause_id,
-            outcome="verified" if check.verified else "applied",
-            detail=check.message,
-            commands=fix.commands,
-            rollback=rollback.cli,
-            by=confirmation.confirmed_by,
-            verified=check.verified,
-        )
-        word = "Applied and verified" if check.verified else "Applied, not verified"
-        return FixOutcome(
-            True,
-            check.verified,
-            f"{word}: {check.message}",
-            status_after=status if isinstance(status, int) else None,
-            rollback_available=bool(rollback.operations),
-        )
+        return self._flow.apply(fix, confirmation, self.aws, self._s(), self._replay())
 
     def rollback_view(self, fix: FixView) -> FixView | None:
-        """The rollback of an applied fix as a fix of its own (it too needs a confirmation)."""
-        state = self._fixes.get(fix.fix_id)
-        if state is None or state.rollback is None or not state.rollback.operations:
-            return None
-        plan = state.rollback
-        return FixView(
-            cause_id=fix.cause_id,
-            fix_id=plan.fix_id,
-            title=plan.title,
-            explanation="Restores the state saved before the fix was applied.",
-            commands=plan.cli,
-            applicable=True,
-            plan=plan,
-            guidance="\n".join(plan.notes) or None,
-        )
+        return self._flow.rollback_view(fix)
 
     def rollback_fix(self, fix: FixView, confirmation: Any) -> FixOutcome:
-        from wizard.aws.fixes.apply import apply_plan
-        from wizard.aws.fixes.errors import FixError
-
-        view = self.rollback_view(fix)
-        if view is None or self.aws is None:
-            return FixOutcome(False, None, "There is nothing to roll back.")
-        try:
-            result = apply_plan(view.plan, confirmation, self.aws.client)
-        except FixError as exc:
-            return FixOutcome(False, None, f"Rollback not applied: {exc}")
-        self._s().record_fix_applied(
-            fix.fix_id,
-            cause=fix.cause_id,
-            outcome="rolled_back" if result.applied else "failed",
-            commands=view.commands,
-            by=confirmation.confirmed_by,
-        )
-        self._fixes[fix.fix_id].rollback = None
-        if result.applied:
-            return FixOutcome(
-                False, None, "Rolled back to the state saved before the fix.", rolled_back=True
-            )
-        return FixOutcome(False, None, "The rollback did not complete; see the report.")
+        return self._flow.rollback(fix, confirmation, self.aws, self._s())
 
     def _replay(self) -> Callable[[], Any] | None:
         """Send the failing request again (the start screen's URL, method and token)."""
@@ -652,92 +482,8 @@ def _register_probes(*, live: bool) -> None:
     importlib.import_module("wizard.aws.probes").register_all()
 
 
-def _build_plan(fix: Any, facts: Mapping[str, Any], target: Any) -> Any:
-    from wizard.aws.fixes.plan import build_plan
-
-    return build_plan(fix, facts, target)
-
-
 def _short(value: Any) -> str:
     """A fact for the evidence list: sentences whole, JSON documents cut to a glance."""
     text = display(value)
     limit = 160 if isinstance(value, dict | list) else 400
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _show(value: Any) -> str:
-    import json
-
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def _question(current: Current) -> Question:
-    node = current.node
-    assert isinstance(node, QuestionNode)
-    default = None if current.default is UNKNOWN else current.default
-    return Question(
-        node_id=current.node_id,
-        kind=node.input,
-        prompt=node.prompt,
-        why=node.help.why,
-        where=node.help.where,
-        choices=tuple(Choice(c.value, c.label, c.help) for c in node.choices),
-        default=node.default,
-        allow_unknown=node.allow_unknown,
-        fact=node.sets,
-        previous_answer=default,
-    )
-
-
-def _probe_event(event: ev.Event) -> ProbeEvent | None:
-    if isinstance(event, ev.ProbeStarted):
-        return ProbeEvent(event.label, "running", event.label)
-    if isinstance(event, ev.ProbeFinished):
-        return ProbeEvent(event.label, "done", event.label, seconds=event.duration_ms / 1000)
-    if isinstance(event, ev.ProbeFailed):
-        if event.error_kind == "missing_input":
-            # Not a failure the user can act on: an earlier answer it needs is not known yet.
-            return ProbeEvent(event.label, "skipped", event.label, message=event.message)
-        state: ProbeState = "cancelled" if event.error_kind == "cancelled" else "failed"
-        return ProbeEvent(
-            event.label,
-            state,
-            event.label,
-            error_kind=event.error_kind,
-            message=event.message,
-            missing_permission=event.missing_permission,
-            manual_hint=event.manual_hint,
-        )
-    return None
-
-
-def _clock(at: datetime) -> str:
-    return at.strftime("%H:%M:%S")
-
-
-def _timeline_entry(event: ev.Event, titles: Mapping[str, str]) -> TimelineEntry | None:
-    at = _clock(event.at)
-    if isinstance(event, ev.QuestionAsked):
-        return TimelineEntry(at, f"asked: {titles.get(event.node, event.fact)}", "info")
-    if isinstance(event, ev.AnswerRecorded):
-        what = titles.get(event.node, event.fact)
-        return TimelineEntry(at, f"answered: {what}" + ("" if event.known else " (unknown)"))
-    if isinstance(event, ev.ProbeFinished):
-        return TimelineEntry(at, f"✓ {event.label}", "probe")
-    if isinstance(event, ev.ProbeFailed) and event.error_kind != "missing_input":
-        return TimelineEntry(at, f"✗ {event.label}: {event.error_kind}", "error")
-    if isinstance(event, ev.Transition) and event.edge not in ("next", "return", "skip"):
-        return TimelineEntry(at, event.reason, "fact")
-    if isinstance(event, ev.Finding):
-        return TimelineEntry(at, f"found: {event.title}", "finding")
-    if isinstance(event, ev.FixProposed):
-        return TimelineEntry(at, f"fix: {event.title}", "fix")
-    if isinstance(event, ev.FixApplied):
-        return TimelineEntry(at, f"{event.outcome}: {event.fix}", "fix")
-    if isinstance(event, ev.WentBack):
-        return TimelineEntry(at, f"back to {event.target}", "info")
-    if isinstance(event, ev.SessionEnded):
-        return TimelineEntry(at, f"diagnosis: {event.diagnosis or 'inconclusive'}", "finding")
-    return None

@@ -93,7 +93,7 @@ could copy and run yourself. *What changes* shows the current value beside the n
 
     @on(Button.Pressed, "#confirm-yes")
     def _apply(self) -> None:
-        from wizard.ui.tui.driver import make_confirmation
+        from wizard.ui.tui.fix_flow import make_confirmation
 
         self.dismiss(make_confirmation(self.fix, self.actor))
 

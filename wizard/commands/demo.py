@@ -22,12 +22,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "demo",
         help="reproduce a real 403 on a local AWS emulator and walk the wizard through it",
         description=(
-            "Start the MiniStack AWS emulator on 127.0.0.1, build a broken API from a scenario, "
-            "reproduce its 403 with a real HTTP request, then open the wizard pointed at the "
-            "emulator. No AWS account is used; the emulator is stopped when the demo ends. "
-            "Exit codes: the wizard's or diagnose's; 2 bad flags, 3 the emulator is missing or "
+            "Start the MiniStack AWS emulator on 127.0.0.1, build a broken API from a scenario,\n"
+            "reproduce its 403 with a real HTTP request, then open the wizard pointed at the\n"
+            "emulator. No AWS account is used; the emulator is stopped when the demo ends.\n"
+            "Exit codes: the wizard's or diagnose's; 2 bad flags, 3 the emulator is missing or\n"
             "did not start, 4 the scenario did not reproduce."
         ),
+        epilog=(
+            "examples:\n"
+            "  apigw-wizard demo                                  the seed incident in the wizard\n"
+            "  apigw-wizard demo --list                           every scenario, one line each\n"
+            "  apigw-wizard demo --scenario rp-explicit-deny --plain\n"
+            "  apigw-wizard demo --headless --apply               diagnose, fix (asks), replay"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--scenario",

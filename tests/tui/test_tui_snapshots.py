@@ -77,3 +77,14 @@ def test_findings_screen(snap_compare: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_confirmation_screen(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=_to_confirm)
+
+
+def test_findings_screen_light_theme(snap_compare: Any) -> None:
+    app = snapshot_app()
+
+    async def light(pilot: Any) -> None:
+        await _to_findings(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=light)

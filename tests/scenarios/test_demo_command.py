@@ -37,9 +37,11 @@ def test_unknown_scenario_is_a_one_line_usage_error(capsys: pytest.CaptureFixtur
     assert "no scenario 'nope'" in err and "authz-cache-scoped-policy" in err
 
 
-def test_apply_needs_headless(capsys: pytest.CaptureFixture[str]) -> None:
+def test_apply_and_json_need_headless(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--apply"]) == 2
     assert "--headless" in capsys.readouterr().err
+    assert main(["demo", "--format", "json"]) == 2
+    assert "--format json goes with --headless or --list" in capsys.readouterr().err
 
 
 def test_missing_emulator_says_how_to_install(

@@ -81,6 +81,8 @@ def _run(args: argparse.Namespace) -> int:
         return _list(args, list_scenarios())
     if (args.apply or args.yes) and not args.headless:
         raise InputError("--apply and --yes go with --headless (the wizard asks itself)")
+    if args.format == "json" and not args.headless:
+        raise InputError("--format json goes with --headless or --list (the wizard is interactive)")
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as exc:

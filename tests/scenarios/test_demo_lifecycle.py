@@ -104,6 +104,9 @@ def test_headless_demo_runs_and_leaves_nothing_behind() -> None:
     result = json.loads(out)
     assert result["reproduction"]["reproduced"] is True
     assert result["diagnose"]["result"]["diagnosis"]["cause"] == "authz-cache-scoped-policy"
+    assert result["diagnose"]["command"].startswith("apigw-wizard diagnose --endpoint-url ")
+    assert "--token '<redacted>'" in result["diagnose"]["command"]
+    assert "eyJ" not in out
     emulator = result["emulator"]
     assert emulator["endpoint_url"] == f"http://127.0.0.1:{emulator['port']}"
     assert "curl -i -X POST -H 'Authorization: <redacted>'" in err

@@ -235,7 +235,7 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
             "auth": box.emulator.auth,
         },
         "reproduction": repro.to_dict(),
-        "diagnose": {"exit_code": code, "result": diagnosis},
+        "diagnose": {"command": shown_command(argv), "exit_code": code, "result": diagnosis},
         "after_fix": after.to_dict() if after is not None else None,
     }
     sys.stdout.write(json.dumps(out, indent=2, default=str) + "\n")

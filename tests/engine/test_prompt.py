@@ -444,3 +444,34 @@ def test_live_start_questions_give_inputs_and_prefill() -> None:
     assert [q["kind"] for q in p.prompts] == ["text", "secret"]
     assert ask_live_request(FakePrompter(":quit")) is None
     assert ask_live_request(FakePrompter("", "")) == ({"since": "15m"}, {})
+
+
+def test_each_fix_says_whether_the_wizard_can_apply_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same rule as diagnose --apply (fixes.applicability): a fix with a manual step is
+    never shown as one the wizard applies; one made of allowlisted calls is."""
+    from wizard.catalogue.model import Fix, Operation
+
+    _fake_driver(monkeypatch)
+    deploy = Operation(
+        service="apigateway",
+        operation="CreateDeployment",
+        params={"restApiId": "abc", "stageName": "prod"},
+    )
+    cat = catalogue()
+    cause = cat.get("authz-cache-scoped-policy")
+    fixes = [
+        Fix(id="fix-cache-wildcard-resource", title="Wildcard", explanation="e", guidance="code"),
+        Fix(id="fix-cache-ttl-zero", title="Redeploy", explanation="e", operations=[deploy]),
+    ]
+    cat = cat.model_copy(
+        update={"causes": [cause.model_copy(update={"fixes": fixes}), *cat.causes[1:]]}
+    )
+    p = FakePrompter("not_authorized", "no")
+    reg = registry(authorizer=ok_authorizer, logs=ok_logs, policy=no_policy)
+    pb = load_playbook(PLAYBOOKS / "walk.yaml", check=False)
+    session = Session(pb, registry=reg, catalogue=cat, inputs={"region": "r"}, aws=_FakeAws())
+    PromptWalk(session, p, save_dir=lambda: tmp_path).run()
+    assert "  1. Wildcard  [a step you do yourself]" in p.shown
+    assert "  2. Redeploy  [the wizard can apply it, after you confirm]" in p.shown

@@ -58,6 +58,13 @@ class Fix(_Strict):
     )
     needs_redeploy: bool = False
     needs_cache_flush: bool = False
+    applies_when: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "when the fix fits the request, as a playbook condition over session facts "
+            "(e.g. {fact: method, op: eq, value: OPTIONS}); data only, checked by the engine"
+        ),
+    )
 
 
 class Cause(_Strict):

@@ -50,6 +50,7 @@ from wizard.engine.events import (
     event_from_dict,
 )
 from wizard.engine.facts import UNKNOWN, Fact, FactSource, FactTypeError, coerce
+from wizard.engine.fix_conditions import fix_fit
 from wizard.engine.models import (
     DecisionNode,
     EndNode,
@@ -945,11 +946,27 @@ class Session:
         except KeyError:
             return []
         wanted = None if node.fixes == "all" else set(node.fixes)
-        return [
-            ProposedFix(node_id, node.cause, fix.id, fix.title, explanation, fix)
-            for fix in cause.fixes
-            if wanted is None or fix.id in wanted
-        ]
+        facts = self.known_facts()
+        out: list[ProposedFix] = []
+        for fix in cause.fixes:
+            if wanted is not None and fix.id not in wanted:
+                continue
+            fit = fix_fit(getattr(fix, "applies_when", None), facts)
+            if not fit.proposed:  # a fix for another situation (an OPTIONS fix for a GET)
+                continue
+            out.append(
+                ProposedFix(
+                    node_id,
+                    node.cause,
+                    fix.id,
+                    fix.title,
+                    explanation,
+                    fix,
+                    applies=fit.truth.value,
+                    applies_note=fit.reason if fit.truth is Truth.UNKNOWN else "",
+                )
+            )
+        return out
 
     def _rank(self) -> list[Candidate]:
         classify = self._classifier

@@ -68,6 +68,11 @@ class ProposedFix:
     title: str
     explanation: str  # the fix node's explanation, facts filled in
     fix: Any = None
+    # Its catalogue `applies_when` over the facts: "true", or "unknown" (a fact it needs is not
+    # known: show it with `applies_note`, never apply it automatically). Fixes whose condition
+    # is false are not proposed at all.
+    applies: str = "true"
+    applies_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +81,8 @@ class ProposedFix:
             "fix": self.fix_id,
             "title": self.title,
             "explanation": self.explanation,
+            "applies": self.applies,
+            "applies_note": self.applies_note,
             "detail": self.fix.model_dump(mode="json") if self.fix is not None else None,
         }
 

@@ -61,6 +61,8 @@ class FixOutcome:
     cli: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     applicable: bool = False
+    # why (not): applicable, manual, maybe, needs_facts, refused, offline (applicability.assess)
+    applicability: str = "manual"
     guidance: str | None = None
     code: dict[str, str] = field(default_factory=dict)
     needs_redeploy: bool = False
@@ -176,7 +178,10 @@ def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
             outcome.needs_redeploy = bool(fix.needs_redeploy)
             outcome.needs_cache_flush = bool(fix.needs_cache_flush)
             if fix.operations:
-                _render(outcome, fix, facts, target)
+                _render(outcome, fix, facts, target, live=session.aws is not None)
+            if proposal.applies == "unknown":
+                outcome.applicability, outcome.applicable = "maybe", False
+                outcome.detail = f"maybe: {proposal.applies_note}"
             outcome.patches = _patches(fix)
         out.append(outcome)
     return out
@@ -208,17 +213,16 @@ def _patches(fix: Any) -> list[dict[str, Any]]:
     return [p.to_dict() for p in patches_for_fix(fix) if p.diff]
 
 
-def _render(outcome: FixOutcome, fix: Any, facts: Mapping[str, Any], target: Any) -> None:
+def _render(
+    outcome: FixOutcome, fix: Any, facts: Mapping[str, Any], target: Any, *, live: bool
+) -> None:
     try:
-        from wizard.aws.fixes.bind import placeholders
+        from wizard.aws.fixes.applicability import assess, missing_facts
         from wizard.aws.fixes.plan import build_plan
     except ImportError as exc:  # pragma: no cover - the fixes package ships with the wizard
         outcome.detail = f"cannot render commands: {exc}"
         return
-    needed: set[str] = set()
-    for op in fix.operations:
-        needed |= placeholders(op.params)
-    missing = sorted(n for n in needed if facts.get(n) is None)
+    missing = missing_facts(fix, facts)
     filled = {**facts, **{n: f"<{n}>" for n in missing}}
     try:
         plan = build_plan(fix, filled, target)
@@ -228,9 +232,11 @@ def _render(outcome: FixOutcome, fix: Any, facts: Mapping[str, Any], target: Any
         return
     outcome.cli = list(plan.cli)
     outcome.missing = missing
-    outcome.applicable = plan.applicable and not missing
-    if plan.refused:
-        outcome.detail = plan.refused
+    verdict = assess(fix, facts, refused=plan.refused, live=live)
+    outcome.applicable = verdict.applicable
+    outcome.applicability = verdict.status
+    if verdict.status in ("refused", "maybe"):
+        outcome.detail = verdict.reason
 
 
 # --------------------------------------------------------------------------- result
@@ -312,8 +318,12 @@ def exit_code(result: Mapping[str, Any]) -> int:
         return exitcodes.INCONCLUSIVE
     fixes = result.get("fixes") or []
     applied = [f for f in fixes if f.get("applied")]
-    if fixes and (not applied or any(f.get("verified") is False for f in applied)):
-        return exitcodes.FIX_PENDING  # nothing applied, or applied but the call still fails
+    if fixes and not applied:
+        return exitcodes.FIX_PENDING  # nothing applied
+    if any(f.get("verified") is True for f in applied):
+        return exitcodes.OK  # a later fix worked where an earlier one could not
+    if any(f.get("verified") is False for f in applied):
+        return exitcodes.FIX_PENDING  # applied, but the call still fails
     return exitcodes.OK
 
 
@@ -362,6 +372,8 @@ def render_text(result: Mapping[str, Any]) -> str:
         lines.append("Fixes (pick one):")
     for i, fix in enumerate(fixes, 1):
         state = "applied" if fix.get("applied") else "not applied"
+        if not fix.get("applied"):
+            state += _APPLICABILITY_WORDS.get(fix.get("applicability") or "", "")
         if fix.get("verified") is True:
             state += ", verified"
         lines.append(f"  {i}. {fix['title']} [{fix['fix']}] — {state}")
@@ -404,3 +416,13 @@ def render_text(result: Mapping[str, Any]) -> str:
 
 
 Confirm = Callable[[FixOutcome], bool]
+
+# How each applicability status reads next to "not applied" (applicability.assess decides).
+_APPLICABILITY_WORDS = {
+    "applicable": " (the wizard can apply it: --apply)",
+    "manual": " (a manual step)",
+    "maybe": " (maybe: check first, never applied automatically)",
+    "needs_facts": " (a value is missing)",
+    "refused": " (run it yourself)",
+    "offline": " (apply it in a live run)",
+}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -358,7 +358,7 @@ class PromptWalk:
             self.prompter.show("Fixes:")
             known = s.known_facts()
             for i, fix in enumerate(fixes, 1):
-                self.prompter.show(f"  {i}. {fix.title}")
+                self.prompter.show(f"  {i}. {fix.title}{applicability_tag(fix, known, s.aws)}")
                 for detail in (
                     getattr(fix.fix, "explanation", None),
                     getattr(fix.fix, "guidance", None),
@@ -432,6 +432,22 @@ class PromptWalk:
     def save(self) -> Path:
         stamp = self.clock().strftime("%Y%m%dT%H%M%S")
         return self.session.save(self.save_dir() / f"session-{stamp}.json")
+
+
+def applicability_tag(proposal: Any, facts: Mapping[str, Any], aws: Any) -> str:
+    """What the wizard can do with this fix, by the same rule as diagnose --apply and the TUI."""
+    try:
+        from wizard.aws.fixes.applicability import assess_plan
+    except ImportError:  # pragma: no cover - the fixes package ships with the wizard
+        return ""
+    verdict, _ = assess_plan(proposal.fix, facts, live=aws is not None)
+    if verdict.applicable:
+        return "  [the wizard can apply it, after you confirm]"
+    if verdict.status == "manual":
+        return "  [a step you do yourself]"
+    if verdict.status == "offline":
+        return ""  # said once below: nothing changes in an offline walk
+    return f"  [{verdict.reason}]"
 
 
 def help_text(node: QuestionNode) -> str:

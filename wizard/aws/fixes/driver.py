@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
 from wizard.analysis.redact import redact_obj
+from wizard.aws.fixes.applicability import assess_plan
+from wizard.aws.fixes.applicability import needs_manual_step as needs_manual_step  # re-export
 from wizard.aws.fixes.apply import ApplyResult, apply_plan
 from wizard.aws.fixes.changes import Change, describe_changes
 from wizard.aws.fixes.errors import FixError
-from wizard.aws.fixes.plan import Confirmation, FixPlan, build_plan
+from wizard.aws.fixes.plan import Confirmation, FixPlan
 from wizard.aws.fixes.render import CliTarget
 from wizard.aws.fixes.rollback import derive_rollback
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
@@ -129,12 +131,6 @@ def rollback_fix(run: FixRun, clients: ClientFactory, confirm: Confirm) -> FixRu
     return run_fix(run.rollback, clients, confirm)
 
 
-def needs_manual_step(fix: Any) -> bool:
-    """A fix with guidance needs the user to do something first (change the authorizer code,
-    edit a policy in IaC): running only its operations would not fix anything."""
-    return bool(getattr(fix, "guidance", None))
-
-
 def apply_proposals(
     pairs: Sequence[tuple[Any, Any]],
     facts: Mapping[str, Any],
@@ -145,26 +141,27 @@ def apply_proposals(
     replay: Replay | None = None,
 ) -> list[FixRun]:
     """`diagnose --apply`: offer the diagnosed cause's fixes in order, apply the first one the
-    user confirms, and stop there (a cause's fixes are alternatives, not steps).
+    user confirms, and stop there once it is verified or cannot be checked (a cause's fixes are
+    alternatives, not steps). A fix applied whose check shows the request still failing (e.g. a
+    step the endpoint does not support) does not end it: the next fix is offered.
 
     `pairs` are (catalogue Fix, the front end's outcome record); the outcome's `applicable`,
-    `applied`, `verified`, `detail` and `rollback` attributes are updated in place. Fixes that
-    need a manual step first are never run, only explained.
+    `applied`, `verified`, `detail` and `rollback` attributes are updated in place. Only fixes
+    `applicability.assess` calls applicable are run; the others get its reason as detail.
     """
     runs: list[FixRun] = []
     for fix, outcome in pairs:
-        if not getattr(outcome, "applicable", True) or not fix.operations:
+        verdict, plan = assess_plan(fix, facts, target)
+        outcome.applicable = verdict.applicable
+        if not verdict.applicable or plan is None:
+            if fix is not None and fix.operations:
+                outcome.detail = verdict.reason
             continue
-        if needs_manual_step(fix):
-            outcome.detail = (
-                "not applied automatically: it needs a manual step first (see guidance)"
-            )
-            continue
-        run = run_fix(build_plan(fix, facts, target), clients, confirm, replay)
+        run = run_fix(plan, clients, confirm, replay)
         for name, value in run.outcome_fields().items():
             setattr(outcome, name, value)
         runs.append(run)
-        if run.applied:
+        if run.applied and run.verified is not False:
             break
     return runs
 

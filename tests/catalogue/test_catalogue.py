@@ -36,6 +36,8 @@ FACT_NAMES = {
     "authorizer_function_arn", "api_key_required", "api_key_id", "usage_plan_id", "domain_name",
     "base_path", "vpce_id", "web_acl_arn", "deployment_id", "latest_deployment_id",
     "resource_policy", "status_code", "error_type", "error_message",
+    # added with the applicable usage-plan and resource-policy fixes (assignment K)
+    "key_usage_plan_id", "proposed_resource_policy",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

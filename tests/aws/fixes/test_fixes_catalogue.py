@@ -42,6 +42,8 @@ SHARED_FACTS = [
     "deployment_id",
     "latest_deployment_id",
     "route_id",
+    "key_usage_plan_id",  # the usage plan the caller's key is in (fix-plan-add-stage)
+    "proposed_resource_policy",  # the corrected policy JSON (analysis.policy_fix)
 ]
 
 FIXES = [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.aws.probes._base import arg
 from wizard.aws.reproduce import send
@@ -100,4 +102,20 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "api_key_sent": any(k.lower() == "x-api-key" for k in headers),
         "url": url,
         "method": method,
+        "source_ip": loopback_source_ip(url),
     }
+
+
+def loopback_source_ip(url: str) -> str | None:
+    """The address the API saw this request come from, when it is certain: a loopback
+    endpoint (the emulator) sees the loopback address. For a real endpoint it is this
+    network's public egress address (behind NAT, a proxy or a VPN), which the wizard cannot
+    know without asking a third party, so None (unknown)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return str(addr) if addr.is_loopback else None

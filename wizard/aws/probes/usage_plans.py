@@ -61,6 +61,8 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         ]
     out: dict[str, Any] = {
         "stage_in_usage_plan": bool(stage_plans),
+        # The plan a key can be added to so it reaches this stage (fix-plan-add-key).
+        "usage_plan_id": stage_plans[0]["id"] if stage_plans else None,
         "usage_plan_ids": [p["id"] for p in stage_plans],
         "usage_plan_names": [p.get("name") for p in stage_plans],
         "usage_plan_key_ids": sorted({k for ks in plan_keys.values() for k in ks}),
@@ -89,7 +91,28 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
                 "api_key_id": match["id"],
                 "api_key_enabled": bool(match.get("enabled", False)),
                 "api_key_in_stage_plan": bool(plans_with_key),
-                "usage_plan_id": plans_with_key[0] if plans_with_key else None,
+                "key_usage_plan_id": _key_plan(ctx, apigw, plans, match["id"]),
             }
         )
+        if plans_with_key:
+            out["usage_plan_id"] = plans_with_key[0]
     return out
+
+
+def _key_plan(ctx: ProbeContext, apigw: Any, plans: list[Any], key_id: str) -> str | None:
+    """A usage plan (of any API or stage) the key already belongs to (fix-plan-add-stage adds
+    this stage to it), or None."""
+    for plan in plans:
+        ctx.check_cancelled()
+        keys = paginate(
+            ctx,
+            apigw,
+            "get_usage_plan_keys",
+            "items",
+            action="apigateway:GET",
+            manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan['id']}",
+            usagePlanId=plan["id"],
+        )
+        if any(k["id"] == key_id for k in keys):
+            return str(plan["id"])
+    return None

@@ -281,3 +281,58 @@ def simulate_cache(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
         "moral": result.moral,
         "steps": [s.to_dict() for s in result.steps],
     }
+
+
+@REGISTRY.probe(
+    "propose_policy_fix",
+    "Propose the smallest resource-policy change that lets this caller make this call "
+    "(or say why none is safe), for the rp-explicit-deny / rp-implicit-deny fixes",
+)
+def propose_policy_fix_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Reads the resource policy (`policy`, else the live `resource_policy` or the pasted
+    `resource_policy_text` fact), the failing call's method ARN and who/where the caller is."""
+    from wizard.analysis.policy import RequestContext
+    from wizard.analysis.policy_fix import propose_policy_fix
+    from wizard.analysis.policy_parse import PolicyError
+
+    policy = None
+    for source in (params.get("policy"), ctx.facts.get("resource_policy")):
+        policy = _parse_policy(source) if source is not None else None
+        if policy is not None:
+            break
+    if policy is None:
+        text = ctx.facts.get("resource_policy_text")
+        policy = _parse_policy(text) if isinstance(text, str) else None
+    if policy is None:
+        raise ProbeError(
+            ProbeErrorKind.MISSING_INPUT,
+            "no resource policy to correct",
+            manual_hint="paste the API's resource policy (get-rest-api --query policy)",
+        )
+    arn = _given(params, "method_arn", ctx) or _failing_arn(ctx, params, policy)["method_arn"]
+    principal = _given(params, "caller_arn", ctx) or "anonymous"
+    request = RequestContext(
+        method_arn=arn,
+        principal=principal,
+        source_ip=_given(params, "source_ip", ctx),
+        vpce_id=_given(params, "vpce_id", ctx),
+    )
+    try:
+        fix = propose_policy_fix(policy, request)
+    except PolicyError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"the policy is malformed: {exc}") from None
+    except ValueError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, str(exc)) from None
+    change = fix.change + "".join(f" Warning: {w}" for w in fix.warnings)
+    note = (
+        f"The corrected policy the wizard can apply: {change}"
+        if fix.proposed
+        else f"The wizard will not write the policy change for you: {fix.reason}."
+    )
+    return {
+        "proposed": fix.proposed,
+        "policy_json": fix.policy_json(),
+        "change": change if fix.proposed else None,
+        "reason": fix.reason,
+        "note": note,
+    }

@@ -101,6 +101,7 @@ def test_resource_policy_denial_is_fixed_by_the_corrected_policy(
         fix = _fix(result, fix_id)
         assert fix["applied"] and fix["verified"], fix["detail"]
         assert "update-rest-api" in fix["cli"][0] and "create-deployment" in fix["cli"][1]
+        assert any("update-rest-api" in line for line in fix["rollback"])  # the old policy back
         # The explanation says in words what the new policy allows.
         assert allows in fix["explanation"]
         assert code == 0

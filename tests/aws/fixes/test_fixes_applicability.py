@@ -90,3 +90,20 @@ def test_call_right_route_is_never_applicable() -> None:
     cause = load_catalogue().get("mat-route-not-found")
     fix = next(f for f in cause.fixes if f.id == "fix-call-right-route")
     assert assess(fix, {**FACTS, "region": "us-east-1"}).status == "manual"
+
+
+def test_a_policy_change_carries_the_words_of_what_it_allows() -> None:
+    from wizard.aws.fixes.plan import build_plan
+
+    cause = load_catalogue().get("rp-implicit-deny")
+    fix = next(f for f in cause.fixes if f.id == "fix-rp-allow-caller")
+    facts = {
+        **FACTS,
+        "proposed_resource_policy": '{"Version":"2012-10-17","Statement":[]}',
+        "policy_fix_note": "adds one Allow statement: anonymous callers from 10.0.0.1/32 ...",
+    }
+    plan = build_plan(fix, facts)
+    assert facts["policy_fix_note"] in plan.notes
+    assert assess(fix, facts).applicable
+    # Without a derived policy (none is safe) the fix is not proposed at all.
+    assert assess(fix, {**FACTS, "proposed_resource_policy": None}).status == "not_applicable"

@@ -135,7 +135,21 @@ def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = No
             argv = render_argv(op.service, op.operation, params, target)
             ops.append(BoundOperation(op.service, op.operation, dict(params), tuple(argv)))
     notes = (fix.guidance,) if getattr(fix, "guidance", None) else ()
+    if any(_changes_policy(op) for op in ops) and isinstance(facts.get(POLICY_NOTE), str):
+        # A resource policy is a security boundary: the words of what the new policy allows
+        # are shown with the diff, before the question.
+        notes += (str(facts[POLICY_NOTE]),)
     return FixPlan(fix.id, fix.title, tuple(ops), target, "fix", notes, refused)
+
+
+POLICY_NOTE = "policy_fix_note"  # set by the propose_policy_fix probe (analysis.policy_fix)
+
+
+def _changes_policy(op: BoundOperation) -> bool:
+    patches = op.params.get("patchOperations") or []
+    return op.operation == "UpdateRestApi" and any(
+        isinstance(p, dict) and p.get("path") == "/policy" for p in patches
+    )
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,21 @@ def test_a_policy_change_carries_the_words_of_what_it_allows() -> None:
     assert assess(fix, facts).applicable
     # Without a derived policy (none is safe) the fix is not proposed at all.
     assert assess(fix, {**FACTS, "proposed_resource_policy": None}).status == "not_applicable"
+
+
+def test_every_fact_a_catalogue_condition_reads_is_produced_by_the_playbook() -> None:
+    """A typo in `applies_when` (`methd`) would make the fix 'maybe' forever: catch it here."""
+    from pathlib import Path
+
+    from wizard.engine.lint import _produced
+    from wizard.engine.loader import load_playbook
+    from wizard.engine.models import condition_facts
+
+    playbook = load_playbook(Path(__file__).parents[3] / "playbooks" / "api-gateway-403.yaml")
+    produced = {name for node in playbook.nodes.values() for name, _, _ in _produced(node)}
+    for cause in load_catalogue().causes:
+        for fix in cause.fixes:
+            if fix.applies_when is None:
+                continue
+            for leaf in condition_facts(parse_condition(fix.applies_when)):
+                assert leaf.fact in produced, f"{cause.id}/{fix.id} reads {leaf.fact}"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Button
-from tui_helpers import answer_text, run_async, settle
+from tui_helpers import answer_text, run_async, settle, wait_for_screen
 
 from wizard.aws.session import sandbox_session
 from wizard.sandbox.provision import Provisioned, provision
@@ -107,9 +107,7 @@ async def _full(seed: tuple[Any, Provisioned]) -> None:
         assert fix.applicable and any("update-authorizer" in c for c in fix.commands)
 
         screen.query_one(f"#apply-{index}", Button).press()
-        await settle(pilot)
-        modal = app.screen
-        assert isinstance(modal, ConfirmFixScreen)
+        modal = await wait_for_screen(pilot, ConfirmFixScreen)
         assert modal.fix.commands == fix.commands  # the exact commands, shown again
         assert "authorizerResultTtlInSeconds" in (modal.fix.before + modal.fix.after)
         modal.query_one("#confirm-yes", Button).press()
@@ -134,9 +132,7 @@ async def _full(seed: tuple[Any, Provisioned]) -> None:
         rollback = screen.query_one(f"#rollback-{index}", Button)
         assert not rollback.disabled
         rollback.press()
-        await settle(pilot)
-        modal = app.screen
-        assert isinstance(modal, ConfirmFixScreen)
+        modal = await wait_for_screen(pilot, ConfirmFixScreen)
         assert any("update-authorizer" in c and "300" in c for c in modal.fix.commands)
         modal.query_one("#confirm-yes", Button).press()
         await settle(pilot)
@@ -159,13 +155,15 @@ async def _decline(seed: tuple[Any, Provisioned]) -> None:
         screen = await _walk_to_findings(pilot, out)
         index = _index(screen, TTL_ZERO)
         screen.query_one(f"#apply-{index}", Button).press()
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmFixScreen)
+        await wait_for_screen(pilot, ConfirmFixScreen)
         await pilot.press("enter")  # the focused button is "Don't apply"
         await settle(pilot)
         assert app.screen is screen
         assert _ttl(session, out) == 300
-        assert app.driver.session.applied == []
+        assert [a.outcome for a in app.driver.session.applied] == ["declined"]
+        status = str(screen.query_one(f"#fix-{index} .fix-status").render())
+        assert "declined" in status and "Nothing was changed" in status
+        assert not screen.query_one(f"#apply-{index}", Button).disabled  # can still apply
         from wizard.aws.reproduce import send
 
         again = send(

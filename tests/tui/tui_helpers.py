@@ -157,3 +157,16 @@ def run_async(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., Non
         asyncio.run(fn(*args, **kwargs))
 
     return wrapper
+
+
+async def wait_for_screen(pilot: Pilot[Any], screen_type: type, timeout: float = 30.0) -> Any:
+    """Wait until `screen_type` is on top (a fix worker blocks on the confirmation modal, so
+    waiting for every worker to finish would wait for ever)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not isinstance(pilot.app.screen, screen_type):
+        if loop.time() > deadline:
+            raise AssertionError(f"{screen_type.__name__} did not appear; on {pilot.app.screen}")
+        await pilot.pause(0.05)
+    await pilot.pause()
+    return pilot.app.screen

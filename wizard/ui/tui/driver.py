@@ -29,7 +29,7 @@ from wizard.engine.session import (
     utc_now,
 )
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
-from wizard.ui.tui.evidence import StartEvidence, needs_resend_consent
+from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.evidence_view import build_evidence
 from wizard.ui.tui.fix_flow import FixFlow
 from wizard.ui.tui.view import (
@@ -402,38 +402,25 @@ class SessionDriver:
             endpoint_url=given.endpoint_url or None,
         )
 
-    def prepare_fix(self, fix: FixView) -> FixView:
-        """Read the current state of what the fix changes (worker thread): the before/after."""
-        self.actor()  # resolve who confirms now, in the worker, not in the dialog
-        return self._flow.prepare(fix, self.aws)
-
-    def apply_fix(self, fix: FixView, confirmation: Any) -> FixOutcome:
-        """Apply with the user's confirmation, verify by replaying the request, keep a rollback."""
-        return self._flow.apply(fix, confirmation, self.aws, self._s(), self._replay())
+    def apply_fix(self, fix: FixView, ask: Callable[[FixView], Any]) -> FixOutcome:
+        """Snapshot, ask the user (`ask` shows the modal and waits), apply, verify (worker)."""
+        self.actor()  # who confirms: resolved here, in the worker, not in the dialog
+        return self._flow.apply(fix, self.aws, self._s(), ask, self._replay())
 
     def rollback_view(self, fix: FixView) -> FixView | None:
         return self._flow.rollback_view(fix)
 
-    def rollback_fix(self, fix: FixView, confirmation: Any) -> FixOutcome:
-        return self._flow.rollback(fix, confirmation, self.aws, self._s())
+    def rollback_fix(self, fix: FixView, ask: Callable[[FixView], Any]) -> FixOutcome:
+        return self._flow.rollback(fix, self.aws, self._s(), ask)
 
     def _replay(self) -> Callable[[], Any] | None:
-        """Send the failing request again (the start screen's URL, method and token)."""
-        given = self.evidence_given
-        url = given.url.strip()
-        if not url:
+        """Replay the failing request the way `diagnose` does (the reproduce probe, with the
+        walk's inputs: URL, method, token; a POST to a real API only if the user allowed it)."""
+        if self.aws is None or not self._s().inputs.get("url"):
             return None
-        method = (given.method.strip() or str(self.known_facts().get("method") or "GET")).upper()
-        if needs_resend_consent(method, url) and not given.confirm_resend:
-            return None  # verify the state only; the user did not allow re-sending it
-        headers = {"Authorization": given.token.strip()} if given.token.strip() else {}
+        from wizard.aws.fixes.driver import replay_with_probe
 
-        def replay() -> Any:
-            from wizard.aws.reproduce import send
-
-            return send(method, url, headers=headers)
-
-        return replay
+        return replay_with_probe(self._s().inputs, self.known_facts(), self.aws)
 
     # ---- save, export, exit code ---------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""A proposed fix from rendering to rollback, over wizard.aws.fixes (no Textual here).
+"""A proposed fix in the TUI, over the shared fixes driver (wizard.aws.fixes.driver) and its
+applicability rule, so the TUI, the prompt mode and `diagnose --apply` never disagree.
 
-    view → prepare (snapshot: the before/after) → the user confirms in the modal
-         → apply → verify (re-read the state, replay the request) → rollback offered
+    view (exact commands + can the wizard apply it, and why not)
+    → run_fix: snapshot → changes → confirm (the modal) → apply → verify → rollback derived
+    → rollback_fix: the rollback plan, confirmed again
 
-Every step that calls AWS runs in a worker of the findings screen. What happened is recorded
-in the engine session (`record_fix_applied`) for the timeline and the report.
+No Textual here. `confirm` is the front end's callback; the findings screen blocks its worker
+on it while the modal is shown. Every run is recorded on the engine session for the report.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from typing import Any
 from wizard.engine.session import ProposedFix, Session
 from wizard.ui.tui.view import FixOutcome, FixView
 
+# (fix to show with its before/after) -> the Confirmation, or None when the user declines
+AskUser = Callable[[FixView], Any]
+
 
 def make_confirmation(fix: FixView, actor: str) -> Any:
     """The user's explicit yes for exactly the commands shown (only the confirm modal calls it)."""
@@ -26,118 +31,61 @@ def make_confirmation(fix: FixView, actor: str) -> Any:
 
 
 @dataclass
-class _FixState:
-    view: FixView
-    snapshot: Any = None
-    result: Any = None
-    rollback: Any = None  # the rollback FixPlan once applied
-
-
-@dataclass
 class FixFlow:
-    _fixes: dict[str, _FixState] = field(default_factory=dict)
+    _views: dict[str, FixView] = field(default_factory=dict)
+    _runs: dict[str, Any] = field(default_factory=dict)  # fix id -> the last applied FixRun
 
     def view(
         self, proposal: ProposedFix, facts: Mapping[str, Any], target: Any, *, live: bool
     ) -> FixView:
-        """The fix as shown: its exact commands when the facts they need are known."""
-        state = self._fixes.get(proposal.fix_id)
-        if state is None:
-            state = _FixState(_render(proposal, facts, target, live=live))
-            self._fixes[proposal.fix_id] = state
-        return state.view
-
-    def prepare(self, fix: FixView, aws: Any) -> FixView:
-        """Snapshot what the fix touches and describe the change (worker thread)."""
-        state = self._fixes[fix.fix_id]
-        if fix.plan is None or aws is None:
-            return fix
-        from wizard.aws.fixes.changes import describe_changes
-        from wizard.aws.fixes.snapshot import take_snapshot
-
-        state.snapshot = take_snapshot(fix.plan, aws.client)
-        changes = describe_changes(fix.plan, state.snapshot)
-        before = "\n".join(f"{c.what}: {_show(c.before)}" for c in changes if c.diff is None)
-        after = "\n".join(f"{c.what}: {_show(c.after)}" for c in changes if c.diff is None)
-        diffs = "\n".join(c.diff for c in changes if c.diff)
-        state.view = replace(fix, before=before, after=after, diff=diffs)
-        return state.view
+        """The fix as shown: its exact commands when the facts they need are known, and whether
+        the wizard may apply it (the shared rule) or what the user has to do instead."""
+        if proposal.fix_id not in self._views:
+            self._views[proposal.fix_id] = _render(proposal, facts, target, live=live)
+        return self._views[proposal.fix_id]
 
     def apply(
         self,
         fix: FixView,
-        confirmation: Any,
         aws: Any,
         session: Session,
+        ask: AskUser,
         replay: Callable[[], Any] | None,
     ) -> FixOutcome:
-        """Apply with the user's confirmation, verify, and keep the rollback (worker thread)."""
-        from wizard.aws.fixes.apply import apply_plan
-        from wizard.aws.fixes.errors import FixError
-        from wizard.aws.fixes.rollback import derive_rollback
-        from wizard.aws.fixes.snapshot import take_snapshot
-        from wizard.aws.fixes.verify import verify
+        """Snapshot, ask (the modal shows the commands and the change), apply, verify (worker)."""
+        from wizard.aws.fixes.driver import run_fix
 
-        state = self._fixes[fix.fix_id]
         if aws is None or fix.plan is None:
             return FixOutcome(False, None, "Offline: nothing was applied.")
-        if state.snapshot is None:
-            state.snapshot = take_snapshot(fix.plan, aws.client)
-        try:
-            result = apply_plan(fix.plan, confirmation, aws.client)
-        except FixError as exc:
-            session.record_fix_applied(
-                fix.fix_id, cause=fix.cause_id, outcome="failed", detail=str(exc)
-            )
-            return FixOutcome(False, None, f"Not applied: {exc}")
-        state.result = result
-        rollback = derive_rollback(fix.plan, state.snapshot, result)
-        state.rollback = rollback
-        if not result.applied:
-            failed = next((s for s in result.steps if s.status == "failed"), None)
-            detail = failed.message if failed else "a step did not run"
-            session.record_fix_applied(
-                fix.fix_id,
-                cause=fix.cause_id,
-                outcome="failed",
-                detail=detail,
-                commands=fix.commands,
-                rollback=rollback.cli,
-                by=confirmation.confirmed_by,
-            )
+        run = run_fix(fix.plan, aws.client, _confirm_with(fix, ask), replay)
+        _record(session, fix, run)
+        if run.status == "declined":
+            return FixOutcome(False, None, "Not applied: you declined. Nothing was changed.")
+        if run.status in ("refused", "unreadable"):
+            return FixOutcome(False, None, run.detail)
+        self._runs[fix.fix_id] = run
+        has_rollback = bool(run.rollback is not None and run.rollback.operations)
+        if not run.applied:
+            partial = run.result is not None and run.result.changed_anything
             return FixOutcome(
-                False,
-                None,
-                f"Failed: {detail}",
-                rollback_available=result.changed_anything and bool(rollback.operations),
+                False, None, f"Failed: {run.detail}", rollback_available=partial and has_rollback
             )
-        check = verify(fix.plan, state.snapshot, aws.client, replay)
-        status = (check.replay or {}).get("status_code")
-        session.record_fix_applied(
-            fix.fix_id,
-            cause=fix.cause_id,
-            outcome="verified" if check.verified else "applied",
-            detail=check.message,
-            commands=fix.commands,
-            rollback=rollback.cli,
-            by=confirmation.confirmed_by,
-            verified=check.verified,
-        )
-        word = "Applied and verified" if check.verified else "Applied, not verified"
+        status = (run.verification.replay or {}).get("status_code") if run.verification else None
+        word = "Applied and verified" if run.verified else "Applied, not verified"
         return FixOutcome(
             True,
-            check.verified,
-            f"{word}: {check.message}",
+            run.verified,
+            f"{word}: {run.detail}",
             status_after=status if isinstance(status, int) else None,
-            rollback_available=bool(rollback.operations),
+            rollback_available=has_rollback,
         )
 
     def rollback_view(self, fix: FixView) -> FixView | None:
-        """The rollback of an applied fix as a fix of its own (it too needs a confirmation)."""
-        state = self._fixes.get(fix.fix_id)
-        if state is None or state.rollback is None or not state.rollback.operations:
+        """The rollback of an applied fix, shown like a fix (it is confirmed the same way)."""
+        run = self._runs.get(fix.fix_id)
+        if run is None or run.rollback is None or not run.rollback.operations:
             return None
-        plan = state.rollback
+        plan = run.rollback
         return FixView(
             cause_id=fix.cause_id,
             fix_id=plan.fix_id,
@@ -149,33 +97,66 @@ class FixFlow:
             guidance="\n".join(plan.notes) or None,
         )
 
-    def rollback(self, fix: FixView, confirmation: Any, aws: Any, session: Session) -> FixOutcome:
-        from wizard.aws.fixes.apply import apply_plan
-        from wizard.aws.fixes.errors import FixError
+    def rollback(self, fix: FixView, aws: Any, session: Session, ask: AskUser) -> FixOutcome:
+        from wizard.aws.fixes.driver import rollback_fix
 
+        run = self._runs.get(fix.fix_id)
         view = self.rollback_view(fix)
-        if view is None or aws is None:
+        if run is None or view is None or aws is None:
             return FixOutcome(False, None, "There is nothing to roll back.")
-        try:
-            result = apply_plan(view.plan, confirmation, aws.client)
-        except FixError as exc:
-            return FixOutcome(False, None, f"Rollback not applied: {exc}")
-        session.record_fix_applied(
-            fix.fix_id,
-            cause=fix.cause_id,
-            outcome="rolled_back" if result.applied else "failed",
-            commands=view.commands,
-            by=confirmation.confirmed_by,
-        )
-        self._fixes[fix.fix_id].rollback = None
-        if result.applied:
+        back = rollback_fix(run, aws.client, _confirm_with(view, ask))
+        _record(session, fix, back, rolled_back=back.applied)
+        if back.status == "declined":
+            return FixOutcome(False, None, "Not rolled back: you declined. Nothing was changed.")
+        if back.applied:
+            del self._runs[fix.fix_id]
             return FixOutcome(
                 False, None, "Rolled back to the state saved before the fix.", rolled_back=True
             )
-        return FixOutcome(False, None, "The rollback did not complete; see the report.")
+        return FixOutcome(False, None, f"The rollback did not complete: {back.detail}")
+
+
+def _confirm_with(fix: FixView, ask: AskUser) -> Callable[[Any, list[Any]], Any]:
+    """The driver's `confirm`: show the plan's commands and changes, return the user's answer."""
+
+    def confirm(plan: Any, changes: list[Any]) -> Any:
+        before, after, diff = _before_after(changes)
+        shown = replace(fix, commands=plan.cli, plan=plan, before=before, after=after, diff=diff)
+        return ask(shown)
+
+    return confirm
+
+
+def _before_after(changes: list[Any]) -> tuple[str, str, str]:
+    """Field changes as before/after lines; policy documents as their unified diff."""
+    fields = [c for c in changes if c.diff is None]
+    return (
+        "\n".join(f"{c.what}: {_show(c.before)}" for c in fields),
+        "\n".join(f"{c.what}: {_show(c.after)}" for c in fields),
+        "\n".join(c.diff for c in changes if c.diff),
+    )
+
+
+def _record(session: Session, fix: FixView, run: Any, *, rolled_back: bool = False) -> None:
+    outcome = "rolled_back" if rolled_back else run.status
+    if run.status == "applied" and run.verified:
+        outcome = "rolled_back" if rolled_back else "verified"
+    session.record_fix_applied(
+        fix.fix_id,
+        cause=fix.cause_id,
+        outcome=outcome,
+        detail=run.detail,
+        commands=run.plan.cli,
+        rollback=run.rollback.cli if run.rollback else (),
+        by=run.confirmation.confirmed_by if run.confirmation else None,
+        verified=run.verified,
+        record=run.to_dict(),
+    )
 
 
 def _render(proposal: ProposedFix, facts: Mapping[str, Any], target: Any, *, live: bool) -> FixView:
+    from wizard.aws.fixes.applicability import assess_plan
+
     fix = proposal.fix
     base = FixView(
         cause_id=proposal.cause,
@@ -190,23 +171,26 @@ def _render(proposal: ProposedFix, facts: Mapping[str, Any], target: Any, *, liv
     )
     if fix is None or not fix.operations:
         return base
-    from wizard.aws.fixes.bind import placeholders
+    verdict, plan = assess_plan(fix, facts, target, live=live)
+    plan = plan or _plan_to_show(fix, facts, target)
+    return replace(
+        base,
+        commands=plan.cli if plan is not None else (),
+        applicable=verdict.applicable,
+        plan=plan,
+        why_not=verdict.reason,
+    )
+
+
+def _plan_to_show(fix: Any, facts: Mapping[str, Any], target: Any) -> Any:
+    """The commands for the user to run themselves (manual steps first), when they can be built."""
     from wizard.aws.fixes.errors import FixError
     from wizard.aws.fixes.plan import build_plan
 
     try:
-        plan = build_plan(fix, facts, target)
-    except FixError as exc:
-        missing = sorted(
-            {name for op in fix.operations for name in placeholders(op.params)} - set(facts)
-        )
-        needs = ", ".join(missing) if missing else str(exc)
-        note = (
-            f"The exact command needs {needs}, not known yet: a live session reads it, or "
-            "fill it in yourself."
-        )
-        return replace(base, guidance="\n".join(x for x in (base.guidance, note) if x))
-    return replace(base, commands=plan.cli, applicable=plan.applicable and live, plan=plan)
+        return build_plan(fix, facts, target)
+    except FixError:
+        return None
 
 
 def _show(value: Any) -> str:

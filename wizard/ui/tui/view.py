@@ -78,6 +78,7 @@ class FixView:
     needs_redeploy: bool = False
     needs_cache_flush: bool = False
     diff: str = ""  # unified diff of a policy document, when the fix replaces one
+    why_not: str = ""  # why the wizard will not apply it here (manual step, offline, ...)
     plan: Any = field(default=None, compare=False)  # wizard.aws.fixes FixPlan, when rendered
 
 

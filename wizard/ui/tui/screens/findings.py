@@ -4,6 +4,7 @@ command (copy), what changes, and Apply → confirm → progress → verificatio
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -62,11 +63,9 @@ class FixCard(Vertical):
             if self.fix.applicable and self.live:
                 yield Button("Apply…", id=f"apply-{self.index}", variant="warning")
                 yield Button("Roll back", id=f"rollback-{self.index}", disabled=True)
-            elif self.fix.commands:
-                yield Static(
-                    "Offline: run the command yourself, or start a live session to apply it.",
-                    classes="muted",
-                )
+            elif self.fix.why_not or self.fix.commands:
+                why = self.fix.why_not or "run the command yourself"
+                yield Static(escape(why[:1].upper() + why[1:]), classes="muted why-not")
         yield LoadingIndicator(classes="fix-progress")
         status = Static("", classes="fix-status")
         status.display = False
@@ -87,12 +86,6 @@ class FindingsScreen(Screen[None]):
         ),
     ]
 
-    class Prepared(Message):
-        def __init__(self, index: int, fix: FixView) -> None:
-            super().__init__()
-            self.index = index
-            self.fix = fix
-
     class FixDone(Message):
         def __init__(self, index: int, outcome: FixOutcome, rollback: bool) -> None:
             super().__init__()
@@ -105,6 +98,7 @@ class FindingsScreen(Screen[None]):
         self.driver = driver
         self.in_progress = in_progress  # opened mid-walk from a step: back pops
         self.fixes: list[FixView] = []
+        self._pending: list[Future[Any]] = []  # answers fix workers are waiting for
 
     def compose(self) -> ComposeResult:
         # Order for someone mid-incident: what it is and why, what to do, the evidence in
@@ -169,49 +163,63 @@ class FindingsScreen(Screen[None]):
             self.notify("Command copied to the clipboard.")
         elif kind == "apply":
             self._busy(int(rest), "Reading the current state to show what will change…")
-            self.prepare(int(rest))
+            self.run_fix(int(rest), rollback=False)
         elif kind == "rollback":
-            self.ask_to_roll_back(int(rest))
+            self._busy(int(rest), "Reading the state to undo…")
+            self.run_fix(int(rest), rollback=True)
         elif button_id == "findings-back":
             self.action_back()
         elif button_id == "findings-report":
             self.action_report()
 
+    class AskConfirm(Message):
+        """The fix worker waits for the user's answer: show the modal, fill `answer`."""
+
+        def __init__(self, index: int, fix: FixView, answer: Future[Any]) -> None:
+            super().__init__()
+            self.index = index
+            self.fix = fix
+            self.answer = answer
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="fix")
-    def prepare(self, index: int) -> None:
-        self.post_message(self.Prepared(index, self.driver.prepare_fix(self.fixes[index])))
+    def run_fix(self, index: int, rollback: bool) -> None:
+        """Snapshot → ask → apply → verify (or the rollback), all in this worker thread; it
+        blocks on the user's answer while the confirmation modal is shown."""
 
-    def on_findings_screen_prepared(self, message: Prepared) -> None:
-        index = message.index
-        self.fixes[index] = message.fix
-        card = self.query_one(f"#fix-{index}", FixCard)
-        card.remove_class("-working")
-        _status(card, "")
+        def ask(fix: FixView) -> Any:
+            answer: Future[Any] = Future()
+            self._pending.append(answer)
+            self.post_message(self.AskConfirm(index, fix, answer))
+            try:
+                return answer.result()
+            finally:
+                self._pending.remove(answer)
 
-        def confirmed(confirmation: Any) -> None:
-            self._idle(index)
-            if confirmation is None:
-                self.notify("Not applied. Nothing was changed.")
-                return
-            self._busy(index, "Applying, then replaying the request to verify…")
-            self.run_fix(index, confirmation, False)
+        fix = self.fixes[index]
+        if rollback:
+            outcome = self.driver.rollback_fix(fix, ask)
+        else:
+            outcome = self.driver.apply_fix(fix, ask)
+        self.post_message(self.FixDone(index, outcome, rollback))
 
-        self.app.push_screen(ConfirmFixScreen(message.fix, actor=self.driver.actor()), confirmed)
+    def on_findings_screen_ask_confirm(self, message: AskConfirm) -> None:
+        card = self.query_one(f"#fix-{message.index}", FixCard)
+        _status(card, "Waiting for your confirmation…")
 
-    def ask_to_roll_back(self, index: int) -> None:
-        view = self.driver.rollback_view(self.fixes[index])
-        if view is None:
-            self.notify("There is nothing to roll back.")
-            return
+        def answered(confirmation: Any) -> None:
+            if confirmation is not None:
+                _status(card, "Applying, then replaying the request to verify…")
+            if not message.answer.done():
+                message.answer.set_result(confirmation)
 
-        def confirmed(confirmation: Any) -> None:
-            if confirmation is None:
-                self.notify("Not rolled back. Nothing was changed.")
-                return
-            self._busy(index, "Rolling back…")
-            self.run_fix(index, confirmation, True)
+        modal = ConfirmFixScreen(message.fix, actor=self.driver.actor())
+        self.app.push_screen(modal, answered)
 
-        self.app.push_screen(ConfirmFixScreen(view, actor=self.driver.actor()), confirmed)
+    def on_unmount(self) -> None:
+        # A worker still waiting for an answer must not wait forever: no answer is a no.
+        for answer in list(self._pending):
+            if not answer.done():
+                answer.set_result(None)
 
     def _busy(self, index: int, text: str) -> None:
         card = self.query_one(f"#fix-{index}", FixCard)
@@ -227,15 +235,6 @@ class FindingsScreen(Screen[None]):
         apply_button = card.query(f"#apply-{index}")
         if apply_button:
             apply_button.first(Button).disabled = False
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="fix")
-    def run_fix(self, index: int, confirmation: Any, rollback: bool) -> None:
-        fix = self.fixes[index]
-        if rollback:
-            outcome = self.driver.rollback_fix(fix, confirmation)
-        else:
-            outcome = self.driver.apply_fix(fix, confirmation)
-        self.post_message(self.FixDone(index, outcome, rollback))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "fix" and event.state == WorkerState.ERROR:
@@ -253,18 +252,18 @@ class FindingsScreen(Screen[None]):
         elif outcome.applied:
             severity = "warning"
         else:
-            severity = "error"
+            severity = "error" if "declined" not in outcome.message else ""
         _status(card, escape(outcome.message), severity)
         apply_button = card.query(f"#apply-{message.index}")
         rollback_button = card.query(f"#rollback-{message.index}")
-        if message.rollback:
-            if apply_button:
-                apply_button.first(Button).disabled = False
-        else:
-            if apply_button:
-                apply_button.first(Button).disabled = outcome.applied
-            if rollback_button:
-                rollback_button.first(Button).disabled = not outcome.rollback_available
+        applied_now = outcome.applied and not message.rollback
+        if apply_button:
+            apply_button.first(Button).disabled = applied_now
+        if rollback_button:
+            still_applied = applied_now or (message.rollback and not outcome.rolled_back)
+            rollback_button.first(Button).disabled = not (
+                still_applied and (outcome.rollback_available or message.rollback)
+            )
 
     # ---- navigation ------------------------------------------------------------------------
 

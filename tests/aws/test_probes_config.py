@@ -104,6 +104,7 @@ def test_usage_plans_find_the_key_without_keeping_its_value(session, aws_client)
         in_plan["id"],
         True,
     )
+    assert r["key_usage_plan_id"] == plan["id"]
     assert "k" * 30 not in str(r)
     r = run_probe("usage_plans", session, {"api_key": "z" * 30}, facts)
     assert (r["api_key_id"], r["api_key_in_stage_plan"]) == (outside["id"], False)
@@ -111,6 +112,11 @@ def test_usage_plans_find_the_key_without_keeping_its_value(session, aws_client)
     assert r["api_key_exists"] is False
     r = run_probe("usage_plans", session, {}, {"api_id": api, "stage": "dev"})
     assert r["stage_in_usage_plan"] is False
+    # A key in another stage's plan: that plan is the one fix-plan-add-stage extends.
+    other = apigw.create_usage_plan(name="silver", apiStages=[{"apiId": api, "stage": "dev"}])
+    apigw.create_usage_plan_key(usagePlanId=other["id"], keyId=outside["id"], keyType="API_KEY")
+    r = run_probe("usage_plans", session, {"api_key": "z" * 30}, facts)
+    assert (r["api_key_in_stage_plan"], r["key_usage_plan_id"]) == (False, other["id"])
 
 
 def test_http_api_route_and_jwt_authorizer(session, aws_client):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from wizard.aws.probes._base import arg, client, paginate
@@ -44,21 +44,7 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
             s.get("apiId") == api_id and s.get("stage") == stage for s in p.get("apiStages") or []
         )
     ]
-    plan_keys: dict[str, list[str]] = {}
-    for plan in stage_plans:
-        ctx.check_cancelled()
-        plan_keys[plan["id"]] = [
-            k["id"]
-            for k in paginate(
-                ctx,
-                apigw,
-                "get_usage_plan_keys",
-                "items",
-                action="apigateway:GET",
-                manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan['id']}",
-                usagePlanId=plan["id"],
-            )
-        ]
+    plan_keys = {plan["id"]: list(_plan_key_ids(ctx, apigw, plan["id"])) for plan in stage_plans}
     out: dict[str, Any] = {
         "stage_in_usage_plan": bool(stage_plans),
         # The plan a key can be added to so it reaches this stage (fix-plan-add-key).
@@ -91,7 +77,7 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
                 "api_key_id": match["id"],
                 "api_key_enabled": bool(match.get("enabled", False)),
                 "api_key_in_stage_plan": bool(plans_with_key),
-                "key_usage_plan_id": _key_plan(ctx, apigw, plans, match["id"]),
+                "key_usage_plan_id": _key_plan(ctx, apigw, plans, match["id"], plan_keys),
             }
         )
         if plans_with_key:
@@ -99,20 +85,35 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _key_plan(ctx: ProbeContext, apigw: Any, plans: list[Any], key_id: str) -> str | None:
-    """A usage plan (of any API or stage) the key already belongs to (fix-plan-add-stage adds
-    this stage to it), or None."""
-    for plan in plans:
-        ctx.check_cancelled()
-        keys = paginate(
+def _plan_key_ids(ctx: ProbeContext, apigw: Any, plan_id: str) -> Iterator[str]:
+    """The ids of the API keys in one usage plan, read page by page (lazily)."""
+    ctx.check_cancelled()
+    return (
+        k["id"]
+        for k in paginate(
             ctx,
             apigw,
             "get_usage_plan_keys",
             "items",
             action="apigateway:GET",
-            manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan['id']}",
-            usagePlanId=plan["id"],
+            manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan_id}",
+            usagePlanId=plan_id,
         )
-        if any(k["id"] == key_id for k in keys):
+    )
+
+
+def _key_plan(
+    ctx: ProbeContext,
+    apigw: Any,
+    plans: list[Any],
+    key_id: str,
+    known: Mapping[str, list[str]],
+) -> str | None:
+    """A usage plan (of any API or stage) the key already belongs to (fix-plan-add-stage adds
+    this stage to it), or None. The stage's plans, whose keys `known` already holds, are not
+    read again."""
+    for plan in plans:
+        keys = known.get(plan["id"])
+        if key_id in (keys if keys is not None else _plan_key_ids(ctx, apigw, plan["id"])):
             return str(plan["id"])
     return None

@@ -330,12 +330,12 @@ def authorizer_cache_check(ctx: ProbeContext, params: Mapping[str, Any]) -> dict
     import time
     from urllib.parse import urlsplit
 
+    from wizard.aws.probes.logs import lambda_log_group
     from wizard.aws.probes.reproduce import reproduce
     from wizard.aws.session import is_loopback_host
 
     fn = str(arg(ctx, params, "authorizer_function_arn"))
-    name = fn.split(":")[6] if fn.startswith("arn:") and len(fn.split(":")) > 6 else fn
-    group = str(arg(ctx, params, "log_group", None) or f"/aws/lambda/{name}")
+    group = str(arg(ctx, params, "log_group", None) or lambda_log_group(fn))
     url = str(arg(ctx, params, "url"))
     local = is_loopback_host(urlsplit(url).hostname or "")
     # CloudWatch Logs shows a Lambda's lines some seconds after the call; the emulator at once.

@@ -226,12 +226,13 @@ def execution_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     }
 
 
-def _function_name(fn: str) -> str:
-    """`arn:aws:lambda:r:a:function:NAME[:qualifier]` or NAME → NAME."""
+def lambda_log_group(fn: str) -> str:
+    """The default log group of a Lambda function, from its ARN
+    (`arn:aws:lambda:r:a:function:NAME[:qualifier]`) or its name."""
     if fn.startswith("arn:"):
         parts = fn.split(":")
-        return parts[6] if len(parts) > 6 else fn
-    return fn
+        fn = parts[6] if len(parts) > 6 else fn
+    return f"/aws/lambda/{fn}"
 
 
 @REGISTRY.probe(
@@ -251,7 +252,7 @@ def authorizer_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
     group = arg(ctx, params, "log_group", None)
     if group is None:
         fn = str(arg(ctx, params, "authorizer_function_arn"))
-        group = f"/aws/lambda/{_function_name(fn)}"
+        group = lambda_log_group(fn)
     r = read_log_group(ctx, params, str(group), arg(ctx, params, "needle", None))
     starts = [line for line in r["lines"] if line.startswith("START RequestId:")]
     return {

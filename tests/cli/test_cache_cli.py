@@ -9,18 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from wizard.cli import main
+from tests.cli.helpers import call_main as cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cache"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_text_table_and_moral(capsys: pytest.CaptureFixture[str]) -> None:

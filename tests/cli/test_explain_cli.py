@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli.helpers import run_wizard
 
 SEED = (
     'first profile update works, later ones get 403 {"message":"User is not authorized to access '
@@ -14,15 +15,7 @@ SEED = (
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "wizard", "explain", *args],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=60,
-    )
-    return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-    )
+    return run_wizard("explain", *args, stdin=stdin if stdin is not None else b"", timeout=60)
 
 
 def test_json_contract_for_the_seed_incident() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import jwt
 import pytest
+
+from tests.cli.helpers import run_wizard
 
 SECRET = "s" * 32
 AT = "2023-11-14T22:13:20Z"
@@ -16,15 +17,7 @@ NOW = 1_700_000_000
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "wizard", "jwt", *args],
-        input=stdin,
-        capture_output=True,
-        timeout=60,
-    )
-    return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-    )
+    return run_wizard("jwt", *args, stdin=stdin, timeout=60)
 
 
 def token(**claims: object) -> str:

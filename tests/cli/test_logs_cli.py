@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli.helpers import run_wizard
 
 SEED = Path(__file__).parents[1] / "analysis" / "logs_data" / "seed_execution.log"
 GET_ID = "7f3a1c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -16,15 +17,7 @@ POST_ID = "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f"
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "wizard", "logs", *args],
-        input=stdin,
-        capture_output=True,
-        timeout=120,
-    )
-    return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-    )
+    return run_wizard("logs", *args, stdin=stdin)
 
 
 def test_text_report_on_the_seed_incident() -> None:

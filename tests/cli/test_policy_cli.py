@@ -9,19 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from wizard.cli import main
+from tests.cli.helpers import call_main as cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 ARN = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/POST/profile"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse usage errors
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_eval_json_shape_and_exit_zero_on_deny(capsys: pytest.CaptureFixture[str]) -> None:

@@ -208,3 +208,21 @@ def seed_evidence_response() -> str:
     from tui_helpers import SEED_RESPONSE
 
     return SEED_RESPONSE
+
+
+@run_async
+async def test_back_from_the_findings_reopens_the_last_question_with_its_answer() -> None:
+    from textual.widgets import TextArea
+
+    app = seed_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _to_ttl_question(pilot)
+        await answer_text(pilot, "300")
+        await answer_text(pilot, SEED_POLICY)
+        assert isinstance(app.screen, FindingsScreen)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen)
+        assert app.screen.question.fact == "policy_text"
+        assert app.screen.query_one("#answer-paste", TextArea).text == SEED_POLICY
+        assert not app.driver.finished

@@ -253,9 +253,13 @@ class SessionDriver:
         """Answer the current question; AnswerError (one line) when it does not fit."""
         self._s().answer(UNKNOWN if unknown else value)
 
-    def advance(self, *, cancel: threading.Event, report: Report | None = None) -> None:
+    def advance(
+        self, *, cancel: threading.Event, report: Report | None = None, answered: bool = False
+    ) -> None:
         """Run probe nodes, replay remembered answers and use the start screen's evidence until
-        the walk needs the user (a new question) or ends. Stops early when cancelled."""
+        the walk needs the user (a new question) or ends. Stops early when cancelled.
+        `answered`: the user just answered, so questions answered before going back are
+        replayed; otherwise the question in front of the user stays theirs."""
         session = self._s()
 
         def on_event(event: ev.Event) -> None:
@@ -264,25 +268,29 @@ class SessionDriver:
                 if shown is not None:
                     report(shown)
 
+        moved = answered  # a question the user is looking at (went back to) is theirs to answer
         while not session.ended:
             current = session.current()
             if current is None:
                 break
             if current.kind == "probe":
                 session.run_probes(cancel, on_event)
+                moved = True
                 if cancel.is_set():
                     break
                 continue
             node = current.node
             if not isinstance(node, QuestionNode):
                 break
-            if current.remembered:
+            if current.remembered and moved:
+                # Reached again after a changed answer: keep the later answers given before.
                 session.answer(current.default)
             elif node.sets in self._prefill:
                 try:
                     session.answer(self._prefill.pop(node.sets))
                 except AnswerError:
                     break
+                moved = True
             else:
                 break
 

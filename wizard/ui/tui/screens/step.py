@@ -138,7 +138,7 @@ class StepScreen(Screen[None]):
             except AnswerError as exc:
                 self.post_message(self.Rejected(str(exc), answer))
                 return
-        self.driver.advance(cancel=self.cancel_event, report=report)
+        self.driver.advance(cancel=self.cancel_event, report=report, answered=has_answer)
         self.post_message(self.Advanced())
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

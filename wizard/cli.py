@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="AWS profile from your AWS config")
     parser.add_argument("--region", help="AWS region of the API")
     parser.add_argument("--endpoint-url", help="AWS endpoint (an emulator on 127.0.0.1)")
+    # The failing request, to open the wizard with it filled in (the token is pasted on the
+    # start screen rather than typed here, where it would land in the shell history).
+    parser.add_argument("--url", help="the invoke URL that answered 403 (pre-fills the wizard)")
+    parser.add_argument("--method", help="its HTTP method (default GET)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"wizard.commands.{name}").register(sub)

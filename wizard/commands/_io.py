@@ -72,6 +72,17 @@ def add_format_flag(parser: Any) -> None:
     )
 
 
+def missing_action(message: str) -> Callable[[Any], int]:
+    """The `func` of a command whose action was left out (argparse would accept the bare
+    command and do nothing): `message` as a one-line error, like argparse's, and exit code 2."""
+
+    def run(args: Any) -> int:
+        sys.stderr.write(f"apigw-wizard: error: {message} (see --help)\n")
+        return exitcodes.USAGE
+
+    return run
+
+
 F = TypeVar("F", bound=Callable[..., int])
 
 

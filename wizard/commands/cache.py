@@ -6,12 +6,18 @@ Exit code 0 when the scenario ran (whatever the responses); 2 for a bad scenario
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from typing import Any
 
 from wizard import exitcodes
-from wizard.commands._io import InputError, add_format_flag, emit, guarded, read_text
+from wizard.commands._io import (
+    InputError,
+    add_format_flag,
+    emit,
+    guarded,
+    missing_action,
+    read_text,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,13 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Simulate API Gateway's Lambda authorizer policy cache.",
     )
     actions = p.add_subparsers(dest="cache_action", metavar="ACTION")
-
-    def missing(args: argparse.Namespace) -> int:
-        p.print_usage(sys.stderr)
-        sys.stderr.write("apigw-wizard: error: cache needs an action: simulate\n")
-        return exitcodes.USAGE
-
-    p.set_defaults(func=missing)
+    p.set_defaults(func=missing_action("cache needs an action: simulate"))
     sim = actions.add_parser(
         "simulate",
         help="replay a request sequence: cache hit/miss, Lambda invoked or not, the response",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from wizard import exitcodes
-from wizard.commands._io import InputError, add_format_flag, emit, guarded
+from wizard.commands._io import InputError, add_format_flag, emit, guarded, missing_action
 
 if TYPE_CHECKING:
     from wizard.analysis.logs import RequestSummary, ScanResult
@@ -51,12 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     scan.add_argument("--request-id", metavar="ID", help="show only this request")
     add_format_flag(scan)
     scan.set_defaults(func=run_scan)
-    p.set_defaults(func=_no_subcommand)
-
-
-def _no_subcommand(args: argparse.Namespace) -> int:
-    sys.stderr.write("apigw-wizard: error: logs: choose a subcommand: scan (see --help)\n")
-    return exitcodes.USAGE
+    p.set_defaults(func=missing_action("logs: choose a subcommand: scan"))
 
 
 def _line_batches(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[list[str]]:

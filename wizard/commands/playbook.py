@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from wizard import exitcodes
-from wizard.commands._io import guarded
+from wizard.commands._io import guarded, missing_action
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -46,13 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="text tree (default) or mermaid",
     )
     g.set_defaults(func=_graph)
-    p.set_defaults(func=lambda args: _usage(p))
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_usage(sys.stderr)
-    sys.stderr.write("apigw-wizard playbook: error: choose an action: validate or graph\n")
-    return exitcodes.USAGE
+    p.set_defaults(func=missing_action("playbook: choose an action: validate or graph"))
 
 
 def probe_registry() -> Any:

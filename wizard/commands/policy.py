@@ -6,12 +6,18 @@ Exit code 0 whatever the decision (the decision is the output, not a failure); 2
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from typing import TYPE_CHECKING, Any
 
 from wizard import exitcodes
-from wizard.commands._io import InputError, add_format_flag, emit, guarded, read_text
+from wizard.commands._io import (
+    InputError,
+    add_format_flag,
+    emit,
+    guarded,
+    missing_action,
+    read_text,
+)
 
 if TYPE_CHECKING:
     from wizard.analysis.policy import RequestContext
@@ -31,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         ),
     )
     actions = p.add_subparsers(dest="policy_action", metavar="ACTION")
-    p.set_defaults(func=_missing_action(p))
+    p.set_defaults(func=missing_action("policy needs an action: eval, combine or match"))
     # (eval, combine and match are registered below)
 
     ev = actions.add_parser(
@@ -161,15 +167,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ma.add_argument("--arn", required=True, help="the method ARN")
     add_format_flag(ma)
     ma.set_defaults(func=run_match)
-
-
-def _missing_action(parser: argparse.ArgumentParser) -> Any:
-    def run(args: argparse.Namespace) -> int:
-        parser.print_usage(sys.stderr)
-        sys.stderr.write("apigw-wizard: error: policy needs an action: eval, combine or match\n")
-        return exitcodes.USAGE
-
-    return run
 
 
 def _decision(text: str) -> str:

@@ -47,9 +47,9 @@ def _answer(node: QuestionNode, pick: int, text: str, unknown: bool) -> Any:
     return text
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 50), free_text, st.booleans()), min_size=1, max_size=25))
-def test_any_answers_never_crash_the_walk(script: list[tuple[int, str, bool]]) -> None:
+def _walk(script: list[tuple[int, str, bool]]) -> Session:
+    """A session driven by `script` until it ends or the script runs out: probes run, each
+    question gets the scripted answer (a rejected answer is skipped, as a front end would)."""
     session = Session(PLAYBOOK)
     for pick, text, unknown in script:
         if session.ended:
@@ -64,6 +64,13 @@ def test_any_answers_never_crash_the_walk(script: list[tuple[int, str, bool]]) -
             session.answer(_answer(current.node, pick, text, unknown))
         except AnswerError:
             continue
+    return session
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 50), free_text, st.booleans()), min_size=1, max_size=25))
+def test_any_answers_never_crash_the_walk(script: list[tuple[int, str, bool]]) -> None:
+    session = _walk(script)
     session.to_dict()  # and the state always serialises
     if session.ended:
         assert session.diagnosis() is not None
@@ -77,20 +84,7 @@ def test_any_answers_never_crash_the_walk(script: list[tuple[int, str, bool]]) -
 def test_back_then_replay_reproduces_the_same_walk(
     script: list[tuple[int, str, bool]], back_to: int
 ) -> None:
-    session = Session(PLAYBOOK)
-    for pick, text, unknown in script:
-        if session.ended:
-            break
-        current = session.current()
-        assert current is not None
-        if current.kind == "probe":
-            session.run_probes()
-            continue
-        assert isinstance(current.node, QuestionNode)
-        try:
-            session.answer(_answer(current.node, pick, text, unknown))
-        except AnswerError:
-            continue
+    session = _walk(script)
     while not session.ended and session.current().kind == "probe":  # type: ignore[union-attr]
         session.run_probes()  # stop where replay() stops: at a question or the end
     before = [(s.node, s.edge, s.target) for s in session.path]

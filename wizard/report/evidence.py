@@ -52,19 +52,7 @@ def source_of(fact: Mapping[str, Any]) -> str:
 
 
 def error_evidence(facts: Mapping[str, Mapping[str, Any]]) -> list[Evidence]:
-    out: list[Evidence] = []
-    for name in _ERROR_NAMES:
-        value = known(facts, name)
-        if isinstance(value, str) and value.strip():
-            out.append(
-                Evidence(
-                    kind="error_response",
-                    title="The error response",
-                    source=source_of(facts[name]),
-                    text=clip(value.strip(), MAX_BLOCK),
-                )
-            )
-            break
+    out = _first_text(facts, _ERROR_NAMES, "error_response", "The error response")
     status = known(facts, "live_status")
     if status is not None:
         lines = [f"HTTP {status}"]
@@ -81,19 +69,20 @@ def error_evidence(facts: Mapping[str, Mapping[str, Any]]) -> list[Evidence]:
                 text=clip("\n".join(lines), MAX_BLOCK),
             )
         )
-    for name in _REQUEST_NAMES:
+    out += _first_text(facts, _REQUEST_NAMES, "request", "The request")
+    return out
+
+
+def _first_text(
+    facts: Mapping[str, Mapping[str, Any]], names: Sequence[str], kind: str, title: str
+) -> list[Evidence]:
+    """The first of `names` holding known, non-blank text, as one block of evidence (or none)."""
+    for name in names:
         value = known(facts, name)
         if isinstance(value, str) and value.strip():
-            out.append(
-                Evidence(
-                    kind="request",
-                    title="The request",
-                    source=source_of(facts[name]),
-                    text=clip(value.strip(), MAX_BLOCK),
-                )
-            )
-            break
-    return out
+            text = clip(value.strip(), MAX_BLOCK)
+            return [Evidence(kind=kind, title=title, source=source_of(facts[name]), text=text)]
+    return []
 
 
 def request_ids(

@@ -4,6 +4,8 @@
 - `ministack_auth` (session): a second emulator with AUTH=true (SigV4 and resource policies enforced).
 - `aws` / `aws_auth` (function): reset the emulator, then a boto3 Session (test/test, us-east-1).
   Point clients at `ministack.endpoint_url`, or use `aws_client(name)`.
+- `mock_get(apigw, api_id, resource_id)`: a GET method answered by a MOCK 200 integration, for
+  tests that build their own small API.
 """
 
 from __future__ import annotations
@@ -61,3 +63,42 @@ def aws_client(aws: Any, ministack: emu_mod.Emulator) -> Callable[[str], Any]:
         return aws.client(service, endpoint_url=ministack.endpoint_url)
 
     return make
+
+
+def mock_get(
+    apigw: Any,
+    api_id: str,
+    resource_id: str,
+    *,
+    authorization: str = "NONE",
+    api_key_required: bool = False,
+    responses: bool = True,
+) -> None:
+    """A GET method on `resource_id` whose MOCK integration answers 200 (with `responses`, the
+    method and integration responses that give it the body {"ok": true})."""
+    apigw.put_method(
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod="GET",
+        authorizationType=authorization,
+        apiKeyRequired=api_key_required,
+    )
+    apigw.put_integration(
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod="GET",
+        type="MOCK",
+        requestTemplates={"application/json": '{"statusCode": 200}'},
+    )
+    if not responses:
+        return
+    apigw.put_method_response(
+        restApiId=api_id, resourceId=resource_id, httpMethod="GET", statusCode="200"
+    )
+    apigw.put_integration_response(
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod="GET",
+        statusCode="200",
+        responseTemplates={"application/json": '{"ok": true}'},
+    )

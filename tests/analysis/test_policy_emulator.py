@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import pytest
+from emulator import mock_get
 
 from wizard.analysis.policy import RequestContext, evaluate_policy
 from wizard.aws.reproduce import send
@@ -75,22 +76,7 @@ def _make_api(apigw: Any) -> tuple[str, str]:
     api_id = apigw.create_rest_api(name="policy-crosscheck")["id"]
     root = next(r["id"] for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/")
     res = apigw.create_resource(restApiId=api_id, parentId=root, pathPart="pets")["id"]
-    apigw.put_method(restApiId=api_id, resourceId=res, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(
-        restApiId=api_id,
-        resourceId=res,
-        httpMethod="GET",
-        type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
-    apigw.put_method_response(restApiId=api_id, resourceId=res, httpMethod="GET", statusCode="200")
-    apigw.put_integration_response(
-        restApiId=api_id,
-        resourceId=res,
-        httpMethod="GET",
-        statusCode="200",
-        responseTemplates={"application/json": '{"ok": true}'},
-    )
+    mock_get(apigw, api_id, res)
     return api_id, res
 
 

@@ -11,6 +11,7 @@ import json
 import pytest
 from aws_probe_helpers import provision_seed, wizard_session
 from botocore.exceptions import ClientError
+from emulator import mock_get
 
 from wizard.aws.reproduce import send
 from wizard.sandbox.replay import send_request
@@ -124,14 +125,7 @@ def test_resource_policy_is_not_combined_with_a_lambda_authorizer(aws_auth, mini
     # Without an authorizer the same policy is enforced (AUTH=true).
     api = apigw.create_rest_api(name="plain")["id"]
     root = apigw.get_resources(restApiId=api)["items"][0]["id"]
-    apigw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    apigw.put_integration(
-        restApiId=api,
-        resourceId=root,
-        httpMethod="GET",
-        type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
+    mock_get(apigw, api, root, responses=False)
     apigw.update_rest_api(
         restApiId=api,
         patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(DENY_ALL)}],

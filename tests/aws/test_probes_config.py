@@ -7,6 +7,7 @@ import time
 
 import pytest
 from aws_probe_helpers import run_probe, wizard_session
+from emulator import mock_get
 
 from wizard.aws.target import resolve_target
 
@@ -19,20 +20,7 @@ def _mock_rest_api(apigw, path_part="items", stage="prod", api_key_required=Fals
     res = apigw.create_resource(restApiId=api, parentId=root, pathPart=path_part)["id"]
     proxy = apigw.create_resource(restApiId=api, parentId=res, pathPart="{id}")["id"]
     for rid in (res, proxy):
-        apigw.put_method(
-            restApiId=api,
-            resourceId=rid,
-            httpMethod="GET",
-            authorizationType="NONE",
-            apiKeyRequired=api_key_required,
-        )
-        apigw.put_integration(
-            restApiId=api,
-            resourceId=rid,
-            httpMethod="GET",
-            type="MOCK",
-            requestTemplates={"application/json": '{"statusCode": 200}'},
-        )
+        mock_get(apigw, api, rid, api_key_required=api_key_required, responses=False)
     apigw.create_deployment(restApiId=api, stageName=stage)
     return api, res, proxy
 

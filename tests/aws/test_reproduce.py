@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
 import pytest
+from emulator import mock_get
 
 from wizard.aws.reproduce import send
 from wizard.aws.session import sandbox_session
@@ -66,22 +67,7 @@ def _iam_api(apigw):
     api = apigw.create_rest_api(name="iam")["id"]
     root = apigw.get_resources(restApiId=api)["items"][0]["id"]
     res = apigw.create_resource(restApiId=api, parentId=root, pathPart="orders")["id"]
-    apigw.put_method(restApiId=api, resourceId=res, httpMethod="GET", authorizationType="AWS_IAM")
-    apigw.put_integration(
-        restApiId=api,
-        resourceId=res,
-        httpMethod="GET",
-        type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
-    apigw.put_method_response(restApiId=api, resourceId=res, httpMethod="GET", statusCode="200")
-    apigw.put_integration_response(
-        restApiId=api,
-        resourceId=res,
-        httpMethod="GET",
-        statusCode="200",
-        responseTemplates={"application/json": '{"ok": true}'},
-    )
+    mock_get(apigw, api, res, authorization="AWS_IAM")
     apigw.create_deployment(restApiId=api, stageName="prod")
     return api
 

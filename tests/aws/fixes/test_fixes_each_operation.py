@@ -162,6 +162,28 @@ def _patch(path: str, value: str, op: str = "replace") -> list[dict[str, str]]:
     return [{"op": op, "path": path, "value": value}]
 
 
+def _offline_client() -> Any:
+    """An API Gateway client that never reaches a network: every call is answered by a Stubber."""
+    import boto3
+
+    return boto3.client(
+        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+
+
+def _ttl_zero() -> Operation:
+    """UpdateAuthorizer setting the result TTL of authorizer b (API a) to 0."""
+    return Operation(
+        service="apigateway",
+        operation="UpdateAuthorizer",
+        params={
+            "restApiId": "a",
+            "authorizerId": "b",
+            "patchOperations": _patch("/authorizerResultTtlInSeconds", "0"),
+        },
+    )
+
+
 CASES = [
     Case(
         "authorizer-ttl-and-identity-source",
@@ -442,11 +464,7 @@ def test_policy_change_is_shown_as_a_json_diff(aws_client: Any, aws: Any) -> Non
 
 def test_usage_plan_stage_binding_with_stubber() -> None:
     """MiniStack 1.5.33 crashes on the apiStages patch; the call shapes are checked with Stubber."""
-    import boto3
-
-    client = boto3.client(
-        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client = _offline_client()
     fix = Fix(
         id="plan-stage",
         title="bind",
@@ -490,25 +508,13 @@ def test_usage_plan_stage_binding_with_stubber() -> None:
 
 
 def test_failed_step_stops_and_names_the_missing_permission() -> None:
-    import boto3
-
-    client = boto3.client(
-        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client = _offline_client()
     fix = Fix(
         id="ttl",
         title="ttl",
         explanation="e",
         operations=[
-            Operation(
-                service="apigateway",
-                operation="UpdateAuthorizer",
-                params={
-                    "restApiId": "a",
-                    "authorizerId": "b",
-                    "patchOperations": _patch("/authorizerResultTtlInSeconds", "0"),
-                },
-            ),
+            _ttl_zero(),
             Operation(
                 service="apigateway",
                 operation="CreateDeployment",
@@ -606,11 +612,7 @@ def test_records_never_carry_the_api_key_value(aws_client: Any) -> None:
 
 def test_base_path_change_round_trip_with_stubber() -> None:
     """MiniStack 1.5.33 has no UpdateBasePathMapping; the call shapes are checked with Stubber."""
-    import boto3
-
-    client = boto3.client(
-        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client = _offline_client()
     fix = Fix(
         id="bpm",
         title="bpm",
@@ -669,28 +671,14 @@ def test_base_path_change_round_trip_with_stubber() -> None:
 
 def test_state_that_cannot_be_read_is_not_applied() -> None:
     """Without the snapshot there is no rollback, so nothing is changed (and nothing is asked)."""
-    import boto3
-
     from wizard.aws.fixes.driver import run_fix
 
-    client = boto3.client(
-        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client = _offline_client()
     fix = Fix(
         id="ttl",
         title="ttl",
         explanation="e",
-        operations=[
-            Operation(
-                service="apigateway",
-                operation="UpdateAuthorizer",
-                params={
-                    "restApiId": "a",
-                    "authorizerId": "b",
-                    "patchOperations": _patch("/authorizerResultTtlInSeconds", "0"),
-                },
-            )
-        ],
+        operations=[_ttl_zero()],
     )
     asked: list[Any] = []
     with Stubber(client) as stub:  # an unexpected update_authorizer call would fail the Stubber

@@ -9,7 +9,7 @@ import pytest
 from wizard.aws.gather import gather
 from wizard.aws.probes import register_all
 from wizard.aws.session import sandbox_session
-from wizard.sandbox.provision import Provisioned, provision
+from wizard.sandbox.provision import Provisioned, provision, request_headers, request_url
 from wizard.sandbox.replay import curl_command
 from wizard.sandbox.scenario import load_scenario
 
@@ -48,7 +48,8 @@ def test_curl_command_is_quoted_and_redacted():
     scenario = load_scenario("authz-cache-scoped-policy")
     post = scenario.symptom_request()
     out = _fake_provisioned()
-    text = curl_command(post, out)
+    url, headers = request_url(post, out), request_headers(post, out)
+    text = curl_command(post, url, headers)
     argv = shlex.split(text)
     assert argv[:4] == ["curl", "-i", "-X", "POST"]
     assert "Authorization: <redacted>" in argv
@@ -58,5 +59,5 @@ def test_curl_command_is_quoted_and_redacted():
     )
     assert '{"displayName": "Alice"}' in argv
     assert "Authorization: Bearer aaa.bbb.ccc" in shlex.split(
-        curl_command(post, out, show_secrets=True)
+        curl_command(post, url, headers, show_secrets=True)
     )

@@ -25,8 +25,8 @@ from typing import Any
 
 from wizard.aws.reproduce import ReproduceResult, send, sigv4_headers
 from wizard.sandbox import emulator
-from wizard.sandbox.provision import Provisioned, provision, request_headers, substitute
-from wizard.sandbox.replay import check
+from wizard.sandbox.provision import Provisioned, provision, request_headers, request_url
+from wizard.sandbox.replay import SECRET_HEADERS, check, curl_command
 from wizard.sandbox.scenario import RequestSpec, Scenario
 
 Progress = Callable[[str], None]
@@ -34,8 +34,6 @@ Progress = Callable[[str], None]
 INSTALL_HINT = "run `make demo` or `pip install 'apigw-wizard[demo]'`"
 SANDBOX_ACCESS_KEY = "test"  # MiniStack's root key: any value maps to its default account
 SANDBOX_SECRET_KEY = "test"
-# Header values that are secrets: redacted in what the demo prints unless asked otherwise.
-SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-amz-security-token"})
 
 
 class DemoError(RuntimeError):
@@ -52,35 +50,9 @@ class SentRequest:
     result: ReproduceResult
     mismatches: list[str]
 
-    @property
-    def signed(self) -> bool:
-        return self.request.sigv4
-
     def curl(self, *, show_secrets: bool = False) -> str:
-        """The equivalent curl command, shell-quoted; secrets redacted unless `show_secrets`.
-
-        A signed request is shown with curl's own SigV4 signer (`--aws-sigv4`): replaying a
-        captured signature only works for a few minutes, signing again always does."""
-        argv = ["curl", "-i", "-X", self.request.method]
-        for name, value in self.headers.items():
-            low = name.lower()
-            if self.signed and (low == "authorization" or low.startswith("x-amz-")):
-                continue
-            if not show_secrets and low in SECRET_HEADERS | {self.request.token_header.lower()}:
-                value = "<redacted>"
-            argv += ["-H", f"{name}: {value}"]
-        if self.signed:
-            argv += ["--aws-sigv4", "aws:amz:us-east-1:execute-api"]
-            argv += ["--user", "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"]
-        if self.request.body is not None:
-            argv += ["--data", self.request.body]
-        argv.append(self.url)
-        text = shlex.join(argv)
-        # Let the shell expand the key variables (they were quoted literally by shlex).
-        return text.replace(
-            "'$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY'",
-            '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
-        )
+        """The equivalent curl command (see `replay.curl_command`)."""
+        return curl_command(self.request, self.url, self.headers, show_secrets=show_secrets)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -384,7 +356,7 @@ class Sandbox:
     def send(self, req: RequestSpec) -> SentRequest:
         """Send one scenario request over HTTP (signed with the credentials it names)."""
         out = self._need_provisioned()
-        url = out.url(substitute(req.path, out.substitutions()))
+        url = request_url(req, out)
         headers = request_headers(req, out)
         body = req.body.encode() if req.body is not None else None
         if req.sigv4:

@@ -347,6 +347,11 @@ def provision(
     return out
 
 
+def request_url(req: RequestSpec, out: Provisioned) -> str:
+    """The URL a scenario request is sent to (its path's placeholders filled)."""
+    return out.url(substitute(req.path, out.substitutions()))
+
+
 def request_headers(req: RequestSpec, out: Provisioned) -> dict[str, str]:
     """The headers a scenario request carries (token, API key, extra headers)."""
     headers = {k: substitute(v, out.substitutions()) for k, v in req.headers.items()}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from wizard.aws.reproduce import ReproduceResult, send
-from wizard.sandbox.provision import Provisioned, request_headers, substitute
+from wizard.sandbox.provision import Provisioned, request_headers, request_url
 from wizard.sandbox.scenario import RequestSpec, Scenario
+
+# Headers whose values are credentials: shown as <redacted> unless asked for.
+SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-amz-security-token"})
 
 
 @dataclass
@@ -35,10 +39,9 @@ def check(req: RequestSpec, result: ReproduceResult) -> list[str]:
 
 
 def send_request(req: RequestSpec, out: Provisioned, *, credentials: Any = None) -> ReproduceResult:
-    path = substitute(req.path, out.substitutions())
     return send(
         req.method,
-        out.url(path),
+        request_url(req, out),
         headers=request_headers(req, out),
         body=req.body,
         sign_with=credentials if req.sigv4 else None,
@@ -57,19 +60,35 @@ def replay(scenario: Scenario, out: Provisioned, *, credentials: Any = None) -> 
     return done
 
 
-def curl_command(req: RequestSpec, out: Provisioned, *, show_secrets: bool = False) -> str:
-    """The equivalent curl command, shell-quoted; the token and API key are redacted unless
-    `show_secrets` (the demo prints it so the user can send the request themselves)."""
+def curl_command(
+    req: RequestSpec, url: str, headers: Mapping[str, str], *, show_secrets: bool = False
+) -> str:
+    """The equivalent curl command for `req` as sent (to `url` with `headers`), shell-quoted;
+    credentials redacted unless `show_secrets` (the demo prints it so the user can send the
+    request themselves).
+
+    A signed request is shown with curl's own SigV4 signer (`--aws-sigv4`): replaying a
+    captured signature only works for a few minutes, signing again always does."""
     import shlex
 
-    headers = request_headers(req, out)
-    secret_headers = {req.token_header.lower(), "x-api-key"}
     argv = ["curl", "-i", "-X", req.method]
+    secret = SECRET_HEADERS | {req.token_header.lower()}
     for name, value in headers.items():
-        if not show_secrets and name.lower() in secret_headers:
+        low = name.lower()
+        if req.sigv4 and (low == "authorization" or low.startswith("x-amz-")):
+            continue
+        if not show_secrets and low in secret:
             value = "<redacted>"
         argv += ["-H", f"{name}: {value}"]
+    if req.sigv4:
+        argv += ["--aws-sigv4", "aws:amz:us-east-1:execute-api"]
+        argv += ["--user", "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"]
     if req.body is not None:
         argv += ["--data", req.body]
-    argv.append(out.url(substitute(req.path, out.substitutions())))
-    return shlex.join(argv)
+    argv.append(url)
+    text = shlex.join(argv)
+    # Let the shell expand the key variables (they were quoted literally by shlex).
+    return text.replace(
+        "'$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY'",
+        '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
+    )

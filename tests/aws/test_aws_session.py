@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from wizard.aws.session import (
@@ -11,6 +9,7 @@ from wizard.aws.session import (
     AwsSettings,
     SessionError,
     check_endpoint_url,
+    open_session,
     sandbox_session,
 )
 
@@ -47,13 +46,11 @@ def test_aws_endpoint_is_accepted_on_a_real_run():
     assert check_endpoint_url(url, sandbox=False) == url
 
 
-def test_settings_from_args_and_env(monkeypatch):
+def test_settings_from_flags_and_env(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-    s = AwsSettings.from_args(
-        argparse.Namespace(profile=None, region="eu-west-1", endpoint_url=None)
-    )
+    s = open_session(profile=None, region="eu-west-1", endpoint_url=None).settings
     assert (s.region, s.endpoint_url) == ("eu-west-1", "http://127.0.0.1:4566")
-    s = AwsSettings.from_args(argparse.Namespace(region=None, endpoint_url="http://127.0.0.1:9"))
+    s = open_session(region=None, endpoint_url="http://127.0.0.1:9").settings
     assert s.endpoint_url == "http://127.0.0.1:9"
 
 
@@ -82,14 +79,13 @@ def test_caller_identity_against_the_emulator(aws, ministack):
     assert s.credentials().access_key == "test"
 
 
-def test_session_from_args_unknown_profile_is_a_credentials_error(monkeypatch, tmp_path):
-    from wizard.aws.session import session_from_args
+def test_unknown_profile_is_a_credentials_error(monkeypatch, tmp_path):
     from wizard.engine.probes import ProbeError, ProbeErrorKind
 
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
     with pytest.raises(ProbeError) as err:
-        session_from_args(argparse.Namespace(profile="nope", region="us-east-1", endpoint_url=None))
+        open_session(profile="nope", region="us-east-1", endpoint_url=None)
     assert err.value.kind is ProbeErrorKind.CREDENTIALS
     assert "nope" in err.value.message
 

@@ -78,17 +78,6 @@ class AwsSettings:
     read_timeout: float = 20.0
     max_attempts: int = 5
 
-    @classmethod
-    def from_args(cls, args: Any, *, sandbox: bool = False) -> AwsSettings:
-        """From argparse args with `profile`, `region`, `endpoint_url` (any may be absent)."""
-        endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL")
-        return cls(
-            profile=getattr(args, "profile", None),
-            region=getattr(args, "region", None),
-            endpoint_url=check_endpoint_url(endpoint, sandbox=sandbox) if endpoint else None,
-            sandbox=sandbox,
-        )
-
 
 @dataclass
 class AwsSession:
@@ -189,6 +178,11 @@ def open_session(
     endpoint_url: str | None = None,
     sandbox: bool = False,
 ) -> AwsSession:
+    """The session for `--profile`, `--region`, `--endpoint-url` (else $AWS_ENDPOINT_URL).
+
+    Raises SessionError (bad endpoint: a usage error) or ProbeError(CREDENTIALS) when the
+    profile does not exist; call `caller_identity()` next to show who runs the wizard.
+    """
     endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     settings = AwsSettings(
         profile=profile,
@@ -209,12 +203,3 @@ def sandbox_session(endpoint_url: str, region: str = "us-east-1") -> AwsSession:
         settings=AwsSettings(region=region, endpoint_url=endpoint_url, sandbox=True),
         boto3_session=b3,
     )
-
-
-def session_from_args(args: Any, *, sandbox: bool = False) -> AwsSession:
-    """The session for parsed CLI args (`--profile`, `--region`, `--endpoint-url`).
-
-    Raises SessionError (bad endpoint: a usage error) or ProbeError(CREDENTIALS) when the
-    profile does not exist; call `caller_identity()` next to show who runs the wizard.
-    """
-    return AwsSession(settings=AwsSettings.from_args(args, sandbox=sandbox))

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from wizard import exitcodes
 
@@ -39,17 +39,25 @@ def read_text(source: str, *, what: str, limit: int = MAX_PASTE_BYTES) -> str:
     return data.decode("utf-8", "replace")
 
 
-def read_file_bytes(path: str, *, what: str, limit: int = MAX_PASTE_BYTES) -> bytes:
-    p = Path(path)
+def open_input(path: str, *, what: str) -> IO[bytes]:
+    """`path` opened for reading in binary; a file that cannot be opened is an InputError
+    that says why (missing, a directory, no permission...)."""
     try:
-        with p.open("rb") as fh:
-            data = fh.read(limit + 1)
+        return Path(path).open("rb")
     except FileNotFoundError:
         raise InputError(f"{what}: no such file: {path}") from None
     except IsADirectoryError:
         raise InputError(f"{what}: {path} is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{what}: cannot read {path}: {exc.strerror}") from None
+
+
+def read_file_bytes(path: str, *, what: str, limit: int = MAX_PASTE_BYTES) -> bytes:
+    with open_input(path, what=what) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{what}: cannot read {path}: {exc.strerror}") from None
     if len(data) > limit:
         raise InputError(f"{what}: {path} is larger than {limit // (1024 * 1024)} MB")
     return data

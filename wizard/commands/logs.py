@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from wizard import exitcodes
-from wizard.commands._io import InputError, add_format_flag, emit, guarded, missing_action
+from wizard.commands._io import (
+    InputError,
+    add_format_flag,
+    emit,
+    guarded,
+    missing_action,
+    open_input,
+)
 
 if TYPE_CHECKING:
     from wizard.analysis.logs import RequestSummary, ScanResult
@@ -82,14 +89,7 @@ def _line_batches(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[list
 def _open(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError(f"logs: no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"logs: {path} is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(f"logs: cannot read {path}: {exc.strerror}") from None
+    return open_input(path, what="logs")
 
 
 def _maybe_gunzip(fh: IO[bytes]) -> IO[bytes]:

@@ -45,9 +45,13 @@ def test_unknown_scenario_lists_the_known_ones():
         load_scenario("does-not-exist")
 
 
-def test_minted_token_verifies_with_the_authorizer_code():
-    from wizard.sandbox.authorizers.scoped_to_method_arn import verify_hs256
+# Each authorizer is zipped and deployed as one standalone file, so each carries its own copy
+# of the HS256 check: both copies are held to the same behaviour here.
+@pytest.mark.parametrize("module", ["scoped_to_method_arn", "policy_from_env"])
+def test_minted_token_verifies_with_the_authorizer_code(module):
+    import importlib
 
+    verify_hs256 = importlib.import_module(f"wizard.sandbox.authorizers.{module}").verify_hs256
     token = mint_hs256("s3cret", {"sub": "bob"}, expires_in=60)
     assert verify_hs256(token, "s3cret")["sub"] == "bob"
     with pytest.raises(ValueError, match="bad signature"):
@@ -55,3 +59,5 @@ def test_minted_token_verifies_with_the_authorizer_code():
     expired = mint_hs256("s3cret", {"sub": "bob"}, expires_in=-1)
     with pytest.raises(ValueError, match="expired"):
         verify_hs256(expired, "s3cret")
+    with pytest.raises(ValueError, match="malformed"):
+        verify_hs256("not-a-jwt", "s3cret")

@@ -18,7 +18,7 @@ from typing import Any
 
 from wizard.analysis.policy_conditions import Condition, parse_condition_block
 
-__all__ = ["Policy", "PolicyError", "Statement", "parse_policy"]
+__all__ = ["Policy", "PolicyError", "Statement", "load_document", "parse_policy"]
 
 _STATEMENT_KEYS = (
     "Sid",
@@ -67,6 +67,18 @@ def parse_policy(source: str | bytes | Mapping[str, Any]) -> Policy:
         # a Policy is immutable, so the parsed form can be shared.
         return _parse_text(source)
     return _parse(source)
+
+
+def load_document(source: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
+    """The policy document as a dict, from any form it arrives in (JSON text, get_rest_api's
+    escaped JSON, a JSON string holding the document, a whole authorizer response), without
+    validating its statements; PolicyError when it is not a JSON object. The one reader of those
+    forms: probes and the evaluator must agree on what a policy says."""
+    notes: list[str] = []
+    doc = _unwrap(_load(source, notes), notes)
+    if not isinstance(doc, Mapping):
+        raise PolicyError(f"policy must be a JSON object, got {_kind(doc)}")
+    return dict(doc)
 
 
 @lru_cache(maxsize=256)

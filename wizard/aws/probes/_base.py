@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from wizard.analysis.policy_parse import PolicyError, load_document
 from wizard.aws.errors import aws_errors
 from wizard.engine.probes import ProbeContext, ProbeError, ProbeErrorKind
 
@@ -104,25 +104,14 @@ def paginate(
 
 
 def parse_policy(value: Any) -> dict[str, Any] | None:
-    """A resource policy as API Gateway returns it (JSON with escaped quotes) → dict."""
+    """A resource policy as API Gateway returns it (JSON with escaped quotes) → dict, or None
+    when absent or unreadable (an unreadable policy is reported by the evaluator, not here)."""
     if value is None or value == "":
         return None
-    if isinstance(value, dict):
-        return value
-    text = str(value)
-    for candidate in (text, text.replace('\\"', '"'), text.replace("\\\\", "\\")):
-        try:
-            parsed = json.loads(candidate)
-        except ValueError:
-            continue
-        if isinstance(parsed, str):  # doubly encoded
-            try:
-                parsed = json.loads(parsed)
-            except ValueError:
-                continue
-        if isinstance(parsed, dict):
-            return parsed
-    return None
+    try:
+        return load_document(value if isinstance(value, dict) else str(value))
+    except PolicyError:
+        return None
 
 
 def plain(value: Any) -> Any:

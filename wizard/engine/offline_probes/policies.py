@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.analysis.policy_parse import PolicyError, load_document
 from wizard.engine.offline_probes._common import (
     _blank,
     _flag,
@@ -16,36 +16,23 @@ from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorK
 
 
 def _parse_policy(value: Any) -> dict[str, Any] | None:
-    """A policy given as a dict, JSON text, get_rest_api's escaped JSON, or a whole authorizer
-    response (`{"principalId":..., "policyDocument": {...}}`)."""
+    """A policy given as a dict, JSON text (prose around it is ignored), get_rest_api's escaped
+    JSON, or a whole authorizer response (`{"principalId":..., "policyDocument": {...}}`)."""
     if value is None or _blank(value):
         return None
-    doc: Any = value
+    source: Any = value
     if isinstance(value, str):
         text = value.strip()
         start = text.find("{")
         if start < 0:
             raise ProbeError(ProbeErrorKind.INVALID_INPUT, "the policy is not JSON (no '{' found)")
-        text = text[start : text.rfind("}") + 1]
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError:
-            try:
-                doc = json.loads(text.replace('\\"', '"'))
-            except json.JSONDecodeError as exc:
-                raise ProbeError(
-                    ProbeErrorKind.INVALID_INPUT,
-                    f"the policy is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                ) from None
-    if isinstance(doc, dict):
-        for key in ("policyDocument", "PolicyDocument", "policy"):
-            inner = doc.get(key)
-            if isinstance(inner, dict):
-                return inner
-            if isinstance(inner, str) and inner.strip().startswith("{"):
-                return _parse_policy(inner)
-        return doc
-    raise ProbeError(ProbeErrorKind.INVALID_INPUT, "the policy must be a JSON object")
+        source = text[start : text.rfind("}") + 1]
+    elif not isinstance(value, Mapping):
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, "the policy must be a JSON object")
+    try:
+        return load_document(source)
+    except PolicyError as exc:
+        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"the {exc}") from None
 
 
 def _resources(policy: Mapping[str, Any], effect: str) -> list[str]:

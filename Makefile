@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-CORE   := wizard/engine wizard/analysis wizard/aws wizard/report wizard/catalogue wizard/sandbox
+
 
 .PHONY: test lint typecheck imports pytest demo bench clean
 
@@ -21,7 +21,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check wizard tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy $(CORE)
+	$(BIN)/mypy wizard
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -11,6 +11,7 @@ from wizard.aws.session import (
     check_endpoint_url,
     open_session,
     sandbox_session,
+    session_for,
 )
 
 
@@ -97,3 +98,29 @@ def test_emulator_endpoint_without_region_defaults_to_us_east_1(monkeypatch):
     s = AwsSession(settings=AwsSettings(endpoint_url="http://127.0.0.1:4566"))
     assert s.region == "us-east-1"
     assert s.client("apigateway").meta.region_name == "us-east-1"
+
+
+def test_session_for_gives_an_emulator_its_dummy_credentials(monkeypatch):
+    # The user's own keys must not be what an emulator on this machine receives.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERSOWNKEY00000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "user-secret")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    session = session_for(endpoint_url="http://127.0.0.1:4566")
+    assert session.settings.sandbox
+    assert session.boto3_session.get_credentials().access_key == "test"
+    assert session.region == "us-east-1"
+
+
+def test_session_for_uses_the_standard_chain_off_loopback_or_with_a_profile(monkeypatch, tmp_path):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERSOWNKEY00000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "user-secret")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    real = session_for(region="eu-west-1")
+    assert not real.settings.sandbox
+    assert real.boto3_session.get_credentials().access_key == "AKIAUSERSOWNKEY00000"
+    config = tmp_path / "config"
+    config.write_text("[profile local]\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    named = session_for(profile="local", endpoint_url="http://127.0.0.1:4566")
+    assert not named.settings.sandbox
+    assert named.settings.profile == "local"

@@ -193,6 +193,24 @@ def open_session(
     return AwsSession(settings=settings)
 
 
+def session_for(
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> AwsSession:
+    """The one rule from the command-line flags to a session, for every front end.
+
+    An endpoint on this machine (an emulator such as the demo's) with no `--profile` gets the
+    emulator's dummy credentials: the demo needs none of yours, and your real access key id is
+    never sent to a local process. Anything else is `open_session` (the standard chain).
+    """
+    endpoint = (endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or "").strip()
+    if endpoint and not profile and is_loopback_host(urlsplit(endpoint).hostname or ""):
+        return sandbox_session(endpoint, region or EMULATOR_DEFAULT_REGION)
+    return open_session(profile=profile, region=region, endpoint_url=endpoint or None)
+
+
 def sandbox_session(endpoint_url: str, region: str = "us-east-1") -> AwsSession:
     """A session for the emulator: MiniStack's dummy credentials, loopback only."""
     import boto3

@@ -20,7 +20,7 @@ from wizard.commands._io import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "cache",
         help="simulate the Lambda authorizer cache: which calls hit it, and what they get",

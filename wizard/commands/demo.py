@@ -17,7 +17,7 @@ from wizard.commands._io import add_format_flag, guarded
 DEFAULT_SCENARIO = "authz-cache-scoped-policy"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo",
         help="reproduce a real 403 on a local AWS emulator and walk the wizard through it",

@@ -16,7 +16,7 @@ from typing import Any
 from wizard.commands._io import add_format_flag, guarded
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "diagnose",
         help="walk the 403 playbook without prompts (offline from answers, or live on AWS)",
@@ -275,13 +275,13 @@ def _aws_session(args: argparse.Namespace) -> Any:
     """
     import sys
 
-    from wizard.aws.session import SessionError, open_session
+    from wizard.aws.session import SessionError, session_for
     from wizard.commands._io import InputError
     from wizard.engine.probes import ProbeError
 
     region = getattr(args, "region", None) or _url_region(args.url)
     try:
-        aws = open_session(
+        aws = session_for(
             profile=getattr(args, "profile", None),
             region=region,
             endpoint_url=getattr(args, "endpoint_url", None),

@@ -79,16 +79,13 @@ def _aws(args: argparse.Namespace) -> tuple[Any, int | None]:
     if not (profile or endpoint):
         return None, None
     try:
-        from wizard.aws.session import open_session
+        from wizard.aws.session import session_for
     except ImportError:
         return None, _error("live mode is not available in this build")
     try:
         return (
-            open_session(
-                profile=profile,
-                region=getattr(args, "region", None),
-                endpoint_url=endpoint,
-                sandbox=bool(endpoint),
+            session_for(
+                profile=profile, region=getattr(args, "region", None), endpoint_url=endpoint
             ),
             None,
         )

@@ -19,7 +19,7 @@ _MAX_KEY_FILE = 1024 * 1024
 _MAX_TOKEN_CHARS = 64 * 1024
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "jwt",
         help="decode a JWT: claims, expiry, scopes, signature, and what would make API Gateway refuse it",

@@ -28,7 +28,7 @@ _TEXT_HEALTHY_SHOWN = 20
 _TEXT_PROBLEMS_SHOWN = 20
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "logs",
         help="read API Gateway execution/access logs and authorizer Lambda logs",

@@ -8,7 +8,7 @@ from typing import Any
 from wizard.commands._io import add_format_flag, emit, guarded
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "permissions",
         help="print the minimal IAM policy the wizard's read-only probes need",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _DECISIONS = ("allow", "explicit_deny", "implicit_deny")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "policy",
         help="evaluate a resource or authorizer policy against a method ARN, or combine both sides",

@@ -12,7 +12,7 @@ from wizard.commands._io import InputError, guarded
 _MAX_SESSION_BYTES = 50 * 1024 * 1024
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
         help="write the incident report of a saved session (Markdown, HTML or JSON)",

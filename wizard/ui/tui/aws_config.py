@@ -30,18 +30,12 @@ def caller_identity(
     Uses the same session as the probes (wizard.aws.session): an emulator on 127.0.0.1 gets its
     dummy credentials, anything else the standard chain with timeouts and retries.
     """
-    from urllib.parse import urlsplit
-
     try:
-        from wizard.aws.session import is_loopback_host, open_session, sandbox_session
+        from wizard.aws.session import session_for
 
-        endpoint = endpoint_url.strip()
-        if endpoint and is_loopback_host(urlsplit(endpoint).hostname or ""):
-            session = sandbox_session(endpoint, region or "us-east-1")
-        else:
-            session = open_session(
-                profile=profile or None, region=region or None, endpoint_url=endpoint or None
-            )
+        session = session_for(
+            profile=profile or None, region=region or None, endpoint_url=endpoint_url or None
+        )
         identity = session.caller_identity()
     except Exception as exc:  # any failure is shown as one line; offline stays available
         return None, _one_line(exc)

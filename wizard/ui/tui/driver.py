@@ -196,22 +196,15 @@ class SessionDriver:
     def _open_aws(self, evidence: StartEvidence) -> Any:
         if self._aws_factory is not None:
             return self._aws_factory(evidence)
-        from urllib.parse import urlsplit
-
         from wizard.aws.session import SessionError as AwsSessionError
-        from wizard.aws.session import is_loopback_host, open_session, sandbox_session
+        from wizard.aws.session import session_for
         from wizard.engine.probes import ProbeError
 
-        endpoint = evidence.endpoint_url.strip()
         try:
-            if endpoint and is_loopback_host(urlsplit(endpoint).hostname or ""):
-                # An emulator on this machine (the demo): its dummy credentials, loopback only.
-                return sandbox_session(endpoint, evidence.region or "us-east-1")
-            return open_session(
+            return session_for(
                 profile=evidence.profile or None,
                 region=evidence.region or None,
                 endpoint_url=evidence.endpoint_url or None,
-                sandbox=bool(evidence.endpoint_url),
             )
         except (AwsSessionError, ProbeError) as exc:
             raise StartError(str(exc)) from None

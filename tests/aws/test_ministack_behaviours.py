@@ -1,7 +1,7 @@
 """What MiniStack 1.5.33 does and does not do, verified (so tests and the demo rely on facts).
 
 These pin the emulator's gaps the wizard works around. If one starts failing after a MiniStack
-upgrade, the gap is closed: drop the workaround it documents (see docs/readme/aws.md).
+upgrade, the gap is closed: drop the workaround it documents (see the README, "Live mode").
 """
 
 from __future__ import annotations

@@ -87,6 +87,8 @@ def test_headless_apply_text_shows_the_same_call_now_succeeding(
     assert "update-profile: POST /dashboard/update-profile -> 403 AccessDeniedException" in (
         captured.err
     )
+    # The 200 after the fix is the point, not a failed reproduction.
+    assert "NOT what the scenario expects" not in captured.out + captured.err
 
 
 @pytest.mark.emulator

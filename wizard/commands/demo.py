@@ -178,7 +178,9 @@ def _demo(box: Any, args: argparse.Namespace) -> int:
     return _interactive(box, repro, args)
 
 
-def _sent_line(sent: Any) -> str:
+def _sent_line(sent: Any, *, judge: bool = True) -> str:
+    """One request and its answer; `judge` marks an answer the scenario did not expect (the
+    reproduction), which is meaningless once a fix has changed the answer on purpose."""
     r = sent.result
     what = f"{sent.request.method} {sent.request.path}"
     answer = f"{r.status_code}"
@@ -186,7 +188,7 @@ def _sent_line(sent: Any) -> str:
         answer += f" {r.error_type}"
     if r.error_message:
         answer += f" {r.error_message!r}"
-    mark = "" if not sent.mismatches else "   <- NOT what the scenario expects"
+    mark = "   <- NOT what the scenario expects" if judge and sent.mismatches else ""
     return f"  {sent.request.name}: {what} -> {answer}{mark}"
 
 
@@ -215,7 +217,8 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
             code = main(argv)
             after = _after_fix(box) if args.apply else None
             if after is not None:
-                sys.stdout.write(f"\nAfter the fix, the same call: {_sent_line(after).strip()}\n")
+                line = _sent_line(after, judge=False).strip()
+                sys.stdout.write(f"\nAfter the fix, the same call: {line}\n")
             return code
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):

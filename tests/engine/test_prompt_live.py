@@ -79,6 +79,9 @@ def _run(
         [
             ("which call fails", f"POST {url}"),
             ("the token the client sends", out.tokens["alice"]),
+            # the walk ends by offering the report: written on "yes", to tmp_path
+            ("incident report", confirm),
+            ("Report file", str(tmp_path / "incident.md")),
         ],
         confirm,
     )
@@ -107,11 +110,15 @@ def test_live_prompt_walk_diagnoses_the_seed_and_applies_on_yes(
     output = book.output
     assert "Diagnosis: " in output and "(authz-cache-scoped-policy)" in output, output
     # asked only for the call and the token: the rest came from live probes
-    assert [q["kind"] for q in book.prompts] == ["text", "secret", "confirm"]
+    # (then the report offer and its file name)
+    assert [q["kind"] for q in book.prompts] == ["text", "secret", "confirm", "confirm", "text"]
     assert out.tokens["alice"] not in output  # the token is never echoed
     assert "authorizer_ttl = 300" in output
     assert "/authorizerResultTtlInSeconds,value=0" in output  # the exact command, shown first
-    assert book.prompts[-1]["default"] is False
+    assert book.prompts[2]["default"] is False  # applying defaults to no
+    report = (tmp_path / "incident.md").read_text(encoding="utf-8")
+    assert "authz-cache-scoped-policy" in report and "update-authorizer" in report
+    assert out.tokens["alice"] not in report  # redacted in the report too
     assert "To undo it:" in output
     assert code == 0
     assert _ttl(aws_client, out) == 0
@@ -126,6 +133,7 @@ def test_live_prompt_walk_declined_changes_nothing(
     code, book = _run(out, ministack, tmp_path, monkeypatch, "no")
     assert "(authz-cache-scoped-policy)" in book.output
     assert "Not applied." in book.output
+    assert not (tmp_path / "incident.md").exists()  # "no" to the report too
     assert code == 1  # diagnosed, fix pending
     assert _ttl(aws_client, out) == 300
     _, post = scenario.requests

@@ -339,5 +339,11 @@ def _prompt(box: Any, repro: Any, args: argparse.Namespace) -> int:
         load_playbook(path, check=False), inputs=inputs, aws=box.aws(), playbook_path=path
     )
     return int(
-        PromptWalk(session, QuestionaryPrompter(), save_dir=sessions_dir, prefill=prefill).run()
+        PromptWalk(
+            session,
+            QuestionaryPrompter(),
+            save_dir=sessions_dir,
+            prefill=prefill,
+            offer_report=True,
+        ).run()
     )

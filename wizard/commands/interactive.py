@@ -68,7 +68,7 @@ def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
             session = Session(playbook, inputs=inputs, aws=aws, playbook_path=playbook_path)
     except SessionError as exc:
         return _error(str(exc))
-    walk = PromptWalk(session, prompter, save_dir=sessions_dir, prefill=prefill)
+    walk = PromptWalk(session, prompter, save_dir=sessions_dir, prefill=prefill, offer_report=True)
     return walk.run()
 
 

@@ -184,10 +184,13 @@ class PromptWalk:
         cancel: threading.Event | None = None,
         clock: Callable[[], datetime] | None = None,
         prefill: dict[str, Any] | None = None,
+        offer_report: bool = False,
     ) -> None:
         """`prefill`: answers already given (fact name → value), used when a question that
-        sets that fact comes up, so the user is not asked twice."""
+        sets that fact comes up, so the user is not asked twice. `offer_report`: at the end,
+        offer to write the incident report (the interactive front ends turn it on)."""
         self.session = session
+        self.offer_report = offer_report
         self.prefill = dict(prefill or {})
         self.prompter = prompter
         self.save_dir = save_dir
@@ -211,7 +214,10 @@ class PromptWalk:
         except KeyboardInterrupt:
             self.cancel.set()
             return self.stop("Interrupted.")
-        return self.conclude()
+        code = self.conclude()
+        if self.offer_report:
+            self.write_report()
+        return code
 
     # ------------------------------------------------------------------ steps
 
@@ -422,6 +428,35 @@ class PromptWalk:
         if not runs:
             self.prompter.show("No fix can be applied automatically here; follow the steps above.")
         return any(run.applied for run in runs)
+
+    def write_report(self) -> None:
+        """Offer the incident report the TUI exports too (Markdown, HTML or JSON by the file's
+        suffix). Written from the live session, so it still shows what a saved file redacts
+        away, such as the token's claims; secrets stay redacted in it."""
+        try:
+            answer = self.prompter.confirm(
+                "Write an incident report to hand on (for your lead or the postmortem)?",
+                True,
+                "(y/n) ",
+            )
+            if answer != "yes":
+                return
+            default = f"apigw-incident-{self.clock().strftime('%Y%m%dT%H%M%S')}.md"
+            raw = self.prompter.text(
+                "Report file (.md, .html or .json)", default, "(Enter for the default) "
+            )
+            target = (raw or "").strip() or default
+            if target.startswith(":"):  # :back / :quit at this prompt: no report
+                return
+            from wizard.report import build_report
+
+            path = build_report(self.session, target)
+        except KeyboardInterrupt:
+            return
+        except (OSError, ValueError) as exc:  # ReportError is a ValueError
+            self.prompter.show(f"! The report was not written: {exc}")
+            return
+        self.prompter.show(f"Report written to {path}")
 
     def stop(self, why: str) -> int:
         path = self.save()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.analysis.cache_sim import ScenarioError, load_scenario, simulate
+from wizard.analysis.cache_sim import ScenarioError, load_scenario, replay_same_token, simulate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cache"
 API = {"region": "us-east-1", "account": "111122223333", "api_id": "a1b2c3", "stage": "prod"}
@@ -449,3 +449,13 @@ def test_resource_policy_is_validated() -> None:
         load_scenario(scenario(resource_policy={"Statement": [{"Effect": "Allow"}]}))
     with pytest.raises(ScenarioError, match="HTTP APIs have no resource policies"):
         load_scenario(scenario(resource_policy=VPCE_ONLY, authorizer={"api_type": "HTTP"}))
+
+
+def test_replay_explains_with_the_users_own_api_not_a_placeholder() -> None:
+    arns = [
+        "arn:aws:execute-api:eu-west-1:111122223333:abc123defg/prod/GET/dashboard",
+        "arn:aws:execute-api:eu-west-1:111122223333:abc123defg/prod/POST/dashboard/update-profile",
+    ]
+    moral = replay_same_token(arns, ttl=300).moral
+    assert "arn:aws:execute-api:eu-west-1:111122223333:abc123defg/prod/*/*" in moral
+    assert "a1b2c3d4e5" not in moral

@@ -758,7 +758,7 @@ def replay_same_token(
     authorizer: dict[str, Any] = {"type": authorizer_type, "ttl": ttl}
     if identity_sources:
         authorizer["identity_sources"] = identity_sources
-    data = {
+    data: dict[str, Any] = {
         "authorizer": authorizer,
         "returns": returns,
         "requests": [
@@ -766,4 +766,15 @@ def replay_same_token(
             for i, arn in enumerate(method_arns)
         ],
     }
+    try:  # the example ARNs in the explanation name the user's own API, not a placeholder
+        first = parse_method_arn(method_arns[0])
+        if re.fullmatch(r"\d{12}", first.account):
+            data["api"] = {
+                "region": first.region,
+                "account": first.account,
+                "api_id": first.api_id,
+                "stage": first.stage,
+            }
+    except ValueError:
+        pass  # not a method ARN: load_scenario reports it
     return simulate(load_scenario(data))

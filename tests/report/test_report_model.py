@@ -143,8 +143,8 @@ def test_proposed_fix_commands_are_rendered_with_the_facts(seed: dict[str, Any])
     report = _report(seed)
     ttl = next(f for f in report.proposed_fixes if f.fix_id == "fix-cache-ttl-zero")
     assert ttl.commands[0].startswith("aws apigateway update-authorizer --rest-api-id a1b2c3d4e5")
-    # the authorizer id was not known offline: the placeholder stays for the reader to fill
-    assert "'{authorizer_id}'" in ttl.commands[0]
+    # the authorizer id was not known offline: a marker stays for the reader to fill
+    assert "'<authorizer_id>'" in ttl.commands[0]  # the marker diagnose shows too
     assert ttl.needs_redeploy and ttl.needs_cache_flush
     assert ttl.commands[-1] == (
         "aws apigateway flush-stage-authorizers-cache --rest-api-id a1b2c3d4e5 "

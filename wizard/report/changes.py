@@ -4,7 +4,6 @@ botocore's model exactly as the fixes package renders them)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,8 +97,6 @@ def _verification(a: Mapping[str, Any], v: Mapping[str, Any]) -> Verification | 
 
 # --------------------------------------------------------------------------- proposed fixes
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
 
 def proposed_fixes(
     session: Mapping[str, Any], cause: str | None, values: Mapping[str, Any], region: str | None
@@ -131,15 +128,20 @@ def proposed_fixes(
 def _commands(
     operations: list[Any], values: Mapping[str, Any], region: str | None
 ) -> tuple[list[str], list[str]]:
-    """AWS CLI lines for the operations, with the known facts filled in (unknown placeholders
-    stay as `{name}` for the reader to fill); the boto3 form when botocore cannot render one."""
+    """AWS CLI lines for the operations, with the known facts filled in (an unknown one shows
+    as `<name>` for the reader to fill, as `diagnose` shows it); the boto3 form when botocore
+    cannot render one. Binding is the fixes package's, so the report shows what --apply runs."""
     import shlex
+
+    from wizard.aws.fixes.bind import bind_params, placeholders
 
     commands: list[str] = []
     fallback: list[str] = []
     for op in map(as_map, operations):
         service, name = str(op.get("service", "")), str(op.get("operation", ""))
-        params = _fill(as_map(op.get("params")), values)
+        raw = as_map(op.get("params"))
+        unknown = {n: f"<{n}>" for n in placeholders(raw) if values.get(n) is None}
+        params = bind_params(raw, {**values, **unknown})
         try:
             from wizard.aws.fixes.render import CliTarget, render_argv
 
@@ -149,18 +151,3 @@ def _commands(
         except Exception:  # an operation botocore does not know: say it in boto3's words
             fallback.append(f"{service} {name} {show(params, 500)}")
     return commands, fallback
-
-
-def _fill(value: Any, values: Mapping[str, Any]) -> Any:
-    if isinstance(value, str):
-
-        def sub(m: re.Match[str]) -> str:
-            known = values.get(m.group(1))
-            return m.group(0) if known is None else str(known)
-
-        return _PLACEHOLDER.sub(sub, value)
-    if isinstance(value, Mapping):
-        return {k: _fill(v, values) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, values) for v in value]
-    return value

@@ -434,9 +434,11 @@ class PromptWalk:
         suffix). Written from the live session, so it still shows what a saved file redacts
         away, such as the token's claims; secrets stay redacted in it."""
         try:
+            # Default no: a confirm answers on the y/n key alone, so the Enter a user types
+            # after "n" at the previous question lands here and must not write a file.
             answer = self.prompter.confirm(
                 "Write an incident report to hand on (for your lead or the postmortem)?",
-                True,
+                False,
                 "(y/n) ",
             )
             if answer != "yes":

@@ -195,17 +195,21 @@ def read_log_group(
     }
 
 
+# What every log-reading probe needs: find the group, filter it, or let Logs Insights scan it.
+_READ_LOGS = (
+    "logs:DescribeLogGroups",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:GetQueryResults",
+    "logs:StopQuery",
+)
+
+
 @REGISTRY.probe(
     "execution_logs",
     "Read the stage's execution logs (API-Gateway-Execution-Logs_{api_id}/{stage}) in the time "
     "window, or for one request id",
-    iam_actions=(
-        "logs:DescribeLogGroups",
-        "logs:FilterLogEvents",
-        "logs:StartQuery",
-        "logs:GetQueryResults",
-        "logs:StopQuery",
-    ),
+    iam_actions=_READ_LOGS,
     needs_aws=True,
 )
 def execution_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,13 +243,7 @@ def lambda_log_group(fn: str) -> str:
     "authorizer_logs",
     "Read the authorizer Lambda's logs in the time window: was it invoked for the failing "
     "call, and what did it log (decisions, policies)?",
-    iam_actions=(
-        "logs:DescribeLogGroups",
-        "logs:FilterLogEvents",
-        "logs:StartQuery",
-        "logs:GetQueryResults",
-        "logs:StopQuery",
-    ),
+    iam_actions=_READ_LOGS,
     needs_aws=True,
 )
 def authorizer_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -279,13 +277,7 @@ def log_group_from_arn(arn: str) -> str:
     "access_logs",
     "Read the stage's access logs (the destination its access-log settings name) in the time "
     "window, or for one request id — REST, HTTP and WebSocket APIs",
-    iam_actions=(
-        "logs:DescribeLogGroups",
-        "logs:FilterLogEvents",
-        "logs:StartQuery",
-        "logs:GetQueryResults",
-        "logs:StopQuery",
-    ),
+    iam_actions=_READ_LOGS,
     needs_aws=True,
 )
 def access_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -66,13 +66,16 @@ def walk(
     *,
     authorizer: Any = ok_authorizer,
     playbook: Playbook | None = None,
+    offer_report: bool = False,
 ) -> tuple[int, Session]:
     reg = registry(authorizer=authorizer, logs=ok_logs, policy=no_policy)
     pb = playbook or load_playbook(PLAYBOOKS / "walk.yaml", check=False)
     session = Session(
         pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, clock=Clock()
     )
-    code = PromptWalk(session, prompter, save_dir=lambda: tmp_path / "sessions").run()
+    code = PromptWalk(
+        session, prompter, save_dir=lambda: tmp_path / "sessions", offer_report=offer_report
+    ).run()
     return code, session
 
 
@@ -477,20 +480,10 @@ def test_each_fix_says_whether_the_wizard_can_apply_it(
     assert "  2. Redeploy  [the wizard can apply it, after you confirm]" in p.shown
 
 
-def _walk_offering_the_report(p: FakePrompter, tmp_path: Path) -> tuple[int, Session]:
-    reg = registry(authorizer=ok_authorizer, logs=ok_logs, policy=no_policy)
-    pb = load_playbook(PLAYBOOKS / "walk.yaml", check=False)
-    session = Session(
-        pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, clock=Clock()
-    )
-    walk = PromptWalk(session, p, save_dir=lambda: tmp_path / "sessions", offer_report=True)
-    return walk.run(), session
-
-
 def test_the_walk_ends_by_offering_the_incident_report(tmp_path: Path) -> None:
     target = tmp_path / "out" / "incident.md"
     p = FakePrompter("not_authorized", "yes", str(target))
-    code, session = _walk_offering_the_report(p, tmp_path)
+    code, session = walk(p, tmp_path, offer_report=True)
     assert code == 1  # the diagnosis and its pending fix are unchanged by the offer
     assert p.prompts[-2]["kind"] == "confirm" and "incident report" in p.prompts[-2]["message"]
     assert p.prompts[-1]["default"].startswith("apigw-incident-")
@@ -501,7 +494,7 @@ def test_the_walk_ends_by_offering_the_incident_report(tmp_path: Path) -> None:
 
 def test_declining_the_report_writes_nothing(tmp_path: Path) -> None:
     p = FakePrompter("not_authorized", "no")
-    code, _ = _walk_offering_the_report(p, tmp_path)
+    code, _ = walk(p, tmp_path, offer_report=True)
     assert code == 1
     assert not list(tmp_path.rglob("*.md"))
     assert not any("Report written" in line for line in p.shown)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.analysis.logs import LogScanner, explain_lines, scan_lines
-from wizard.analysis.logs_access import normalise_access_record
-from wizard.analysis.logs_execution import classify_message, parse_authorizer_result
+from wizard.analysis.logs.access import normalise_access_record
+from wizard.analysis.logs.execution import classify_message, parse_authorizer_result
+from wizard.analysis.logs.scan import LogScanner, explain_lines, scan_lines
 
 DATA = Path(__file__).parent / "logs_data"
 RID = "4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d"

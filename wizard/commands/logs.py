@@ -19,7 +19,7 @@ from wizard.commands._io import (
 )
 
 if TYPE_CHECKING:
-    from wizard.analysis.logs import RequestSummary, ScanResult
+    from wizard.analysis.logs.model import RequestSummary, ScanResult
 
 # A "line" longer than this is not a log line (binary garbage, a minified blob): it is cut into
 # pieces of this size so memory stays bounded whatever the input.
@@ -104,7 +104,7 @@ def _maybe_gunzip(fh: IO[bytes]) -> IO[bytes]:
 
 @guarded
 def run_scan(args: argparse.Namespace) -> int:
-    from wizard.analysis.logs import LogScanner
+    from wizard.analysis.logs.scan import LogScanner
 
     scanner = LogScanner(request_id=args.request_id)
     import zlib

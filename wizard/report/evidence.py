@@ -331,7 +331,7 @@ def _listify(value: Any) -> list[Any]:
 def log_evidence(facts: Mapping[str, Mapping[str, Any]], wanted: list[str]) -> list[Evidence]:
     """Excerpts of every log text the walk saw, by request id: the failing request, the earlier
     request whose authorizer answer a cache hit reused, and other denied requests."""
-    from wizard.analysis import logs
+    from wizard.analysis.logs import scan as logs
 
     out: list[Evidence] = []
     for name, fact in facts.items():

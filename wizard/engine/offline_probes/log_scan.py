@@ -29,7 +29,7 @@ def scan_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     if _blank(text.strip()):
         return dict(_NO_LOGS)
     try:
-        logs = importlib.import_module("wizard.analysis.logs")
+        logs = importlib.import_module("wizard.analysis.logs.scan")
     except ImportError:
         raise ProbeError(
             ProbeErrorKind.UNSUPPORTED, "the log parser is not available in this build"

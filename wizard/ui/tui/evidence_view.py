@@ -29,7 +29,7 @@ TOKEN_FACTS = ("token_text", "token")
 LOG_FACTS = ("logs_text", "forbidden_logs_text", "logs")
 RESOURCE_POLICY_FACTS = ("resource_policy", "resource_policy_text")
 
-# How a log line kind (wizard.analysis.logs) is emphasised: the refusal itself, the evidence
+# How a log line kind (analysis.logs.execution) is emphasised: the refusal itself, the evidence
 # around it (the policy, the ARN it must cover), and the authorizer actually running.
 _ERROR_KINDS = frozenset(
     {
@@ -176,7 +176,7 @@ def log_lines(facts: Mapping[str, Any]) -> tuple[LogLineView, ...]:
     text = _first(facts, LOG_FACTS)
     if not isinstance(text, str):
         return ()
-    from wizard.analysis.logs import explain_lines
+    from wizard.analysis.logs.scan import explain_lines
 
     return tuple(
         LogLineView(line.text, _severity(line.kind), line.note or "")

@@ -5,7 +5,7 @@ Input: an iterator of lines (str or bytes) in any of the shapes people copy logs
   optionally after a timestamp and, from `aws logs tail`, a log-stream name;
 - `aws logs filter-log-events` output: pretty-printed JSON (`"timestamp": ...`, `"message": ...`
   on their own lines), one JSON event per line, or `--output text` (`EVENTS\t...`);
-- JSON access-log lines with `$context.*` fields under any key names (see logs_access);
+- JSON access-log lines with `$context.*` fields under any key names (see access);
 - Lambda authorizer logs (START/END/REPORT RequestId, printed events with a methodArn);
 - bare messages pasted without their prefix (`Method completed with status: 403`).
 
@@ -16,8 +16,8 @@ open at a time (the oldest is closed when another opens), at most `max_kept` sum
 kept (problem requests first) and at most `max_notable` notable lines per request. Garbage is
 counted as unparseable and skipped; nothing here raises on any input.
 
-This module reads the lines; logs_execution recognises execution-log messages, logs_access
-access-log records, logs_model holds the results and logs_signals what they mean.
+This module reads the lines; `execution` recognises execution-log messages, `access`
+access-log records, `model` holds the results and `signals` what they mean.
 """
 
 from __future__ import annotations
@@ -30,39 +30,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from wizard.analysis.logs_access import normalise_access_record
-from wizard.analysis.logs_execution import (
+from wizard.analysis.logs.access import normalise_access_record
+from wizard.analysis.logs.execution import (
     KIND_NOTES,
     PREFIXES,
     classify_message,
     find_method_arn,
 )
-from wizard.analysis.logs_model import (
+from wizard.analysis.logs.model import (
     AuthorizerRun,
     LambdaInvocation,
     NotableLine,
     RequestSummary,
     ScanResult,
-    Signal,
 )
-from wizard.analysis.logs_signals import derive_signals
+from wizard.analysis.logs.signals import derive_signals
 from wizard.analysis.redact import redact_text
 
-# The scanner's whole vocabulary, importable from this one module.
-__all__ = [
-    "NO_REQUEST_ID",
-    "AuthorizerRun",
-    "ExplainedLine",
-    "LambdaInvocation",
-    "LogScanner",
-    "NotableLine",
-    "RequestSummary",
-    "ScanResult",
-    "Signal",
-    "derive_signals",
-    "explain_lines",
-    "scan_lines",
-]
+__all__ = ["NO_REQUEST_ID", "ExplainedLine", "LogScanner", "explain_lines", "scan_lines"]
 
 NO_REQUEST_ID = "(no request id)"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.analysis.logs_model import RequestSummary, Signal
+from wizard.analysis.logs.model import RequestSummary, Signal
 
 
 def _covers(resources: list[str], arn: str | None) -> bool | None:

@@ -1,0 +1,6 @@
+"""Reading API Gateway and authorizer logs: one family of pure functions.
+
+`scan` reads the lines (the entry point: `LogScanner`, `scan_lines`, `explain_lines`);
+`execution` recognises execution-log messages, `access` access-log records, `model` holds
+the results and `signals` says what they mean.
+"""

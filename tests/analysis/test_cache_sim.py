@@ -142,6 +142,65 @@ def test_token_validation_regex() -> None:
     assert [r[1:] for r in rows(data)] == [(False, 401), (True, 200)]
 
 
+def test_token_validation_runs_in_linear_time_on_a_catastrophic_pattern() -> None:
+    # `^(a+)+$` against a long non-matching token backtracks for ages in Python's `re`; RE2
+    # answers at once. The 60 a's make `re` take longer than this whole test suite.
+    data = scenario(
+        authorizer={"token_validation": "^(a+)+$"},
+        requests=[
+            {"at": 0, "token": "a" * 60 + "b", "method": "GET", "path": "/a"},
+            {"at": 1, "token": "a" * 60, "method": "GET", "path": "/a"},
+        ],
+    )
+    assert [r[1:] for r in rows(data)] == [(False, 401), (True, 200)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"^(Bearer) \1$", "invalid escape sequence"),
+        (r"^(?=Bearer).+$", "invalid perl operator"),
+        ("x" * 3000, "longer than 2048 characters"),
+        ("(", "missing )"),
+    ],
+)
+def test_token_validation_refused_with_a_one_line_reason(pattern: str, reason: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(scenario(authorizer={"token_validation": pattern}))
+    message = str(err.value)
+    assert message.startswith("authorizer.token_validation: ")
+    assert reason in message and "\n" not in message
+
+
+def test_json_and_yaml_texts_give_the_same_simulation() -> None:
+    import json
+
+    import yaml
+
+    data = scenario(authorizer={"token_validation": "^tok-[AB]$"})
+    from_json = simulate(load_scenario(json.dumps(data))).to_dict()
+    from_yaml = simulate(load_scenario(yaml.safe_dump(data))).to_dict()
+    assert from_json == from_yaml == simulate(load_scenario(data)).to_dict()
+
+
+def test_repeated_requests_reuse_decisions_without_changing_them() -> None:
+    # The memoised policy decisions: a run answered from the memo equals a run with the memo
+    # emptied first, and a different policy (Deny) is not answered from the Allow's entries.
+    from wizard.analysis import cache_sim
+
+    requests = [
+        {"at": i, "token": f"tok-{i % 3}", "method": "GET", "path": f"/r{i % 4}"}
+        for i in range(200)
+    ]
+    allowed = load_scenario(scenario(requests=requests))
+    warm = simulate(allowed).to_dict()
+    cache_sim._evaluate_text.cache_clear()
+    cache_sim._identity_values_of.cache_clear()
+    assert simulate(allowed).to_dict() == warm
+    denied = simulate(load_scenario(scenario(requests=requests, returns={"effect": "Deny"})))
+    assert {s.decision for s in denied.steps} == {"explicit_deny", "implicit_deny"}
+
+
 def test_fixed_policy_with_placeholders_and_arn_requests() -> None:
     arn = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/DELETE/items/1"
     data = scenario(

@@ -127,3 +127,29 @@ def test_missing_file_and_unknown_flag(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 2 and "unrecognized arguments: --ttl" in err
     code, _, err = cli(capsys, "cache")
     assert code == 2 and "cache needs an action" in err
+
+
+def test_refused_token_regex_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = tmp_path / "backref.yaml"
+    scenario.write_text(
+        'authorizer: {type: TOKEN, ttl: 300, token_validation: "^(a)\\\\1$"}\n'
+        "requests:\n  - {at: 0, token: aa, method: GET, path: /x}\n"
+    )
+    code, out, err = cli(capsys, "cache", "simulate", "--scenario", str(scenario))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "token_validation" in err and "linear time" in err
+
+
+def test_json_scenario_nested_too_deeply_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = tmp_path / "deep.json"
+    scenario.write_text("[" * 100_000 + "]" * 100_000)
+    code, out, err = cli(capsys, "cache", "simulate", "--scenario", str(scenario))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "apigw-wizard: error: --scenario: scenario is nested too deeply"
+    ]

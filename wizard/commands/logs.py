@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import sys
 import textwrap
+from collections import deque
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from wizard import exitcodes
 from wizard.commands._io import (
@@ -24,7 +27,9 @@ if TYPE_CHECKING:
 # A "line" longer than this is not a log line (binary garbage, a minified blob): it is cut into
 # pieces of this size so memory stays bounded whatever the input.
 _MAX_LINE_BYTES = 1024 * 1024
+_CHUNK_BYTES = 1024 * 1024  # read and prefiltered at a time
 _TEXT_HEALTHY_SHOWN = 20
+_MAX_JOBS = 64
 _TEXT_PROBLEMS_SHOWN = 20
 
 
@@ -56,27 +61,50 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     scan.add_argument("file", metavar="FILE", help="log file, or '-' for standard input")
     scan.add_argument("--request-id", metavar="ID", help="show only this request")
+    scan.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="processes to read a large file with (default 1); the output is the same for "
+        "any N; standard input and gzip files are read by one process",
+    )
     add_format_flag(scan)
     scan.set_defaults(func=run_scan)
     p.set_defaults(func=missing_action("logs: choose a subcommand: scan"))
 
 
-def _line_batches(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[list[str]]:
-    """Lines of `fh` (without newlines) in batches, read 1 MB at a time: decoding and splitting
-    a whole chunk in C is much faster than reading line by line. A "line" longer than
-    _MAX_LINE_BYTES (binary garbage, a minified blob) is cut into pieces so memory stays
-    bounded whatever the input."""
+Block = bytes | list[str]
+
+
+def _blocks(fh: IO[bytes], *, limit: int | None = None) -> Iterator[Block]:
+    """The lines of `fh`, read 1 MB at a time: mostly as bytes blocks of whole lines (joined
+    by b"\\n", for the scanner's prefilter), and as a list of decoded lines for the pieces
+    of a "line" longer than _MAX_LINE_BYTES (binary garbage, a minified blob), cut so memory
+    stays bounded whatever the input. With `limit`, reads that many bytes at most; the reads
+    stay on the file's chunk grid, so a range read by a worker splits exactly as it would in
+    one pass over the whole file."""
+    chunk_size = _CHUNK_BYTES
     carry = b""
+    remaining = limit
+    first = chunk_size - fh.tell() % chunk_size if limit is not None else chunk_size
+    size = first
     while True:
-        chunk = fh.read(chunk_size)
+        if remaining is not None:
+            size = min(size, remaining)
+            if size <= 0:
+                break
+        chunk = fh.read(size)
+        size = chunk_size
         if not chunk:
             break
+        if remaining is not None:
+            remaining -= len(chunk)
         buf = carry + chunk
         cut = buf.rfind(b"\n")
         if cut >= 0:
             carry = buf[cut + 1 :]
-            # Cut at a newline, so no UTF-8 sequence is split between two decodes.
-            yield buf[:cut].decode("utf-8", "replace").split("\n")
+            yield buf[:cut]  # cut at a newline: no UTF-8 sequence is split between blocks
         else:
             carry = buf
         while len(carry) > _MAX_LINE_BYTES:
@@ -84,6 +112,77 @@ def _line_batches(fh: IO[bytes], chunk_size: int = 1024 * 1024) -> Iterator[list
             carry = carry[_MAX_LINE_BYTES:]
     if carry:
         yield [carry.decode("utf-8", "replace")]
+
+
+# --------------------------------------------------------------------------------------------
+# --jobs N: N-1 processes run the prefilter over ranges of the file; this one feeds the scanner
+# their results in file order, so the scan (and the output) is exactly that of one process.
+
+_RANGE_BYTES = 8 * 1024 * 1024
+_BOUNDARY_PROBE = 64 * 1024
+
+
+def _line_start_after(fh: IO[bytes], offset: int) -> int:
+    """The first line start at or after `offset` (the file's end if none), read in probes."""
+    fh.seek(offset - 1)
+    at = offset - 1
+    while True:
+        probe = fh.read(_BOUNDARY_PROBE)
+        if not probe:
+            return at
+        nl = probe.find(b"\n")
+        if nl >= 0:
+            return at + nl + 1
+        at += len(probe)
+
+
+def _ranges(fh: IO[bytes], size: int) -> list[tuple[int, int]]:
+    cuts = [0]
+    for target in range(_RANGE_BYTES, size, _RANGE_BYTES):
+        if target > cuts[-1]:
+            cuts.append(_line_start_after(fh, target))
+    cuts.append(size)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _pick_range(path: str, start: int, end: int) -> list[tuple[str, Any]]:
+    """In a worker: the blocks of bytes [start, end) prefiltered, as the parent will feed them."""
+    from wizard.analysis.logs.prefilter import lines_to_parse
+
+    out: list[tuple[str, Any]] = []
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        for block in _blocks(fh, limit=end - start):
+            if isinstance(block, bytes):
+                picked = lines_to_parse(block)
+                if picked is None:
+                    out.append(("lines", block.decode("utf-8", "replace").split("\n")))
+                else:
+                    out.append(("picked", picked))
+            else:
+                out.append(("lines", block))
+    return out
+
+
+def picked_blocks(path: str, fh: IO[bytes], jobs: int) -> Iterator[tuple[str, Any]]:
+    """The file's blocks, prefiltered by `jobs - 1` worker processes, in file order. At most two
+    ranges per worker are in flight, so memory stays bounded however far the workers run ahead."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    size = os.fstat(fh.fileno()).st_size
+    ranges = _ranges(fh, size)
+    workers = max(1, jobs - 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[tuple[str, Any]]]] = deque()
+        todo = iter(ranges)
+        for start, end in itertools.islice(todo, 2 * workers):
+            pending.append(pool.submit(_pick_range, path, start, end))
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(_pick_range, path, *nxt))
+            yield from done
 
 
 def _open(path: str) -> IO[bytes]:
@@ -102,6 +201,16 @@ def _maybe_gunzip(fh: IO[bytes]) -> IO[bytes]:
     return fh
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= _MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {_MAX_JOBS}")
+    return n
+
+
 @guarded
 def run_scan(args: argparse.Namespace) -> int:
     from wizard.analysis.logs.scan import LogScanner
@@ -111,8 +220,19 @@ def run_scan(args: argparse.Namespace) -> int:
 
     fh = _open(args.file)
     try:
-        for batch in _line_batches(_maybe_gunzip(fh)):
-            scanner.feed_many(batch)
+        source = _maybe_gunzip(fh)
+        if args.jobs > 1 and source is fh and fh is not sys.stdin.buffer:
+            for kind, payload in picked_blocks(args.file, fh, args.jobs):
+                if kind == "picked":
+                    scanner.feed_picked(*payload)
+                else:
+                    scanner.feed_many(payload)
+        else:
+            for block in _blocks(source):
+                if isinstance(block, bytes):
+                    scanner.feed_block(block)
+                else:
+                    scanner.feed_many(block)
     except (OSError, EOFError, zlib.error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise InputError(f"logs: reading {args.file} failed: {reason}") from None
@@ -237,8 +357,11 @@ def render_text(result: ScanResult) -> str:
             if sig.cause_ids:
                 detail += f"; catalogue: {', '.join(sig.cause_ids)}"
             out.append(f"      ({detail})")
-    problems = [r for r in result.requests if r.signals or (r.status or 0) >= 400]
-    healthy = [r for r in result.requests if r not in problems]
+    # One pass: `r not in problems` compared dataclasses field by field, quadratic in requests.
+    problems: list[RequestSummary] = []
+    healthy: list[RequestSummary] = []
+    for r in result.requests:
+        (problems if r.signals or (r.status or 0) >= 400 else healthy).append(r)
     for req in problems[:_TEXT_PROBLEMS_SHOWN]:
         out.append("")
         out.extend(_render_request(req))

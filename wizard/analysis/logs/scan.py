@@ -44,6 +44,7 @@ from wizard.analysis.logs.model import (
     RequestSummary,
     ScanResult,
 )
+from wizard.analysis.logs.prefilter import lines_to_parse
 from wizard.analysis.logs.signals import derive_signals
 from wizard.analysis.redact import redact_text
 
@@ -205,6 +206,24 @@ class LogScanner:
         finally:
             c.lines += n_lines
             c.parsed += n_parsed
+
+    def feed_block(self, block: bytes) -> None:
+        """Every line of `block` (lines joined by b"\\n"): the same scan as
+        `feed_many(block.decode("utf-8", "replace").split("\\n"))`, but only the lines the
+        prefilter picks are parsed (see logs.prefilter); the others are counted."""
+        picked = lines_to_parse(block)
+        if picked is None:
+            self.feed_many(block.decode("utf-8", "replace").split("\n"))
+        else:
+            self.feed_picked(*picked)
+
+    def feed_picked(self, lines: list[str], total: int) -> None:
+        """What `lines_to_parse` returned for a block: its picked lines, and its line count.
+        The lines left out are noise the per-line scan would count as parsed and skip."""
+        self.feed_many(lines)
+        skipped = total - len(lines)
+        self.result_counts.lines += skipped
+        self.result_counts.parsed += skipped
 
     def _take_ts(self, ts: str | None) -> str | None:
         if ts is not None:

@@ -1,0 +1,197 @@
+"""The prefiltered scan (and `--jobs`) against the frozen scanner of before: identical results.
+
+`logs_oracle` is today's scanner frozen before the byte-chunk prefilter. Every log here — the
+test corpus, the benchmark's generated log, and logs hypothesis assembles (fixed seed and
+budget) from every line shape the scanner knows, noise, odd shapes, tabs, CRs, non-ASCII,
+blank lines and over-long lines — must give the same `to_dict()` and the same text report.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+from tests.analysis import logs_oracle
+from tests.analysis.test_logs import CATALOGUE_LINES
+from wizard.analysis.logs.prefilter import lines_to_parse
+from wizard.analysis.logs.scan import LogScanner
+from wizard.commands import logs as cli
+
+DATA = Path(__file__).parent / "logs_data"
+BENCH = Path(__file__).parents[2] / "benchmarks"
+
+
+def oracle(data: bytes, chunk: int) -> logs_oracle.ScanResult:
+    scanner = logs_oracle.LogScanner()
+    for batch in logs_oracle.line_batches(io.BytesIO(data), chunk):
+        scanner.feed_many(batch)
+    return scanner.result()
+
+
+def prefiltered(data: bytes, chunk: int) -> logs_oracle.ScanResult:
+    scanner = LogScanner()
+    cli._CHUNK_BYTES, saved = chunk, cli._CHUNK_BYTES
+    try:
+        blocks = list(cli._blocks(io.BytesIO(data)))
+    finally:
+        cli._CHUNK_BYTES = saved
+    for block in blocks:
+        if isinstance(block, bytes):
+            scanner.feed_block(block)
+        else:
+            scanner.feed_many(block)
+    return scanner.result()
+
+
+def by_ranges(path: Path, chunk: int) -> logs_oracle.ScanResult:
+    """What `--jobs N` feeds, range by range, without the processes (one run below has them)."""
+    scanner = LogScanner()
+    with path.open("rb") as fh:
+        ranges = cli._ranges(fh, path.stat().st_size)
+    for start, end in ranges:
+        for kind, payload in cli._pick_range(str(path), start, end):
+            if kind == "picked":
+                scanner.feed_picked(*payload)
+            else:
+                scanner.feed_many(payload)
+    return scanner.result()
+
+
+def assert_same(data: bytes, chunk: int = 1024 * 1024) -> None:
+    want = oracle(data, chunk)
+    got = prefiltered(data, chunk)
+    assert got.to_dict() == want.to_dict()
+    assert cli.render_text(got) == cli.render_text(want)
+
+
+def test_seed_log_is_identical() -> None:
+    assert_same((DATA / "seed_execution.log").read_bytes())
+
+
+def test_generated_benchmark_log_is_identical(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from bench_logs_scan import generate
+    finally:
+        sys.path.remove(str(BENCH))
+    log = tmp_path / "execution.log"
+    generate(log, 1)
+    data = log.read_bytes()
+    assert_same(data)
+    assert_same(data, chunk=4096)  # many block boundaries
+
+
+def test_jobs_ranges_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small ranges and chunks: every range boundary and read-grid case is crossed many times.
+    monkeypatch.setattr(cli, "_RANGE_BYTES", 5000)
+    monkeypatch.setattr(cli, "_MAX_LINE_BYTES", 3000)
+    monkeypatch.setattr(logs_oracle, "_MAX_LINE_BYTES", 3000)
+    seed_log = (DATA / "seed_execution.log").read_bytes()
+    data = seed_log * 20 + b"x" * 9000 + b"\n" + seed_log + "caf\u00e9 (r\u00e9)\n".encode()
+    log = tmp_path / "mixed.log"
+    log.write_bytes(data)
+    for chunk in (1024, 4096):
+        monkeypatch.setattr(cli, "_CHUNK_BYTES", chunk)
+        want = oracle(data, chunk)
+        assert by_ranges(log, chunk).to_dict() == want.to_dict()
+
+
+def test_jobs_2_output_is_identical_to_jobs_1(tmp_path: Path) -> None:
+    from tests.cli.helpers import run_wizard
+
+    log = tmp_path / "big.log"
+    seed_log = (DATA / "seed_execution.log").read_bytes()
+    log.write_bytes(seed_log * (9 * 2**20 // len(seed_log)))  # > 8 MB: two ranges
+    one = run_wizard("logs", "scan", str(log), "--format", "json")
+    two = run_wizard("logs", "scan", str(log), "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout
+    text_one = run_wizard("logs", "scan", str(log))
+    text_two = run_wizard("logs", "scan", str(log), "--jobs", "2")
+    assert text_one.stdout == text_two.stdout
+
+
+# --------------------------------------------------------------------------- generated logs
+
+RIDS = ["4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d", "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f", "abcd1234"]
+MESSAGES = [line for line, _kind, _facts in CATALOGUE_LINES] + [
+    "Method request headers: {Accept=*/*, Host=x}",
+    "Endpoint request URI: https://lambda.eu-west-1.amazonaws.com/x",
+    "Extended Request Id: Vx1ZkF3ZoAMFkWQ=",
+    "Starting execution for request: 4f1d6f0e",
+    "Lambda threw AuthorizerConfigurationException",
+    "ExplicitDenyException while evaluating",
+    "a (nested) paren and ) Method completed with status: 403",
+    'Endpoint request body after transformations: {"x": 1}',
+]
+PREFIXES = [
+    "",
+    "2026-11-21T09:14:02.101000+00:00 ",
+    "2026-11-21T09:14:02.101Z 3c59dc048e8850243be8079a5c74d079 ",
+    "1763716442101 ",
+    "2026-11-21 09:14:02,101 stream\t",
+    "x(",
+    "(",
+]
+OTHER_LINES = [
+    "",
+    "   ",
+    "\r",
+    '{"requestId": "4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d", "status": "403"}',
+    '    "timestamp": 1763716442101,',
+    '    "message": "(4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d) Method completed with status: 403",',
+    "START RequestId: 8a1b2c3d-4e5f-6789-abcd-ef0123456789 Version: $LATEST",
+    "2026-11-21T09:14:02.101Z\t8a1b2c3d-4e5f-6789-abcd-ef0123456789\tINFO\tmethodArn: "
+    "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/x",
+    "EVENTS\tid\t1\tstream\t(abcd1234) Method completed with status: 200\t1763716442101",
+    "User: arn:aws:iam::1:user/x is not authorized to perform: execute-api:Invoke on resource: y",
+    "caf\u00e9 (4f1d6f0e-5b8c) Method completed with status: 403",
+    "\x1b]52;c;aGk=\x07 (4f1d6f0e-5b8c-11e9) noise",
+]
+
+
+@st.composite
+def log_lines(draw: st.DrawFn) -> str:
+    if draw(st.integers(0, 4)) == 0:
+        return draw(st.sampled_from(OTHER_LINES))
+    prefix = draw(st.sampled_from(PREFIXES))
+    rid = draw(st.sampled_from(RIDS))
+    msg = draw(st.sampled_from(MESSAGES))
+    tail = draw(st.sampled_from(["", "\r", " trailing", " xception"]))
+    return f"{prefix}({rid}) {msg}{tail}"
+
+
+@seed(14)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(log_lines(), max_size=60), chunk=st.sampled_from([64, 256, 1 << 20]))
+def test_generated_logs_are_identical(lines: list[str], chunk: int) -> None:
+    assert_same("\n".join(lines).encode(), chunk)
+
+
+def test_prefilter_skips_only_noise_and_keeps_order() -> None:
+    block = "\n".join(
+        [
+            "2026-11-21T09:14:02Z s (4f1d6f0e-5b8c-11e9) Method request headers: {}",
+            "2026-11-21T09:14:02Z s (4f1d6f0e-5b8c-11e9) Method completed with status: 403",
+            "",
+            "(4f1d6f0e-5b8c-11e9) Endpoint request URI: https://x",
+            "(4f1d6f0e-5b8c-11e9) java.lang.RuntimeException",
+        ]
+    ).encode()
+    picked = lines_to_parse(block)
+    assert picked is not None
+    lines, total = picked
+    assert total == 5
+    assert lines == [
+        "2026-11-21T09:14:02Z s (4f1d6f0e-5b8c-11e9) Method completed with status: 403",
+        "",
+        "(4f1d6f0e-5b8c-11e9) java.lang.RuntimeException",
+    ]
+    assert lines_to_parse("caf\u00e9".encode()) is None  # non-ASCII: parsed line by line

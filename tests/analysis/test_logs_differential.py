@@ -18,12 +18,25 @@ from hypothesis import strategies as st
 
 from tests.analysis import logs_oracle
 from tests.analysis.test_logs import CATALOGUE_LINES
+from wizard.analysis.logs import scan
 from wizard.analysis.logs.prefilter import lines_to_parse
 from wizard.analysis.logs.scan import LogScanner
 from wizard.commands import logs as cli
 
 DATA = Path(__file__).parent / "logs_data"
 BENCH = Path(__file__).parents[2] / "benchmarks"
+
+
+@pytest.fixture(autouse=True, params=["adaptive", "always", "probing"])
+def prefilter_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with the prefilter as shipped, on every block, and switched off after
+    each probe (every other block): the scan must be the same in each."""
+    if request.param == "always":
+        monkeypatch.setattr(scan, "PREFILTER_PAYS_BELOW", 1.0)
+    elif request.param == "probing":
+        monkeypatch.setattr(scan, "PREFILTER_PAYS_BELOW", -1.0)
+        monkeypatch.setattr(scan, "PREFILTER_PROBE_EVERY", 2)
+    return str(request.param)
 
 
 def oracle(data: bytes, chunk: int) -> logs_oracle.ScanResult:
@@ -101,8 +114,11 @@ def test_jobs_ranges_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert by_ranges(log, chunk).to_dict() == want.to_dict()
 
 
-def test_jobs_2_output_is_identical_to_jobs_1(tmp_path: Path) -> None:
+def test_jobs_2_output_is_identical_to_jobs_1(tmp_path: Path, prefilter_mode: str) -> None:
     from tests.cli.helpers import run_wizard
+
+    if prefilter_mode != "adaptive":
+        pytest.skip("a subprocess runs the shipped prefilter only")
 
     log = tmp_path / "big.log"
     seed_log = (DATA / "seed_execution.log").read_bytes()
@@ -118,7 +134,12 @@ def test_jobs_2_output_is_identical_to_jobs_1(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- generated logs
 
-RIDS = ["4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d", "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f", "abcd1234"]
+RIDS = [
+    "4f1d6f0e-5b8c-11e9-8a3c-2b5b0c3f4a1d",
+    "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f",
+    "abcd1234",
+    "abc12",
+]
 MESSAGES = [line for line, _kind, _facts in CATALOGUE_LINES] + [
     "Method request headers: {Accept=*/*, Host=x}",
     "Endpoint request URI: https://lambda.eu-west-1.amazonaws.com/x",
@@ -168,7 +189,7 @@ def log_lines(draw: st.DrawFn) -> str:
 
 @seed(14)
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(lines=st.lists(log_lines(), max_size=60), chunk=st.sampled_from([64, 256, 1 << 20]))
 def test_generated_logs_are_identical(lines: list[str], chunk: int) -> None:

@@ -78,6 +78,15 @@ _PRETTY_STRUCTURE = re.compile(
 _ENVELOPE_KEYS = ("timestamp", "logStreamName", "eventId", "ingestionTime", "@timestamp")
 
 
+# The prefilter costs about as much per line as the per-line noise test it spares, so it pays
+# only when most lines are noise: measured on 30 MB logs, 1.26x faster with 10% of the lines
+# picked, 0.81x with 48% (the benchmark's log). A block is prefiltered when the last probe
+# picked at most this share of its lines; every PREFILTER_PROBE_EVERY-th block probes again.
+# Both ways give the same result (tests/analysis/test_logs_differential.py).
+PREFILTER_PAYS_BELOW = 0.25
+PREFILTER_PROBE_EVERY = 16
+
+
 def _epoch_ms_to_iso(ms: int | float) -> str | None:
     try:
         return (
@@ -125,6 +134,8 @@ class LogScanner:
         self._last_authorized: AuthorizerRun | None = None
         self._arn_prefix: str | None = None
         self.result_counts = ScanResult([], [])
+        self._blocks_fed = 0
+        self._prefilter_pays = True
 
     # ------------------------------------------------------------------ feeding
 
@@ -211,11 +222,14 @@ class LogScanner:
         """Every line of `block` (lines joined by b"\\n"): the same scan as
         `feed_many(block.decode("utf-8", "replace").split("\\n"))`, but only the lines the
         prefilter picks are parsed (see logs.prefilter); the others are counted."""
-        picked = lines_to_parse(block)
-        if picked is None:
-            self.feed_many(block.decode("utf-8", "replace").split("\n"))
-        else:
-            self.feed_picked(*picked)
+        self._blocks_fed += 1
+        if self._prefilter_pays or self._blocks_fed % PREFILTER_PROBE_EVERY == 1:
+            picked = lines_to_parse(block)
+            if picked is not None:
+                self._prefilter_pays = len(picked[0]) <= PREFILTER_PAYS_BELOW * picked[1]
+                self.feed_picked(*picked)
+                return
+        self.feed_many(block.decode("utf-8", "replace").split("\n"))
 
     def feed_picked(self, lines: list[str], total: int) -> None:
         """What `lines_to_parse` returned for a block: its picked lines, and its line count.

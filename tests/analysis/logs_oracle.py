@@ -9,13 +9,11 @@ import json
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from wizard.analysis.logs.access import normalise_access_record
 from wizard.analysis.logs.execution import (
-    KIND_NOTES,
     PREFIXES,
     classify_message,
     find_method_arn,
@@ -26,26 +24,10 @@ from wizard.analysis.logs.model import (
     NotableLine,
     RequestSummary,
     ScanResult,
-    Signal,
 )
 from wizard.analysis.logs.signals import derive_signals
-from wizard.analysis.redact import redact_text
 
-# The scanner's whole vocabulary, importable from this one module.
-__all__ = [
-    "NO_REQUEST_ID",
-    "AuthorizerRun",
-    "ExplainedLine",
-    "LambdaInvocation",
-    "LogScanner",
-    "NotableLine",
-    "RequestSummary",
-    "ScanResult",
-    "Signal",
-    "derive_signals",
-    "explain_lines",
-    "scan_lines",
-]
+__all__ = ["LogScanner", "ScanResult", "line_batches"]
 
 NO_REQUEST_ID = "(no request id)"
 
@@ -551,41 +533,6 @@ class LogScanner:
         out.requests = kept
         out.lambda_invocations = list(self._lambda_kept)
         return out
-
-
-def scan_lines(lines: Iterable[str | bytes], **options: Any) -> ScanResult:
-    scanner = LogScanner(**options)
-    scanner.feed_many(lines)
-    return scanner.result()
-
-
-@dataclass(frozen=True)
-class ExplainedLine:
-    text: str
-    kind: str | None
-    note: str | None
-
-
-def explain_lines(text: str) -> list[ExplainedLine]:
-    """Each line of a pasted excerpt with its kind and a plain-words note (for display)."""
-    out: list[ExplainedLine] = []
-    for line in _split_lines(text):
-        if not line.strip():
-            continue
-        kind = _line_kind(line)
-        out.append(ExplainedLine(redact_text(line), kind, KIND_NOTES.get(kind) if kind else None))
-    return out
-
-
-def _split_lines(text: str) -> Iterator[str]:
-    yield from text.splitlines()
-
-
-def _line_kind(line: str) -> str | None:
-    scanner = LogScanner(max_notable=1)
-    scanner.feed(line)
-    kinds = scanner.result_counts.by_kind
-    return next(iter(kinds)) if kinds else None
 
 
 _MAX_LINE_BYTES = 1024 * 1024

@@ -127,3 +127,18 @@ def test_directory_is_a_clear_error(tmp_path: Path) -> None:
     out = run("scan", str(tmp_path))
     assert out.returncode == 2
     assert "is a directory" in out.stderr
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "65", "two"])
+def test_jobs_out_of_range_is_a_one_line_usage_error(jobs: str) -> None:
+    out = run("scan", str(SEED), "--jobs", jobs)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "--jobs: must be a whole number from 1 to 64" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_jobs_on_stdin_reads_in_one_process_with_the_same_output() -> None:
+    one = run("scan", "-", "--format", "json", stdin=SEED.read_bytes())
+    two = run("scan", "-", "--format", "json", "--jobs", "2", stdin=SEED.read_bytes())
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout

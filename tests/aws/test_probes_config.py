@@ -103,6 +103,8 @@ def test_usage_plans_find_the_key_without_keeping_its_value(session, aws_client)
     # A key in another stage's plan: that plan is the one fix-plan-add-stage extends.
     other = apigw.create_usage_plan(name="silver", apiStages=[{"apiId": api, "stage": "dev"}])
     apigw.create_usage_plan_key(usagePlanId=other["id"], keyId=outside["id"], keyType="API_KEY")
+    # Changed through another session: this one's read cache sees it once told to re-read.
+    session.read_cache.clear()
     r = run_probe("usage_plans", session, {"api_key": "z" * 30}, facts)
     assert (r["api_key_in_stage_plan"], r["key_usage_plan_id"]) == (False, other["id"])
 

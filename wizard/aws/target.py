@@ -21,6 +21,10 @@ from wizard.aws.errors import aws_errors
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 
 TARGET_IAM_ACTIONS = ("apigateway:GET", "sts:GetCallerIdentity")
+# API Gateway's largest page. Every reader of the resources asks with these same parameters,
+# so the session's read cache answers the second one (wizard.aws.read_cache).
+PAGE_LIMIT = 500
+RESOURCE_LISTING: dict[str, Any] = {"limit": PAGE_LIMIT, "embed": ["methods"]}
 
 
 @dataclass
@@ -137,6 +141,13 @@ def match_rest_resource(
     return res, params, method in methods or "ANY" in methods
 
 
+def is_exact_resource(resource: dict[str, Any], path: str) -> bool:
+    """The resource is the request path itself, with no {parameter} segment: the most
+    specific match there can be (resource paths are unique within an API)."""
+    template = str(resource.get("path", ""))
+    return template == path and "{" not in template
+
+
 def match_route(
     routes: list[dict[str, Any]], method: str, path: str
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
@@ -238,12 +249,17 @@ def resolve_target(
 
 def _resolve_rest(session: Any, target: Target) -> None:
     apigw = session.client("apigateway")
+    resources: list[dict[str, Any]] = []
     with aws_errors(
         "apigateway:GET", manual=f"aws apigateway get-resources --rest-api-id {target.api_id}"
     ):
-        resources = _paginate(
-            apigw, "get_resources", "items", restApiId=target.api_id, embed=["methods"]
+        pages = apigw.get_paginator("get_resources").paginate(
+            restApiId=target.api_id, **RESOURCE_LISTING
         )
+        for page in pages:
+            resources.extend(page.get("items", []))
+            if any(is_exact_resource(r, target.path) for r in page.get("items", [])):
+                break  # nothing matches more specifically: the other pages cannot change it
     res, params, has_method = match_rest_resource(resources, target.path, target.method)
     if res is not None:
         target.resource_path = res["path"]

@@ -247,20 +247,30 @@ def resolve_target(
     return target
 
 
-def _resolve_rest(session: Any, target: Target) -> None:
-    apigw = session.client("apigateway")
+def find_rest_resource(
+    apigw: Any, api_id: str, path: str, method: str, between_pages: Any = None
+) -> tuple[dict[str, Any] | None, dict[str, str], bool]:
+    """`match_rest_resource` over the API's resources, read page by page until the request
+    path's own resource turns up (then no later page can match more specifically). The
+    target resolution and `get_method` both call this with the same page parameters, at the
+    same time: the read cache sends each page once and the second caller waits for it."""
     resources: list[dict[str, Any]] = []
     with aws_errors(
-        "apigateway:GET", manual=f"aws apigateway get-resources --rest-api-id {target.api_id}"
+        "apigateway:GET", manual=f"aws apigateway get-resources --rest-api-id {api_id}"
     ):
-        pages = apigw.get_paginator("get_resources").paginate(
-            restApiId=target.api_id, **RESOURCE_LISTING
-        )
+        pages = apigw.get_paginator("get_resources").paginate(restApiId=api_id, **RESOURCE_LISTING)
         for page in pages:
+            if between_pages is not None:
+                between_pages()
             resources.extend(page.get("items", []))
-            if any(is_exact_resource(r, target.path) for r in page.get("items", [])):
-                break  # nothing matches more specifically: the other pages cannot change it
-    res, params, has_method = match_rest_resource(resources, target.path, target.method)
+            if any(is_exact_resource(r, path) for r in page.get("items", [])):
+                break
+    return match_rest_resource(resources, path, method)
+
+
+def _resolve_rest(session: Any, target: Target) -> None:
+    apigw = session.client("apigateway")
+    res, params, has_method = find_rest_resource(apigw, target.api_id, target.path, target.method)
     if res is not None:
         target.resource_path = res["path"]
         target.resource_id = res["id"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from wizard.aws.errors import aws_errors
 from wizard.aws.probes._base import arg, client, paginate, parse_policy
-from wizard.aws.target import RESOURCE_LISTING, match_rest_resource
+from wizard.aws.target import RESOURCE_LISTING, find_rest_resource, match_rest_resource
 from wizard.engine.probes import REGISTRY, ProbeContext
 
 
@@ -97,9 +97,10 @@ def get_method(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     method = str(arg(ctx, params, "method", "GET")).upper()
     resource_id = arg(ctx, params, "resource_id", None)
     resource_path = arg(ctx, params, "resource_path", None)
-    if resource_id is None:
-        res, _, _ = match_rest_resource(
-            rest_resources(ctx, api_id), str(arg(ctx, params, "path", "/")), method
+    if resource_id is None:  # resolve_target runs beside us: the same pages, read once
+        path = str(arg(ctx, params, "path", "/"))
+        res, _, _ = find_rest_resource(
+            client(ctx, "apigateway"), api_id, path, method, ctx.check_cancelled
         )
         resource_id = res["id"] if res else None
         resource_path = res["path"] if res else None

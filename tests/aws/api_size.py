@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -112,6 +113,18 @@ class Calls:
     """The AWS requests one diagnose sent (read-cache answers are not requests)."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)  # (operation, parameters)
+    spans: list[tuple[float, float]] = field(default_factory=list)  # perf_counter start, end
+
+    def chain(self) -> int:
+        """The longest run of calls each sent after the previous one answered: how many round
+        trips the run had to wait for, one after another, however many ran beside them."""
+        depth: list[int] = []
+        order = sorted(range(len(self.spans)), key=lambda i: self.spans[i][1])
+        ends = [self.spans[i] for i in order]
+        for n, (start, _) in enumerate(ends):
+            before = [depth[m] for m in range(n) if ends[m][1] <= start]
+            depth.append(1 + max(before, default=0))
+        return max(depth, default=0)
 
     @property
     def count(self) -> int:
@@ -131,10 +144,12 @@ class Calls:
 
 
 @contextlib.contextmanager
-def counting_calls() -> Iterator[Calls]:
+def counting_calls(rtt: float = 0.0) -> Iterator[Calls]:
     """Count the requests of every client any AwsSession hands out in this block: a botocore
-    `before-call` handler registered after the read cache's, so only real sends are seen."""
+    `before-call` handler registered after the read cache's, so only real sends are seen.
+    `rtt`: seconds each request waits before it is sent, as a real AWS round trip would."""
     calls = Calls()
+    lock = threading.Lock()
     original = AwsSession.client
     hooked: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -142,13 +157,28 @@ def counting_calls() -> Iterator[Calls]:
         context["counted_params"] = json.dumps(params, sort_keys=True, default=str)
 
     def record(model: Any, context: dict[str, Any], **_: Any) -> None:
-        calls.sent.append((model.name, str(context.get("counted_params"))))
+        context["counted_start"] = time.perf_counter()
+        with lock:
+            calls.sent.append((model.name, str(context.get("counted_params"))))
+
+    def answered(context: dict[str, Any], **_: Any) -> None:
+        start = context.pop("counted_start", None)
+        if start is not None:
+            with lock:
+                calls.spans.append((start, time.perf_counter()))
+
+    def wait(**_: Any) -> None:
+        time.sleep(rtt)
 
     def client(self: AwsSession, service: str, region: str | None = None) -> Any:
         made = original(self, service, region)
         if made not in hooked:
             made.meta.events.register("before-parameter-build", remember)
             made.meta.events.register("before-call", record)
+            made.meta.events.register("after-call", answered)
+            made.meta.events.register("after-call-error", answered)
+            if rtt:
+                made.meta.events.register("before-send", wait)
             hooked.add(made)
         return made
 
@@ -159,9 +189,11 @@ def counting_calls() -> Iterator[Calls]:
         AwsSession.client = original  # type: ignore[method-assign]
 
 
-def diagnose_calls(out: Provisioned, endpoint: str) -> tuple[int, dict[str, Any], Calls]:
+def diagnose_calls(
+    out: Provisioned, endpoint: str, rtt: float = 0.0
+) -> tuple[int, dict[str, Any], Calls]:
     """`apigw-wizard diagnose` on the seed's failing POST, in this process: exit code, JSON
-    result, the calls it sent."""
+    result, the calls it sent (each delayed by `rtt` seconds when given)."""
     from wizard.cli import main
 
     argv = [
@@ -178,6 +210,6 @@ def diagnose_calls(out: Provisioned, endpoint: str) -> tuple[int, dict[str, Any]
         "json",
     ]
     printed = io.StringIO()
-    with counting_calls() as calls, contextlib.redirect_stdout(printed):
+    with counting_calls(rtt) as calls, contextlib.redirect_stdout(printed):
         code = main(argv)
     return code, json.loads(printed.getvalue()), calls

@@ -19,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.aws.aws_probe_helpers import seed_diagnose_argv
 from wizard.aws.session import AwsSession
 from wizard.sandbox.provision import Provisioned
 
-FAILING = "/dashboard/update-profile"
 _THREADS = 8
 _LOG_BATCH = 5_000
 
@@ -196,20 +196,7 @@ def diagnose_calls(
     result, the calls it sent (each delayed by `rtt` seconds when given)."""
     from wizard.cli import main
 
-    argv = [
-        "diagnose",
-        "--url",
-        out.url(FAILING),
-        "--method",
-        "POST",
-        "--token",
-        out.tokens["alice"],
-        "--endpoint-url",
-        endpoint,
-        "--format",
-        "json",
-    ]
     printed = io.StringIO()
     with counting_calls(rtt) as calls, contextlib.redirect_stdout(printed):
-        code = main(argv)
+        code = main(seed_diagnose_argv(out, endpoint))
     return code, json.loads(printed.getvalue()), calls

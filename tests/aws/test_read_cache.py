@@ -136,3 +136,10 @@ def test_clear_and_a_new_session_start_empty(ministack: Any) -> None:
     again.get_rest_api(restApiId=api_id)
     assert sent_again == ["GetRestApi"]
     assert session.with_region("us-east-1").read_cache is session.read_cache
+    _, sent_here = _counted(session, "sts")
+    who = session.caller_identity()
+    elsewhere = session.with_region("eu-west-1")
+    _, sent_there = _counted(elsewhere, "sts")
+    assert elsewhere.read_cache is session.read_cache
+    assert elsewhere.caller_identity() == who  # who we are is not regional: not asked again
+    assert (sent_here, sent_there) == (["GetCallerIdentity"], [])

@@ -120,12 +120,16 @@ class AwsSession:
         return self.settings.endpoint_url
 
     def with_region(self, region: str) -> AwsSession:
-        """The same credentials in another region (e.g. the region of an invoke URL)."""
+        """The same credentials in another region (e.g. the region of an invoke URL): the
+        same read cache, and the identity already read (who we are is not regional)."""
         if region == self.region:
             return self
         settings = AwsSettings(**{**self.settings.__dict__, "region": region})
         return AwsSession(
-            settings=settings, boto3_session=self.boto3_session, read_cache=self.read_cache
+            settings=settings,
+            boto3_session=self.boto3_session,
+            read_cache=self.read_cache,
+            _identity=self._identity,
         )
 
     def config(self) -> Any:

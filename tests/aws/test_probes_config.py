@@ -241,6 +241,18 @@ def test_execution_logs_by_request_id(session, aws_client, insights):
     assert "eyJzdWIiOiJhbGljZSJ9" not in everything["execution_log_text"]
 
 
+def test_a_window_longer_than_six_hours_is_scanned_by_logs_insights(session, aws_client):
+    group = "API-Gateway-Execution-Logs_wide123/prod"
+    _write_execution_logs(aws_client("logs"), group, LINES)
+    facts = {"api_id": "wide123", "stage": "prod"}
+    wide = run_probe("execution_logs", session, {"request_id": REQ_A, "since": "1d"}, facts)
+    assert wide["logs_query_mode"] == "insights"
+    assert wide["execution_log_count"] == 3
+    narrow = run_probe("execution_logs", session, {"request_id": REQ_A, "since": "5h"}, facts)
+    assert narrow["logs_query_mode"] == "filter"
+    assert narrow["execution_log_count"] == 3
+
+
 def test_execution_logs_missing_group_is_reported_not_empty(session):
     r = run_probe("execution_logs", session, {}, {"api_id": "abc123", "stage": "prod"})
     assert r["execution_log_group_exists"] is False

@@ -1,4 +1,6 @@
-"""Cold start of `apigw-wizard --help`: median wall time of a fresh process over several runs.
+"""Cold start of `apigw-wizard --help`: median wall time of a fresh process over several runs;
+and the CPU of a cold `diagnose --offline` on the seed incident with the validated-playbook
+cache (wizard.validated_cache) on and off, run in pairs (median of the paired ratios).
 
 Aim: under 0.3 s. Measured in the same run as a bare `python -c pass` (the interpreter's own
 start) so the figure can be read on a slow or busy machine: the difference is what the CLI
@@ -12,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +34,30 @@ def _median_wall(cmd: list[str], runs: int) -> float:
         subprocess.run(cmd, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def _cpu(cmd: list[str], env: dict[str, str]) -> float:
+    """User + system CPU seconds of one fresh process (the machine may be shared: CPU, not wall)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, check=False, capture_output=True, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_validated_cache(runs: int) -> None:
+    seed = Path(__file__).resolve().parents[1] / "tests/playbooks/walks/seed-cache-scoped.yaml"
+    cmd = [sys.executable, "-m", "wizard", "diagnose", "--offline", "--answers", str(seed)]
+    with tempfile.TemporaryDirectory() as cache:
+        on = dict(os.environ, APIGW_WIZARD_CACHE_DIR=cache)
+        off = dict(os.environ, APIGW_WIZARD_CACHE_DIR="off")
+        _cpu(cmd, on)  # fills the cache: the runs below are hits
+        pairs = [(_cpu(cmd, on), _cpu(cmd, off)) for _ in range(runs)]
+    hit = statistics.median(p[0] for p in pairs)
+    miss = statistics.median(p[1] for p in pairs)
+    ratio = statistics.median(p[0] / p[1] for p in pairs)
+    print(f"diagnose --offline (seed), CPU, validated cache hit:  {hit * 1000:6.0f} ms")
+    print(f"diagnose --offline (seed), CPU, cache off:            {miss * 1000:6.0f} ms")
+    print(f"  median of {runs} paired ratios hit / off = {ratio:.2f}")
 
 
 def _heavy_modules() -> list[str]:
@@ -58,6 +87,8 @@ def main() -> int:
     print(f"added by the CLI:           {(cli_time - bare) * 1000:6.0f} ms")
     heavy = _heavy_modules()
     print(f"heavy modules imported by --help: {', '.join(heavy) if heavy else 'none'}")
+    bench_validated_cache(max(3, args.runs // 2))
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 

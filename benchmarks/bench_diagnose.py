@@ -49,7 +49,11 @@ def main() -> None:
             check=False,
         )
         cli.append(time.perf_counter() - t0)
-    print(f"playbook load + lint (first, with imports): {load_ms:.0f} ms")
+    from wizard.validated_cache import cache_dir
+
+    kept = cache_dir()
+    how = f"validated cache in {kept}" if kept else "validated cache off"
+    print(f"playbook load + lint (first, with imports; {how}): {load_ms:.0f} ms")
     print(
         f"seed walk offline ({session.question_count} questions, {len(session.path)} nodes): "
         f"median {statistics.median(runs):.1f} ms, max {max(runs):.1f} ms over {len(runs)} runs"

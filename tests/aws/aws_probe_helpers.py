@@ -30,6 +30,26 @@ def run_probe(
     return REGISTRY.get(name).fn(ctx, dict(params or {}))
 
 
+SEED_FAILING = "/dashboard/update-profile"
+
+
+def seed_diagnose_argv(out: Provisioned, endpoint: str) -> list[str]:
+    """`apigw-wizard diagnose` arguments for the seed's failing POST, live, JSON out."""
+    return [
+        "diagnose",
+        "--url",
+        out.url(SEED_FAILING),
+        "--method",
+        "POST",
+        "--token",
+        out.tokens["alice"],
+        "--endpoint-url",
+        endpoint,
+        "--format",
+        "json",
+    ]
+
+
 def provision_seed(emu: Any, session: AwsSession, *, replayed: bool = True) -> Provisioned:
     scenario = load_scenario("authz-cache-scoped-policy")
     out = provision(scenario, session.client, endpoint_url=emu.endpoint_url)

@@ -103,6 +103,8 @@ def test_usage_plans_find_the_key_without_keeping_its_value(session, aws_client)
     # A key in another stage's plan: that plan is the one fix-plan-add-stage extends.
     other = apigw.create_usage_plan(name="silver", apiStages=[{"apiId": api, "stage": "dev"}])
     apigw.create_usage_plan_key(usagePlanId=other["id"], keyId=outside["id"], keyType="API_KEY")
+    # Changed through another session: this one's read cache sees it once told to re-read.
+    session.read_cache.clear()
     r = run_probe("usage_plans", session, {"api_key": "z" * 30}, facts)
     assert (r["api_key_in_stage_plan"], r["key_usage_plan_id"]) == (False, other["id"])
 
@@ -237,6 +239,18 @@ def test_execution_logs_by_request_id(session, aws_client, insights):
     assert everything["execution_log_count"] == len(LINES)
     # The bearer token in the identity line is redacted before it leaves the probe.
     assert "eyJzdWIiOiJhbGljZSJ9" not in everything["execution_log_text"]
+
+
+def test_a_window_longer_than_six_hours_is_scanned_by_logs_insights(session, aws_client):
+    group = "API-Gateway-Execution-Logs_wide123/prod"
+    _write_execution_logs(aws_client("logs"), group, LINES)
+    facts = {"api_id": "wide123", "stage": "prod"}
+    wide = run_probe("execution_logs", session, {"request_id": REQ_A, "since": "1d"}, facts)
+    assert wide["logs_query_mode"] == "insights"
+    assert wide["execution_log_count"] == 3
+    narrow = run_probe("execution_logs", session, {"request_id": REQ_A, "since": "5h"}, facts)
+    assert narrow["logs_query_mode"] == "filter"
+    assert narrow["execution_log_count"] == 3
 
 
 def test_execution_logs_missing_group_is_reported_not_empty(session):

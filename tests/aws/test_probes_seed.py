@@ -93,6 +93,7 @@ def test_get_rest_api_parses_the_escaped_resource_policy(seed, aws_client):
         restApiId=out.api_id,
         patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}],
     )
+    session.read_cache.clear()  # changed through another session: re-read
     r = run_probe("get_rest_api", session, facts=_facts(out))
     assert r["resource_policy"] == policy
 
@@ -193,6 +194,7 @@ def test_stage_and_deployments(seed, aws_client):
     apigw.put_method(
         restApiId=out.api_id, resourceId=rid, httpMethod="DELETE", authorizationType="NONE"
     )
+    session.read_cache.clear()  # changed through another session: re-read
     d = run_probe("get_deployments", session, facts=_facts(out))
     assert d["undeployed_routes"] == ["DELETE /dashboard"]
     gone = run_probe("get_stage", session, {"stage": "prd"}, _facts(out))

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.aws.aws_probe_helpers import seed_diagnose_argv
 from wizard.sandbox.provision import Provisioned, provision
 from wizard.sandbox.replay import send_request
 from wizard.sandbox.scenario import load_scenario
@@ -42,23 +43,7 @@ def _diagnose(
     )
     env.pop("AWS_PROFILE", None)
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "wizard",
-            "diagnose",
-            "--url",
-            out.url("/dashboard/update-profile"),
-            "--method",
-            "POST",
-            "--token",
-            out.tokens["alice"],
-            "--endpoint-url",
-            endpoint,
-            "--format",
-            "json",
-            *extra,
-        ],
+        [sys.executable, "-m", "wizard", *seed_diagnose_argv(out, endpoint), *extra],
         capture_output=True,
         text=True,
         env=env,

@@ -8,6 +8,8 @@
   are allowed; on a real run an endpoint must be loopback (an emulator) or an AWS host.
 - Clients: botocore Config with connect/read timeouts and adaptive retries (throttling is
   retried before a probe reports it), created once per service and shared across threads.
+- Reads: every client carries the session's `ReadCache` (wizard.aws.read_cache), so one
+  investigation reads each thing from AWS once; writes empty it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.aws.errors import aws_errors
+from wizard.aws.read_cache import ReadCache
 
 USER_AGENT = "apigw-wizard"
 AWS_HOST_SUFFIXES = (
@@ -81,10 +84,12 @@ class AwsSettings:
 
 @dataclass
 class AwsSession:
-    """A boto3 session plus a thread-safe cache of clients built with our Config."""
+    """A boto3 session plus a thread-safe cache of clients built with our Config, and the
+    read cache those clients share (one per investigation: a new session starts empty)."""
 
     settings: AwsSettings = field(default_factory=AwsSettings)
     boto3_session: Any = None
+    read_cache: ReadCache = field(default_factory=ReadCache, repr=False)
     _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _identity: dict[str, str] | None = field(default=None, repr=False)
@@ -115,11 +120,17 @@ class AwsSession:
         return self.settings.endpoint_url
 
     def with_region(self, region: str) -> AwsSession:
-        """The same credentials in another region (e.g. the region of an invoke URL)."""
+        """The same credentials in another region (e.g. the region of an invoke URL): the
+        same read cache, and the identity already read (who we are is not regional)."""
         if region == self.region:
             return self
         settings = AwsSettings(**{**self.settings.__dict__, "region": region})
-        return AwsSession(settings=settings, boto3_session=self.boto3_session)
+        return AwsSession(
+            settings=settings,
+            boto3_session=self.boto3_session,
+            read_cache=self.read_cache,
+            _identity=self._identity,
+        )
 
     def config(self) -> Any:
         from botocore.config import Config
@@ -138,12 +149,13 @@ class AwsSession:
         with self._lock:
             if key not in self._clients:
                 with aws_errors(manual="aws configure list"):
-                    self._clients[key] = self.boto3_session.client(
+                    made = self.boto3_session.client(
                         service,
                         region_name=key[1],
                         endpoint_url=self.settings.endpoint_url,
                         config=self.config(),
                     )
+                self._clients[key] = self.read_cache.install(made)
             return self._clients[key]
 
     def credentials(self) -> Any:

@@ -21,6 +21,10 @@ from wizard.aws.errors import aws_errors
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 
 TARGET_IAM_ACTIONS = ("apigateway:GET", "sts:GetCallerIdentity")
+# API Gateway's largest page. Every reader of the resources asks with these same parameters,
+# so the session's read cache answers the second one (wizard.aws.read_cache).
+PAGE_LIMIT = 500
+RESOURCE_LISTING: dict[str, Any] = {"limit": PAGE_LIMIT, "embed": ["methods"]}
 
 
 @dataclass
@@ -137,6 +141,13 @@ def match_rest_resource(
     return res, params, method in methods or "ANY" in methods
 
 
+def is_exact_resource(resource: dict[str, Any], path: str) -> bool:
+    """The resource is the request path itself, with no {parameter} segment: the most
+    specific match there can be (resource paths are unique within an API)."""
+    template = str(resource.get("path", ""))
+    return template == path and "{" not in template
+
+
 def match_route(
     routes: list[dict[str, Any]], method: str, path: str
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
@@ -236,15 +247,30 @@ def resolve_target(
     return target
 
 
+def find_rest_resource(
+    apigw: Any, api_id: str, path: str, method: str, between_pages: Any = None
+) -> tuple[dict[str, Any] | None, dict[str, str], bool]:
+    """`match_rest_resource` over the API's resources, read page by page until the request
+    path's own resource turns up (then no later page can match more specifically). The
+    target resolution and `get_method` both call this with the same page parameters, at the
+    same time: the read cache sends each page once and the second caller waits for it."""
+    resources: list[dict[str, Any]] = []
+    with aws_errors(
+        "apigateway:GET", manual=f"aws apigateway get-resources --rest-api-id {api_id}"
+    ):
+        pages = apigw.get_paginator("get_resources").paginate(restApiId=api_id, **RESOURCE_LISTING)
+        for page in pages:
+            if between_pages is not None:
+                between_pages()
+            resources.extend(page.get("items", []))
+            if any(is_exact_resource(r, path) for r in page.get("items", [])):
+                break
+    return match_rest_resource(resources, path, method)
+
+
 def _resolve_rest(session: Any, target: Target) -> None:
     apigw = session.client("apigateway")
-    with aws_errors(
-        "apigateway:GET", manual=f"aws apigateway get-resources --rest-api-id {target.api_id}"
-    ):
-        resources = _paginate(
-            apigw, "get_resources", "items", restApiId=target.api_id, embed=["methods"]
-        )
-    res, params, has_method = match_rest_resource(resources, target.path, target.method)
+    res, params, has_method = find_rest_resource(apigw, target.api_id, target.path, target.method)
     if res is not None:
         target.resource_path = res["path"]
         target.resource_id = res["id"]

@@ -34,7 +34,7 @@ Category = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Operation(_Strict):
@@ -113,7 +113,13 @@ class Catalogue(_Strict):
 @cache
 def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     # libyaml's loader when present: the pure-Python one takes ~0.4 s on this file.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=loader)  # a safe loader either way
-    return Catalogue.model_validate(data)
+    from wizard.validated_cache import cached
+
+    raw = path.read_bytes()
+
+    def validated() -> Catalogue:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return Catalogue.model_validate(yaml.load(raw, Loader=loader))  # a safe loader either way
+
+    # Kept validated between runs (wizard.validated_cache), keyed by the file's bytes.
+    return cached("catalogue", [raw], validated)

@@ -153,19 +153,42 @@ def load_playbook(
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise PlaybookError([LintError(str(path), 0, "", "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlaybookError([LintError(str(path), 0, "", f"cannot read: {exc}")]) from None
-    playbook, lines = parse_playbook(text, str(path))
-    if check:
+    if not check:
+        return parse_playbook(text, str(path))[0]
+    from wizard.engine.lint import shipped_catalogue
+    from wizard.validated_cache import cached
+
+    book = catalogue if catalogue is not None else shipped_catalogue()
+
+    def checked() -> Playbook:
         from wizard.engine.lint import lint
 
-        errors = lint(playbook, lines, str(path), registry=registry, catalogue=catalogue)
+        playbook, lines = parse_playbook(text, str(path))
+        errors = lint(playbook, lines, str(path), registry=registry, catalogue=book)
         if errors:
             raise PlaybookError(errors)
-    return playbook
+        return playbook
+
+    # A playbook that linted clean against these probe names and catalogue ids: kept between
+    # runs (wizard.validated_cache); an edit to any of them parses and lints it again.
+    return cached("playbook", [raw, _lint_inputs(registry, book)], checked)
+
+
+def _lint_inputs(registry: Any, catalogue: Any) -> bytes:
+    """What the linter checks a playbook against, besides the playbook itself."""
+    names = sorted(registry.names()) if registry is not None else []
+    causes = (
+        [f"{c.id}:{','.join(f.id for f in c.fixes)}" for c in catalogue.causes]
+        if catalogue is not None
+        else []
+    )
+    return ("\n".join(names) + "\n--\n" + "\n".join(causes)).encode()
 
 
 # --------------------------------------------------------------------------- pydantic errors

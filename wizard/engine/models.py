@@ -50,7 +50,7 @@ _BARE_LITERALS = frozenset({"true", "false", "null"})
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 def template_refs(template: str) -> list[str]:
@@ -420,7 +420,3 @@ def node_templates(node: Node) -> list[tuple[str, str]]:
             if isinstance(v, str)
         ]
     return []
-
-
-for _m in (AllCondition, AnyCondition, NotCondition, Branch, DecisionNode, Playbook):
-    _m.model_rebuild()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -77,6 +78,12 @@ def session(ctx: ProbeContext) -> Any:
 
 def client(ctx: ProbeContext, service: str, region: str | None = None) -> Any:
     return session(ctx).client(service, region=region)
+
+
+def fresh_reads(ctx: ProbeContext) -> contextlib.AbstractContextManager[None]:
+    """Reads that bypass the session's read cache, for a probe watching AWS change."""
+    cache = getattr(ctx.aws, "read_cache", None)
+    return cache.fresh() if cache is not None else contextlib.nullcontext()
 
 
 def paginate(

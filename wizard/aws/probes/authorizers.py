@@ -10,7 +10,7 @@ from typing import Any
 
 from wizard.analysis.arn import arn_matches, build_method_arn
 from wizard.aws.errors import aws_errors
-from wizard.aws.probes._base import arg, client, parse_policy
+from wizard.aws.probes._base import arg, client, fresh_reads, parse_policy
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
 # Our own Lambda invocations (authorizer_policy) would look like API Gateway calling the
@@ -340,7 +340,8 @@ def authorizer_cache_check(ctx: ProbeContext, params: Mapping[str, Any]) -> dict
     local = is_loopback_host(urlsplit(url).hostname or "")
     # CloudWatch Logs shows a Lambda's lines some seconds after the call; the emulator at once.
     wait = float(arg(ctx, params, "wait_seconds", 1.5 if local else 15.0))
-    with function_lock(fn):
+    # Fresh reads: the group may appear, and new lines surely do, while we watch.
+    with function_lock(fn), fresh_reads(ctx):
         since_ms = int(time.time() * 1000)
         before = _invocations(ctx, group, since_ms)
         answer = reproduce(ctx, params)

@@ -24,6 +24,7 @@ INSIGHTS_TIMEOUT = 60.0
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?\s*$", re.I)
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
 _LOGS = "logs:FilterLogEvents"
+_GROUPS_PAGE = 50  # DescribeLogGroups' largest page
 
 
 def parse_duration(value: Any) -> float:
@@ -62,6 +63,7 @@ def _group_exists(ctx: ProbeContext, group: str) -> bool | None:
             action="logs:DescribeLogGroups",
             manual=manual,
             logGroupNamePrefix=group,
+            limit=_GROUPS_PAGE,
         ):
             if g.get("logGroupName") == group:
                 return True
@@ -75,7 +77,13 @@ def _group_exists(ctx: ProbeContext, group: str) -> bool | None:
 def _filter(
     ctx: ProbeContext, group: str, start_ms: int, end_ms: int, pattern: str | None
 ) -> tuple[list[dict[str, Any]], bool]:
-    kwargs: dict[str, Any] = {"logGroupName": group, "startTime": start_ms, "endTime": end_ms}
+    # `limit`: a page holds no more than we keep (the default page is 10,000 events or 1 MB).
+    kwargs: dict[str, Any] = {
+        "logGroupName": group,
+        "startTime": start_ms,
+        "endTime": end_ms,
+        "limit": MAX_LINES,
+    }
     if pattern:
         kwargs["filterPattern"] = pattern
     manual = f"aws logs filter-log-events --log-group-name '{group}' --start-time {start_ms}" + (

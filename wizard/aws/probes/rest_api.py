@@ -8,7 +8,7 @@ from typing import Any
 
 from wizard.aws.errors import aws_errors
 from wizard.aws.probes._base import arg, client, paginate, parse_policy
-from wizard.aws.target import match_rest_resource
+from wizard.aws.target import RESOURCE_LISTING, find_rest_resource, match_rest_resource
 from wizard.engine.probes import REGISTRY, ProbeContext
 
 
@@ -42,7 +42,9 @@ def get_rest_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
-def _resources(ctx: ProbeContext, api_id: str) -> list[dict[str, Any]]:
+def rest_resources(ctx: ProbeContext, api_id: str) -> list[dict[str, Any]]:
+    """Every resource of the API with its methods, in 500-item pages (the target resolution
+    reads the same pages with the same parameters: the session's read cache serves them)."""
     return list(
         paginate(
             ctx,
@@ -52,7 +54,7 @@ def _resources(ctx: ProbeContext, api_id: str) -> list[dict[str, Any]]:
             action="apigateway:GET",
             manual=f"aws apigateway get-resources --rest-api-id {api_id} --embed methods",
             restApiId=api_id,
-            embed=["methods"],
+            **RESOURCE_LISTING,
         )
     )
 
@@ -68,7 +70,7 @@ def list_resources(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     api_id = arg(ctx, params, "api_id")
     method = str(arg(ctx, params, "method", "GET")).upper()
     path = str(arg(ctx, params, "path", "/"))
-    resources = _resources(ctx, api_id)
+    resources = rest_resources(ctx, api_id)
     res, path_params, has_method = match_rest_resource(resources, path, method)
     return {
         "routes": sorted(
@@ -95,9 +97,10 @@ def get_method(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     method = str(arg(ctx, params, "method", "GET")).upper()
     resource_id = arg(ctx, params, "resource_id", None)
     resource_path = arg(ctx, params, "resource_path", None)
-    if resource_id is None:
-        res, _, _ = match_rest_resource(
-            _resources(ctx, api_id), str(arg(ctx, params, "path", "/")), method
+    if resource_id is None:  # resolve_target runs beside us: the same pages, read once
+        path = str(arg(ctx, params, "path", "/"))
+        res, _, _ = find_rest_resource(
+            client(ctx, "apigateway"), api_id, path, method, ctx.check_cancelled
         )
         resource_id = res["id"] if res else None
         resource_path = res["path"] if res else None

@@ -8,6 +8,8 @@ from typing import Any
 
 from wizard.aws.errors import aws_errors
 from wizard.aws.probes._base import arg, client, paginate, plain
+from wizard.aws.probes.rest_api import rest_resources
+from wizard.aws.target import PAGE_LIMIT
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
 # Gateway responses a 403 can come from (catalogue: every 403 response type).
@@ -97,6 +99,7 @@ def get_deployments(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
             action="apigateway:GET",
             manual=manual,
             restApiId=api_id,
+            limit=PAGE_LIMIT,
         )
     )
     s = _stage(ctx, api_id, stage)
@@ -122,15 +125,7 @@ def get_deployments(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
     deployed_routes = {f"{m} {p}" for p, methods in summary.items() for m in methods}
     current = {
         f"{m} {r['path']}"
-        for r in paginate(
-            ctx,
-            apigw,
-            "get_resources",
-            "items",
-            action="apigateway:GET",
-            restApiId=api_id,
-            embed=["methods"],
-        )
+        for r in rest_resources(ctx, api_id)
         for m in (r.get("resourceMethods") or {})
     }
     out["deployment_created"] = plain(deployed.get("createdDate"))
@@ -158,6 +153,7 @@ def get_gateway_responses(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[
             action="apigateway:GET",
             manual=f"aws apigateway get-gateway-responses --rest-api-id {api_id}",
             restApiId=api_id,
+            limit=PAGE_LIMIT,
         )
     )
     customized = [i for i in items if not i.get("defaultResponse", False)]

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from wizard.aws.probes._base import arg, client, paginate
+from wizard.aws.target import PAGE_LIMIT
 from wizard.engine.probes import REGISTRY, ProbeContext
 
 
@@ -35,6 +36,7 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
             "items",
             action="apigateway:GET",
             manual="aws apigateway get-usage-plans",
+            limit=PAGE_LIMIT,
         )
     )
     stage_plans = [
@@ -65,6 +67,7 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         action="apigateway:GET",
         manual="aws apigateway get-api-keys --include-values",
         includeValues=True,
+        limit=PAGE_LIMIT,
     ):
         if key.get("value") and _fingerprint(str(key["value"])) == wanted:
             match = key
@@ -98,6 +101,7 @@ def _plan_key_ids(ctx: ProbeContext, apigw: Any, plan_id: str) -> Iterator[str]:
             action="apigateway:GET",
             manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan_id}",
             usagePlanId=plan_id,
+            limit=PAGE_LIMIT,
         )
     )
 

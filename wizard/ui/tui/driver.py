@@ -306,8 +306,11 @@ class SessionDriver:
         return any(s.kind == "probe" for s in self._s().path)
 
     def rerun_probes(self) -> bool:
-        """Go back to the last probe node of the path so `advance` runs it again."""
+        """Go back to the last probe node of the path so `advance` runs it again, reading AWS
+        afresh (the user may have changed something since)."""
         session = self._s()
+        if self.aws is not None:
+            self.aws.read_cache.clear()
         for step in reversed(session.path):
             if step.kind == "probe":
                 session.back(step.node)

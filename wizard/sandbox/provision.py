@@ -217,8 +217,12 @@ def _create_methods(
     api: ApiSpec,
     out: Provisioned,
     role_arn: str,
+    *,
+    deployed: bool = True,
 ) -> None:
-    for res in api.resources:
+    """The resources whose `deployed` is `deployed` (the undeployed ones come after the
+    deployment, the way a route added in the console and never deployed is)."""
+    for res in (r for r in api.resources if r.deployed == deployed):
         resource_id = _ensure_resource(apigw, out.api_id, res.path, out.resource_ids)
         for verb, method in res.methods.items():
             _put_method(apigw, out, resource_id, verb, method)
@@ -335,9 +339,18 @@ def provision(
             patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}],
         )
 
+    for response in api.gateway_responses:
+        apigw.put_gateway_response(
+            restApiId=out.api_id,
+            responseType=response.type,
+            statusCode=response.status_code,
+            responseTemplates=dict(response.templates),
+        )
+
     out.deployment_id = str(
         apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
     )
+    _create_methods(apigw, lam, api, out, role_arn, deployed=False)
     _create_keys_and_plans(apigw, api, out)
     for name, tok in scenario.tokens.items():
         out.tokens[name] = tok.prefix + mint_hs256(
@@ -349,7 +362,10 @@ def provision(
 
 def request_url(req: RequestSpec, out: Provisioned) -> str:
     """The URL a scenario request is sent to (its path's placeholders filled)."""
-    return out.url(substitute(req.path, out.substitutions()))
+    path = substitute(req.path, out.substitutions())
+    if req.stage is not None:
+        return data_plane_url(out.endpoint_url, out.api_id, req.stage, path)
+    return out.url(path)
 
 
 def request_headers(req: RequestSpec, out: Provisioned) -> dict[str, str]:

@@ -77,6 +77,17 @@ class MethodSpec(_Strict):
 class ResourceSpec(_Strict):
     path: str = Field(pattern=r"^/")
     methods: dict[HttpMethod, MethodSpec]
+    deployed: bool = Field(
+        True, description="false: created after the stage's deployment, so the stage lacks it"
+    )
+
+
+class GatewayResponseSpec(_Strict):
+    """A customised gateway response (PutGatewayResponse), e.g. 401 UNAUTHORIZED shown as 403."""
+
+    type: str = Field(pattern=r"^[A-Z_0-9]+$", description="responseType, e.g. UNAUTHORIZED")
+    status_code: str = Field(pattern=r"^[1-5][0-9][0-9]$")
+    templates: dict[str, str] = Field(default_factory=dict)
 
 
 class ApiKeySpec(_Strict):
@@ -101,6 +112,7 @@ class ApiSpec(_Strict):
     resources: list[ResourceSpec]
     api_keys: list[ApiKeySpec] = Field(default_factory=list)
     usage_plans: list[UsagePlanSpec] = Field(default_factory=list)
+    gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_exist(self) -> ApiSpec:
@@ -139,6 +151,7 @@ class RequestSpec(_Strict):
     name: str
     method: HttpMethod
     path: str = Field(pattern=r"^/")
+    stage: str | None = Field(None, description="the stage in the URL, when not the API's stage")
     token: str | None = Field(None, description="name of a token; sent in `token_header`")
     token_header: str = "Authorization"
     api_key: str | None = Field(None, description="name of an api key; sent as x-api-key")
@@ -167,6 +180,11 @@ class Scenario(_Strict):
     tokens: dict[str, TokenSpec] = Field(default_factory=dict)
     requests: list[RequestSpec]
     symptom: str = Field(description="name of the request whose 403 is the incident")
+    fix: str | None = Field(
+        None,
+        description="the catalogue fix (of `cause`) that makes the symptom request succeed: its "
+        "printed commands and `--apply` are tested; None when the fix is the client's",
+    )
     execution_log_lines: list[str] = Field(
         default_factory=list,
         description="lines written to API-Gateway-Execution-Logs_{api_id}/{stage}, because "

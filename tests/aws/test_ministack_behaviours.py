@@ -2,6 +2,8 @@
 
 These pin the emulator's gaps the wizard works around. If one starts failing after a MiniStack
 upgrade, the gap is closed: drop the workaround it documents (see the README, "Live mode").
+The emulator is MiniStack plus the sandbox's fidelity layer (docs/emulator.md): where the layer
+closes a gap, the test here pins the new behaviour.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import json
 
 import pytest
 from aws_probe_helpers import provision_seed, wizard_session
-from botocore.exceptions import ClientError
 from emulator import mock_get
 
 from wizard.aws.reproduce import send
@@ -38,23 +39,23 @@ def seed(aws, ministack):
     return session, provision_seed(ministack, session)
 
 
-def test_missing_operations_answer_404(seed):
+def test_flush_and_test_invoke_operations_answer(seed):
+    """MiniStack answers these with 404; the sandbox's fidelity layer adds them
+    (tests/sandbox/fidelity/test_flush_caches.py, test_test_invoke.py)."""
     session, out = seed
     apigw = session.client("apigateway")
-    calls = [
-        lambda: apigw.flush_stage_authorizers_cache(restApiId=out.api_id, stageName="prod"),
-        lambda: apigw.test_invoke_authorizer(
-            restApiId=out.api_id, authorizerId=out.authorizer_ids["jwt-authorizer"], headers={}
-        ),
-        lambda: apigw.test_invoke_method(
-            restApiId=out.api_id, resourceId=out.resource_ids["/dashboard"], httpMethod="GET"
-        ),
-    ]
-    for call in calls:
-        with pytest.raises(ClientError) as err:
-            call()
-        assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
-        assert "Unknown API Gateway v1 path" in err.value.response["Error"]["Message"]
+    flushed = apigw.flush_stage_authorizers_cache(restApiId=out.api_id, stageName="prod")
+    assert flushed["ResponseMetadata"]["HTTPStatusCode"] == 202
+    tested = apigw.test_invoke_authorizer(
+        restApiId=out.api_id,
+        authorizerId=out.authorizer_ids["jwt-authorizer"],
+        headers={"Authorization": out.tokens["alice"]},
+    )
+    assert (tested["clientStatus"], tested["principalId"]) == (0, "alice")
+    method = apigw.test_invoke_method(
+        restApiId=out.api_id, resourceId=out.resource_ids["/dashboard"], httpMethod="GET"
+    )
+    assert method["status"] == 200
 
 
 def test_no_execution_or_access_logs_are_written(seed):

@@ -30,3 +30,26 @@ def status(out: Provisioned, name: str) -> int:
 
 def apigw(session: AwsSession) -> Any:
     return session.client("apigateway")
+
+
+ACCESS_GROUP = "dashboard-access"
+ACCESS_FORMAT = (
+    '{"requestId":"$context.requestId","status":"$context.status",'
+    '"responseType":"$context.error.responseType","message":$context.error.messageString,'
+    '"principalId":"$context.authorizer.principalId","nosuch":"$context.no.such"}'
+)
+
+
+def enable_logs(session: AwsSession, out: Provisioned, level: str = "INFO") -> None:
+    """Turn on the stage's execution logs at `level` and its access logs (JSON, ACCESS_GROUP)."""
+    session.client("logs").create_log_group(logGroupName=ACCESS_GROUP)
+    arn = f"arn:aws:logs:{out.region}:{out.account_id}:log-group:{ACCESS_GROUP}"
+    apigw(session).update_stage(
+        restApiId=out.api_id,
+        stageName=out.stage,
+        patchOperations=[
+            {"op": "replace", "path": "/*/*/logging/loglevel", "value": level},
+            {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": arn},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": ACCESS_FORMAT},
+        ],
+    )

@@ -19,6 +19,9 @@ BEHAVIOURS: tuple[str, ...] = (
     "test_invoke_authorizer",
     "test_invoke_method",
     "usage_plan_stages",
+    "request_trace",
+    "execution_logs",
+    "access_logs",
 )
 
 

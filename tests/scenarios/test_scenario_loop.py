@@ -26,6 +26,12 @@ pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 FIXABLE = [s.name for s in list_scenarios() if s.fix is not None]
 
+# Where the emulator, not the wizard, keeps the broken state from coming back after the rollback.
+EMULATOR_GAPS = {
+    "apikey-disabled": "MiniStack 1.5.33 stores a patched /enabled as the string 'false', "
+    "which its data plane takes for true: the key re-disabled by the rollback still passes",
+}
+
 
 def _fix(result: dict[str, Any], fix_id: str) -> dict[str, Any]:
     found = [f for f in result["fixes"] if f["fix"] == fix_id]
@@ -71,8 +77,15 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
 
         run_all(fix["rollback"], tmp_path)
         after = dump_text(clients, api_id)
-        assert after == before, "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=2))[-3000:]
-        assert box.resend_symptom().result.status_code == repro.symptom.result.status_code
+        assert after == before, "".join(
+            difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=2)
+        )[-3000:]
+        replayed = box.reproduce()  # the whole sequence: a cached policy needs its first call
+        if name in EMULATOR_GAPS:
+            # Pinned, so this fails (and the entry goes) once the emulator is fixed.
+            assert replayed.symptom.result.status_code == 200, EMULATOR_GAPS[name]
+        else:
+            assert replayed.reproduced, [s.mismatches for s in replayed.sent]
 
         assert fix["cli"] and not fix["missing"], fix
         run_all(fix["cli"], tmp_path)

@@ -16,7 +16,6 @@ from typing import Any
 
 from wizard.sandbox.provision import ClientFactory
 
-
 _VOLATILE = frozenset({"ResponseMetadata", "lastUpdatedDate"})
 
 

@@ -42,6 +42,8 @@ REQUIRED = {
     "integration-returned-403",
     "gateway-response-override",
     "not-403-lookalikes",
+    "iam-no-invoke-permission",
+    "sigv4-incomplete-signature",
 }
 
 # The one cause whose incident is not a 403: what users report as "a 403" is a 401.

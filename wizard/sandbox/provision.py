@@ -217,12 +217,8 @@ def _create_methods(
     api: ApiSpec,
     out: Provisioned,
     role_arn: str,
-    *,
-    deployed: bool = True,
 ) -> None:
-    """The resources whose `deployed` is `deployed` (the undeployed ones come after the
-    deployment, the way a route added in the console and never deployed is)."""
-    for res in (r for r in api.resources if r.deployed == deployed):
+    for res in api.resources:
         resource_id = _ensure_resource(apigw, out.api_id, res.path, out.resource_ids)
         for verb, method in res.methods.items():
             _put_method(apigw, out, resource_id, verb, method)
@@ -332,6 +328,13 @@ def provision(
 
     _create_methods(apigw, lam, api, out, role_arn)
 
+    if api.disable_execute_api_endpoint:
+        apigw.update_rest_api(
+            restApiId=out.api_id,
+            patchOperations=[
+                {"op": "replace", "path": "/disableExecuteApiEndpoint", "value": "true"}
+            ],
+        )
     if api.resource_policy is not None:
         policy = _substitute_deep(api.resource_policy, out.substitutions())
         apigw.update_rest_api(
@@ -350,7 +353,6 @@ def provision(
     out.deployment_id = str(
         apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
     )
-    _create_methods(apigw, lam, api, out, role_arn, deployed=False)
     _create_keys_and_plans(apigw, api, out)
     for name, tok in scenario.tokens.items():
         out.tokens[name] = tok.prefix + mint_hs256(

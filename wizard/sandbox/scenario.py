@@ -77,9 +77,6 @@ class MethodSpec(_Strict):
 class ResourceSpec(_Strict):
     path: str = Field(pattern=r"^/")
     methods: dict[HttpMethod, MethodSpec]
-    deployed: bool = Field(
-        True, description="false: created after the stage's deployment, so the stage lacks it"
-    )
 
 
 class GatewayResponseSpec(_Strict):
@@ -107,6 +104,7 @@ class ApiSpec(_Strict):
     name: str
     endpoint_type: Literal["REGIONAL", "EDGE", "PRIVATE"] = "REGIONAL"
     stage: str = "prod"
+    disable_execute_api_endpoint: bool = False
     resource_policy: dict[str, Any] | None = None
     authorizers: list[AuthorizerSpec] = Field(default_factory=list)
     resources: list[ResourceSpec]
@@ -158,7 +156,10 @@ class RequestSpec(_Strict):
     sigv4: bool = False
     # Whose keys sign it (the demo's SigV4 scenarios, under emulator auth): the session's, an IAM
     # user's, an IAM user's key that was since deleted, or the right key id with a wrong secret.
-    sigv4_as: Literal["session", "iam_user", "deleted_key", "wrong_secret"] = "session"
+    # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke.
+    sigv4_as: Literal["session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user"] = (
+        "session"
+    )
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)

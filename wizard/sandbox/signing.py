@@ -14,6 +14,7 @@ from typing import Any
 from wizard.sandbox.provision import ClientFactory
 from wizard.sandbox.scenario import Scenario
 
+NO_INVOKE_USER = "apigw-wizard-sandbox-no-invoke"  # no policy at all: no execute-api:Invoke
 CALLER_USER = "apigw-wizard-sandbox-caller"
 _INVOKE_POLICY = {
     "Version": "2012-10-17",
@@ -52,6 +53,10 @@ def signing_credentials(
     key = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
     out["iam_user"] = _frozen(key["AccessKeyId"], key["SecretAccessKey"])
     out["wrong_secret"] = _frozen(key["AccessKeyId"], _wrong_secret(key["SecretAccessKey"]))
+    if "no_invoke_user" in kinds:
+        iam.create_user(UserName=NO_INVOKE_USER)
+        bare = iam.create_access_key(UserName=NO_INVOKE_USER)["AccessKey"]
+        out["no_invoke_user"] = _frozen(bare["AccessKeyId"], bare["SecretAccessKey"])
     if "deleted_key" in kinds:
         old = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
         iam.delete_access_key(UserName=CALLER_USER, AccessKeyId=old["AccessKeyId"])

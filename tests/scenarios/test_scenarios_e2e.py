@@ -44,6 +44,7 @@ REQUIRED = {
     "not-403-lookalikes",
     "iam-no-invoke-permission",
     "sigv4-incomplete-signature",
+    "authz-request-header-deny",
 }
 
 # The one cause whose incident is not a 403: what users report as "a 403" is a 401.

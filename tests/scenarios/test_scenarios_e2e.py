@@ -45,6 +45,7 @@ REQUIRED = {
     "iam-no-invoke-permission",
     "sigv4-incomplete-signature",
     "authz-request-header-deny",
+    "iam-explicit-deny",
 }
 
 # The one cause whose incident is not a 403: what users report as "a 403" is a 401.

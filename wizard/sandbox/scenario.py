@@ -156,10 +156,11 @@ class RequestSpec(_Strict):
     sigv4: bool = False
     # Whose keys sign it (the demo's SigV4 scenarios, under emulator auth): the session's, an IAM
     # user's, an IAM user's key that was since deleted, or the right key id with a wrong secret.
-    # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke.
-    sigv4_as: Literal["session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user"] = (
-        "session"
-    )
+    # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke;
+    # `denied_user`: one whose policy allows it and explicitly denies it on this API.
+    sigv4_as: Literal[
+        "session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user", "denied_user"
+    ] = "session"
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)

@@ -56,7 +56,7 @@ def wrong_parts(resource: str, method_arn: str) -> list[WrongPart]:
     ]
     if resource == _scoped_twin(resource, method_arn):
         # The method-scoped Resource: exactly another call's method ARN.
-        return out + [WrongPart("method", g_res[2], "*"), WrongPart("path", g_res[3], "*")]
+        return [*out, WrongPart("method", g_res[2], "*"), WrongPart("path", g_res[3], "*")]
     for label, g, w in zip(_PARTS, g_res, w_res, strict=True):
         if label == "path":
             if g and not glob_matches(g, w):

@@ -92,6 +92,18 @@ def _split_stage(path: str) -> tuple[str | None, str]:
     return unquote(segments[0]), rest
 
 
+def _emulator_api_and_rest(host: str, path: str) -> tuple[str, str] | None:
+    """(api id, the path from the candidate stage on) for the emulator's two forms that, like
+    execute-api, put the stage first: /_aws/execute-api/{api}/... and {api}.execute-api.localhost."""
+    aws_path = _EMULATOR_AWS_PATH.match(path)
+    if aws_path:
+        return aws_path["api"], aws_path["rest"] or "/"
+    local = _LOCAL_EXECUTE_API.match(host)
+    if local:
+        return local["api"], path
+    return None
+
+
 def parse_invoke_url(text: str) -> InvokeUrl:
     raw = (text or "").strip()
     if not raw:
@@ -121,23 +133,12 @@ def parse_invoke_url(text: str) -> InvokeUrl:
             path=emulator["rest"] or "/",
             **common.kwargs(),
         )
-    aws_path = _EMULATOR_AWS_PATH.match(path)
-    if aws_path:
-        stage, rest = _split_stage(aws_path["rest"] or "/")
+    emulated = _emulator_api_and_rest(host, path)
+    if emulated:
+        stage, rest = _split_stage(emulated[1])
         return InvokeUrl(
             kind="emulator",
-            api_id=aws_path["api"],
-            region=None,
-            stage=stage,
-            path=rest,
-            **common.kwargs(),
-        )
-    local = _LOCAL_EXECUTE_API.match(host)
-    if local:
-        stage, rest = _split_stage(path)
-        return InvokeUrl(
-            kind="emulator",
-            api_id=local["api"],
+            api_id=emulated[0],
             region=None,
             stage=stage,
             path=rest,

@@ -76,6 +76,28 @@ CASES = [
         "http://127.0.0.1:4566/restapis/abc123/prod/_user_request_",
         {"kind": "emulator", "path": "/"},
     ),
+    # MiniStack's /_aws/execute-api/ form (it was taken for a custom domain): REST and HTTP
+    # APIs, with a stage or on $default (then the first segment is only a candidate stage).
+    (
+        "http://127.0.0.1:4566/_aws/execute-api/abc123/prod/orders/7",
+        {"kind": "emulator", "api_id": "abc123", "stage": "prod", "path": "/orders/7"},
+    ),
+    (
+        "http://localhost:4566/_aws/execute-api/abc123/$default",
+        {"kind": "emulator", "api_id": "abc123", "stage": "$default", "path": "/"},
+    ),
+    (
+        "http://127.0.0.1:4566/_aws/execute-api/abc123",
+        {"kind": "emulator", "api_id": "abc123", "stage": None, "path": "/"},
+    ),
+    (
+        "ws://127.0.0.1:4566/_aws/execute-api/abc123/dev",
+        {"kind": "emulator", "scheme": "ws", "stage": "dev"},
+    ),
+    (
+        "http://abc12345.execute-api.localhost:4566/prod/orders",
+        {"kind": "emulator", "api_id": "abc12345", "stage": "prod", "path": "/orders"},
+    ),
     (
         "https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn/prod/a%20b",
         {"kind": "execute-api", "region": "cn-north-1", "path": "/a%20b"},

@@ -2,6 +2,8 @@
 
 These pin the emulator's gaps the wizard works around. If one starts failing after a MiniStack
 upgrade, the gap is closed: drop the workaround it documents (see the README, "Live mode").
+The emulator is MiniStack plus the sandbox's fidelity layer (docs/emulator.md): where the layer
+closes a gap, the test here pins the new behaviour.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import json
 
 import pytest
 from aws_probe_helpers import provision_seed, wizard_session
-from botocore.exceptions import ClientError
 from emulator import mock_get
 
 from wizard.aws.reproduce import send
@@ -38,26 +39,28 @@ def seed(aws, ministack):
     return session, provision_seed(ministack, session)
 
 
-def test_missing_operations_answer_404(seed):
+def test_flush_and_test_invoke_operations_answer(seed):
+    """MiniStack answers these with 404; the sandbox's fidelity layer adds them
+    (tests/sandbox/fidelity/test_flush_caches.py, test_test_invoke.py)."""
     session, out = seed
     apigw = session.client("apigateway")
-    calls = [
-        lambda: apigw.flush_stage_authorizers_cache(restApiId=out.api_id, stageName="prod"),
-        lambda: apigw.test_invoke_authorizer(
-            restApiId=out.api_id, authorizerId=out.authorizer_ids["jwt-authorizer"], headers={}
-        ),
-        lambda: apigw.test_invoke_method(
-            restApiId=out.api_id, resourceId=out.resource_ids["/dashboard"], httpMethod="GET"
-        ),
-    ]
-    for call in calls:
-        with pytest.raises(ClientError) as err:
-            call()
-        assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
-        assert "Unknown API Gateway v1 path" in err.value.response["Error"]["Message"]
+    flushed = apigw.flush_stage_authorizers_cache(restApiId=out.api_id, stageName="prod")
+    assert flushed["ResponseMetadata"]["HTTPStatusCode"] == 202
+    tested = apigw.test_invoke_authorizer(
+        restApiId=out.api_id,
+        authorizerId=out.authorizer_ids["jwt-authorizer"],
+        headers={"Authorization": out.tokens["alice"]},
+    )
+    assert (tested["clientStatus"], tested["principalId"]) == (0, "alice")
+    method = apigw.test_invoke_method(
+        restApiId=out.api_id, resourceId=out.resource_ids["/dashboard"], httpMethod="GET"
+    )
+    assert method["status"] == 200
 
 
-def test_no_execution_or_access_logs_are_written(seed):
+def test_execution_and_access_logs_are_written(seed):
+    """MiniStack writes none; the fidelity layer writes both when the stage logs
+    (tests/sandbox/fidelity/test_execution_logs.py, test_access_logs.py)."""
     session, out = seed
     logs = session.client("logs")
     logs.create_log_group(logGroupName="access")
@@ -74,14 +77,15 @@ def test_no_execution_or_access_logs_are_written(seed):
             {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"},
         ],
     )
-    assert (
-        send_request(load_scenario("authz-cache-scoped-policy").requests[0], out).status_code == 200
-    )
+    r = send_request(load_scenario("authz-cache-scoped-policy").requests[0], out)
+    assert r.status_code == 200
+    group = f"API-Gateway-Execution-Logs_{out.api_id}/prod"
+    lines = [e["message"] for e in logs.filter_log_events(logGroupName=group)["events"]]
+    assert lines[-1] == f"({r.request_id}) Method completed with status: 200"
+    access = logs.filter_log_events(logGroupName="access")["events"]
+    assert [e["message"] for e in access] == [r.request_id]
     groups = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
-    assert not [g for g in groups if g.startswith("API-Gateway-Execution-Logs_")]
-    assert logs.filter_log_events(logGroupName="access")["events"] == []
-    # Lambda logs, yes.
-    assert "/aws/lambda/dashboard-jwt-authorizer" in groups
+    assert "/aws/lambda/dashboard-jwt-authorizer" in groups  # MiniStack's own Lambda logs
 
 
 def test_configuration_changes_apply_without_a_redeploy(seed):

@@ -47,22 +47,18 @@ def test_stale_decision_keyed_on_the_token_lets_the_refreshed_token_in(
     assert box.resend_symptom().result.status_code == 200
 
 
-def test_stale_decision_flush_is_not_supported_by_the_emulator_so_the_next_fix_is_offered(
+def test_stale_decision_flush_empties_the_cache_and_the_refreshed_token_gets_in(
     stale: tuple[Sandbox, Reproduction],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """--yes takes the first fix, the flush: MiniStack 1.5.33 has no FlushStageAuthorizersCache,
-    so it is reported as unsupported and the request is (honestly) not verified as fixed. The
-    driver then offers the next fix instead of stopping: keying the cache on the token, which
-    lets the refreshed token in."""
+    """--yes takes the first fix, the flush (served by the sandbox's fidelity layer): the cached
+    Deny goes, the refreshed token is let in, so nothing else is applied."""
     box, repro = stale
     code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
     flush = _fix(result, "fix-stale-flush")
-    assert flush["applied"] and flush["verified"] is False
-    assert "not supported by this endpoint" in flush["detail"]
-    keyed = _fix(result, "fix-stale-key-on-token")
-    assert keyed["applied"] and keyed["verified"], keyed["detail"]
+    assert flush["applied"] and flush["verified"], flush["detail"]
+    assert not _fix(result, "fix-stale-key-on-token")["applied"]
     assert code == 0
     assert box.resend_symptom().result.status_code == 200
 

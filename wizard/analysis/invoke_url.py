@@ -9,7 +9,11 @@ Recognised forms:
 - `https://{vpce_id}-{suffix}.execute-api.{region}.vpce.amazonaws.com/{stage}/{path}` (private API
   via the endpoint's public DNS name: the API id travels in a Host or x-apigw-api-id header).
 - any other host: a custom domain; its base-path mapping decides the API and stage.
-- MiniStack: `http://127.0.0.1:PORT/restapis/{api_id}/{stage}/_user_request_/{path}`.
+- the emulator (MiniStack), in each of the three forms it serves: the path forms
+  `http://127.0.0.1:PORT/restapis/{api_id}/{stage}/_user_request_/{path}` and
+  `http://127.0.0.1:PORT/_aws/execute-api/{api_id}/{stage}/{path}` (on any host), and the host
+  form `http://{api_id}.execute-api.localhost:PORT/{stage}/{path}`. As on AWS, the stage of the
+  last two is a candidate (an HTTP API on `$default` has none).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ _LOCAL_EXECUTE_API = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.localhost$")
 _EMULATOR_PATH = re.compile(
     r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<rest>/.*)?$"
 )
+# LocalStack's newer path form, which MiniStack serves too (REST, HTTP and WebSocket APIs).
+_EMULATOR_AWS_PATH = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
 
 
 class InvokeUrlError(ValueError):
@@ -86,6 +92,18 @@ def _split_stage(path: str) -> tuple[str | None, str]:
     return unquote(segments[0]), rest
 
 
+def _emulator_api_and_rest(host: str, path: str) -> tuple[str, str] | None:
+    """(api id, the path from the candidate stage on) for the emulator's two forms that, like
+    execute-api, put the stage first: /_aws/execute-api/{api}/... and {api}.execute-api.localhost."""
+    aws_path = _EMULATOR_AWS_PATH.match(path)
+    if aws_path:
+        return aws_path["api"], aws_path["rest"] or "/"
+    local = _LOCAL_EXECUTE_API.match(host)
+    if local:
+        return local["api"], path
+    return None
+
+
 def parse_invoke_url(text: str) -> InvokeUrl:
     raw = (text or "").strip()
     if not raw:
@@ -115,12 +133,12 @@ def parse_invoke_url(text: str) -> InvokeUrl:
             path=emulator["rest"] or "/",
             **common.kwargs(),
         )
-    local = _LOCAL_EXECUTE_API.match(host)
-    if local:
-        stage, rest = _split_stage(path)
+    emulated = _emulator_api_and_rest(host, path)
+    if emulated:
+        stage, rest = _split_stage(emulated[1])
         return InvokeUrl(
             kind="emulator",
-            api_id=local["api"],
+            api_id=emulated[0],
             region=None,
             stage=stage,
             path=rest,

@@ -3,19 +3,25 @@
 Everything a fix could touch: the API (policy, endpoint), resources with their methods and
 integrations, authorizers, stages, deployments, gateway responses, usage plans with their keys
 and stages, API keys. Response metadata (request ids, retry counts) is dropped: it differs on
-every call.
+every call. So is `lastUpdatedDate`: it records when, not what - a rollback restores the
+configuration, and cannot restore the clock.
+
+`dump_text` is the same dump as canonical JSON, so "identical" means byte-identical text.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from wizard.sandbox.provision import ClientFactory
 
+_VOLATILE = frozenset({"ResponseMetadata", "lastUpdatedDate"})
+
 
 def _clean(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if k != "ResponseMetadata"}
+        return {k: _clean(v) for k, v in value.items() if k not in _VOLATILE}
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
@@ -58,3 +64,8 @@ def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
             "api_keys": _items(apigw, "get_api_keys", includeValues=True),
         }
     )
+
+
+def dump_text(clients: ClientFactory, api_id: str) -> str:
+    """`dump_rest_api` as canonical JSON (sorted keys, dates in ISO form), one line per field."""
+    return json.dumps(dump_rest_api(clients, api_id), sort_keys=True, indent=1, default=str)

@@ -3,6 +3,8 @@
 MiniStack listens on every interface by default and starts an IoT mTLS and an SFTP listener;
 we always bind it to 127.0.0.1, disable both, give it its own TMPDIR (its PID file and Lambda
 work dirs land there) and a free port, and stop it by the PID we started — never by name.
+MiniStack runs through `python -m wizard.sandbox.fidelity`, which adds the API Gateway
+behaviours it lacks (docs/emulator.md) in its own process before serving.
 No pytest imports here: the demo reuses this module.
 """
 
@@ -25,10 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from wizard.sandbox.fidelity.loopback import require_loopback
+
 LOOPBACK = "127.0.0.1"
 DEFAULT_REGION = "us-east-1"
 # MiniStack's default account (every dummy access key maps to it).
 DEFAULT_ACCOUNT_ID = "000000000000"
+# The emulator's entry module: MiniStack plus the fidelity layer. `fidelity=False` serves
+# MiniStack alone (the start-up benchmark compares the two).
+FIDELITY_MODULE = "wizard.sandbox.fidelity"
 
 
 class EmulatorError(RuntimeError):
@@ -181,6 +188,7 @@ def start(
     auth: bool = False,
     ready_timeout: float = 60.0,
     extra_env: Mapping[str, str] | None = None,
+    fidelity: bool = True,
 ) -> Emulator:
     """Start MiniStack on 127.0.0.1 and wait until `/_ministack/ready` answers."""
     if not ministack_available():
@@ -195,10 +203,11 @@ def start(
     env = emulator_env(chosen, workdir, auth=auth)
     if extra_env:
         env.update(extra_env)
+    require_loopback(env["BIND_HOST"])  # extra_env may not widen the bind
     log_path = workdir / "ministack.log"
     log_handle = open(log_path, "wb")  # noqa: SIM115 - kept open for the child's lifetime
     process = subprocess.Popen(
-        [sys.executable, "-m", "ministack"],
+        [sys.executable, "-m", FIDELITY_MODULE if fidelity else "ministack"],
         env=env,
         cwd=str(workdir),
         stdin=subprocess.DEVNULL,

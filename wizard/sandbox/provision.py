@@ -328,11 +328,26 @@ def provision(
 
     _create_methods(apigw, lam, api, out, role_arn)
 
+    if api.disable_execute_api_endpoint:
+        apigw.update_rest_api(
+            restApiId=out.api_id,
+            patchOperations=[
+                {"op": "replace", "path": "/disableExecuteApiEndpoint", "value": "true"}
+            ],
+        )
     if api.resource_policy is not None:
         policy = _substitute_deep(api.resource_policy, out.substitutions())
         apigw.update_rest_api(
             restApiId=out.api_id,
             patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}],
+        )
+
+    for response in api.gateway_responses:
+        apigw.put_gateway_response(
+            restApiId=out.api_id,
+            responseType=response.type,
+            statusCode=response.status_code,
+            responseTemplates=dict(response.templates),
         )
 
     out.deployment_id = str(
@@ -349,7 +364,10 @@ def provision(
 
 def request_url(req: RequestSpec, out: Provisioned) -> str:
     """The URL a scenario request is sent to (its path's placeholders filled)."""
-    return out.url(substitute(req.path, out.substitutions()))
+    path = substitute(req.path, out.substitutions())
+    if req.stage is not None:
+        return data_plane_url(out.endpoint_url, out.api_id, req.stage, path)
+    return out.url(path)
 
 
 def request_headers(req: RequestSpec, out: Provisioned) -> dict[str, str]:

@@ -79,6 +79,14 @@ class ResourceSpec(_Strict):
     methods: dict[HttpMethod, MethodSpec]
 
 
+class GatewayResponseSpec(_Strict):
+    """A customised gateway response (PutGatewayResponse), e.g. 401 UNAUTHORIZED shown as 403."""
+
+    type: str = Field(pattern=r"^[A-Z_0-9]+$", description="responseType, e.g. UNAUTHORIZED")
+    status_code: str = Field(pattern=r"^[1-5][0-9][0-9]$")
+    templates: dict[str, str] = Field(default_factory=dict)
+
+
 class ApiKeySpec(_Strict):
     name: str
     value: str | None = None  # fixed value (>= 20 chars in AWS) or generated
@@ -96,11 +104,13 @@ class ApiSpec(_Strict):
     name: str
     endpoint_type: Literal["REGIONAL", "EDGE", "PRIVATE"] = "REGIONAL"
     stage: str = "prod"
+    disable_execute_api_endpoint: bool = False
     resource_policy: dict[str, Any] | None = None
     authorizers: list[AuthorizerSpec] = Field(default_factory=list)
     resources: list[ResourceSpec]
     api_keys: list[ApiKeySpec] = Field(default_factory=list)
     usage_plans: list[UsagePlanSpec] = Field(default_factory=list)
+    gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_exist(self) -> ApiSpec:
@@ -139,13 +149,18 @@ class RequestSpec(_Strict):
     name: str
     method: HttpMethod
     path: str = Field(pattern=r"^/")
+    stage: str | None = Field(None, description="the stage in the URL, when not the API's stage")
     token: str | None = Field(None, description="name of a token; sent in `token_header`")
     token_header: str = "Authorization"
     api_key: str | None = Field(None, description="name of an api key; sent as x-api-key")
     sigv4: bool = False
     # Whose keys sign it (the demo's SigV4 scenarios, under emulator auth): the session's, an IAM
     # user's, an IAM user's key that was since deleted, or the right key id with a wrong secret.
-    sigv4_as: Literal["session", "iam_user", "deleted_key", "wrong_secret"] = "session"
+    # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke;
+    # `denied_user`: one whose policy allows it and explicitly denies it on this API.
+    sigv4_as: Literal[
+        "session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user", "denied_user"
+    ] = "session"
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)
@@ -167,6 +182,11 @@ class Scenario(_Strict):
     tokens: dict[str, TokenSpec] = Field(default_factory=dict)
     requests: list[RequestSpec]
     symptom: str = Field(description="name of the request whose 403 is the incident")
+    fix: str | None = Field(
+        None,
+        description="the catalogue fix (of `cause`) that makes the symptom request succeed: its "
+        "printed commands and `--apply` are tested; None when the fix is the client's",
+    )
     execution_log_lines: list[str] = Field(
         default_factory=list,
         description="lines written to API-Gateway-Execution-Logs_{api_id}/{stage}, because "

@@ -14,6 +14,16 @@ from typing import Any
 from wizard.sandbox.provision import ClientFactory
 from wizard.sandbox.scenario import Scenario
 
+NO_INVOKE_USER = "apigw-wizard-sandbox-no-invoke"  # no policy at all: no execute-api:Invoke
+DENIED_USER = "apigw-wizard-sandbox-denied"  # Allow *, then an explicit Deny on execute-api
+# An Allow that would let the user in, and the explicit Deny (a guardrail policy) that wins.
+_DENY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"},
+        {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:*"},
+    ],
+}
 CALLER_USER = "apigw-wizard-sandbox-caller"
 _INVOKE_POLICY = {
     "Version": "2012-10-17",
@@ -52,6 +62,17 @@ def signing_credentials(
     key = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
     out["iam_user"] = _frozen(key["AccessKeyId"], key["SecretAccessKey"])
     out["wrong_secret"] = _frozen(key["AccessKeyId"], _wrong_secret(key["SecretAccessKey"]))
+    if "no_invoke_user" in kinds:
+        iam.create_user(UserName=NO_INVOKE_USER)
+        bare = iam.create_access_key(UserName=NO_INVOKE_USER)["AccessKey"]
+        out["no_invoke_user"] = _frozen(bare["AccessKeyId"], bare["SecretAccessKey"])
+    if "denied_user" in kinds:
+        iam.create_user(UserName=DENIED_USER)
+        iam.put_user_policy(
+            UserName=DENIED_USER, PolicyName="deny-invoke", PolicyDocument=json.dumps(_DENY_POLICY)
+        )
+        denied = iam.create_access_key(UserName=DENIED_USER)["AccessKey"]
+        out["denied_user"] = _frozen(denied["AccessKeyId"], denied["SecretAccessKey"])
     if "deleted_key" in kinds:
         old = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
         iam.delete_access_key(UserName=CALLER_USER, AccessKeyId=old["AccessKeyId"])

@@ -209,7 +209,7 @@ CASES = [
         "apigateway",
         "FlushStageAuthorizersCache",
         {"restApiId": "{api_id}", "stageName": "{stage}"},
-        statuses=["unsupported"],
+        # the sandbox's fidelity layer serves it (MiniStack alone answered 404)
     ),
     Case(
         "create-deployment",
@@ -419,6 +419,9 @@ def test_apply_verify_rollback(case: Case, aws_client: Any) -> None:
         assert "DeploymentId" in checked.message
 
     back = derive_rollback(plan, before, result)
+    if case.operation == "FlushStageAuthorizersCache":
+        assert back.operations == ()  # an emptied cache refills by itself: nothing to undo
+        return
     undone = apply_plan(back, Confirmation.for_plan(back, by="t", shown=back.cli), aws_client)
     assert undone.applied, undone.to_dict()
     after = take_snapshot(plan, aws_client)

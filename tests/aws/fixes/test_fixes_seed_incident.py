@@ -87,9 +87,8 @@ def test_ttl_zero_fix_applies_verifies_and_rolls_back(
     confirmation = Confirmation.for_plan(plan, by="tester", shown=plan.cli)
     result = apply_plan(plan, confirmation, aws_client)
     statuses = [s.status for s in result.steps]
-    # MiniStack 1.5.33 has no FlushStageAuthorizersCache: recorded, not fatal.
-    assert statuses == ["applied", "applied", "unsupported"], result.to_dict()
-    assert "not supported by this endpoint" in result.steps[2].message
+    # the sandbox's fidelity layer serves FlushStageAuthorizersCache (MiniStack alone did not)
+    assert statuses == ["applied", "applied", "applied"], result.to_dict()
     assert result.applied
 
     checked = verify(plan, before, aws_client, replay=lambda: call("update-profile"))
@@ -102,8 +101,13 @@ def test_ttl_zero_fix_applies_verifies_and_rolls_back(
 
     back = derive_rollback(plan, before, result)
     assert back.kind == "rollback"
-    assert [o.operation for o in back.operations] == ["UpdateStage", "UpdateAuthorizer"]
-    assert back.operations[1].params["patchOperations"] == [
+    assert [o.operation for o in back.operations] == [
+        "UpdateStage",
+        "DeleteDeployment",
+        "UpdateAuthorizer",
+    ]
+    assert back.operations[1].params["deploymentId"] == result.steps[1].response["id"]
+    assert back.operations[2].params["patchOperations"] == [
         {"op": "replace", "path": "/authorizerResultTtlInSeconds", "value": "300"}
     ]
     undone = apply_plan(back, Confirmation.for_plan(back, by="tester", shown=back.cli), aws_client)
@@ -114,6 +118,8 @@ def test_ttl_zero_fix_applies_verifies_and_rolls_back(
     assert authorizer["authorizerResultTtlInSeconds"] == 300
     stage = apigw.get_stage(restApiId=facts["api_id"], stageName=facts["stage"])
     assert stage["deploymentId"] == before.reads[1].state["deploymentId"]  # type: ignore[index]
+    deployments = apigw.get_deployments(restApiId=facts["api_id"])["items"]
+    assert result.steps[1].response["id"] not in {d["id"] for d in deployments}
 
 
 def test_declining_changes_nothing(seed: dict[str, Any], aws_client: Any) -> None:

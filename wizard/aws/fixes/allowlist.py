@@ -4,7 +4,8 @@ Anything not listed here is refused before it is rendered or sent. Each entry na
 parameters that identify the resource (`identity`), the parameters a fix may set (`fields`)
 and, for API Gateway's JSON-patch style updates, the patch paths and ops it may use. A few
 delete operations are allowed only inside a rollback plan, to undo something the wizard
-itself created (a usage-plan key, a base-path mapping, a customised gateway response).
+itself created (a deployment and the stage it created, a usage-plan key, a base-path mapping, a
+customised gateway response).
 """
 
 from __future__ import annotations
@@ -212,6 +213,34 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
         fields=("AccessLogSettings", "DeploymentId"),
     ),
     # Undo only: these remove what an applied fix created.
+    AllowedOperation(
+        "apigateway",
+        "DeleteDeployment",
+        "delete the deployment the fix created, once no stage runs it",
+        identity=("restApiId", "deploymentId"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigateway",
+        "DeleteStage",
+        "delete the stage the fix's deployment created",
+        identity=("restApiId", "stageName"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "DeleteStage",
+        "delete the stage the fix's deployment created",
+        identity=("ApiId", "StageName"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "apigatewayv2",
+        "DeleteDeployment",
+        "delete the deployment the fix created, once no stage runs it",
+        identity=("ApiId", "DeploymentId"),
+        rollback_only=True,
+    ),
     AllowedOperation(
         "apigateway",
         "DeleteUsagePlanKey",

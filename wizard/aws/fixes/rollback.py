@@ -152,35 +152,35 @@ def _contains(collection: Any, value: Any, path: str) -> bool | None:
     return None
 
 
-def _stage_back(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+def _stage_back(op: BoundOperation, read: StateRead, response: Mapping[str, Any]) -> Inverse:
+    """Undo a deployment: point the stage back at the deployment it ran (or delete the stage the
+    deployment created), then delete the new deployment, so nothing the fix made is left."""
     state = read.state or {}
     v2 = op.service == "apigatewayv2"
+    api = {"ApiId": op.params["ApiId"]} if v2 else {"restApiId": op.params["restApiId"]}
     old = state.get("DeploymentId" if v2 else "deploymentId")
     stage = op.params["StageName" if v2 else "stageName"]
-    if read.absent or not old:
-        return [], [
-            f"stage {stage} had no deployment before; the deployment `{op.cli}` made stays "
-            "(delete the stage or deployment by hand if it should not exist)"
-        ]
-    if v2:
-        return [
-            (
-                "apigatewayv2",
-                "UpdateStage",
-                {"ApiId": op.params["ApiId"], "StageName": stage, "DeploymentId": old},
-            )
-        ], []
-    return [
-        (
-            "apigateway",
-            "UpdateStage",
-            {
-                "restApiId": op.params["restApiId"],
-                "stageName": stage,
-                "patchOperations": [{"op": "replace", "path": "/deploymentId", "value": old}],
-            },
+    made = response.get("DeploymentId" if v2 else "id")
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+    if read.absent:
+        calls.append(
+            (op.service, "DeleteStage", {**api, "StageName" if v2 else "stageName": stage})
         )
-    ], [f"the new deployment stays in the API's history; stage {stage} points back to {old}"]
+    elif not old:
+        return [], [f"stage {stage} had no deployment before `{op.cli}`; check it by hand"]
+    elif v2:
+        calls.append((op.service, "UpdateStage", {**api, "StageName": stage, "DeploymentId": old}))
+    else:
+        patch = [{"op": "replace", "path": "/deploymentId", "value": old}]
+        calls.append(
+            (op.service, "UpdateStage", {**api, "stageName": stage, "patchOperations": patch})
+        )
+    if not made:
+        return calls, [f"the id of the deployment `{op.cli}` made is unknown; delete it by hand"]
+    calls.append(
+        (op.service, "DeleteDeployment", {**api, "DeploymentId" if v2 else "deploymentId": made})
+    )
+    return calls, []
 
 
 def _usage_plan_key(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:

@@ -209,6 +209,31 @@ def _invoke_lambda(
     return _result(response, "lambda_invoke", method_arn, event.get("methodArn"))
 
 
+def _request_headers(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, str]:
+    """The request's extra headers (`headers`: a mapping, or NAME:VALUE strings from --header)."""
+    extra = arg(ctx, params, "headers", None)
+    if isinstance(extra, Mapping):
+        return {str(k): str(v) for k, v in extra.items()}
+    out: dict[str, str] = {}
+    if isinstance(extra, list | tuple):
+        for item in extra:
+            name, _, value = str(item).partition(":")
+            out[name.strip()] = value.strip()
+    return out
+
+
+def _identity_value(ctx: ProbeContext, params: Mapping[str, Any], header: str) -> str:
+    """What the authorizer's identity source reads: the token (--token), or, for an authorizer
+    keyed on another header, that header as the request carried it (--header NAME:VALUE)."""
+    token = arg(ctx, params, "token", None)
+    if token is not None:
+        return str(token)
+    for name, value in _request_headers(ctx, params).items():
+        if name.lower() == header.lower():
+            return value
+    return str(arg(ctx, params, "token"))  # neither: missing, named as the token
+
+
 def request_authorizer_event(
     ctx: ProbeContext,
     params: Mapping[str, Any],
@@ -229,13 +254,7 @@ def request_authorizer_event(
     token_header = str(arg(ctx, params, "token_header", "Authorization"))
     if token_header.lower() != header.lower():
         headers[token_header] = token
-    extra = arg(ctx, params, "headers", None)
-    if isinstance(extra, Mapping):
-        headers.update({str(k): str(v) for k, v in extra.items()})
-    elif isinstance(extra, list | tuple):
-        for item in extra:
-            name, _, value = str(item).partition(":")
-            headers[name.strip()] = value.strip()
+    headers.update(_request_headers(ctx, params))
     path_params = arg(ctx, params, "path_params", None) or None
     return {
         "type": "REQUEST",
@@ -272,10 +291,10 @@ def request_authorizer_event(
 def authorizer_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     api_id = arg(ctx, params, "api_id")
     authorizer_id = arg(ctx, params, "authorizer_id")
-    token = str(arg(ctx, params, "token"))
     a = _authorizer(ctx, api_id, authorizer_id)
     method_arn = _method_arn(ctx, params, api_id)
     header = _header_name(a.get("identitySource"))
+    token = _identity_value(ctx, params, header)
     # The Lambda route first when we know the real method ARN: test-invoke-authorizer sends a
     # synthetic one (stage "ESTestInvoke-stage"), which hides the scoped-Resource bug.
     fn = function_arn_from_uri(a.get("authorizerUri"))

@@ -11,8 +11,8 @@ expired token. Rather than one source file per bug, the scenario file states the
 
 ``EXPIRED_TOKEN`` says what an expired token gets: ``unauthorized`` (the right answer: 401,
 never cached) or ``deny`` (the bug behind a cached Deny outliving the token). A bad signature is
-always ``Unauthorized``. The token is ``authorizationToken`` (TOKEN) or the ``Authorization``
-header (REQUEST).
+always ``Unauthorized``. The token is ``authorizationToken`` (TOKEN) or, for REQUEST, the header
+``TOKEN_HEADER`` names (``Authorization`` by default).
 
 This file is zipped on its own and runs as a Lambda function: it imports only the standard
 library, so the small HS256 check is repeated here rather than imported.
@@ -59,7 +59,7 @@ def _token(event: dict) -> str:
     token = event.get("authorizationToken")
     if token is None:
         headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
-        token = headers.get("authorization") or ""
+        token = headers.get(os.environ.get("TOKEN_HEADER", "Authorization").lower()) or ""
     token = str(token)
     return token[7:] if token.lower().startswith("bearer ") else token
 

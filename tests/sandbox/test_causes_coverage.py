@@ -1,0 +1,52 @@
+"""docs/causes-coverage.md is generated from the scenarios and not_reproducible.yaml: every cause
+has a scenario or a reason, never both, and the committed page is what the data renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wizard.catalogue import load_catalogue
+from wizard.sandbox.coverage import DOC_PAGE, coverage, not_reproducible, render_markdown
+from wizard.sandbox.scenario import list_scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_cause_has_a_scenario_or_a_reason_never_both() -> None:
+    ids = set(load_catalogue().ids())
+    gaps = not_reproducible()
+    assert set(gaps) <= ids, f"not a catalogue cause: {sorted(set(gaps) - ids)}"
+    for row in coverage():
+        if row.reproduced:
+            assert row.cause not in gaps, f"{row.cause} has a scenario: drop its reason"
+        else:
+            gap = gaps.get(row.cause)
+            assert gap, f"{row.cause}: no scenario and no reason in not_reproducible.yaml"
+            assert gap["kind"] in ("aws-only", "emulator", "scenario") and gap["reason"].strip()
+
+
+def test_each_named_fix_is_a_fix_of_the_scenarios_cause() -> None:
+    catalogue = load_catalogue()
+    for scenario in list_scenarios():
+        if scenario.fix is not None:
+            fixes = [f.id for f in catalogue.get(scenario.cause).fixes]
+            assert scenario.fix in fixes, (scenario.name, scenario.fix, fixes)
+            fix = next(f for f in catalogue.get(scenario.cause).fixes if f.id == scenario.fix)
+            assert fix.operations, f"{scenario.name}: {fix.id} has no operation to apply"
+
+
+def test_the_committed_page_is_what_the_data_renders() -> None:
+    page = ROOT / DOC_PAGE
+    assert page.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/causes-coverage.md drifted: python -m wizard.sandbox.coverage > "
+        "docs/causes-coverage.md"
+    )
+
+
+def test_the_counts_the_page_states_match_the_rows() -> None:
+    rows = coverage()
+    text = render_markdown(rows)
+    reproduced = sum(r.reproduced for r in rows)
+    looped = sum(r.loop for r in rows)
+    assert f"{reproduced} are reproduced" in text and f"{looped} complete the whole loop" in text
+    assert len(rows) == 39

@@ -1,0 +1,33 @@
+"""The sandbox's fidelity layer: API Gateway behaviours MiniStack 1.5.33 lacks, added in-process.
+
+`python -m wizard.sandbox.fidelity` imports MiniStack, installs every behaviour below into its
+API Gateway module, then serves exactly as `python -m ministack` would. Each behaviour is one
+module with an `install(v1)` that wraps or replaces a function of `ministack.services.
+apigateway_v1` (passed in as `v1`); each one's test names the AWS documentation page it
+reproduces (docs/emulator.md lists them). Importing this package imports no MiniStack: the
+wizard's front ends never load it, only the emulator's own process does.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+# Installed in this order: `routes` first, since the control-plane operations register with it.
+BEHAVIOURS: tuple[str, ...] = (
+    "routes",
+    "flush_caches",
+    "test_invoke_authorizer",
+    "test_invoke_method",
+    "usage_plan_stages",
+    "request_trace",
+    "execution_logs",
+    "access_logs",
+)
+
+
+def install(v1: ModuleType) -> None:
+    """Install every behaviour into MiniStack's API Gateway (v1) module `v1`."""
+    import importlib
+
+    for name in BEHAVIOURS:
+        importlib.import_module(f"{__name__}.{name}").install(v1)

@@ -13,7 +13,7 @@ import re
 import pytest
 from fidelity_helpers import enable_logs, seed, seed_request
 
-from wizard.analysis.logs_execution import classify_message
+from wizard.analysis.logs.execution import classify_message
 from wizard.aws.probes import register_all
 from wizard.engine.probes import REGISTRY, ProbeContext
 from wizard.sandbox.replay import send_request

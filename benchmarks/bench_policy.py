@@ -10,7 +10,9 @@ import json
 import time
 
 from wizard.analysis.cache_sim import load_scenario, simulate
-from wizard.analysis.policy import RequestContext, evaluate_policy, parse_policy
+from wizard.analysis.policy.evaluate import evaluate_policy
+from wizard.analysis.policy.parse import parse_policy
+from wizard.analysis.policy.request import RequestContext
 
 ACCT = "111122223333"
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from wizard.analysis.policy import PolicyError, RequestContext, evaluate_policy
+from wizard.analysis.policy.evaluate import evaluate_policy
+from wizard.analysis.policy.parse import PolicyError
+from wizard.analysis.policy.request import RequestContext
 
 ACCT = "111122223333"
 OTHER = "444455556666"

@@ -8,7 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.analysis.policy import PolicyError, RequestContext, evaluate_policy, parse_policy
+from wizard.analysis.policy.evaluate import evaluate_policy
+from wizard.analysis.policy.parse import PolicyError, parse_policy
+from wizard.analysis.policy.request import RequestContext
 
 ARN = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3/prod/GET/pets/7"
 

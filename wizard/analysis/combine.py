@@ -17,13 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from wizard.analysis.policy import (
-    Decision,
-    Policy,
-    PolicyDecision,
-    RequestContext,
-    evaluate_policy,
-)
+from wizard.analysis.policy.evaluate import Decision, PolicyDecision, evaluate_policy
+from wizard.analysis.policy.parse import Policy
+from wizard.analysis.policy.request import RequestContext
 
 __all__ = ["AuthKind", "CombinedDecision", "combine", "combine_policies"]
 

@@ -20,7 +20,7 @@ from wizard.commands._io import (
 )
 
 if TYPE_CHECKING:
-    from wizard.analysis.policy import RequestContext
+    from wizard.analysis.policy.request import RequestContext
 
 _DECISIONS = ("allow", "explicit_deny", "implicit_deny")
 
@@ -219,7 +219,7 @@ def _request(args: argparse.Namespace) -> RequestContext:
     import ipaddress
 
     from wizard.analysis.arn import parse_method_arn
-    from wizard.analysis.policy import RequestContext
+    from wizard.analysis.policy.request import RequestContext
 
     try:
         parse_method_arn(args.arn)
@@ -261,7 +261,8 @@ def _request_dict(req: RequestContext) -> dict[str, Any]:
 
 @guarded
 def run_eval(args: argparse.Namespace) -> int:
-    from wizard.analysis.policy import PolicyError, evaluate_policy
+    from wizard.analysis.policy.evaluate import evaluate_policy
+    from wizard.analysis.policy.parse import PolicyError
 
     req = _request(args)
     text = _read_policy(args.policy, "--policy")
@@ -278,7 +279,7 @@ def run_eval(args: argparse.Namespace) -> int:
 @guarded
 def run_combine(args: argparse.Namespace) -> int:
     from wizard.analysis.combine import combine_policies
-    from wizard.analysis.policy import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     req = _request(args)
     if args.auth == "none" and (args.auth_decision or args.authorizer_policy):
@@ -386,7 +387,7 @@ def _render_match(data: dict[str, Any]) -> str:
 
 
 def _which_policy_is_bad(candidates: list[tuple[str, str | None]]) -> str:
-    from wizard.analysis.policy import PolicyError, parse_policy
+    from wizard.analysis.policy.parse import PolicyError, parse_policy
 
     for flag, text in candidates:
         if text is not None:

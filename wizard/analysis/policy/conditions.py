@@ -155,7 +155,7 @@ class Condition:
 
 def parse_condition_block(block: Any, where: str) -> tuple[Condition, ...]:
     """Validate a Condition element; raise PolicyError (imported lazily) naming the place."""
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     if not isinstance(block, Mapping):
         raise PolicyError(f'{where} must be an object like {{"IpAddress": {{...}}}}')
@@ -182,7 +182,7 @@ def parse_condition_block(block: Any, where: str) -> tuple[Condition, ...]:
 
 
 def _split_operator(name: str, where: str) -> tuple[str, str | None, bool]:
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     qualifier = None
     rest = name.strip()
@@ -204,7 +204,7 @@ def _split_operator(name: str, where: str) -> tuple[str, str | None, bool]:
 
 
 def _values(raw: Any, where: str) -> tuple[str, ...]:
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     items = raw if isinstance(raw, list) else [raw]
     if not items:

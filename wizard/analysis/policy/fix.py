@@ -1,6 +1,6 @@
 """The smallest change to a resource policy that lets this one caller make this one call.
 
-Pure: given the policy document, the request (wizard.analysis.policy.RequestContext) and the
+Pure: given the policy document, the request (wizard.analysis.policy.request.RequestContext) and the
 evaluator's decision, propose the corrected document, or say why no safe change can be derived
 (then the user edits the policy by hand, with guidance). Widening a resource policy is a
 security decision, so every proposal says in words exactly what it newly allows, and warns
@@ -24,7 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.analysis.policy import PolicyDecision, RequestContext, evaluate_policy
+from wizard.analysis.policy.evaluate import PolicyDecision, evaluate_policy
+from wizard.analysis.policy.request import RequestContext
 
 NEW_SID = "AllowCallerApigwWizard"
 _IP_KEY = "aws:sourceip"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from wizard.analysis.policy_conditions import Condition, parse_condition_block
+from wizard.analysis.policy.conditions import Condition, parse_condition_block
 
 __all__ = ["Policy", "PolicyError", "Statement", "load_document", "parse_policy"]
 

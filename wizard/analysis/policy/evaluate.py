@@ -1,13 +1,18 @@
 """Evaluate an IAM-style policy for one execute-api request, the way IAM does.
 
-Use ``evaluate_policy(policy, RequestContext(method_arn=...))``. The policy can be a resource
-policy (with Principal) or the policy a Lambda authorizer returns (no Principal: it applies to
-the caller). The result says allow / explicit_deny / implicit_deny, what every statement did
-and why, which statements decided, and one sentence a person can act on.
+Use ``evaluate_policy(policy, RequestContext(method_arn=...), kind=...)``. The policy is a
+resource policy (statements name a Principal; one without applies to no one) or the policy a
+Lambda authorizer returns (no Principal: it applies to the caller). Without ``kind`` the kind is
+detected — a resource policy when any statement names a Principal or NotPrincipal — and the
+decision's notes say which was assumed. The result says allow / explicit_deny / implicit_deny,
+what every statement did and why, which statements decided, and one sentence a person can act
+on; ``warnings`` are what IAM Access Analyzer would flag and the keys IAM always sets that the
+request did not give.
 
 IAM rules applied: a matching Deny always wins; otherwise a matching Allow allows; otherwise the
 request is implicitly denied. A statement matches when its Action (or NotAction), Principal (or
-NotPrincipal), Resource (or NotResource) and every Condition hold.
+NotPrincipal), Resource (or NotResource) and every Condition hold. Policy variables
+(``${aws:username}``) are substituted when the policy's Version is 2012-10-17 (variables.py).
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ from typing import Any, Literal
 
 from wizard.analysis.arn import glob_matches, parse_method_arn
 from wizard.analysis.policy.conditions import evaluate_condition
+from wizard.analysis.policy.keys import condition_warnings, lookup
 from wizard.analysis.policy.parse import Policy, Statement, parse_policy
-from wizard.analysis.policy.principals import principal_applies
+from wizard.analysis.policy.principals import PolicyKind, principal_applies
 from wizard.analysis.policy.request import RequestContext
 from wizard.analysis.policy.resources import resource_applies
+from wizard.analysis.policy.variables import VARIABLES_VERSION
 
-__all__ = ["Decision", "PolicyDecision", "StatementResult", "evaluate_policy"]
+__all__ = ["Decision", "PolicyDecision", "PolicyKind", "StatementResult", "evaluate_policy"]
 
 Decision = Literal["allow", "explicit_deny", "implicit_deny"]
 Outcome = Literal["allow", "deny", "silent"]
@@ -38,6 +45,8 @@ class StatementResult:
     reason: str
     # The part of `reason` that decides (the conditions of an applying Deny, say), for sentences.
     gist: str = ""
+    # The policy variables this statement's match rests on, in words ("${aws:username} → Bob").
+    substitutions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,7 +55,13 @@ class StatementResult:
             "effect": self.effect,
             "outcome": self.outcome,
             "reason": self.reason,
+            "substitutions": list(self.substitutions),
         }
+
+    def substitutions_beyond(self, said: str) -> str:
+        """' (with ${aws:username} → Bob)' for a sentence that has not said them yet, or ''."""
+        rest = [s for s in self.substitutions if s not in said]
+        return f" (with {'; '.join(rest)})" if rest else ""
 
 
 @dataclass(frozen=True)
@@ -58,38 +73,48 @@ class PolicyDecision:
     notes: list[str] = field(default_factory=list)
     # What would change the outcome, for a person mid-incident (None when allowed).
     suggestion: str | None = None
+    kind: PolicyKind = "authorizer"
+    # Misuses IAM Access Analyzer flags, and always-set keys the request did not give.
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "decision": self.decision,
+            "kind": self.kind,
             "statements": [s.to_dict() for s in self.statements],
             "deciding": [s.index for s in self.deciding],
             "explanation": self.explanation,
             "suggestion": self.suggestion,
             "notes": list(self.notes),
+            "warnings": list(self.warnings),
         }
 
 
 def evaluate_policy(
-    policy: Policy | str | bytes | Mapping[str, Any], request: RequestContext
+    policy: Policy | str | bytes | Mapping[str, Any],
+    request: RequestContext,
+    kind: PolicyKind | None = None,
 ) -> PolicyDecision:
-    """Evaluate ``policy`` for ``request``. Raises PolicyError on a malformed policy and
-    ValueError (one line) when ``request.method_arn`` is not an execute-api method ARN."""
+    """Evaluate ``policy`` for ``request`` as a ``kind`` policy (None: detect it). Raises
+    PolicyError on a malformed policy and ValueError (one line) when ``request.method_arn`` is
+    not an execute-api method ARN."""
     parsed = policy if isinstance(policy, Policy) else parse_policy(policy)
     parse_method_arn(request.method_arn)  # ValueError with a reason when it is not one
     # Match the ARN as given: a WebSocket route ARN (api/stage/$connect) has no trailing slash,
     # a REST root resource (api/stage/GET/) has one.
     arn = request.method_arn.strip()
     keys = request.context_keys()
-    results = [_evaluate_statement(st, request, arn, keys) for st in parsed.statements]
+    used_kind, kind_note = _kind(parsed, kind)
+    variables = parsed.version == VARIABLES_VERSION
+    results = [
+        _evaluate_statement(st, request, arn, keys, kind=used_kind, variables=variables)
+        for st in parsed.statements
+    ]
     denies = [r for r in results if r.outcome == "deny"]
     allows = [r for r in results if r.outcome == "allow"]
     who = "the anonymous caller" if request.is_anonymous else request.principal
-    names_principals = any(
-        st.principal is not None or st.not_principal is not None for st in parsed.statements
-    )
     # An authorizer or identity policy names no principal: "for <caller>" would only confuse.
-    for_who = f" for {who}" if names_principals else ""
+    for_who = f" for {who}" if used_kind == "resource" else ""
     target = f"{request.action} on {arn}"
     if denies:
         decision: Decision = "explicit_deny"
@@ -97,12 +122,14 @@ def evaluate_policy(
         first = denies[0]
         explanation = (
             f"Explicit deny: {_name(first)} denies {target}{for_who} because it applies "
-            f"({first.gist or first.reason}); a Deny always wins over any Allow."
+            f"({first.gist or first.reason}){first.substitutions_beyond(first.gist or first.reason)}"
+            "; a Deny always wins over any Allow."
         )
     elif allows:
         decision, deciding = "allow", allows
         explanation = (
-            f"Allowed: {_name(allows[0])} allows {target}{for_who} and no Deny statement applies."
+            f"Allowed: {_name(allows[0])} allows {target}{for_who}"
+            f"{allows[0].substitutions_beyond('')} and no Deny statement applies."
         )
     else:
         decision, deciding = "implicit_deny", []
@@ -112,20 +139,102 @@ def evaluate_policy(
             f"Implicit deny: no statement allows {target}{for_who}, and IAM denies "
             f"whatever is not explicitly allowed{tail}."
         )
-    suggestion = _suggest(decision, results, parsed, request)
-    return PolicyDecision(decision, results, deciding, explanation, list(parsed.notes), suggestion)
+    suggestion = _suggest(decision, results, parsed, request, used_kind)
+    notes = [*parsed.notes, kind_note, *_variables_note(parsed, variables)]
+    return PolicyDecision(
+        decision,
+        results,
+        deciding,
+        explanation,
+        notes,
+        suggestion,
+        used_kind,
+        _warnings(parsed, request, keys),
+    )
+
+
+def _kind(policy: Policy, asked: PolicyKind | None) -> tuple[PolicyKind, str]:
+    """The kind to evaluate the policy as, and a note that says so (and why)."""
+    if asked == "resource":
+        return asked, (
+            "evaluated as a resource policy, as asked: a statement without Principal applies to "
+            "no one"
+        )
+    if asked == "authorizer":
+        return asked, (
+            "evaluated as an authorizer (identity) policy, as asked: every statement applies to "
+            "the caller"
+        )
+    if any(st.principal is not None or st.not_principal is not None for st in policy.statements):
+        return "resource", (
+            "read as a resource policy, since its statements name a Principal (a statement "
+            "without one applies to no one); give the kind to evaluate it otherwise"
+        )
+    return "authorizer", (
+        "read as an authorizer (identity) policy, since no statement names a Principal: each "
+        "applies to the caller; if this is the API's resource policy, evaluate it as one (kind "
+        "resource) and no statement applies"
+    )
+
+
+def _variables_note(policy: Policy, variables: bool) -> list[str]:
+    """Say so when the policy writes ${...} that IAM will not substitute (wrong Version)."""
+    if variables or not any(
+        "${" in text
+        for st in policy.statements
+        for text in (
+            *(st.resources or st.not_resources or ()),
+            *(v for c in st.conditions for v in c.values),
+        )
+    ):
+        return []
+    version = f"Version {policy.version!r}" if policy.version else "no Version"
+    return [
+        f"the policy has {version}, so IAM reads ${{...}} as literal text: policy variables "
+        f'need "Version": "{VARIABLES_VERSION}"'
+    ]
+
+
+def _warnings(
+    policy: Policy, request: RequestContext, keys: Mapping[str, Sequence[str]]
+) -> list[str]:
+    pairs = [(st.index, c) for st in policy.statements for c in st.conditions]
+    out = [
+        f"statement {st.index}: an Allow with NotPrincipal allows every principal except the "
+        "ones it names, anonymous callers included; AWS strongly recommends against it (use "
+        "Principal with a condition on aws:PrincipalArn)"
+        for st in policy.statements
+        if st.effect == "Allow" and st.not_principal is not None
+    ]
+    out += condition_warnings(pairs)
+    gone = {k.lower() for k in request.absent}
+    missing: dict[str, None] = {}
+    for _, cond in pairs:
+        info = lookup(cond.key)
+        name = cond.key.lower()
+        if info and info.presence == "always" and name not in keys and name not in gone:
+            missing[info.name] = None
+    for name in missing:
+        out.append(
+            f"IAM sets {name} in every request, but this request does not give its value, so "
+            "the conditions on it were evaluated as if it were absent: give it for an answer "
+            "IAM would agree with"
+        )
+    return out
 
 
 def _suggest(
-    decision: Decision, results: list[StatementResult], policy: Policy, request: RequestContext
+    decision: Decision,
+    results: list[StatementResult],
+    policy: Policy,
+    request: RequestContext,
+    kind: PolicyKind,
 ) -> str | None:
     if decision == "allow":
         return None
     arn = parse_method_arn(request.method_arn)
     base = f"arn:{arn.partition}:execute-api:{arn.region}:{arn.account}:{arn.api_id}"
-    is_resource_policy = any(
-        st.principal is not None or st.not_principal is not None for st in policy.statements
-    )
+    is_resource_policy = kind == "resource"
     if decision == "explicit_deny":
         first = next(r for r in results if r.outcome == "deny")
         st = policy.statements[first.index]
@@ -167,8 +276,19 @@ def _suggest(
             f"({reason.removeprefix('Condition does not hold: ')}): call from where it expects, "
             "or extend the condition (then redeploy the API)."
         )
+    who = "an unsigned (anonymous) call" if request.is_anonymous else request.principal
+    if reason.startswith("Principal is missing"):
+        return (
+            f"Give {_name(closest)} a Principal: the caller's role or account, or "
+            'Principal "*" narrowed by conditions (then redeploy the API).'
+        )
+    if reason.startswith("NotPrincipal names"):
+        return (
+            f"The NotPrincipal of {_name(closest)} names {who}, and an Allow with NotPrincipal "
+            "allows everyone except those it names: take the caller out of it (better: replace "
+            "NotPrincipal with Principal and a condition on aws:PrincipalArn)."
+        )
     if reason.startswith(("Principal", "NotPrincipal")):
-        who = "an unsigned (anonymous) call" if request.is_anonymous else request.principal
         return (
             f"{_name(closest).capitalize()} does not name {who}: add the caller's role or "
             'account to its Principal, or use Principal "*" narrowed by conditions.'
@@ -208,7 +328,13 @@ def _closest(results: list[StatementResult]) -> StatementResult | None:
 
 
 def _evaluate_statement(
-    st: Statement, request: RequestContext, arn: str, keys: Mapping[str, Sequence[str]]
+    st: Statement,
+    request: RequestContext,
+    arn: str,
+    keys: Mapping[str, Sequence[str]],
+    *,
+    kind: PolicyKind,
+    variables: bool,
 ) -> StatementResult:
     def silent(reason: str) -> StatementResult:
         return StatementResult(st.index, st.sid, st.effect, "silent", reason)
@@ -216,26 +342,31 @@ def _evaluate_statement(
     ok, why = _action_applies(st, request.action)
     if not ok:
         return silent(why)
-    ok, why_principal = principal_applies(st, request)
+    ok, why_principal = principal_applies(st, request, kind)
     if not ok:
         return silent(why_principal)
-    ok, why = resource_applies(st, arn)
+    ok, why, said = resource_applies(st, arn, keys, variables=variables)
     if not ok:
         return silent(why)
+    substitutions = [said] if said else []
     held: list[str] = []
     for cond in st.conditions:
-        holds, reason = evaluate_condition(cond, keys)
+        holds, reason, said = evaluate_condition(cond, keys, variables=variables)
         reason += _condition_hint(cond.key, request, keys)
         if not holds:
             return silent(f"Condition does not hold: {reason}")
         held.append(reason)
+        if said and said not in substitutions:
+            substitutions.append(said)
     outcome: Outcome = "deny" if st.effect == "Deny" else "allow"
     parts = [why_principal] if why_principal else []
     parts.append(why)
     if held:
         parts.append("conditions hold: " + "; ".join(held))
     gist = "; ".join(held) if held else "; ".join(parts)
-    return StatementResult(st.index, st.sid, st.effect, outcome, "; ".join(parts), gist)
+    return StatementResult(
+        st.index, st.sid, st.effect, outcome, "; ".join(parts), gist, tuple(substitutions)
+    )
 
 
 def _condition_hint(key: str, request: RequestContext, keys: Mapping[str, Sequence[str]]) -> str:
@@ -259,6 +390,15 @@ def _condition_hint(key: str, request: RequestContext, keys: Mapping[str, Sequen
         return " (the call did not come through a VPC endpoint, so it carries no VPC keys)"
     if name.startswith("aws:principal") and request.is_anonymous:
         return " (an unsigned call has no IAM principal; only SigV4-signed calls carry these keys)"
+    info = lookup(key)
+    if info is None:
+        return ""
+    if name in {k.lower() for k in request.absent}:
+        return " (marked absent for this request" + (
+            "; IAM normally sets it in every request)" if info.presence == "always" else ")"
+        )
+    if info.when:
+        return f" (IAM sets {info.name} only {info.when})"
     return ""
 
 

@@ -92,7 +92,7 @@ def propose_policy_fix(
     decision: PolicyDecision | None = None,
 ) -> PolicyFix:
     """The minimal corrected policy for `request`, or why none can be derived safely."""
-    decision = decision or evaluate_policy(document, request)
+    decision = decision or evaluate_policy(document, request, "resource")
     if decision.decision == "allow":
         return _refuse("the policy already allows this call: nothing to change in it")
     if decision.decision == "explicit_deny":
@@ -101,7 +101,7 @@ def propose_policy_fix(
         fix = _add_allow(document, request)
     if fix.policy is None:
         return fix
-    after = evaluate_policy(fix.policy, request)
+    after = evaluate_policy(fix.policy, request, "resource")
     if after.decision != "allow":  # never propose a change that would not work
         return _refuse(
             "no small change derived from the evidence makes the policy allow this call "

@@ -27,7 +27,10 @@ class RequestContext:
     assumed-role session, account root) or a 12-digit account id. ``source_ip`` is the client
     address; when the call comes through a VPC endpoint (``vpce_id`` set) IAM has no
     ``aws:SourceIp`` and the address is ``aws:VpcSourceIp`` instead. ``extra`` adds or overrides
-    context keys (several values for one key: a list).
+    context keys (several values for one key: a list; an empty list removes the key).
+    ``absent`` names keys this request does not carry, even those IAM normally sets in every
+    request (``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:EpochTime``,
+    ``aws:PrincipalType``): what-if questions, or a context the caller knows better.
     """
 
     method_arn: str
@@ -39,6 +42,7 @@ class RequestContext:
     vpc_id: str | None = None
     extra: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
     now: datetime | None = None
+    absent: Sequence[str] = ()
 
     @property
     def is_anonymous(self) -> bool:
@@ -64,6 +68,9 @@ class RequestContext:
         keys["aws:currenttime"] = [now.strftime("%Y-%m-%dT%H:%M:%SZ")]
         keys["aws:epochtime"] = [str(int(now.timestamp()))]
         keys["aws:securetransport"] = ["true"]  # execute-api only serves HTTPS
+        region = _region_of(self.method_arn)
+        if region:
+            keys["aws:requestedregion"] = [region]  # the Region the call is made to
         if self.source_ip:
             key = "aws:vpcsourceip" if self.vpce_id else "aws:sourceip"
             keys[key] = [self.source_ip]
@@ -78,6 +85,8 @@ class RequestContext:
                 keys[name.lower()] = values
             else:
                 keys.pop(name.lower(), None)
+        for name in self.absent:
+            keys.pop(name.strip().lower(), None)
         return keys
 
     def _principal_keys(self) -> dict[str, list[str]]:
@@ -93,7 +102,14 @@ class RequestContext:
         out["aws:principaltype"] = [caller.kind_label]
         if caller.kind == "user":
             out["aws:username"] = [caller.name]
+        if caller.kind in ("root", "account") and account:
+            out["aws:userid"] = [account]  # the root user's aws:userid is its account id
         return out
+
+
+def _region_of(method_arn: str) -> str | None:
+    parts = method_arn.strip().split(":", 4)
+    return parts[3] if len(parts) == 5 and parts[3] else None
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wizard.analysis.arn import arn_matches, glob_matches
-from wizard.analysis.policy.keys import VARIABLE_OPERATORS
 from wizard.analysis.policy.variables import (
+    VARIABLE_OPERATORS,
     Resolved,
     ResolvedArn,
     has_variables,
@@ -264,10 +264,18 @@ def evaluate_condition(
             )
         return False, f"{label}: key absent from the request, so the condition is false", ""
     negated = cond.negated
-    matchers, substituted = _matchers(cond, context, variables)
+    match = OPERATORS[cond.base][0]
+    substituted = ""
+    if variables and cond.base in VARIABLE_OPERATORS and any(map(has_variables, cond.values)):
+        matchers, substituted = _matchers(cond, context)
 
-    def hits(value: str) -> bool:
-        return any(m(value) for m in matchers)
+        def hits(value: str) -> bool:
+            return any(m(value) for m in matchers)
+
+    else:
+
+        def hits(value: str) -> bool:
+            return any(match(value, pol) for pol in cond.values)
 
     shown_ctx = _show(tuple(present))
     if cond.qualifier == "ForAllValues":
@@ -284,16 +292,15 @@ def evaluate_condition(
 
 
 def _matchers(
-    cond: Condition, context: Mapping[str, Sequence[str]], variables: bool
+    cond: Condition, context: Mapping[str, Sequence[str]]
 ) -> tuple[list[Callable[[str], bool]], str]:
-    """One test per policy value (does a context value match it?), and the substitutions made,
-    in words ("${aws:username} → Bob")."""
+    """One test per policy value (does a context value match it?) after substituting its policy
+    variables, and the substitutions made, in words ("${aws:username} → Bob")."""
     match = OPERATORS[cond.base][0]
-    substitute = variables and cond.base in VARIABLE_OPERATORS
     out: list[Callable[[str], bool]] = []
     said: list[str] = []
     for pol in cond.values:
-        if not (substitute and has_variables(pol)):
+        if not has_variables(pol):
             out.append(_plain_test(match, pol))
             continue
         resolved: Resolved | ResolvedArn = (

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from wizard.analysis.arn import glob_matches, parse_method_arn
 from wizard.analysis.policy.conditions import evaluate_condition
-from wizard.analysis.policy.keys import condition_warnings, lookup
+from wizard.analysis.policy.keys import lookup
 from wizard.analysis.policy.parse import Policy, Statement, parse_policy
 from wizard.analysis.policy.principals import PolicyKind, principal_applies
 from wizard.analysis.policy.request import RequestContext
@@ -140,7 +140,7 @@ def evaluate_policy(
             f"whatever is not explicitly allowed{tail}."
         )
     suggestion = _suggest(decision, results, parsed, request, used_kind)
-    notes = [*parsed.notes, kind_note, *_variables_note(parsed, variables)]
+    notes = [*parsed.notes, kind_note]
     return PolicyDecision(
         decision,
         results,
@@ -177,43 +177,19 @@ def _kind(policy: Policy, asked: PolicyKind | None) -> tuple[PolicyKind, str]:
     )
 
 
-def _variables_note(policy: Policy, variables: bool) -> list[str]:
-    """Say so when the policy writes ${...} that IAM will not substitute (wrong Version)."""
-    if variables or not any(
-        "${" in text
-        for st in policy.statements
-        for text in (
-            *(st.resources or st.not_resources or ()),
-            *(v for c in st.conditions for v in c.values),
-        )
-    ):
-        return []
-    version = f"Version {policy.version!r}" if policy.version else "no Version"
-    return [
-        f"the policy has {version}, so IAM reads ${{...}} as literal text: policy variables "
-        f'need "Version": "{VARIABLES_VERSION}"'
-    ]
-
-
 def _warnings(
     policy: Policy, request: RequestContext, keys: Mapping[str, Sequence[str]]
 ) -> list[str]:
-    pairs = [(st.index, c) for st in policy.statements for c in st.conditions]
-    out = [
-        f"statement {st.index}: an Allow with NotPrincipal allows every principal except the "
-        "ones it names, anonymous callers included; AWS strongly recommends against it (use "
-        "Principal with a condition on aws:PrincipalArn)"
-        for st in policy.statements
-        if st.effect == "Allow" and st.not_principal is not None
-    ]
-    out += condition_warnings(pairs)
+    """The policy's own warnings, then the keys IAM always sets that this request lacks."""
+    out = list(policy.warnings)
     gone = {k.lower() for k in request.absent}
     missing: dict[str, None] = {}
-    for _, cond in pairs:
-        info = lookup(cond.key)
-        name = cond.key.lower()
-        if info and info.presence == "always" and name not in keys and name not in gone:
-            missing[info.name] = None
+    for st in policy.statements:
+        for cond in st.conditions:
+            info = lookup(cond.key)
+            name = cond.key.lower()
+            if info and info.presence == "always" and name not in keys and name not in gone:
+                missing[info.name] = None
     for name in missing:
         out.append(
             f"IAM sets {name} in every request, but this request does not give its value, so "

@@ -8,7 +8,7 @@ value type, whether it is single- or multivalued, and whether IAM sets it in eve
 
 - refuse a multivalued key as a policy variable (IAM substitutes only single-valued keys);
 - warn, as IAM Access Analyzer does, when a single-valued operator meets a multivalued key (does
-  one value have to match, or all?) or a set operator meets a single-valued key;
+  one value have to match, or all?) or a set operator meets a single-valued key (lint.py);
 - say when a condition read a key IAM always sets but the request did not give, so an answer that
   rests on it is not mistaken for IAM's;
 - tell people, when a condition fails on an absent key, when IAM would have set it.
@@ -16,16 +16,11 @@ value type, whether it is single- or multivalued, and whether IAM sets it in eve
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from wizard.analysis.policy.conditions import Condition
-
-__all__ = ["CATALOGUE", "ContextKey", "condition_warnings", "lookup"]
+__all__ = ["CATALOGUE", "ContextKey", "lookup"]
 
 KeyType = Literal["String", "ARN", "IP", "Date", "Numeric", "Bool"]
 Presence = Literal["always", "sometimes"]
@@ -130,67 +125,3 @@ def lookup(name: str) -> ContextKey | None:
     if found is not None:
         return found
     return next((k for k in _FAMILIES if lowered.startswith(k.name.lower())), None)
-
-
-# Operators whose values IAM substitutes policy variables into (the "policy variables" reference:
-# "string operators or the ARN operators").
-VARIABLE_OPERATORS = frozenset(
-    {
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-        "ArnEquals",
-        "ArnLike",
-        "ArnNotEquals",
-        "ArnNotLike",
-    }
-)
-
-
-def condition_warnings(conditions: Iterable[tuple[int, Condition]]) -> list[str]:
-    """What IAM Access Analyzer would flag in these (statement index, condition) pairs."""
-    out: list[str] = []
-    for index, cond in conditions:
-        where = f"statement {index}: {cond.operator} {cond.key}"
-        info = lookup(cond.key)
-        if info is None:
-            if cond.key.lower().startswith("aws:"):
-                out.append(
-                    f"{where}: {cond.key} is not a global condition key IAM knows" + _near(cond.key)
-                )
-        elif info.multivalued and cond.qualifier is None and cond.base != "Null":
-            out.append(
-                f"{where}: {info.name} is multivalued, and an operator without ForAnyValue: or "
-                "ForAllValues: does not say whether one value or every value must match "
-                "(IAM Access Analyzer flags it); this evaluator reads it as 'any value'"
-                + (" (for a negated operator: 'no value')" if cond.negated else "")
-            )
-        elif not info.multivalued and cond.qualifier is not None:
-            vacuous = (
-                " — and ForAllValues holds when the key is absent, so this can allow more than "
-                "intended"
-                if cond.qualifier == "ForAllValues"
-                else ""
-            )
-            out.append(
-                f"{where}: {info.name} is single-valued; IAM says not to use {cond.qualifier}: "
-                f"with it{vacuous}"
-            )
-        if cond.base not in VARIABLE_OPERATORS and any("${" in v for v in cond.values):
-            out.append(
-                f"{where}: IAM substitutes policy variables only for String and ARN operators, "
-                f"so {cond.base} compares the text ${{…}} literally"
-            )
-    return out
-
-
-def _near(name: str) -> str:
-    names = [k.name for k in CATALOGUE if not k.name.endswith("/")]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    if not close:
-        lowered = {n.lower(): n for n in names}
-        close = [lowered[c] for c in difflib.get_close_matches(name.lower(), lowered, n=1)]
-    return f" (did you mean {close[0]}?)" if close else ""

@@ -30,6 +30,7 @@ from wizard.analysis.policy.keys import lookup
 
 __all__ = [
     "VARIABLES_VERSION",
+    "VARIABLE_OPERATORS",
     "Piece",
     "Resolved",
     "ResolvedArn",
@@ -41,6 +42,22 @@ __all__ = [
 ]
 
 VARIABLES_VERSION = "2012-10-17"
+# Operators whose values IAM substitutes policy variables into (the "policy variables" reference:
+# "string operators or the ARN operators").
+VARIABLE_OPERATORS = frozenset(
+    {
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+    }
+)
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 # name, then optionally ", 'default'" (the reference: a comma and a space, the default quoted)
 _VARIABLE = re.compile(r"\s*([^\s,'{}$][^,'{}$]*?)\s*(?:,\s*'([^']*)')?\s*")

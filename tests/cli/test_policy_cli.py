@@ -388,22 +388,21 @@ def test_combine_with_endpoint_policy(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 2 and err.startswith("apigw-wizard: error: --endpoint-policy: ")
 
 
-USER_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "execute-api:Invoke",
-                "Resource": "execute-api:/*",
-                "Condition": {
-                    "StringEquals": {"aws:Referer": "https://example.com/user/${aws:username}"}
-                },
-            }
-        ],
+def _policy(condition: dict[str, Any] | None = None, *, principal: bool = True) -> str:
+    """A one-statement policy (Version 2012-10-17) allowing the whole API, as JSON text."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": "execute-api:Invoke",
+        "Resource": "execute-api:/*",
     }
-)
+    if principal:
+        statement["Principal"] = "*"
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+USER_POLICY = _policy({"StringEquals": {"aws:Referer": "https://example.com/user/${aws:username}"}})
 
 
 def _eval_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
@@ -432,20 +431,7 @@ def test_context_gives_a_policy_variable_its_value(capsys: pytest.CaptureFixture
 def test_context_with_an_empty_value_and_absent_remove_keys(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    policy = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
-                    "Condition": {"Bool": {"aws:SecureTransport": "true"}},
-                }
-            ],
-        }
-    )
+    policy = _policy({"Bool": {"aws:SecureTransport": "true"}})
     assert _eval_json(capsys, "--policy", policy)["decision"] == "allow"
     for flags in (["--context", "aws:SecureTransport="], ["--absent", "aws:SecureTransport"]):
         data = _eval_json(capsys, "--policy", policy, *flags)
@@ -455,14 +441,7 @@ def test_context_with_an_empty_value_and_absent_remove_keys(
 
 
 def test_kind_flag_and_the_detected_kind_are_said(capsys: pytest.CaptureFixture[str]) -> None:
-    policy = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}
-            ],
-        }
-    )
+    policy = _policy(principal=False)
     detected = _eval_json(capsys, "--policy", policy)
     assert detected["kind"] == "authorizer" and detected["decision"] == "allow"
     assert any("read as an authorizer" in n for n in detected["notes"])
@@ -477,20 +456,7 @@ def test_kind_flag_and_the_detected_kind_are_said(capsys: pytest.CaptureFixture[
 
 
 def test_text_output_shows_warnings(capsys: pytest.CaptureFixture[str]) -> None:
-    policy = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
-                    "Condition": {"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}},
-                }
-            ],
-        }
-    )
+    policy = _policy({"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}})
     code, out, _ = cli(capsys, "policy", "eval", "--policy", policy, "--arn", ARN)
     assert code == 0
     assert "warning: statement 0: StringEquals aws:CalledVia" in out

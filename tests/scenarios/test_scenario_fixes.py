@@ -47,22 +47,20 @@ def test_stale_decision_keyed_on_the_token_lets_the_refreshed_token_in(
     assert box.resend_symptom().result.status_code == 200
 
 
-def test_stale_decision_flush_is_not_supported_by_the_emulator_so_the_next_fix_is_offered(
+def test_stale_decision_flush_fixes_it_and_no_further_fix_is_applied(
     stale: tuple[Sandbox, Reproduction],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """--yes takes the first fix, the flush: MiniStack 1.5.33 has no FlushStageAuthorizersCache,
-    so it is reported as unsupported and the request is (honestly) not verified as fixed. The
-    driver then offers the next fix instead of stopping: keying the cache on the token, which
-    lets the refreshed token in."""
+    """--yes takes the first fix, the flush: the emulator flushes the stage's authorizer cache
+    (docs/emulator.md), the refreshed token is evaluated afresh and the request is verified as
+    fixed, so the driver applies nothing more."""
     box, repro = stale
     code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
     flush = _fix(result, "fix-stale-flush")
-    assert flush["applied"] and flush["verified"] is False
-    assert "not supported by this endpoint" in flush["detail"]
-    keyed = _fix(result, "fix-stale-key-on-token")
-    assert keyed["applied"] and keyed["verified"], keyed["detail"]
+    assert flush["applied"] and flush["verified"], flush["detail"]
+    others = [f for f in result["fixes"] if f["fix"] != "fix-stale-flush"]
+    assert not any(f.get("applied") for f in others)
     assert code == 0
     assert box.resend_symptom().result.status_code == 200
 

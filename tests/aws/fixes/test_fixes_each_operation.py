@@ -3,8 +3,7 @@ derive the rollback, apply it, and the state reads back as it was before.
 
 Where the emulator lacks an operation (UpdateBasePathMapping answers 404) apply records "not
 supported by this endpoint" and continues (the sandbox's fidelity layer adds
-FlushStageAuthorizersCache); UpdateUsagePlan's
-apiStages patch crashes MiniStack, so that one is exercised with botocore's Stubber.
+FlushStageAuthorizersCache and a working UpdateUsagePlan apiStages patch).
 """
 
 from __future__ import annotations
@@ -267,6 +266,16 @@ CASES = [
         {"usagePlanId": "{usage_plan_id}", "keyId": "{api_key_id}", "keyType": "API_KEY"},
     ),
     Case(
+        "usage-plan-stage",
+        _with_key_and_plan,
+        "apigateway",
+        "UpdateUsagePlan",
+        {
+            "usagePlanId": "{usage_plan_id}",
+            "patchOperations": _patch("/apiStages", "{api_id}:{stage}", "add"),
+        },
+    ),
+    Case(
         "enable-api-key",
         _with_key_and_plan,
         "apigateway",
@@ -467,9 +476,8 @@ def test_policy_change_is_shown_as_a_json_diff(aws_client: Any, aws: Any) -> Non
     assert change.diff.startswith("--- policy (before)")
 
 
-def test_usage_plan_stage_binding_with_stubber() -> None:
-    """MiniStack 1.5.33 crashes on the apiStages patch; the call shapes are checked with Stubber."""
-    client = _offline_client()
+def test_usage_plan_stage_binding_renders_the_documented_value() -> None:
+    """The apiStages value is `{restApiId}:{stageName}` (applied for real in the cases above)."""
     fix = Fix(
         id="plan-stage",
         title="bind",
@@ -489,27 +497,6 @@ def test_usage_plan_stage_binding_with_stubber() -> None:
     assert plan.cli == (
         "aws apigateway update-usage-plan --usage-plan-id up1 --patch-operations op=add,path=/apiStages,value=a1:prod",
     )
-    with Stubber(client) as stub:
-        stub.add_response("get_usage_plan", {"id": "up1", "apiStages": []}, {"usagePlanId": "up1"})
-        stub.add_response(
-            "update_usage_plan",
-            {"id": "up1", "apiStages": [{"apiId": "a1", "stage": "prod"}]},
-            {"usagePlanId": "up1", "patchOperations": _patch("/apiStages", "a1:prod", "add")},
-        )
-        stub.add_response(
-            "get_usage_plan",
-            {"id": "up1", "apiStages": [{"apiId": "a1", "stage": "prod"}]},
-            {"usagePlanId": "up1"},
-        )
-        before = take_snapshot(plan, lambda _: client)
-        result = apply_plan(
-            plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda _: client
-        )
-        assert result.applied
-        assert verify(plan, before, lambda _: client).verified
-        stub.assert_no_pending_responses()
-    back = derive_rollback(plan, before, result)
-    assert back.operations[0].params["patchOperations"] == _patch("/apiStages", "a1:prod", "remove")
 
 
 def test_failed_step_stops_and_names_the_missing_permission() -> None:

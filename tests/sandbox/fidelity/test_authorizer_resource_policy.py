@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fidelity_helpers import apigw, seed, seed_request
+from fidelity_helpers import apigw, policy, seed, seed_request
 
 from wizard.sandbox.fidelity.authorizer_resource_policy import combine, function_account
 from wizard.sandbox.replay import send_request
@@ -57,29 +57,15 @@ def test_the_authorizer_account_comes_from_its_function_arn():
     assert function_account("not-a-uri") is None
 
 
-def _policy(effect, resource="execute-api:/*"):
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": effect,
-                "Principal": "*",
-                "Action": "execute-api:Invoke",
-                "Resource": resource,
-            }
-        ],
-    }
-
-
 @pytest.fixture
 def seed_with_policy(aws_auth, ministack_auth):
     session, out = seed(ministack_auth)
 
-    def attach(policy):
+    def attach(document):
         client = apigw(session)
         client.update_rest_api(
             restApiId=out.api_id,
-            patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}],
+            patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(document)}],
         )
         client.create_deployment(restApiId=out.api_id, stageName=out.stage)
 
@@ -88,7 +74,7 @@ def seed_with_policy(aws_auth, ministack_auth):
 
 def test_an_explicit_deny_refuses_before_the_authorizer_runs(seed_with_policy):
     out, attach = seed_with_policy
-    attach(_policy("Deny"))
+    attach(policy("Deny"))
     bad_token = seed_request("open-dashboard").model_copy(update={"token": None})
     for request in (seed_request("open-dashboard"), bad_token):
         r = send_request(request, out)
@@ -99,7 +85,7 @@ def test_an_explicit_deny_refuses_before_the_authorizer_runs(seed_with_policy):
 
 def test_a_resource_policy_allow_makes_up_for_a_silent_authorizer_policy(seed_with_policy):
     out, attach = seed_with_policy
-    attach(_policy("Allow"))
+    attach(policy("Allow"))
     assert send_request(seed_request("open-dashboard"), out).status_code == 200
     # The cached policy covers GET /dashboard only (Neither for the POST); Table A: Allow.
     assert send_request(seed_request("update-profile"), out).status_code == 200
@@ -107,7 +93,7 @@ def test_a_resource_policy_allow_makes_up_for_a_silent_authorizer_policy(seed_wi
 
 def test_an_authorizer_allow_needs_no_resource_policy_statement(seed_with_policy):
     out, attach = seed_with_policy
-    attach(_policy("Allow", resource="execute-api:/*/GET/somewhere-else"))
+    attach(policy("Allow", resource="execute-api:/*/GET/somewhere-else"))
     assert send_request(seed_request("open-dashboard"), out).status_code == 200
     r = send_request(seed_request("update-profile"), out)
     # Neither allows the POST: the authorizer's implicit deny.

@@ -11,12 +11,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from emulator import mock_get
-from fidelity_helpers import apigw, seed, status
+from fidelity_helpers import add_put_method, apigw, deployed_mock_api, policy, seed, status
 
 from wizard.aws.reproduce import send
 
 pytestmark = pytest.mark.emulator
+
+
+def _open_dashboard_get(client, out):
+    """GET /dashboard without authorization (edited, not deployed)."""
+    client.update_method(
+        restApiId=out.api_id,
+        resourceId=out.resource_ids["/dashboard"],
+        httpMethod="GET",
+        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
+    )
 
 
 def test_an_authorizer_change_waits_for_the_deployment(aws, ministack):
@@ -36,33 +45,17 @@ def test_an_authorizer_change_waits_for_the_deployment(aws, ministack):
 
 def test_a_new_method_is_served_once_deployed(aws, ministack):
     session, out = seed(ministack)
-    client = apigw(session)
-    rid = out.resource_ids["/dashboard"]
-    client.put_method(
-        restApiId=out.api_id, resourceId=rid, httpMethod="PUT", authorizationType="NONE"
-    )
-    client.put_integration(
-        restApiId=out.api_id,
-        resourceId=rid,
-        httpMethod="PUT",
-        type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
+    add_put_method(session, out)
     r = send("PUT", out.url("/dashboard"))
     assert (r.status_code, r.error_message) == (403, "Missing Authentication Token")
-    client.create_deployment(restApiId=out.api_id, stageName="prod")
+    apigw(session).create_deployment(restApiId=out.api_id, stageName="prod")
     assert send("PUT", out.url("/dashboard")).status_code == 200
 
 
 def test_a_method_authorization_change_waits_for_the_deployment(aws, ministack):
     session, out = seed(ministack)
     client = apigw(session)
-    client.update_method(
-        restApiId=out.api_id,
-        resourceId=out.resource_ids["/dashboard"],
-        httpMethod="GET",
-        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
-    )
+    _open_dashboard_get(client, out)
     assert send("GET", out.url("/dashboard")).status_code == 401  # still CUSTOM: no token
     client.create_deployment(restApiId=out.api_id, stageName="prod")
     assert send("GET", out.url("/dashboard")).status_code == 200
@@ -72,44 +65,23 @@ def test_each_stage_serves_its_own_deployment(aws, ministack):
     session, out = seed(ministack)
     client = apigw(session)
     client.create_deployment(restApiId=out.api_id, stageName="beta")
-    rid = out.resource_ids["/dashboard"]
-    client.update_method(
-        restApiId=out.api_id,
-        resourceId=rid,
-        httpMethod="GET",
-        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
-    )
+    _open_dashboard_get(client, out)
     client.create_deployment(restApiId=out.api_id, stageName="prod")
     assert send("GET", out.url("/dashboard")).status_code == 200
     beta = ministack.data_plane_url(out.api_id, "beta", "/dashboard")
     assert send("GET", beta).status_code == 401
     # The control plane shows the configuration as edited, whatever is deployed.
+    rid = out.resource_ids["/dashboard"]
     method = client.get_method(restApiId=out.api_id, resourceId=rid, httpMethod="GET")
     assert method["authorizationType"] == "NONE"
 
 
-DENY_ALL = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "execute-api:Invoke",
-            "Resource": "execute-api:/*",
-        }
-    ],
-}
-
-
 def test_a_resource_policy_waits_for_the_deployment(aws_auth, ministack_auth):
     client = aws_auth.client("apigateway", endpoint_url=ministack_auth.endpoint_url)
-    api = client.create_rest_api(name="plain")["id"]
-    root = client.get_resources(restApiId=api)["items"][0]["id"]
-    mock_get(client, api, root, responses=False)
-    client.create_deployment(restApiId=api, stageName="prod")
+    api = deployed_mock_api(client, "plain", responses=False)
     client.update_rest_api(
         restApiId=api,
-        patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(DENY_ALL)}],
+        patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy("Deny"))}],
     )
     url = ministack_auth.data_plane_url(api, "prod", "/")
     assert send("GET", url).status_code == 200

@@ -43,6 +43,7 @@ class RequestTrace:
     authorizer_principal: str | None = None
     api_key_checked: bool = False
     api_key_error: str | None = None  # the gateway response type of a refused key
+    api_key_known: bool = False  # the key exists and is enabled (refused: not in a plan)
     gateway_response: tuple[str, str | None] | None = None  # (response type, message)
     status: int = 0
     response_headers: dict[str, Any] = field(default_factory=dict)
@@ -152,6 +153,7 @@ def install(v1: ModuleType) -> None:
         if trace is not None and method_obj.get("apiKeyRequired"):
             trace.api_key_checked = True
             trace.api_key_error = getattr(refused, "response_type", None)
+            trace.api_key_known = v1._resolve_api_key(v1._api_key_from_request(headers)) is not None
         return refused, key
 
     def traced_match(api_id: str, segments: list[str]) -> Any:

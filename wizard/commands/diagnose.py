@@ -225,13 +225,20 @@ def _aws_session(args: argparse.Namespace) -> Any:
     except AwsUnavailable as exc:
         sys.stderr.write(f"apigw-wizard: {exc}\n")
         return None
+    say_caller(aws)
+    return aws
+
+
+def say_caller(aws: Any) -> None:
+    """Who runs the wizard, where, before anything runs (stderr: stdout may be JSON)."""
+    import sys
+
     who = aws.caller_identity()
     where = aws.endpoint_url or "AWS"
     sys.stderr.write(
         f"Running as {who['caller_arn']} (account {who['account_id']}) "
         f"in {aws.region or 'the default region'} on {where}; read-only unless --apply.\n"
     )
-    return aws
 
 
 def _url_region(url: str | None) -> str | None:

@@ -65,7 +65,10 @@ def plan_fix(
         explanation=proposal.explanation,
     )
     plan: FixPlan | None = None
+    if fix is not None and not fix.operations:
+        out.why_not = "no API call fixes this: follow the steps shown"
     if fix is not None:
+        out.fix_explanation = fill(fix.explanation, facts) if fix.explanation else None
         out.guidance = fill(fix.guidance, facts) if fix.guidance else None
         out.code = {k: fill(v, facts) for k, v in fix.code.items()}
         out.needs_redeploy = bool(fix.needs_redeploy)
@@ -94,6 +97,7 @@ def _render(
     verdict = assess(fix, facts, refused=plan.refused, live=live)
     out.applicable = verdict.applicable
     out.applicability = verdict.status
+    out.why_not = None if verdict.applicable else verdict.reason
     if verdict.status in ("refused", "maybe"):
         out.detail = verdict.reason
     return plan

@@ -28,7 +28,7 @@ from wizard.engine.views import Current
 from wizard.investigation.answers import BACK, QUIT, WAIT, AnswerSource
 from wizard.investigation.errors import InvestigationError
 from wizard.investigation.fixes import FixSlot, plan_fix
-from wizard.investigation.lifecycle import CHANGED, FixState, state_of_run
+from wizard.investigation.lifecycle import FixState, state_of_run
 from wizard.investigation.outcome import Outcome
 from wizard.investigation.outcome_build import build_outcome
 from wizard.investigation.playbook import load_checked, playbook_path
@@ -62,6 +62,17 @@ class Investigation:
         self.prefilled: list[str] = []  # facts answered from the start evidence, in order
         self._slots: dict[str, FixSlot] = {}
 
+    @classmethod
+    def from_session(cls, session: Session, *, profile: str | None = None) -> Investigation:
+        """An investigation over a session built elsewhere (tests with their own playbook and
+        probes); its request is read back from the session's inputs."""
+        return cls(
+            session,
+            request=FailingRequest.from_inputs(session.inputs),
+            aws=session.aws,
+            profile=profile,
+        )
+
     # ------------------------------------------------------------------ state
 
     @property
@@ -86,13 +97,13 @@ class Investigation:
         """The global options of every command shown: always `--region`, and `--endpoint-url`
         when an endpoint is in use (copying a demo command must never reach real AWS)."""
         region = (
-            (self.aws.region if self.aws is not None else None)
+            getattr(self.aws, "region", None)
             or self.request.region
             or _url_region(self.request.url)
             or self.known_facts().get("region")
             or "<region>"
         )
-        endpoint = self.aws.endpoint_url if self.aws is not None else None
+        endpoint = getattr(self.aws, "endpoint_url", None)
         return CliTarget(region=str(region), profile=self.profile, endpoint_url=endpoint)
 
     def drop_prefill(self, keys: set[str]) -> None:
@@ -112,12 +123,14 @@ class Investigation:
         on_event: OnEvent | None = None,
         *,
         answered: bool = False,
+        replay_remembered: bool = True,
         before_probes: Callable[[Current], None] | None = None,
     ) -> list[ev.Event]:
         """Run probe nodes and answer what the start evidence already answers, until the walk
         needs the user (a question) or ends, or `cancel` is set. `answered`: the user just
         answered, so questions answered before going back are replayed with those answers;
-        otherwise the question in front of the user stays theirs."""
+        otherwise the question in front of the user stays theirs. `replay_remembered=False`:
+        never (prompt mode offers them as defaults instead)."""
         session = self.session
         cancel = cancel or threading.Event()
         mark = len(session.timeline)
@@ -137,7 +150,7 @@ class Investigation:
             node = current.node
             if not isinstance(node, QuestionNode):
                 break
-            if current.remembered and moved:
+            if current.remembered and moved and replay_remembered:
                 session.answer(current.default)
             elif node.sets in self._prefill:
                 try:
@@ -163,7 +176,13 @@ class Investigation:
         answered = False
         before = getattr(source, "probing", None)
         while True:
-            source.notice(self.advance(cancel, answered=answered, before_probes=before))
+            events = self.advance(
+                cancel,
+                answered=answered,
+                replay_remembered=replay_remembered,
+                before_probes=before,
+            )
+            source.notice(events)
             if self.session.ended:
                 return "ended"
             if cancel.is_set():
@@ -293,7 +312,8 @@ class Investigation:
             out.state = state
             out.detail = run.detail
             out.verified = run.verified
-            out.applied = state in CHANGED
+            changed = run.result is not None and run.result.changed_anything
+            out.applied = run.applied or changed
             out.confirmed_by = run.confirmation.confirmed_by if run.confirmation else None
             if out.applied:
                 slot.run = run
@@ -308,10 +328,11 @@ class Investigation:
             slot.run = None
         else:
             out.detail = f"the rollback did not complete: {run.detail}"
+            state = state_of_run(run)  # declined, or failed: the fix stays as it was
         self.session.record_fix_applied(
             slot.fix_id,
             cause=slot.proposal.cause,
-            outcome=(state if rollback_of is None or run.applied else FixState.FAILED).value,
+            outcome=state.value,
             detail=run.detail,
             commands=run.plan.cli,
             rollback=run.rollback.cli if run.rollback else (),
@@ -341,16 +362,19 @@ def open_investigation(
     classifier: Callable[..., Any] | None = None,
     catalogue: Any = None,
     prefill: bool = True,
+    playbook_file: str | None = None,
 ) -> Investigation:
     """Open an investigation of `request`: live when `aws` (a wizard.aws session) is given,
     offline otherwise (no network at all). The playbook is fully linted (one policy); the
     probe registry is the shipped one (its no-network subset offline); a test may pass its own
-    `registry`, used as it is. Raises InvestigationError."""
+    `registry`, used as it is. `playbook` may be a Playbook already loaded with `load_checked`
+    (then `playbook_file` is where it came from, saved with the session). Raises
+    InvestigationError."""
     request = request or FailingRequest()
     live = aws is not None
     full = registry if registry is not None else registry_for(live=True)
     if isinstance(playbook, Playbook):  # loaded (and linted) by the caller: tests, resume
-        book, path = playbook, None
+        book, path = playbook, playbook_file
     else:
         book, path = load_checked(playbook, full), playbook_path(playbook)
     inputs = request.inputs()
@@ -401,13 +425,7 @@ def resume_investigation(
         raise InvestigationError(str(exc)) from None
     if aws is None:
         session.registry = registry_for(live=False)
-    inputs = session.inputs
-    request = FailingRequest(
-        url=inputs.get("url") or None,
-        method=inputs.get("method") or None,
-        region=inputs.get("region") or None,
-    )
-    return Investigation(session, request=request, aws=aws, profile=profile)
+    return Investigation.from_session(session, profile=profile)
 
 
 def _invoke_url(request: FailingRequest, aws: Any) -> str | None:

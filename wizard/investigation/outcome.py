@@ -81,12 +81,14 @@ class FixOut(_Model):
     cause: str
     fix: str
     title: str
-    explanation: str
+    explanation: str  # why the fix applies here (the fix node's, facts filled in)
+    fix_explanation: str | None = None  # why this fix works (the catalogue's)
     cli: list[str] = Field(default_factory=list)  # exact commands (region, endpoint included)
     missing: list[str] = Field(default_factory=list)  # placeholders shown as <name>
     applicable: bool = False
     # applicable, manual, maybe, needs_facts, refused, offline (applicability.assess)
     applicability: str = "manual"
+    why_not: str | None = None  # why the wizard will not apply it (applicability's reason)
     guidance: str | None = None
     code: dict[str, str] = Field(default_factory=dict)
     needs_redeploy: bool = False

@@ -87,10 +87,10 @@ def test_yes_applies_verifies_and_records_the_rollback(
     assert run.status == "applied", run.detail
     assert run.verified is True
     assert "now returns 200" in run.detail and "not supported by this endpoint" in run.detail
-    fields = run.outcome_fields()
-    assert fields["applied"] and fields["verified"]
-    assert fields["rollback"][1].startswith("aws apigateway update-authorizer")
-    assert "value=300" in fields["rollback"][1]
+    assert run.applied and run.verified
+    assert run.rollback is not None
+    assert run.rollback.cli[1].startswith("aws apigateway update-authorizer")
+    assert "value=300" in run.rollback.cli[1]
     record = run.to_dict()
     assert record["confirmation"]["confirmed_by"] == "alice (--yes)"
     assert record["confirmation"]["commands_shown"] == list(seed["plan"].cli)

@@ -219,7 +219,7 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
         aws = box.aws()
         say_caller(aws)
         try:
-            investigation = open_investigation(_request(repro), aws=aws)
+            investigation = open_investigation(failing_request(repro), aws=aws)
             investigation.drive(ScriptedAnswers({}))
         except InvestigationError as exc:
             sys.stderr.write(f"apigw-wizard: error: {exc}\n")
@@ -255,7 +255,7 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
-def _request(repro: Any) -> Any:
+def failing_request(repro: Any) -> Any:
     """The scenario's failing call as the investigation's FailingRequest."""
     from wizard.investigation import FailingRequest
     from wizard.sandbox.demo import diagnose_target
@@ -343,7 +343,7 @@ def _prompt(box: Any, repro: Any, args: argparse.Namespace) -> int:
 
     try:
         investigation = open_investigation(
-            _request(repro), aws=box.aws(), playbook=getattr(args, "playbook", None)
+            failing_request(repro), aws=box.aws(), playbook=getattr(args, "playbook", None)
         )
     except InvestigationError as exc:
         _say(f"apigw-wizard: demo: {exc}")

@@ -214,11 +214,12 @@ def _aws_session(args: argparse.Namespace) -> Any:
 
     from wizard.investigation import AwsUnavailable
     from wizard.investigation.connect import connect
+    from wizard.investigation.request import region_of_url
 
     try:
         aws = connect(
             profile=getattr(args, "profile", None),
-            region=getattr(args, "region", None) or _url_region(args.url),
+            region=getattr(args, "region", None) or region_of_url(args.url),
             endpoint_url=getattr(args, "endpoint_url", None),
             check_identity=True,
         )
@@ -239,17 +240,6 @@ def say_caller(aws: Any) -> None:
         f"Running as {who['caller_arn']} (account {who['account_id']}) "
         f"in {aws.region or 'the default region'} on {where}; read-only unless --apply.\n"
     )
-
-
-def _url_region(url: str | None) -> str | None:
-    if not url:
-        return None
-    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
-
-    try:
-        return parse_invoke_url(url).region
-    except InvokeUrlError:
-        return None
 
 
 def _write_report(session: Any, path: str) -> None:

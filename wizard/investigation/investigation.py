@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
 from wizard.aws.fixes.driver import Confirm, replay_with_probe, rollback_fix, run_fix
 from wizard.aws.fixes.render import CliTarget
 from wizard.engine import events as ev
@@ -33,7 +32,7 @@ from wizard.investigation.outcome import Outcome
 from wizard.investigation.outcome_build import build_outcome
 from wizard.investigation.playbook import load_checked, playbook_path
 from wizard.investigation.probes import registry_for
-from wizard.investigation.request import FailingRequest
+from wizard.investigation.request import FailingRequest, region_of_url
 from wizard.sandbox.provision import data_plane_url
 
 Clock = Callable[[], Any]
@@ -99,7 +98,7 @@ class Investigation:
         region = (
             getattr(self.aws, "region", None)
             or self.request.region
-            or _url_region(self.request.url)
+            or region_of_url(self.request.url)
             or self.known_facts().get("region")
             or "<region>"
         )
@@ -441,12 +440,3 @@ def _invoke_url(request: FailingRequest, aws: Any) -> str | None:
             f"https://{request.api_id}.execute-api.{aws.region}.amazonaws.com/{request.stage}{path}"
         )
     return None
-
-
-def _url_region(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return parse_invoke_url(url).region
-    except InvokeUrlError:
-        return None

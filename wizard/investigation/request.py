@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+
 # Evidence text the user may give up front, and the facts (set by playbook questions) it answers.
 EVIDENCE_FACTS: Mapping[str, tuple[str, ...]] = {
     "response": ("error_text",),
@@ -91,3 +93,13 @@ class FailingRequest:
             method = (self.method or "").strip().upper()
             out["request_text"] = " ".join(p for p in (method, self.url.strip()) if p)
         return out
+
+
+def region_of_url(url: str | None) -> str | None:
+    """The region in an execute-api invoke URL, or None (a custom domain, an emulator URL)."""
+    if not url:
+        return None
+    try:
+        return parse_invoke_url(url).region
+    except InvokeUrlError:
+        return None

@@ -19,6 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
 from wizard import exitcodes
 from wizard.aws.fixes.driver import default_who, format_plan
 from wizard.aws.fixes.plan import Confirmation
@@ -84,8 +87,6 @@ class QuestionaryPrompter:
         self.io = io  # `input=` / `output=` for prompt_toolkit, used by tests
 
     def select(self, message: str, options: Sequence[Option], default: str | None) -> str:
-        import questionary
-
         choices = [questionary.Choice(title=o.title, value=o.value) for o in options]
         picked = next((c for c in choices if c.value == default), None)
         result = questionary.select(
@@ -94,16 +95,12 @@ class QuestionaryPrompter:
         return str(result)
 
     def text(self, message: str, default: str | None, instruction: str) -> str:
-        import questionary
-
         question = questionary.text(
             message, default=default or "", instruction=instruction, **self.io
         )
         return str(question.unsafe_ask())
 
     def paste(self, message: str, instruction: str) -> str:
-        import questionary
-
         # The question is printed as plain text: prompt_toolkit draws nothing at all for a
         # multi-line prompt whose message wraps past the terminal width (seen in a pty test).
         self.show(f"? {message}\n  {instruction}")
@@ -118,9 +115,6 @@ class QuestionaryPrompter:
         return str(question.unsafe_ask())
 
     def confirm(self, message: str, default: bool | None, instruction: str) -> str:
-        import questionary
-        from prompt_toolkit.key_binding import merge_key_bindings
-
         question = questionary.confirm(
             message, default=bool(default), instruction=instruction, **self.io
         )
@@ -132,8 +126,6 @@ class QuestionaryPrompter:
         return "yes" if result else "no"
 
     def secret(self, message: str, instruction: str) -> str:
-        import questionary
-
         return str(questionary.password(message, instruction=instruction, **self.io).unsafe_ask())
 
     def show(self, text: str) -> None:
@@ -144,8 +136,6 @@ class QuestionaryPrompter:
 def _paste_bindings() -> Any:
     """Enter on an empty last line finishes a paste (so does Esc+Enter); a bracketed paste keeps
     its blank lines (an HTTP response has one between headers and body)."""
-    from prompt_toolkit.key_binding import KeyBindings
-
     bindings = KeyBindings()
 
     @bindings.add("enter")
@@ -164,8 +154,6 @@ def _paste_bindings() -> Any:
 
 def _command_keys() -> Any:
     """Single keys at a yes/no prompt: b back, ? help, u don't know, q quit."""
-    from prompt_toolkit.key_binding import KeyBindings
-
     bindings = KeyBindings()
     for key, command in (("b", BACK), ("?", HELP), ("u", DONT_KNOW), ("q", QUIT)):
 

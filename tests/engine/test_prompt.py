@@ -377,6 +377,7 @@ def _fake_driver(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
             applied=applied,
             verified=True if applied else None,
             confirmation=confirmation,
+            result=None,
             verification=None,
             rollback=SimpleNamespace(
                 cli=("aws apigateway update-authorizer ... value=300",), operations=[1]

@@ -318,12 +318,13 @@ def _url_region(url: str | None) -> str | None:
 def _apply(session: Any, fixes: Any, args: argparse.Namespace, aws: Any) -> None:
     """Offer the diagnosed cause's fixes; apply the first one confirmed (G's driver)."""
     from wizard.aws.fixes.driver import apply_for_session, terminal_confirm
+    from wizard.commands._io import front_end_confirm
 
     apply_for_session(
         session,
         fixes,
         aws.client,
-        terminal_confirm(yes=args.yes),
+        front_end_confirm() or terminal_confirm(yes=args.yes),
         target=_cli_target(args),
     )
 

@@ -9,10 +9,11 @@ accept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,21 @@ def _server(env: dict[str, str] | None = None) -> StdioServerParameters:
     )
 
 
+@contextlib.asynccontextmanager
+async def connected(
+    env: dict[str, str] | None = None, elicit: Elicit | None = None
+) -> AsyncIterator[ClientSession]:
+    """An initialised client session with a fresh `apigw-wizard mcp` (its stderr discarded)."""
+    with open(os.devnull, "w") as quiet:
+        async with contextlib.AsyncExitStack() as stack:
+            read, write = await stack.enter_async_context(stdio_client(_server(env), errlog=quiet))
+            session = await stack.enter_async_context(
+                ClientSession(read, write, elicitation_callback=elicit)
+            )
+            await session.initialize()
+            yield session
+
+
 def session_call(
     calls: list[tuple[str, dict[str, Any]]],
     *,
@@ -58,11 +74,8 @@ def session_call(
     """Run the tool calls in order on one server; the results, in order."""
 
     async def main() -> list[types.CallToolResult]:
-        with open(os.devnull, "w") as quiet:
-            async with stdio_client(_server(env), errlog=quiet) as (read, write):
-                async with ClientSession(read, write, elicitation_callback=elicit) as session:
-                    await session.initialize()
-                    return [await session.call_tool(name, args) for name, args in calls]
+        async with connected(env, elicit) as session:
+            return [await session.call_tool(name, args) for name, args in calls]
 
     return anyio.run(main)
 
@@ -89,26 +102,19 @@ def _cli_json(*argv: str) -> tuple[int, Any]:
 
 def test_tools_and_catalogue_resources_are_listed() -> None:
     async def main() -> tuple[list[str], list[str], list[str], str, bool]:
-        with open(os.devnull, "w") as quiet:
-            async with stdio_client(_server(), errlog=quiet) as (read, write):
-                async with ClientSession(read, write) as session:
-                    await session.initialize()
-                    tools = [t.name for t in (await session.list_tools()).tools]
-                    resources = [str(r.uri) for r in (await session.list_resources()).resources]
-                    templates = [
-                        t.uri_template
-                        for t in (await session.list_resource_templates()).resource_templates
-                    ]
-                    one = await session.read_resource(
-                        "apigw-wizard://causes/authz-cache-scoped-policy"
-                    )
-                    index = await session.read_resource("apigw-wizard://causes")
-                    content = one.contents[0]
-                    listed = index.contents[0]
-                    assert isinstance(content, types.TextResourceContents)
-                    assert isinstance(listed, types.TextResourceContents)
-                    ids = {c["id"] for c in json.loads(listed.text)}
-                    return tools, resources, templates, content.text, len(ids) == 39
+        async with connected() as session:
+            tools = [t.name for t in (await session.list_tools()).tools]
+            resources = [str(r.uri) for r in (await session.list_resources()).resources]
+            templates = [
+                t.uri_template for t in (await session.list_resource_templates()).resource_templates
+            ]
+            one = await session.read_resource("apigw-wizard://causes/authz-cache-scoped-policy")
+            index = await session.read_resource("apigw-wizard://causes")
+            content, listed = one.contents[0], index.contents[0]
+            assert isinstance(content, types.TextResourceContents)
+            assert isinstance(listed, types.TextResourceContents)
+            ids = {c["id"] for c in json.loads(listed.text)}
+            return tools, resources, templates, content.text, len(ids) == 39
 
     tools, resources, templates, cause, all_causes = anyio.run(main)
     assert sorted(tools) == sorted(

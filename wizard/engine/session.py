@@ -24,8 +24,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -75,6 +73,7 @@ from wizard.engine.views import (
     fill_known,
     render_template,
 )
+from wizard.private_file import write_private
 
 SESSION_FORMAT = "apigw-wizard-session"
 SESSION_VERSION = 1
@@ -586,18 +585,7 @@ class Session:
     def save(self, path: str | Path) -> Path:
         """Write the session as JSON with tokens and secrets redacted (file mode 0600)."""
         data = redact(redact_secret_facts(self.to_dict(), self.playbook, list(self._facts)))
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".session-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2, default=str)
-                fh.write("\n")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_private(path, json.dumps(data, indent=2, default=str) + "\n")
 
     @classmethod
     def load(

@@ -26,6 +26,7 @@ COMMANDS = (
     "diagnose",
     "permissions",
     "report",
+    "rollback",
     "demo",
 )
 

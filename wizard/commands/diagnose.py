@@ -317,6 +317,8 @@ def _url_region(url: str | None) -> str | None:
 
 def _apply(session: Any, fixes: Any, args: argparse.Namespace, aws: Any) -> None:
     """Offer the diagnosed cause's fixes; apply the first one confirmed (G's driver)."""
+    import sys
+
     from wizard.aws.fixes.driver import apply_for_session, terminal_confirm
 
     apply_for_session(
@@ -325,6 +327,7 @@ def _apply(session: Any, fixes: Any, args: argparse.Namespace, aws: Any) -> None
         aws.client,
         terminal_confirm(yes=args.yes),
         target=_cli_target(args),
+        announce=lambda line: sys.stderr.write(line + "\n"),
     )
 
 

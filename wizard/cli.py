@@ -34,6 +34,21 @@ COMMANDS = (
 # escapes; every other command's stdout/stderr is made inert (control characters escaped).
 _OWN_TERMINAL = frozenset({"demo"})
 
+# Where a fix can be applied: an earlier interrupted apply is announced there on start.
+_CHANGES_ACCOUNT = frozenset({None, "diagnose", "demo"})
+
+
+def _warn_interrupted() -> None:
+    """Say on stderr (one line) that an earlier fix stopped half-way, and how to undo it."""
+    from wizard.aws.fixes.journal import interrupted_notice
+
+    try:
+        notice = interrupted_notice()
+    except OSError:  # an unreadable state directory must not stop the wizard
+        return
+    if notice:
+        sys.stderr.write(f"apigw-wizard: warning: {notice}\n")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit code 2."""
@@ -77,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command in _CHANGES_ACCOUNT:
+            _warn_interrupted()
         if args.command is None:
             from wizard.commands.interactive import run_interactive
 

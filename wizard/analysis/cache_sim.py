@@ -200,8 +200,12 @@ def load_scenario(source: str | Mapping[str, Any]) -> Scenario:
     if isinstance(source, str):
         import yaml
 
+        from wizard.analysis.bounded import BoundedParseError, load_yaml
+
         try:
-            data = yaml.safe_load(source)
+            data = load_yaml(source, what="the scenario")
+        except BoundedParseError as exc:
+            raise ScenarioError(str(exc)) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""

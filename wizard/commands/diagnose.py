@@ -165,10 +165,17 @@ def _parse_answers(text: str, origin: str) -> dict[str, Any]:
 
     import yaml
 
+    from wizard.analysis.bounded import BoundedParseError, load_json, load_yaml
     from wizard.commands._io import InputError
 
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        data = (
+            load_json(text, what="the answers")
+            if text.lstrip().startswith("{")
+            else load_yaml(text, what="the answers")
+        )
+    except BoundedParseError as exc:
+        raise InputError(f"{origin}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{origin}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     except yaml.YAMLError as exc:

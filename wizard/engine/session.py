@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.bounded import load_json, read_capped
 from wizard.engine.conditions import Truth, evaluate, unknown_facts
 from wizard.engine.events import (
     AnswerRecorded,
@@ -76,6 +77,7 @@ from wizard.engine.views import (
 from wizard.private_file import write_private
 
 SESSION_FORMAT = "apigw-wizard-session"
+MAX_SESSION_BYTES = 50 * 1024 * 1024  # a long walk with many probe results is a few MB
 SESSION_VERSION = 1
 MAX_AUTO_STEPS = 10_000  # a linted playbook has no cycles; this guards an unlinted one
 
@@ -599,10 +601,10 @@ class Session:
         saved (facts refolded from the saved, redacted answers and probe results: a redacted
         token stays redacted). Other keyword arguments are those of `Session(...)`."""
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = load_json(read_capped(path, what="session", limit=MAX_SESSION_BYTES))
         except FileNotFoundError:
             raise SessionError(f"no saved session at {path}") from None
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # JSON, UTF-8, size and depth errors
             raise SessionError(f"cannot read saved session {path}: {exc}") from None
         return cls.from_dict(data, playbook, **kwargs)
 

@@ -12,7 +12,6 @@ Answers are keyed by question id (`q_ttl`) or by the fact the question sets (`au
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -173,8 +172,10 @@ def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
             explanation=proposal.explanation,
         )
         if fix is not None:
-            outcome.guidance = _fill(fix.guidance, facts) if fix.guidance else None
-            outcome.code = {k: _fill(v, facts) for k, v in fix.code.items()}
+            from wizard.aws.fixes.guidance import fill_placeholders, guidance_text
+
+            outcome.guidance = guidance_text(fix, facts, target)
+            outcome.code = {k: fill_placeholders(v, facts) for k, v in fix.code.items()}
             outcome.needs_redeploy = bool(fix.needs_redeploy)
             outcome.needs_cache_flush = bool(fix.needs_cache_flush)
             if fix.operations:
@@ -185,23 +186,6 @@ def plan_fixes(session: Session, target: Any = None) -> list[FixOutcome]:
             outcome.patches = _patches(fix)
         out.append(outcome)
     return out
-
-
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-
-
-def _fill(text: str, facts: Mapping[str, Any]) -> str:
-    """Put the known facts into a guidance text's `{placeholders}`; unknown ones stay visible."""
-
-    def sub(m: re.Match[str]) -> str:
-        value = facts.get(m.group(1))
-        return (
-            str(value)
-            if isinstance(value, str | int) and not isinstance(value, bool)
-            else m.group(0)
-        )
-
-    return _PLACEHOLDER.sub(sub, text)
 
 
 def _patches(fix: Any) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.aws.budget import RunBudget
 from wizard.aws.errors import aws_errors
 
 USER_AGENT = "apigw-wizard"
@@ -88,6 +89,7 @@ class AwsSession:
     _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _identity: dict[str, str] | None = field(default=None, repr=False)
+    budget: RunBudget | None = None  # the run's deadline and dead-endpoint breaker
 
     def __post_init__(self) -> None:
         if self.settings.endpoint_url:
@@ -119,7 +121,7 @@ class AwsSession:
         if region == self.region:
             return self
         settings = AwsSettings(**{**self.settings.__dict__, "region": region})
-        return AwsSession(settings=settings, boto3_session=self.boto3_session)
+        return AwsSession(settings=settings, boto3_session=self.boto3_session, budget=self.budget)
 
     def config(self) -> Any:
         from botocore.config import Config
@@ -138,12 +140,13 @@ class AwsSession:
         with self._lock:
             if key not in self._clients:
                 with aws_errors(manual="aws configure list"):
-                    self._clients[key] = self.boto3_session.client(
+                    made = self.boto3_session.client(
                         service,
                         region_name=key[1],
                         endpoint_url=self.settings.endpoint_url,
                         config=self.config(),
                     )
+                self._clients[key] = self.budget.install(made) if self.budget else made
             return self._clients[key]
 
     def credentials(self) -> Any:

@@ -59,9 +59,10 @@ class RunBudget:
     timeout: float | None = DEFAULT_TIMEOUT
     progress: Progress | None = None
     started: float = field(default_factory=time.monotonic)
-    _faults_in_a_row: int = 0
-    _answers_in_a_row: int = 0
-    _down: EndpointDown | None = None  # why the endpoint is taken as down
+    # Per endpoint host (apigateway, logs and lambda are different hosts on AWS): faults in
+    # a row (transport, 429/5xx answers) and why it is taken as down.
+    _faults: dict[str, list[int]] = field(default_factory=dict)
+    _down: dict[str, EndpointDown] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -87,7 +88,7 @@ class RunBudget:
                 "the calls left were not sent"
             )
         with self._lock:
-            down = self._down
+            down = self._down.get(_host(getattr(request, "url", None)))
         if down is not None:
             raise EndpointDown(str(down), down.kind)
 
@@ -97,37 +98,36 @@ class RunBudget:
         caught_exception: BaseException | None = None,
         attempts: int = 1,
         operation: Any = None,
+        request_dict: Any = None,
         **_: Any,
     ) -> None:
         name = getattr(operation, "name", None) or "a call"
+        host = _host((request_dict or {}).get("url"))
         if isinstance(caught_exception, DeadlineExceeded | EndpointDown):
             return
         if caught_exception is not None:
             kind = _transport_kind(caught_exception)
             if kind is not None:
                 fault = type(caught_exception).__name__
-                self._count(transport=True, kind=kind, why=f"{fault} on {name}")
+                self._count(host, transport=True, kind=kind, why=f"{fault} on {name}")
                 self._tell(f"AWS: {name}: {fault} (attempt {attempts})")
             return
         status = _status(response)
         if status == 429 or (status is not None and status >= 500):
             kind = "throttled" if status == 429 else "server_error"
-            self._count(transport=False, kind=kind, why=f"HTTP {status} on {name}")
+            self._count(host, transport=False, kind=kind, why=f"HTTP {status} on {name}")
             self._tell(f"AWS: {name}: HTTP {status} (attempt {attempts}), retrying if allowed")
             return
         with self._lock:
-            self._faults_in_a_row = self._answers_in_a_row = 0
+            self._faults.pop(host, None)
 
-    def _count(self, *, transport: bool, kind: str, why: str) -> None:
+    def _count(self, host: str, *, transport: bool, kind: str, why: str) -> None:
         with self._lock:
-            if transport:
-                self._faults_in_a_row += 1
-                tripped = self._faults_in_a_row >= _DOWN_AFTER
-            else:
-                self._answers_in_a_row += 1
-                tripped = self._answers_in_a_row >= _DOWN_AFTER_ANSWERS
-            if tripped and self._down is None:
-                self._down = EndpointDown(
+            counts = self._faults.setdefault(host, [0, 0])
+            counts[0 if transport else 1] += 1
+            tripped = counts[0] >= _DOWN_AFTER or counts[1] >= _DOWN_AFTER_ANSWERS
+            if tripped and host not in self._down:
+                self._down[host] = EndpointDown(
                     f"the AWS endpoint keeps failing ({why}); later calls were not sent", kind
                 )
 
@@ -147,6 +147,12 @@ def _transport_kind(exc: BaseException) -> str | None:
     if names & set(_TRANSPORT_FAULTS):
         return "unreachable"
     return None
+
+
+def _host(url: Any) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(str(url or "")).netloc
 
 
 def _status(response: Any) -> int | None:

@@ -367,6 +367,7 @@ class PromptWalk:
                 return None
             return Confirmation.for_plan(plan, by=default_who(), shown=plan.cli)
 
+        self.investigation.announce = self.prompter.show  # where the change journal is
         try:
             tried = self.investigation.apply_first(confirm)
         except Exception as exc:  # never a traceback mid-incident; nothing was confirmed blindly

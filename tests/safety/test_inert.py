@@ -60,3 +60,13 @@ def test_private_file_is_0600_from_the_start(tmp_path: os.PathLike[str]) -> None
     target = write_private(os.path.join(tmp_path, "sub", "report.md"), "# report\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text() == "# report\n"
+
+
+def test_prompt_mode_output_is_inert() -> None:
+    import io
+
+    from wizard.ui.prompt import QuestionaryPrompter
+
+    out = io.StringIO()
+    QuestionaryPrompter(out=out).show("stage " + "".join(HOSTILE) + "\nnext line")
+    assert not has_control(out.getvalue()) and "next line" in out.getvalue()

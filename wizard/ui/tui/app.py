@@ -99,6 +99,7 @@ class WizardApp(App[int]):
         self.theme = DARK
 
     def on_mount(self) -> None:
+        self._offer_interrupted_rollback()
         if self.driver is not None and self.driver.started:
             self.show_current()
         else:
@@ -141,7 +142,24 @@ class WizardApp(App[int]):
             )
             return
         self.driver = message.driver
+        if self.driver.investigation is not None:
+            # Fixes run in a worker: the journal's path reaches the user as a notification.
+            self.driver.investigation.announce = lambda line: self.call_from_thread(
+                self.notify, escape(line), title="Change journal", timeout=12
+            )
         self.show_current()
+
+    def _offer_interrupted_rollback(self) -> None:
+        """An earlier fix stopped half-way (its journal is unfinished): say so, and how to
+        restore, before anything else."""
+        from wizard.aws.fixes.journal import interrupted_notice
+
+        try:
+            notice = interrupted_notice()
+        except OSError:
+            return
+        if notice:
+            self.notify(escape(notice), title="Interrupted fix", severity="warning", timeout=30)
 
     def show_current(self) -> None:
         """Show the screen for where the walk is now: a step, or the findings at the end."""

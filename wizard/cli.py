@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--playbook", metavar="PATH", help="walk this playbook instead of the main one"
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TUI config (keys, theme) instead of the default one (or set APIGW_WIZARD_CONFIG)",
+    )
     parser.add_argument("--resume", metavar="SESSION", help="resume a saved session (JSON file)")
     parser.add_argument("--profile", help="AWS profile from your AWS config")
     parser.add_argument("--region", help="AWS region of the API")

@@ -27,6 +27,7 @@ COMMANDS = (
     "permissions",
     "report",
     "demo",
+    "serve",
 )
 
 

@@ -31,6 +31,7 @@ COMMANDS = (
     "rollback",
     "demo",
     "wizard.mcp.command",
+    "serve",
 )
 
 # Commands that may open the full-screen or prompt front end, which write their own terminal
@@ -82,6 +83,11 @@ def build_parser(
     )
     parser.add_argument(
         "--playbook", metavar="PATH", help="walk this playbook instead of the main one"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TUI config (keys, theme) instead of the default one (or set APIGW_WIZARD_CONFIG)",
     )
     parser.add_argument("--resume", metavar="SESSION", help="resume a saved session (JSON file)")
     parser.add_argument("--profile", help="AWS profile from your AWS config")

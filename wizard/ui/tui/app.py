@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from wizard import exitcodes
+from wizard.ui.tui.config import TuiConfig
 from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.start import StartScreen
@@ -90,16 +91,25 @@ class WizardApp(App[int]):
         driver: SessionDriver | None = None,
         session_path: Path | None = None,
         probe_aws: bool = True,
+        config: TuiConfig | None = None,
+        config_error: str | None = None,
     ) -> None:
         super().__init__()
         self.evidence = evidence or StartEvidence()
         self.driver = driver
         self.session_path = session_path
         self.probe_aws = probe_aws  # False in tests/snapshots: keep the user's ~/.aws out
-        self.theme = DARK
+        # The user's config (wizard.ui.tui.config): remapped bindings and a theme; a config
+        # that could not be used arrives as `config_error` and is shown once the app is up.
+        config = config or TuiConfig()
+        self.set_keymap(config.keymap)
+        self.theme = config.theme or DARK
+        self.config_error = config_error
 
     def on_mount(self) -> None:
         self._offer_interrupted_rollback()
+        if self.config_error:
+            self.notify(escape(self.config_error), title="Config", severity="error", timeout=12)
         if self.driver is not None and self.driver.started:
             self.show_current()
         else:
@@ -293,6 +303,7 @@ def run(args: argparse.Namespace) -> int:
     """Entry point for `apigw-wizard` with no command (called by wizard.commands.interactive)."""
     import sys
 
+    from wizard.ui.tui.config import load_config
     from wizard.ui.tui.driver import SessionDriver, StartError
 
     def arg(name: str) -> str:
@@ -326,8 +337,17 @@ def run(args: argparse.Namespace) -> int:
     except StartError as exc:
         sys.stderr.write(f"apigw-wizard: error: {exc}\n")
         return exitcodes.USAGE
-    app = WizardApp(evidence, driver=driver, session_path=session_path)
+    config, config_error = load_config(getattr(args, "config", None))
+    app = WizardApp(
+        evidence,
+        driver=driver,
+        session_path=session_path,
+        config=config,
+        config_error=config_error,
+    )
     code = app.run()
+    if config_error:  # also in the scrollback: the notification left with the screen
+        sys.stderr.write(f"apigw-wizard: {config_error}\n")
     if app.saved_on_exit is not None:
         sys.stderr.write(f"Session saved to {app.saved_on_exit} (resume with --resume)\n")
     return int(code) if code is not None else exitcodes.OK

@@ -48,7 +48,7 @@ def build_outcome(inv: Investigation) -> Outcome:
         "questions": session.question_count,
         "path": [{k: v for k, v in step.to_dict().items() if k != "at"} for step in session.path],
         "probe_failures": probe_failures(session),
-        "timeline": [e.to_dict() for e in session.timeline],
+        "timeline": _timeline(session),
     }
     redacted: dict[str, Any] = redact(data)
     # Example code from the catalogue holds no secrets, and redaction would mangle it
@@ -84,6 +84,15 @@ def _evidence(session: Session) -> list[dict[str, Any]]:
         if is_secret_name(str(item["name"])):  # a token or key is evidence, never output
             item["value"] = REDACTED
     return evidence
+
+
+def _timeline(session: Session) -> list[dict[str, Any]]:
+    """The engine's events; a secret fact's value (the token, an API key) never appears."""
+    events = [e.to_dict() for e in session.timeline]
+    for event in events:
+        if "value" in event and is_secret_name(str(event.get("fact") or "")):
+            event["value"] = REDACTED
+    return events
 
 
 def causes(session: Session) -> list[dict[str, Any]]:

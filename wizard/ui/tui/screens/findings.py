@@ -29,13 +29,15 @@ if TYPE_CHECKING:
 HELP = """\
 ## Findings
 
-The causes are ranked by how well the evidence fits them; the first is the diagnosis. Each fix
-shows the **exact AWS CLI command** (copy it with the Copy button to run it yourself) and what it
-changes.
+The first line is the diagnosis and how sure the wizard is. **The evidence** lists the facts
+behind it. Below that come the fixes, numbered: press **1**–**9** to jump to one. Each fix
+shows the **exact AWS CLI commands**. Copy them with the Copy button to run them yourself.
 
-**Apply** opens a confirmation that shows the command again. Nothing in your account changes
-unless you press *Apply* there. After applying, the wizard replays the failing request to verify
-the fix and offers a **rollback** to the saved state.
+**a** applies the recommended fix. This is the first fix the wizard can apply. A confirmation
+opens first and shows the commands again. Nothing in your account changes unless you press
+*Apply* there. After applying, the wizard replays the failing request to verify the fix, and it
+offers a **rollback** to the saved state. **Esc** goes back to the last step. When nothing was
+asked, it goes back to the start screen.
 """
 
 
@@ -83,7 +85,13 @@ class FindingsScreen(Screen[None]):
     CSS_PATH = "findings.tcss"
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+b", "back", "Back", id="findings.back", tooltip="Back to the last step"),
+        Binding(
+            "escape,ctrl+b",
+            "back",
+            "Back",
+            id="findings.back",
+            tooltip="Back to the last step (or start over when there is none)",
+        ),
         *(
             Binding(
                 str(n),
@@ -315,8 +323,8 @@ class FindingsScreen(Screen[None]):
             return
         if self.driver.back():
             self.app.call_later(self.app.show_current)  # type: ignore[attr-defined]
-        else:
-            self.notify("There is no earlier step.")
+        else:  # nothing was asked (the probes answered it all): back is the start screen
+            self.app.action_start_over()  # type: ignore[attr-defined]
 
     def action_focus_fix(self, index: int) -> None:
         cards = list(self.query(FixCard))

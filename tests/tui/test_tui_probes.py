@@ -113,3 +113,49 @@ async def test_a_probe_bug_is_a_panel_not_a_traceback() -> None:
         assert isinstance(app.screen, StepScreen)
         assert app.screen.query_one(ProbeErrorPanel).has_class("-visible")
         assert app.screen.question.fact == "authorizer_ttl"
+
+
+async def _esc_walk(size: tuple[int, int]) -> None:
+    from wizard.ui.tui.screens.start import StartScreen
+
+    started = threading.Event()
+
+    def slow(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+        started.set()
+        for _ in range(1200):  # until Esc (at most a minute): a probe paging through logs
+            if ctx.cancel.wait(0.05):
+                break
+        ctx.check_cancelled()
+        return {"ttl": 300}
+
+    app = trouble_app(_registry(slow))
+    async with app.run_test(size=size) as pilot:
+        await _start(pilot)
+        first = app.screen.question.node_id
+        app.screen.query_one("#answer-text", Input).value = "a1b2c3"
+        await pilot.press("ctrl+n")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if started.is_set() and app.screen.query_one(ProbeProgress).states():
+                break
+        screen = app.screen
+        assert isinstance(screen, StepScreen) and screen.busy
+        await pilot.press("escape")  # 1st Esc: the probes stop, the walk asks for their fact
+        await settle(pilot)
+        assert not screen.busy and screen.question.fact == "authorizer_ttl"
+        await pilot.press("escape")  # 2nd Esc: back to the question answered before
+        await settle(pilot)
+        assert screen.question.node_id == first
+        await pilot.press("escape")  # 3rd Esc: no earlier step, so start over
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+
+
+@run_async
+async def test_escape_cancels_probes_then_goes_back_then_starts_over_80x24() -> None:
+    await _esc_walk((80, 24))
+
+
+@run_async
+async def test_escape_cancels_probes_then_goes_back_then_starts_over_120x40() -> None:
+    await _esc_walk((120, 40))

@@ -28,6 +28,20 @@ async def _start(pilot: Any) -> None:
     assert pilot.app.screen.question.fact == "api_id"
 
 
+async def _answer_then_probe_runs(pilot: Any, started: threading.Event) -> StepScreen:
+    """Answer the first question; return once the slow probe after it is running."""
+    app = pilot.app
+    app.screen.query_one("#answer-text", Input).value = "a1b2c3"
+    await pilot.press("ctrl+n")
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if started.is_set() and app.screen.query_one(ProbeProgress).states():
+            break
+    screen = app.screen
+    assert isinstance(screen, StepScreen) and screen.busy
+    return screen
+
+
 @run_async
 async def test_escape_cancels_a_slow_probe_and_asks_for_the_evidence() -> None:
     started = threading.Event()
@@ -45,14 +59,7 @@ async def test_escape_cancels_a_slow_probe_and_asks_for_the_evidence() -> None:
     app = trouble_app(_registry(slow))
     async with app.run_test(size=(100, 30)) as pilot:
         await _start(pilot)
-        app.screen.query_one("#answer-text", Input).value = "a1b2c3"
-        await pilot.press("ctrl+n")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if started.is_set() and app.screen.query_one(ProbeProgress).states():
-                break
-        screen = app.screen
-        assert isinstance(screen, StepScreen) and screen.busy
+        screen = await _answer_then_probe_runs(pilot, started)
         assert screen.query_one(ProbeProgress).states() == {"tui_test_read_ttl": "running"}
         # The UI answers while the probe runs: typing goes through at once.
         await pilot.press("f1")
@@ -132,14 +139,7 @@ async def _esc_walk(size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await _start(pilot)
         first = app.screen.question.node_id
-        app.screen.query_one("#answer-text", Input).value = "a1b2c3"
-        await pilot.press("ctrl+n")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if started.is_set() and app.screen.query_one(ProbeProgress).states():
-                break
-        screen = app.screen
-        assert isinstance(screen, StepScreen) and screen.busy
+        screen = await _answer_then_probe_runs(pilot, started)
         await pilot.press("escape")  # 1st Esc: the probes stop, the walk asks for their fact
         await settle(pilot)
         assert not screen.busy and screen.question.fact == "authorizer_ttl"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -50,7 +50,11 @@ class WizardApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "f1", "help", "Help", id="app.help", tooltip="Explain this screen and what to do next"
+            "f1,question_mark",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="Explain this screen and list its keys",
         ),
         Binding(
             "ctrl+s",
@@ -199,7 +203,7 @@ class WizardApp(App[int]):
         help_for = getattr(self.screen, "help_text", None)
         if callable(help_for):
             text = help_for()
-        self.push_screen(HelpScreen(text))
+        self.push_screen(HelpScreen(text, screen_keys(self.screen)))
 
     def action_report(self) -> None:
         from wizard.ui.tui.screens.report import ReportScreen
@@ -351,3 +355,19 @@ def run(args: argparse.Namespace) -> int:
     if app.saved_on_exit is not None:
         sys.stderr.write(f"Session saved to {app.saved_on_exit} (resume with --resume)\n")
     return int(code) if code is not None else exitcodes.OK
+
+
+def screen_keys(screen: Any) -> list[tuple[str, str]]:
+    """The keys `screen` answers to now (its own, its focused widget's and the app's), one row
+    per action with all its keys, and the binding's tooltip or description."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        does = binding.tooltip or binding.description
+        if not does or binding.system:
+            continue
+        keys, _ = rows.setdefault(binding.action, ([], does))
+        shown = screen.app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [(" / ".join(keys), does) for keys, does in rows.values()]

@@ -28,9 +28,31 @@ COMMANDS = (
     "diagnose",
     "permissions",
     "report",
+    "rollback",
     "demo",
     "wizard.mcp.command",
+    "serve",
 )
+
+# Commands that may open the full-screen or prompt front end, which write their own terminal
+# escapes, and the MCP server, whose stdout is JSON-RPC (JSON escapes control characters
+# itself); every other command's stdout/stderr is made inert (control characters escaped).
+_OWN_TERMINAL = frozenset({"demo", "mcp"})
+
+# Where a fix can be applied: an earlier interrupted apply is announced there on start.
+_CHANGES_ACCOUNT = frozenset({None, "diagnose", "demo"})
+
+
+def _warn_interrupted() -> None:
+    """Say on stderr (one line) that an earlier fix stopped half-way, and how to undo it."""
+    from wizard.aws.fixes.journal import interrupted_notice
+
+    try:
+        notice = interrupted_notice()
+    except OSError:  # an unreadable state directory must not stop the wizard
+        return
+    if notice:
+        sys.stderr.write(f"apigw-wizard: warning: {notice}\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +84,11 @@ def build_parser(
     parser.add_argument(
         "--playbook", metavar="PATH", help="walk this playbook instead of the main one"
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TUI config (keys, theme) instead of the default one (or set APIGW_WIZARD_CONFIG)",
+    )
     parser.add_argument("--resume", metavar="SESSION", help="resume a saved session (JSON file)")
     parser.add_argument("--profile", help="AWS profile from your AWS config")
     parser.add_argument("--region", help="AWS region of the API")
@@ -81,11 +108,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command in _CHANGES_ACCOUNT:
+            _warn_interrupted()
         if args.command is None:
             from wizard.commands.interactive import run_interactive
 
             return run_interactive(args)
-        return int(args.func(args))
+        if args.command in _OWN_TERMINAL:
+            return int(args.func(args))
+        from wizard.commands._io import inert_output
+
+        with inert_output():
+            return int(args.func(args))
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return exitcodes.INTERRUPTED

@@ -85,9 +85,14 @@ def test_throttling_after_retries():
 
 
 @pytest.mark.parametrize(
-    "code", ["ExpiredTokenException", "UnrecognizedClientException", "InvalidClientTokenId"]
+    ("code", "kind"),
+    [
+        ("ExpiredTokenException", ProbeErrorKind.CREDENTIALS_EXPIRED),
+        ("UnrecognizedClientException", ProbeErrorKind.CREDENTIALS),
+        ("InvalidClientTokenId", ProbeErrorKind.CREDENTIALS),
+    ],
 )
-def test_expired_or_invalid_credentials(code):
+def test_expired_or_invalid_credentials(code, kind):
     s = _StubbedSession()
     _stub(
         s,
@@ -98,7 +103,7 @@ def test_expired_or_invalid_credentials(code):
     )
     with pytest.raises(ProbeError) as err:
         run_probe("aws_caller_identity", s)
-    assert err.value.kind is ProbeErrorKind.CREDENTIALS
+    assert err.value.kind is kind
     assert "sso login" in (err.value.manual_hint or "")
 
 

@@ -135,7 +135,7 @@ def test_back_returns_to_the_previous_question_with_its_answer_as_default(tmp_pa
     ]
     assert p.prompts[2]["default"] == "not_authorized"
     assert session.diagnosis().node == "end_forbidden"  # type: ignore[union-attr]
-    assert code == 4  # inconclusive
+    assert code == 3  # inconclusive because a probe was denied: an AWS fault
 
 
 def test_back_at_the_first_question_says_so(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_dont_know_only_where_allowed(tmp_path: Path) -> None:
     code, session = walk(p, tmp_path, authorizer=denied)
     assert "This question needs an answer (? shows where to find it)." in p.shown
     assert session.facts["ttl"].value is not None and not session.facts["ttl"].known
-    assert code == 4
+    assert code == 3  # the probe denied: an AWS fault left it inconclusive
     assert "Inconclusive: the evidence does not single out one cause." in p.shown
 
 
@@ -254,7 +254,7 @@ def test_run_prompt_with_a_fake_prompter(tmp_path: Path, monkeypatch: pytest.Mon
         endpoint_url=None,
     )
     p = FakePrompter("forbidden")
-    assert run_prompt(args, prompter=p) == 4
+    assert run_prompt(args, prompter=p) == 3  # the probe denied: an AWS fault left it inconclusive
     # the walk's probes are refused: failures are explained, never a traceback
     assert any(line.startswith("! Could not authorizer") for line in p.shown)
     args.playbook = str(tmp_path / "missing.yaml")
@@ -280,7 +280,9 @@ def test_resume_continues_where_the_session_stopped(
     (saved,) = tmp_path.glob("session-*.json")
     args.resume = str(saved)
     p = FakePrompter("300")
-    assert run_prompt(args, prompter=p) == 4  # `invoked` stays unknown: honest, inconclusive
+    assert (
+        run_prompt(args, prompter=p) == 3
+    )  # `invoked` stays unknown (its probe denied): an AWS fault
     assert p.prompts[0]["message"] == "What is the authorizer's TTL in seconds?"
     assert "(could not check: invoked unknown)" in p.output
 

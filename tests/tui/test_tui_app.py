@@ -236,3 +236,28 @@ async def test_allowing_the_re_send_reaches_the_probes() -> None:
     inputs = failing_request(evidence).inputs()
     assert inputs["confirm_resend"] is True
     assert inputs["method"] == "POST" and inputs["url"].startswith("https://")
+
+
+@run_async
+async def test_question_mark_lists_every_key_of_the_findings_screen() -> None:
+    """`?` on the findings: the overlay lists the screen's own keys (1–9, a, Esc) beside the
+    app's, read from the active bindings; Esc closes it, and Esc again goes back."""
+    from textual.widgets import Markdown
+
+    app = seed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await answer_text(pilot, "300")
+        await answer_text(pilot, SEED_POLICY)
+        assert isinstance(app.screen, FindingsScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-text", Markdown).source
+        for does in ("Show fix 1", "Show fix 9", "Apply the recommended fix", "Back to the last"):
+            assert does in text, does
+        await pilot.press("escape")
+        assert isinstance(app.screen, FindingsScreen)
+        await pilot.press("escape")  # back to the last question answered
+        await settle(pilot)
+        assert not isinstance(app.screen, FindingsScreen)

@@ -19,6 +19,7 @@ from wizard.ui.tui.driver import SessionDriver
 from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.screens.findings import FindingsScreen
+from wizard.ui.tui.screens.start import StartScreen
 from wizard.ui.tui.screens.step import StepScreen
 
 pytestmark = pytest.mark.emulator
@@ -196,3 +197,54 @@ def test_start_screen_shows_the_caller_identity_once_credentials_resolve(
     aws: Any, ministack: Any
 ) -> None:
     _identity(ministack.endpoint_url)
+
+
+@run_async
+async def _keys(seed: tuple[Any, Provisioned], size: tuple[int, int]) -> None:
+    """The findings by keys alone: a number focuses a fix card, `a` opens the recommended fix's
+    confirmation (the first the wizard can apply), and declining it changes nothing."""
+    from wizard.catalogue.fact_labels import RAW_NAME
+    from wizard.ui.tui.screens.findings import FixCard
+
+    session, out = seed
+    app = _app(session, out)
+    async with app.run_test(size=size) as pilot:
+        screen = await _walk_to_findings(pilot, out)
+        # Prose only: commands keep their <placeholders>, example code its own identifiers.
+        prose = [
+            s
+            for s in screen.query("#findings Static")
+            if not (s.has_class("code") or s.has_class("command"))
+        ]
+        shown = " ".join(str(s.render()) for s in prose)
+        facts = {f.name for f in app.driver.investigation.outcome().evidence}
+        assert not {m for m in RAW_NAME.findall(shown) if m in facts}, shown
+        recommended = screen.view.recommended
+        assert recommended is not None and screen.fixes[recommended].applicable
+        cards = list(screen.query(FixCard))
+        assert str(cards[recommended].query_one(".fix-title").render()).startswith(
+            f"{recommended + 1}. "
+        )
+        await pilot.press(str(len(cards)))
+        assert app.focused is cards[-1]
+        await pilot.press("a")
+        modal = await wait_for_screen(pilot, ConfirmFixScreen)
+        assert modal.fix.fix_id == screen.fixes[recommended].fix_id
+        await pilot.press("enter")  # the focused button is "Don't apply"
+        await settle(pilot)
+        assert app.screen is screen
+        assert [a.outcome for a in app.driver.session.applied] == ["declined"]
+        assert _ttl(session, out) == 300
+        # Esc is back: to the last question answered, or to the start screen when the probes
+        # answered everything (no earlier step to go back to).
+        earlier = app.driver.can_go_back()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen if earlier else StartScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_findings_keys_focus_a_fix_and_apply_the_recommended_one(
+    seed: Any, size: tuple[int, int]
+) -> None:
+    _keys(seed, size)

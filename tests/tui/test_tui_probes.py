@@ -28,6 +28,20 @@ async def _start(pilot: Any) -> None:
     assert pilot.app.screen.question.fact == "api_id"
 
 
+async def _answer_then_probe_runs(pilot: Any, started: threading.Event) -> StepScreen:
+    """Answer the first question; return once the slow probe after it is running."""
+    app = pilot.app
+    app.screen.query_one("#answer-text", Input).value = "a1b2c3"
+    await pilot.press("ctrl+n")
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if started.is_set() and app.screen.query_one(ProbeProgress).states():
+            break
+    screen = app.screen
+    assert isinstance(screen, StepScreen) and screen.busy
+    return screen
+
+
 @run_async
 async def test_escape_cancels_a_slow_probe_and_asks_for_the_evidence() -> None:
     started = threading.Event()
@@ -45,14 +59,7 @@ async def test_escape_cancels_a_slow_probe_and_asks_for_the_evidence() -> None:
     app = trouble_app(_registry(slow))
     async with app.run_test(size=(100, 30)) as pilot:
         await _start(pilot)
-        app.screen.query_one("#answer-text", Input).value = "a1b2c3"
-        await pilot.press("ctrl+n")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if started.is_set() and app.screen.query_one(ProbeProgress).states():
-                break
-        screen = app.screen
-        assert isinstance(screen, StepScreen) and screen.busy
+        screen = await _answer_then_probe_runs(pilot, started)
         assert screen.query_one(ProbeProgress).states() == {"tui_test_read_ttl": "running"}
         # The UI answers while the probe runs: typing goes through at once.
         await pilot.press("f1")
@@ -113,3 +120,42 @@ async def test_a_probe_bug_is_a_panel_not_a_traceback() -> None:
         assert isinstance(app.screen, StepScreen)
         assert app.screen.query_one(ProbeErrorPanel).has_class("-visible")
         assert app.screen.question.fact == "authorizer_ttl"
+
+
+async def _esc_walk(size: tuple[int, int]) -> None:
+    from wizard.ui.tui.screens.start import StartScreen
+
+    started = threading.Event()
+
+    def slow(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+        started.set()
+        for _ in range(1200):  # until Esc (at most a minute): a probe paging through logs
+            if ctx.cancel.wait(0.05):
+                break
+        ctx.check_cancelled()
+        return {"ttl": 300}
+
+    app = trouble_app(_registry(slow))
+    async with app.run_test(size=size) as pilot:
+        await _start(pilot)
+        first = app.screen.question.node_id
+        screen = await _answer_then_probe_runs(pilot, started)
+        await pilot.press("escape")  # 1st Esc: the probes stop, the walk asks for their fact
+        await settle(pilot)
+        assert not screen.busy and screen.question.fact == "authorizer_ttl"
+        await pilot.press("escape")  # 2nd Esc: back to the question answered before
+        await settle(pilot)
+        assert screen.question.node_id == first
+        await pilot.press("escape")  # 3rd Esc: no earlier step, so start over
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+
+
+@run_async
+async def test_escape_cancels_probes_then_goes_back_then_starts_over_80x24() -> None:
+    await _esc_walk((80, 24))
+
+
+@run_async
+async def test_escape_cancels_probes_then_goes_back_then_starts_over_120x40() -> None:
+    await _esc_walk((120, 40))

@@ -42,8 +42,11 @@ async def test_offline_seed_walk_reaches_the_cached_policy_cause() -> None:
         assert session.question_count <= 5
         top = app.driver.ranking()[0]
         assert top.cause_id == "authz-cache-scoped-policy"
+        # One diagnosis sentence with its confidence, then what happened with the ARNs filled in.
         conclusion = str(app.screen.query_one("#conclusion").render())
-        assert "GET/dashboard" in conclusion and "POST/dashboard/update-profile" in conclusion
+        assert conclusion.startswith("Diagnosis (") and "% confidence)" in conclusion
+        summary = str(app.screen.query_one("#summary").render())
+        assert "GET/dashboard" in summary and "POST/dashboard/update-profile" in summary
         # The policy is shown beside the failing method ARN with the method marked as the miss.
         panel = app.screen.query_one(AuthorizerPolicyPanel)
         assert panel.view.rows[0].mismatch == "method"

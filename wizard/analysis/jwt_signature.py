@@ -12,6 +12,8 @@ from typing import Any
 
 import jwt
 
+from wizard.analysis.bounded import BoundedParseError, load_json
+
 HMAC_ALGS = ("HS256", "HS384", "HS512")
 
 ASYMMETRIC_PREFIXES = ("RS", "PS", "ES", "Ed")
@@ -88,7 +90,9 @@ def _public_key_from_pem(pem: str) -> Any:
 
 def _parse_jwks(jwks: str) -> Any:
     try:
-        data = json.loads(jwks)
+        data = load_json(jwks, what="the JWKS")
+    except BoundedParseError as exc:
+        raise KeyMaterialError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise KeyMaterialError(
             f"the JWKS is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"

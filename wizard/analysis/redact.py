@@ -50,6 +50,7 @@ _SECRET_NAMES = (
     r"usage[-_]?identifier[-_]?key",  # the API key value a Lambda authorizer returns
     r"x[-_]amz[-_]security[-_]token",
     r"x[-_]amz[-_]signature",
+    r"x[-_]amz[-_]credential",  # a presigned URL's key id and scope (a header's stays readable)
     r"signature",
     r"(?:aws[-_]?)?secret[-_]?access[-_]?key",
     r"(?:aws[-_]?)?session[-_]?token",
@@ -86,7 +87,8 @@ _OPEN_PLACEHOLDER = re.compile(r"\$?\{[\w.]+")
 
 # Cheap pre-check: text with none of these cannot contain anything the rules redact.
 _TRIGGER = re.compile(
-    r"(?i)ey[JA]|ew[o0]|bearer|basic|authoriz|key|secret|token|passw|signature|cookie|AKIA|ASIA|://|\"value\""
+    r"(?i)ey[JA]|ew[o0]|bearer|basic|authoriz|key|secret|token|passw|signature|credential|cookie"
+    r"|AKIA|ASIA|://|\"value\""
 )
 
 

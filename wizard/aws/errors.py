@@ -39,11 +39,23 @@ THROTTLING_CODES = frozenset(
         "LimitExceededException",
     }
 )
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+SERVER_ERROR_CODES = frozenset(
+    {
+        "InternalFailure",
+        "InternalError",
+        "InternalServerError",
+        "InternalServerErrorException",
+        "InternalServiceError",
+        "InternalServiceErrorException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "ServiceException",
+        "BadGatewayException",
+    }
+)
 CREDENTIAL_CODES = frozenset(
     {
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "RequestExpired",
         "InvalidClientTokenId",
         "UnrecognizedClientException",
         "SignatureDoesNotMatch",
@@ -82,12 +94,45 @@ _CREDENTIAL_EXCEPTIONS = (
 )
 _UNREACHABLE_EXCEPTIONS = (
     "EndpointConnectionError",
-    "ConnectionClosedError",
     "ProxyConnectionError",
     "SSLError",
     "HTTPClientError",
 )
 _TIMEOUT_EXCEPTIONS = ("ConnectTimeoutError", "ReadTimeoutError")
+_RESET_EXCEPTIONS = ("ConnectionClosedError", "ProtocolError", "ConnectionResetError")
+
+# The faults of the AWS side (or the way to it) that leave a diagnosis incomplete: a run that
+# meets one ends with exit 3, and each is named in words (`FAULT_NAMES`) with its manual path.
+AWS_FAULT_KINDS = frozenset(
+    {
+        ProbeErrorKind.THROTTLED,
+        ProbeErrorKind.SERVER_ERROR,
+        ProbeErrorKind.CONNECTION_RESET,
+        ProbeErrorKind.TIMEOUT,
+        ProbeErrorKind.UNREACHABLE,
+        ProbeErrorKind.CREDENTIALS,
+        ProbeErrorKind.CREDENTIALS_EXPIRED,
+        ProbeErrorKind.ACCESS_DENIED,
+    }
+)
+FAULT_NAMES = {
+    ProbeErrorKind.THROTTLED: "throttled",
+    ProbeErrorKind.SERVER_ERROR: "server error",
+    ProbeErrorKind.CONNECTION_RESET: "connection reset",
+    ProbeErrorKind.TIMEOUT: "timeout",
+    ProbeErrorKind.UNREACHABLE: "endpoint unreachable",
+    ProbeErrorKind.CREDENTIALS: "credentials unusable",
+    ProbeErrorKind.CREDENTIALS_EXPIRED: "credentials expired",
+    ProbeErrorKind.ACCESS_DENIED: "access denied",
+}
+
+
+def fault_name(kind: ProbeErrorKind | str) -> str:
+    """The words for a fault kind (`throttled`, `access denied`...); other kinds as they are."""
+    try:
+        return FAULT_NAMES.get(ProbeErrorKind(kind), str(kind).replace("_", " "))
+    except ValueError:
+        return str(kind).replace("_", " ")
 
 
 def _mro_names(exc: BaseException) -> set[str]:
@@ -125,11 +170,29 @@ def classify(
             "no AWS region is set: pass --region or set AWS_REGION",
             manual_hint=manual,
         )
+    if "EndpointDown" in names:  # budget.RunBudget: the fault that tripped its breaker
+        return ProbeError(
+            ProbeErrorKind(getattr(exc, "kind", "timeout")),
+            str(exc),
+            manual_hint=manual or "re-run when the endpoint answers, or run the command yourself",
+        )
+    if "DeadlineExceeded" in names:  # budget.RunBudget: the run's --timeout is spent
+        return ProbeError(
+            ProbeErrorKind.TIMEOUT,
+            str(exc),
+            manual_hint=manual or "re-run with a larger --timeout, or run the command yourself",
+        )
     if names & set(_TIMEOUT_EXCEPTIONS):
         return ProbeError(
             ProbeErrorKind.TIMEOUT,
             f"AWS did not answer in time: {exc}",
             manual_hint=manual or "retry later, or run the command shown yourself",
+        )
+    if names & set(_RESET_EXCEPTIONS):
+        return ProbeError(
+            ProbeErrorKind.CONNECTION_RESET,
+            f"the connection to AWS was dropped before the answer came (after the retries): {exc}",
+            manual_hint=manual or "check the network / proxy / VPN, then re-run",
         )
     if names & set(_UNREACHABLE_EXCEPTIONS) or isinstance(exc, ConnectionError):
         return ProbeError(
@@ -172,6 +235,22 @@ def _classify_client_error(exc: Any, *, action: str | None, manual: str | None) 
             ProbeErrorKind.THROTTLED,
             f"{op} is still throttled after the retries ({code}); AWS limits how fast we may read",
             manual_hint=manual or "wait a minute and re-run the step",
+        )
+    if code in EXPIRED_CODES:
+        return ProbeError(
+            ProbeErrorKind.CREDENTIALS_EXPIRED,
+            f"the AWS credentials expired ({code}): {message}",
+            manual_hint=_credentials_hint(manual),
+        )
+    status = (
+        (getattr(exc, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+    )
+    if code in SERVER_ERROR_CODES or (isinstance(status, int) and status >= 500):
+        return ProbeError(
+            ProbeErrorKind.SERVER_ERROR,
+            f"{op}: AWS answered with a server error after the retries "
+            f"(HTTP {status or '5xx'} {code}): {message}",
+            manual_hint=manual or "AWS-side trouble: retry in a few minutes",
         )
     if code in CREDENTIAL_CODES:
         return ProbeError(

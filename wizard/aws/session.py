@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.aws.budget import RunBudget
 from wizard.aws.errors import aws_errors
 from wizard.aws.read_cache import ReadCache
 
@@ -93,6 +94,7 @@ class AwsSession:
     _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _identity: dict[str, str] | None = field(default=None, repr=False)
+    budget: RunBudget | None = None  # the run's deadline and dead-endpoint breaker
 
     def __post_init__(self) -> None:
         if self.settings.endpoint_url:
@@ -129,6 +131,7 @@ class AwsSession:
             settings=settings,
             boto3_session=self.boto3_session,
             read_cache=self.read_cache,
+            budget=self.budget,
             _identity=self._identity,
         )
 
@@ -155,7 +158,9 @@ class AwsSession:
                         endpoint_url=self.settings.endpoint_url,
                         config=self.config(),
                     )
-                self._clients[key] = self.read_cache.install(made)
+                # The run's budget counts what is sent; the read cache answers repeats unsent.
+                budgeted = self.budget.install(made) if self.budget else made
+                self._clients[key] = self.read_cache.install(budgeted)
             return self._clients[key]
 
     def credentials(self) -> Any:

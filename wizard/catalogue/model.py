@@ -53,6 +53,14 @@ class Fix(_Strict):
     explanation: str = Field(description="why this fixes the cause, in plain words")
     operations: list[Operation] = Field(default_factory=list)
     guidance: str | None = Field(default=None, description="what to do by hand when not automatic")
+    commands: list[Operation] = Field(
+        default_factory=list,
+        description=(
+            "the AWS CLI commands the guidance asks the user to run, as operations: rendered "
+            "(quoted) by the one renderer with the session's facts, never run by the wizard. "
+            "Guidance prose never spells a command out itself"
+        ),
+    )
     code: dict[str, str] = Field(
         default_factory=dict, description="example code or commands, keyed by language/kind"
     )

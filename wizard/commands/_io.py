@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -10,9 +11,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TextIO, TypeVar
 
 from wizard import exitcodes
+from wizard.analysis.inert import inert
 
 # A paste bigger than this is not a paste: refuse it with a clear message instead of
 # spending minutes on it. Streaming commands (logs scan) do not use this limit.
@@ -152,3 +154,36 @@ def guarded(fn: F) -> F:
             return exitcodes.USAGE
 
     return wrapper  # type: ignore[return-value]
+
+
+class InertStream:
+    """A text stream whose `write` makes every control character visible (`inert`): what a
+    command prints from AWS names, error messages, token claims or pastes cannot drive the
+    terminal. Everything else (flush, isatty, encoding...) is the wrapped stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(inert(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def inert_output() -> Iterator[None]:
+    """Route sys.stdout and sys.stderr through `InertStream` for the duration (the commands
+    that print text; the full-screen and prompt front ends write their own escapes)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = InertStream(saved[0])
+    sys.stderr = InertStream(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -225,6 +225,7 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
             sys.stderr.write(f"apigw-wizard: error: {exc}\n")
             return exitcodes.USAGE
         if args.apply:
+            investigation.announce = lambda line: sys.stderr.write(line + "\n")
             investigation.apply_first(terminal_confirm(yes=args.yes))
         outcome = investigation.outcome()
         after = _after_fix(box) if args.apply else None

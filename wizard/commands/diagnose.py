@@ -58,6 +58,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     live.add_argument(
         "--since", metavar="DURATION", default="15m", help="log window, e.g. 15m, 2h (default 15m)"
     )
+    live.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="the whole live run's time limit (default 90): past it no AWS call is sent and "
+        "what was found so far is reported (exit 3)",
+    )
     live.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile")
     live.add_argument("--region", default=argparse.SUPPRESS, help="AWS region of the API")
     live.add_argument(
@@ -111,8 +119,18 @@ def _run(args: argparse.Namespace) -> int:
     try:
         investigation.drive(ScriptedAnswers(answers))
     except InvestigationError as exc:
-        raise InputError(str(exc) + _probe_failure_hint(investigation.outcome())) from None
+        partial = investigation.outcome()
+        if partial.exit_code != exitcodes.AWS:
+            raise InputError(str(exc) + _probe_failure_hint(partial)) from None
+        # AWS faults left the walk short of an answer: report what was found, exit 3.
+        import sys
+
+        sys.stderr.write(f"apigw-wizard: incomplete: {exc}{_probe_failure_hint(partial)}\n")
     if args.apply and aws is not None:
+        import sys
+
+        investigation.announce = lambda line: sys.stderr.write(line + "
+")
         # The MCP server confirms through its client; the terminal asks on stdin.
         investigation.apply_first(front_end_confirm() or terminal_confirm(yes=args.yes))
     outcome = investigation.outcome()
@@ -157,10 +175,17 @@ def _parse_answers(text: str, origin: str) -> dict[str, Any]:
 
     import yaml
 
+    from wizard.analysis.bounded import BoundedParseError, load_json, load_yaml
     from wizard.commands._io import InputError
 
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        data = (
+            load_json(text, what="the answers")
+            if text.lstrip().startswith("{")
+            else load_yaml(text, what="the answers")
+        )
+    except BoundedParseError as exc:
+        raise InputError(f"{origin}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{origin}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -213,6 +238,9 @@ def _aws_session(args: argparse.Namespace) -> Any:
     message that says what to do; a bad endpoint URL is a usage error."""
     import sys
 
+    from wizard import exitcodes
+    from wizard.aws.budget import DEFAULT_TIMEOUT, RunBudget
+    from wizard.commands._io import emit
     from wizard.investigation import AwsUnavailable
     from wizard.investigation.connect import connect
     from wizard.investigation.request import region_of_url
@@ -223,9 +251,15 @@ def _aws_session(args: argparse.Namespace) -> Any:
             region=getattr(args, "region", None) or region_of_url(args.url),
             endpoint_url=getattr(args, "endpoint_url", None),
             check_identity=True,
+            budget=RunBudget(
+                timeout=DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+                progress=lambda line: sys.stderr.write(line + "\n"),
+            ),
         )
     except AwsUnavailable as exc:
         sys.stderr.write(f"apigw-wizard: {exc}\n")
+        if args.format == "json":  # --format json always prints a document
+            emit({"error": str(exc), "probe_failures": [], "exit_code": exitcodes.AWS}, "json", str)
         return None
     say_caller(aws)
     return aws

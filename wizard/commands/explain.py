@@ -63,6 +63,7 @@ def _run(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from wizard import exitcodes
     from wizard.analysis.classify import classify
+    from wizard.analysis.redact import redact_obj
     from wizard.commands._io import InputError, emit, read_text
 
     source = args.text
@@ -92,7 +93,9 @@ def _explain(args: argparse.Namespace) -> int:
         "signal": result.signal,
         "observations": result.observations,
     }
-    emit(data, args.format, _render_text)
+    # The evidence quotes the paste (a presigned URL's X-Amz-Signature, an api_key=...): what
+    # is printed is redacted, in JSON as in text.
+    emit(redact_obj(data), args.format, _render_text)
     return exitcodes.INCONCLUSIVE if data["inconclusive"] else exitcodes.OK
 
 

@@ -77,6 +77,7 @@ def _run(args: argparse.Namespace) -> int:
 def _load_session(source: str) -> Any:
     import json
 
+    from wizard.analysis.bounded import BoundedParseError, load_json
     from wizard.commands._io import read_file_bytes
 
     if source == "-":
@@ -89,7 +90,9 @@ def _load_session(source: str) -> Any:
     if not text.strip():
         raise InputError(f"{source}: the session file is empty")
     try:
-        session = json.loads(text)
+        session = load_json(text, what="the session")
+    except BoundedParseError as exc:
+        raise InputError(f"{source}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{source}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
@@ -104,12 +107,9 @@ def _load_session(source: str) -> Any:
 
 
 def _write(path: str, text: str) -> None:
-    from pathlib import Path
+    from wizard.private_file import write_private
 
-    target = Path(path)
     try:
-        if target.parent != Path(""):
-            target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_private(path, text)
     except OSError as exc:
         raise InputError(f"-o {path}: cannot write: {exc.strerror or exc}") from None

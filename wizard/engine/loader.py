@@ -20,6 +20,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from wizard.analysis.bounded import (
+    BoundedParseError,
+    check_yaml_events,
+    constructor_problem,
+    read_capped,
+)
 from wizard.engine.models import FACT_NAME, NODE_ID, Playbook, _condition_tag
 
 Loc = tuple[str | int, ...]
@@ -69,6 +75,8 @@ class Lines:
 # libyaml's parser when PyYAML has it (7x faster on the main playbook); both give node marks.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+MAX_PLAYBOOK_BYTES = 4 * 1024 * 1024  # the shipped playbook is ~100 KB
+
 
 class _MarkedLoader(_SafeLoader):
     """SafeLoader that records where each key and item is, and refuses duplicate keys."""
@@ -108,8 +116,15 @@ def read_yaml(text: str, file: str) -> tuple[Any, Lines]:
     """Parse YAML text, raising PlaybookError for syntax errors and duplicate keys."""
     loader: _MarkedLoader | None = None
     try:
+        # Depth, aliases (and what they expand to) and key kinds first, on the event stream:
+        # the tree walk below and every walker after it would follow an alias bomb.
+        check_yaml_events(text, what="the playbook", loader=_SafeLoader)
         loader = _MarkedLoader(text)  # the reader already rejects control characters
         data, lines, dupes = loader.load_with_lines()
+    except BoundedParseError as exc:
+        raise PlaybookError([LintError(file, 0, "", str(exc))]) from None
+    except (ValueError, OverflowError) as exc:  # PyYAML's constructors: 9999-99-99, huge ints
+        raise PlaybookError([LintError(file, 0, "", constructor_problem(exc))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -151,12 +166,13 @@ def load_playbook(
     `registry`: a ProbeRegistry to check probe names against (skipped when None or empty).
     `catalogue`: a Catalogue to check cause/fix ids against; None loads the shipped one if it exists.
     """
-    p = Path(path)
     try:
-        raw = p.read_bytes()
+        raw = read_capped(path, what="playbook", limit=MAX_PLAYBOOK_BYTES)
         text = raw.decode("utf-8")
     except FileNotFoundError:
         raise PlaybookError([LintError(str(path), 0, "", "no such file")]) from None
+    except BoundedParseError as exc:
+        raise PlaybookError([LintError(str(path), 0, "", str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlaybookError([LintError(str(path), 0, "", f"cannot read: {exc}")]) from None
     if not check:

@@ -18,9 +18,12 @@ from typing import Any
 class ProbeErrorKind(StrEnum):
     ACCESS_DENIED = "access_denied"  # the caller lacks an IAM permission (names it)
     THROTTLED = "throttled"  # still throttled after retries
-    CREDENTIALS = "credentials"  # missing or expired credentials
+    SERVER_ERROR = "server_error"  # AWS answered 5xx after the retries
+    CONNECTION_RESET = "connection_reset"  # the connection was dropped mid-call
+    CREDENTIALS = "credentials"  # missing or unusable credentials
+    CREDENTIALS_EXPIRED = "credentials_expired"  # they worked, and expired (mid-run)
     UNREACHABLE = "unreachable"  # no network / endpoint down
-    TIMEOUT = "timeout"
+    TIMEOUT = "timeout"  # no answer in time, or the run's --timeout is spent
     NOT_FOUND = "not_found"  # the API/stage/authorizer named does not exist
     UNSUPPORTED = "unsupported"  # the endpoint does not implement the call (emulator gaps)
     INVALID_INPUT = "invalid_input"  # the evidence given to an offline probe is unusable

@@ -24,8 +24,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.bounded import load_json, read_capped
 from wizard.engine.conditions import Truth, evaluate, unknown_facts
 from wizard.engine.events import (
     AnswerRecorded,
@@ -75,8 +74,10 @@ from wizard.engine.views import (
     fill_known,
     render_template,
 )
+from wizard.private_file import write_private
 
 SESSION_FORMAT = "apigw-wizard-session"
+MAX_SESSION_BYTES = 50 * 1024 * 1024  # a long walk with many probe results is a few MB
 SESSION_VERSION = 1
 MAX_AUTO_STEPS = 10_000  # a linted playbook has no cycles; this guards an unlinted one
 
@@ -586,18 +587,7 @@ class Session:
     def save(self, path: str | Path) -> Path:
         """Write the session as JSON with tokens and secrets redacted (file mode 0600)."""
         data = redact(redact_secret_facts(self.to_dict(), self.playbook, list(self._facts)))
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".session-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2, default=str)
-                fh.write("\n")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_private(path, json.dumps(data, indent=2, default=str) + "\n")
 
     @classmethod
     def load(
@@ -611,10 +601,10 @@ class Session:
         saved (facts refolded from the saved, redacted answers and probe results: a redacted
         token stays redacted). Other keyword arguments are those of `Session(...)`."""
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = load_json(read_capped(path, what="session", limit=MAX_SESSION_BYTES))
         except FileNotFoundError:
             raise SessionError(f"no saved session at {path}") from None
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # JSON, UTF-8, size and depth errors
             raise SessionError(f"cannot read saved session {path}: {exc}") from None
         return cls.from_dict(data, playbook, **kwargs)
 

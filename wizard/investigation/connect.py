@@ -4,6 +4,7 @@ endpoint are AWS faults (exit 3)."""
 
 from __future__ import annotations
 
+from wizard.aws.budget import RunBudget
 from wizard.aws.session import AwsSession, SessionError, session_for
 from wizard.engine.probes import ProbeError
 from wizard.investigation.errors import AwsUnavailable, InvestigationError
@@ -15,11 +16,14 @@ def connect(
     region: str | None = None,
     endpoint_url: str | None = None,
     check_identity: bool = False,
+    budget: RunBudget | None = None,
 ) -> AwsSession:
     """The session for these flags (`session_for`'s rule). `check_identity`: also call STS now,
-    so credentials are known to work before anything runs (the caller is then cached)."""
+    so credentials are known to work before anything runs (the caller is then cached).
+    `budget`: the run's deadline and breaker, on every client (STS's included)."""
     try:
         aws = session_for(profile=profile, region=region, endpoint_url=endpoint_url)
+        aws.budget = budget
         if check_identity:
             aws.caller_identity()
     except SessionError as exc:

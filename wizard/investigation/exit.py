@@ -8,14 +8,38 @@ branch on it; documented in docs/investigation.md and the README):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from wizard import exitcodes
+from wizard.aws.errors import AWS_FAULT_KINDS
 from wizard.investigation.lifecycle import FIXED
 from wizard.investigation.outcome import DiagnosisOut, FixOut, Outcome
 
 
-def decide(ended: bool, diagnosis: DiagnosisOut | None, fixes: Sequence[FixOut]) -> int:
+def has_aws_faults(probe_failures: Sequence[Any]) -> bool:
+    """Whether a probe failed for an AWS fault (throttled, server error, reset, timeout,
+    unreachable, credentials, access denied), as opposed to missing evidence."""
+    kinds = {str(k.value) for k in AWS_FAULT_KINDS}
+    return any(
+        str(f.get("error_kind") if isinstance(f, Mapping) else f.error_kind) in kinds
+        for f in probe_failures
+    )
+
+
+def decide(
+    ended: bool,
+    diagnosis: DiagnosisOut | None,
+    fixes: Sequence[FixOut],
+    *,
+    aws_faults: bool = False,
+) -> int:
+    """The code. `aws_faults`: a probe failed for an AWS fault, so a walk that did not end or
+    ended inconclusive is exit 3 (the diagnosis is incomplete because of AWS, not of the
+    evidence); a walk that reached a diagnosis anyway keeps its own code."""
+    incomplete = not ended or diagnosis is None or diagnosis.inconclusive
+    if aws_faults and incomplete:
+        return exitcodes.AWS
     if not ended:
         return exitcodes.INTERRUPTED
     if diagnosis is None or diagnosis.inconclusive:
@@ -27,4 +51,9 @@ def decide(ended: bool, diagnosis: DiagnosisOut | None, fixes: Sequence[FixOut])
 
 def exit_code(outcome: Outcome) -> int:
     """The process exit code for `outcome` (the same in every front end)."""
-    return decide(outcome.ended, outcome.diagnosis, outcome.fixes)
+    return decide(
+        outcome.ended,
+        outcome.diagnosis,
+        outcome.fixes,
+        aws_faults=has_aws_faults(outcome.probe_failures),
+    )

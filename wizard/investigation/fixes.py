@@ -8,21 +8,19 @@ the command and are listed in `missing`; such a plan is never applicable.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.aws.fixes.applicability import assess, missing_facts
 from wizard.aws.fixes.errors import FixError
-from wizard.aws.fixes.guidance import patches_for_fix
+from wizard.aws.fixes.guidance import fill_placeholders as fill
+from wizard.aws.fixes.guidance import guidance_text, patches_for_fix
 from wizard.aws.fixes.plan import FixPlan, build_plan
 from wizard.aws.fixes.render import CliTarget
 from wizard.engine.views import ProposedFix
 from wizard.investigation.lifecycle import CHANGED, FixState
 from wizard.investigation.outcome import FixOut
-
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 @dataclass
@@ -69,7 +67,7 @@ def plan_fix(
         out.why_not = "no API call fixes this: follow the steps shown"
     if fix is not None:
         out.fix_explanation = fill(fix.explanation, facts) if fix.explanation else None
-        out.guidance = fill(fix.guidance, facts) if fix.guidance else None
+        out.guidance = guidance_text(fix, facts, target)  # its commands rendered, not filled
         out.code = {k: fill(v, facts) for k, v in fix.code.items()}
         out.needs_redeploy = bool(fix.needs_redeploy)
         out.needs_cache_flush = bool(fix.needs_cache_flush)
@@ -101,17 +99,3 @@ def _render(
     if verdict.status in ("refused", "maybe"):
         out.detail = verdict.reason
     return plan
-
-
-def fill(text: str, facts: Mapping[str, Any]) -> str:
-    """Put the known facts into a text's `{placeholders}`; unknown ones stay visible."""
-
-    def sub(m: re.Match[str]) -> str:
-        value = facts.get(m.group(1))
-        return (
-            str(value)
-            if isinstance(value, str | int) and not isinstance(value, bool)
-            else m.group(0)
-        )
-
-    return _PLACEHOLDER.sub(sub, text)

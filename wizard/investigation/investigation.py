@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wizard.aws.fixes.driver import Confirm, replay_with_probe, rollback_fix, run_fix
+from wizard.aws.fixes.journal import Announce
 from wizard.aws.fixes.render import CliTarget
 from wizard.engine import events as ev
 from wizard.engine.models import Playbook, QuestionNode
@@ -59,6 +60,9 @@ class Investigation:
         self.profile = profile
         self._prefill = dict(prefill or {})
         self.prefilled: list[str] = []  # facts answered from the start evidence, in order
+        # Told (one line) where the change journal of a fix is, before its first call: the way
+        # back if the process dies half-way. Front ends set it (stderr, a TUI notification).
+        self.announce: Announce | None = None
         self._slots: dict[str, FixSlot] = {}
 
     @classmethod
@@ -274,7 +278,7 @@ class Investigation:
             return slot
         if not slot.out.applicable or slot.plan is None:
             return slot
-        run = run_fix(slot.plan, self.aws.client, confirm, self.replay())
+        run = run_fix(slot.plan, self.aws.client, confirm, self.replay(), announce=self.announce)
         self._record(slot, run, state_of_run(run))
         return slot
 

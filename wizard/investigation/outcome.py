@@ -110,8 +110,10 @@ class ProbeFailure(_Model):
     node: str | None = None
     probe: str | None = None
     error_kind: str | None = None
+    fault: str | None = None  # the fault in words: throttled, server error, access denied...
     message: str | None = None
     missing_permission: str | None = None
+    manual: str | None = None  # what to run or paste instead
 
 
 class PathStepOut(_Model):

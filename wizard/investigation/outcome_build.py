@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from wizard.aws.errors import fault_name
 from wizard.engine.events import ProbeFailed
 from wizard.engine.session import Session, is_secret_name, redact
-from wizard.investigation.exit import decide
+from wizard.investigation.exit import decide, has_aws_faults
 from wizard.investigation.outcome import (
     DiagnosisOut,
     FixOut,
@@ -70,7 +71,12 @@ def build_outcome(inv: Investigation) -> Outcome:
         path=redacted["path"],
         probe_failures=redacted["probe_failures"],
         timeline=redacted["timeline"],
-        exit_code=decide(session.ended, diagnosis_out, fix_outs),
+        exit_code=decide(
+            session.ended,
+            diagnosis_out,
+            fix_outs,
+            aws_faults=has_aws_faults(data["probe_failures"]),
+        ),
     )
 
 
@@ -124,10 +130,11 @@ def probe_failures(session: Session) -> list[dict[str, Any]]:
     for event in session.timeline:
         if isinstance(event, ProbeFailed):
             d = event.to_dict()
-            out.append(
-                {
-                    k: d.get(k)
-                    for k in ("node", "probe", "error_kind", "message", "missing_permission")
-                }
-            )
+            entry = {
+                k: d.get(k)
+                for k in ("node", "probe", "error_kind", "message", "missing_permission")
+            }
+            entry["fault"] = fault_name(str(d.get("error_kind")))
+            entry["manual"] = d.get("manual_hint")
+            out.append(entry)
     return out

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.inert import inert
+from wizard.private_file import write_private
 from wizard.report.build import report_from_session
 from wizard.report.common import ReportError
 from wizard.report.model import Report
@@ -48,18 +50,20 @@ def build(
 
 
 def format_report(report: Report, fmt: str) -> str:
+    """The report as text; made inert (control characters from AWS names,
+    messages and claims escaped, in a form JSON also reads back)."""
     if fmt == "md":
         from wizard.report.render_md import render_markdown
 
-        return render_markdown(report)
+        return inert(render_markdown(report))
     if fmt == "html":
         from wizard.report.render_html import render_html
 
-        return render_html(report)
+        return inert(render_html(report))
     if fmt == "json":
         from wizard.report.render_json import render_json
 
-        return render_json(report)
+        return inert(render_json(report))
     raise ReportError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 
@@ -119,10 +123,7 @@ def write_report(
         text = render_report(session, fmt, redact, **options)
     else:
         text = render_session(session, fmt, redact, **options)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return target
+    return write_private(path, text)
 
 
 def _shipped_catalogue() -> Any:

@@ -226,6 +226,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     import yaml
     from pydantic import ValidationError
 
+    from wizard.analysis.bounded import BoundedParseError, load_yaml, read_capped
+
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = scenario_path(str(name_or_path))
@@ -233,8 +235,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         known = ", ".join(p.stem for p in sorted(SCENARIOS_DIR.glob("*.yaml")))
         raise ScenarioError(f"no scenario {str(name_or_path)!r} (known: {known})")
     try:
-        data = yaml.safe_load(path.read_text())
+        data = load_yaml(read_capped(path, what="scenario"), what=str(path))
         return Scenario.model_validate(data)
+    except (BoundedParseError, OSError) as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: invalid YAML: {exc}") from exc
     except ValidationError as exc:

@@ -87,6 +87,14 @@ def render_text(result: Mapping[str, Any]) -> str:
         for u in failed:
             by_note.setdefault(u.get("note") or "unknown", []).append(u["name"])
         lines.extend(f"  - {', '.join(names)}: {note}" for note, names in by_note.items())
+    probe_failures = result.get("probe_failures") or []
+    if probe_failures:
+        lines.append("")
+        lines.append("Probes that could not read (and the way around it):")
+        for f in probe_failures:
+            lines.append(f"  - {f.get('probe')}: {f.get('fault')}: {f.get('message')}")
+            if f.get("manual"):
+                lines.append(f"      instead: {f['manual']}")
     if offline:
         lines.append("")
         lines.append(

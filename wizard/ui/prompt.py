@@ -23,6 +23,7 @@ import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
 from wizard import exitcodes
+from wizard.analysis.inert import inert
 from wizard.aws.fixes.driver import default_who, format_plan
 from wizard.aws.fixes.plan import Confirmation
 from wizard.engine.events import (
@@ -129,7 +130,9 @@ class QuestionaryPrompter:
         return str(questionary.password(message, instruction=instruction, **self.io).unsafe_ask())
 
     def show(self, text: str) -> None:
-        self.out.write(text.rstrip("\n") + "\n")
+        # Where every line of the walk leaves prompt mode: made inert (prompt_toolkit shows
+        # control characters in its own prompts as ^[, but this is a plain write).
+        self.out.write(inert(text.rstrip("\n")) + "\n")
         self.out.flush()
 
 
@@ -367,6 +370,7 @@ class PromptWalk:
                 return None
             return Confirmation.for_plan(plan, by=default_who(), shown=plan.cli)
 
+        self.investigation.announce = self.prompter.show  # where the change journal is
         try:
             tried = self.investigation.apply_first(confirm)
         except Exception as exc:  # never a traceback mid-incident; nothing was confirmed blindly

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from wizard.analysis.bounded import MAX_DEPTH, BoundedParseError, check_depth
 from wizard.analysis.policy.conditions import Condition, parse_condition_block
 from wizard.analysis.policy.lint import policy_warnings, variables_note
 
@@ -119,6 +120,18 @@ def _parse(source: str | bytes | Mapping[str, Any]) -> Policy:
 
 
 def _load(source: str | bytes | Mapping[str, Any], notes: list[str]) -> Any:
+    """The policy document, bounded: nested past `bounded.MAX_DEPTH` is a PolicyError."""
+    try:
+        value = _decode(source, notes)
+        check_depth(value, what="the policy")
+    except RecursionError:
+        raise PolicyError(f"the policy is nested more than {MAX_DEPTH} levels deep") from None
+    except BoundedParseError as exc:
+        raise PolicyError(str(exc)) from None
+    return value
+
+
+def _decode(source: str | bytes | Mapping[str, Any], notes: list[str]) -> Any:
     if isinstance(source, Mapping):
         return source
     if isinstance(source, bytes):

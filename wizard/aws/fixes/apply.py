@@ -1,6 +1,7 @@
 """Run a confirmed plan's boto3 calls (never a shell) and record what happened.
 
-Apply stops at the first failure: later operations often depend on earlier ones (a deployment
+A fix is journaled before its first call (see journal.py): a crash half-way leaves on disk
+what ran and how to undo it. Apply stops at the first failure: later operations often depend on earlier ones (a deployment
 after a TTL change), and a half-applied plan is easier to roll back when it stops early. An
 operation the endpoint does not implement (MiniStack has no FlushStageAuthorizersCache) is
 recorded as "unsupported by this endpoint" and apply continues.
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
 from wizard.aws.fixes.allowlist import check_allowed
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
-from wizard.aws.fixes.plan import Confirmation, FixPlan
-from wizard.aws.fixes.snapshot import ClientFactory
+from wizard.aws.fixes.journal import Announce, Journal
+from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
+from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
 from wizard.aws.fixes.state import jsonable
 from wizard.engine.probes import ProbeErrorKind
 
@@ -49,6 +52,7 @@ class ApplyResult:
     confirmation: Confirmation
     started_at: str
     steps: tuple[StepResult, ...]
+    journal: str | None = None  # the change journal's path (a fix; not a restore)
 
     @property
     def applied(self) -> bool:
@@ -67,14 +71,37 @@ class ApplyResult:
             "started_at": self.started_at,
             "applied": self.applied,
             "steps": [s.to_dict() for s in self.steps],
+            "journal": self.journal,
         }
 
 
-def apply_plan(plan: FixPlan, confirmation: Confirmation, clients: ClientFactory) -> ApplyResult:
+class StepRecorder(Protocol):
+    """Where each call is recorded before it is sent and after it returns (the journal)."""
+
+    def step_started(self, index: int) -> None: ...
+
+    def step_done(self, index: int, step: StepResult) -> None: ...
+
+
+def apply_plan(
+    plan: FixPlan,
+    confirmation: Confirmation,
+    clients: ClientFactory,
+    *,
+    snapshot: Snapshot | None = None,
+    recorder: StepRecorder | None = None,
+    announce: Announce | None = None,
+    journal_dir: Path | None = None,
+) -> ApplyResult:
     """Apply `plan` with the user's `confirmation` for exactly this plan.
 
-    Raises ConfirmationError (nothing changed) when the confirmation is missing, for another
-    plan, or for other commands; NotAllowedError if an operation left the allowlist.
+    A fix is journaled first (`journal.Journal.begin`: the snapshot — taken here when not
+    given —, the operations and their rollback, written 0600 before the first call and updated
+    around each one); `announce` is told where the journal is. A restore passes the `recorder`
+    of the journal it restores instead. Raises ConfirmationError (nothing changed) when the
+    confirmation is missing, for another plan, or for other commands; NotAllowedError if an
+    operation left the allowlist; JournalError (nothing changed) when the journal cannot be
+    written.
     """
     if not isinstance(confirmation, Confirmation):
         raise ConfirmationError(
@@ -85,29 +112,49 @@ def apply_plan(plan: FixPlan, confirmation: Confirmation, clients: ClientFactory
         raise NotAllowedError(plan.refused)
     for op in plan.operations:  # re-checked here: a plan object is data and could be edited
         check_allowed(op.service, op.operation, op.params, rollback=plan.kind == "rollback")
+    journal: Journal | None = None
+    if recorder is None and plan.kind == "fix":
+        snapshot = snapshot if snapshot is not None else take_snapshot(plan, clients)
+        journal = Journal.begin(plan, snapshot, confirmation, directory=journal_dir)
+        recorder = journal
+        if announce is not None:
+            announce(f"Change journal (the way back if this stops half-way): {journal.path}")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     steps: list[StepResult] = []
     failed = False
-    for op in plan.operations:
+    for index, op in enumerate(plan.operations):
         if failed:
-            steps.append(StepResult(op.cli, "skipped", "not run: an earlier step failed"))
-            continue
-        try:
-            response = getattr(clients(op.service), op.method)(**op.params)
-        except Exception as exc:
-            err = classify(exc, action=_iam_action(op.service, op.operation), manual=op.cli)
-            if err.kind is ProbeErrorKind.UNSUPPORTED:
-                steps.append(
-                    StepResult(op.cli, "unsupported", f"not supported by this endpoint: {err}")
-                )
-                continue
-            failed = True
-            steps.append(
-                StepResult(op.cli, "failed", str(err), missing_permission=err.missing_permission)
-            )
-            continue
-        steps.append(StepResult(op.cli, "applied", "ok", jsonable(response)))
-    return ApplyResult(plan.digest, plan.kind, confirmation, started, tuple(steps))
+            step = StepResult(op.cli, "skipped", "not run: an earlier step failed")
+        else:
+            if recorder is not None:
+                recorder.step_started(index)
+            step = _call(op, clients)
+            failed = step.status == "failed"
+        steps.append(step)
+        if recorder is not None:
+            recorder.step_done(index, step)
+    result = ApplyResult(
+        plan.digest,
+        plan.kind,
+        confirmation,
+        started,
+        tuple(steps),
+        str(journal.path) if journal else None,
+    )
+    if journal is not None:
+        journal.finish("applied" if result.applied else "failed")
+    return result
+
+
+def _call(op: BoundOperation, clients: ClientFactory) -> StepResult:
+    try:
+        response = getattr(clients(op.service), op.method)(**op.params)
+    except Exception as exc:
+        err = classify(exc, action=_iam_action(op.service, op.operation), manual=op.cli)
+        if err.kind is ProbeErrorKind.UNSUPPORTED:
+            return StepResult(op.cli, "unsupported", f"not supported by this endpoint: {err}")
+        return StepResult(op.cli, "failed", str(err), missing_permission=err.missing_permission)
+    return StepResult(op.cli, "applied", "ok", jsonable(response))
 
 
 def _iam_action(service: str, operation: str) -> str:

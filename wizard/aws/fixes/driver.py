@@ -21,6 +21,7 @@ from wizard.aws.fixes.applicability import needs_manual_step as needs_manual_ste
 from wizard.aws.fixes.apply import ApplyResult, apply_plan
 from wizard.aws.fixes.changes import Change, describe_changes
 from wizard.aws.fixes.errors import FixError
+from wizard.aws.fixes.journal import Announce, Journal, JournalError, RestoreRecorder
 from wizard.aws.fixes.plan import Confirmation, FixPlan
 from wizard.aws.fixes.rollback import derive_rollback
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
@@ -75,7 +76,12 @@ def run_fix(
     clients: ClientFactory,
     confirm: Confirm,
     replay: Replay | None = None,
+    *,
+    announce: Announce | None = None,
+    recorder: RestoreRecorder | None = None,
 ) -> FixRun:
+    """Snapshot, confirm, apply (journaled: `announce` is told where), verify, derive the
+    rollback. `recorder`: the journal a restore records into (see `rollback_fix`)."""
     if not plan.applicable:
         return FixRun(plan, "refused", plan.refused or "this fix has no operation to apply")
     snapshot = take_snapshot(plan, clients)
@@ -93,7 +99,11 @@ def run_fix(
     confirmation = confirm(plan, changes)
     if confirmation is None:
         return FixRun(plan, "declined", "not applied: declined", snapshot, changes)
-    result = apply_plan(plan, confirmation, clients)
+    result = apply_plan(
+        plan, confirmation, clients, snapshot=snapshot, recorder=recorder, announce=announce
+    )
+    if recorder is not None:
+        recorder.finish(result.applied)
     try:
         rollback: FixPlan | None = derive_rollback(plan, snapshot, result)
     except FixError:
@@ -115,11 +125,18 @@ def run_fix(
 
 
 def rollback_fix(run: FixRun, clients: ClientFactory, confirm: Confirm) -> FixRun:
-    """Undo an applied fix (its rollback plan needs its own confirmation)."""
+    """Undo an applied fix (its rollback plan needs its own confirmation); the restore is
+    recorded in the fix's journal, which then no longer counts as unfinished."""
     if run.rollback is None or not run.rollback.operations:
         notes = "; ".join(run.rollback.notes) if run.rollback else ""
         return FixRun(run.rollback or run.plan, "refused", notes or "there is nothing to roll back")
-    return run_fix(run.rollback, clients, confirm)
+    recorder = None
+    if run.result is not None and run.result.journal:
+        try:
+            recorder = Journal.load(run.result.journal).restore_recorder()
+        except JournalError:
+            recorder = None  # the journal is gone: the restore still runs, unrecorded
+    return run_fix(run.rollback, clients, confirm, recorder=recorder)
 
 
 # --------------------------------------------------------------------- plain-text front end

@@ -1,4 +1,9 @@
-"""Fixes the wizard cannot apply: a patch for the authorizer's own code.
+"""Fixes the wizard cannot apply: the commands their guidance asks for, and a patch for the
+authorizer's own code.
+
+The commands a guidance text refers to are catalogue operations (`Fix.commands`), rendered here
+with the session's facts by the one renderer (`render.render_cli`): a stage named
+`$(touch x)` is quoted, never pasted into a shell line. A fact not known yet shows as `<name>`.
 
 The seed incident's real fix is in the Lambda authorizer: it returns an Allow whose Resource
 is exactly `event["methodArn"]`, and API Gateway caches that policy per token for every route.
@@ -15,6 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from wizard.aws.fixes.bind import bind_params, placeholders
+from wizard.aws.fixes.errors import FixError
+from wizard.aws.fixes.render import CliTarget, render_cli
 
 Language = Literal["python", "node"]
 
@@ -167,3 +176,49 @@ def patches_for_fix(fix: Any, sources: Mapping[Language, str] | None = None) -> 
         return []
     sources = sources or {}
     return [authorizer_patch(lang, sources.get(lang)) for lang in ("python", "node")]
+
+
+def manual_commands(
+    fix: Any, facts: Mapping[str, Any], target: CliTarget | None = None
+) -> list[str]:
+    """The commands `fix`'s guidance asks the user to run, each one line for a POSIX shell,
+    with the known facts bound and the unknown ones shown as `<name>`."""
+    out = []
+    for i, op in enumerate(getattr(fix, "commands", None) or []):
+        missing = {n: f"<{n}>" for n in placeholders(op.params) if facts.get(n) is None}
+        try:
+            params = bind_params(op.params, {**facts, **missing}, where=f"fix {fix.id} command")
+            out.append(render_cli(op.service, op.operation, params, target))
+        except FixError as exc:  # a catalogue slip: say so rather than show a wrong command
+            out.append(f"(command {i + 1} cannot be shown: {exc})")
+    return out
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def fill_placeholders(text: str, facts: Mapping[str, Any]) -> str:
+    """Put the known facts into prose or example code's `{placeholders}`; unknown ones stay
+    visible. Never used for a command: those are rendered from operations."""
+
+    def sub(m: re.Match[str]) -> str:
+        value = facts.get(m.group(1))
+        return (
+            str(value)
+            if isinstance(value, str | int) and not isinstance(value, bool)
+            else m.group(0)
+        )
+
+    return _PLACEHOLDER.sub(sub, text)
+
+
+def guidance_text(
+    fix: Any, facts: Mapping[str, Any], target: CliTarget | None = None
+) -> str | None:
+    """The guidance prose (facts filled in) followed by its commands, one per line, or None."""
+    prose = getattr(fix, "guidance", None)
+    commands = manual_commands(fix, facts, target)
+    if not prose and not commands:
+        return None
+    lines = [fill_placeholders(str(prose), facts)] if prose else []
+    return "\n".join([*lines, *(f"  {c}" for c in commands)])

@@ -134,7 +134,10 @@ def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = No
             )
             argv = render_argv(op.service, op.operation, params, target)
             ops.append(BoundOperation(op.service, op.operation, dict(params), tuple(argv)))
-    notes: tuple[str, ...] = (str(fix.guidance),) if getattr(fix, "guidance", None) else ()
+    from wizard.aws.fixes.guidance import guidance_text
+
+    guidance = guidance_text(fix, facts, target)
+    notes: tuple[str, ...] = (guidance,) if guidance else ()
     if any(_changes_policy(op) for op in ops) and isinstance(facts.get(POLICY_NOTE), str):
         # A resource policy is a security boundary: the words of what the new policy allows
         # are shown with the diff, before the question.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from wizard import exitcodes
+from wizard.ui.tui.config import TuiConfig
 from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.start import StartScreen
@@ -49,7 +50,11 @@ class WizardApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "f1", "help", "Help", id="app.help", tooltip="Explain this screen and what to do next"
+            "f1,question_mark",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="Explain this screen and list its keys",
         ),
         Binding(
             "ctrl+s",
@@ -90,15 +95,25 @@ class WizardApp(App[int]):
         driver: SessionDriver | None = None,
         session_path: Path | None = None,
         probe_aws: bool = True,
+        config: TuiConfig | None = None,
+        config_error: str | None = None,
     ) -> None:
         super().__init__()
         self.evidence = evidence or StartEvidence()
         self.driver = driver
         self.session_path = session_path
         self.probe_aws = probe_aws  # False in tests/snapshots: keep the user's ~/.aws out
-        self.theme = DARK
+        # The user's config (wizard.ui.tui.config): remapped bindings and a theme; a config
+        # that could not be used arrives as `config_error` and is shown once the app is up.
+        config = config or TuiConfig()
+        self.set_keymap(config.keymap)
+        self.theme = config.theme or DARK
+        self.config_error = config_error
 
     def on_mount(self) -> None:
+        self._offer_interrupted_rollback()
+        if self.config_error:
+            self.notify(escape(self.config_error), title="Config", severity="error", timeout=12)
         if self.driver is not None and self.driver.started:
             self.show_current()
         else:
@@ -141,7 +156,24 @@ class WizardApp(App[int]):
             )
             return
         self.driver = message.driver
+        if self.driver.investigation is not None:
+            # Fixes run in a worker: the journal's path reaches the user as a notification.
+            self.driver.investigation.announce = lambda line: self.call_from_thread(
+                self.notify, escape(line), title="Change journal", timeout=12
+            )
         self.show_current()
+
+    def _offer_interrupted_rollback(self) -> None:
+        """An earlier fix stopped half-way (its journal is unfinished): say so, and how to
+        restore, before anything else."""
+        from wizard.aws.fixes.journal import interrupted_notice
+
+        try:
+            notice = interrupted_notice()
+        except OSError:
+            return
+        if notice:
+            self.notify(escape(notice), title="Interrupted fix", severity="warning", timeout=30)
 
     def show_current(self) -> None:
         """Show the screen for where the walk is now: a step, or the findings at the end."""
@@ -171,7 +203,7 @@ class WizardApp(App[int]):
         help_for = getattr(self.screen, "help_text", None)
         if callable(help_for):
             text = help_for()
-        self.push_screen(HelpScreen(text))
+        self.push_screen(HelpScreen(text, screen_keys(self.screen)))
 
     def action_report(self) -> None:
         from wizard.ui.tui.screens.report import ReportScreen
@@ -275,6 +307,7 @@ def run(args: argparse.Namespace) -> int:
     """Entry point for `apigw-wizard` with no command (called by wizard.commands.interactive)."""
     import sys
 
+    from wizard.ui.tui.config import load_config
     from wizard.ui.tui.driver import SessionDriver, StartError
 
     def arg(name: str) -> str:
@@ -308,8 +341,33 @@ def run(args: argparse.Namespace) -> int:
     except StartError as exc:
         sys.stderr.write(f"apigw-wizard: error: {exc}\n")
         return exitcodes.USAGE
-    app = WizardApp(evidence, driver=driver, session_path=session_path)
+    config, config_error = load_config(getattr(args, "config", None))
+    app = WizardApp(
+        evidence,
+        driver=driver,
+        session_path=session_path,
+        config=config,
+        config_error=config_error,
+    )
     code = app.run()
+    if config_error:  # also in the scrollback: the notification left with the screen
+        sys.stderr.write(f"apigw-wizard: {config_error}\n")
     if app.saved_on_exit is not None:
         sys.stderr.write(f"Session saved to {app.saved_on_exit} (resume with --resume)\n")
     return int(code) if code is not None else exitcodes.OK
+
+
+def screen_keys(screen: Any) -> list[tuple[str, str]]:
+    """The keys `screen` answers to now (its own, its focused widget's and the app's), one row
+    per action with all its keys, and the binding's tooltip or description."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        does = binding.tooltip or binding.description
+        if not does or binding.system:
+            continue
+        keys, _ = rows.setdefault(binding.action, ([], does))
+        shown = screen.app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [(" / ".join(keys), does) for keys, does in rows.values()]

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.catalogue.fact_labels import label
 from wizard.engine import events as ev
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import Playbook, QuestionNode
@@ -36,6 +37,7 @@ from wizard.report.render import write_report
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
 from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.evidence_view import build_evidence
+from wizard.ui.tui.findings_view import FindingsView, findings_view
 from wizard.ui.tui.fix_flow import confirm_with, fix_view, outcome_view, rollback_view
 from wizard.ui.tui.view import (
     EvidenceView,
@@ -270,7 +272,9 @@ class SessionDriver:
         if diagnosis is not None and diagnosis.cause is not None:
             # The walk's conclusion leads, with the classifier's confidence when it has one.
             found = next((c for c in out if c.cause_id == diagnosis.cause), None)
-            facts = tuple(f"{f.name} = {_short(f.value)}" for f in diagnosis.evidence if f.known)
+            facts = tuple(
+                f"{label(f.name)}: {_short(f.value)}" for f in diagnosis.evidence if f.known
+            )
             lead = RankedCause(
                 diagnosis.cause,
                 diagnosis.title or diagnosis.cause,
@@ -280,6 +284,10 @@ class SessionDriver:
             )
             out = [lead, *(c for c in out if c.cause_id != diagnosis.cause)]
         return out
+
+    def findings(self) -> FindingsView:
+        """The findings screen's content, from the investigation's Outcome only."""
+        return findings_view(self._inv().outcome())
 
     def fix_rationale(self) -> str:
         """Why the proposed fixes apply here (the fix node's explanation, facts filled in)."""

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from wizard.aws.fixes.plan import Confirmation
+from wizard.catalogue.fact_labels import plain
 from wizard.investigation import FixState
 from wizard.investigation.fixes import FixSlot
 from wizard.ui.tui.view import FixOutcome, FixView
@@ -47,7 +48,7 @@ def fix_view(slot: FixSlot) -> FixView:
         code=dict(out.code),
         needs_redeploy=out.needs_redeploy,
         needs_cache_flush=out.needs_cache_flush,
-        why_not=out.why_not or "",
+        why_not=plain(out.why_not or "", out.missing),  # "<label> not known", not a fact name
         plan=slot.plan,
     )
 

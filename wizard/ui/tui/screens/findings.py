@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.ui.tui.findings_view import FindingsView
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.view import FixOutcome, FixView
@@ -28,28 +29,36 @@ if TYPE_CHECKING:
 HELP = """\
 ## Findings
 
-The causes are ranked by how well the evidence fits them; the first is the diagnosis. Each fix
-shows the **exact AWS CLI command** (copy it with the Copy button to run it yourself) and what it
-changes.
+The first line is the diagnosis and how sure the wizard is. **The evidence** lists the facts
+behind it. Below that come the fixes, numbered: press **1**–**9** to jump to one. Each fix
+shows the **exact AWS CLI commands**. Copy them with the Copy button to run them yourself.
 
-**Apply** opens a confirmation that shows the command again. Nothing in your account changes
-unless you press *Apply* there. After applying, the wizard replays the failing request to verify
-the fix and offers a **rollback** to the saved state.
+**a** applies the recommended fix. This is the first fix the wizard can apply. A confirmation
+opens first and shows the commands again. Nothing in your account changes unless you press
+*Apply* there. After applying, the wizard replays the failing request to verify the fix, and it
+offers a **rollback** to the saved state. **Esc** goes back to the last step. When nothing was
+asked, it goes back to the start screen.
 """
 
 
 class FixCard(Vertical):
     """One fix: explanation, commands with copy buttons, diff, apply/rollback and status."""
 
-    def __init__(self, fix: FixView, index: int, *, live: bool) -> None:
+    can_focus = True  # `1`–`9` focus a card; Tab then reaches its buttons
+
+    def __init__(self, fix: FixView, index: int, *, live: bool, recommended: bool = False) -> None:
         super().__init__(classes="fix-card", id=f"fix-{index}")
         self.fix = fix
         self.index = index
         self.live = live
+        self.recommended = recommended
 
     def compose(self) -> ComposeResult:
-        yield Static(escape(self.fix.title), classes="fix-title")
+        mark = "  (recommended: press a to apply)" if self.recommended and self.live else ""
+        yield Static(f"{self.index + 1}. {escape(self.fix.title)}{mark}", classes="fix-title")
         yield Static(escape(self.fix.explanation), classes="fix-explanation")
+        if self.fix.commands and not (self.fix.applicable and self.live):
+            yield Static("Commands to copy and run yourself:", classes="muted")
         for n, command in enumerate(self.fix.commands):
             with Horizontal(classes="command-row"):
                 yield Static(escape(command), classes="command")
@@ -76,7 +85,31 @@ class FindingsScreen(Screen[None]):
     CSS_PATH = "findings.tcss"
     HELP = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+b", "back", "Back", id="findings.back", tooltip="Back to the last step"),
+        Binding(
+            "escape,ctrl+b",
+            "back",
+            "Back",
+            id="findings.back",
+            tooltip="Back to the last step (or start over when there is none)",
+        ),
+        *(
+            Binding(
+                str(n),
+                f"focus_fix({n - 1})",
+                f"Fix {n}",
+                show=False,
+                id=f"findings.fix{n}",
+                tooltip=f"Show fix {n} (its commands and its Apply button)",
+            )
+            for n in range(1, 10)
+        ),
+        Binding(
+            "a",
+            "apply_recommended",
+            "Apply recommended",
+            id="findings.apply",
+            tooltip="Apply the recommended fix (it asks you to confirm first)",
+        ),
         Binding(
             "ctrl+e",
             "report",
@@ -98,36 +131,54 @@ class FindingsScreen(Screen[None]):
         self.driver = driver
         self.in_progress = in_progress  # opened mid-walk from a step: back pops
         self.fixes: list[FixView] = []
+        self.view: FindingsView | None = None
         self._pending: list[Future[Any]] = []  # answers fix workers are waiting for
 
     def compose(self) -> ComposeResult:
-        # Order for someone mid-incident: what it is and why, what to do, the evidence in
-        # detail, then the other candidates.
-        ranking = self.driver.ranking()
-        top, others = (ranking[0], ranking[1:6]) if ranking else (None, [])
+        # Order for someone mid-incident: what it is and how sure, the evidence, what to do,
+        # the evidence in detail, then how the walk got here and the other candidates.
+        view = self.view = self.driver.findings()
         yield Header(show_clock=False)
         with VerticalScroll(id="findings"):
-            yield Static(escape(self.driver.conclusion()), id="conclusion")
-            if top is not None and self.driver.finished:
+            yield Static(escape(view.sentence), id="conclusion")
+            if view.summary:
+                yield Static(escape(view.summary), id="summary")
+            if view.evidence:
                 yield Static("The evidence", classes="heading")
-            elif top is not None:
+                for row in view.evidence:
+                    yield Static(
+                        f"• [b]{escape(row.label)}[/b]: {escape(row.value)}",
+                        classes="evidence-item",
+                    )
+            elif view.others and not self.driver.finished:
+                top = view.others[0]
                 yield Static(
                     f"Most likely so far ({confidence_text(top.confidence).strip()}): "
-                    f"{escape(top.title or top.cause_id)}",
+                    f"{escape(top.title)}",
                     classes=f"heading top-cause {confidence_class(top.confidence)}",
                 )
-            if top is not None:
                 for item in top.evidence:
                     yield Static("• " + escape(item), classes="evidence-item")
             self.fixes = [] if self.in_progress else self.driver.fixes()
             if self.fixes:
-                yield Static("Fixes", classes="heading")
+                yield Static(_fixes_heading(len(self.fixes)), classes="heading")
                 rationale = self.driver.fix_rationale()
                 if rationale:
                     yield Static(escape(rationale), id="fix-rationale")
                 for i, fix in enumerate(self.fixes):
-                    yield FixCard(fix, i, live=self.driver.live)
+                    yield FixCard(fix, i, live=self.driver.live, recommended=i == view.recommended)
             yield EvidencePanel(id="findings-evidence")
+            if view.reasons:
+                with Collapsible(
+                    title=f"How the walk got here ({len(view.reasons)} steps)",
+                    collapsed=True,
+                    id="walk-reasons",
+                ):
+                    for n, reason in enumerate(view.reasons, 1):
+                        yield Static(f"{n}. {escape(reason)}", classes="evidence-item")
+            others = (
+                view.others[1:] if not view.evidence and not self.driver.finished else view.others
+            )
             if others:
                 with Collapsible(
                     title=f"Other possible causes ({len(others)})",
@@ -136,11 +187,10 @@ class FindingsScreen(Screen[None]):
                 ):
                     for cause in others:
                         yield Static(
-                            f"{confidence_text(cause.confidence)}  "
-                            f"{escape(cause.title or cause.cause_id)}",
+                            f"{confidence_text(cause.confidence)}  {escape(cause.title)}",
                             classes=f"cause {confidence_class(cause.confidence)}",
                         )
-                        for item in cause.evidence[:3]:
+                        for item in cause.evidence:
                             yield Static("    • " + escape(item), classes="evidence-item")
             with Horizontal(id="findings-actions"):
                 yield Button("Back", id="findings-back")
@@ -273,8 +323,30 @@ class FindingsScreen(Screen[None]):
             return
         if self.driver.back():
             self.app.call_later(self.app.show_current)  # type: ignore[attr-defined]
-        else:
-            self.notify("There is no earlier step.")
+        else:  # nothing was asked (the probes answered it all): back is the start screen
+            self.app.action_start_over()  # type: ignore[attr-defined]
+
+    def action_focus_fix(self, index: int) -> None:
+        cards = list(self.query(FixCard))
+        if index >= len(cards):
+            self.notify(f"There is no fix {index + 1}." if cards else "No fix is proposed.")
+            return
+        cards[index].focus()
+        cards[index].scroll_visible(top=True)
+
+    def action_apply_recommended(self) -> None:
+        """One key to the recommended fix's confirmation (never straight to a change)."""
+        index = self.view.recommended if self.view is not None else None
+        if index is None or not self.driver.live:
+            why = "offline: copy the commands instead" if not self.driver.live else "none applies"
+            self.notify(f"No fix to apply here ({why}).")
+            return
+        button = self.query_one(f"#apply-{index}", Button)
+        if button.disabled:
+            self.notify("That fix is already being applied or was applied.")
+            return
+        self.action_focus_fix(index)
+        button.press()
 
     def action_report(self) -> None:
         from wizard.ui.tui.screens.report import ReportScreen
@@ -283,6 +355,11 @@ class FindingsScreen(Screen[None]):
 
     def help_text(self) -> str:
         return HELP
+
+
+def _fixes_heading(count: int) -> str:
+    keys = "press 1" if count == 1 else f"press 1–{min(count, 9)} to focus one"
+    return f"Fixes ({count}: {keys})"
 
 
 def _status(card: FixCard, text: str, severity: str = "") -> None:

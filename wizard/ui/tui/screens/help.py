@@ -1,4 +1,5 @@
-"""F1: context help for the screen underneath, as a modal."""
+"""F1 or ?: context help for the screen underneath, as a modal, with every key that
+screen answers to (read from its active bindings, so the list cannot go stale)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown
 
-KEYS = """
-### Keys
 
-| key | does |
-|---|---|
-| F1 | this help |
-| ctrl+p | command palette (`step: …`, `session: …`, `report: …`) |
-| ctrl+s | save the session |
-| ctrl+t | light / dark theme |
-| escape | cancel a running probe, or close a dialog |
-| q, ctrl+c | quit (the session is saved first) |
-"""
+def keys_table(rows: list[tuple[str, str]]) -> str:
+    """Every key of the screen underneath, as (key, what it does), for the overlay."""
+    lines = ["### Keys on this screen", "", "| key | does |", "|---|---|"]
+    lines += [f"| `{key}` | {does.replace('|', '/')} |" for key, does in rows]
+    return "\n".join(lines) + "\n"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,17 +24,20 @@ class HelpScreen(ModalScreen[None]):
 
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "dismiss", "Close", id="help.close", tooltip="Close the help"),
+        Binding(
+            "escape,f1,question_mark", "dismiss", "Close", id="help.close", tooltip="Close the help"
+        ),
     ]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, keys: list[tuple[str, str]]) -> None:
         super().__init__()
         self._text = text
+        self._keys = keys
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             with VerticalScroll():
-                yield Markdown(self._text + "\n" + KEYS, id="help-text")
+                yield Markdown(self._text + "\n" + keys_table(self._keys), id="help-text")
             yield Button("Close", id="help-close", variant="primary")
 
     def on_button_pressed(self) -> None:

@@ -57,15 +57,17 @@ class StepScreen(Screen[None]):
             "ctrl+b",
             "back",
             "Back",
+            show=False,  # the footer shows Esc for back; ctrl+b stays for those who use it
             id="step.back",
             tooltip="Go back one step and change that answer",
         ),
         Binding(
             "escape",
-            "cancel_probes",
-            "Cancel probes",
+            "escape",
+            "Back",
             id="step.cancel",
-            tooltip="Stop the probes running now; you can paste the evidence instead",
+            tooltip="Stop the probes running now; when none run, go back one step "
+            "(or start over when there is no earlier step)",
         ),
         Binding(
             "ctrl+f",
@@ -151,8 +153,12 @@ class StepScreen(Screen[None]):
             error = event.worker.error
             self.query_one(ProbeErrorPanel).show_internal(f"{type(error).__name__}: {error}")
             await self.render_step()
-        elif event.state == WorkerState.CANCELLED:
-            await self.render_step()
+        elif event.state == WorkerState.CANCELLED or (
+            event.state == WorkerState.SUCCESS
+            and self.question is None
+            and not self.driver.finished
+        ):
+            await self.render_step()  # stopped at a probe node: say so, and how to go on
 
     def on_step_screen_progress(self, message: Progress) -> None:
         self.query_one(ProbeProgress).update_event(message.event)
@@ -178,7 +184,14 @@ class StepScreen(Screen[None]):
         self.question = question
         prompt = self.query_one("#step-prompt", Static)
         if question is None:
-            prompt.update("Working…")
+            # Not running (cancelled, or a worker error): say how to go on, never a bare
+            # "Working…" that nothing will replace.
+            prompt.update(
+                "Working…"
+                if self.busy
+                else "The probes of this step were stopped. Press Esc to go back, or "
+                "ctrl+p → “step: re-run probes” to run them again."
+            )
             return
         prompt.update(escape(question.prompt))
         # With room to spare the explanation is open: it is what teaches.
@@ -314,6 +327,15 @@ class StepScreen(Screen[None]):
             self.notify("This is the first step.")
             return
         await self.render_step()
+
+    async def action_escape(self) -> None:
+        """Esc, in the order a person expects: stop what runs, else back, else start over."""
+        if self.busy:
+            self.action_cancel_probes()
+        elif self.driver.can_go_back():
+            await self.action_back()
+        else:  # the first step: back is the start screen (the walk is saved first)
+            self.app.action_start_over()  # type: ignore[attr-defined]
 
     def action_cancel_probes(self) -> None:
         if self.busy:

@@ -88,7 +88,9 @@ def test_execution_and_access_logs_are_written(seed):
     assert "/aws/lambda/dashboard-jwt-authorizer" in groups  # MiniStack's own Lambda logs
 
 
-def test_configuration_changes_apply_without_a_redeploy(seed):
+def test_configuration_changes_wait_for_a_redeploy(seed):
+    """MiniStack applies them at once; the fidelity layer serves the deployed copy
+    (tests/sandbox/fidelity/test_deployment_snapshots.py)."""
     session, out = seed
     apigw = session.client("apigateway")
     scenario = load_scenario("authz-cache-scoped-policy")
@@ -97,8 +99,8 @@ def test_configuration_changes_apply_without_a_redeploy(seed):
         authorizerId=out.authorizer_ids["jwt-authorizer"],
         patchOperations=[{"op": "replace", "path": "/authorizerResultTtlInSeconds", "value": "0"}],
     )
-    # On AWS the stage keeps TTL 300 until a new deployment; MiniStack applies it at once.
-    assert send_request(scenario.requests[1], out).status_code == 200
+    # As on AWS, the stage keeps TTL 300 until a new deployment.
+    assert send_request(scenario.requests[1], out).status_code == 403
     rid = out.resource_ids["/dashboard"]
     apigw.put_method(
         restApiId=out.api_id, resourceId=rid, httpMethod="PUT", authorizationType="NONE"
@@ -110,11 +112,15 @@ def test_configuration_changes_apply_without_a_redeploy(seed):
         type="MOCK",
         requestTemplates={"application/json": '{"statusCode": 200}'},
     )
-    # On AWS an undeployed method answers 403 Missing Authentication Token.
+    # An undeployed method answers 403 Missing Authentication Token.
+    assert send("PUT", out.url("/dashboard")).status_code == 403
+    apigw.create_deployment(restApiId=out.api_id, stageName="prod")
     assert send("PUT", out.url("/dashboard")).status_code == 200
 
 
-def test_resource_policy_is_not_combined_with_a_lambda_authorizer(aws_auth, ministack_auth):
+def test_resource_policy_is_combined_with_a_lambda_authorizer(aws_auth, ministack_auth):
+    """MiniStack ignores the policy on a method with a Lambda authorizer; the fidelity layer
+    combines them (tests/sandbox/fidelity/test_authorizer_resource_policy.py)."""
     session = wizard_session(ministack_auth)
     out = provision_seed(ministack_auth, session, replayed=False)
     apigw = session.client("apigateway")
@@ -124,8 +130,8 @@ def test_resource_policy_is_not_combined_with_a_lambda_authorizer(aws_auth, mini
     )
     apigw.create_deployment(restApiId=out.api_id, stageName="prod")
     scenario = load_scenario("authz-cache-scoped-policy")
-    # On AWS an explicit Deny in the resource policy wins over the authorizer's Allow (403).
-    assert send_request(scenario.requests[0], out).status_code == 200
+    # As on AWS, an explicit Deny in the resource policy wins over the authorizer's Allow.
+    assert send_request(scenario.requests[0], out).status_code == 403
     # Without an authorizer the same policy is enforced (AUTH=true).
     api = apigw.create_rest_api(name="plain")["id"]
     root = apigw.get_resources(restApiId=api)["items"][0]["id"]

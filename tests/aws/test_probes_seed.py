@@ -154,8 +154,9 @@ def test_authorizer_policy_invokes_the_lambda_with_the_real_method_arn(seed):
     assert fresh["authorizer_allows_method_arn"] is True
 
 
-def test_authorizer_policy_falls_back_when_test_invoke_is_missing(seed):
-    """MiniStack answers 404 to test-invoke-authorizer: the probe falls back to the Lambda."""
+def test_authorizer_policy_uses_test_invoke_without_a_method_arn(seed):
+    """Without the request's method ARN the probe asks test-invoke-authorizer (the sandbox's
+    emulator answers it: docs/emulator.md)."""
     session, out = seed
     r = run_probe(
         "authorizer_policy",
@@ -163,8 +164,8 @@ def test_authorizer_policy_falls_back_when_test_invoke_is_missing(seed):
         {"authorizer_id": out.authorizer_ids["jwt-authorizer"], "token": out.tokens["alice"]},
         {"api_id": out.api_id},
     )
-    assert r["authorizer_policy_source"] == "lambda_invoke"
-    assert "not supported" in r["test_invoke_fallback_reason"]
+    assert r["authorizer_policy_source"] == "test_invoke_authorizer"
+    assert "test_invoke_fallback_reason" not in r
 
 
 def test_authorizer_policy_reports_an_unauthorized_token(seed):

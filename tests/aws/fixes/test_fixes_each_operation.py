@@ -1,9 +1,9 @@
 """Every allowlisted operation, applied for real against MiniStack: snapshot, apply, re-probe,
 derive the rollback, apply it, and the state reads back as it was before.
 
-Where MiniStack 1.5.33 lacks an operation (FlushStageAuthorizersCache, UpdateBasePathMapping
-answer 404) apply records "not supported by this endpoint" and continues; UpdateUsagePlan's
-apiStages patch crashes MiniStack, so that one is exercised with botocore's Stubber.
+Where the emulator lacks an operation (UpdateBasePathMapping answers 404) apply records "not
+supported by this endpoint" and continues (the sandbox's fidelity layer adds
+FlushStageAuthorizersCache and a working UpdateUsagePlan apiStages patch).
 """
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ class Case:
     statuses: list[str] = field(default_factory=lambda: ["applied"])
     restores: bool = True  # the state reads back as before after the rollback
     verifies: bool = True  # the re-probe sees the change (False: a known emulator gap)
+    undoable: bool = True  # False: it changes no configuration (a cache flush), nothing to undo
 
 
 def _patch(path: str, value: str, op: str = "replace") -> list[dict[str, str]]:
@@ -209,7 +210,7 @@ CASES = [
         "apigateway",
         "FlushStageAuthorizersCache",
         {"restApiId": "{api_id}", "stageName": "{stage}"},
-        # the sandbox's fidelity layer serves it (MiniStack alone answered 404)
+        undoable=False,
     ),
     Case(
         "create-deployment",
@@ -263,6 +264,16 @@ CASES = [
         "apigateway",
         "CreateUsagePlanKey",
         {"usagePlanId": "{usage_plan_id}", "keyId": "{api_key_id}", "keyType": "API_KEY"},
+    ),
+    Case(
+        "usage-plan-stage",
+        _with_key_and_plan,
+        "apigateway",
+        "UpdateUsagePlan",
+        {
+            "usagePlanId": "{usage_plan_id}",
+            "patchOperations": _patch("/apiStages", "{api_id}:{stage}", "add"),
+        },
     ),
     Case(
         "enable-api-key",
@@ -419,8 +430,8 @@ def test_apply_verify_rollback(case: Case, aws_client: Any) -> None:
         assert "DeploymentId" in checked.message
 
     back = derive_rollback(plan, before, result)
-    if case.operation == "FlushStageAuthorizersCache":
-        assert back.operations == ()  # an emptied cache refills by itself: nothing to undo
+    if not case.undoable:
+        assert back.operations == ()
         return
     undone = apply_plan(back, Confirmation.for_plan(back, by="t", shown=back.cli), aws_client)
     assert undone.applied, undone.to_dict()
@@ -465,9 +476,8 @@ def test_policy_change_is_shown_as_a_json_diff(aws_client: Any, aws: Any) -> Non
     assert change.diff.startswith("--- policy (before)")
 
 
-def test_usage_plan_stage_binding_with_stubber() -> None:
-    """MiniStack 1.5.33 crashes on the apiStages patch; the call shapes are checked with Stubber."""
-    client = _offline_client()
+def test_usage_plan_stage_binding_renders_the_documented_value() -> None:
+    """The apiStages value is `{restApiId}:{stageName}` (applied for real in the cases above)."""
     fix = Fix(
         id="plan-stage",
         title="bind",
@@ -487,27 +497,6 @@ def test_usage_plan_stage_binding_with_stubber() -> None:
     assert plan.cli == (
         "aws apigateway update-usage-plan --usage-plan-id up1 --patch-operations op=add,path=/apiStages,value=a1:prod",
     )
-    with Stubber(client) as stub:
-        stub.add_response("get_usage_plan", {"id": "up1", "apiStages": []}, {"usagePlanId": "up1"})
-        stub.add_response(
-            "update_usage_plan",
-            {"id": "up1", "apiStages": [{"apiId": "a1", "stage": "prod"}]},
-            {"usagePlanId": "up1", "patchOperations": _patch("/apiStages", "a1:prod", "add")},
-        )
-        stub.add_response(
-            "get_usage_plan",
-            {"id": "up1", "apiStages": [{"apiId": "a1", "stage": "prod"}]},
-            {"usagePlanId": "up1"},
-        )
-        before = take_snapshot(plan, lambda _: client)
-        result = apply_plan(
-            plan, Confirmation.for_plan(plan, by="t", shown=plan.cli), lambda _: client
-        )
-        assert result.applied
-        assert verify(plan, before, lambda _: client).verified
-        stub.assert_no_pending_responses()
-    back = derive_rollback(plan, before, result)
-    assert back.operations[0].params["patchOperations"] == _patch("/apiStages", "a1:prod", "remove")
 
 
 def test_failed_step_stops_and_names_the_missing_permission() -> None:

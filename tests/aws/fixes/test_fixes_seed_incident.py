@@ -87,7 +87,7 @@ def test_ttl_zero_fix_applies_verifies_and_rolls_back(
     confirmation = Confirmation.for_plan(plan, by="tester", shown=plan.cli)
     result = apply_plan(plan, confirmation, aws_client)
     statuses = [s.status for s in result.steps]
-    # the sandbox's fidelity layer serves FlushStageAuthorizersCache (MiniStack alone did not)
+    # Update, redeploy (the stage serves its deployment), flush the cached policy.
     assert statuses == ["applied", "applied", "applied"], result.to_dict()
     assert result.applied
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator import mock_get
+
 from wizard.aws.session import AwsSession, sandbox_session
 from wizard.sandbox.emulator import Emulator
 from wizard.sandbox.provision import Provisioned, provision
@@ -30,6 +32,45 @@ def status(out: Provisioned, name: str) -> int:
 
 def apigw(session: AwsSession) -> Any:
     return session.client("apigateway")
+
+
+def add_put_method(session: AwsSession, out: Provisioned, **integration: Any) -> str:
+    """PUT /dashboard without authorization, answered by `integration` (default: MOCK 200);
+    not deployed. Its resource id."""
+    client, rid = apigw(session), out.resource_ids["/dashboard"]
+    client.put_method(
+        restApiId=out.api_id, resourceId=rid, httpMethod="PUT", authorizationType="NONE"
+    )
+    integration = integration or {
+        "type": "MOCK",
+        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+    }
+    client.put_integration(restApiId=out.api_id, resourceId=rid, httpMethod="PUT", **integration)
+    return str(rid)
+
+
+def deployed_mock_api(client: Any, name: str, **mock: Any) -> str:
+    """A REST API whose GET / answers MOCK 200 (`mock`: mock_get's options), deployed to prod."""
+    api = str(client.create_rest_api(name=name)["id"])
+    root = client.get_resources(restApiId=api)["items"][0]["id"]
+    mock_get(client, api, root, **mock)
+    client.create_deployment(restApiId=api, stageName="prod")
+    return api
+
+
+def policy(effect: str, resource: str = "execute-api:/*") -> dict[str, Any]:
+    """A resource policy of one statement: `effect` execute-api:Invoke on `resource` for anyone."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": effect,
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": resource,
+            }
+        ],
+    }
 
 
 ACCESS_GROUP = "dashboard-access"

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from fidelity_helpers import enable_logs, seed, seed_request
+from fidelity_helpers import deployed_mock_api, enable_logs, seed, seed_request
 
 from wizard.analysis.logs_execution import classify_message
 from wizard.aws.probes import register_all
+from wizard.aws.reproduce import send
+from wizard.aws.session import sandbox_session
 from wizard.engine.probes import REGISTRY, ProbeContext
+from wizard.sandbox.provision import Provisioned
 from wizard.sandbox.replay import send_request
 
 pytestmark = pytest.mark.emulator
@@ -104,3 +107,30 @@ def test_nothing_is_written_while_logging_is_off(aws, ministack):
     session, out = seed(ministack)
     send_request(seed_request("open-dashboard"), out)
     assert _execution_log(session, out, None)["execution_log_group_exists"] is False
+
+
+def test_the_usage_plan_check_names_a_key_whose_plans_miss_the_stage(aws, ministack):
+    client = aws.client("apigateway", endpoint_url=ministack.endpoint_url)
+    api = deployed_mock_api(client, "keyed", api_key_required=True)
+    client.update_stage(
+        restApiId=api,
+        stageName="prod",
+        patchOperations=[{"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"}],
+    )
+    key = client.create_api_key(name="k", enabled=True, value="k" * 18 + "abcdef")
+    plan = client.create_usage_plan(name="p")["id"]  # no stage: the key is not good for prod
+    client.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")
+    url = ministack.data_plane_url(api, "prod", "/")
+    session = sandbox_session(ministack.endpoint_url)
+    out = Provisioned("keyed", api, "prod", "us-east-1", "000000000000", ministack.endpoint_url)
+    for sent, kinds in (
+        ({"x-api-key": key["value"]}, ["usage-plan-check", "apikey-not-authorized"]),
+        ({}, ["usage-plan-check"]),  # no key: no "not authorized because" line
+    ):
+        r = send("GET", url, headers=sent)
+        assert r.status_code == 403
+        lines = _execution_log(session, out, r.request_id)["execution_log_lines"]
+        found = [k for k in _kinds(lines, r.request_id) if k.startswith(("usage", "apikey"))]
+        assert found == kinds
+    last = [classify_message(_PREFIX.match(x).group(2)) for x in lines]
+    assert ("gateway-response", {"response_type": "INVALID_API_KEY", "status": 403}) in last

@@ -12,7 +12,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from fidelity_helpers import apigw, seed, status
+from fidelity_helpers import add_put_method, apigw, seed, status
 
 pytestmark = pytest.mark.emulator
 
@@ -74,18 +74,8 @@ def test_the_method_runs_its_integration_without_authorization(aws, ministack):
 
 def test_the_method_is_tested_as_configured_before_any_deployment(aws, ministack):
     session, out = seed(ministack)
+    rid = add_put_method(session, out)
     client = apigw(session)
-    rid = out.resource_ids["/dashboard"]
-    client.put_method(
-        restApiId=out.api_id, resourceId=rid, httpMethod="PUT", authorizationType="NONE"
-    )
-    client.put_integration(
-        restApiId=out.api_id,
-        resourceId=rid,
-        httpMethod="PUT",
-        type="MOCK",
-        requestTemplates={"application/json": '{"statusCode": 200}'},
-    )
     r = client.test_invoke_method(restApiId=out.api_id, resourceId=rid, httpMethod="PUT")
     assert r["status"] == 200
     with pytest.raises(ClientError) as err:
@@ -95,19 +85,9 @@ def test_the_method_is_tested_as_configured_before_any_deployment(aws, ministack
 
 def test_an_http_integration_off_this_machine_is_never_called(aws, ministack):
     session, out = seed(ministack)
-    client = apigw(session)
-    rid = out.resource_ids["/dashboard"]
-    client.put_method(
-        restApiId=out.api_id, resourceId=rid, httpMethod="PUT", authorizationType="NONE"
+    rid = add_put_method(
+        session, out, type="HTTP_PROXY", integrationHttpMethod="PUT", uri="http://192.0.2.1/never"
     )
-    client.put_integration(
-        restApiId=out.api_id,
-        resourceId=rid,
-        httpMethod="PUT",
-        type="HTTP_PROXY",
-        integrationHttpMethod="PUT",
-        uri="http://192.0.2.1/never",
-    )
-    r = client.test_invoke_method(restApiId=out.api_id, resourceId=rid, httpMethod="PUT")
+    r = apigw(session).test_invoke_method(restApiId=out.api_id, resourceId=rid, httpMethod="PUT")
     assert r["status"] == 502
     assert "loopback backends only" in r["body"]

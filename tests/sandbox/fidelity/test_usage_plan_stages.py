@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import urllib3
 from botocore.exceptions import ClientError
-from emulator import mock_get
+from fidelity_helpers import deployed_mock_api
 
 pytestmark = pytest.mark.emulator
 
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.emulator
 def keyed(aws, ministack):
     """An API whose GET / needs an API key, a key, and a plan that carries the key but no stage."""
     apigw = aws.client("apigateway", endpoint_url=ministack.endpoint_url)
-    api = apigw.create_rest_api(name="keyed")["id"]
-    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
-    mock_get(apigw, api, root, api_key_required=True)
-    apigw.create_deployment(restApiId=api, stageName="prod")
+    api = deployed_mock_api(apigw, "keyed", api_key_required=True)
     key = apigw.create_api_key(name="k", enabled=True, value="k" * 24)
     plan = apigw.create_usage_plan(name="p")["id"]
     apigw.create_usage_plan_key(usagePlanId=plan, keyId=key["id"], keyType="API_KEY")

@@ -19,6 +19,8 @@ BEHAVIOURS: tuple[str, ...] = (
     "test_invoke_authorizer",
     "test_invoke_method",
     "usage_plan_stages",
+    "deployment_snapshots",
+    "authorizer_resource_policy",
     "request_trace",
     "execution_logs",
     "access_logs",

@@ -76,18 +76,19 @@ def _usage_plan_lines(trace: RequestTrace) -> list[str]:
     if not trace.api_key_checked:
         return []
     key = request_trace.header(trace.headers, "x-api-key")
-    shown = masked(key) if key else ""
+    shown = "****" + key[-6:] if key else ""
     stage = f"{trace.api_id}/{trace.stage_name}"
     lines = [
         f"Verifying Usage Plan for request: {trace.request_id}. API Key: {shown} API Stage: {stage}"
     ]
-    if trace.api_key_error is not None:
-        reason = (
-            f"method '{trace.method} {trace.resource_path}' requires API Key and API Key is "
-            f"not associated with a Usage Plan for API Stage {stage}: "
-            "No Usage Plan found for key and API Stage"
+    if trace.api_key_error is not None and trace.api_key_known:
+        # The documented line for a valid key whose usage plans do not cover this stage; a
+        # missing, unknown or disabled key gets no such line (its wording is not documented).
+        lines.append(
+            f"API Key {shown} not authorized because method '{trace.method} "
+            f"{trace.resource_path}' requires API Key and API Key is not associated with a "
+            f"Usage Plan for API Stage {stage}: API Stage is not in a Usage Plan"
         )
-        lines.append(f"API Key {shown} not authorized because {reason}")
     return lines
 
 

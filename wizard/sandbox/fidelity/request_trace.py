@@ -43,6 +43,7 @@ class RequestTrace:
     authorizer_principal: str | None = None
     api_key_checked: bool = False
     api_key_error: str | None = None  # the gateway response type of a refused key
+    api_key_known: bool = False  # the key exists and is enabled (refused: not in a plan)
     gateway_response: tuple[str, str | None] | None = None  # (response type, message)
     status: int = 0
     response_headers: dict[str, Any] = field(default_factory=dict)
@@ -86,6 +87,7 @@ def install(v1: ModuleType) -> None:
     gateway_error_response = v1._gateway_error_response
     check_api_key = v1._check_api_key
     match_resource_tree = v1._match_resource_tree
+    authorize = v1._authorize_request_v1
 
     async def traced_execute(
         api_id: str,
@@ -136,6 +138,14 @@ def install(v1: ModuleType) -> None:
                 trace.authorizer_principal = str(body["principalId"])
         return result
 
+    async def traced_authorize(*args: Any) -> Any:
+        refused, context = await authorize(*args)
+        trace = current()
+        if trace is not None and refused is None and isinstance(context, dict):
+            # Also on a cache hit: the cached context carries the principal.
+            trace.authorizer_principal = context.get("principalId", trace.authorizer_principal)
+        return refused, context
+
     def traced_gateway_error(error: Any, request: dict[str, Any]) -> Any:
         trace = current()
         if trace is not None:
@@ -152,6 +162,7 @@ def install(v1: ModuleType) -> None:
         if trace is not None and method_obj.get("apiKeyRequired"):
             trace.api_key_checked = True
             trace.api_key_error = getattr(refused, "response_type", None)
+            trace.api_key_known = v1._resolve_api_key(v1._api_key_from_request(headers)) is not None
         return refused, key
 
     def traced_match(api_id: str, segments: list[str]) -> Any:
@@ -166,3 +177,4 @@ def install(v1: ModuleType) -> None:
     setattr(v1, "_gateway_error_response", traced_gateway_error)  # noqa: B010
     setattr(v1, "_check_api_key", traced_api_key)  # noqa: B010
     setattr(v1, "_match_resource_tree", traced_match)  # noqa: B010
+    setattr(v1, "_authorize_request_v1", traced_authorize)  # noqa: B010

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -20,10 +21,97 @@ from wizard.sandbox.fidelity.test_log import TestLog
 
 PATH = "/restapis/{api}/resources/{resource}/methods/{method}"
 TEST_STAGE = "test-invoke-stage"
+Answer = tuple[int, dict[str, Any], bytes]
+
+
+@dataclass
+class TestRequest:
+    """The simulated request, in the shapes MiniStack's integration runners take."""
+
+    __test__ = False  # not a pytest class, whatever its name
+
+    api: dict[str, Any]
+    api_id: str
+    resource: dict[str, Any]
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, Any]
+    body: bytes
+    path_params: dict[str, str]
+    stage: dict[str, Any]
+    account: str
+    region: str
+
+
+def _request(
+    v1: ModuleType,
+    api: dict[str, Any],
+    api_id: str,
+    resource: dict[str, Any],
+    method: str,
+    data: dict[str, Any],
+) -> TestRequest:
+    from ministack.core.responses import get_account_id, get_region
+
+    split = urllib.parse.urlsplit(str(data.get("pathWithQueryString") or resource["path"]))
+    path = split.path or "/"
+    headers: dict[str, Any] = {
+        str(k): [str(x) for x in v]
+        for k, v in (data.get("multiValueHeaders") or {}).items()
+        if isinstance(v, list) and v
+    }
+    headers.update({str(k): str(v) for k, v in (data.get("headers") or {}).items()})
+    _matched, path_params = v1._match_resource_tree(api_id, [s for s in path.split("/") if s])
+    return TestRequest(
+        api=api,
+        api_id=api_id,
+        resource=resource,
+        method=method,
+        path=path,
+        query=urllib.parse.parse_qs(split.query, keep_blank_values=True),
+        headers=headers,
+        body=str(data.get("body") or "").encode(),
+        path_params=path_params or {},
+        stage={"stageName": TEST_STAGE, "variables": dict(data.get("stageVariables") or {})},
+        account=get_account_id(),
+        region=get_region(),
+    )
+
+
+async def _run_integration(v1: ModuleType, integration: dict[str, Any], r: TestRequest) -> Answer:
+    """The integration's answer, reached the way MiniStack's data plane reaches it."""
+    kind = integration.get("type", "")
+    if kind == "MOCK":
+        answer = v1._invoke_mock_v1(integration)
+    elif kind in ("HTTP", "HTTP_PROXY"):
+        host = urllib.parse.urlsplit(str(integration.get("uri") or "")).hostname or ""
+        if not is_loopback(host):
+            # The sandbox never reaches past this machine, whatever the integration names.
+            message = f"the sandbox calls loopback backends only, not {host or 'this URI'}"
+            return 502, {}, json.dumps({"message": message}).encode()
+        answer = await v1._invoke_http_proxy_v1(
+            integration, r.path, r.method, r.headers, r.body, r.query, r.path_params
+        )
+    elif kind in ("AWS", "AWS_PROXY"):
+        invoke = v1._invoke_lambda_proxy_v1 if kind == "AWS_PROXY" else v1._invoke_lambda_custom_v1
+        answer = await invoke(
+            integration, r.api_id, TEST_STAGE, r.stage, r.resource, r.path, r.method,
+            r.headers, r.body, r.query, r.path_params,
+            owner_account_id=r.account,
+            owner_region=r.region,
+            binary_media_types=r.api.get("binaryMediaTypes") or [],
+            authorizer_context=None,
+            caller_identity=None,
+        )  # fmt: skip
+    else:
+        return 500, {}, json.dumps({"message": f"Unsupported integration type: {kind}"}).encode()
+    status, headers, body = answer
+    return int(status), dict(headers or {}), body.encode() if isinstance(body, str) else body
 
 
 def install(v1: ModuleType) -> None:
-    from ministack.core.responses import get_account_id, get_region, new_uuid
+    from ministack.core.responses import new_uuid
 
     async def test_invoke(
         params: dict[str, str], data: dict[str, Any], _h: dict[str, Any], _q: dict[str, Any]
@@ -41,56 +129,25 @@ def install(v1: ModuleType) -> None:
         log = TestLog(new_uuid())
         log.add(f"Starting execution for request: {log.request_id}")
         log.add(f"HTTP Method: {http_method}, Resource Path: {resource['path']}")
-        split = urllib.parse.urlsplit(str(data.get("pathWithQueryString") or resource["path"]))
-        path = split.path or "/"
-        query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
-        headers: dict[str, Any] = {
-            str(k): [str(x) for x in v]
-            for k, v in (data.get("multiValueHeaders") or {}).items()
-            if isinstance(v, list) and v
-        }
-        headers.update({str(k): str(v) for k, v in (data.get("headers") or {}).items()})
-        body = str(data.get("body") or "").encode()
-        segments = [s for s in path.strip("/").split("/") if s]
-        _matched, path_params = v1._match_resource_tree(api_id, segments)
-        stage = {"stageName": TEST_STAGE, "variables": dict(data.get("stageVariables") or {})}
         integration = method_obj.get("methodIntegration")
-        out_headers: dict[str, Any]
-        if not integration:
+        if integration:
+            request = _request(v1, api, api_id, resource, http_method, data)
+            status, out_headers, out_body = await _run_integration(v1, integration, request)
+            log.add(
+                f"Received response. Status: {status}, Integration latency: {log.latency_ms()} ms"
+            )
+            shown = out_body.decode("utf-8", errors="replace")[:1000]
+            log.add(f"Endpoint response body before transformations: {shown}")
+        else:
             log.add(
                 "Execution failed due to configuration error: No integration defined for method"
             )
             status, out_headers, out_body = 500, {}, b'{"message": "Internal server error"}'
-        else:
-            status, out_headers, out_body = await _run_integration(
-                v1,
-                integration,
-                method_obj,
-                api,
-                api_id,
-                stage,
-                resource,
-                path,
-                http_method,
-                headers,
-                body,
-                query,
-                path_params or {},
-                get_account_id(),
-                get_region(),
-            )
-            log.add(
-                f"Received response. Status: {status}, Integration latency: {log.latency_ms()} ms"
-            )
-            log.add(
-                "Endpoint response body before transformations: "
-                + out_body.decode("utf-8", errors="replace")[:1000]
-            )
         log.add(f"Method completed with status: {status}")
-        flat = {str(k): str(v) for k, v in (out_headers or {}).items()}
+        flat = {str(k): str(v) for k, v in out_headers.items()}
         return routes.ok(
             {
-                "status": int(status),
+                "status": status,
                 "body": out_body.decode("utf-8", errors="replace"),
                 "headers": flat,
                 "multiValueHeaders": {k: [v] for k, v in flat.items()},
@@ -100,60 +157,3 @@ def install(v1: ModuleType) -> None:
         )
 
     routes.add("POST", PATH, test_invoke)
-
-
-async def _run_integration(
-    v1: ModuleType,
-    integration: dict[str, Any],
-    method_obj: dict[str, Any],
-    api: dict[str, Any],
-    api_id: str,
-    stage: dict[str, Any],
-    resource: dict[str, Any],
-    path: str,
-    http_method: str,
-    headers: dict[str, Any],
-    body: bytes,
-    query: dict[str, list[str]],
-    path_params: dict[str, str],
-    account: str,
-    region: str,
-) -> tuple[int, dict[str, Any], bytes]:
-    """The integration's answer, reached the way MiniStack's data plane reaches it."""
-    kind = integration.get("type", "")
-    if kind == "MOCK":
-        status, out_headers, out_body = v1._invoke_mock_v1(integration)
-    elif kind in ("HTTP", "HTTP_PROXY"):
-        host = urllib.parse.urlsplit(str(integration.get("uri") or "")).hostname or ""
-        if not is_loopback(host):
-            # The sandbox never reaches past this machine, whatever the integration names.
-            message = f"the sandbox calls loopback backends only, not {host or 'this URI'}"
-            return 502, {}, json.dumps({"message": message}).encode()
-        status, out_headers, out_body = await v1._invoke_http_proxy_v1(
-            integration, path, http_method, headers, body, query, path_params
-        )
-    elif kind in ("AWS", "AWS_PROXY"):
-        invoke = v1._invoke_lambda_proxy_v1 if kind == "AWS_PROXY" else v1._invoke_lambda_custom_v1
-        status, out_headers, out_body = await invoke(
-            integration,
-            api_id,
-            TEST_STAGE,
-            stage,
-            resource,
-            path,
-            http_method,
-            headers,
-            body,
-            query,
-            path_params,
-            owner_account_id=account,
-            owner_region=region,
-            binary_media_types=api.get("binaryMediaTypes") or [],
-            authorizer_context=None,
-            caller_identity=None,
-        )
-    else:
-        return 500, {}, json.dumps({"message": f"Unsupported integration type: {kind}"}).encode()
-    if isinstance(out_body, str):
-        out_body = out_body.encode()
-    return int(status), dict(out_headers or {}), bytes(out_body or b"")

@@ -13,7 +13,7 @@ import re
 import pytest
 from fidelity_helpers import deployed_mock_api, enable_logs, seed, seed_request
 
-from wizard.analysis.logs_execution import classify_message
+from wizard.analysis.logs.execution import classify_message
 from wizard.aws.probes import register_all
 from wizard.aws.reproduce import send
 from wizard.aws.session import sandbox_session

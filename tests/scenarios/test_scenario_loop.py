@@ -54,6 +54,8 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "stage-not-found",
         "authz-cache-scoped-policy",
         "authz-cache-stale-decision",
+        "mat-not-deployed",
+        "rp-not-redeployed",
     } <= set(FIXABLE)
 
 

@@ -1,11 +1,16 @@
-"""Classifier latency: a typical report, a 100 KB log paste and a 10 MB paste (explain's cap).
+"""Classifier latency and held-out accuracy.
 
-Prints figures; asserts nothing (speed targets live here, not in tests). Aim: a typical report
-well under 100 ms after the first call, a 10 MB paste under 3 s.
+Latency: a typical report, a 100 KB log paste and a 10 MB paste (explain's cap). Aim: a typical
+report well under 100 ms after the first call, a 10 MB paste under 3 s.
+
+Accuracy (`--accuracy`, a few minutes): the corpus scored by leave-one-source-out
+cross-validation - top-1, top-3, expected calibration error and the reliability table - the same
+figures benchmarks/fit_evidence.py prints. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import string
 import sys
@@ -38,7 +43,28 @@ def timed(label: str, text: str, repeat: int = 5) -> None:
     print(f"{label:<28} {len(text) / 1024:>9.1f} KiB  best of {repeat}: {best * 1000:8.1f} ms")
 
 
+def accuracy() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import fit_evidence
+
+    from wizard.catalogue import load_catalogue
+
+    cases = fit_evidence.load_cases()
+    scored = fit_evidence.leave_one_source_out(cases, list(load_catalogue().ids()))
+    fit_evidence.report("leave-one-source-out (held out)", scored)
+    fit_evidence.per_source(scored)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="classifier latency and held-out accuracy")
+    parser.add_argument("--accuracy", action="store_true", help="also print held-out figures")
+    args = parser.parse_args()
+    latency()
+    if args.accuracy:
+        accuracy()
+
+
+def latency() -> None:
     t0 = time.perf_counter()
     classify(REPORT)
     print(

@@ -23,9 +23,8 @@ SEED = ROOT / "tests" / "playbooks" / "walks" / "seed-cache-scoped.yaml"
 def main() -> None:
     import yaml
 
-    from tests.playbooks.walking import MAIN_PLAYBOOK, main_playbook, registry_for
-    from wizard.engine.session import Session
-    from wizard.ui.headless import walk
+    from tests.playbooks.walking import main_playbook, registry_for
+    from wizard.investigation import ScriptedAnswers, open_investigation
 
     started = time.perf_counter()
     playbook = main_playbook()
@@ -35,8 +34,9 @@ def main() -> None:
     runs = []
     for _ in range(20):
         t0 = time.perf_counter()
-        session = Session(playbook, registry=registry, playbook_path=str(MAIN_PLAYBOOK))
-        walk(session, answers)
+        investigation = open_investigation(playbook=playbook, registry=registry)
+        investigation.drive(ScriptedAnswers(answers))
+        session = investigation.session
         session.ranking()
         runs.append((time.perf_counter() - t0) * 1000)
     assert session.diagnosis() is not None

@@ -17,6 +17,7 @@ CORE = (
     "wizard.report",
     "wizard.catalogue",
     "wizard.sandbox",
+    "wizard.investigation",  # the layer every front end runs on: headless and MCP too
 )
 UI = ("textual", "questionary", "rich")
 

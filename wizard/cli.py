@@ -16,6 +16,8 @@ from wizard import __version__, exitcodes
 
 # Each name is a module in wizard/commands exposing `register(subparsers)`; the module
 # sets `func` on its parser(s) to a callable taking the parsed args and returning an exit code.
+# A dotted name is a module elsewhere: the MCP server is a front end above the CLI (it runs the
+# CLI's own commands), so its command lives with it in wizard.mcp.
 COMMANDS = (
     "explain",
     "jwt",
@@ -27,6 +29,7 @@ COMMANDS = (
     "permissions",
     "report",
     "demo",
+    "wizard.mcp.command",
 )
 
 
@@ -38,8 +41,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(exitcodes.USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def build_parser(
+    parser_class: type[argparse.ArgumentParser] | None = None,
+) -> argparse.ArgumentParser:
+    """The whole command line. `parser_class` replaces how usage errors are reported (the MCP
+    server turns them into tool errors instead of exiting the process)."""
+    parser_class = parser_class or _Parser
+    parser = parser_class(
         prog="apigw-wizard",
         description=(
             "Find out why API Gateway answers 403 Forbidden: the root cause, the exact fix, "
@@ -62,9 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     # start screen rather than typed here, where it would land in the shell history).
     parser.add_argument("--url", help="the invoke URL that answered 403 (pre-fills the wizard)")
     parser.add_argument("--method", help="its HTTP method (default GET)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     for name in COMMANDS:
-        importlib.import_module(f"wizard.commands.{name}").register(sub)
+        module = name if "." in name else f"wizard.commands.{name}"
+        importlib.import_module(module).register(sub)
     return parser
 
 

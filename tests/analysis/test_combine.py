@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from wizard.analysis.combine import combine, combine_policies
-from wizard.analysis.policy import RequestContext
+from wizard.analysis.policy.request import RequestContext
 
 A, E, I = "allow", "explicit_deny", "implicit_deny"  # noqa: E741
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from wizard.analysis.policy_parse import PolicyError, load_document, parse_policy
+from wizard.analysis.policy.parse import PolicyError, load_document, parse_policy
 from wizard.aws.probes._base import parse_policy as probe_parse_policy
 from wizard.engine.offline_probes.policies import _parse_policy as offline_parse_policy
 from wizard.engine.probes import ProbeError

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from emulator import mock_get
 
-from wizard.analysis.policy import RequestContext, evaluate_policy
+from wizard.analysis.policy.evaluate import evaluate_policy
+from wizard.analysis.policy.request import RequestContext
 from wizard.aws.reproduce import send
 from wizard.sandbox.provision import data_plane_url
 

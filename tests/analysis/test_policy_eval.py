@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from wizard.analysis.policy import PolicyError, RequestContext, evaluate_policy
+from wizard.analysis.policy.evaluate import evaluate_policy
+from wizard.analysis.policy.parse import PolicyError
+from wizard.analysis.policy.request import RequestContext
 
 ACCT = "111122223333"
 OTHER = "444455556666"
@@ -675,7 +677,17 @@ def test_notes_say_how_the_input_was_read() -> None:
 
 def test_to_dict_shape() -> None:
     out = evaluate_policy(P(S(Sid="AllowAll")), RequestContext(method_arn=ARN)).to_dict()
-    assert set(out) == {"decision", "statements", "deciding", "explanation", "suggestion", "notes"}
+    assert set(out) == {
+        "decision",
+        "kind",
+        "statements",
+        "deciding",
+        "explanation",
+        "suggestion",
+        "notes",
+        "warnings",
+    }
+    assert out["kind"] == "resource" and out["warnings"] == []
     assert out["suggestion"] is None
     assert out["statements"][0] == {
         "index": 0,
@@ -683,6 +695,7 @@ def test_to_dict_shape() -> None:
         "effect": "Allow",
         "outcome": "allow",
         "reason": out["statements"][0]["reason"],
+        "substitutions": [],
     }
     json.dumps(out)
 

@@ -1,11 +1,12 @@
-"""analysis.policy_fix: the smallest corrected resource policy, or why none is safe."""
+"""analysis.policy.fix: the smallest corrected resource policy, or why none is safe."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from wizard.analysis.policy import RequestContext, evaluate_policy
-from wizard.analysis.policy_fix import NEW_SID, propose_policy_fix
+from wizard.analysis.policy.evaluate import evaluate_policy
+from wizard.analysis.policy.fix import NEW_SID, propose_policy_fix
+from wizard.analysis.policy.request import RequestContext
 
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/items"
 ALLOW_ALL = {

@@ -11,9 +11,18 @@ import pytest
 
 from wizard.catalogue import load_catalogue
 
-REFERENCE = Path("/work/shared/reference/403-causes.md")
+REPO = Path(__file__).resolve().parents[2]
+# The reference lives in the repo (docs/reference/); the steering copy in shared/ beside the
+# clone (a nested git worktree finds it further up) is what it was taken from and must not have
+# moved on without it.
+REFERENCE = REPO / "docs" / "reference" / "403-causes.md"
+STEERING_PATH = Path("shared") / "reference" / "403-causes.md"
+STEERING_COPY = next(
+    (d / STEERING_PATH for d in REPO.parents if (d / STEERING_PATH).is_file()),
+    REPO.parent / STEERING_PATH,
+)
 
-# Frozen copy of the reference's cause index (used when the reference is not on this machine).
+# The reference's cause index, frozen: a cause added to the reference must be added here too.
 FROZEN_IDS = [
     "authz-explicit-deny", "authz-implicit-deny-arn-mismatch", "authz-cache-scoped-policy",
     "authz-cache-stale-decision", "rp-explicit-deny", "rp-implicit-deny", "rp-cross-account-iam",
@@ -44,8 +53,6 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def reference_ids() -> list[str]:
-    if not REFERENCE.exists():
-        return FROZEN_IDS
     text = REFERENCE.read_text(encoding="utf-8")
     index = text.split("## Cause index", 1)[1].split("\n---", 1)[0]
     ids = []
@@ -58,6 +65,14 @@ def reference_ids() -> list[str]:
 
 def test_reference_index_parses_to_the_frozen_list() -> None:
     assert reference_ids() == FROZEN_IDS
+
+
+def test_the_in_repo_reference_is_the_steering_copy() -> None:
+    if not STEERING_COPY.exists():
+        pytest.skip(f"no steering copy at {STEERING_COPY} (a checkout without shared/ beside it)")
+    assert REFERENCE.read_bytes() == STEERING_COPY.read_bytes(), (
+        "shared/reference/403-causes.md changed: copy it to docs/reference/ and review the catalogue"
+    )
 
 
 def test_every_reference_id_is_present_exactly_once() -> None:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,15 @@ def test_eval_json_shape_and_exit_zero_on_deny(capsys: pytest.CaptureFixture[str
     assert data["decision"] == "explicit_deny"
     assert data["deciding"] == [0]
     assert [s["outcome"] for s in data["statements"]] == ["deny", "allow"]
-    assert set(data["statements"][0]) == {"index", "sid", "effect", "outcome", "reason"}
+    assert set(data["statements"][0]) == {
+        "index",
+        "sid",
+        "effect",
+        "outcome",
+        "reason",
+        "substitutions",
+    }
+    assert data["kind"] == "resource"
     assert data["request"]["principal"] == "anonymous"
     assert data["explanation"].startswith("Explicit deny")
 
@@ -245,6 +254,29 @@ def test_combine_pre_auth_deny_text(capsys: pytest.CaptureFixture[str]) -> None:
             "unrecognized arguments: --bogus",
         ),
         (["policy"], "policy needs an action"),
+        (
+            ["policy", "eval", "--policy", "{}", "--arn", ARN, "--kind", "identity"],
+            "invalid choice: 'identity'",
+        ),
+        (
+            ["policy", "eval", "--policy", "{}", "--arn", ARN, "--absent", "aws:SourceIp=1"],
+            "--absent: 'aws:SourceIp=1' is not a condition key name",
+        ),
+        (
+            [
+                "policy",
+                "eval",
+                "--policy",
+                "{}",
+                "--arn",
+                ARN,
+                "--context",
+                "aws:SourceIp=10.0.0.1",
+                "--absent",
+                "AWS:SOURCEIP",
+            ],
+            "aws:SourceIp is given a value and also removed",
+        ),
     ],
 )
 def test_bad_input_one_line_exit_2(
@@ -354,3 +386,107 @@ def test_combine_with_endpoint_policy(capsys: pytest.CaptureFixture[str], tmp_pa
     bad.write_text('{"Statement": [')
     code, _, err = cli(capsys, "policy", "combine", "--endpoint-policy", str(bad), "--arn", ARN)
     assert code == 2 and err.startswith("apigw-wizard: error: --endpoint-policy: ")
+
+
+def _policy(condition: dict[str, Any] | None = None, *, principal: bool = True) -> str:
+    """A one-statement policy (Version 2012-10-17) allowing the whole API, as JSON text."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": "execute-api:Invoke",
+        "Resource": "execute-api:/*",
+    }
+    if principal:
+        statement["Principal"] = "*"
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+USER_POLICY = _policy({"StringEquals": {"aws:Referer": "https://example.com/user/${aws:username}"}})
+
+
+def _eval_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    code, out, err = cli(capsys, "policy", "eval", "--arn", ARN, "--format", "json", *argv)
+    assert code == 0, err
+    return dict(json.loads(out))
+
+
+def test_context_gives_a_policy_variable_its_value(capsys: pytest.CaptureFixture[str]) -> None:
+    """--context aws:username=Bob (any key, also as a variable's value) substitutes
+    ${aws:username}, and the output says so."""
+    data = _eval_json(
+        capsys,
+        "--policy",
+        USER_POLICY,
+        "--context",
+        "aws:username=Bob",
+        "--context",
+        "aws:Referer=https://example.com/user/Bob",
+    )
+    assert data["decision"] == "allow"
+    assert data["statements"][0]["substitutions"] == ["${aws:username} → Bob"]
+    assert "${aws:username} → Bob" in data["explanation"]
+
+
+def test_context_with_an_empty_value_and_absent_remove_keys(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    policy = _policy({"Bool": {"aws:SecureTransport": "true"}})
+    assert _eval_json(capsys, "--policy", policy)["decision"] == "allow"
+    for flags in (["--context", "aws:SecureTransport="], ["--absent", "aws:SecureTransport"]):
+        data = _eval_json(capsys, "--policy", policy, *flags)
+        assert data["decision"] == "implicit_deny"
+        assert "aws:securetransport" not in data["request"]["context"]
+        assert data["request"]["absent"] == ["aws:SecureTransport"]
+
+
+def test_kind_flag_and_the_detected_kind_are_said(capsys: pytest.CaptureFixture[str]) -> None:
+    policy = _policy(principal=False)
+    detected = _eval_json(capsys, "--policy", policy)
+    assert detected["kind"] == "authorizer" and detected["decision"] == "allow"
+    assert any("read as an authorizer" in n for n in detected["notes"])
+    asked = _eval_json(capsys, "--policy", policy, "--kind", "resource")
+    assert asked["kind"] == "resource" and asked["decision"] == "implicit_deny"
+    code, out, _ = cli(
+        capsys, "policy", "eval", "--policy", policy, "--arn", ARN, "--kind", "resource"
+    )
+    assert code == 0
+    assert "note: evaluated as a resource policy, as asked" in out
+    assert "applies to no one" in out
+
+
+def test_text_output_shows_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    policy = _policy({"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}})
+    code, out, _ = cli(capsys, "policy", "eval", "--policy", policy, "--arn", ARN)
+    assert code == 0
+    assert "warning: statement 0: StringEquals aws:CalledVia" in out
+
+
+def test_combine_evaluates_each_side_as_its_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    """A Principal-less --resource-policy applies to no one; the same text as the authorizer's
+    policy applies to the caller."""
+    no_principal = json.dumps(
+        {"Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}]}
+    )
+    code, out, _ = cli(
+        capsys,
+        "policy",
+        "combine",
+        "--resource-policy",
+        no_principal,
+        "--auth",
+        "lambda",
+        "--authorizer-policy",
+        no_principal,
+        "--arn",
+        ARN,
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert data["resource_policy"]["kind"] == "resource"
+    assert data["resource_policy"]["decision"] == "implicit_deny"
+    assert data["authorizer_policy"]["kind"] == "authorizer"
+    assert data["authorizer_policy"]["decision"] == "allow"
+    assert data["decision"] == "allow"  # same account: the authorizer's Allow is enough

@@ -19,6 +19,7 @@ from tests.engine.test_session import Clock, denied, no_policy, ok_authorizer, o
 from wizard.engine.loader import load_playbook
 from wizard.engine.models import Playbook
 from wizard.engine.session import Session
+from wizard.investigation import Investigation
 from wizard.ui.prompt import BACK, DONT_KNOW, HELP, QUIT, Option, PromptWalk, QuestionaryPrompter
 
 
@@ -74,7 +75,10 @@ def walk(
         pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, clock=Clock()
     )
     code = PromptWalk(
-        session, prompter, save_dir=lambda: tmp_path / "sessions", offer_report=offer_report
+        Investigation.from_session(session),
+        prompter,
+        save_dir=lambda: tmp_path / "sessions",
+        offer_report=offer_report,
     ).run()
     return code, session
 
@@ -189,7 +193,7 @@ def test_paste_text_and_confirm_are_rendered_from_their_declarations(tmp_path: P
     session = Session(
         playbook, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, clock=Clock()
     )
-    code = PromptWalk(session, p, save_dir=lambda: tmp_path).run()
+    code = PromptWalk(Investigation.from_session(session), p, save_dir=lambda: tmp_path).run()
     kinds = [q["kind"] for q in p.prompts]
     assert kinds == ["paste", "text", "confirm", "confirm"]
     assert "Esc+Enter" in p.prompts[0]["instruction"]
@@ -212,9 +216,34 @@ def test_plain_without_a_terminal_is_a_clear_error(capsys: pytest.CaptureFixture
     assert "prompt mode needs a terminal" in err and "diagnose --offline" in err
 
 
+def _failing_probes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test playbook's probes, every one refused, as the investigation's registry (prompt
+    mode lints the playbook's probe names against it, as every front end does)."""
+    reg = registry(authorizer=denied, logs=denied, policy=denied)
+    monkeypatch.setattr(
+        "wizard.investigation.investigation.registry_for", lambda live, registry=None: reg
+    )
+    monkeypatch.setattr("wizard.investigation.playbook.shipped_registry", lambda: reg)
+
+
+def test_plain_refuses_a_playbook_naming_unknown_probes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One lint policy for every front end: prompt mode checks probe names like diagnose."""
+    from wizard.commands.interactive import run_prompt
+
+    args = argparse.Namespace(
+        plain=True, playbook=str(PLAYBOOKS / "walk.yaml"), resume=None, profile=None,
+        region="r", endpoint_url=None,
+    )  # fmt: skip
+    assert run_prompt(args, prompter=FakePrompter()) == 2
+    assert "unknown probe 'authorizer'" in capsys.readouterr().err
+
+
 def test_run_prompt_with_a_fake_prompter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from wizard.commands.interactive import run_prompt
 
+    _failing_probes(monkeypatch)
     monkeypatch.setattr("wizard.paths.sessions_dir", lambda: tmp_path)
     args = argparse.Namespace(
         plain=True,
@@ -226,7 +255,7 @@ def test_run_prompt_with_a_fake_prompter(tmp_path: Path, monkeypatch: pytest.Mon
     )
     p = FakePrompter("forbidden")
     assert run_prompt(args, prompter=p) == 4
-    # the walk's probes are not in the process registry: failures are explained, never a traceback
+    # the walk's probes are refused: failures are explained, never a traceback
     assert any(line.startswith("! Could not authorizer") for line in p.shown)
     args.playbook = str(tmp_path / "missing.yaml")
     assert run_prompt(args, prompter=FakePrompter()) == 2
@@ -237,6 +266,7 @@ def test_resume_continues_where_the_session_stopped(
 ) -> None:
     from wizard.commands.interactive import run_prompt
 
+    _failing_probes(monkeypatch)
     monkeypatch.setattr("wizard.paths.sessions_dir", lambda: tmp_path)
     args = argparse.Namespace(
         plain=True,
@@ -319,11 +349,13 @@ class _FakeAws:
 
 
 def _fake_driver(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Replace the fixes driver's apply_for_session: it asks `confirm` for one plan and, when
-    confirmed, reports it applied (the real driver is tested against MiniStack by its owner)."""
+    """Replace the investigation's run of the fixes driver: it asks `confirm` for one plan and,
+    when confirmed, reports it applied and verified (the real driver is tested against
+    MiniStack by its owner); the investigation records it as it records a real run."""
     from types import SimpleNamespace
 
-    import wizard.aws.fixes.driver as driver
+    import wizard.investigation.investigation as investigation
+    from wizard.investigation.lifecycle import state_of_run
 
     confirmations: list[Any] = []
     plan = SimpleNamespace(
@@ -334,36 +366,31 @@ def _fake_driver(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         digest="d" * 64,
     )
 
-    def apply_for_session(
-        session: Any, outcomes: Any, clients: Any, confirm: Any, **kw: Any
-    ) -> list[Any]:
+    def apply_first(self: Any, confirm: Any) -> list[Any]:
         confirmation = confirm(plan, [])
         confirmations.append(confirmation)
-        if confirmation is None:
-            return [
-                SimpleNamespace(
-                    plan=plan,
-                    status="declined",
-                    detail="not applied: declined",
-                    applied=False,
-                    rollback=None,
-                )
-            ]
-        session.record_fix_applied(
-            plan.fix_id, cause="authz-cache-scoped-policy", by=confirmation.confirmed_by
-        )
-        rollback = SimpleNamespace(cli=("aws apigateway update-authorizer ... value=300",))
-        return [
-            SimpleNamespace(
-                plan=plan,
-                status="applied",
-                detail="verified: the call now answers 200",
-                applied=True,
-                rollback=rollback,
+        applied = confirmation is not None
+        run = SimpleNamespace(
+            plan=plan,
+            status="applied" if applied else "declined",
+            detail="verified: the call now answers 200" if applied else "not applied: declined",
+            applied=applied,
+            verified=True if applied else None,
+            confirmation=confirmation,
+            result=None,
+            verification=None,
+            rollback=SimpleNamespace(
+                cli=("aws apigateway update-authorizer ... value=300",), operations=[1]
             )
-        ]
+            if applied
+            else None,
+            to_dict=lambda: {},
+        )
+        slot = self.slot("fix-cache-ttl-zero")
+        self._record(slot, run, state_of_run(run))
+        return [slot]
 
-    monkeypatch.setattr(driver, "apply_for_session", apply_for_session)
+    monkeypatch.setattr(investigation.Investigation, "apply_first", apply_first)
     return confirmations
 
 
@@ -377,11 +404,11 @@ def test_live_walk_applies_a_fix_only_after_yes(
     session = Session(
         pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, aws=_FakeAws()
     )
-    code = PromptWalk(session, p, save_dir=lambda: tmp_path).run()
+    code = PromptWalk(Investigation.from_session(session), p, save_dir=lambda: tmp_path).run()
     assert code == 0
     assert p.prompts[-1]["kind"] == "confirm" and p.prompts[-1]["default"] is False
     assert "  aws apigateway update-authorizer --rest-api-id abc --authorizer-id x" in p.shown
-    assert "TTL 0: applied. verified: the call now answers 200" in p.shown
+    assert "TTL 0: verified. verified: the call now answers 200" in p.shown
     assert "  aws apigateway update-authorizer ... value=300" in p.shown
     assert confirmations[0].commands_shown == (
         "aws apigateway update-authorizer --rest-api-id abc --authorizer-id x",
@@ -399,9 +426,12 @@ def test_live_walk_declined_changes_nothing(
     session = Session(
         pb, registry=reg, catalogue=catalogue(), inputs={"region": "r"}, aws=_FakeAws()
     )
-    assert PromptWalk(session, p, save_dir=lambda: tmp_path).run() == 1  # fix pending
+    assert (
+        PromptWalk(Investigation.from_session(session), p, save_dir=lambda: tmp_path).run() == 1
+    )  # fix pending
     assert confirmations == [None]
-    assert "Not applied." in p.shown and not session.applied
+    assert "Not applied." in p.shown
+    assert [a.outcome for a in session.applied] == ["declined"]  # recorded, nothing changed
 
 
 def test_a_non_loopback_endpoint_is_refused_with_exit_3(
@@ -433,7 +463,9 @@ def test_live_start_questions_give_inputs_and_prefill() -> None:
     p = FakePrompter(
         "post https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x", "Bearer t0k"
     )
-    inputs, prefill = ask_live_request(p)  # type: ignore[misc]
+    request = ask_live_request(p)
+    assert request is not None
+    inputs, prefill = request.inputs(), request.prefill()
     assert inputs == {
         "since": "15m",
         "method": "POST",
@@ -446,7 +478,8 @@ def test_live_start_questions_give_inputs_and_prefill() -> None:
     )
     assert [q["kind"] for q in p.prompts] == ["text", "secret"]
     assert ask_live_request(FakePrompter(":quit")) is None
-    assert ask_live_request(FakePrompter("", "")) == ({"since": "15m"}, {})
+    skipped = ask_live_request(FakePrompter("", ""))
+    assert skipped is not None and (skipped.inputs(), skipped.prefill()) == ({"since": "15m"}, {})
 
 
 def test_each_fix_says_whether_the_wizard_can_apply_it(
@@ -475,7 +508,7 @@ def test_each_fix_says_whether_the_wizard_can_apply_it(
     reg = registry(authorizer=ok_authorizer, logs=ok_logs, policy=no_policy)
     pb = load_playbook(PLAYBOOKS / "walk.yaml", check=False)
     session = Session(pb, registry=reg, catalogue=cat, inputs={"region": "r"}, aws=_FakeAws())
-    PromptWalk(session, p, save_dir=lambda: tmp_path).run()
+    PromptWalk(Investigation.from_session(session), p, save_dir=lambda: tmp_path).run()
     assert "  1. Wildcard  [a step you do yourself]" in p.shown
     assert "  2. Redeploy  [the wizard can apply it, after you confirm]" in p.shown
 

@@ -39,7 +39,8 @@ from wizard.engine.probes import (
     ProbeSpec,
 )
 from wizard.engine.session import Session
-from wizard.ui.headless import offline_registry, walk
+from wizard.investigation import FailingRequest, ScriptedAnswers, open_investigation
+from wizard.investigation.probes import offline_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN_PLAYBOOK = ROOT / "playbooks" / "api-gateway-403.yaml"
@@ -90,11 +91,12 @@ def registry_for(live: Mapping[str, Any] | None) -> ProbeRegistry:
 
 
 def run_walk(data: Mapping[str, Any], playbook: Playbook | None = None) -> Session:
-    playbook = playbook or main_playbook()
-    session = Session(
-        playbook,
-        inputs=data.get("inputs") or {},
+    investigation = open_investigation(
+        FailingRequest.from_inputs(data.get("inputs") or {}),
+        playbook=playbook or main_playbook(),
         registry=registry_for(data.get("live")),
-        playbook_path=str(MAIN_PLAYBOOK),
+        prefill=False,
     )
-    return walk(session, data["answers"])
+    investigation.session.playbook_path = str(MAIN_PLAYBOOK)
+    investigation.drive(ScriptedAnswers(data["answers"]))
+    return investigation.session

@@ -229,10 +229,10 @@ async def test_a_live_post_asks_before_re_sending_and_enter_means_no() -> None:
 
 @run_async
 async def test_allowing_the_re_send_reaches_the_probes() -> None:
-    from wizard.ui.tui.driver import walk_inputs
+    from wizard.ui.tui.driver import failing_request
 
     evidence = await _begin_live("yes")
     assert evidence.confirm_resend is True
-    inputs = walk_inputs(evidence)
+    inputs = failing_request(evidence).inputs()
     assert inputs["confirm_resend"] is True
     assert inputs["method"] == "POST" and inputs["url"].startswith("https://")

@@ -7,7 +7,7 @@ from typing import Any
 from tui_helpers import PROBE_TROUBLE, SEED_POLICY, fixed_clock, seed_evidence
 
 from wizard.engine.probes import ProbeContext, ProbeRegistry
-from wizard.ui.tui.driver import SessionDriver, walk_inputs
+from wizard.ui.tui.driver import SessionDriver, failing_request
 from wizard.ui.tui.evidence import StartEvidence
 
 
@@ -28,7 +28,9 @@ def _walk(driver: SessionDriver) -> None:
 
 
 def test_inputs_use_the_names_diagnose_uses_and_leave_out_what_was_not_given() -> None:
-    inputs = walk_inputs(StartEvidence(url=" https://x.example/prod/a ", method="post"))
+    inputs = failing_request(
+        StartEvidence(url=" https://x.example/prod/a ", method="post")
+    ).inputs()
     assert inputs == {"url": "https://x.example/prod/a", "method": "POST", "since": "15m"}
     assert "confirm_resend" not in inputs
 

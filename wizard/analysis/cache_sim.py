@@ -28,14 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from wizard.analysis.arn import build_method_arn, parse_method_arn
 from wizard.analysis.combine import combine
-from wizard.analysis.policy import (
-    Decision,
-    PolicyDecision,
-    PolicyError,
-    RequestContext,
-    evaluate_policy,
-    parse_policy,
-)
+from wizard.analysis.policy.evaluate import Decision, PolicyDecision, evaluate_policy
+from wizard.analysis.policy.parse import PolicyError, parse_policy
+from wizard.analysis.policy.request import RequestContext
 
 __all__ = [
     "Scenario",

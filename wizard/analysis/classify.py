@@ -21,16 +21,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wizard.analysis import classify_rules as R
+from wizard.analysis.diagnosis import scoring
+from wizard.analysis.diagnosis.observations import (
+    answering_service,
+    has_http_signal,
+    observe,
+    s3_error_through_api,
+)
 from wizard.analysis.evidence import Evidence, parse_evidence
 from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
 
-MAX_CONFIDENCE = 0.95
 MAX_TEXT = 200_000
 DEFAULT_PRIOR = 0.01
-# Scores are summed hints, not calibrated log-odds: soften them so that a confidence near 1
-# needs a large margin (several independent pieces of evidence), not one lucky regex.
-TEMPERATURE = 1.8
+# Asked first when the paste shows no HTTP error at all: every other check presumes one.
+RESPONSE_FIRST = (
+    "Paste the failing response first: curl -i (or -v) the same URL with the same headers, or copy "
+    "the status, headers and body from the browser's network tab (explain --har FILE) - the message "
+    "and the x-amzn-ErrorType / x-amz-apigw-id headers say which layer answered."
+)
 
 
 @dataclass
@@ -57,6 +66,9 @@ class Classification:
     evidence: Evidence
     symptoms: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
+    observations: list[str] = field(default_factory=list)
+    # False when the paste shows no HTTP error at all (prose only): nothing is likely yet.
+    signal: bool = True
 
     @property
     def top(self) -> RankedCause | None:
@@ -97,7 +109,10 @@ class _Scores:
         self.reasons: dict[str, list[tuple[float, str]]] = {cid: [] for cid in info}
 
     def add(self, cause: str, weight: float, reason: str) -> None:
-        if cause not in self.score or weight == 0:
+        if cause not in self.score:
+            # A rule naming a cause the catalogue does not have is a bug, not a no-op.
+            raise KeyError(f"classifier rule names unknown cause id {cause!r}")
+        if weight == 0:
             return
         self.score[cause] += weight
         if weight > 0 and all(r != reason for _, r in self.reasons[cause]):
@@ -131,6 +146,38 @@ def classify(
     facts: Mapping[str, Any] | None = None,
 ) -> Classification:
     """Rank the catalogue's causes for a pasted report. Never raises."""
+    ctx, acc = _score_rules(text, now=now, facts=facts)
+    return _rank(ctx, acc, _observations(ctx))
+
+
+@dataclass(frozen=True)
+class ScoringInputs:
+    """What the fitted layer reads of one paste: the rules' scores and the observations."""
+
+    rule_scores: dict[str, float]
+    observations: frozenset[str]
+
+
+def scoring_inputs(
+    text: str,
+    *,
+    now: datetime | None = None,
+    facts: Mapping[str, Any] | None = None,
+    strict: bool = False,
+) -> ScoringInputs:
+    """The inputs of the fitted layer (benchmarks/fit_evidence.py fits on these). `strict`
+    raises the first rule error instead of skipping the rule (the tests run the corpus so)."""
+    ctx, acc = _score_rules(text, now=now, facts=facts, strict=strict)
+    return ScoringInputs(dict(acc.score), _observations(ctx))
+
+
+def _observations(ctx: _Context) -> frozenset[str]:
+    return observe(ctx.text, ctx.ev, ctx.sym, ctx.families, ctx.facts)
+
+
+def _score_rules(
+    text: str, *, now: datetime | None, facts: Mapping[str, Any] | None, strict: bool = False
+) -> tuple[_Context, _Scores]:
     if not isinstance(text, str):
         text = ""
     if len(text) > MAX_TEXT:
@@ -160,9 +207,12 @@ def classify(
     ):
         try:
             step(ctx, acc)
-        except Exception:  # one broken rule must not cost the whole answer
+        except Exception:
+            # One broken rule must not cost a user the whole answer; the tests run strict.
+            if strict:
+                raise
             continue
-    return _rank(ctx, acc)
+    return ctx, acc
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -466,6 +516,20 @@ def _origin(ctx: _Context, acc: _Scores) -> None:
         acc.add("not-apigw-origin", 6.0, f"the response comes from {ev.origin}, not API Gateway")
     if ev.host_kind == "local":
         acc.add("not-apigw-origin", 2.5, f"the URL is local ({ev.host}): an emulator answered")
+    other = answering_service(ctx.text)
+    if other:
+        # Origin first: when another service produced the 403, API Gateway's causes do not apply.
+        acc.add("not-apigw-origin", 7.0, other[1])
+        for c in R.AUTHORIZER_CAUSES | R.API_KEY_CAUSES | R.RP_CAUSES:
+            acc.add(c, -2.0, "")
+        for c in ("iam-no-invoke-permission", "mat-iam-unsigned", "custom-domain-mapping"):
+            acc.add(c, -3.0, "")
+    elif s3_error_through_api(ctx.text):
+        acc.add(
+            "integration-returned-403",
+            3.5,
+            "the body is S3's XML error: the S3 integration was refused and API Gateway passed it on",
+        )
     if ev.request_ids:
         names = ", ".join(sorted(ev.request_ids))
         acc.add("not-apigw-origin", -3.0, "")
@@ -1267,11 +1331,10 @@ def _clock(ctx: _Context, acc: _Scores) -> None:
 # ----------------------------------------------------------------------------- ranking
 
 
-def _rank(ctx: _Context, acc: _Scores) -> Classification:
-    order = sorted(acc.score, key=lambda c: (-acc.score[c], -acc.info[c].prior, c))
-    top = max(acc.score.values())
-    weights = {c: math.exp((acc.score[c] - top) / TEMPERATURE) for c in order}
-    total = sum(weights.values()) or 1.0
+def _rank(ctx: _Context, acc: _Scores, observations: frozenset[str]) -> Classification:
+    conf = scoring.confidences(acc.score, observations)
+    order = sorted(conf, key=lambda c: (-conf[c], -acc.score[c], -acc.info[c].prior, c))
+    signal = has_http_signal(observations)
     known = {
         "api_id": ctx.facts.get("api_id") or ctx.ev.api_id,
         "stage": ctx.facts.get("stage") or _stage_from(ctx.ev),
@@ -1281,14 +1344,18 @@ def _rank(ctx: _Context, acc: _Scores) -> Classification:
     causes: list[RankedCause] = []
     for i, cid in enumerate(order):
         reasons = [r for _, r in sorted(acc.reasons[cid], key=lambda wr: -wr[0]) if r][:6]
-        confidence = round(min(MAX_CONFIDENCE, weights[cid] / total), 3)
+        confidence = round(conf[cid], 3)
         checks = next_checks_for(cid, order[:4], known) if i < 5 else []
+        if not signal and i < 5:
+            checks = [RESPONSE_FIRST, *checks]
         causes.append(RankedCause(cid, acc.info[cid].title, confidence, reasons, checks))
     return Classification(
         causes=causes,
         evidence=ctx.ev,
         symptoms=sorted(ctx.sym.names()),
         families=list(ctx.families),
+        observations=sorted(observations),
+        signal=signal,
     )
 
 

@@ -17,13 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from wizard.analysis.policy import (
-    Decision,
-    Policy,
-    PolicyDecision,
-    RequestContext,
-    evaluate_policy,
-)
+from wizard.analysis.policy.evaluate import Decision, PolicyDecision, evaluate_policy
+from wizard.analysis.policy.parse import Policy
+from wizard.analysis.policy.request import RequestContext
 
 __all__ = ["AuthKind", "CombinedDecision", "combine", "combine_policies"]
 
@@ -325,10 +321,14 @@ def combine_policies(
     from wizard.analysis.arn import parse_method_arn
 
     arn = parse_method_arn(request.method_arn)
-    rp = evaluate_policy(resource_policy, request) if resource_policy is not None else None
+    rp = (
+        evaluate_policy(resource_policy, request, "resource")
+        if resource_policy is not None
+        else None
+    )
     ap = None
     if authorizer_policy is not None:
-        ap = evaluate_policy(authorizer_policy, request)
+        ap = evaluate_policy(authorizer_policy, request, "authorizer")
         auth_decision = ap.decision
     if cross_account is None:
         caller = request.account
@@ -345,7 +345,11 @@ def combine_policies(
         method_arn=raw_arn,
         action=request.action,
     )
-    ep = evaluate_policy(endpoint_policy, request) if endpoint_policy is not None else None
+    ep = (
+        evaluate_policy(endpoint_policy, request, "resource")
+        if endpoint_policy is not None
+        else None
+    )
     if ep is not None and ep.decision != "allow":
         explicit = ep.decision == "explicit_deny"
         verb = "explicitly denies" if explicit else "does not allow"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -63,8 +66,47 @@ def read_file_bytes(path: str, *, what: str, limit: int = MAX_PASTE_BYTES) -> by
     return data
 
 
+@dataclass
+class Captured:
+    """What one command produced when run under `capture()`: the data it would have printed
+    (the same object `--format json` serialises) and the one-line error it would have shown."""
+
+    data: Any = None
+    error: str | None = None
+    # The front end's confirmation for fixes (wizard.aws.fixes.driver.Confirm), used instead of
+    # asking on the terminal.
+    confirm: Any = None
+
+
+# Set while a front end other than the terminal (the MCP server) runs a command: `emit` and
+# `guarded` hand their result to it instead of writing to the process's stdout/stderr.
+_CAPTURE: ContextVar[Captured | None] = ContextVar("apigw_wizard_capture", default=None)
+
+
+@contextmanager
+def capture(*, confirm: Any = None) -> Iterator[Captured]:
+    """Run a command's `func` inside this to receive its data instead of its printed output;
+    `confirm` is how that front end asks the human before a fix is applied."""
+    box = Captured(confirm=confirm)
+    token = _CAPTURE.set(box)
+    try:
+        yield box
+    finally:
+        _CAPTURE.reset(token)
+
+
+def front_end_confirm() -> Any:
+    """The confirmation of the front end running this command under `capture()`, if any."""
+    box = _CAPTURE.get()
+    return box.confirm if box is not None else None
+
+
 def emit(data: Any, fmt: str, render_text: Callable[[Any], str]) -> None:
-    """Print `data` as stable JSON or as text for people."""
+    """Print `data` as stable JSON or as text for people (or hand it to `capture()`)."""
+    box = _CAPTURE.get()
+    if box is not None:
+        box.data = data
+        return
     if fmt == "json":
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
     else:
@@ -102,7 +144,11 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            sys.stderr.write(f"apigw-wizard: error: {exc}\n")
+            box = _CAPTURE.get()
+            if box is not None:
+                box.error = str(exc)
+            else:
+                sys.stderr.write(f"apigw-wizard: error: {exc}\n")
             return exitcodes.USAGE
 
     return wrapper  # type: ignore[return-value]

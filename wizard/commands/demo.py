@@ -193,14 +193,17 @@ def _sent_line(sent: Any, *, judge: bool = True) -> str:
 
 
 def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
-    """`diagnose` in this process against the emulator; with --apply, the symptom is sent
-    again afterwards so the user sees the same request succeed."""
-    import contextlib
-    import io
+    """The investigation in this process against the emulator, as `diagnose` runs it (the
+    equivalent command is shown); with --apply, the symptom is sent again afterwards so the
+    user sees the same request succeed."""
     import json
 
-    from wizard.cli import main
+    from wizard import exitcodes
+    from wizard.aws.fixes.driver import terminal_confirm
+    from wizard.commands.diagnose import say_caller
+    from wizard.investigation import InvestigationError, ScriptedAnswers, open_investigation
     from wizard.sandbox.demo import diagnose_argv, sandbox_credentials, shown_command
+    from wizard.ui import headless
 
     argv = diagnose_argv(
         box.endpoint_url,
@@ -213,21 +216,24 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
     _say("Running (on AWS: the same flags with your invoke URL and without --endpoint-url):")
     _say("  " + shown_command(argv) + "\n")
     with sandbox_credentials():
-        if args.format != "json":
-            code = main(argv)
-            after = _after_fix(box) if args.apply else None
-            if after is not None:
-                line = _sent_line(after, judge=False).strip()
-                sys.stdout.write(f"\nAfter the fix, the same call: {line}\n")
-            return code
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf):
-            code = main(argv)
+        aws = box.aws()
+        say_caller(aws)
+        try:
+            investigation = open_investigation(failing_request(repro), aws=aws)
+            investigation.drive(ScriptedAnswers({}))
+        except InvestigationError as exc:
+            sys.stderr.write(f"apigw-wizard: error: {exc}\n")
+            return exitcodes.USAGE
+        if args.apply:
+            investigation.apply_first(terminal_confirm(yes=args.yes))
+        outcome = investigation.outcome()
         after = _after_fix(box) if args.apply else None
-    try:
-        diagnosis = json.loads(buf.getvalue())
-    except ValueError:
-        diagnosis = None
+    if args.format != "json":
+        sys.stdout.write(headless.render_text(outcome.to_dict()).rstrip("\n") + "\n")
+        if after is not None:
+            line = _sent_line(after, judge=False).strip()
+            sys.stdout.write(f"\nAfter the fix, the same call: {line}\n")
+        return outcome.exit_code
     out = {
         "scenario": repro.scenario.name,
         "cause": repro.scenario.cause,
@@ -238,11 +244,31 @@ def _headless(box: Any, repro: Any, args: argparse.Namespace) -> int:
             "auth": box.emulator.auth,
         },
         "reproduction": repro.to_dict(),
-        "diagnose": {"command": shown_command(argv), "exit_code": code, "result": diagnosis},
+        "diagnose": {
+            "command": shown_command(argv),
+            "exit_code": outcome.exit_code,
+            "result": outcome.to_dict(),
+        },
         "after_fix": after.to_dict() if after is not None else None,
     }
     sys.stdout.write(json.dumps(out, indent=2, default=str) + "\n")
-    return int(code)
+    return outcome.exit_code
+
+
+def failing_request(repro: Any) -> Any:
+    """The scenario's failing call as the investigation's FailingRequest."""
+    from wizard.investigation import FailingRequest
+    from wizard.sandbox.demo import diagnose_target
+
+    target = diagnose_target(repro.symptom, repro.provisioned)
+    return FailingRequest(
+        url=target["url"],
+        method=target["method"],
+        token=target.get("token"),
+        api_key=target.get("api_key"),
+        headers=dict(target["headers"]),
+        region=repro.provisioned.region,
+    )
 
 
 def _after_fix(box: Any) -> Any:
@@ -311,39 +337,18 @@ def tui_app(box: Any, repro: Any) -> Any:
 
 def _prompt(box: Any, repro: Any, args: argparse.Namespace) -> int:
     """Prompt mode with the live session on the emulator and the failing call filled in."""
-    from wizard.commands.interactive import _register_probes
-    from wizard.engine.loader import load_playbook
-    from wizard.engine.session import Session
-    from wizard.paths import main_playbook, sessions_dir
-    from wizard.sandbox.demo import diagnose_target
+    from wizard.investigation import InvestigationError, open_investigation
+    from wizard.paths import sessions_dir
     from wizard.ui.prompt import PromptWalk, QuestionaryPrompter
 
-    _register_probes()
-    target = diagnose_target(repro.symptom, repro.provisioned)
-    inputs: dict[str, Any] = {
-        "since": "15m",
-        "url": target["url"],
-        "method": target["method"],
-        "region": repro.provisioned.region,
-    }
-    for key in ("token", "api_key"):
-        if key in target:
-            inputs[key] = target[key]
-    if target["headers"]:
-        inputs["headers"] = target["headers"]
-    prefill = {"request_text": f"{target['method']} {target['url']}"}
-    if "token" in target:
-        prefill["token_text"] = target["token"]
-    path = getattr(args, "playbook", None) or str(main_playbook())
-    session = Session(
-        load_playbook(path, check=False), inputs=inputs, aws=box.aws(), playbook_path=path
+    try:
+        investigation = open_investigation(
+            failing_request(repro), aws=box.aws(), playbook=getattr(args, "playbook", None)
+        )
+    except InvestigationError as exc:
+        _say(f"apigw-wizard: demo: {exc}")
+        return int(exc.exit_code)
+    walk = PromptWalk(
+        investigation, QuestionaryPrompter(), save_dir=sessions_dir, offer_report=True
     )
-    return int(
-        PromptWalk(
-            session,
-            QuestionaryPrompter(),
-            save_dir=sessions_dir,
-            prefill=prefill,
-            offer_report=True,
-        ).run()
-    )
+    return int(walk.run())

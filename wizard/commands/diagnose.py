@@ -5,7 +5,8 @@ error naming the first question that has no answer. Live: `--url URL` (or `--api
 --method --path`) with AWS credentials; the probes read what they can and the answers cover
 the rest. Exit codes: 0 diagnosed, 1 fix pending, 2 usage, 3 AWS, 4 inconclusive.
 
-Nothing heavy is imported at module level (`--help` must stay fast): the work is in `_run`.
+Nothing heavy is imported at module level (`--help` must stay fast): the work is in `_run`, on
+the one investigation layer (`wizard.investigation`); this module only maps flags to it.
 """
 
 from __future__ import annotations
@@ -75,68 +76,59 @@ def register(sub: argparse._SubParsersAction) -> None:
 @guarded
 def _run(args: argparse.Namespace) -> int:
     from wizard import exitcodes
-    from wizard.commands._io import InputError, emit
+    from wizard.aws.fixes.driver import terminal_confirm
+    from wizard.commands._io import InputError, emit, front_end_confirm
+    from wizard.investigation import (
+        InvestigationError,
+        ScriptedAnswers,
+        check_answer_keys,
+        open_investigation,
+    )
     from wizard.ui import headless
 
     answers = _answers(args)
     live = not args.offline and bool(args.url or args.api_id)
     if (args.apply or args.yes) and not live:
         raise InputError("--apply needs a live target (--url or --api-id) and AWS credentials")
-    playbook, path = _playbook(args)
-    inputs = _inputs(args)
+    request = _request(args)
     aws = None
-    if live:
-        aws = _aws_session(args)
-        if aws is None:
-            return exitcodes.AWS
     try:
-        headless.check_answer_keys(playbook, answers)
-    except headless.BadAnswer as exc:
+        if live:
+            aws = _aws_session(args)
+            if aws is None:
+                return exitcodes.AWS
+        investigation = open_investigation(
+            request, aws=aws, profile=getattr(args, "profile", None), playbook=_playbook(args)
+        )
+        check_answer_keys(investigation.playbook, answers)
+    except InvestigationError as exc:
         raise InputError(str(exc)) from None
-    if aws is not None and "url" not in inputs:
-        _invoke_url(inputs, aws)
+    investigation.drop_prefill(set(answers))
     if aws is not None and not args.method:
         import sys
 
         sys.stderr.write("No --method given: the request is replayed and matched as GET.\n")
-    session = _session(playbook, path, inputs, aws)
     try:
-        headless.walk(session, answers)
-    except (headless.MissingAnswer, headless.BadAnswer) as exc:
-        raise InputError(str(exc) + _probe_failure_hint(session)) from None
-    fixes = headless.plan_fixes(session, _cli_target(args))
+        investigation.drive(ScriptedAnswers(answers))
+    except InvestigationError as exc:
+        raise InputError(str(exc) + _probe_failure_hint(investigation.outcome())) from None
     if args.apply and aws is not None:
-        _apply(session, fixes, args, aws)
-    result = headless.build_result(session, fixes)
+        # The MCP server confirms through its client; the terminal asks on stdin.
+        investigation.apply_first(front_end_confirm() or terminal_confirm(yes=args.yes))
+    outcome = investigation.outcome()
     if args.report:
-        _write_report(session, args.report)
-    emit(result, args.format, headless.render_text)
-    return headless.exit_code(result)
+        _write_report(investigation.session, args.report)
+    emit(outcome.to_dict(), args.format, headless.render_text)
+    return outcome.exit_code
 
 
-def _invoke_url(inputs: dict[str, Any], aws: Any) -> None:
-    """--api-id/--stage/--path: the invoke URL, so the failing request can be sent again.
-
-    The default execute-api URL on AWS; on an emulator endpoint, its data-plane URL."""
-    api_id, stage = inputs.get("api_id"), inputs.get("stage")
-    if not (api_id and stage):
-        return
-    path = "/" + str(inputs.get("path") or "/").lstrip("/")
-    if aws.endpoint_url:
-        from wizard.sandbox.provision import data_plane_url
-
-        inputs["url"] = data_plane_url(aws.endpoint_url, api_id, stage, path)
-    elif aws.region:
-        inputs["url"] = f"https://{api_id}.execute-api.{aws.region}.amazonaws.com/{stage}{path}"
-
-
-def _probe_failure_hint(session: Any) -> str:
+def _probe_failure_hint(outcome: Any) -> str:
     """Live: why the wizard has to ask (which probes failed, the first missing permission)."""
-    failed = [e for e in session.timeline if e.name == "ProbeFailed"]
-    if session.aws is None or not failed:
+    failed = outcome.probe_failures
+    if outcome.target.mode != "live" or not failed:
         return ""
-    missing = next((e.missing_permission for e in failed if e.missing_permission), None)
-    names = ", ".join(sorted({e.probe for e in failed}))
+    missing = next((f.missing_permission for f in failed if f.missing_permission), None)
+    names = ", ".join(sorted({str(f.probe) for f in failed}))
     need = f"; missing permission {missing}" if missing else ""
     return f" [live probes that failed: {names}{need}]"
 
@@ -185,85 +177,32 @@ def _parse_answers(text: str, origin: str) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
-def _playbook(args: argparse.Namespace) -> tuple[Any, str]:
-    from wizard.commands._io import InputError
-    from wizard.engine.lint import shipped_catalogue
-    from wizard.engine.loader import PlaybookError, load_playbook
-    from wizard.engine.probes import REGISTRY
-
-    _register_probes()
-    path = getattr(args, "playbook", None) or str(_default_playbook())
-    try:
-        playbook = load_playbook(path, registry=REGISTRY, catalogue=shipped_catalogue())
-    except PlaybookError as exc:
-        raise InputError(f"invalid playbook: {str(exc).splitlines()[0]}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read playbook {path}: {exc.strerror}") from None
-    return playbook, path
+def _playbook(args: argparse.Namespace) -> str | None:
+    return getattr(args, "playbook", None)
 
 
-def _default_playbook() -> Any:
-    from pathlib import Path
-
-    try:
-        from wizard.paths import playbooks_dir
-
-        return playbooks_dir() / "api-gateway-403.yaml"
-    except ImportError:
-        return Path(__file__).resolve().parents[2] / "playbooks" / "api-gateway-403.yaml"
-
-
-def _register_probes() -> None:
-    import wizard.engine.offline_probes  # noqa: F401  (registers the offline probes)
-
-    try:
-        from wizard.aws.probes import register_all
-    except ImportError:
-        return
-    register_all()
-
-
-def _inputs(args: argparse.Namespace) -> dict[str, Any]:
+def _request(args: argparse.Namespace) -> Any:
+    """The failing request from the flags (the token may be @FILE or - for stdin)."""
     from wizard.commands._io import InputError, read_text
+    from wizard.investigation import FailingRequest
 
-    inputs: dict[str, Any] = {}
-    for name in ("url", "api_id", "stage", "method", "path", "api_key"):
-        value = getattr(args, name, None)
-        if value:
-            inputs[name] = value
-    if getattr(args, "region", None):
-        inputs["region"] = args.region
-    if args.token:
-        inputs["token"] = read_text(args.token, what="--token").strip()
     headers: dict[str, str] = {}
     for item in args.header:
         key, sep, value = item.partition(":")
         if not sep or not key.strip():
             raise InputError(f"--header {item!r}: expected NAME:VALUE")
         headers[key.strip()] = value.strip()
-    if headers:
-        inputs["headers"] = headers
-    inputs["since"] = args.since
-    return inputs
-
-
-def _session(playbook: Any, path: str, inputs: dict[str, Any], aws: Any) -> Any:
-    from wizard.engine.probes import REGISTRY
-    from wizard.engine.session import Session
-    from wizard.ui.headless import offline_registry
-
-    # Offline means no network at all: leave out the probes that call AWS or the API.
-    registry = REGISTRY if aws is not None else offline_registry(REGISTRY)
-    return Session(playbook, inputs=inputs, registry=registry, aws=aws, playbook_path=path)
-
-
-def _cli_target(args: argparse.Namespace) -> Any:
-    from wizard.aws.fixes.render import CliTarget
-
-    return CliTarget(
-        region=getattr(args, "region", None),
-        profile=getattr(args, "profile", None),
-        endpoint_url=getattr(args, "endpoint_url", None),
+    return FailingRequest(
+        url=args.url or None,
+        api_id=args.api_id or None,
+        stage=args.stage or None,
+        method=args.method or None,
+        path=args.path or None,
+        api_key=args.api_key or None,
+        region=getattr(args, "region", None) or None,
+        token=read_text(args.token, what="--token").strip() if args.token else None,
+        headers=headers,
+        since=args.since,
     )
 
 
@@ -271,60 +210,36 @@ def _aws_session(args: argparse.Namespace) -> Any:
     """The AWS session for a live run, with the caller shown before anything runs.
 
     Returns None (exit 3) when credentials or the endpoint are unusable, after a one-line
-    message that says what to do.
-    """
+    message that says what to do; a bad endpoint URL is a usage error."""
     import sys
 
-    from wizard.aws.session import SessionError, session_for
-    from wizard.commands._io import InputError
-    from wizard.engine.probes import ProbeError
+    from wizard.investigation import AwsUnavailable
+    from wizard.investigation.connect import connect
+    from wizard.investigation.request import region_of_url
 
-    region = getattr(args, "region", None) or _url_region(args.url)
     try:
-        aws = session_for(
+        aws = connect(
             profile=getattr(args, "profile", None),
-            region=region,
+            region=getattr(args, "region", None) or region_of_url(args.url),
             endpoint_url=getattr(args, "endpoint_url", None),
+            check_identity=True,
         )
-        who = aws.caller_identity()
-    except SessionError as exc:
-        raise InputError(str(exc)) from None
-    except ProbeError as exc:
-        hint = f" ({exc.manual_hint})" if exc.manual_hint else ""
-        sys.stderr.write(f"apigw-wizard: AWS: {exc.message}{hint}\n")
+    except AwsUnavailable as exc:
+        sys.stderr.write(f"apigw-wizard: {exc}\n")
         return None
-    except Exception as exc:  # botocore config errors (unknown profile...) are AWS problems
-        sys.stderr.write(f"apigw-wizard: AWS: {type(exc).__name__}: {exc}\n")
-        return None
+    say_caller(aws)
+    return aws
+
+
+def say_caller(aws: Any) -> None:
+    """Who runs the wizard, where, before anything runs (stderr: stdout may be JSON)."""
+    import sys
+
+    who = aws.caller_identity()
     where = aws.endpoint_url or "AWS"
     sys.stderr.write(
         f"Running as {who['caller_arn']} (account {who['account_id']}) "
         f"in {aws.region or 'the default region'} on {where}; read-only unless --apply.\n"
-    )
-    return aws
-
-
-def _url_region(url: str | None) -> str | None:
-    if not url:
-        return None
-    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
-
-    try:
-        return parse_invoke_url(url).region
-    except InvokeUrlError:
-        return None
-
-
-def _apply(session: Any, fixes: Any, args: argparse.Namespace, aws: Any) -> None:
-    """Offer the diagnosed cause's fixes; apply the first one confirmed (G's driver)."""
-    from wizard.aws.fixes.driver import apply_for_session, terminal_confirm
-
-    apply_for_session(
-        session,
-        fixes,
-        aws.client,
-        terminal_confirm(yes=args.yes),
-        target=_cli_target(args),
     )
 
 

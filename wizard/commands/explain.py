@@ -88,6 +88,9 @@ def _explain(args: argparse.Namespace) -> int:
         "inconclusive": not shown or shown[0].confidence < CONFIDENT,
         "evidence": result.evidence.as_dict(),
         "symptoms": result.symptoms,
+        # Added for issue 11: whether the paste shows an HTTP error at all, and what was read.
+        "signal": result.signal,
+        "observations": result.observations,
     }
     emit(data, args.format, _render_text)
     return exitcodes.INCONCLUSIVE if data["inconclusive"] else exitcodes.OK
@@ -125,7 +128,7 @@ def _render_text(data: dict[str, Any]) -> str:
     bullet = textwrap.TextWrapper(width=96, initial_indent="  • ", subsequent_indent="    ")
     lines: list[str] = []
     if data["inconclusive"]:
-        return _render_inconclusive(causes, catalogue, bullet)
+        return _render_inconclusive(causes, catalogue, bullet, signal=data.get("signal", True))
     lines.append(f"Most likely: {top['title']}")
     lines.append(f"  cause id {top['id']} - confidence {top['confidence']:.2f}")
     lines += ["", "What API Gateway did", *wrap.wrap(cause.explanation)]
@@ -151,9 +154,17 @@ def _render_text(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _render_inconclusive(causes: list[dict[str, Any]], catalogue: Any, bullet: Any) -> str:
+def _render_inconclusive(
+    causes: list[dict[str, Any]], catalogue: Any, bullet: Any, *, signal: bool = True
+) -> str:
     """No single cause stands out: show the candidates side by side and the check that splits them."""
-    lines = ["Not sure yet: this text fits several causes about equally. The likeliest are:", ""]
+    opening = (
+        "Not sure yet: this text fits several causes about equally. The likeliest are:"
+        if signal
+        else "Not sure yet: this text shows no HTTP error (no status, message, header or log line),"
+        " so no cause is likely yet. Only as a starting point:"
+    )
+    lines = [opening, ""]
     for i, c in enumerate(causes[:3], 1):
         lines.append(f"  {i}. {c['title']} ({c['id']}, confidence {c['confidence']:.2f})")
         lines += textwrap.wrap(
@@ -164,7 +175,7 @@ def _render_inconclusive(causes: list[dict[str, Any]], catalogue: Any, bullet: A
         )
     checks = causes[0]["next_checks"]
     if checks:
-        lines += ["", "The check that tells them apart"]
+        lines += ["", "The check that tells them apart" if signal else "First"]
         lines += bullet.wrap(checks[0])
     lines.append("")
     lines += textwrap.wrap(

@@ -29,9 +29,14 @@ def _error(message: str) -> int:
 
 def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
     """Prompt mode. `prompter`: a wizard.ui.prompt.Prompter (tests pass a fake)."""
-    from wizard.engine.loader import PlaybookError, load_playbook
-    from wizard.engine.session import Session, SessionError
-    from wizard.paths import main_playbook, sessions_dir
+    from wizard.investigation import (
+        FailingRequest,
+        InvestigationError,
+        open_investigation,
+        resume_investigation,
+    )
+    from wizard.investigation.connect import connect
+    from wizard.paths import sessions_dir
     from wizard.ui.prompt import PromptWalk, QuestionaryPrompter, ask_live_request
 
     if prompter is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -39,19 +44,19 @@ def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
             "prompt mode needs a terminal; for scripts use "
             "`apigw-wizard diagnose --offline --answers FILE`"
         )
-    aws, code = _aws(args)
-    if code is not None:
-        return code
-    _register_probes()
-    playbook_path = getattr(args, "playbook", None) or str(main_playbook())
-    try:
-        playbook = load_playbook(playbook_path, check=False)
-    except PlaybookError as exc:
-        return _error(str(exc.errors[0]) if exc.errors else "invalid playbook")
+    profile = getattr(args, "profile", None)
+    endpoint = getattr(args, "endpoint_url", None)
+    region = getattr(args, "region", None)
+    aws = None
+    if profile or endpoint:  # live: the wizard reads the API (read-only until you confirm)
+        try:
+            aws = connect(profile=profile, region=region, endpoint_url=endpoint)
+        except InvestigationError as exc:  # bad profile, non-loopback endpoint...: one line
+            sys.stderr.write(f"apigw-wizard: error: {exc}\n")
+            return exitcodes.AWS
     prompter = prompter or QuestionaryPrompter()
-    inputs: dict[str, Any] = {k: v for k, v in (("region", getattr(args, "region", None)),) if v}
-    prefill: dict[str, Any] = {}
     resume = getattr(args, "resume", None)
+    request = FailingRequest(region=region)
     if aws is not None and not resume:
         try:
             asked = ask_live_request(prompter)
@@ -59,51 +64,18 @@ def run_prompt(args: argparse.Namespace, prompter: Any = None) -> int:
             return exitcodes.INTERRUPTED
         if asked is None:
             return exitcodes.INTERRUPTED
-        inputs.update(asked[0])
-        prefill = asked[1]
+        request = asked
+        request.region = region
     try:
         if resume:
-            session = Session.load(resume, playbook, aws=aws)
+            investigation = resume_investigation(
+                resume, aws=aws, profile=profile, playbook=getattr(args, "playbook", None)
+            )
         else:
-            session = Session(playbook, inputs=inputs, aws=aws, playbook_path=playbook_path)
-    except SessionError as exc:
+            investigation = open_investigation(
+                request, aws=aws, profile=profile, playbook=getattr(args, "playbook", None)
+            )
+    except InvestigationError as exc:
         return _error(str(exc))
-    walk = PromptWalk(session, prompter, save_dir=sessions_dir, prefill=prefill, offer_report=True)
+    walk = PromptWalk(investigation, prompter, save_dir=sessions_dir, offer_report=True)
     return walk.run()
-
-
-def _aws(args: argparse.Namespace) -> tuple[Any, int | None]:
-    """A live AWS session when --profile or --endpoint-url is given, else None (offline)."""
-    profile = getattr(args, "profile", None)
-    endpoint = getattr(args, "endpoint_url", None)
-    if not (profile or endpoint):
-        return None, None
-    try:
-        from wizard.aws.session import session_for
-    except ImportError:
-        return None, _error("live mode is not available in this build")
-    try:
-        return (
-            session_for(
-                profile=profile, region=getattr(args, "region", None), endpoint_url=endpoint
-            ),
-            None,
-        )
-    except Exception as exc:  # bad profile, non-loopback endpoint...: one line, exit 3
-        sys.stderr.write(f"apigw-wizard: error: {exc}\n")
-        return None, exitcodes.AWS
-
-
-def _register_probes() -> None:
-    """Offline and live probes. Live ones are registered even offline, so the session knows they
-    need AWS and skips them quietly instead of reporting an unknown probe."""
-    import importlib
-
-    for module in ("wizard.engine.offline_probes", "wizard.aws.probes"):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        register_all = getattr(mod, "register_all", None)
-        if callable(register_all):
-            register_all()

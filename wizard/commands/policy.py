@@ -20,7 +20,7 @@ from wizard.commands._io import (
 )
 
 if TYPE_CHECKING:
-    from wizard.analysis.policy import RequestContext
+    from wizard.analysis.policy.request import RequestContext
 
 _DECISIONS = ("allow", "explicit_deny", "implicit_deny")
 
@@ -64,6 +64,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         metavar="FILE",
         help="the policy: a file, '-' for standard input, or the JSON itself",
+    )
+    ev.add_argument(
+        "--kind",
+        choices=("resource", "authorizer"),
+        help=(
+            "what the policy is: the API's resource policy (a statement without Principal "
+            "applies to no one) or an authorizer/identity policy (every statement applies to "
+            "the caller); default: resource when any statement names a Principal, and the "
+            "output says which it assumed"
+        ),
     )
     _request_flags(ev)
     add_format_flag(ev)
@@ -202,7 +212,21 @@ def _request_flags(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="another condition key (repeat a key for several values)",
+        help=(
+            "another condition key, also a policy variable's value (aws:username=Bob, "
+            "aws:PrincipalTag/team=payments); repeat a key for several values; KEY= (empty) "
+            "removes the key, like --absent"
+        ),
+    )
+    p.add_argument(
+        "--absent",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help=(
+            "a condition key this request does not carry, even one IAM normally sets "
+            "(aws:SecureTransport, aws:CurrentTime, aws:EpochTime, aws:PrincipalType); repeatable"
+        ),
     )
 
 
@@ -219,7 +243,7 @@ def _request(args: argparse.Namespace) -> RequestContext:
     import ipaddress
 
     from wizard.analysis.arn import parse_method_arn
-    from wizard.analysis.policy import RequestContext
+    from wizard.analysis.policy.request import RequestContext
 
     try:
         parse_method_arn(args.arn)
@@ -230,12 +254,7 @@ def _request(args: argparse.Namespace) -> RequestContext:
             ipaddress.ip_address(args.source_ip.strip())
         except ValueError:
             raise InputError(f"--source-ip: {args.source_ip!r} is not an IP address") from None
-    extra: dict[str, list[str]] = {}
-    for item in args.context:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--context: {item!r} is not KEY=VALUE (e.g. aws:SourceVpc=vpc-1)")
-        extra.setdefault(key.strip(), []).append(value)
+    extra, absent = _context(args.context, args.absent)
     return RequestContext(
         method_arn=args.arn.strip(),
         action=args.action,
@@ -244,7 +263,32 @@ def _request(args: argparse.Namespace) -> RequestContext:
         vpce_id=args.vpce,
         vpc_id=args.vpc,
         extra=extra,
+        absent=absent,
     )
+
+
+def _context(items: list[str], absent: list[str]) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    """--context KEY=VALUE (values of one key collected, key names compared without case) and
+    the keys to remove: --absent KEY and --context KEY= (empty)."""
+    extra: dict[str, list[str]] = {}
+    removed: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InputError(f"--context: {item!r} is not KEY=VALUE (e.g. aws:SourceVpc=vpc-1)")
+        if value:
+            extra.setdefault(key, []).append(value)
+        else:
+            removed[key.lower()] = key
+    for key in absent:
+        if not key.strip() or "=" in key:
+            raise InputError(f"--absent: {key!r} is not a condition key name (e.g. aws:SourceIp)")
+        removed[key.strip().lower()] = key.strip()
+    both = [k for k in extra if k.lower() in removed]
+    if both:
+        raise InputError(f"--context/--absent: {both[0]} is given a value and also removed")
+    return extra, tuple(removed.values())
 
 
 def _request_dict(req: RequestContext) -> dict[str, Any]:
@@ -256,17 +300,19 @@ def _request_dict(req: RequestContext) -> dict[str, Any]:
         "method_arn": req.method_arn,
         "principal": "anonymous" if req.is_anonymous else req.principal,
         "context": keys,
+        "absent": list(req.absent),
     }
 
 
 @guarded
 def run_eval(args: argparse.Namespace) -> int:
-    from wizard.analysis.policy import PolicyError, evaluate_policy
+    from wizard.analysis.policy.evaluate import evaluate_policy
+    from wizard.analysis.policy.parse import PolicyError
 
     req = _request(args)
     text = _read_policy(args.policy, "--policy")
     try:
-        decision = evaluate_policy(text, req)
+        decision = evaluate_policy(text, req, args.kind)
     except PolicyError as exc:
         raise InputError(f"--policy: {exc}") from None
     data = decision.to_dict()
@@ -278,7 +324,7 @@ def run_eval(args: argparse.Namespace) -> int:
 @guarded
 def run_combine(args: argparse.Namespace) -> int:
     from wizard.analysis.combine import combine_policies
-    from wizard.analysis.policy import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     req = _request(args)
     if args.auth == "none" and (args.auth_decision or args.authorizer_policy):
@@ -386,7 +432,7 @@ def _render_match(data: dict[str, Any]) -> str:
 
 
 def _which_policy_is_bad(candidates: list[tuple[str, str | None]]) -> str:
-    from wizard.analysis.policy import PolicyError, parse_policy
+    from wizard.analysis.policy.parse import PolicyError, parse_policy
 
     for flag, text in candidates:
         if text is not None:
@@ -431,9 +477,12 @@ def _render_request(req: dict[str, Any]) -> list[str]:
         for k, v in ctx.items()
         if k not in ("aws:securetransport",)
     )
+    absent = ", ".join(req.get("absent", []))
     return [
         f"Request: {req['action']} on {req['method_arn']}",
-        f"  as {req['principal']}" + (f"; context: {shown}" if shown else ""),
+        f"  as {req['principal']}"
+        + (f"; context: {shown}" if shown else "")
+        + (f"; absent: {absent}" if absent else ""),
     ]
 
 
@@ -444,9 +493,14 @@ def _render_eval(data: dict[str, Any]) -> str:
     lines.append("")
     lines += [*_render_request(data["request"]), "", "Statements:"]
     lines += _statements(data["statements"]) or ["  (none)"]
-    for note in data.get("notes", []):
-        lines.append(f"note: {note}")
+    lines += _notes(data)
     return "\n".join(lines)
+
+
+def _notes(part: dict[str, Any]) -> list[str]:
+    return [f"note: {n}" for n in part.get("notes", [])] + [
+        _wrap(f"warning: {w}", "") for w in part.get("warnings", [])
+    ]
 
 
 def _render_combine(data: dict[str, Any]) -> str:
@@ -474,6 +528,7 @@ def _render_combine(data: dict[str, Any]) -> str:
             if part.get("suggestion") and data["decision"] != "allow":
                 lines.append(_wrap("What would change it: " + part["suggestion"], "  "))
             lines += _statements(part["statements"])
+            lines += [f"  {line}" for line in _notes(part)]
     if "resource_policy" not in data:
         lines += ["", "Resource policy: none attached to the API"]
     return "\n".join(lines)

@@ -5,21 +5,28 @@ multi-line text that ends on an empty line or Esc+Enter, confirm → confirm); i
 `?`. Back and quit are offered at every prompt; Ctrl-C saves the session and says where.
 
 The widgets sit behind the `Prompter` protocol so the walk can be driven by a fake in tests;
-`QuestionaryPrompter` is the real one. All the logic lives in the engine's Session.
+`QuestionaryPrompter` is the real one. `PromptWalk` is an answer source of the one
+investigation (`wizard.investigation`): the walk, the fixes and the exit code live there.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
 from wizard import exitcodes
+from wizard.aws.fixes.driver import default_who, format_plan
+from wizard.aws.fixes.plan import Confirmation
 from wizard.engine.events import (
+    AnswerRecorded,
     Event,
     Finding,
     ProbeFailed,
@@ -28,7 +35,10 @@ from wizard.engine.events import (
 )
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import QuestionNode
-from wizard.engine.session import AnswerError, Current, Session, display, fill_known
+from wizard.engine.session import UNKNOWN_TEXT, Current, display
+from wizard.investigation import Control, FailingRequest, FixOut, Investigation
+from wizard.investigation.investigation import FIRST_QUESTION
+from wizard.report import build_report
 
 # What the user can say instead of an answer, at any prompt (typed at text prompts; offered as
 # entries of a select; single keys at a confirm).
@@ -77,8 +87,6 @@ class QuestionaryPrompter:
         self.io = io  # `input=` / `output=` for prompt_toolkit, used by tests
 
     def select(self, message: str, options: Sequence[Option], default: str | None) -> str:
-        import questionary
-
         choices = [questionary.Choice(title=o.title, value=o.value) for o in options]
         picked = next((c for c in choices if c.value == default), None)
         result = questionary.select(
@@ -87,16 +95,12 @@ class QuestionaryPrompter:
         return str(result)
 
     def text(self, message: str, default: str | None, instruction: str) -> str:
-        import questionary
-
         question = questionary.text(
             message, default=default or "", instruction=instruction, **self.io
         )
         return str(question.unsafe_ask())
 
     def paste(self, message: str, instruction: str) -> str:
-        import questionary
-
         # The question is printed as plain text: prompt_toolkit draws nothing at all for a
         # multi-line prompt whose message wraps past the terminal width (seen in a pty test).
         self.show(f"? {message}\n  {instruction}")
@@ -111,9 +115,6 @@ class QuestionaryPrompter:
         return str(question.unsafe_ask())
 
     def confirm(self, message: str, default: bool | None, instruction: str) -> str:
-        import questionary
-        from prompt_toolkit.key_binding import merge_key_bindings
-
         question = questionary.confirm(
             message, default=bool(default), instruction=instruction, **self.io
         )
@@ -125,8 +126,6 @@ class QuestionaryPrompter:
         return "yes" if result else "no"
 
     def secret(self, message: str, instruction: str) -> str:
-        import questionary
-
         return str(questionary.password(message, instruction=instruction, **self.io).unsafe_ask())
 
     def show(self, text: str) -> None:
@@ -137,8 +136,6 @@ class QuestionaryPrompter:
 def _paste_bindings() -> Any:
     """Enter on an empty last line finishes a paste (so does Esc+Enter); a bracketed paste keeps
     its blank lines (an HTTP response has one between headers and body)."""
-    from prompt_toolkit.key_binding import KeyBindings
-
     bindings = KeyBindings()
 
     @bindings.add("enter")
@@ -157,8 +154,6 @@ def _paste_bindings() -> Any:
 
 def _command_keys() -> Any:
     """Single keys at a yes/no prompt: b back, ? help, u don't know, q quit."""
-    from prompt_toolkit.key_binding import KeyBindings
-
     bindings = KeyBindings()
     for key, command in (("b", BACK), ("?", HELP), ("u", DONT_KNOW), ("q", QUIT)):
 
@@ -173,53 +168,46 @@ def _command_keys() -> Any:
 
 
 class PromptWalk:
-    """Drive a Session with a Prompter until the end, a quit, or Ctrl-C."""
+    """Prompt mode's answer source: drives an Investigation with a Prompter until the end, a
+    quit, or Ctrl-C, then renders its Outcome."""
 
     def __init__(
         self,
-        session: Session,
+        investigation: Investigation,
         prompter: Prompter,
         *,
         save_dir: Callable[[], Path],
         cancel: threading.Event | None = None,
         clock: Callable[[], datetime] | None = None,
-        prefill: dict[str, Any] | None = None,
         offer_report: bool = False,
     ) -> None:
-        """`prefill`: answers already given (fact name → value), used when a question that
-        sets that fact comes up, so the user is not asked twice. `offer_report`: at the end,
-        offer to write the incident report (the interactive front ends turn it on)."""
-        self.session = session
+        """`offer_report`: at the end, offer to write the incident report (the interactive
+        front ends turn it on)."""
+        self.investigation = investigation
+        self.session = investigation.session
         self.offer_report = offer_report
-        self.prefill = dict(prefill or {})
         self.prompter = prompter
         self.save_dir = save_dir
         self.cancel = cancel or threading.Event()
-        self.clock = clock or session.clock
+        self.clock = clock or self.session.clock
 
     def run(self) -> int:
-        """Walk to the end; returns the exit code (0 diagnosed, 1 fix pending, 4 inconclusive,
-        130 quit or interrupted, with the session saved)."""
+        """Walk to the end; returns the exit code (the investigation's; 130 quit or
+        interrupted, with the session saved)."""
         self.say_intro()
         try:
-            while not self.session.ended:
-                current = self.session.current()
-                if current is None:
-                    break
-                if current.kind == "probe":
-                    self.run_probes(current)
-                    continue
-                if not self.ask(current):
-                    return self.stop("You chose to quit.")
+            end = self.investigation.drive(self, self.cancel, replay_remembered=False)
         except KeyboardInterrupt:
             self.cancel.set()
             return self.stop("Interrupted.")
+        if end != "ended":
+            return self.stop("You chose to quit.")
         code = self.conclude()
         if self.offer_report:
             self.write_report()
         return code
 
-    # ------------------------------------------------------------------ steps
+    # ------------------------------------------------------------------ the answer source
 
     def say_intro(self) -> None:
         pb = self.session.playbook
@@ -228,50 +216,41 @@ class PromptWalk:
             "At any prompt: ? for help, :back to go back, :quit to stop (the session is saved)."
         )
 
-    def run_probes(self, current: Current) -> None:
+    def probing(self, current: Current) -> None:
         node = current.node
         names = ", ".join(call.label for call in getattr(node, "probes", []))
         title = node.title or current.node_id
         self.prompter.show(f"… {title}: {names}")
-        events = self.session.run_probes(self.cancel)
-        self.report(events)
 
-    def ask(self, current: Current) -> bool:
-        """Ask the current question until it is answered; False when the user quits."""
+    def ask(self, current: Current) -> Any:
+        """The answer to the current question, UNKNOWN, BACK or QUIT (help is shown here)."""
         node = current.node
         assert isinstance(node, QuestionNode)
-        if node.sets in self.prefill:
-            try:
-                self.report(self.session.answer(self.prefill.pop(node.sets)))
-                self.prompter.show(f"(answered from what you gave at the start: {node.sets})")
-                return True
-            except AnswerError:
-                pass  # ask as usual
         self.prompter.show(f"\nWhy we ask: {node.help.why}")
         while True:
             raw = self.prompt(current, node)
             command = _ALIASES.get(raw.strip(), raw.strip()) if isinstance(raw, str) else raw
             if command == QUIT:
-                return False
+                return Control.QUIT
             if command == HELP:
                 self.prompter.show(help_text(node))
                 continue
             if command == BACK:
-                if self.go_back():
-                    return True
-                self.prompter.show("This is the first question: there is nothing to go back to.")
-                continue
+                return Control.BACK
             value: Any = UNKNOWN if command == DONT_KNOW else self.value(node, raw)
             if value is UNKNOWN and not node.allow_unknown:
                 self.prompter.show("This question needs an answer (? shows where to find it).")
                 continue
-            try:
-                events = self.session.answer(value)
-            except AnswerError as exc:
-                self.prompter.show(f"! {exc}")
-                continue
-            self.report(events)
-            return True
+            return value
+
+    def rejected(self, current: Current, error: str) -> None:
+        self.prompter.show(error if error == FIRST_QUESTION else f"! {error}")
+
+    def notice(self, events: list[Event]) -> None:
+        self.report(events)
+        for event in events:
+            if isinstance(event, AnswerRecorded) and event.fact in self.investigation.prefilled:
+                self.prompter.show(f"(answered from what you gave at the start: {event.fact})")
 
     def prompt(self, current: Current, node: QuestionNode) -> str:
         default = None if current.default is UNKNOWN else current.default
@@ -306,16 +285,6 @@ class PromptWalk:
                     return choice.value
         return raw
 
-    def go_back(self) -> bool:
-        """Back to the previous question actually asked (skipped ones do not count)."""
-        current = self.session.current()
-        here = current.node_id if current is not None else None
-        for step in reversed(self.session.path):
-            if step.kind == "question" and step.edge != "skip" and step.node != here:
-                self.report(self.session.back(step.node))
-                return True
-        return False
-
     def report(self, events: list[Event]) -> None:
         """Teach as we go: why each branch was taken, what could not be read and what to do."""
         skipped = [e.label for e in events if isinstance(e, ProbeSkipped)]
@@ -341,10 +310,12 @@ class PromptWalk:
     # ------------------------------------------------------------------ the end
 
     def conclude(self) -> int:
-        s = self.session
-        diagnosis = s.diagnosis()
+        """Render the Outcome (diagnosis, evidence, fixes), offer the fixes live; the exit code
+        is the investigation's."""
+        outcome = self.investigation.outcome()
+        diagnosis = outcome.diagnosis
         if diagnosis is None:
-            return exitcodes.INCONCLUSIVE
+            return outcome.exit_code
         self.prompter.show("")
         if diagnosis.cause is None:
             self.prompter.show("Inconclusive: the evidence does not single out one cause.")
@@ -356,49 +327,35 @@ class PromptWalk:
         if diagnosis.evidence:
             self.prompter.show("Evidence:")
             for fact in diagnosis.evidence:
+                value = display(fact["value"]) if fact.get("known", True) else UNKNOWN_TEXT
                 self.prompter.show(
-                    f"  {fact.name} = {display(fact.value)}  ({fact.source}, {fact.origin})"
+                    f"  {fact['name']} = {value}  ({fact['source']}, {fact['origin']})"
                 )
-        fixes = s.fixes()
-        if fixes:
+        if outcome.fixes:
             self.prompter.show("Fixes:")
-            known = s.known_facts()
-            for i, fix in enumerate(fixes, 1):
-                self.prompter.show(f"  {i}. {fix.title}{applicability_tag(fix, known, s.aws)}")
-                for detail in (
-                    getattr(fix.fix, "explanation", None),
-                    getattr(fix.fix, "guidance", None),
-                ):
+            for i, fix in enumerate(outcome.fixes, 1):
+                self.prompter.show(f"  {i}. {fix.title}{applicability_tag(fix)}")
+                for detail in (fix.fix_explanation, fix.guidance):
                     if detail:
-                        self.prompter.show(f"     {fill_known(detail, known)}")
-            if s.aws is not None and diagnosis.cause is not None:
-                if self.offer_fixes():
-                    return exitcodes.OK
+                        self.prompter.show(f"     {detail}")
+            if self.investigation.live and diagnosis.cause is not None:
+                self.offer_fixes()
+                outcome = self.investigation.outcome()
             else:
                 self.prompter.show(
                     "Nothing was changed in your account. To apply a fix after confirming it, "
                     "run the wizard against the live API (--profile, --region)."
                 )
-        if diagnosis.cause is None:
-            ranking = s.ranking()[:3]
-            if ranking:
-                self.prompter.show("Most likely, from everything you told me:")
-                for c in ranking:
-                    self.prompter.show(f"  {c.title or c.id} ({c.confidence:.0%})")
-            return exitcodes.INCONCLUSIVE
-        return exitcodes.FIX_PENDING if fixes else exitcodes.OK
+        if diagnosis.cause is None and outcome.causes:
+            self.prompter.show("Most likely, from everything you told me:")
+            for c in outcome.causes[:3]:
+                self.prompter.show(f"  {c.title or c.id} ({c.confidence:.0%})")
+        return outcome.exit_code
 
-    def offer_fixes(self) -> bool:
+    def offer_fixes(self) -> None:
         """Live walks: show each fix's exact commands and what they change, apply the first one
-        the user confirms (through the fixes driver: snapshot, apply, verify, rollback plan) and
-        record it on the session. True when a fix was applied."""
-        from types import SimpleNamespace
-
-        try:
-            from wizard.aws.fixes.driver import apply_for_session, default_who, format_plan
-            from wizard.aws.fixes.plan import Confirmation
-        except ImportError:
-            return False
+        the user confirms (snapshot, apply, verify, rollback plan: the investigation's fix
+        lifecycle)."""
 
         def confirm(plan: Any, changes: Any) -> Any:
             self.prompter.show("\n" + format_plan(plan, changes))
@@ -410,24 +367,20 @@ class PromptWalk:
                 return None
             return Confirmation.for_plan(plan, by=default_who(), shown=plan.cli)
 
-        outcomes = [
-            SimpleNamespace(applicable=True, applied=False, verified=None, detail="", rollback=[])
-            for _ in self.session.fixes()
-        ]
         try:
-            runs = apply_for_session(self.session, outcomes, self.session.aws.client, confirm)
+            tried = self.investigation.apply_first(confirm)
         except Exception as exc:  # never a traceback mid-incident; nothing was confirmed blindly
             self.prompter.show(f"! Could not apply a fix: {exc}")
-            return False
-        for run in runs:
-            self.prompter.show(f"{run.plan.title}: {run.status}. {run.detail}".rstrip())
-            if run.applied and run.rollback is not None and run.rollback.cli:
+            return
+        for slot in tried:
+            fix = slot.out
+            self.prompter.show(f"{fix.title}: {fix.state.value}. {fix.detail or ''}".rstrip())
+            if fix.applied and fix.rollback:
                 self.prompter.show("To undo it:")
-                for line in run.rollback.cli:
+                for line in fix.rollback:
                     self.prompter.show(f"  {line}")
-        if not runs:
+        if not tried:
             self.prompter.show("No fix can be applied automatically here; follow the steps above.")
-        return any(run.applied for run in runs)
 
     def write_report(self) -> None:
         """Offer the incident report the TUI exports too (Markdown, HTML or JSON by the file's
@@ -450,8 +403,6 @@ class PromptWalk:
             target = (raw or "").strip() or default
             if target.startswith(":"):  # :back / :quit at this prompt: no report
                 return
-            from wizard.report import build_report
-
             path = build_report(self.session, target)
         except KeyboardInterrupt:
             return
@@ -471,20 +422,16 @@ class PromptWalk:
         return self.session.save(self.save_dir() / f"session-{stamp}.json")
 
 
-def applicability_tag(proposal: Any, facts: Mapping[str, Any], aws: Any) -> str:
-    """What the wizard can do with this fix, by the same rule as diagnose --apply and the TUI."""
-    try:
-        from wizard.aws.fixes.applicability import assess_plan
-    except ImportError:  # pragma: no cover - the fixes package ships with the wizard
-        return ""
-    verdict, _ = assess_plan(proposal.fix, facts, live=aws is not None)
-    if verdict.applicable:
+def applicability_tag(fix: FixOut) -> str:
+    """What the wizard can do with this fix (the investigation decided it, by the same rule
+    as diagnose --apply and the TUI)."""
+    if fix.applicable:
         return "  [the wizard can apply it, after you confirm]"
-    if verdict.status == "manual":
+    if fix.applicability == "manual":
         return "  [a step you do yourself]"
-    if verdict.status == "offline":
+    if fix.applicability == "offline":
         return ""  # said once below: nothing changes in an offline walk
-    return f"  [{verdict.reason}]"
+    return f"  [{fix.why_not or fix.detail}]"
 
 
 def help_text(node: QuestionNode) -> str:
@@ -500,9 +447,10 @@ def help_text(node: QuestionNode) -> str:
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
 
 
-def ask_live_request(prompter: Prompter) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def ask_live_request(prompter: Prompter) -> FailingRequest | None:
     """A live walk replays the failing call: ask for it (and the token) before starting.
-    Returns (inputs, prefill), or None when the user quits. Both answers may be skipped."""
+    Returns the failing request (its prefill answers the questions about it), or None when the
+    user quits. Both answers may be skipped."""
     request = prompter.text(
         "Which call fails? The HTTP method and the full URL (Enter to skip)",
         None,
@@ -516,16 +464,12 @@ def ask_live_request(prompter: Prompter) -> tuple[dict[str, Any], dict[str, Any]
     ).strip()
     if _ALIASES.get(token, token) == QUIT:
         return None
-    inputs: dict[str, Any] = {"since": "15m"}
-    prefill: dict[str, Any] = {}
+    out = FailingRequest()
     words = request.split()
     if words and words[0].upper() in HTTP_METHODS and len(words) > 1:
-        inputs["method"], inputs["url"] = words[0].upper(), words[1]
+        out.method, out.url = words[0].upper(), words[1]
     elif words and words[0].startswith(("http://", "https://")):
-        inputs["url"] = words[0]
-    if "url" in inputs:
-        prefill["request_text"] = " ".join(w for w in (inputs.get("method"), inputs["url"]) if w)
+        out.url = words[0]
     if token and not token.startswith(":"):
-        inputs["token"] = token
-        prefill["token_text"] = token
-    return inputs, prefill
+        out.token = token
+    return out

@@ -43,7 +43,7 @@ SHARED_FACTS = [
     "latest_deployment_id",
     "route_id",
     "key_usage_plan_id",  # the usage plan the caller's key is in (fix-plan-add-stage)
-    "proposed_resource_policy",  # the corrected policy JSON (analysis.policy_fix)
+    "proposed_resource_policy",  # the corrected policy JSON (analysis.policy.fix)
 ]
 
 FIXES = [

@@ -87,13 +87,14 @@ def test_yes_applies_verifies_and_records_the_rollback(
     assert run.status == "applied", run.detail
     assert run.verified is True
     assert "now returns 200" in run.detail and "not supported by this endpoint" not in run.detail
-    fields = run.outcome_fields()
-    assert fields["applied"] and fields["verified"]
-    undo_ttl = [c for c in fields["rollback"] if c.startswith("aws apigateway update-authorizer")]
+    assert run.applied and run.verified
+    assert run.rollback is not None
+    undo_ttl = [c for c in run.rollback.cli if c.startswith("aws apigateway update-authorizer")]
     assert len(undo_ttl) == 1 and "value=300" in undo_ttl[0]
     # the deployment the fix made is deleted once the stage points back at the old one
-    assert fields["rollback"].index(next(c for c in fields["rollback"] if "update-stage" in c)) < (
-        fields["rollback"].index(next(c for c in fields["rollback"] if "delete-deployment" in c))
+    rollback = list(run.rollback.cli)
+    assert rollback.index(next(c for c in rollback if "update-stage" in c)) < (
+        rollback.index(next(c for c in rollback if "delete-deployment" in c))
     )
     record = run.to_dict()
     assert record["confirmation"]["confirmed_by"] == "alice (--yes)"
@@ -103,83 +104,3 @@ def test_yes_applies_verifies_and_records_the_rollback(
     undo = rollback_fix(run, aws_client, terminal_confirm(yes=True, who="alice", out=io.StringIO()))
     assert undo.status == "applied", undo.detail
     assert _ttl(aws_client, seed["facts"]) == 300
-
-
-def test_apply_proposals_skips_manual_fixes_and_stops_after_the_first_applied(
-    seed: dict[str, Any], aws_client: Any
-) -> None:
-    from types import SimpleNamespace
-
-    from wizard.aws.fixes.driver import apply_proposals
-
-    cause = load_catalogue().get("authz-cache-scoped-policy")
-    pairs = [
-        (
-            fix,
-            SimpleNamespace(
-                applicable=True, applied=False, verified=None, detail=None, rollback=[]
-            ),
-        )
-        for fix in cause.fixes
-    ]
-    runs = apply_proposals(
-        pairs,
-        seed["facts"],
-        aws_client,
-        terminal_confirm(yes=True, who="ci", out=io.StringIO()),
-        replay=seed["replay"],
-    )
-    by_id = {fix.id: outcome for fix, outcome in pairs}
-    assert [r.plan.fix_id for r in runs] == ["fix-cache-ttl-zero"]
-    assert "manual step" in by_id["fix-cache-wildcard-resource"].detail
-    assert by_id["fix-cache-ttl-zero"].applied and by_id["fix-cache-ttl-zero"].verified
-    assert not by_id["fix-httpapi-cache-per-route"].applied  # an alternative, not a next step
-    assert seed["replay"]()["status_code"] == 200
-
-
-def test_apply_for_session_records_the_run_on_the_engine_session(
-    seed: dict[str, Any], aws_client: Any, ministack: Any
-) -> None:
-    from pathlib import Path
-    from types import SimpleNamespace
-
-    import wizard.aws.probes.reproduce  # noqa: F401  (registers the probe)
-    from wizard.aws.fixes.driver import apply_for_session
-    from wizard.engine.loader import load_playbook
-    from wizard.engine.probes import REGISTRY
-    from wizard.engine.session import Session
-    from wizard.ui.headless import walk
-
-    facts = seed["facts"]
-    playbook = load_playbook(Path(__file__).with_name("playbooks") / "seed-fix.yaml")
-    out_url = f"{ministack.endpoint_url}/restapis/{facts['api_id']}/prod/_user_request_/dashboard/update-profile"
-    token = seed["token"]
-    session = Session(
-        playbook, inputs={"url": out_url, "method": "POST", "token": token}, registry=REGISTRY
-    )
-    walk(
-        session,
-        {
-            "api_id": facts["api_id"],
-            "stage": facts["stage"],
-            "authorizer_id": facts["authorizer_id"],
-        },
-    )
-    outcomes = [
-        SimpleNamespace(applicable=True, applied=False, verified=None, detail=None, rollback=[])
-        for _ in session.fixes()
-    ]
-
-    runs = apply_for_session(
-        session, outcomes, aws_client, terminal_confirm(yes=True, who="ci", out=io.StringIO())
-    )
-    assert [r.status for r in runs] == ["applied"]
-    assert runs[0].verified is True, runs[0].detail
-    record = session.applied[-1]
-    assert (record.fix, record.outcome, record.by, record.verified) == (
-        "fix-cache-ttl-zero",
-        "applied",
-        "ci (--yes)",
-        True,
-    )
-    assert record.rollback and "value=300" in record.rollback[-1]

@@ -12,6 +12,6 @@ The flow for a front end:
     back = derive_rollback(plan, snap, result)     # inverse operations, also rendered
 
 `driver.run_fix` does all of this in one call that cannot skip the snapshot or the question;
-`driver.apply_for_session` is `diagnose --apply` over an engine Session; `guidance` renders
+`wizard.investigation` decides which fixes are offered and their lifecycle state; `guidance` renders
 the authorizer-code patch the wizard never applies itself.
 """

@@ -3,25 +3,25 @@ apply → verify → derive the rollback. The front end supplies `confirm`, the 
 `Confirmation` is made; headless mode uses `terminal_confirm` (plain text, no UI toolkit).
 
     run = run_fix(plan, session.client, terminal_confirm(yes=args.yes), replay)
-    outcome.__dict__.update(run.outcome_fields())   # applied, verified, detail, rollback
+
+Which fixes are offered, in what order, and the lifecycle state a run leaves a fix in belong
+to the investigation (`wizard.investigation`), the one caller of this module's runs.
 """
 
 from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
 from wizard.analysis.redact import redact_obj
-from wizard.aws.fixes.applicability import assess_plan
 from wizard.aws.fixes.applicability import needs_manual_step as needs_manual_step  # re-export
 from wizard.aws.fixes.apply import ApplyResult, apply_plan
 from wizard.aws.fixes.changes import Change, describe_changes
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.plan import Confirmation, FixPlan
-from wizard.aws.fixes.render import CliTarget
 from wizard.aws.fixes.rollback import derive_rollback
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
 from wizard.aws.fixes.verify import Replay, VerifyResult, verify
@@ -49,15 +49,6 @@ class FixRun:
     @property
     def verified(self) -> bool | None:
         return None if self.verification is None else self.verification.verified
-
-    def outcome_fields(self) -> dict[str, Any]:
-        """The fields of a front end's per-fix outcome (`fixes[]` in diagnose's JSON)."""
-        return {
-            "applied": self.applied,
-            "verified": self.verified,
-            "detail": self.detail,
-            "rollback": list(self.rollback.cli) if self.rollback else [],
-        }
 
     def to_dict(self) -> dict[str, Any]:
         """Everything the incident report records: who/when/what, results and the rollback.
@@ -129,79 +120,6 @@ def rollback_fix(run: FixRun, clients: ClientFactory, confirm: Confirm) -> FixRu
         notes = "; ".join(run.rollback.notes) if run.rollback else ""
         return FixRun(run.rollback or run.plan, "refused", notes or "there is nothing to roll back")
     return run_fix(run.rollback, clients, confirm)
-
-
-def apply_proposals(
-    pairs: Sequence[tuple[Any, Any]],
-    facts: Mapping[str, Any],
-    clients: ClientFactory,
-    confirm: Confirm,
-    *,
-    target: CliTarget | None = None,
-    replay: Replay | None = None,
-) -> list[FixRun]:
-    """`diagnose --apply`: offer the diagnosed cause's fixes in order, apply the first one the
-    user confirms, and stop there once it is verified or cannot be checked (a cause's fixes are
-    alternatives, not steps). A fix applied whose check shows the request still failing (e.g. a
-    step the endpoint does not support) does not end it: the next fix is offered.
-
-    `pairs` are (catalogue Fix, the front end's outcome record); the outcome's `applicable`,
-    `applied`, `verified`, `detail` and `rollback` attributes are updated in place. Only fixes
-    `applicability.assess` calls applicable are run; the others get its reason as detail.
-    """
-    runs: list[FixRun] = []
-    for fix, outcome in pairs:
-        verdict, plan = assess_plan(fix, facts, target)
-        outcome.applicable = verdict.applicable
-        if not verdict.applicable or plan is None:
-            if fix is not None and fix.operations:
-                outcome.detail = verdict.reason
-            continue
-        run = run_fix(plan, clients, confirm, replay)
-        for name, value in run.outcome_fields().items():
-            setattr(outcome, name, value)
-        runs.append(run)
-        if run.applied and run.verified is not False:
-            break
-    return runs
-
-
-def apply_for_session(
-    session: Any,
-    outcomes: Sequence[Any],
-    clients: ClientFactory,
-    confirm: Confirm,
-    *,
-    target: CliTarget | None = None,
-) -> list[FixRun]:
-    """`diagnose --apply` over an engine Session: the diagnosed cause's fixes (paired with the
-    front end's outcomes, in `session.fixes()` order), the request replayed through the
-    `reproduce` probe with the session's inputs, and every run recorded on the session
-    (`record_fix_applied`) for the timeline and the report. Inconclusive: nothing is applied."""
-    diagnosis = session.diagnosis()
-    if diagnosis is None or diagnosis.cause is None:
-        return []
-    pairs = [
-        (proposal.fix, outcome)
-        for proposal, outcome in zip(session.fixes(), outcomes, strict=True)
-        if proposal.fix is not None and proposal.cause == diagnosis.cause
-    ]
-    facts = session.known_facts()
-    replay = replay_with_probe(session.inputs, facts, session.aws)
-    runs = apply_proposals(pairs, facts, clients, confirm, target=target, replay=replay)
-    for run in runs:
-        session.record_fix_applied(
-            run.plan.fix_id,
-            cause=diagnosis.cause,
-            outcome=run.status,
-            detail=run.detail,
-            commands=run.plan.cli,
-            rollback=run.rollback.cli if run.rollback else (),
-            by=run.confirmation.confirmed_by if run.confirmation else None,
-            verified=run.verified,
-            record=run.to_dict(),
-        )
-    return runs
 
 
 # --------------------------------------------------------------------- plain-text front end

@@ -142,7 +142,7 @@ def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = No
     return FixPlan(fix.id, fix.title, tuple(ops), target, "fix", notes, refused)
 
 
-POLICY_NOTE = "policy_fix_note"  # set by the propose_policy_fix probe (analysis.policy_fix)
+POLICY_NOTE = "policy_fix_note"  # set by the propose_policy_fix probe (analysis.policy.fix)
 
 
 def _changes_policy(op: BoundOperation) -> bool:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from wizard.analysis.policy_parse import PolicyError, load_document
+from wizard.analysis.policy.parse import PolicyError, load_document
 from wizard.aws.errors import aws_errors
 from wizard.engine.probes import ProbeContext, ProbeError, ProbeErrorKind
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.analysis.policy_parse import PolicyError, load_document
+from wizard.analysis.policy.parse import PolicyError, load_document
 from wizard.engine.offline_probes._common import (
     _blank,
     _flag,
@@ -150,9 +150,10 @@ def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _evaluate(policy: dict[str, Any], arn: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the policy evaluator (wizard.analysis.policy) and flatten its decision."""
-    from wizard.analysis.policy import RequestContext, evaluate_policy
-    from wizard.analysis.policy_parse import PolicyError
+    """Run the policy evaluator (wizard.analysis.policy.evaluate) and flatten its decision."""
+    from wizard.analysis.policy.evaluate import evaluate_policy
+    from wizard.analysis.policy.parse import PolicyError
+    from wizard.analysis.policy.request import RequestContext
 
     request = RequestContext(
         method_arn=arn,
@@ -278,9 +279,9 @@ def simulate_cache(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
 def propose_policy_fix_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     """Reads the resource policy (`policy`, else the live `resource_policy` or the pasted
     `resource_policy_text` fact), the failing call's method ARN and who/where the caller is."""
-    from wizard.analysis.policy import RequestContext
-    from wizard.analysis.policy_fix import propose_policy_fix
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.fix import propose_policy_fix
+    from wizard.analysis.policy.parse import PolicyError
+    from wizard.analysis.policy.request import RequestContext
 
     policy = None
     for source in (params.get("policy"), ctx.facts.get("resource_policy")):

@@ -118,8 +118,9 @@ def authorizer_policy_view(facts: Mapping[str, Any]) -> AuthorizerPolicyView | N
     if raw is None or not isinstance(method_arn, str) or not method_arn:
         return None
     from wizard.analysis.arn import first_mismatch
-    from wizard.analysis.policy import RequestContext, evaluate_policy
-    from wizard.analysis.policy_parse import PolicyError, parse_policy
+    from wizard.analysis.policy.evaluate import evaluate_policy
+    from wizard.analysis.policy.parse import PolicyError, parse_policy
+    from wizard.analysis.policy.request import RequestContext
 
     doc = _policy_doc(raw)
     # An authorizer's output wraps the document: {"principalId", "policyDocument": {...}}.
@@ -145,8 +146,9 @@ def resource_policy_view(facts: Mapping[str, Any], *, now: datetime) -> Resource
     method_arn = facts.get("method_arn")
     if raw in (None, "", {}) or not isinstance(method_arn, str) or not method_arn:
         return None
-    from wizard.analysis.policy import RequestContext, evaluate_policy
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.evaluate import evaluate_policy
+    from wizard.analysis.policy.parse import PolicyError
+    from wizard.analysis.policy.request import RequestContext
 
     caller = facts.get("caller_arn")
     request = RequestContext(

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from wizard.analysis.policy_conditions import Condition, parse_condition_block
+from wizard.analysis.policy.conditions import Condition, parse_condition_block
+from wizard.analysis.policy.lint import policy_warnings, variables_note
 
 __all__ = ["Policy", "PolicyError", "Statement", "load_document", "parse_policy"]
 
@@ -58,6 +59,8 @@ class Policy:
     statements: tuple[Statement, ...]
     version: str | None = None
     notes: tuple[str, ...] = field(default=())  # how the input was read, e.g. unwrapped
+    # What IAM Access Analyzer would flag, whatever the request (lint.py).
+    warnings: tuple[str, ...] = field(default=())
 
 
 def parse_policy(source: str | bytes | Mapping[str, Any]) -> Policy:
@@ -111,7 +114,8 @@ def _parse(source: str | bytes | Mapping[str, Any]) -> Policy:
     if version is not None and not isinstance(version, str):
         raise PolicyError(f"Version must be a string, got {_kind(version)}")
     statements = tuple(_parse_statement(i, item, notes) for i, item in enumerate(items))
-    return Policy(statements=statements, version=version, notes=tuple(notes))
+    notes += variables_note(statements, version)
+    return Policy(statements, version, tuple(notes), tuple(policy_warnings(statements)))
 
 
 def _load(source: str | bytes | Mapping[str, Any], notes: list[str]) -> Any:

@@ -22,6 +22,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wizard.analysis.arn import arn_matches, glob_matches
+from wizard.analysis.policy.variables import (
+    VARIABLE_OPERATORS,
+    Resolved,
+    ResolvedArn,
+    has_variables,
+    resolve,
+    resolve_arn,
+)
 
 __all__ = ["OPERATORS", "Condition", "evaluate_condition", "parse_condition_block"]
 
@@ -155,7 +163,7 @@ class Condition:
 
 def parse_condition_block(block: Any, where: str) -> tuple[Condition, ...]:
     """Validate a Condition element; raise PolicyError (imported lazily) naming the place."""
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     if not isinstance(block, Mapping):
         raise PolicyError(f'{where} must be an object like {{"IpAddress": {{...}}}}')
@@ -182,7 +190,7 @@ def parse_condition_block(block: Any, where: str) -> tuple[Condition, ...]:
 
 
 def _split_operator(name: str, where: str) -> tuple[str, str | None, bool]:
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     qualifier = None
     rest = name.strip()
@@ -204,7 +212,7 @@ def _split_operator(name: str, where: str) -> tuple[str, str | None, bool]:
 
 
 def _values(raw: Any, where: str) -> tuple[str, ...]:
-    from wizard.analysis.policy_parse import PolicyError
+    from wizard.analysis.policy.parse import PolicyError
 
     items = raw if isinstance(raw, list) else [raw]
     if not items:
@@ -220,8 +228,14 @@ def _values(raw: Any, where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def evaluate_condition(cond: Condition, context: Mapping[str, Sequence[str]]) -> tuple[bool, str]:
-    """Evaluate one (operator, key) pair; return (holds, a short human reason)."""
+def evaluate_condition(
+    cond: Condition, context: Mapping[str, Sequence[str]], *, variables: bool = False
+) -> tuple[bool, str, str]:
+    """Evaluate one (operator, key) pair; return (holds, a short human reason, the policy
+    variables substituted in words: "${aws:username} → Bob", or "").
+
+    ``variables``: substitute policy variables in String and ARN values (the policy's Version
+    is 2012-10-17); a value whose variable has no value matches nothing."""
     present = context.get(cond.key.lower())
     shown_values = _show(cond.values)
     label = f"{cond.operator} {cond.key}"
@@ -231,24 +245,37 @@ def evaluate_condition(cond: Condition, context: Mapping[str, Sequence[str]]) ->
         is_absent = not present
         holds = (want_absent and is_absent) or (want_present and not is_absent)
         state = "absent" if is_absent else "present"
-        return holds, f"{label}: the key is {state} in this request"
+        return holds, f"{label}: the key is {state} in this request", ""
     if not present:
         if cond.if_exists:
-            return True, f"{label}: key absent from the request, so ...IfExists holds"
+            return True, f"{label}: key absent from the request, so ...IfExists holds", ""
         if cond.qualifier == "ForAllValues":
-            return True, f"{label}: key absent, ForAllValues holds on an empty set"
+            return True, f"{label}: key absent, ForAllValues holds on an empty set", ""
         if cond.qualifier == "ForAnyValue":
-            return False, f"{label}: key absent, ForAnyValue needs at least one value"
+            return False, f"{label}: key absent, ForAnyValue needs at least one value", ""
         if cond.negated:
-            return True, (
-                f"{label}: key absent from the request, and a negated operator holds when "
-                "the key is absent"
+            return (
+                True,
+                (
+                    f"{label}: key absent from the request, and a negated operator holds when "
+                    "the key is absent"
+                ),
+                "",
             )
-        return False, f"{label}: key absent from the request, so the condition is false"
-    match, negated = OPERATORS[cond.base]
+        return False, f"{label}: key absent from the request, so the condition is false", ""
+    negated = cond.negated
+    match = OPERATORS[cond.base][0]
+    substituted = ""
+    if variables and cond.base in VARIABLE_OPERATORS and any(map(has_variables, cond.values)):
+        matchers, substituted = _matchers(cond, context)
 
-    def hits(value: str) -> bool:
-        return any(match(value, pol) for pol in cond.values)
+        def hits(value: str) -> bool:
+            return any(m(value) for m in matchers)
+
+    else:
+
+        def hits(value: str) -> bool:
+            return any(match(value, pol) for pol in cond.values)
 
     shown_ctx = _show(tuple(present))
     if cond.qualifier == "ForAllValues":
@@ -260,7 +287,48 @@ def evaluate_condition(cond: Condition, context: Mapping[str, Sequence[str]]) ->
     else:
         holds = any(hits(v) for v in present)
     relation = _relation(cond.base, negated, holds)
-    return holds, f"{label}: {shown_ctx} {relation} {shown_values}"
+    tail = f" ({substituted})" if substituted else ""
+    return holds, f"{label}: {shown_ctx} {relation} {shown_values}{tail}", substituted
+
+
+def _matchers(
+    cond: Condition, context: Mapping[str, Sequence[str]]
+) -> tuple[list[Callable[[str], bool]], str]:
+    """One test per policy value (does a context value match it?) after substituting its policy
+    variables, and the substitutions made, in words ("${aws:username} → Bob")."""
+    match = OPERATORS[cond.base][0]
+    out: list[Callable[[str], bool]] = []
+    said: list[str] = []
+    for pol in cond.values:
+        if not has_variables(pol):
+            out.append(_plain_test(match, pol))
+            continue
+        resolved: Resolved | ResolvedArn = (
+            resolve_arn(pol, context, resource_part_only=False)
+            if cond.base.startswith("Arn")
+            else resolve(pol, context)
+        )
+        said.append(resolved.describe())
+        out.append(_resolved_test(cond.base, resolved))
+    return out, "; ".join(s for s in said if s)
+
+
+def _plain_test(match: Callable[[str, str], bool], pol: str) -> Callable[[str], bool]:
+    return lambda value: match(value, pol)
+
+
+def _resolved_test(base: str, resolved: Resolved | ResolvedArn) -> Callable[[str], bool]:
+    if not resolved.complete:
+        return lambda _value: False  # a variable with no value: nothing equals or is like it
+    if isinstance(resolved, ResolvedArn):
+        return resolved.matches
+    text = resolved.text
+    if base in ("StringEquals", "StringNotEquals"):
+        return lambda value: value == text
+    if base in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
+        folded = text.casefold()
+        return lambda value: value.casefold() == folded
+    return resolved.matches  # StringLike / StringNotLike
 
 
 def _relation(base: str, negated: bool, holds: bool) -> str:

@@ -1,6 +1,6 @@
 """The smallest change to a resource policy that lets this one caller make this one call.
 
-Pure: given the policy document, the request (wizard.analysis.policy.RequestContext) and the
+Pure: given the policy document, the request (wizard.analysis.policy.request.RequestContext) and the
 evaluator's decision, propose the corrected document, or say why no safe change can be derived
 (then the user edits the policy by hand, with guidance). Widening a resource policy is a
 security decision, so every proposal says in words exactly what it newly allows, and warns
@@ -24,7 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.analysis.policy import PolicyDecision, RequestContext, evaluate_policy
+from wizard.analysis.policy.evaluate import PolicyDecision, evaluate_policy
+from wizard.analysis.policy.request import RequestContext
 
 NEW_SID = "AllowCallerApigwWizard"
 _IP_KEY = "aws:sourceip"
@@ -91,7 +92,7 @@ def propose_policy_fix(
     decision: PolicyDecision | None = None,
 ) -> PolicyFix:
     """The minimal corrected policy for `request`, or why none can be derived safely."""
-    decision = decision or evaluate_policy(document, request)
+    decision = decision or evaluate_policy(document, request, "resource")
     if decision.decision == "allow":
         return _refuse("the policy already allows this call: nothing to change in it")
     if decision.decision == "explicit_deny":
@@ -100,7 +101,7 @@ def propose_policy_fix(
         fix = _add_allow(document, request)
     if fix.policy is None:
         return fix
-    after = evaluate_policy(fix.policy, request)
+    after = evaluate_policy(fix.policy, request, "resource")
     if after.decision != "allow":  # never propose a change that would not work
         return _refuse(
             "no small change derived from the evidence makes the policy allow this call "

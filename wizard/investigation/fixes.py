@@ -1,0 +1,117 @@
+"""A proposed fix made concrete once: its exact commands rendered for the investigation's target
+(wizard.aws.fixes), whether the wizard may apply it, its guidance and code with the known facts
+filled in; and, as the user acts on it, its lifecycle state and the driver's runs.
+
+Placeholders the walk could not fill (offline: the authorizer id...) stay visible as `<name>` in
+the command and are listed in `missing`; such a plan is never applicable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.aws.fixes.applicability import assess, missing_facts
+from wizard.aws.fixes.errors import FixError
+from wizard.aws.fixes.guidance import patches_for_fix
+from wizard.aws.fixes.plan import FixPlan, build_plan
+from wizard.aws.fixes.render import CliTarget
+from wizard.engine.views import ProposedFix
+from wizard.investigation.lifecycle import CHANGED, FixState
+from wizard.investigation.outcome import FixOut
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+@dataclass
+class FixSlot:
+    """One proposed fix in this investigation: the plan shown, and what happened to it."""
+
+    proposal: ProposedFix
+    plan: FixPlan | None  # what is shown (placeholders as <name> when facts are missing)
+    out: FixOut
+    run: Any = None  # the last FixRun that changed the account (for its rollback)
+    runs: list[Any] = field(default_factory=list)
+
+    @property
+    def fix_id(self) -> str:
+        return self.proposal.fix_id
+
+    @property
+    def state(self) -> FixState:
+        return self.out.state
+
+    @property
+    def can_roll_back(self) -> bool:
+        run = self.run
+        return (
+            self.out.state in CHANGED
+            and run is not None
+            and run.rollback is not None
+            and bool(run.rollback.operations)
+        )
+
+
+def plan_fix(
+    proposal: ProposedFix, facts: Mapping[str, Any], target: CliTarget, *, live: bool
+) -> FixSlot:
+    fix = proposal.fix
+    out = FixOut(
+        cause=proposal.cause,
+        fix=proposal.fix_id,
+        title=proposal.title,
+        explanation=proposal.explanation,
+    )
+    plan: FixPlan | None = None
+    if fix is not None and not fix.operations:
+        out.why_not = "no API call fixes this: follow the steps shown"
+    if fix is not None:
+        out.fix_explanation = fill(fix.explanation, facts) if fix.explanation else None
+        out.guidance = fill(fix.guidance, facts) if fix.guidance else None
+        out.code = {k: fill(v, facts) for k, v in fix.code.items()}
+        out.needs_redeploy = bool(fix.needs_redeploy)
+        out.needs_cache_flush = bool(fix.needs_cache_flush)
+        if fix.operations:
+            plan = _render(out, fix, facts, target, live=live)
+        if proposal.applies == "unknown":
+            out.applicability, out.applicable = "maybe", False
+            out.detail = f"maybe: {proposal.applies_note}"
+        out.patches = [p.to_dict() for p in patches_for_fix(fix) if p.diff]
+    return FixSlot(proposal, plan, out)
+
+
+def _render(
+    out: FixOut, fix: Any, facts: Mapping[str, Any], target: CliTarget, *, live: bool
+) -> FixPlan | None:
+    missing = missing_facts(fix, facts)
+    filled = {**facts, **{n: f"<{n}>" for n in missing}}
+    out.missing = missing
+    try:
+        plan = build_plan(fix, filled, target)
+    except FixError as exc:  # BindError/RenderError: show why instead of a command
+        out.detail = f"cannot render the command: {exc}"
+        return None
+    out.cli = list(plan.cli)
+    verdict = assess(fix, facts, refused=plan.refused, live=live)
+    out.applicable = verdict.applicable
+    out.applicability = verdict.status
+    out.why_not = None if verdict.applicable else verdict.reason
+    if verdict.status in ("refused", "maybe"):
+        out.detail = verdict.reason
+    return plan
+
+
+def fill(text: str, facts: Mapping[str, Any]) -> str:
+    """Put the known facts into a text's `{placeholders}`; unknown ones stay visible."""
+
+    def sub(m: re.Match[str]) -> str:
+        value = facts.get(m.group(1))
+        return (
+            str(value)
+            if isinstance(value, str | int) and not isinstance(value, bool)
+            else m.group(0)
+        )
+
+    return _PLACEHOLDER.sub(sub, text)

@@ -1,0 +1,133 @@
+"""Build the Outcome from an investigation's session, once (the only place the session's state
+is shaped for views): ranked causes with the walk's diagnosis first, known and unknown facts,
+the fixes with their lifecycle, the path, probe failures, the timeline; secrets redacted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wizard.engine.events import ProbeFailed
+from wizard.engine.session import Session, is_secret_name, redact
+from wizard.investigation.exit import decide
+from wizard.investigation.outcome import (
+    DiagnosisOut,
+    FixOut,
+    Outcome,
+    PlaybookRef,
+    Target,
+)
+
+if TYPE_CHECKING:  # the investigation builds its outcome with this module (no import cycle)
+    from wizard.investigation.investigation import Investigation
+
+REDACTED = "[redacted]"
+DIAGNOSED_CONFIDENCE = 0.9  # a cause the walk reached through its decisions ranks first
+
+
+def build_outcome(inv: Investigation) -> Outcome:
+    session = inv.session
+    diagnosis = session.diagnosis()
+    fixes = [slot.out.model_copy(deep=True) for slot in inv.fix_slots()]
+    target = inv.target()
+    data: dict[str, Any] = {
+        "playbook": {"id": session.playbook.id, "version": session.playbook.version},
+        "target": {
+            "mode": "live" if inv.live else "offline",
+            "region": target.region,
+            "profile": target.profile,
+            "endpoint_url": target.endpoint_url,
+        },
+        "ended": session.ended,
+        "diagnosis": diagnosis.to_dict() if diagnosis else None,
+        "causes": causes(session),
+        "evidence": _evidence(session),
+        "unknown": [
+            {"name": f.name, "note": f.note} for f in session.facts.values() if not f.known
+        ],
+        "fixes": [f.model_dump(mode="json") for f in fixes],
+        "questions": session.question_count,
+        "path": [{k: v for k, v in step.to_dict().items() if k != "at"} for step in session.path],
+        "probe_failures": probe_failures(session),
+        "timeline": _timeline(session),
+    }
+    redacted: dict[str, Any] = redact(data)
+    # Example code from the catalogue holds no secrets, and redaction would mangle it
+    # (`token = event["authorizationToken"]` reads like an assignment of a secret).
+    for out, fix in zip(redacted["fixes"], fixes, strict=True):
+        out["code"], out["patches"] = dict(fix.code), list(fix.patches)
+    diagnosis_out = DiagnosisOut(**redacted["diagnosis"]) if redacted["diagnosis"] else None
+    fix_outs = [FixOut(**f) for f in redacted["fixes"]]
+    return Outcome(
+        playbook=PlaybookRef(**redacted["playbook"]),
+        target=Target(**redacted["target"]),
+        ended=redacted["ended"],
+        diagnosis=diagnosis_out,
+        causes=redacted["causes"],
+        evidence=redacted["evidence"],
+        unknown=redacted["unknown"],
+        fixes=fix_outs,
+        questions=redacted["questions"],
+        path=redacted["path"],
+        probe_failures=redacted["probe_failures"],
+        timeline=redacted["timeline"],
+        exit_code=decide(session.ended, diagnosis_out, fix_outs),
+    )
+
+
+def _evidence(session: Session) -> list[dict[str, Any]]:
+    evidence = [
+        {k: v for k, v in f.to_dict().items() if k not in ("known", "at")}
+        for f in session.facts.values()
+        if f.known
+    ]
+    for item in evidence:
+        if is_secret_name(str(item["name"])):  # a token or key is evidence, never output
+            item["value"] = REDACTED
+    return evidence
+
+
+def _timeline(session: Session) -> list[dict[str, Any]]:
+    """The engine's events; a secret fact's value (the token, an API key) never appears."""
+    events = [e.to_dict() for e in session.timeline]
+    for event in events:
+        if "value" in event and is_secret_name(str(event.get("fact") or "")):
+            event["value"] = REDACTED
+    return events
+
+
+def causes(session: Session) -> list[dict[str, Any]]:
+    """The classifier's ranking (same shape as `explain`), with the walk's diagnosis first."""
+    ranking = [c.to_dict() for c in session.ranking()]
+    diagnosis = session.diagnosis()
+    if diagnosis is None or diagnosis.cause is None:
+        return ranking
+    found = next((c for c in ranking if c["id"] == diagnosis.cause), None)
+    ranking = [c for c in ranking if c["id"] != diagnosis.cause]
+    walk_evidence = [diagnosis.summary] + [
+        f"{step.node}: {step.reason}"
+        for step in session.path
+        if step.kind == "decision" and step.reason
+    ]
+    top = {
+        "id": diagnosis.cause,
+        "title": diagnosis.title or (found or {}).get("title") or diagnosis.cause,
+        "confidence": max(DIAGNOSED_CONFIDENCE, float((found or {}).get("confidence") or 0.0)),
+        "evidence": walk_evidence + [e for e in (found or {}).get("evidence", [])],
+        "next_checks": list((found or {}).get("next_checks", [])),
+    }
+    return [top, *ranking]
+
+
+def probe_failures(session: Session) -> list[dict[str, Any]]:
+    """Each probe that failed, naming the fault kind and the missing permission."""
+    out = []
+    for event in session.timeline:
+        if isinstance(event, ProbeFailed):
+            d = event.to_dict()
+            out.append(
+                {
+                    k: d.get(k)
+                    for k in ("node", "probe", "error_kind", "message", "missing_permission")
+                }
+            )
+    return out

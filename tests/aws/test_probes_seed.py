@@ -198,6 +198,15 @@ def test_stage_and_deployments(seed, aws_client):
     session.read_cache.clear()  # changed through another session: re-read
     d = run_probe("get_deployments", session, facts=_facts(out))
     assert d["undeployed_routes"] == ["DELETE /dashboard"]
+    # The request's own route: not in the deployment the stage runs, though the stage is on the
+    # latest one (a method added after it); one that was deployed is served.
+    assert d["stage_on_latest_deployment"] is True
+    route = {**_facts(out), "resource_path": "/dashboard"}
+    added = run_probe("get_deployments", session, facts={**route, "method": "DELETE"})
+    assert added["route_deployed"] is False
+    served = run_probe("get_deployments", session, facts={**route, "method": "GET"})
+    assert served["route_deployed"] is True
+    assert d["route_deployed"] is None  # without the request's resource: unknown, not false
     gone = run_probe("get_stage", session, {"stage": "prd"}, _facts(out))
     assert gone == {"stage": "prd", "stage_exists": False}
 

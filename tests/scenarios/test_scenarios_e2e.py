@@ -46,6 +46,8 @@ REQUIRED = {
     "sigv4-incomplete-signature",
     "authz-request-header-deny",
     "iam-explicit-deny",
+    "mat-not-deployed",
+    "rp-not-redeployed",
 }
 
 # The one cause whose incident is not a 403: what users report as "a 403" is a 401.

@@ -118,7 +118,8 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
         "request again, and it succeeds.",
         "- **rollback exact**: the rollback commands it prints, run with the AWS CLI, return a "
         "full dump of the API's configuration to identical text (what a fix created is "
-        "deleted), and the request fails again.",
+        "deleted; a fix that changes no configuration, such as a cache flush, prints none and "
+        "leaves the dump unchanged), and the request fails again.",
         "",
         "| cause | scenario | reproduced | diagnosed | printed CLI | `--apply` | rollback exact "
         "| why not reproduced |",

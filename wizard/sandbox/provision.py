@@ -23,6 +23,7 @@ from wizard.sandbox.scenario import (
     LambdaSpec,
     MethodSpec,
     RequestSpec,
+    ResourceSpec,
     Scenario,
 )
 from wizard.sandbox.tokens import mint_hs256
@@ -214,11 +215,11 @@ def _grant_invoke(lam: Any, function_name: str, api_id: str, region: str, accoun
 def _create_methods(
     apigw: Any,
     lam: Any,
-    api: ApiSpec,
+    resources: list[ResourceSpec],
     out: Provisioned,
     role_arn: str,
 ) -> None:
-    for res in api.resources:
+    for res in resources:
         resource_id = _ensure_resource(apigw, out.api_id, res.path, out.resource_ids)
         for verb, method in res.methods.items():
             _put_method(apigw, out, resource_id, verb, method)
@@ -246,6 +247,14 @@ def _put_method(apigw: Any, out: Provisioned, resource_id: str, verb: str, m: Me
     if m.authorizer is not None:
         kwargs["authorizerId"] = out.authorizer_ids[m.authorizer]
     apigw.put_method(**kwargs)
+
+
+def _put_resource_policy(apigw: Any, policy: dict[str, Any], out: Provisioned) -> None:
+    value = json.dumps(_substitute_deep(policy, out.substitutions()))
+    apigw.update_rest_api(
+        restApiId=out.api_id,
+        patchOperations=[{"op": "replace", "path": "/policy", "value": value}],
+    )
 
 
 def _create_keys_and_plans(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
@@ -326,7 +335,7 @@ def provision(
             kwargs["identityValidationExpression"] = auth.identity_validation_expression
         out.authorizer_ids[auth.name] = str(apigw.create_authorizer(**kwargs)["id"])
 
-    _create_methods(apigw, lam, api, out, role_arn)
+    _create_methods(apigw, lam, api.resources, out, role_arn)
 
     if api.disable_execute_api_endpoint:
         apigw.update_rest_api(
@@ -336,11 +345,7 @@ def provision(
             ],
         )
     if api.resource_policy is not None:
-        policy = _substitute_deep(api.resource_policy, out.substitutions())
-        apigw.update_rest_api(
-            restApiId=out.api_id,
-            patchOperations=[{"op": "replace", "path": "/policy", "value": json.dumps(policy)}],
-        )
+        _put_resource_policy(apigw, api.resource_policy, out)
 
     for response in api.gateway_responses:
         apigw.put_gateway_response(
@@ -354,6 +359,10 @@ def provision(
         apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
     )
     _create_keys_and_plans(apigw, api, out)
+    if api.undeployed is not None:  # saved after the deployment, so the stage does not serve it
+        _create_methods(apigw, lam, api.undeployed.resources, out, role_arn)
+        if api.undeployed.resource_policy is not None:
+            _put_resource_policy(apigw, api.undeployed.resource_policy, out)
     for name, tok in scenario.tokens.items():
         out.tokens[name] = tok.prefix + mint_hs256(
             tok.secret, tok.claims, expires_in=tok.expires_in

@@ -99,6 +99,18 @@ class UsagePlanSpec(_Strict):
     keys: list[str] = Field(default_factory=list, description="names of api_keys in the plan")
 
 
+class UndeployedSpec(_Strict):
+    """Changes saved after the stage's deployment and never deployed: the control plane shows
+    them, the stage keeps serving its deployment (the fidelity layer's deployment snapshots)."""
+
+    resources: list[ResourceSpec] = Field(
+        default_factory=list, description="resources or methods added after the deployment"
+    )
+    resource_policy: dict[str, Any] | None = Field(
+        None, description="the resource policy saved after the deployment"
+    )
+
+
 class ApiSpec(_Strict):
     type: Literal["REST"] = "REST"
     name: str
@@ -111,11 +123,13 @@ class ApiSpec(_Strict):
     api_keys: list[ApiKeySpec] = Field(default_factory=list)
     usage_plans: list[UsagePlanSpec] = Field(default_factory=list)
     gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
+    undeployed: UndeployedSpec | None = None
 
     @model_validator(mode="after")
     def _references_exist(self) -> ApiSpec:
         names = {a.name for a in self.authorizers}
-        for res in self.resources:
+        later = self.undeployed.resources if self.undeployed is not None else []
+        for res in [*self.resources, *later]:
             for verb, m in res.methods.items():
                 if m.authorizer is not None and m.authorizer not in names:
                     raise ValueError(

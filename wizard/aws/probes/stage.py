@@ -132,7 +132,20 @@ def get_deployments(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
     out["deployed_routes"] = sorted(deployed_routes)
     out["undeployed_routes"] = sorted(current - deployed_routes) if summary else []
     out["removed_but_deployed_routes"] = sorted(deployed_routes - current) if summary else []
+    out["route_deployed"] = _route_deployed(ctx, params, deployed_routes if summary else None)
     return out
+
+
+def _route_deployed(
+    ctx: ProbeContext, params: Mapping[str, Any], deployed_routes: set[str] | None
+) -> bool | None:
+    """Whether the stage's deployment serves the request's method on its resource (an ANY
+    method serves every verb); unknown when the resource or the deployment's summary is."""
+    resource_path = arg(ctx, params, "resource_path", None)
+    if deployed_routes is None or not isinstance(resource_path, str):
+        return None
+    method = str(arg(ctx, params, "method", "GET")).upper()
+    return bool({f"{method} {resource_path}", f"ANY {resource_path}"} & deployed_routes)
 
 
 @REGISTRY.probe(

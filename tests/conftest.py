@@ -5,7 +5,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from emulator import aws, aws_auth, aws_client, ministack, ministack_auth
 
 __all__ = ["aws", "aws_auth", "aws_client", "ministack", "ministack_auth"]
@@ -13,6 +12,7 @@ __all__ = ["aws", "aws_auth", "aws_client", "ministack", "ministack_auth"]
 # Validated playbooks and catalogues go to a directory of this run, not the user's cache (the
 # subprocesses the CLI tests start inherit it).
 os.environ.setdefault("APIGW_WIZARD_CACHE_DIR", tempfile.mkdtemp(prefix="apigw-wizard-cache-"))
+
 
 @pytest.fixture(autouse=True)
 def _own_state_dir(

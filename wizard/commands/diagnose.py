@@ -129,8 +129,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.apply and aws is not None:
         import sys
 
-        investigation.announce = lambda line: sys.stderr.write(line + "
-")
+        investigation.announce = lambda line: sys.stderr.write(line + "\n")
         # The MCP server confirms through its client; the terminal asks on stdin.
         investigation.apply_first(front_end_confirm() or terminal_confirm(yes=args.yes))
     outcome = investigation.outcome()

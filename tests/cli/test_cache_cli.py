@@ -151,5 +151,5 @@ def test_json_scenario_nested_too_deeply_is_one_line(
     code, out, err = cli(capsys, "cache", "simulate", "--scenario", str(scenario))
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
-        "apigw-wizard: error: --scenario: scenario is nested too deeply"
+        "apigw-wizard: error: --scenario: the scenario is nested more than 64 levels deep"
     ]

@@ -236,11 +236,14 @@ def _seed(aws_client: Any, ministack: Any) -> tuple[Any, Provisioned]:
 
 
 def _live_args(out: Provisioned, endpoint: str) -> dict[str, Any]:
+    """The failing call of the seed, as the live tools take it (`request`)."""
     return {
-        "url": out.url("/dashboard/update-profile"),
-        "method": "POST",
-        "token_env": "SEED_TOKEN",
-        "endpoint_url": endpoint,
+        "request": {
+            "url": out.url("/dashboard/update-profile"),
+            "method": "POST",
+            "token_env": "SEED_TOKEN",
+            "endpoint_url": endpoint,
+        }
     }
 
 

@@ -42,34 +42,45 @@ class ApplyAnswer(BaseModel):
     )
 
 
+class FailingCall(BaseModel):
+    """The failing request and where to read it: the CLI's target flags, one set for every live
+    tool. Secrets by reference only: a file path or the name of the server's environment
+    variable."""
+
+    url: str | None = Field(None, description="the invoke URL that answered 403")
+    api_id: str | None = None
+    stage: str | None = None
+    method: str | None = None
+    path: str | None = None
+    headers: list[str] | None = Field(None, description="NAME:VALUE items")
+    token_file: str | None = None
+    token_env: str | None = None
+    api_key_file: str | None = None
+    api_key_env: str | None = None
+    since: str | None = None
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+
+
 def register(server: MCPServer) -> None:
     @server.tool(
         description="Diagnose a failing API Gateway request live (read-only AWS calls) or "
         "offline from answers. Returns the Outcome: ranked causes, evidence, exact fix commands."
     )
     def diagnose(
-        url: Annotated[str | None, Field(description="the invoke URL that answered 403")] = None,
-        api_id: str | None = None,
-        stage: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        headers: Annotated[list[str] | None, Field(description="NAME:VALUE items")] = None,
-        token_file: str | None = None,
-        token_env: str | None = None,
-        api_key_file: str | None = None,
-        api_key_env: str | None = None,
-        since: str | None = None,
-        profile: str | None = None,
-        region: str | None = None,
-        endpoint_url: str | None = None,
+        request: FailingCall,
         offline: bool = False,
         answers: Annotated[
             dict[str, str] | None, Field(description="question id or fact → answer ('?' = unknown)")
         ] = None,
     ) -> dict[str, Any]:
-        params = dict(locals())
         with content_files() as files:
-            return _run(_diagnose_argv(params, files))
+            argv = _diagnose_argv(request, files)
+            flag(argv, "--offline", offline)
+            for question, value in (answers or {}).items():
+                argv += ["--answer", f"{question}={value}"]
+            return _run(argv)
 
     @server.tool(
         description="The fixes of one catalogue cause with their exact AWS CLI commands, filled "
@@ -92,25 +103,7 @@ def register(server: MCPServer) -> None:
         "human confirms its exact commands in the client; verify it by replaying the request. "
         "Declining changes nothing. Returns the Outcome with the fix's state and its rollback."
     )
-    async def apply_fix(
-        ctx: Context,
-        fix_id: str,
-        url: str | None = None,
-        api_id: str | None = None,
-        stage: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        headers: list[str] | None = None,
-        token_file: str | None = None,
-        token_env: str | None = None,
-        api_key_file: str | None = None,
-        api_key_env: str | None = None,
-        since: str | None = None,
-        profile: str | None = None,
-        region: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> dict[str, Any]:
-        params = {k: v for k, v in locals().items() if k not in ("ctx", "fix_id")}
+    async def apply_fix(ctx: Context, fix_id: str, request: FailingCall) -> dict[str, Any]:
         if not _can_elicit(ctx):
             raise ToolError(NO_ELICITATION)
         asked: list[str] = []
@@ -118,7 +111,7 @@ def register(server: MCPServer) -> None:
 
         def run() -> dict[str, Any]:
             with content_files() as files:
-                argv = [*_diagnose_argv(params, files), "--apply"]
+                argv = [*_diagnose_argv(request, files), "--apply"]
                 return _run(argv, confirm=confirm)
 
         result = await anyio.to_thread.run_sync(run)
@@ -134,29 +127,22 @@ def _run(argv: list[str], *, confirm: Any = None) -> dict[str, Any]:
     return {"exit_code": code, "result": data}
 
 
-def _diagnose_argv(p: dict[str, Any], files: Any) -> list[str]:
-    """`apigw-wizard diagnose` flags from the tool's arguments (secrets by reference)."""
+def _diagnose_argv(call: FailingCall, files: Any) -> list[str]:
+    """`apigw-wizard diagnose` flags for the failing call (secrets by reference)."""
     argv = ["diagnose"]
     for name in ("url", "api_id", "stage", "method", "path", "since"):
-        flag(argv, "--" + name.replace("_", "-"), p.get(name))
-    repeated(argv, "--header", p.get("headers"))
+        flag(argv, "--" + name.replace("_", "-"), getattr(call, name))
+    repeated(argv, "--header", call.headers)
     try:
-        token = secret_file(
-            file=p.get("token_file"), env=p.get("token_env"), what="token", files=files
-        )
-        key = secret_file(
-            file=p.get("api_key_file"), env=p.get("api_key_env"), what="API key", files=files
-        )
+        token = secret_file(file=call.token_file, env=call.token_env, what="token", files=files)
+        key = secret_file(file=call.api_key_file, env=call.api_key_env, what="API key", files=files)
     except CallError as exc:
         raise ToolError(str(exc)) from None
     flag(argv, "--token", token)
     if key is not None:
         argv += ["--api-key", _read_secret(key)]
     for name in ("profile", "region", "endpoint_url"):
-        flag(argv, "--" + name.replace("_", "-"), p.get(name))
-    flag(argv, "--offline", bool(p.get("offline")))
-    for question, value in (p.get("answers") or {}).items():
-        argv += ["--answer", f"{question}={value}"]
+        flag(argv, "--" + name.replace("_", "-"), getattr(call, name))
     return argv
 
 

@@ -1,6 +1,6 @@
 """One incident, every front end: drivers that run the same case through headless `diagnose`,
-a scripted prompt-mode session and the TUI pilot, each returning the Outcome JSON it ended
-with. Another front end (the MCP client) adds its driver to FRONT_ENDS.
+a scripted prompt-mode session, the TUI pilot and an MCP client (`apigw-wizard mcp` over stdio),
+each returning the Outcome JSON it ended with.
 
 A case is the failing request (live on MiniStack, or offline), the answers to the questions
 the probes cannot answer, keyed by question id or fact. Live, every applicable fix of the
@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
+from mcp import types
 from textual.widgets import Button
 
 from tests.cli.helpers import call_main
+from tests.mcp_server.mcp_client import connected, tool_json
 from tests.tui.tui_helpers import answer_text, settle, wait_for_screen
 from wizard.engine.models import Playbook, QuestionNode
 from wizard.investigation import FailingRequest, open_investigation
@@ -182,8 +185,63 @@ def via_tui(case: Case) -> dict:
     return asyncio.run(_tui(case))
 
 
+# --------------------------------------------------------------------------- MCP client
+
+
+def _mcp_request(case: Case, token_file: Path) -> dict[str, Any]:
+    """The failing call as the MCP tools take it: secrets by reference (a file), never inline."""
+    r = case.request
+    call: dict[str, Any] = {"url": r.url, "method": r.method}
+    if case.live:
+        call.update(endpoint_url=case.aws.endpoint_url, region=r.region)
+        call["headers"] = [f"{name}:{value}" for name, value in r.headers.items()] or None
+        if r.token:
+            token_file.write_text(r.token)
+            call["token_file"] = str(token_file)
+        if r.api_key:
+            key_file = token_file.with_name("api-key")
+            key_file.write_text(r.api_key)
+            call["api_key_file"] = str(key_file)
+    return {k: v for k, v in call.items() if v is not None}
+
+
+def via_mcp(case: Case, tmp_path: Path) -> dict:
+    """`apigw-wizard mcp` in a subprocess, through the SDK's ClientSession over stdio. Live, the
+    diagnosed cause's applicable fix is offered through `apply_fix` and the human declines it in
+    the elicitation form, as the other front ends decline on their confirmation."""
+    request = _mcp_request(case, tmp_path / "token")
+    answers = {k: str(v) for k, v in case.answers.items()}
+
+    async def decline(_ctx: Any, _params: types.ElicitRequestParams) -> types.ElicitResult:
+        return types.ElicitResult(action="decline")
+
+    async def main() -> dict:
+        async with connected(elicit=decline) as session:
+            args: dict[str, Any] = {"request": request, "answers": answers or None}
+            if not case.live:
+                args["offline"] = True
+            diagnosed = tool_json(await session.call_tool("diagnose", args))
+            outcome = diagnosed["result"]
+            cause = (outcome.get("diagnosis") or {}).get("cause")
+            offered = [
+                f["fix"] for f in outcome["fixes"] if f["applicable"] and f["cause"] == cause
+            ]
+            assert outcome["exit_code"] == diagnosed["exit_code"]
+            if not case.live or not offered:
+                return outcome
+            applied = tool_json(
+                await session.call_tool("apply_fix", {"fix_id": offered[0], "request": request})
+            )
+            assert applied["confirmation_asked_for"] == [offered[0]]
+            assert applied["result"]["exit_code"] == applied["exit_code"]
+            return applied["result"]
+
+    outcome: dict = anyio.run(main)
+    return outcome
+
+
 FrontEnd = Callable[..., dict]
-FRONT_ENDS = ("headless", "prompt", "tui")
+FRONT_ENDS = ("headless", "prompt", "tui", "mcp")
 
 
 def essentials(outcome: Mapping[str, Any]) -> dict[str, Any]:

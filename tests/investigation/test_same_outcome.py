@@ -1,5 +1,6 @@
 """Issue 10's "Done when": the same incidents through headless `diagnose`, a scripted
-prompt-mode session and the TUI pilot give identical Outcome JSON — causes, fix ids, commands
+prompt-mode session, the TUI pilot and an MCP client (`ClientSession` over stdio against
+`apigw-wizard mcp`) give identical Outcome JSON — causes, fix ids, commands
 byte for byte, fix states and exit code. Live: the seed incident and two other scenarios on
 MiniStack (every applicable fix offered and declined); offline: the seed walk file."""
 
@@ -14,6 +15,7 @@ from tests.investigation.frontends import (
     Case,
     essentials,
     via_headless,
+    via_mcp,
     via_prompt,
     via_tui,
 )
@@ -38,10 +40,12 @@ def _run_all(case: Case, capsys: Any, monkeypatch: Any, tmp_path: Path) -> dict[
         "headless": via_headless(case, capsys, monkeypatch),
         "prompt": via_prompt(case, tmp_path),
         "tui": via_tui(case),
+        "mcp": via_mcp(case, tmp_path),
     }
     shapes = {name: essentials(o) for name, o in outcomes.items()}
     assert shapes["prompt"] == shapes["headless"], case.name
     assert shapes["tui"] == shapes["headless"], case.name
+    assert shapes["mcp"] == shapes["headless"], case.name
     return shapes["headless"]
 
 

@@ -9,21 +9,16 @@ accept.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sys
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
 from mcp import types
-from mcp.client.session import ClientSession
-from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from tests.cli.helpers import run_wizard
+from tests.mcp_server.mcp_client import Elicit, connected, tool_json
 from wizard.sandbox.config_dump import dump_rest_api
 from wizard.sandbox.provision import Provisioned, provision
 from wizard.sandbox.replay import send_request
@@ -36,33 +31,6 @@ SEED_TEXT = (
     '{"Message":"User is not authorized to access this resource"}\n'
     "The first call works, the next one to another route fails. Authorizer TTL is 300."
 )
-
-Elicit = Callable[[Any, types.ElicitRequestParams], Any]
-
-
-def _server(env: dict[str, str] | None = None) -> StdioServerParameters:
-    base = {k: v for k, v in os.environ.items() if k != "AWS_PROFILE"}
-    base.update(
-        AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"
-    )
-    return StdioServerParameters(
-        command=sys.executable, args=["-m", "wizard", "mcp"], env={**base, **(env or {})}, cwd=ROOT
-    )
-
-
-@contextlib.asynccontextmanager
-async def connected(
-    env: dict[str, str] | None = None, elicit: Elicit | None = None
-) -> AsyncIterator[ClientSession]:
-    """An initialised client session with a fresh `apigw-wizard mcp` (its stderr discarded)."""
-    with open(os.devnull, "w") as quiet:
-        async with contextlib.AsyncExitStack() as stack:
-            read, write = await stack.enter_async_context(stdio_client(_server(env), errlog=quiet))
-            session = await stack.enter_async_context(
-                ClientSession(read, write, elicitation_callback=elicit)
-            )
-            await session.initialize()
-            yield session
 
 
 def session_call(
@@ -78,14 +46,6 @@ def session_call(
             return [await session.call_tool(name, args) for name, args in calls]
 
     return anyio.run(main)
-
-
-def _json(result: types.CallToolResult) -> dict[str, Any]:
-    assert not result.is_error, result.content
-    text = result.content[0]
-    assert isinstance(text, types.TextContent)
-    data: dict[str, Any] = json.loads(text.text)
-    return data
 
 
 def _error(result: types.CallToolResult) -> str:
@@ -157,7 +117,7 @@ def test_offline_tools_answer_what_the_cli_prints(tmp_path: Path) -> None:
         _cli_json("logs", "scan", str(SEED_LOG)),
     ]
     for result, (code, data) in zip(results, expected, strict=True):
-        got = _json(result)
+        got = tool_json(result)
         assert got["exit_code"] == code
         assert got["result"] == data
 
@@ -179,10 +139,10 @@ def test_jwt_is_read_by_reference_and_never_echoed(tmp_path: Path) -> None:
         ],
         env={"SEED_TOKEN": token},
     )
-    assert _json(by_env) == _json(by_file)
-    assert _json(by_env)["result"]["claims"]["sub"] == "alice"
-    assert token not in json.dumps(_json(by_env))
-    assert token.split(".")[2] not in json.dumps(_json(by_env))  # the signature neither
+    assert tool_json(by_env) == tool_json(by_file)
+    assert tool_json(by_env)["result"]["claims"]["sub"] == "alice"
+    assert token not in json.dumps(tool_json(by_env))
+    assert token.split(".")[2] not in json.dumps(tool_json(by_env))  # the signature neither
     assert "token_file" in _error(neither)
 
 
@@ -216,7 +176,7 @@ def test_propose_fix_renders_the_catalogue_fix_with_known_facts() -> None:
             )
         ]
     )
-    fixes = _json(result)["fixes"]
+    fixes = tool_json(result)["fixes"]
     ttl = next(f for f in fixes if f["fix"] == "fix-cache-ttl-zero")
     command = ttl["cli"][0]
     assert "--rest-api-id a1b2c3d4e5" in command and "--authorizer-id abc123" in command
@@ -263,7 +223,7 @@ def test_diagnose_on_the_seed_is_the_headless_outcome(aws_client: Any, ministack
     _, out = _seed(aws_client, ministack)
     args = _live_args(out, ministack.endpoint_url)
     (result,) = session_call([("diagnose", args)], env={"SEED_TOKEN": out.tokens["alice"]})
-    got = _json(result)
+    got = tool_json(result)
     assert got["exit_code"] == 1  # diagnosed, a fix pending
     outcome = got["result"]
     assert outcome["diagnosis"]["cause"] == "authz-cache-scoped-policy"
@@ -291,7 +251,7 @@ def test_apply_fix_not_confirmed_changes_nothing(
         env={"SEED_TOKEN": out.tokens["alice"]},
         elicit=elicit,
     )
-    got = _json(result)
+    got = tool_json(result)
     assert len(seen) == 1 and "update-authorizer" in seen[0]  # the exact command was shown
     assert not any(f["applied"] for f in got["result"]["fixes"])
     assert dump_rest_api(aws_client, out.api_id) == before
@@ -330,7 +290,7 @@ def test_apply_fix_confirmed_fixes_the_request(aws_client: Any, ministack: Any) 
         env={"SEED_TOKEN": out.tokens["alice"]},
         elicit=elicit,
     )
-    got = _json(result)
+    got = tool_json(result)
     assert got["confirmation_asked_for"] == ["fix-cache-ttl-zero"]
     applied = [f for f in got["result"]["fixes"] if f["applied"]]
     assert [f["fix"] for f in applied] == ["fix-cache-ttl-zero"]

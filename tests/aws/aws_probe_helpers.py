@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,21 +34,37 @@ def run_probe(
 SEED_FAILING = "/dashboard/update-profile"
 
 
-def seed_diagnose_argv(out: Provisioned, endpoint: str) -> list[str]:
-    """`apigw-wizard diagnose` arguments for the seed's failing POST, live, JSON out."""
+def seed_diagnose_argv(out: Provisioned, endpoint: str, fmt: str = "json") -> list[str]:
+    """`apigw-wizard diagnose` arguments for the seed's failing POST, live. `endpoint` may be a
+    proxy in front of the emulator (the fault proxy): the request is sent through it too."""
     return [
         "diagnose",
         "--url",
-        out.url(SEED_FAILING),
+        out.url(SEED_FAILING).replace(out.endpoint_url, endpoint),
         "--method",
         "POST",
         "--token",
         out.tokens["alice"],
+        "--region",
+        "us-east-1",
         "--endpoint-url",
         endpoint,
         "--format",
-        "json",
+        fmt,
     ]
+
+
+def emulator_env() -> dict[str, str]:
+    """The environment of a wizard subprocess on the emulator: dummy credentials (it takes any),
+    its region, and no profile of the machine's own."""
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+    env.pop("AWS_PROFILE", None)
+    return env
 
 
 def provision_seed(emu: Any, session: AwsSession, *, replayed: bool = True) -> Provisioned:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.aws.aws_probe_helpers import seed_diagnose_argv
+from tests.aws.aws_probe_helpers import emulator_env, seed_diagnose_argv
 from wizard.sandbox.provision import Provisioned, provision
 from wizard.sandbox.replay import send_request
 from wizard.sandbox.scenario import load_scenario
@@ -35,18 +35,11 @@ def _seed(aws_client: Any, ministack: Any) -> tuple[Any, Provisioned]:
 def _diagnose(
     out: Provisioned, endpoint: str, *extra: str, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_DEFAULT_REGION="us-east-1",
-    )
-    env.pop("AWS_PROFILE", None)
     return subprocess.run(
         [sys.executable, "-m", "wizard", *seed_diagnose_argv(out, endpoint), *extra],
         capture_output=True,
         text=True,
-        env=env,
+        env=emulator_env(),
         input=stdin,
         timeout=180,
     )

@@ -5,7 +5,6 @@ named in text and in JSON, the run ends with exit 3, and it is bounded by --time
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from faultproxy import FORWARD, HANG, RESET, Action, FaultProxy, Request, aws_error
 
+from tests.aws.aws_probe_helpers import emulator_env, seed_diagnose_argv
 from wizard.sandbox.provision import Provisioned, provision
 from wizard.sandbox.replay import send_request
 from wizard.sandbox.scenario import load_scenario
@@ -65,33 +65,19 @@ def _after_sts(action: Action) -> Any:
 
 
 def _diagnose(out: Provisioned, endpoint: str, fmt: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
-    env.pop("AWS_PROFILE", None)
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "wizard",
-            "diagnose",
-            "--url",
-            out.url("/dashboard/update-profile").replace(out.endpoint_url, endpoint),
-            "--method",
-            "POST",
-            "--token",
-            out.tokens["alice"],
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            endpoint,
+            *seed_diagnose_argv(out, endpoint, fmt),
             "--timeout",
             "40",
-            "--format",
-            fmt,
         ],
         capture_output=True,
         text=True,
         timeout=180,  # a hang guard: --timeout is what bounds the run
-        env=env,
+        env=emulator_env(),
     )
 
 

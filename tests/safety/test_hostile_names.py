@@ -6,7 +6,6 @@ report, and the HTML report shows `<script>` as text."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.aws.aws_probe_helpers import emulator_env, seed_diagnose_argv
 from wizard.analysis.inert import has_control
 from wizard.sandbox.provision import Provisioned, provision
 from wizard.sandbox.replay import send_request
@@ -46,34 +46,12 @@ def hostile_api(aws_client: Any, ministack: Any) -> Provisioned:
 def _diagnose(
     out: Provisioned, endpoint: str, fmt: str, report: Path
 ) -> subprocess.CompletedProcess[bytes]:
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
-    env.pop("AWS_PROFILE", None)
+    argv = [*seed_diagnose_argv(out, endpoint, fmt), "--timeout", "60", "--report", str(report)]
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "wizard",
-            "diagnose",
-            "--url",
-            out.url("/dashboard/update-profile"),
-            "--method",
-            "POST",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            endpoint,
-            "--token",
-            out.tokens["alice"],
-            "--timeout",
-            "60",
-            "--format",
-            fmt,
-            "--report",
-            str(report),
-        ],
+        [sys.executable, "-m", "wizard", *argv],
         capture_output=True,
         timeout=180,
-        env=env,
+        env=emulator_env(),
     )
 
 

@@ -18,6 +18,7 @@ from wizard.analysis.invoke_url import (
     resource_specificity,
 )
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 
 TARGET_IAM_ACTIONS = ("apigateway:GET", "sts:GetCallerIdentity")
@@ -67,7 +68,8 @@ def api_type_of(session: Any, api_id: str) -> tuple[str, dict[str, Any]]:
     apigw = session.client("apigateway")
     try:
         with aws_errors(
-            "apigateway:GET", manual=f"aws apigateway get-rest-api --rest-api-id {api_id}"
+            "apigateway:GET",
+            manual=manual_command(session, "apigateway", "GetRestApi", restApiId=api_id),
         ):
             return "REST", dict(apigw.get_rest_api(restApiId=api_id))
     except ProbeError as err:
@@ -75,7 +77,9 @@ def api_type_of(session: Any, api_id: str) -> tuple[str, dict[str, Any]]:
             raise
     v2 = session.client("apigatewayv2")
     try:
-        with aws_errors("apigateway:GET", manual=f"aws apigatewayv2 get-api --api-id {api_id}"):
+        with aws_errors(
+            "apigateway:GET", manual=manual_command(session, "apigatewayv2", "GetApi", ApiId=api_id)
+        ):
             api = dict(v2.get_api(ApiId=api_id))
     except ProbeError as err:
         if err.kind is ProbeErrorKind.NOT_FOUND:
@@ -83,7 +87,9 @@ def api_type_of(session: Any, api_id: str) -> tuple[str, dict[str, Any]]:
                 ProbeErrorKind.NOT_FOUND,
                 f"no REST, HTTP or WebSocket API {api_id!r} in {session.region}: check the id and "
                 "the region (the invoke URL's host names both)",
-                manual_hint="aws apigateway get-rest-apis; aws apigatewayv2 get-apis",
+                manual_hint=manual_command(session, "apigateway", "GetRestApis")
+                + "; "
+                + manual_command(session, "apigatewayv2", "GetApis"),
             ) from err
         raise
     return str(api.get("ProtocolType", "HTTP")).upper(), api
@@ -95,7 +101,8 @@ def resolve_custom_domain(session: Any, domain: str, path: str) -> tuple[str, st
     mappings: list[tuple[str, str, str]] = []  # (base_path, api_id, stage)
     try:
         with aws_errors(
-            "apigateway:GET", manual=f"aws apigateway get-base-path-mappings --domain-name {domain}"
+            "apigateway:GET",
+            manual=manual_command(session, "apigateway", "GetBasePathMappings", domainName=domain),
         ):
             for m in _paginate(apigw, "get_base_path_mappings", "items", domainName=domain):
                 mappings.append((m.get("basePath", "(none)"), m["restApiId"], m.get("stage", "")))
@@ -105,7 +112,8 @@ def resolve_custom_domain(session: Any, domain: str, path: str) -> tuple[str, st
     if not mappings:
         v2 = session.client("apigatewayv2")
         with aws_errors(
-            "apigateway:GET", manual=f"aws apigatewayv2 get-api-mappings --domain-name {domain}"
+            "apigateway:GET",
+            manual=manual_command(session, "apigatewayv2", "GetApiMappings", DomainName=domain),
         ):
             for m in v2.get_api_mappings(DomainName=domain).get("Items", []):
                 mappings.append((m.get("ApiMappingKey") or "(none)", m["ApiId"], m["Stage"]))
@@ -115,7 +123,9 @@ def resolve_custom_domain(session: Any, domain: str, path: str) -> tuple[str, st
             ProbeErrorKind.NOT_FOUND,
             f"no base path mapping of {domain} serves {path} (mappings: "
             f"{', '.join(b for b, _, _ in mappings) or 'none'})",
-            manual_hint=f"aws apigateway get-base-path-mappings --domain-name {domain}",
+            manual_hint=manual_command(
+                session, "apigateway", "GetBasePathMappings", domainName=domain
+            ),
         )
     base, rest = chosen
     api_id, stage = next((a, s) for b, a, s in mappings if b == base)
@@ -256,7 +266,8 @@ def find_rest_resource(
     same time: the read cache sends each page once and the second caller waits for it."""
     resources: list[dict[str, Any]] = []
     with aws_errors(
-        "apigateway:GET", manual=f"aws apigateway get-resources --rest-api-id {api_id}"
+        "apigateway:GET",
+        manual=manual_command(apigw, "apigateway", "GetResources", restApiId=api_id),
     ):
         pages = apigw.get_paginator("get_resources").paginate(restApiId=api_id, **RESOURCE_LISTING)
         for page in pages:
@@ -281,7 +292,8 @@ def _resolve_rest(session: Any, target: Target) -> None:
 def _resolve_v2(session: Any, target: Target, parsed: InvokeUrl | None) -> None:
     v2 = session.client("apigatewayv2")
     with aws_errors(
-        "apigateway:GET", manual=f"aws apigatewayv2 get-stages --api-id {target.api_id}"
+        "apigateway:GET",
+        manual=manual_command(session, "apigatewayv2", "GetStages", ApiId=target.api_id),
     ):
         stages = {s["StageName"] for s in v2.get_stages(ApiId=target.api_id).get("Items", [])}
     # An HTTP API on the $default stage has no stage segment in its URL.
@@ -290,7 +302,8 @@ def _resolve_v2(session: Any, target: Target, parsed: InvokeUrl | None) -> None:
             target.path = parsed.full_path
         target.stage = "$default"
     with aws_errors(
-        "apigateway:GET", manual=f"aws apigatewayv2 get-routes --api-id {target.api_id}"
+        "apigateway:GET",
+        manual=manual_command(session, "apigatewayv2", "GetRoutes", ApiId=target.api_id),
     ):
         routes = _paginate(v2, "get_routes", "Items", ApiId=target.api_id)
     if target.api_type == "WEBSOCKET":

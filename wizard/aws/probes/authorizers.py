@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 from wizard.analysis.arn import arn_matches, build_method_arn
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_argv, manual_command
 from wizard.aws.probes._base import arg, client, fresh_reads, parse_policy
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -41,7 +43,9 @@ def function_arn_from_uri(uri: str | None) -> str | None:
 
 
 def _authorizer(ctx: ProbeContext, api_id: str, authorizer_id: str) -> dict[str, Any]:
-    manual = f"aws apigateway get-authorizer --rest-api-id {api_id} --authorizer-id {authorizer_id}"
+    manual = manual_command(
+        ctx.aws, "apigateway", "GetAuthorizer", restApiId=api_id, authorizerId=authorizer_id
+    )
     with aws_errors("apigateway:GET", manual=manual):
         return dict(
             client(ctx, "apigateway").get_authorizer(restApiId=api_id, authorizerId=authorizer_id)
@@ -148,9 +152,13 @@ def _method_arn(ctx: ProbeContext, params: Mapping[str, Any], api_id: str) -> st
 def _test_invoke(
     ctx: ProbeContext, api_id: str, authorizer_id: str, header: str, token: str
 ) -> dict[str, Any]:
-    manual = (
-        f"aws apigateway test-invoke-authorizer --rest-api-id {api_id} "
-        f"--authorizer-id {authorizer_id} --headers {header}=TOKEN"
+    manual = manual_command(
+        ctx.aws,
+        "apigateway",
+        "TestInvokeAuthorizer",
+        restApiId=api_id,
+        authorizerId=authorizer_id,
+        headers={header: "TOKEN"},
     )
     with aws_errors("apigateway:POST", manual=manual):
         r = client(ctx, "apigateway").test_invoke_authorizer(
@@ -176,9 +184,17 @@ def _test_invoke(
 def _invoke_lambda(
     ctx: ProbeContext, function_arn: str, event: dict[str, Any], method_arn: str | None
 ) -> dict[str, Any]:
-    manual = (
-        f"aws lambda invoke --function-name {function_arn} --cli-binary-format raw-in-base64-out "
-        "--payload file://event.json out.json"
+    # The event goes in a file the user writes (its JSON is the authorizer's input, shown in
+    # the probe's result); `out.json` is the CLI's positional outfile.
+    manual = shlex.join(
+        [
+            *manual_argv(ctx.aws, "lambda", "Invoke", FunctionName=function_arn),
+            "--cli-binary-format",
+            "raw-in-base64-out",
+            "--payload",
+            "file://event.json",
+            "out.json",
+        ]
     )
     with function_lock(function_arn), aws_errors("lambda:InvokeFunction", manual=manual):
         r = client(ctx, "lambda").invoke(

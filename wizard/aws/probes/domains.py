@@ -7,6 +7,7 @@ from typing import Any
 
 from wizard.analysis.invoke_url import longest_base_path
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -14,7 +15,8 @@ from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorK
 def _v1_domain(ctx: ProbeContext, domain: str) -> dict[str, Any] | None:
     try:
         with aws_errors(
-            "apigateway:GET", manual=f"aws apigateway get-domain-name --domain-name {domain}"
+            "apigateway:GET",
+            manual=manual_command(ctx.aws, "apigateway", "GetDomainName", domainName=domain),
         ):
             return dict(client(ctx, "apigateway").get_domain_name(domainName=domain))
     except ProbeError as err:
@@ -53,7 +55,7 @@ def custom_domain(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
             "get_base_path_mappings",
             "items",
             action="apigateway:GET",
-            manual=f"aws apigateway get-base-path-mappings --domain-name {domain}",
+            manual=manual_command(ctx.aws, "apigateway", "GetBasePathMappings", domainName=domain),
             domainName=domain,
         ):
             mappings.append(
@@ -67,7 +69,8 @@ def custom_domain(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
         v2 = client(ctx, "apigatewayv2")
         try:
             with aws_errors(
-                "apigateway:GET", manual=f"aws apigatewayv2 get-domain-name --domain-name {domain}"
+                "apigateway:GET",
+                manual=manual_command(ctx.aws, "apigatewayv2", "GetDomainName", DomainName=domain),
             ):
                 d2 = v2.get_domain_name(DomainName=domain)
                 items = v2.get_api_mappings(DomainName=domain).get("Items", [])

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate
 from wizard.aws.probes.authorizers import function_arn_from_uri
 from wizard.aws.target import match_route
@@ -25,7 +26,9 @@ def get_http_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]
     path = str(arg(ctx, params, "path", "/"))
     stage = arg(ctx, params, "stage", None)
     v2 = client(ctx, "apigatewayv2")
-    with aws_errors("apigateway:GET", manual=f"aws apigatewayv2 get-api --api-id {api_id}"):
+    with aws_errors(
+        "apigateway:GET", manual=manual_command(ctx.aws, "apigatewayv2", "GetApi", ApiId=api_id)
+    ):
         api = v2.get_api(ApiId=api_id)
     protocol = str(api.get("ProtocolType", "HTTP")).upper()
     out: dict[str, Any] = {
@@ -43,7 +46,7 @@ def get_http_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]
             "get_routes",
             "Items",
             action="apigateway:GET",
-            manual=f"aws apigatewayv2 get-routes --api-id {api_id}",
+            manual=manual_command(ctx.aws, "apigatewayv2", "GetRoutes", ApiId=api_id),
             ApiId=api_id,
         )
     )
@@ -75,7 +78,9 @@ def get_http_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]
 
 
 def _authorizer(ctx: ProbeContext, api_id: str, authorizer_id: str) -> dict[str, Any]:
-    manual = f"aws apigatewayv2 get-authorizer --api-id {api_id} --authorizer-id {authorizer_id}"
+    manual = manual_command(
+        ctx.aws, "apigatewayv2", "GetAuthorizer", ApiId=api_id, AuthorizerId=authorizer_id
+    )
     with aws_errors("apigateway:GET", manual=manual):
         a = client(ctx, "apigatewayv2").get_authorizer(ApiId=api_id, AuthorizerId=authorizer_id)
     jwt = a.get("JwtConfiguration") or {}
@@ -97,7 +102,9 @@ def _stage(ctx: ProbeContext, api_id: str, stage: str) -> dict[str, Any]:
     try:
         with aws_errors(
             "apigateway:GET",
-            manual=f"aws apigatewayv2 get-stage --api-id {api_id} --stage-name '{stage}'",
+            manual=manual_command(
+                ctx.aws, "apigatewayv2", "GetStage", ApiId=api_id, StageName=stage
+            ),
         ):
             s = client(ctx, "apigatewayv2").get_stage(ApiId=api_id, StageName=stage)
     except ProbeError as err:

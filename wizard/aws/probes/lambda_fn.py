@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client
 from wizard.engine.probes import REGISTRY, ProbeContext
 
@@ -19,7 +20,7 @@ from wizard.engine.probes import REGISTRY, ProbeContext
 )
 def lambda_configuration(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     fn = arg(ctx, params, "function_arn", None) or arg(ctx, params, "authorizer_function_arn")
-    manual = f"aws lambda get-function-configuration --function-name {fn}"
+    manual = manual_command(ctx.aws, "lambda", "GetFunctionConfiguration", FunctionName=fn)
     with aws_errors("lambda:GetFunctionConfiguration", manual=manual):
         c = client(ctx, "lambda").get_function_configuration(FunctionName=fn)
     env = (c.get("Environment") or {}).get("Variables") or {}

@@ -8,12 +8,14 @@ side. Lines are redacted (tokens, keys, signatures) before they leave the probe.
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from wizard.analysis.redact import redact_text
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_argv, manual_command
 from wizard.aws.probes._base import arg, client, paginate, session
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -53,7 +55,7 @@ def _window(ctx: ProbeContext, params: Mapping[str, Any]) -> tuple[int, int]:
 
 def _group_exists(ctx: ProbeContext, group: str) -> bool | None:
     """Whether the group exists; None when we may not list groups (then reading decides)."""
-    manual = f"aws logs describe-log-groups --log-group-name-prefix '{group}'"
+    manual = manual_command(ctx.aws, "logs", "DescribeLogGroups", logGroupNamePrefix=group)
     try:
         for g in paginate(
             ctx,
@@ -86,8 +88,8 @@ def _filter(
     }
     if pattern:
         kwargs["filterPattern"] = pattern
-    manual = f"aws logs filter-log-events --log-group-name '{group}' --start-time {start_ms}" + (
-        f" --filter-pattern '{pattern}'" if pattern else ""
+    manual = manual_command(
+        ctx.aws, "logs", "FilterLogEvents", **{k: v for k, v in kwargs.items() if k != "limit"}
     )
     events: list[dict[str, Any]] = []
     for ev in paginate(
@@ -114,7 +116,15 @@ def _insights(
     if needle:
         query += f" | filter @message like {_insights_literal(needle)}"
     query += f" | sort @timestamp asc | limit {MAX_LINES}"
-    manual = f"aws logs start-query --log-group-name '{group}' --query-string '{query}'"
+    manual = manual_command(
+        ctx.aws,
+        "logs",
+        "StartQuery",
+        logGroupName=group,
+        startTime=start_ms // 1000,
+        endTime=end_ms // 1000 + 1,
+        queryString=query,
+    )
     with aws_errors("logs:StartQuery", manual=manual):
         qid = logs.start_query(
             logGroupName=group,
@@ -130,7 +140,8 @@ def _insights(
                 logs.stop_query(queryId=qid)
             ctx.check_cancelled()
         with aws_errors(
-            "logs:GetQueryResults", manual=f"aws logs get-query-results --query-id {qid}"
+            "logs:GetQueryResults",
+            manual=manual_command(ctx.aws, "logs", "GetQueryResults", queryId=qid),
         ):
             res = logs.get_query_results(queryId=qid)
         status = res.get("status")
@@ -298,8 +309,15 @@ def access_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         raise ProbeError(
             ProbeErrorKind.MISSING_INPUT,
             "the stage's access-log destination is not known (read the stage first)",
-            manual_hint="aws apigateway get-stage --rest-api-id ID --stage-name STAGE "
-            "--query accessLogSettings",
+            manual_hint=shlex.join(
+                [
+                    *manual_argv(
+                        ctx.aws, "apigateway", "GetStage", restApiId="ID", stageName="STAGE"
+                    ),
+                    "--query",
+                    "accessLogSettings",
+                ]
+            ),
         )
     group = log_group_from_arn(str(destination))
     if group.startswith("arn:"):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate, parse_policy, session
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -26,7 +27,7 @@ def waf_web_acl(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     stage = arg(ctx, params, "stage")
     region = arg(ctx, params, "region", None) or session(ctx).region
     arn = stage_resource_arn(region, api_id, stage, str(arg(ctx, params, "api_type", "REST")))
-    manual = f"aws wafv2 get-web-acl-for-resource --resource-arn {arn}"
+    manual = manual_command(ctx.aws, "wafv2", "GetWebACLForResource", ResourceArn=arn)
     try:
         with aws_errors("wafv2:GetWebACLForResource", manual=manual):
             acl = client(ctx, "wafv2").get_web_acl_for_resource(ResourceArn=arn).get("WebACL")
@@ -66,7 +67,12 @@ def waf_web_acl(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
 def vpc_endpoints(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     region = arg(ctx, params, "region", None) or session(ctx).region
     service = f"com.amazonaws.{region}.execute-api"
-    manual = f"aws ec2 describe-vpc-endpoints --filters Name=service-name,Values={service}"
+    manual = manual_command(
+        ctx.aws,
+        "ec2",
+        "DescribeVpcEndpoints",
+        Filters=[{"Name": "service-name", "Values": [service]}],
+    )
     endpoints = list(
         paginate(
             ctx,

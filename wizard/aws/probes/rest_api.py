@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate, parse_policy
 from wizard.aws.target import RESOURCE_LISTING, find_rest_resource, match_rest_resource
 from wizard.engine.probes import REGISTRY, ProbeContext
@@ -21,7 +22,10 @@ from wizard.engine.probes import REGISTRY, ProbeContext
 )
 def get_rest_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     api_id = arg(ctx, params, "api_id")
-    with aws_errors("apigateway:GET", manual=f"aws apigateway get-rest-api --rest-api-id {api_id}"):
+    with aws_errors(
+        "apigateway:GET",
+        manual=manual_command(ctx.aws, "apigateway", "GetRestApi", restApiId=api_id),
+    ):
         api = client(ctx, "apigateway").get_rest_api(restApiId=api_id)
     endpoint = api.get("endpointConfiguration") or {}
     types = endpoint.get("types") or []
@@ -52,7 +56,9 @@ def rest_resources(ctx: ProbeContext, api_id: str) -> list[dict[str, Any]]:
             "get_resources",
             "items",
             action="apigateway:GET",
-            manual=f"aws apigateway get-resources --rest-api-id {api_id} --embed methods",
+            manual=manual_command(
+                ctx.aws, "apigateway", "GetResources", restApiId=api_id, embed=["methods"]
+            ),
             restApiId=api_id,
             **RESOURCE_LISTING,
         )
@@ -107,9 +113,13 @@ def get_method(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     if resource_id is None:
         return {"route_exists": False, "method": method}
     apigw = client(ctx, "apigateway")
-    manual = (
-        f"aws apigateway get-method --rest-api-id {api_id} --resource-id {resource_id} "
-        f"--http-method {method}"
+    manual = manual_command(
+        ctx.aws,
+        "apigateway",
+        "GetMethod",
+        restApiId=api_id,
+        resourceId=resource_id,
+        httpMethod=method,
     )
     with aws_errors("apigateway:GET", manual=manual):
         try:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.errors import aws_errors
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate, plain
 from wizard.aws.probes.rest_api import rest_resources
 from wizard.aws.target import PAGE_LIMIT
@@ -27,7 +28,7 @@ FORBIDDEN_RESPONSE_TYPES = (
 
 def _stage(ctx: ProbeContext, api_id: str, stage: str) -> dict[str, Any] | None:
     apigw = client(ctx, "apigateway")
-    manual = f"aws apigateway get-stage --rest-api-id {api_id} --stage-name {stage}"
+    manual = manual_command(ctx.aws, "apigateway", "GetStage", restApiId=api_id, stageName=stage)
     try:
         with aws_errors("apigateway:GET", manual=manual):
             return dict(apigw.get_stage(restApiId=api_id, stageName=stage))
@@ -89,7 +90,7 @@ def get_deployments(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
     api_id = arg(ctx, params, "api_id")
     stage = arg(ctx, params, "stage")
     apigw = client(ctx, "apigateway")
-    manual = f"aws apigateway get-deployments --rest-api-id {api_id}"
+    manual = manual_command(ctx.aws, "apigateway", "GetDeployments", restApiId=api_id)
     deployments = list(
         paginate(
             ctx,
@@ -164,7 +165,7 @@ def get_gateway_responses(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[
             "get_gateway_responses",
             "items",
             action="apigateway:GET",
-            manual=f"aws apigateway get-gateway-responses --rest-api-id {api_id}",
+            manual=manual_command(ctx.aws, "apigateway", "GetGatewayResponses", restApiId=api_id),
             restApiId=api_id,
             limit=PAGE_LIMIT,
         )
@@ -193,7 +194,7 @@ def get_gateway_responses(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[
     needs_aws=True,
 )
 def get_account(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    with aws_errors("apigateway:GET", manual="aws apigateway get-account"):
+    with aws_errors("apigateway:GET", manual=manual_command(ctx.aws, "apigateway", "GetAccount")):
         acct = client(ctx, "apigateway").get_account()
     role = acct.get("cloudwatchRoleArn")
     return {

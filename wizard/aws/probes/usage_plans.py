@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate
 from wizard.aws.target import PAGE_LIMIT
 from wizard.engine.probes import REGISTRY, ProbeContext
@@ -35,7 +36,7 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
             "get_usage_plans",
             "items",
             action="apigateway:GET",
-            manual="aws apigateway get-usage-plans",
+            manual=manual_command(ctx.aws, "apigateway", "GetUsagePlans"),
             limit=PAGE_LIMIT,
         )
     )
@@ -65,7 +66,7 @@ def usage_plans(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "get_api_keys",
         "items",
         action="apigateway:GET",
-        manual="aws apigateway get-api-keys --include-values",
+        manual=manual_command(ctx.aws, "apigateway", "GetApiKeys", includeValues=True),
         includeValues=True,
         limit=PAGE_LIMIT,
     ):
@@ -99,7 +100,7 @@ def _plan_key_ids(ctx: ProbeContext, apigw: Any, plan_id: str) -> Iterator[str]:
             "get_usage_plan_keys",
             "items",
             action="apigateway:GET",
-            manual=f"aws apigateway get-usage-plan-keys --usage-plan-id {plan_id}",
+            manual=manual_command(ctx.aws, "apigateway", "GetUsagePlanKeys", usagePlanId=plan_id),
             usagePlanId=plan_id,
             limit=PAGE_LIMIT,
         )

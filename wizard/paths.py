@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_data_path
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -34,6 +36,5 @@ def main_playbook() -> Path:
 
 def sessions_dir() -> Path:
     """Where interrupted sessions are saved (a platformdirs user data path; not created here)."""
-    from platformdirs import user_data_path
 
     return user_data_path("apigw-wizard", appauthor=False) / "sessions"

@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+import pydantic
+from platformdirs import user_cache_path
+
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
 _ENV = "APIGW_WIZARD_CACHE_DIR"
@@ -35,7 +38,6 @@ def cache_dir() -> Path | None:
     given = os.environ.get(_ENV)
     if given is not None:
         return None if given.strip().lower() in ("", "off", "0") else Path(given)
-    from platformdirs import user_cache_path
 
     return user_cache_path("apigw-wizard", appauthor=False) / "validated"
 
@@ -44,8 +46,6 @@ def _code() -> str:
     """What the wizard's code looks like now: a changed module invalidates every entry."""
     global _code_signature
     if _code_signature is None:
-        import pydantic
-
         h = hashlib.sha256(pydantic.VERSION.encode())
         for module in sorted(_PACKAGE.rglob("*.py")):
             st = module.stat()

@@ -17,6 +17,7 @@ built, so they cost one linear pass and no memory.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,6 @@ def check_depth(value: Any, *, what: str = "the document", max_depth: int = MAX_
 
 def load_json(text: str | bytes, *, what: str = "JSON", max_depth: int = MAX_DEPTH) -> Any:
     """`json.loads` with the depth bound. JSONDecodeError (with its line/column) propagates."""
-    import json
-
     try:
         value = json.loads(text)
     except RecursionError:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from wizard.analysis.arn import parse_method_arn
 from wizard.analysis.policy.evaluate import Decision, PolicyDecision, evaluate_policy
 from wizard.analysis.policy.parse import Policy
 from wizard.analysis.policy.request import RequestContext
@@ -318,7 +319,6 @@ def combine_policies(
     ``cross_account`` defaults to comparing the caller's account with the API's account.
     Raises PolicyError / ValueError like evaluate_policy.
     """
-    from wizard.analysis.arn import parse_method_arn
 
     arn = parse_method_arn(request.method_arn)
     rp = (

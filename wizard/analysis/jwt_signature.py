@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+from cryptography.x509 import load_pem_x509_certificate
 
 from wizard.analysis.bounded import BoundedParseError, load_json
 
@@ -70,11 +72,6 @@ _DECODE_OPTIONS = {
 
 def _public_key_from_pem(pem: str) -> Any:
     """A PEM public key, a certificate (its public key) or a private key (its public half)."""
-    from cryptography.hazmat.primitives.serialization import (
-        load_pem_private_key,
-        load_pem_public_key,
-    )
-    from cryptography.x509 import load_pem_x509_certificate
 
     data = pem.strip().encode()
     try:

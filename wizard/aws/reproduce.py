@@ -84,6 +84,7 @@ def sigv4_headers(
     service: str = "execute-api",
 ) -> dict[str, str]:
     """Headers with a SigV4 signature added (botocore.auth.SigV4Auth)."""
+    # lazy: botocore.auth costs ~65 ms at import (-X importtime); only a signed replay needs it.
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from wizard.catalogue.model import CATALOGUE_FILE, load_catalogue
+from wizard.engine.errors import Lines, LintError, suggest
 from wizard.engine.facts import fits
-from wizard.engine.loader import Lines, LintError, suggest
 from wizard.engine.models import (
     AllCondition,
     AnyCondition,
@@ -354,8 +355,6 @@ def lint(
 def shipped_catalogue() -> Any:
     """The catalogue from causes.yaml, or None while it is missing or does not load."""
     try:
-        from wizard.catalogue.model import CATALOGUE_FILE, load_catalogue
-
         return load_catalogue() if CATALOGUE_FILE.exists() else None
     except Exception:  # a catalogue being edited must not break playbook validation
         return None

@@ -8,12 +8,10 @@ name suggested for unknown keys, kinds and literals. The graph checks run in `wi
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,51 +24,10 @@ from wizard.analysis.bounded import (
     constructor_problem,
     read_capped,
 )
+from wizard.engine.errors import Lines, LintError, Loc, PlaybookError, _one_of, _suggest
+from wizard.engine.lint import lint, shipped_catalogue
 from wizard.engine.models import FACT_NAME, NODE_ID, Playbook, _condition_tag
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, order=True)
-class LintError:
-    """One problem in a playbook: `file:line: dotted.path: message`."""
-
-    file: str
-    line: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-class PlaybookError(Exception):
-    """A playbook that cannot be used; `errors` lists every problem found."""
-
-    def __init__(self, errors: Sequence[LintError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = list(errors)
-
-
-class Lines:
-    """Line numbers (1-based) of every key and list item, by their path in the document."""
-
-    def __init__(self, by_path: Mapping[Loc, int]) -> None:
-        self._by_path = dict(by_path)
-
-    def line(self, path: Iterable[str | int]) -> int:
-        """The line of `path`, or of its nearest ancestor that has one (e.g. for a missing key)."""
-        loc = tuple(path)
-        while loc:
-            if loc in self._by_path:
-                return self._by_path[loc]
-            as_text = (*loc[:-1], str(loc[-1]))  # a YAML key like `1:` is an int in the data
-            if as_text in self._by_path:
-                return self._by_path[as_text]
-            loc = loc[:-1]
-        return self._by_path.get((), 1)
-
+from wizard.validated_cache import cached
 
 # libyaml's parser when PyYAML has it (7x faster on the main playbook); both give node marks.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -177,14 +134,9 @@ def load_playbook(
         raise PlaybookError([LintError(str(path), 0, "", f"cannot read: {exc}")]) from None
     if not check:
         return parse_playbook(text, str(path))[0]
-    from wizard.engine.lint import shipped_catalogue
-    from wizard.validated_cache import cached
-
     book = catalogue if catalogue is not None else shipped_catalogue()
 
     def checked() -> Playbook:
-        from wizard.engine.lint import lint
-
         playbook, lines = parse_playbook(text, str(path))
         errors = lint(playbook, lines, str(path), registry=registry, catalogue=book)
         if errors:
@@ -324,20 +276,6 @@ def _message(err: Any, path: Loc, data: Any) -> str | None:
         }.get(pattern, f"matching {pattern}")
         return f"{err.get('input')!r} is not {what}"
     return msg
-
-
-def _suggest(name: str, valid: Iterable[str]) -> str:
-    match = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
-def _one_of(names: Sequence[str]) -> str:
-    return f"; expected one of: {', '.join(names)}" if names else ""
-
-
-def suggest(name: str, valid: Iterable[str]) -> str:
-    """` (did you mean 'X'?)` for the nearest valid name, or an empty string."""
-    return _suggest(name, valid)
 
 
 # --------------------------------------------------------------------------- model at a path

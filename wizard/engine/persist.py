@@ -6,21 +6,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.redact import REDACTED, is_sensitive_key, redact_obj
+from wizard.engine.loader import PlaybookError, load_playbook
 from wizard.engine.models import Playbook, QuestionNode
+from wizard.paths import playbooks_dir
 
 
 def redact(data: Any) -> Any:
     """Redact tokens and secrets (wizard.analysis.redact.redact_obj: JWTs anywhere, values under
     secret-looking keys, Bearer tokens, signatures...)."""
-    from wizard.analysis.redact import redact_obj
-
     return redact_obj(data)
 
 
 def is_secret_name(name: str) -> bool:
     """Is a fact with this name a secret (token, api_key, password...)? Its value is never saved."""
-    from wizard.analysis.redact import is_sensitive_key
-
     return bool(is_sensitive_key(name))
 
 
@@ -31,8 +30,6 @@ def redact_secret_facts(
     appears in a session's `to_dict()`: the facts, the answers, the remembered answers and the
     timeline. (Generic redaction cannot know that `"value": "abc123"` under fact `api_key` is a
     secret.)"""
-    from wizard.analysis.redact import REDACTED
-
     secret_nodes = {
         node_id
         for node_id, node in playbook.nodes.items()
@@ -62,17 +59,10 @@ def redact_secret_facts(
 
 
 def find_playbook(meta: Mapping[str, Any]) -> Playbook:
-    from wizard.engine.loader import PlaybookError, load_playbook
-
     candidates: list[Path] = []
     if meta.get("path"):
         candidates.append(Path(str(meta["path"])))
-    try:
-        from wizard.paths import playbooks_dir
-
-        candidates.append(playbooks_dir() / f"{meta.get('id')}.yaml")
-    except ImportError:
-        pass
+    candidates.append(playbooks_dir() / f"{meta.get('id')}.yaml")
     for candidate in candidates:
         if candidate.is_file():
             try:

@@ -50,6 +50,7 @@ from wizard.engine.events import (
 )
 from wizard.engine.facts import UNKNOWN, Fact, FactSource, FactTypeError, coerce
 from wizard.engine.fix_conditions import fix_fit
+from wizard.engine.lint import shipped_catalogue
 from wizard.engine.models import (
     DecisionNode,
     EndNode,
@@ -911,8 +912,6 @@ class Session:
     def catalogue(self) -> Any:
         """The catalogue in use (None when it is missing or does not load)."""
         if self._catalogue is None:
-            from wizard.engine.lint import shipped_catalogue
-
             self._catalogue = shipped_catalogue() or False
         return self._catalogue or None
 

@@ -24,6 +24,7 @@ from wizard.aws.fixes.driver import format_plan
 from wizard.aws.fixes.plan import Confirmation, FixPlan
 from wizard.aws.fixes.render import CliTarget
 from wizard.catalogue import load_catalogue
+from wizard.commands._io import InputError, read_text
 from wizard.engine.views import ProposedFix
 from wizard.investigation.fixes import plan_fix
 from wizard.mcp.calls import CallError, content_files, flag, repeated, run_command, secret_file
@@ -148,8 +149,6 @@ def _diagnose_argv(call: FailingCall, files: Any) -> list[str]:
 
 def _read_secret(ref: str) -> str:
     """`--api-key` takes the value itself: read the referenced file (in this process only)."""
-    from wizard.commands._io import InputError, read_text
-
     try:
         return read_text(ref, what="API key").strip()
     except InputError as exc:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wizard.analysis.arn import arn_matches, glob_matches
+from wizard.analysis.policy.errors import PolicyError
 from wizard.analysis.policy.variables import (
     VARIABLE_OPERATORS,
     Resolved,
@@ -162,9 +163,7 @@ class Condition:
 
 
 def parse_condition_block(block: Any, where: str) -> tuple[Condition, ...]:
-    """Validate a Condition element; raise PolicyError (imported lazily) naming the place."""
-    from wizard.analysis.policy.parse import PolicyError
-
+    """Validate a Condition element; raise PolicyError naming the place."""
     if not isinstance(block, Mapping):
         raise PolicyError(f'{where} must be an object like {{"IpAddress": {{...}}}}')
     out: list[Condition] = []
@@ -190,8 +189,6 @@ def parse_condition_block(block: Any, where: str) -> tuple[Condition, ...]:
 
 
 def _split_operator(name: str, where: str) -> tuple[str, str | None, bool]:
-    from wizard.analysis.policy.parse import PolicyError
-
     qualifier = None
     rest = name.strip()
     if ":" in rest:
@@ -212,8 +209,6 @@ def _split_operator(name: str, where: str) -> tuple[str, str | None, bool]:
 
 
 def _values(raw: Any, where: str) -> tuple[str, ...]:
-    from wizard.analysis.policy.parse import PolicyError
-
     items = raw if isinstance(raw, list) else [raw]
     if not items:
         raise PolicyError(f"{where} has an empty list of values")

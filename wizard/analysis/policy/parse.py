@@ -15,9 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from wizard.analysis.bounded import MAX_DEPTH, BoundedParseError, check_depth
 from wizard.analysis.policy.conditions import Condition, parse_condition_block
+from wizard.analysis.policy.errors import PolicyError
 from wizard.analysis.policy.lint import policy_warnings, variables_note
 
 __all__ = ["Policy", "PolicyError", "Statement", "load_document", "parse_policy"]
@@ -35,10 +37,6 @@ _STATEMENT_KEYS = (
 )
 _TOP_KEYS = ("Version", "Id", "Statement")
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
-
-
-class PolicyError(ValueError):
-    """The policy cannot be read; the message says where (one line)."""
 
 
 @dataclass(frozen=True)
@@ -142,8 +140,6 @@ def _decode(source: str | bytes | Mapping[str, Any], notes: list[str]) -> Any:
     if not text:
         raise PolicyError("policy is empty")
     if text[:3].upper() == "%7B":
-        from urllib.parse import unquote
-
         text = unquote(text)
         notes.append("policy text was URL-encoded; decoded it")
     try:

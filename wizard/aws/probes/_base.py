@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
 from wizard.analysis.policy.parse import PolicyError, load_document
 from wizard.aws.errors import aws_errors
 from wizard.engine.probes import ProbeContext, ProbeError, ProbeErrorKind
@@ -52,7 +53,6 @@ def _from_url(ctx: ProbeContext, params: Mapping[str, Any], name: str) -> Any:
     at once, so resolve_target's facts are not there for its siblings)."""
     if name not in _URL_PARTS:
         return None
-    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
 
     for source in (params, ctx.facts, ctx.inputs):
         url = source.get("url") or source.get("invoke_url")

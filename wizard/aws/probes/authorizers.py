@@ -6,13 +6,18 @@ import json
 import re
 import shlex
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.analysis.arn import arn_matches, build_method_arn
 from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_argv, manual_command
 from wizard.aws.probes._base import arg, client, fresh_reads, parse_policy
+from wizard.aws.probes.logs import lambda_log_group, read_log_group
+from wizard.aws.probes.reproduce import reproduce
+from wizard.aws.session import is_loopback_host
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
 # Our own Lambda invocations (authorizer_policy) would look like API Gateway calling the
@@ -346,8 +351,6 @@ def authorizer_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str,
 
 def _invocations(ctx: ProbeContext, group: str, since_ms: int) -> int | None:
     """START lines in the authorizer's log group since `since_ms` (None: group missing)."""
-    from wizard.aws.probes.logs import read_log_group
-
     r = read_log_group(ctx, {"start_time": since_ms}, group, "START RequestId")
     if not r["log_group_exists"]:
         return None
@@ -362,13 +365,6 @@ def _invocations(ctx: ProbeContext, group: str, since_ms: int) -> int | None:
     needs_aws=True,
 )
 def authorizer_cache_check(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    import time
-    from urllib.parse import urlsplit
-
-    from wizard.aws.probes.logs import lambda_log_group
-    from wizard.aws.probes.reproduce import reproduce
-    from wizard.aws.session import is_loopback_host
-
     fn = str(arg(ctx, params, "authorizer_function_arn"))
     group = str(arg(ctx, params, "log_group", None) or lambda_log_group(fn))
     url = str(arg(ctx, params, "url"))

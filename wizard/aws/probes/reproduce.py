@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from wizard.aws.probes._base import arg
 from wizard.aws.reproduce import send
+from wizard.aws.session import is_loopback_host
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
 
@@ -34,9 +35,6 @@ def _check_resend_allowed(
 ) -> None:
     """Re-sending a POST/PUT/PATCH/DELETE to a real API may change data if it now succeeds:
     it needs `confirm_resend` (a front end asks). The local emulator needs no confirmation."""
-    from urllib.parse import urlsplit
-
-    from wizard.aws.session import is_loopback_host
 
     if method in SAFE_METHODS or is_loopback_host(urlsplit(url).hostname or ""):
         return

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.analysis.arn import parse_method_arn
+from wizard.analysis.evidence import parse_evidence
+from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
 from wizard.engine.offline_probes._common import (
     _given,
     _text_param,
@@ -26,8 +29,6 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 def parse_target_url(url: str) -> dict[str, Any]:
     """api_id/region/stage/path (or the custom domain) of an invoke URL, flat; pure."""
-    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
-
     out: dict[str, Any] = dict.fromkeys(
         ("url", "host", "host_kind", "api_id", "region", "stage", "path", "domain_name", "vpce_id")
     )
@@ -65,8 +66,6 @@ def _request_url(ev: Any) -> str | None:
     "Read the failing request (METHOD URL, a curl command or curl -v output): API id, stage, path",
 )
 def parse_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.evidence import parse_evidence
-
     text = _text_param(params, "text")
     ev = parse_evidence(text)
     url = _request_url(ev)
@@ -93,8 +92,6 @@ def parse_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
     "Read the failing call from the method ARN an AccessDenied message names",
 )
 def request_from_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.arn import parse_method_arn
-
     text = _text_param(params, "arn")
     try:
         arn = parse_method_arn(text)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.analysis.evidence import parse_evidence
 from wizard.engine.offline_probes._common import (
     _given,
     _plain,
@@ -186,8 +187,6 @@ def _symptoms(text: str) -> dict[str, bool]:
     "Classify the pasted error response (status, x-amzn-ErrorType, body, prose) and rank causes",
 )
 def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.evidence import parse_evidence
-
     text = _text_param(params, "text")
     error_type = _given(params, "error_type")
     if error_type and error_type.lower() not in text.lower():

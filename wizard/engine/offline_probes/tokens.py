@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
+from wizard.analysis.jwt_inspect import TokenError, inspect_token
 from wizard.engine.offline_probes._common import (
     _given,
     _text_param,
@@ -18,10 +20,6 @@ from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorK
     "Decode the pasted token (no signature check): scopes, expiry, Cognito token use, vs the TTL",
 )
 def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from datetime import UTC, datetime
-
-    from wizard.analysis.jwt_inspect import TokenError, inspect_token
-
     text = _text_param(params, "token")
     ttl_text = _given(params, "ttl")
     ttl = int(ttl_text) if ttl_text and ttl_text.isdigit() else None

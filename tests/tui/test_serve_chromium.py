@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +37,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # The page asks for a web font; nothing but this machine's server is ever reached.
+    # Defence in depth: the page asks for nothing but its server (test below), and no other
+    # name would resolve if it did.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 # textual.js keeps its xterm Terminal in a closure; catch it as it is assigned (`x.terminal =
@@ -143,6 +146,16 @@ def _screen_has(page: Any, text: str) -> str:
     return str(page.evaluate(SCREEN_TEXT))
 
 
+def test_the_page_loads_its_font_from_the_server_not_a_third_party(served: str) -> None:
+    with urllib.request.urlopen(served, timeout=30) as response:
+        page = response.read().decode()
+    assert "googleapis" not in page and "https://" not in page
+    font = re.search(r'url\("(?P<url>[^"]+\.ttf)"\)', page)
+    assert font is not None, page
+    with urllib.request.urlopen(font.group("url"), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 10_000  # the font file itself
+
+
 def test_serve_walks_the_seed_to_the_findings_in_chromium(served: str, tmp_path: Path) -> None:
     chromium = _chromium()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the test extra)")
@@ -156,6 +169,8 @@ def test_serve_walks_the_seed_to_the_findings_in_chromium(served: str, tmp_path:
         )
         try:
             page = browser.new_page()
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url))
             page.add_init_script(CATCH_TERMINAL)
             page.goto(served)
             # The served app got serve's flags: the start screen has the seed's URL filled in.
@@ -172,5 +187,8 @@ def test_serve_walks_the_seed_to_the_findings_in_chromium(served: str, tmp_path:
             page.keyboard.press("Control+n")
             screen = _screen_has(page, DIAGNOSIS)
             assert "POST/dashboard/update-profile" in screen  # the failing call, named
+            # every request the page made went to this machine's server
+            others = [u for u in asked if urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
+            assert asked and not others, others
         finally:
             browser.close()

@@ -6,11 +6,17 @@ web driver), fed through a websocket. textual-serve starts that process with
 the user's flags (a profile name, a URL) and a shell would read them as shell syntax. So the
 command is `shlex.join` of an argv list, and `ExecAppService` splits it back with `shlex.split`
 and starts it with `create_subprocess_exec`: every flag reaches the app as one argument.
+
+The page asks for nothing but this server: textual-serve's page links a Google web font, which
+would tell a third party who is looking at an incident (and fails on a closed network); the
+index page is rewritten to load the same font from the copy textual-serve ships in its static
+files.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import shlex
 from asyncio.subprocess import PIPE, Process
 from collections.abc import Sequence
@@ -37,6 +43,24 @@ class ExecAppService(AppService):
         return process
 
 
+# textual-serve's template: `<link rel="stylesheet" href="https://fonts.googleapis.com/css?...">`
+_REMOTE_FONT = re.compile(r"<link\b[^>]*\bhref=\"https://fonts\.googleapis\.com/[^>]*>", re.S)
+_STATIC_PREFIX = re.compile(r'href="(?P<static>[^"]*)css/xterm\.css"')
+_LOCAL_FONT = """<style>
+  @font-face {{
+    font-family: "Roboto Mono";
+    src: url("{static}fonts/RobotoMono-VariableFont_wght.ttf") format("truetype");
+  }}
+</style>"""
+
+
+def local_fonts(page: str) -> str:
+    """The index page with its remote web font replaced by the bundled one."""
+    static = _STATIC_PREFIX.search(page)
+    local = _LOCAL_FONT.format(static=static.group("static")) if static else ""
+    return _REMOTE_FONT.sub(lambda _: local, page)
+
+
 class WizardServer(Server):
     """textual-serve's Server whose websocket handler runs each session in an ExecAppService."""
 
@@ -45,6 +69,16 @@ class WizardServer(Server):
     ) -> None:
         super().__init__(
             shlex.join(argv), host=host, port=port, title="apigw-wizard", public_url=public_url
+        )
+
+    async def handle_index(self, request: web.Request) -> web.Response:
+        page = await super().handle_index(request)
+        assert isinstance(page, web.Response)  # aiohttp_jinja2's template() renders one
+        return web.Response(
+            text=local_fonts(page.text or ""),
+            content_type=page.content_type,
+            charset=page.charset,
+            headers={k: v for k, v in page.headers.items() if k.lower() == "cache-control"},
         )
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:

@@ -28,7 +28,7 @@ from wizard.analysis.diagnosis.observations import (
     observe,
     s3_error_through_api,
 )
-from wizard.analysis.evidence import Evidence, parse_evidence
+from wizard.analysis.paste_fields import PasteFields, parse_paste_fields
 from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
 
@@ -63,7 +63,7 @@ class RankedCause:
 @dataclass
 class Classification:
     causes: list[RankedCause]
-    evidence: Evidence
+    evidence: PasteFields
     symptoms: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
     observations: list[str] = field(default_factory=list)
@@ -126,7 +126,7 @@ class _Scores:
 @dataclass
 class _Context:
     text: str
-    ev: Evidence
+    ev: PasteFields
     sym: Symptoms
     facts: Mapping[str, Any]
     now: datetime | None
@@ -186,7 +186,7 @@ def _score_rules(
         text = text[: MAX_TEXT // 2] + "\n" + text[-MAX_TEXT // 2 :]
     facts = dict(facts or {}) if isinstance(facts, Mapping) else {}
     text = _merge_fact_text(text, facts)
-    ev = parse_evidence(text)
+    ev = parse_paste_fields(text)
     sym = detect_symptoms(text)
     ctx = _Context(text=text, ev=ev, sym=sym, facts=facts, now=now)
     info = _catalogue_info()
@@ -1359,7 +1359,7 @@ def _rank(ctx: _Context, acc: _Scores, observations: frozenset[str]) -> Classifi
     )
 
 
-def _stage_from(ev: Evidence) -> str | None:
+def _stage_from(ev: PasteFields) -> str | None:
     for arn in ev.resource_arns:
         tail = arn.split(":", 5)[-1].split("/")
         if len(tail) > 1 and tail[1] and tail[1] not in ("*", "null"):

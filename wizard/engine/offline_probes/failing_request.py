@@ -65,10 +65,10 @@ def _request_url(ev: Any) -> str | None:
     "Read the failing request (METHOD URL, a curl command or curl -v output): API id, stage, path",
 )
 def parse_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.evidence import parse_evidence
+    from wizard.analysis.paste_fields import parse_paste_fields
 
     text = _text_param(params, "text")
-    ev = parse_evidence(text)
+    ev = parse_paste_fields(text)
     url = _request_url(ev)
     if url is None:
         raise ProbeError(

@@ -186,14 +186,14 @@ def _symptoms(text: str) -> dict[str, bool]:
     "Classify the pasted error response (status, x-amzn-ErrorType, body, prose) and rank causes",
 )
 def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.evidence import parse_evidence
+    from wizard.analysis.paste_fields import parse_paste_fields
 
     text = _text_param(params, "text")
     error_type = _given(params, "error_type")
     if error_type and error_type.lower() not in text.lower():
         # A live reproduction passes the header on its own: classify it with the body.
         text = f"x-amzn-ErrorType: {error_type}\n{text}"
-    ev = parse_evidence(text)
+    ev = parse_paste_fields(text)
     family = message_family(text)
     result: dict[str, Any] = {
         "message_family": family,

@@ -196,13 +196,18 @@ def is_decisive(observations: Iterable[str]) -> bool:
 def shared_families() -> frozenset[str]:
     """Message families that several causes produce alike (Missing Authentication Token: route
     missing, not deployed, unsigned IAM call, custom domain...): the message names a group."""
-    from wizard.analysis import classify_rules
+    from wizard.catalogue.evidence import load_evidence
 
+    # How typical a family is for each cause is data: the `produces` of evidence.yaml.
+    per_family: dict[str, list[float]] = {}
+    for ce in load_evidence().causes.values():
+        for name, w in ce.produces.items():
+            per_family.setdefault(name, []).append(w)
     shared = set()
-    for fam in classify_rules.FAMILIES:
-        top = max(fam.boosts.values(), default=0.0)
-        if sum(w >= top - 2.0 for w in fam.boosts.values() if w > 0) >= 2:
-            shared.add(f"family:{fam.name}")
+    for name, weights in per_family.items():
+        top = max(weights, default=0.0)
+        if sum(w >= top - 2.0 for w in weights if w > 0) >= 2:
+            shared.add(f"family:{name}")
     return frozenset(shared)
 
 

@@ -154,6 +154,8 @@ class ScoringInputs:
 
     rule_scores: dict[str, float]
     observations: frozenset[str]
+    # (root cause, visible cause): the root-cause links whose condition holds for this paste
+    links: tuple[tuple[str, str], ...] = ()
 
 
 def scoring_inputs(
@@ -166,7 +168,11 @@ def scoring_inputs(
     """The inputs of the fitted layer (benchmarks/fit_evidence.py fits on these). `strict`
     raises the first rule error instead of skipping the rule (the tests run the corpus so)."""
     ctx, acc = _score_rules(text, now=now, facts=facts, strict=strict)
-    return ScoringInputs(dict(acc.score), _observations(ctx))
+    return ScoringInputs(dict(acc.score), _observations(ctx), _link_pairs(ctx))
+
+
+def _link_pairs(ctx: _Context) -> tuple[tuple[str, str], ...]:
+    return tuple(dict.fromkeys((link.root, link.visible) for link in ctx.links))
 
 
 def _observations(ctx: _Context) -> frozenset[str]:
@@ -505,7 +511,7 @@ def _session_facts(f: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _rank(ctx: _Context, acc: _Scores, observations: frozenset[str]) -> Classification:
-    conf = scoring.confidences(acc.score, observations)
+    conf = scoring.confidences(acc.score, observations, links=_link_pairs(ctx))
     order = sorted(conf, key=lambda c: (-conf[c], -acc.score[c], -acc.info[c].prior, c))
     signal = has_http_signal(observations)
     known = {
@@ -517,6 +523,9 @@ def _rank(ctx: _Context, acc: _Scores, observations: frozenset[str]) -> Classifi
     causes: list[RankedCause] = []
     for i, cid in enumerate(order):
         reasons = [r for _, r in sorted(acc.reasons[cid], key=lambda wr: -wr[0]) if r][:6]
+        # A root cause says first whose message it explains, and why.
+        roots = [link.reason for link in ctx.links if link.root == cid]
+        reasons = list(dict.fromkeys(roots + reasons))[:6]
         confidence = round(conf[cid], 3)
         checks = next_checks_for(cid, order[:4], known) if i < 5 else []
         if not signal and i < 5:

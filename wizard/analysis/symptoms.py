@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 _W = r"(?:\s+[\w'/.$-]+)"  # one more word
 _AUTHZ = r"(?:lambda\s+|custom\s+|token\s+|request\s+)?authori[sz]er(?:\s+lambda|\s+function|'s)?"
@@ -27,12 +28,22 @@ _WORKS = (
 @dataclass(frozen=True)
 class Concept:
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    sources: tuple[str, ...]
     negatable: bool = True
+
+    @property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Compiled on first use, once: importing this module compiles nothing."""
+        return _compiled(self.sources)
+
+
+@cache
+def _compiled(sources: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in sources)
 
 
 def _c(name: str, *patterns: str, negatable: bool = True) -> Concept:
-    return Concept(name, tuple(re.compile(p, re.IGNORECASE) for p in patterns), negatable)
+    return Concept(name, tuple(patterns), negatable)
 
 
 CONCEPTS: tuple[Concept, ...] = (

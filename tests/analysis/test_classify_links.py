@@ -18,6 +18,10 @@ MAT = (
     '{"message":"Missing Authentication Token"}\n'
     "GET https://abc1234567.execute-api.us-east-1.amazonaws.com/prod/orders"
 )
+AUTHZ = (
+    'HTTP/1.1 403 Forbidden\n{"Message":"User is not authorized to access this resource"}\n'
+    "The first call to /profile works, later calls to /orders fail; authorizer TTL 300."
+)
 KEY = (
     'HTTP/1.1 403 Forbidden\nx-amzn-ErrorType: ForbiddenException\n{"message":"Forbidden"}\n'
     'curl -H "x-api-key: abc123" https://abc1234567.execute-api.us-east-1.amazonaws.com/prod/items'
@@ -60,6 +64,17 @@ LINKED = [
         "apikey-missing-or-invalid",
         id="key-known-valid",
     ),
+    pytest.param(
+        MAT,
+        {"authorization_type": "AWS_IAM"},
+        "mat-iam-unsigned",
+        "mat-route-not-found",
+        id="iam-method-unsigned",
+    ),
+    pytest.param(
+        AUTHZ, None, "authz-cache-scoped-policy", "authz-implicit-deny-arn-mismatch", id="cached"
+    ),
+    pytest.param(AUTHZ, None, "authz-cache-scoped-policy", "authz-explicit-deny", id="cached-deny"),
 ]
 
 
@@ -76,7 +91,9 @@ def test_root_cause_ranks_above_the_cause_whose_message_it_produces(
     assert _rank(ids, root) < _rank(ids, visible), ids[:5]
     top = result.causes[_rank(ids, root)]
     # The root cause says first that it explains the message, and why.
-    assert "so" in top.evidence[0] or "does not run" in top.evidence[0]
+    assert any(w in top.evidence[0] for w in ("so", "does not run", "cached", "not SigV4")), (
+        top.evidence
+    )
     assert (root, visible) in scoring_inputs(text, facts=facts).links
 
 
@@ -101,6 +118,13 @@ def test_the_link_is_what_lifts_the_root_cause(
         (RP_DENY, None, "rp-explicit-deny", "rp-not-redeployed"),
         (MAT, None, "mat-route-not-found", "mat-not-deployed"),
         (KEY, None, "apikey-missing-or-invalid", "apikey-not-in-usage-plan-stage"),
+        # caching known off: a cached decision cannot be the root cause
+        (
+            AUTHZ.replace("; authorizer TTL 300", ""),
+            {"authorizer_ttl": 0},
+            "authz-implicit-deny-arn-mismatch",
+            "authz-cache-scoped-policy",
+        ),
         # the key is in the query string: API Gateway never read it, so it is not "known valid"
         (
             KEY.replace('-H "x-api-key: abc123" ', "")

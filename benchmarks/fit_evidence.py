@@ -223,6 +223,13 @@ def main() -> None:
     report(
         "  of which real-world reports (real*.yaml)", [s for s in scored if s.case.source in real]
     )
+    blind = {c.source for c in cases if c.source.startswith("blind")}
+    report(
+        "  of which the blind batches (blind*.yaml)", [s for s in scored if s.case.source in blind]
+    )
+    linked = [s for s in scored if s.case.links]
+    if linked:
+        report("  of which reports where a root-cause link holds", linked)
     per_source(scored)
     if args.misses:
         for s in scored:

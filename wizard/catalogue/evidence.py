@@ -22,7 +22,6 @@ file and the dotted path - never silently dropped. Pure data; wizard.analysis ev
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -132,6 +131,8 @@ def _where(loc: Iterable[Any]) -> str:
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
+    import difflib  # only when there is an error to explain (2.8 ms of import otherwise)
+
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

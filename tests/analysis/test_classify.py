@@ -359,3 +359,19 @@ def test_url_stage_differs_from_the_deployed_stage() -> None:
     result = classify(text)
     assert result.ids()[0] == "stage-not-found"
     assert any('"prod" is not the deployed stage' in e for e in result.causes[0].evidence)
+
+
+# ----------------------------------------------------------------------------- three-valued rules
+
+
+def test_a_session_fact_that_is_not_known_never_counts_as_false() -> None:
+    """evidence.yaml's `requires` on api_key_required pushes the key causes down only when the
+    fact is known false; unknown (absent, or a value of the wrong type) changes nothing."""
+    text = 'HTTP/1.1 403 Forbidden\nx-amzn-ErrorType: ForbiddenException\n{"message":"Forbidden"}'
+    key = "apikey-missing-or-invalid"
+    unknown = classify(text)
+    garbled = classify(text, facts={"api_key_required": "maybe"})
+    known_false = classify(text, facts={"api_key_required": False})
+    assert unknown.rank_of(key) == garbled.rank_of(key) == 1
+    assert [c.confidence for c in unknown.causes] == [c.confidence for c in garbled.causes]
+    assert (known_false.rank_of(key) or 0) > 3

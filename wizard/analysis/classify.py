@@ -163,11 +163,9 @@ def scoring_inputs(
     *,
     now: datetime | None = None,
     facts: Mapping[str, Any] | None = None,
-    strict: bool = False,
 ) -> ScoringInputs:
-    """The inputs of the fitted layer (benchmarks/fit_evidence.py fits on these). `strict`
-    raises the first rule error instead of skipping the rule (the tests run the corpus so)."""
-    ctx, acc = _score_rules(text, now=now, facts=facts, strict=strict)
+    """The inputs of the fitted layer (benchmarks/fit_evidence.py fits on these)."""
+    ctx, acc = _score_rules(text, now=now, facts=facts)
     return ScoringInputs(dict(acc.score), _observations(ctx), _link_pairs(ctx))
 
 
@@ -180,7 +178,7 @@ def _observations(ctx: _Context) -> frozenset[str]:
 
 
 def _score_rules(
-    text: str, *, now: datetime | None, facts: Mapping[str, Any] | None, strict: bool = False
+    text: str, *, now: datetime | None, facts: Mapping[str, Any] | None
 ) -> tuple[_Context, _Scores]:
     if not isinstance(text, str):
         text = ""
@@ -196,9 +194,8 @@ def _score_rules(
     ctx.families = _match_families(ctx)
     info = _catalogue_info()
     acc = _Scores(info)
-    # `strict` is kept for the callers: the rules are data, linted when they load, so there is
-    # no rule error left to skip or to raise here.
-    del strict
+    # The rules are data, linted when they load: there is no rule error to skip here (the old
+    # Python rules ran in a try/except that swallowed them).
     model = load_evidence()
     ctx.env = R.derive(model, _paste_facts(ctx))
     reasons = {f.name: f.reason for f in R.FAMILIES}

@@ -698,7 +698,7 @@ def detect_symptoms(text: str) -> Symptoms:
     if not isinstance(text, str) or not text:
         return out
     # People describe the incident in the first lines (and sometimes sum up at the end); a huge
-    # paste is log lines, which evidence.py reads. Bounding the sample keeps explain interactive.
+    # paste is log lines, which paste_fields.py reads. Bounding the sample keeps explain interactive.
     sample = (
         text
         if len(text) <= _MAX_PROSE

@@ -5,9 +5,9 @@
 
 `scale`, `bias` and `weight` are fitted on the report corpus (benchmarks/fit_evidence.py, by
 leave-one-source-out cross-validation) and stored as data in wizard/catalogue/fitted_weights.json.
-The rule score is the hand-written evidence of classify.py; the fitted part corrects it where the
-corpus disagrees and turns it into a probability that means what it says (the reliability table
-in docs/diagnosis.md).
+The rule score comes from the evidence data (wizard/catalogue/evidence.yaml); the fitted part
+corrects it where the corpus disagrees and turns it into a probability that means what it says
+(the reliability table in docs/diagnosis.md).
 
 Root-cause links (the `explains:` of wizard/catalogue/evidence.yaml): when a cause produces another
 cause's message and its own evidence is present, its logit is raised to the other's plus the

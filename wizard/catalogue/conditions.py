@@ -172,19 +172,29 @@ class Truth(Enum):
 
 
 def evaluate(cond: Condition, facts: Mapping[str, Any]) -> Truth:
-    """Evaluate `cond` over fact values (`facts` maps name -> value; missing or UNKNOWN = unknown)."""
+    """Evaluate `cond` over fact values (`facts` maps name -> value; missing or UNKNOWN = unknown).
+
+    `all` stops at its first FALSE member and `any` at its first TRUE one: the result is then
+    decided whatever the rest would give (Kleene logic), and the rest may be costly (a `matches`
+    over a whole paste)."""
     if isinstance(cond, FactCondition):
         return _leaf(cond, facts.get(cond.fact, UNKNOWN))
     if isinstance(cond, AllCondition):
-        results = [evaluate(c, facts) for c in cond.all]
-        if Truth.FALSE in results:
-            return Truth.FALSE
-        return Truth.UNKNOWN if Truth.UNKNOWN in results else Truth.TRUE
+        unknown = False
+        for c in cond.all:
+            truth = evaluate(c, facts)
+            if truth is Truth.FALSE:
+                return truth
+            unknown = unknown or truth is Truth.UNKNOWN
+        return Truth.UNKNOWN if unknown else Truth.TRUE
     if isinstance(cond, AnyCondition):
-        results = [evaluate(c, facts) for c in cond.any]
-        if Truth.TRUE in results:
-            return Truth.TRUE
-        return Truth.UNKNOWN if Truth.UNKNOWN in results else Truth.FALSE
+        unknown = False
+        for c in cond.any:
+            truth = evaluate(c, facts)
+            if truth is Truth.TRUE:
+                return truth
+            unknown = unknown or truth is Truth.UNKNOWN
+        return Truth.UNKNOWN if unknown else Truth.FALSE
     return evaluate(cond.not_, facts).negate()
 
 
@@ -221,6 +231,8 @@ def _leaf(cond: FactCondition, value: Any) -> Truth:
         if isinstance(value, str):
             return Truth.of(isinstance(expected, str) and expected in value)
         if isinstance(value, list):
+            if isinstance(expected, str):  # a string equals only an equal string: `in` is exact
+                return Truth.of(expected in value)
             return Truth.of(any(_equal(item, expected) for item in value))
         if isinstance(value, dict):
             return Truth.of(expected in value)

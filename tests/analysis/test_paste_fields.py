@@ -51,7 +51,9 @@ def test_devtools_header_on_two_lines_and_httpie() -> None:
     )
     assert ev.error_type == "MissingAuthenticationTokenException"
     assert "apigw-requestid" in ev.request_ids
-    ev2 = parse_paste_fields("HTTP/1.1 403 Forbidden\nX-Amzn-ErrorType: InvalidSignatureException\n")
+    ev2 = parse_paste_fields(
+        "HTTP/1.1 403 Forbidden\nX-Amzn-ErrorType: InvalidSignatureException\n"
+    )
     assert ev2.error_type == "InvalidSignatureException" and ev2.status == 403
 
 

@@ -112,17 +112,14 @@ class _Scores:
 
     def add(self, cause: str, weight: float, reason: str) -> None:
         if cause not in self.score:
-            # A rule naming a cause the catalogue does not have is a bug, not a no-op.
+            # evidence.yaml is linted against the catalogue when it loads; a cause id that still
+            # gets here is a bug, never a silent no-op.
             raise KeyError(f"classifier rule names unknown cause id {cause!r}")
         if weight == 0:
             return
         self.score[cause] += weight
         if weight > 0 and all(r != reason for _, r in self.reasons[cause]):
             self.reasons[cause].append((weight, reason))
-
-    def add_many(self, boosts: Mapping[str, float], reason: str, scale: float = 1.0) -> None:
-        for cause, weight in boosts.items():
-            self.add(cause, weight * scale, reason)
 
 
 @dataclass

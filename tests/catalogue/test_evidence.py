@@ -170,3 +170,31 @@ def test_the_loaded_rules_are_the_file_s_rules() -> None:
         assert len(ce.requires) == len(entry.get("requires", []))
         assert len(ce.explains) == len(entry.get("explains", []))
         assert ce.produces == entry.get("produces", {})
+
+
+def test_rules_on_observations_are_checked_against_their_vocabulary() -> None:
+    """The observation names (diagnosis/observations.py) are the fitted layer's vocabulary; a rule
+    may name them through the `observations` fact, and a name no extractor produces fails."""
+    from wizard.analysis.classify_rules import evidence_model, observation_errors
+
+    assert observation_errors(evidence_model(), "evidence.yaml") == []
+    data = _packaged()
+    good = {"fact": "observations", "op": "contains", "value": "host:function-url"}
+    bad = {"fact": "observations", "op": "contains", "value": "host:lambda-url"}
+    data["causes"]["not-apigw-origin"]["supports"].append({"when": good, "weight": 1.0})
+    data["causes"]["waf-block"]["supports"].append({"when": {"any": [good, bad]}, "weight": 1.0})
+    model = parse_evidence_model(yaml.safe_dump(data), load_catalogue().ids(), "evidence.yaml")
+    errors = observation_errors(model, "evidence.yaml")
+    assert len(errors) == 1
+    assert errors[0].startswith("evidence.yaml: causes.waf-block.supports[")
+    assert errors[0].endswith(".when.any[1].value: unknown observation 'host:lambda-url'")
+
+
+def test_the_observations_fact_holds_the_paste_s_observations() -> None:
+    text = "curl https://abc.lambda-url.us-east-1.on.aws/ -> 403 Forbidden"
+    from wizard.analysis.diagnosis.observations import observe
+
+    ev, sym = parse_paste_fields(text), detect_symptoms(text)
+    ctx = _Context(text, ev, sym, {}, None)
+    ctx.observations = observe(text, ev, sym, [], {})
+    assert "host:function-url" in _paste_facts(ctx)["observations"]

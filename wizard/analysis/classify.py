@@ -32,7 +32,6 @@ from wizard.analysis.diagnosis.observations import (
 from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.paste_fields import PasteFields, parse_paste_fields
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
-from wizard.catalogue.evidence import load_evidence
 
 MAX_TEXT = 200_000
 DEFAULT_PRIOR = 0.01
@@ -132,6 +131,7 @@ class _Context:
     families: list[str] = field(default_factory=list)
     env: dict[str, Any] = field(default_factory=dict)  # the facts the evidence rules read
     links: list[R.RootLink] = field(default_factory=list)
+    observations: frozenset[str] = frozenset()
 
 
 def classify(
@@ -142,7 +142,7 @@ def classify(
 ) -> Classification:
     """Rank the catalogue's causes for a pasted report. Never raises."""
     ctx, acc = _score_rules(text, now=now, facts=facts)
-    return _rank(ctx, acc, _observations(ctx))
+    return _rank(ctx, acc, ctx.observations)
 
 
 @dataclass(frozen=True)
@@ -163,15 +163,11 @@ def scoring_inputs(
 ) -> ScoringInputs:
     """The inputs of the fitted layer (benchmarks/fit_evidence.py fits on these)."""
     ctx, acc = _score_rules(text, now=now, facts=facts)
-    return ScoringInputs(dict(acc.score), _observations(ctx), _link_pairs(ctx))
+    return ScoringInputs(dict(acc.score), ctx.observations, _link_pairs(ctx))
 
 
 def _link_pairs(ctx: _Context) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys((link.root, link.visible) for link in ctx.links))
-
-
-def _observations(ctx: _Context) -> frozenset[str]:
-    return observe(ctx.text, ctx.ev, ctx.sym, ctx.families, ctx.facts)
 
 
 def _score_rules(
@@ -189,11 +185,12 @@ def _score_rules(
     sym = detect_symptoms(text)
     ctx = _Context(text=text, ev=ev, sym=sym, facts=facts, now=now)
     ctx.families = _match_families(ctx)
+    ctx.observations = observe(text, ev, sym, ctx.families, facts)
     info = _catalogue_info()
     acc = _Scores(info)
     # The rules are data, linted when they load: there is no rule error to skip here (the old
     # Python rules ran in a try/except that swallowed them).
-    model = load_evidence()
+    model = R.evidence_model()
     ctx.env = R.derive(model, _paste_facts(ctx))
     reasons = {f.name: f.reason for f in R.FAMILIES}
     ctx.links = R.apply_evidence(model, list(info), ctx.env, sym, reasons, acc)
@@ -310,6 +307,7 @@ def _paste_facts(ctx: _Context) -> dict[str, Any]:
     scope_errors = [e for e in lg.authorizer_errors if "scope" in e.lower()]
     env: dict[str, Any] = {
         "text": text,
+        "observations": sorted(ctx.observations),
         "families": list(ctx.families),
         "symptoms": sorted(sym.names()),
         "denied": sorted(sym.denied),

@@ -137,18 +137,19 @@ def _hint(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _leaves(cond: Condition, path: str) -> Iterator[tuple[FactCondition, str]]:
+def leaves(cond: Condition, path: str) -> Iterator[tuple[FactCondition, str]]:
+    """Every `{fact, op, value}` leaf of `cond` with its dotted path below `path`."""
     if isinstance(cond, FactCondition):
         yield cond, path
     elif isinstance(cond, AllCondition):
         for i, c in enumerate(cond.all):
-            yield from _leaves(c, f"{path}.all[{i}]")
+            yield from leaves(c, f"{path}.all[{i}]")
     elif isinstance(cond, AnyCondition):
         for i, c in enumerate(cond.any):
-            yield from _leaves(c, f"{path}.any[{i}]")
+            yield from leaves(c, f"{path}.any[{i}]")
     else:
         assert isinstance(cond, NotCondition)
-        yield from _leaves(cond.not_, f"{path}.not")
+        yield from leaves(cond.not_, f"{path}.not")
 
 
 def lint(model: EvidenceModel, cause_ids: Iterable[str], source: str) -> list[str]:
@@ -169,7 +170,7 @@ def lint(model: EvidenceModel, cause_ids: Iterable[str], source: str) -> list[st
             err(f"gates[{i}]", f"unknown family {name!r}{_hint(name, families)}")
 
     def check(cond: Condition, path: str, known: set[str]) -> None:
-        for leaf, where in _leaves(cond, path):
+        for leaf, where in leaves(cond, path):
             decl = model.facts.get(leaf.fact)
             if leaf.fact not in known:
                 err(f"{where}.fact", f"unknown fact {leaf.fact!r}{_hint(leaf.fact, known)}")
@@ -224,6 +225,17 @@ def lint(model: EvidenceModel, cause_ids: Iterable[str], source: str) -> list[st
             check(link.when, f"{path}.when", known)
             check_reason(link.reason, f"{path}.reason")
     return errors
+
+
+def conditions(model: EvidenceModel) -> Iterator[tuple[Condition, str]]:
+    """Every condition of the file with its dotted path."""
+    for name, d in model.derived.items():
+        yield d.when, f"derived.{name}.when"
+    for cid, ce in model.causes.items():
+        for key in ("requires", "supports", "rules_out", "explains"):
+            for i, r in enumerate(getattr(ce, key)):
+                if r.when is not None:
+                    yield r.when, f"causes.{cid}.{key}[{i}].when"
 
 
 def parse_evidence_model(raw: bytes | str, cause_ids: Iterable[str], source: str) -> EvidenceModel:

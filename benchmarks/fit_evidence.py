@@ -54,6 +54,7 @@ class Case:
     expected: str
     rule_scores: dict[str, float]
     observations: frozenset[str]
+    links: tuple[tuple[str, str], ...] = ()
 
 
 def load_cases() -> list[Case]:
@@ -62,7 +63,14 @@ def load_cases() -> list[Case]:
         for r in yaml.safe_load(path.read_text(encoding="utf-8"))["reports"]:
             inputs = scoring_inputs(r["text"])
             cases.append(
-                Case(path.stem, r["id"], r["expected"], inputs.rule_scores, inputs.observations)
+                Case(
+                    path.stem,
+                    r["id"],
+                    r["expected"],
+                    inputs.rule_scores,
+                    inputs.observations,
+                    inputs.links,
+                )
             )
     return cases
 
@@ -143,7 +151,8 @@ class Scored:
 
 
 def score(case: Case, fw: scoring.FittedWeights) -> Scored:
-    conf = scoring.confidences(case.rule_scores, case.observations, fw)
+    # The root-cause links are applied after the fitted logits, as at run time.
+    conf = scoring.confidences(case.rule_scores, case.observations, fw, links=case.links)
     order = sorted(conf, key=lambda c: (-conf[c], -case.rule_scores[c], c))
     rank = order.index(case.expected) + 1
     return Scored(case, rank, conf[order[0]])
@@ -214,6 +223,13 @@ def main() -> None:
     report(
         "  of which real-world reports (real*.yaml)", [s for s in scored if s.case.source in real]
     )
+    blind = {c.source for c in cases if c.source.startswith("blind")}
+    report(
+        "  of which the blind batches (blind*.yaml)", [s for s in scored if s.case.source in blind]
+    )
+    linked = [s for s in scored if s.case.links]
+    if linked:
+        report("  of which reports where a root-cause link holds", linked)
     per_source(scored)
     if args.misses:
         for s in scored:

@@ -11,9 +11,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.analysis import classify_rules, next_checks
+from wizard.analysis import next_checks
 from wizard.analysis.classify import classify
 from wizard.catalogue import load_catalogue
+from wizard.catalogue.evidence import load_evidence
 
 REPORTS = Path(__file__).with_name("reports")
 SEED = (
@@ -137,7 +138,8 @@ def test_seed_incident_ranks_cache_scoped_policy_first() -> None:
 def test_missing_auth_token_is_routing_before_auth() -> None:
     result = classify('{"message":"Missing Authentication Token"} calling GET /prod/users')
     assert result.ids()[0] == "mat-route-not-found"
-    authz = {c.id for c in result.causes[:5]} & classify_rules.AUTHORIZER_CAUSES
+    authorizer = {c.id for c in load_catalogue().causes if c.category == "authorizer"}
+    authz = {c.id for c in result.causes[:5]} & authorizer
     assert not authz, "a route miss never reaches the authorizer"
 
 
@@ -280,13 +282,8 @@ def test_next_checks_separate_the_top_candidates() -> None:
 
 def test_rule_tables_only_name_catalogue_causes() -> None:
     ids = set(load_catalogue().ids())
-    named: set[str] = set()
-    for fam in classify_rules.FAMILIES:
-        named |= set(fam.boosts)
-    for rule in classify_rules.SYMPTOM_RULES:
-        named |= set(rule.boosts)
-    named |= classify_rules.REST_ONLY | classify_rules.HTTP_ONLY | classify_rules.WEBSOCKET_ONLY
-    assert named <= ids, named - ids
+    # The evidence data is linted against the catalogue when it loads (tests/catalogue).
+    assert set(load_evidence().causes) <= ids
     assert set(next_checks.CONFIRMING_CHECK) == ids
     for pair in next_checks.PAIR_CHECKS:
         assert pair <= ids
@@ -362,3 +359,19 @@ def test_url_stage_differs_from_the_deployed_stage() -> None:
     result = classify(text)
     assert result.ids()[0] == "stage-not-found"
     assert any('"prod" is not the deployed stage' in e for e in result.causes[0].evidence)
+
+
+# ----------------------------------------------------------------------------- three-valued rules
+
+
+def test_a_session_fact_that_is_not_known_never_counts_as_false() -> None:
+    """evidence.yaml's `requires` on api_key_required pushes the key causes down only when the
+    fact is known false; unknown (absent, or a value of the wrong type) changes nothing."""
+    text = 'HTTP/1.1 403 Forbidden\nx-amzn-ErrorType: ForbiddenException\n{"message":"Forbidden"}'
+    key = "apikey-missing-or-invalid"
+    unknown = classify(text)
+    garbled = classify(text, facts={"api_key_required": "maybe"})
+    known_false = classify(text, facts={"api_key_required": False})
+    assert unknown.rank_of(key) == garbled.rank_of(key) == 1
+    assert [c.confidence for c in unknown.causes] == [c.confidence for c in garbled.causes]
+    assert (known_false.rank_of(key) or 0) > 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 _W = r"(?:\s+[\w'/.$-]+)"  # one more word
 _AUTHZ = r"(?:lambda\s+|custom\s+|token\s+|request\s+)?authori[sz]er(?:\s+lambda|\s+function|'s)?"
@@ -27,12 +28,22 @@ _WORKS = (
 @dataclass(frozen=True)
 class Concept:
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    sources: tuple[str, ...]
     negatable: bool = True
+
+    @property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Compiled on first use, once: importing this module compiles nothing."""
+        return _compiled(self.sources)
+
+
+@cache
+def _compiled(sources: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in sources)
 
 
 def _c(name: str, *patterns: str, negatable: bool = True) -> Concept:
-    return Concept(name, tuple(re.compile(p, re.IGNORECASE) for p in patterns), negatable)
+    return Concept(name, tuple(patterns), negatable)
 
 
 CONCEPTS: tuple[Concept, ...] = (
@@ -687,7 +698,7 @@ def detect_symptoms(text: str) -> Symptoms:
     if not isinstance(text, str) or not text:
         return out
     # People describe the incident in the first lines (and sometimes sum up at the end); a huge
-    # paste is log lines, which evidence.py reads. Bounding the sample keeps explain interactive.
+    # paste is log lines, which paste_fields.py reads. Bounding the sample keeps explain interactive.
     sample = (
         text
         if len(text) <= _MAX_PROSE

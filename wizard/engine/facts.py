@@ -10,22 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Any, Literal
 
+# The sentinel belongs to the condition language (wizard.catalogue.conditions).
+from wizard.catalogue.conditions import UNKNOWN, Unknown  # noqa: F401 (re-exported)
 from wizard.engine.models import FactType
-
-
-class Unknown(Enum):
-    """The type of the `UNKNOWN` sentinel (an enum so it survives copies and pickling)."""
-
-    UNKNOWN = "unknown"
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = Unknown.UNKNOWN
 
 FactSource = Literal["answer", "pasted", "analyzer", "probe", "input"]
 """answer: typed by the user; pasted: a multi-line paste; analyzer: an offline probe over pasted

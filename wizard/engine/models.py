@@ -13,7 +13,6 @@ playbook authors in docs/playbook-format.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeAlias
 
 import jmespath
@@ -21,11 +20,24 @@ from jmespath.exceptions import JMESPathError
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Discriminator,
     Field,
-    Tag,
     field_validator,
     model_validator,
+)
+
+# The condition language lives in wizard.catalogue.conditions (the catalogue's evidence rules use
+# it too, and the catalogue is the lowest layer); re-exported here for the playbook models.
+from wizard.catalogue.conditions import (  # noqa: F401 (re-exported)
+    FACT_NAME,
+    AllCondition,
+    AnyCondition,
+    Condition,
+    FactCondition,
+    FactName,
+    NotCondition,
+    Op,
+    _condition_tag,
+    condition_facts,
 )
 
 SCHEMA_VERSION = 1
@@ -34,11 +46,7 @@ FactType = Literal["string", "integer", "number", "boolean", "list", "object"]
 """The declared type of a fact. `null` is a legal value of every type: a field that is absent."""
 
 InputKind = Literal["choice", "text", "paste", "confirm"]
-Op = Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "contains", "matches", "exists"]
-
-FACT_NAME = r"^[a-z][a-z0-9_]*$"
 NODE_ID = r"^[a-z][a-z0-9_-]*$"
-FactName = Annotated[str, Field(pattern=FACT_NAME, description="a fact name: snake_case")]
 NodeId = Annotated[str, Field(pattern=NODE_ID, description="a node id: lower-case, - or _")]
 
 # A fact reference inside a template: `{name}`; `{{` and `}}` are literal braces.
@@ -56,115 +64,6 @@ class _Model(BaseModel):
 def template_refs(template: str) -> list[str]:
     """The fact names a `{fact}` template reads, in order of appearance."""
     return [m.group(1) for m in TEMPLATE_REF.finditer(template) if m.group(1)]
-
-
-# --------------------------------------------------------------------------- conditions
-
-_VALUE_OPS = frozenset({"eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "contains", "matches"})
-
-
-class FactCondition(_Model):
-    """`{fact, op, value}`: compare one fact with a literal value.
-
-    Three-valued: if the fact is unknown the condition is unknown (except `exists`, which asks
-    exactly that question and is never unknown).
-    """
-
-    fact: FactName
-    op: Op
-    value: Any = Field(
-        default=None,
-        description=(
-            "literal to compare with; a list for in/not_in; a regex (re.search) for matches; "
-            "for exists: true (default) or false"
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _check_value(self) -> FactCondition:
-        if self.op in ("in", "not_in") and not isinstance(self.value, list):
-            raise ValueError(f"op '{self.op}' needs a list value, e.g. value: [a, b]")
-        if self.op == "matches":
-            if not isinstance(self.value, str):
-                raise ValueError("op 'matches' needs a regular expression string as value")
-            try:
-                re.compile(self.value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {self.value!r}: {exc}") from None
-        if self.op in ("gt", "ge", "lt", "le") and (
-            isinstance(self.value, bool) or not isinstance(self.value, int | float)
-        ):
-            raise ValueError(f"op '{self.op}' needs a number value")
-        if self.op == "exists" and self.value is not None and not isinstance(self.value, bool):
-            raise ValueError("op 'exists' takes value true (default) or false")
-        if self.op in _VALUE_OPS and self.value is None and self.op not in ("eq", "ne"):
-            raise ValueError(f"op '{self.op}' needs a value")
-        return self
-
-    def regex(self) -> re.Pattern[str]:
-        """The compiled regex of a `matches` condition (re caches compiled patterns)."""
-        return re.compile(str(self.value))
-
-
-class AllCondition(_Model):
-    """True when every member is true; false when any is false; else unknown."""
-
-    all: list[Condition] = Field(min_length=1)
-
-
-class AnyCondition(_Model):
-    """True when any member is true; false when every member is false; else unknown."""
-
-    any: list[Condition] = Field(min_length=1)
-
-
-class NotCondition(_Model):
-    """Negation; `not unknown` is unknown."""
-
-    not_: Condition = Field(alias="not")
-
-
-def _condition_tag(value: Any) -> str | None:
-    """Which shape a condition has: from its keys (YAML) or its class (a model instance)."""
-    if isinstance(value, FactCondition | AllCondition | AnyCondition | NotCondition):
-        return {FactCondition: "fact", AllCondition: "all", AnyCondition: "any"}.get(
-            type(value), "not"
-        )
-    if not isinstance(value, dict):
-        return None
-    if "not" in value or "not_" in value:
-        return "not"
-    for tag in ("fact", "all", "any"):
-        if tag in value:
-            return tag
-    return None
-
-
-Condition: TypeAlias = Annotated[
-    Annotated[FactCondition, Tag("fact")]
-    | Annotated[AllCondition, Tag("all")]
-    | Annotated[AnyCondition, Tag("any")]
-    | Annotated[NotCondition, Tag("not")],
-    Discriminator(
-        _condition_tag,
-        custom_error_type="invalid_condition",
-        custom_error_message="a condition is {fact, op, value}, {all: [...]}, {any: [...]} or {not: ...}",
-    ),
-]
-
-
-def condition_facts(cond: Condition) -> Iterator[FactCondition]:
-    """Every `{fact, op, value}` leaf of a condition tree."""
-    if isinstance(cond, FactCondition):
-        yield cond
-    elif isinstance(cond, AllCondition):
-        for c in cond.all:
-            yield from condition_facts(c)
-    elif isinstance(cond, AnyCondition):
-        for c in cond.any:
-            yield from condition_facts(c)
-    else:
-        yield from condition_facts(cond.not_)
 
 
 # --------------------------------------------------------------------------- declarations

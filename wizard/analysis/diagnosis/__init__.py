@@ -3,6 +3,6 @@
 observations.py  what a paste shows, as typed names (`status:403`, `host:function-url`, ...)
 scoring.py       the rules' scores + fitted observation weights -> calibrated confidences
 
-The hand-written evidence rules live in wizard/analysis/classify.py and classify_rules.py; the
+The evidence rules are data in wizard/catalogue/evidence.yaml (evaluated by classify_rules.py); the
 fitted weights in wizard/catalogue/fitted_weights.json (refit with benchmarks/fit_evidence.py).
 """

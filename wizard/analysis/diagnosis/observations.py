@@ -2,7 +2,7 @@
 
 An observation is a short string `kind:value` - `status:403`, `family:forbidden`,
 `host:function-url`, `service:lambda`, `symptom:first_call_works_then_fails`, `fact:endpoint_type=PRIVATE`.
-They are read from what the parsers already found (the `Evidence` of a paste, its symptom concepts,
+They are read from what the parsers already found (the `PasteFields` of a paste, its symptom concepts,
 its message families, the known facts) plus a few general cues the parsers do not name: the service
 an ARN or an action belongs to, the kind of host (function URL, CloudFront, S3, load balancer), and
 bodies that are not API Gateway's (S3's XML error, CloudFront's HTML page).
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from wizard.analysis.evidence import Evidence
+from wizard.analysis.paste_fields import PasteFields
 from wizard.analysis.symptoms import Symptoms
 
 # The services an ARN or an IAM action in a paste can name, as they are spelled in ARNs.
@@ -88,7 +88,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def observe(
     text: str,
-    ev: Evidence,
+    ev: PasteFields,
     sym: Symptoms,
     families: Iterable[str],
     facts: Mapping[str, Any],
@@ -196,13 +196,18 @@ def is_decisive(observations: Iterable[str]) -> bool:
 def shared_families() -> frozenset[str]:
     """Message families that several causes produce alike (Missing Authentication Token: route
     missing, not deployed, unsigned IAM call, custom domain...): the message names a group."""
-    from wizard.analysis import classify_rules
+    from wizard.catalogue.evidence import load_evidence
 
+    # How typical a family is for each cause is data: the `produces` of evidence.yaml.
+    per_family: dict[str, list[float]] = {}
+    for ce in load_evidence().causes.values():
+        for name, w in ce.produces.items():
+            per_family.setdefault(name, []).append(w)
     shared = set()
-    for fam in classify_rules.FAMILIES:
-        top = max(fam.boosts.values(), default=0.0)
-        if sum(w >= top - 2.0 for w in fam.boosts.values() if w > 0) >= 2:
-            shared.add(f"family:{fam.name}")
+    for name, weights in per_family.items():
+        top = max(weights, default=0.0)
+        if sum(w >= top - 2.0 for w in weights if w > 0) >= 2:
+            shared.add(f"family:{name}")
     return frozenset(shared)
 
 

@@ -5,9 +5,13 @@
 
 `scale`, `bias` and `weight` are fitted on the report corpus (benchmarks/fit_evidence.py, by
 leave-one-source-out cross-validation) and stored as data in wizard/catalogue/fitted_weights.json.
-The rule score is the hand-written evidence of classify.py; the fitted part corrects it where the
-corpus disagrees and turns it into a probability that means what it says (the reliability table
-in docs/diagnosis.md).
+The rule score comes from the evidence data (wizard/catalogue/evidence.yaml); the fitted part
+corrects it where the corpus disagrees and turns it into a probability that means what it says
+(the reliability table in docs/diagnosis.md).
+
+Root-cause links (the `explains:` of wizard/catalogue/evidence.yaml): when a cause produces another
+cause's message and its own evidence is present, its logit is raised to the other's plus the
+file's `link_margin`, so the cause behind the message ranks above the visible one.
 
 A paste with no HTTP signal at all (no status, message, log line or ARN - only prose) never makes a
 cause likely: its confidences are flattened (order kept) until the best is below
@@ -109,6 +113,24 @@ def logits(
     return out
 
 
+def with_links(
+    values: Mapping[str, float], links: Iterable[tuple[str, str]], margin: float
+) -> dict[str, float]:
+    """`values` with every linked root cause raised above the cause whose message it explains
+    (chains settle: a root of a root ends above both)."""
+    out = dict(values)
+    pairs = [(r, v) for r, v in links if r in out and v in out]
+    for _ in range(len(pairs)):
+        changed = False
+        for root, visible in pairs:
+            if out[root] < out[visible] + margin:
+                out[root] = out[visible] + margin
+                changed = True
+        if not changed:
+            break
+    return out
+
+
 def softmax(values: Mapping[str, float]) -> dict[str, float]:
     top = max(values.values(), default=0.0)
     exp = {c: math.exp(v - top) for c, v in values.items()}
@@ -120,10 +142,21 @@ def confidences(
     rule_scores: Mapping[str, float],
     observations: Iterable[str],
     fw: FittedWeights | None = None,
+    links: Iterable[tuple[str, str]] = (),
+    margin: float | None = None,
 ) -> dict[str, float]:
-    """Calibrated probability of each cause (they sum to 1 before the MAX_CONFIDENCE cap)."""
+    """Calibrated probability of each cause (they sum to 1 before the MAX_CONFIDENCE cap).
+    `links` are the (root cause, visible cause) pairs whose link condition holds."""
     obs = frozenset(observations)
-    probs = softmax(logits(rule_scores, obs, fw or fitted_weights()))
+    values = logits(rule_scores, obs, fw or fitted_weights())
+    links = list(links)
+    if links:
+        if margin is None:
+            from wizard.catalogue.evidence import load_evidence
+
+            margin = load_evidence().link_margin
+        values = with_links(values, links, margin)
+    probs = softmax(values)
     if not has_http_signal(obs) or not is_decisive(obs):
         probs = _flattened(probs, NO_SIGNAL_CEILING)
     elif family_level_only(obs):

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.analysis.arn import parse_method_arn
-from wizard.analysis.evidence import parse_evidence
 from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+from wizard.analysis.paste_fields import parse_paste_fields
 from wizard.engine.offline_probes._common import (
     _given,
     _text_param,
@@ -67,7 +67,7 @@ def _request_url(ev: Any) -> str | None:
 )
 def parse_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     text = _text_param(params, "text")
-    ev = parse_evidence(text)
+    ev = parse_paste_fields(text)
     url = _request_url(ev)
     if url is None:
         raise ProbeError(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.analysis.evidence import parse_evidence
+from wizard.analysis.paste_fields import parse_paste_fields
 from wizard.engine.offline_probes._common import (
     _given,
     _plain,
@@ -192,7 +192,7 @@ def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     if error_type and error_type.lower() not in text.lower():
         # A live reproduction passes the header on its own: classify it with the body.
         text = f"x-amzn-ErrorType: {error_type}\n{text}"
-    ev = parse_evidence(text)
+    ev = parse_paste_fields(text)
     family = message_family(text)
     result: dict[str, Any] = {
         "message_family": family,

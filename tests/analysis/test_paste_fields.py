@@ -1,4 +1,4 @@
-"""Evidence parsing of the shapes people paste, and the symptom lexicon's negation."""
+"""PasteFields parsing of the shapes people paste, and the symptom lexicon's negation."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.analysis.evidence import parse_evidence
+from wizard.analysis.paste_fields import parse_paste_fields
 from wizard.analysis.symptoms import detect_symptoms
 
 
 def test_curl_verbose_headers_and_body() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         "> GET /prod/orders HTTP/2\n> Host: abcde12345.execute-api.eu-west-1.amazonaws.com\n"
         "> authorization: Bearer eyJhbGciOi.x.y\n< HTTP/2 403\n< content-type: application/json\n"
         "< x-amzn-requestid: 11111111-2222-3333-4444-555555555555\n< x-amz-apigw-id: Kq3x1FXYoAMF2bA=\n"
@@ -29,14 +29,14 @@ def test_curl_verbose_headers_and_body() -> None:
 
 
 def test_error_type_with_coral_suffix() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         "x-amzn-ErrorType: ForbiddenException:http://internal.amazon.com/coral/com.amazon.coral.service/"
     )
     assert ev.error_type == "ForbiddenException"
 
 
 def test_boto3_client_error_text() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         "botocore.exceptions.ClientError: An error occurred (ForbiddenException) when calling the "
         "PostToConnection operation: Forbidden"
     )
@@ -46,17 +46,19 @@ def test_boto3_client_error_text() -> None:
 
 
 def test_devtools_header_on_two_lines_and_httpie() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         "x-amzn-errortype\nMissingAuthenticationTokenException\napigw-requestid\nXy1abcdEFgHIJ=\n"
     )
     assert ev.error_type == "MissingAuthenticationTokenException"
     assert "apigw-requestid" in ev.request_ids
-    ev2 = parse_evidence("HTTP/1.1 403 Forbidden\nX-Amzn-ErrorType: InvalidSignatureException\n")
+    ev2 = parse_paste_fields(
+        "HTTP/1.1 403 Forbidden\nX-Amzn-ErrorType: InvalidSignatureException\n"
+    )
     assert ev2.error_type == "InvalidSignatureException" and ev2.status == 403
 
 
 def test_boto_response_metadata_dict() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         "{'Error': {'Code': 'AccessDeniedException', 'Message': 'x'}, 'ResponseMetadata': "
         "{'HTTPStatusCode': 403, 'HTTPHeaders': {'x-amzn-errortype': 'AccessDeniedException'}}}"
     )
@@ -67,20 +69,20 @@ def test_boto_response_metadata_dict() -> None:
 @pytest.mark.parametrize("key", ["message", "Message", "MESSAGE", "errorMessage"])
 def test_message_key_any_case(key: str) -> None:
     assert (
-        parse_evidence(f'{{"{key}": "Missing Authentication Token"}}').message
+        parse_paste_fields(f'{{"{key}": "Missing Authentication Token"}}').message
         == "Missing Authentication Token"
     )
 
 
 def test_html_from_a_load_balancer_is_not_api_gateway() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         "HTTP/1.1 403 Forbidden\nServer: awselb/2.0\n<html><h1>403 Forbidden</h1></html>"
     )
     assert ev.origin == "awselb" and ev.is_api_gateway is False and ev.html_body
 
 
 def test_execution_log_authorizer_policy_is_extracted() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         'Authorizer result body before parsing: {"principalId":"u","policyDocument":{"Statement":'
         '[{"Effect":"Deny","Resource":"arn:aws:execute-api:us-east-1:123456789012:a/prod/GET/x"}]}}'
     )
@@ -92,7 +94,7 @@ def test_execution_log_authorizer_policy_is_extracted() -> None:
 
 
 def test_access_log_json_fields() -> None:
-    ev = parse_evidence(
+    ev = parse_paste_fields(
         '{"requestId":"r1","status":"403","responseType":"WAF_FILTERED","wafResponseCode":"WAF_BLOCK"}'
     )
     assert "WAF_FILTERED" in ev.logs.response_types
@@ -109,7 +111,7 @@ def test_access_log_json_fields() -> None:
     ],
 )
 def test_ttl_value_is_extracted(text: str, ttl: int) -> None:
-    assert parse_evidence(text).ttl_seconds == ttl
+    assert parse_paste_fields(text).ttl_seconds == ttl
 
 
 def test_symptom_concepts_and_negation() -> None:
@@ -129,7 +131,7 @@ def test_concepts_with_built_in_negation_are_not_negated() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=2000))
 def test_parsers_never_raise(text: str) -> None:
-    parse_evidence(text)
+    parse_paste_fields(text)
     detect_symptoms(text)
 
 
@@ -141,11 +143,11 @@ def test_per_request_log_analysis_spots_the_cache_hit() -> None:
     )
     cached = "(c3d4) Method request path: {id=7}\n(c3d4) Method completed with status: 403\n"
     ran = "(e5f6) Starting authorizer: q1 for request: e5f6\n(e5f6) Method completed with status: 403\n"
-    assert "failing_request_skipped_authorizer" in parse_evidence(first + cached).logs.markers
-    assert "failing_request_ran_authorizer" in parse_evidence(first + ran).logs.markers
+    assert "failing_request_skipped_authorizer" in parse_paste_fields(first + cached).logs.markers
+    assert "failing_request_ran_authorizer" in parse_paste_fields(first + ran).logs.markers
     assert (
         not {"failing_request_skipped_authorizer", "failing_request_ran_authorizer"}
-        & parse_evidence(first).logs.markers
+        & parse_paste_fields(first).logs.markers
     )
 
 

@@ -1,9 +1,10 @@
-"""Pull the technical evidence out of whatever an engineer pastes about a 403.
+"""The fields of a pasted 403 report: what the parsers extract from whatever an engineer pastes.
 
 Input is any mix of: a status line, response headers (curl -v, HTTPie, Postman, browser
 devtools, boto3 `ResponseMetadata`), a JSON or HTML body, SDK exception text, API Gateway
-execution/access log lines, URLs and prose. Output is an `Evidence` record. Pure: no I/O, and it
-never raises on arbitrary input (unparseable parts are simply not evidence).
+execution/access log lines, URLs and prose. Output is a `PasteFields` record (status, headers, body message, URL, caller, log markers...);
+the catalogue's evidence rules (wizard/catalogue/evidence.yaml) read it. Pure: no I/O, and it
+never raises on arbitrary input (unparseable parts are simply not read).
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ class LogFacts:
 
 
 @dataclass
-class Evidence:
+class PasteFields:
     """The technical facts found in a paste. `None` means not found, never "false"."""
 
     status: int | None = None
@@ -199,9 +200,9 @@ class Evidence:
         }
 
 
-def parse_evidence(text: str) -> Evidence:
-    """Parse a paste into Evidence. Never raises."""
-    ev = Evidence()
+def parse_paste_fields(text: str) -> PasteFields:
+    """Parse a paste into PasteFields. Never raises."""
+    ev = PasteFields()
     if not isinstance(text, str) or not text:
         return ev
     if len(text) > _MAX_SCAN:
@@ -230,7 +231,7 @@ def parse_evidence(text: str) -> Evidence:
 # ----------------------------------------------------------------------------- steps
 
 
-def _parse_headers(text: str, ev: Evidence) -> None:
+def _parse_headers(text: str, ev: PasteFields) -> None:
     for m in _HEADER_RE.finditer(text):
         name = m.group("name").lower()
         value = m.group("value").strip().rstrip(",;}").strip()
@@ -296,7 +297,7 @@ def _walk(obj: object, depth: int = 0) -> list[dict[str, object]]:
     return out
 
 
-def _parse_json_bodies(text: str, ev: Evidence) -> None:
+def _parse_json_bodies(text: str, ev: PasteFields) -> None:
     for obj in _iter_json_objects(text):
         for d in _walk(obj):
             lowered = {str(k).lower(): v for k, v in d.items()}
@@ -362,7 +363,7 @@ def _looks_like_backend_body(d: dict[str, object]) -> bool:
     return len(_BACKEND_KEYS & set(d)) >= 1 and "requestid" not in d
 
 
-def _access_log_fields(d: dict[str, object], ev: Evidence) -> None:
+def _access_log_fields(d: dict[str, object], ev: PasteFields) -> None:
     """Fields of JSON access-log lines ($context.* variables under common names)."""
     for key in ("responsetype", "error.responsetype", "errorresponsetype", "error_response_type"):
         v = d.get(key)
@@ -402,7 +403,7 @@ def _access_log_fields(d: dict[str, object], ev: Evidence) -> None:
             ev.messages.append(v.strip())
 
 
-def _parse_sdk_text(text: str, ev: Evidence) -> None:
+def _parse_sdk_text(text: str, ev: PasteFields) -> None:
     for m in _SDK_ERROR_RE.finditer(text):
         _add_error_type(ev, m.group(1))
         if m.group(2):
@@ -424,7 +425,7 @@ def _parse_sdk_text(text: str, ev: Evidence) -> None:
         _add_error_type(ev, "AccessDeniedException")
 
 
-def _parse_status(text: str, ev: Evidence) -> None:
+def _parse_status(text: str, ev: PasteFields) -> None:
     found: list[int] = []
     for pat in _STATUS_PATTERNS:
         for m in pat.finditer(text):
@@ -439,7 +440,7 @@ def _parse_status(text: str, ev: Evidence) -> None:
     ev.statuses.extend(found)
 
 
-def _parse_urls(text: str, ev: Evidence) -> None:
+def _parse_urls(text: str, ev: PasteFields) -> None:
     for m in _URL_RE.finditer(text):
         host = m.group(1).lower().rstrip(".")
         path = m.group(2) or ""
@@ -489,7 +490,7 @@ def _host_kind(host: str) -> str:
     return "custom"
 
 
-def _parse_request_line(text: str, ev: Evidence) -> None:
+def _parse_request_line(text: str, ev: PasteFields) -> None:
     m = _REQUEST_LINE_RE.search(text)
     if m:
         ev.http_method = m.group(1)
@@ -505,7 +506,7 @@ def _parse_request_line(text: str, ev: Evidence) -> None:
         ev.http_method = m3.group(1)
 
 
-def _parse_arn_and_caller(text: str, ev: Evidence) -> None:
+def _parse_arn_and_caller(text: str, ev: PasteFields) -> None:
     for m in _EXECUTE_API_ARN_RE.finditer(text):
         arn = m.group(0).rstrip(".")
         if arn not in ev.resource_arns:
@@ -576,7 +577,7 @@ _AUTHZ_LINE = re.compile(
 _COMPLETED = re.compile(r"(?i)Method completed with status:?\s*(\d{3})")
 
 
-def _per_request(text: str, ev: Evidence) -> None:
+def _per_request(text: str, ev: PasteFields) -> None:
     """Execution-log lines are prefixed "(request-id)": did the FAILING request run the authorizer?"""
     ran: dict[str, bool] = {}
     status: dict[str, int] = {}
@@ -597,7 +598,7 @@ def _per_request(text: str, ev: Evidence) -> None:
         ev.logs.markers.add("failing_request_ran_authorizer")
 
 
-def _parse_logs(text: str, ev: Evidence) -> None:
+def _parse_logs(text: str, ev: PasteFields) -> None:
     for name, pat in _LOG_MARKERS:
         if pat.search(text):
             ev.logs.markers.add(name)
@@ -627,7 +628,7 @@ def _parse_logs(text: str, ev: Evidence) -> None:
         ev.logs.markers.add("waf_block")
 
 
-def _parse_ttl(text: str, ev: Evidence) -> None:
+def _parse_ttl(text: str, ev: PasteFields) -> None:
     for pat in (_TTL_RE, _TTL_RE_FOR, _TTL_RE_AFTER):
         m = pat.search(text)
         if m:
@@ -650,7 +651,7 @@ _WEB_SERVER_PAGE = re.compile(
 )
 
 
-def _parse_html_and_origin(text: str, ev: Evidence) -> None:
+def _parse_html_and_origin(text: str, ev: PasteFields) -> None:
     low = text.lower()
     if re.search(r"<html|<!doctype html|<h1>|<title>", low):
         ev.html_body = True
@@ -685,14 +686,14 @@ def _parse_html_and_origin(text: str, ev: Evidence) -> None:
 # ----------------------------------------------------------------------------- settle
 
 
-def _add_error_type(ev: Evidence, raw: str) -> None:
+def _add_error_type(ev: PasteFields, raw: str) -> None:
     name = raw.strip().strip("'\"")
     canonical = _ERROR_TYPE_BY_LOWER.get(name.lower(), name)
     if canonical and re.fullmatch(r"[A-Za-z]+", canonical) and canonical not in ev.error_types:
         ev.error_types.append(canonical)
 
 
-def _settle(ev: Evidence) -> None:
+def _settle(ev: PasteFields) -> None:
     """Pick single values from what was collected and decide whether API Gateway answered."""
     header_type = ev.headers.get("x-amzn-errortype")
     if header_type:

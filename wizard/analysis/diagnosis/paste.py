@@ -1,0 +1,72 @@
+"""One paste, whatever its shape, as the text the evidence parser reads.
+
+A curl `-i`/`-v` paste is read as it is. Two other shapes are rewritten first, so they give the
+same typed observations a curl paste of the same response would:
+
+- an SDK or HTTP-client exception dump (sdk_dumps.py): its status, error type, request id and
+  the service's message are written as a curl -i block *before* the paste, which is kept whole
+  after it (the prose around a dump is evidence too);
+- a HAR document pasted as text (har.py): replaced by its failing entry, rendered as curl -v
+  (a HAR file is thousands of lines of other requests that are not evidence).
+
+`normalise(text)` returns the text to parse and the observations the shape itself adds
+(`paste:har`, `paste:sdk-botocore`, the service an SDK dump names). Pure and bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wizard.analysis.diagnosis import har, sdk_dumps
+
+# A HAR document is parsed only up to this size when pasted (explain --har reads files itself).
+MAX_HAR_PASTE = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Paste:
+    text: str
+    form: str = "text"  # text | har | sdk-<form>
+    observations: frozenset[str] = field(default_factory=frozenset)
+
+
+def normalise(text: str) -> Paste:
+    """The paste as the evidence parser should read it. Never raises."""
+    if not isinstance(text, str) or not text:
+        return Paste("" if not isinstance(text, str) else text)
+    head = text.lstrip()[:1]
+    if head == "{" and '"entries"' in text[:1_000_000]:
+        rendered = _har_paste(text)
+        if rendered is not None:
+            return rendered
+    dump = sdk_dumps.read_sdk_dump(text)
+    if dump is not None:
+        block = sdk_dumps.as_http(dump)
+        if block:
+            return Paste(
+                block + "\n\n" + text,
+                f"sdk-{dump.form}",
+                frozenset(sdk_dumps.observations_of(dump)),
+            )
+    return Paste(text)
+
+
+def _har_paste(text: str) -> Paste | None:
+    from wizard.analysis.bounded import BoundedParseError, check_size, load_json
+
+    try:
+        check_size(text, what="the pasted HAR", limit=MAX_HAR_PASTE)
+        doc = load_json(text, what="the pasted HAR")
+        entry = har.pick_failing_entry(doc)
+    except (BoundedParseError, ValueError):
+        return None
+    return Paste(har.render(entry), "har", frozenset({"paste:har"}))
+
+
+def observations_of(text: str) -> frozenset[str]:
+    """The shape observations of a paste, read again from the text `normalise` returned (the
+    classifier hands the observers only that text)."""
+    if text.startswith(har.RENDERED_MARK):
+        return frozenset({"paste:har"})
+    dump = sdk_dumps.read_sdk_dump(text)
+    return frozenset(sdk_dumps.observations_of(dump)) if dump is not None else frozenset()

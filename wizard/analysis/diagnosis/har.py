@@ -74,15 +74,15 @@ _SECRET_HEADERS = frozenset(
 _AUTH_KEEP = re.compile(r"(?i)^(Bearer|Basic|AWS4-HMAC-SHA256)\b(.*)$", re.DOTALL)
 
 
-def entries_of(har: object) -> list[Mapping[str, Any]]:
-    """The `log.entries` of a parsed HAR document, or HarError."""
+def entries_of(har: object) -> list[tuple[int, Mapping[str, Any]]]:
+    """The `log.entries` of a parsed HAR document with their positions, or HarError."""
     if not isinstance(har, Mapping):
         raise HarError("not a HAR file: the document is not a JSON object with a 'log'")
     log = har.get("log")
     entries = log.get("entries") if isinstance(log, Mapping) else None
     if not isinstance(entries, list):
         raise HarError("not a HAR file: it has no log.entries list")
-    return [e for e in entries[:MAX_ENTRIES] if isinstance(e, Mapping)]
+    return [(i, e) for i, e in enumerate(entries[:MAX_ENTRIES]) if isinstance(e, Mapping)]
 
 
 def pick_failing_entry(har: object, url: str | None = None) -> HarEntry:
@@ -91,7 +91,8 @@ def pick_failing_entry(har: object, url: str | None = None) -> HarEntry:
     if not entries:
         raise HarError("the HAR file has no requests in it")
     scored: list[tuple[int, int]] = []
-    for i, e in enumerate(entries):
+    by_index = dict(entries)
+    for i, e in entries:
         req_url = _str(_get(e, "request", "url"))
         status = _status(e)
         if url is not None:
@@ -112,7 +113,7 @@ def pick_failing_entry(har: object, url: str | None = None) -> HarEntry:
         )
     # An API call first; when only assets failed, the first failure is still better than none.
     _, index = min(scored)
-    return _entry(entries[index], index)
+    return _entry(by_index[index], index)
 
 
 def _is_api_call(e: Mapping[str, Any]) -> bool:

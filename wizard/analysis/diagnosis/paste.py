@@ -6,8 +6,9 @@ same typed observations a curl paste of the same response would:
 - an SDK or HTTP-client exception dump (sdk_dumps.py): its status, error type, request id and
   the service's message are written as a curl -i block *before* the paste, which is kept whole
   after it (the prose around a dump is evidence too);
-- a HAR document pasted as text (har.py): replaced by its failing entry, rendered as curl -v
-  (a HAR file is thousands of lines of other requests that are not evidence).
+- a HAR document pasted as text (har.py), alone or inside a description: replaced by its failing
+  entry, rendered as curl -v (a HAR file is thousands of lines of other requests that are not
+  evidence); the prose around it is kept.
 
 `normalise(text)` returns the text to parse and the observations the shape itself adds
 (`paste:har`, `paste:sdk-botocore`, the service an SDK dump names). Pure and bounded.
@@ -15,6 +16,8 @@ same typed observations a curl paste of the same response would:
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 
 from wizard.analysis.diagnosis import har, sdk_dumps
@@ -34,8 +37,7 @@ def normalise(text: str) -> Paste:
     """The paste as the evidence parser should read it. Never raises."""
     if not isinstance(text, str) or not text:
         return Paste("" if not isinstance(text, str) else text)
-    head = text.lstrip()[:1]
-    if head == "{" and '"entries"' in text[:1_000_000]:
+    if '"entries"' in text[:MAX_HAR_PASTE]:
         rendered = _har_paste(text)
         if rendered is not None:
             return rendered
@@ -51,16 +53,29 @@ def normalise(text: str) -> Paste:
     return Paste(text)
 
 
-def _har_paste(text: str) -> Paste | None:
-    from wizard.analysis.bounded import BoundedParseError, check_size, load_json
+_HAR_START = re.compile(r'\{\s*"log"\s*:')
 
-    try:
-        check_size(text, what="the pasted HAR", limit=MAX_HAR_PASTE)
-        doc = load_json(text, what="the pasted HAR")
-        entry = har.pick_failing_entry(doc)
-    except (BoundedParseError, ValueError):
+
+def _har_paste(text: str) -> Paste | None:
+    """The first HAR document in `text` (a JSON object whose first key is "log") replaced by its
+    failing entry; None when there is none, or it does not parse, or nothing in it failed."""
+    from wizard.analysis.bounded import BoundedParseError, check_depth
+
+    m = _HAR_START.search(text[:MAX_HAR_PASTE])
+    if m is None:
         return None
-    return Paste(har.render(entry), "har", frozenset({"paste:har"}))
+    try:
+        doc, end = json.JSONDecoder().raw_decode(text[:MAX_HAR_PASTE], m.start())
+        check_depth(doc, what="the pasted HAR")
+        entry = har.pick_failing_entry(doc)
+    except (BoundedParseError, ValueError, RecursionError):
+        return None
+    before, after = text[: m.start()].strip(), text[end:].strip()
+    rendered = har.render(entry)
+    # The rendered entry leads (observations.py reads its mark); the prose follows it.
+    return Paste(
+        "\n\n".join(p for p in (rendered, before, after) if p), "har", frozenset({"paste:har"})
+    )
 
 
 def observations_of(text: str) -> frozenset[str]:

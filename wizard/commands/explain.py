@@ -163,10 +163,7 @@ def _next_step(result: Any, facts: dict[str, Any]) -> dict[str, Any] | None:
 
     if not result.signal:
         return {**_RESPONSE_FIRST_STEP, "text": RESPONSE_FIRST}
-    posterior = {c.id: c.confidence for c in result.causes}
-    if next_question.settled(posterior) is not None:
-        return None
-    step = next_question.best(posterior)
+    _settled, step = next_question.plan({c.id: c.confidence for c in result.causes})
     if step is None:
         return None
     out = step.as_dict()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from wizard.analysis.diagnosis.paste import HAR_MARK
 from wizard.analysis.redact import REDACTED, redact_text
 
 MAX_ENTRIES = 5_000
@@ -187,7 +188,7 @@ def redact_header(name: str, value: str) -> str:
 
 
 # The first line of a rendered entry: observations.py reads it as `paste:har`.
-RENDERED_MARK = "# failing request from a HAR file"
+RENDERED_MARK = HAR_MARK
 
 
 def render(entry: HarEntry) -> str:

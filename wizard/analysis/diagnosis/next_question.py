@@ -168,14 +168,32 @@ def settled(
     return max(prior, key=lambda c: prior[c])
 
 
+def plan(
+    posterior: Mapping[str, float],
+    bank: Iterable[Separator] | None = None,
+    fw: scoring.FittedWeights | None = None,
+) -> tuple[str | None, Scored | None]:
+    """(settled cause, best separator) from one pass over the separators: the settled cause is
+    None unless no separator could change the decision, and then there is no step to take."""
+    prior = _normalised(posterior)
+    if not prior:
+        return None, None
+    ranked = rank(prior, bank, fw)
+    if not any(s.value >= SETTLED_VALUE for s in ranked):
+        return max(prior, key=lambda c: prior[c]), None
+    top = ranked[0] if ranked and ranked[0].gain > 1e-6 else None
+    return None, top
+
+
 def for_playbook(posterior: Mapping[str, float]) -> dict[str, object]:
     """The facts the classify_error probe hands the playbook's ladders: the question with the
     highest expected gain (`best_question`, a question node id) and the cause no question could
     change any more (`settled_cause`), each None when there is none."""
     questions = separators.QUESTIONS
+    settled_cause, _ = plan(posterior, questions)
     top = best(posterior, questions, kinds=("question",))
     return {
         "best_question": top.separator.id if top else None,
         "best_question_gain": round(top.gain, 3) if top else None,
-        "settled_cause": settled(posterior, questions),
+        "settled_cause": settled_cause,
     }

@@ -34,6 +34,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from wizard.analysis.diagnosis.paste import SDK_TRIGGERS
+
 MAX_SCAN = 100_000
 _MAX_VALUE = 300
 # A status the SDK implies by the error code when the dump does not print it.
@@ -249,6 +251,8 @@ def read_sdk_dump(text: str) -> SdkDump | None:
     if not isinstance(text, str) or not text:
         return None
     text = text[:MAX_SCAN]
+    if not any(t in text for t in SDK_TRIGGERS):
+        return None
     for reader in (_go, _php, _java, _dotnet, _js_v3, _botocore, _axios):
         dump = reader(text)
         if dump is not None:

@@ -17,8 +17,14 @@ from wizard.analysis.classify import classify
 from wizard.analysis.diagnosis import next_question as nq
 from wizard.analysis.diagnosis import scoring, separators
 from wizard.analysis.diagnosis.separators import Answer, Separator
-from wizard.engine.models import DecisionNode, EndNode, FactCondition, FixNode, QuestionNode
-from wizard.engine.models import successors
+from wizard.engine.models import (
+    DecisionNode,
+    EndNode,
+    FactCondition,
+    FixNode,
+    QuestionNode,
+    successors,
+)
 
 NO_WEIGHTS = scoring.FittedWeights()
 EPS = nq.EPSILON
@@ -115,9 +121,10 @@ def _target(pb: object, q: QuestionNode, value: object) -> str:
         return q.next
     for branch in d.choices:
         w = branch.when
-        if isinstance(w, FactCondition) and w.fact == q.sets:
-            if (w.op == "eq" and w.value == value) or (w.op == "in" and value in w.value):
-                return branch.goto
+        if not isinstance(w, FactCondition) or w.fact != q.sets:
+            continue
+        if (w.op == "eq" and w.value == value) or (w.op == "in" and value in w.value):
+            return branch.goto
     return d.default.goto
 
 

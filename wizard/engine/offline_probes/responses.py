@@ -260,7 +260,7 @@ def _merge_classifier(text: str, ctx: ProbeContext, result: dict[str, Any]) -> N
         result["top_confidence"] = causes[0]["confidence"]
         from wizard.analysis.diagnosis.next_question import for_playbook
 
-        result.update(for_playbook({c["id"]: c["confidence"] for c in causes}))
+        result.update(for_playbook({str(c["id"]): float(c["confidence"] or 0) for c in causes}))
 
 
 @REGISTRY.probe(

@@ -97,3 +97,104 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
         assert out.stderr.startswith("apigw-wizard: error:")
+
+
+def _har_file(tmp_path: Path, entries: list[dict[str, object]]) -> Path:
+    path = tmp_path / "session.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}), encoding="utf-8")
+    return path
+
+
+def _har_entry(
+    url: str, status: int, headers: list[tuple[str, str]], body: str
+) -> dict[str, object]:
+    return {
+        "request": {
+            "method": "GET",
+            "url": url,
+            "headers": [
+                {
+                    "name": "Authorization",
+                    "value": "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln",
+                },
+                {"name": "x-api-key", "value": "abcdefghijklmnopqrstuvwxyz0123456789ABCD"},
+            ],
+        },
+        "response": {
+            "status": status,
+            "statusText": "Forbidden",
+            "headers": [{"name": n, "value": v} for n, v in headers],
+            "content": {"mimeType": "application/json", "text": body},
+        },
+        "_resourceType": "fetch",
+    }
+
+
+API = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod"
+APIGW = [("x-amzn-RequestId", "0f6c1d2e-3b4a-4c5d-8e9f-a0b1c2d3e4f5")]
+
+
+def test_har_explains_the_failing_request_and_redacts(tmp_path: Path) -> None:
+    body = (
+        '{"message":"User: anonymous is not authorized to perform: execute-api:Invoke on '
+        "resource: arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/orders with an "
+        'explicit deny"}'
+    )
+    har = _har_file(
+        tmp_path,
+        [
+            _har_entry(f"{API}/items", 200, APIGW, "[]"),
+            _har_entry(f"{API}/orders", 403, APIGW, body),
+        ],
+    )
+    out = run("--har", str(har), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["har"] == {"entry": 1, "method": "GET", "url": f"{API}/orders", "status": 403}
+    assert data["causes"][0]["id"] == "rp-explicit-deny"
+    assert "paste:har" in data["observations"]
+    assert "abcdefghijklmnopqrstuvwxyz0123456789ABCD" not in out.stdout
+    assert "eyJzdWIiOiJ4In0" not in out.stdout
+    # --url picks another entry; prose given as TEXT joins the request
+    picked = json.loads(
+        run(
+            "--har", str(har), "--url", "/items", "it fails only from the VPC", "--format", "json"
+        ).stdout
+    )
+    assert picked["har"]["entry"] == 0
+
+
+def test_har_errors_are_one_line(tmp_path: Path) -> None:
+    ok = _har_file(tmp_path, [_har_entry(f"{API}/items", 200, APIGW, "[]")])
+    bad = tmp_path / "bad.har"
+    bad.write_text("{not json", encoding="utf-8")
+    deep = tmp_path / "deep.har"
+    deep.write_text("[" * 200 + "]" * 200, encoding="utf-8")
+    for args, needle in (
+        (("--har", str(ok)), "no request in the HAR file failed"),
+        (("--har", str(bad)), "is not valid JSON"),
+        (("--har", str(deep)), "nested more than"),
+        (("--har", str(tmp_path / "none.har")), "no such file"),
+        (("x", "--url", "/items"), "use it with --har"),
+    ):
+        out = run(*args)
+        assert out.returncode == 2, (args, out.stderr)
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+        assert needle in out.stderr, out.stderr
+
+
+def test_the_next_step_is_the_question_that_separates() -> None:
+    bare = 'HTTP/1.1 403 Forbidden\nx-amzn-RequestId: 0f6c1d2e\n\n{"message":"Forbidden"}'
+    data = json.loads(run(bare, "--format", "json").stdout)
+    step = data["next_step"]
+    assert step["kind"] == "question" and step["id"] == "q_forbidden_context"
+    assert step["expected_gain_bits"] > 0
+    assert {a["points_to"] for a in step["answers"]} >= {"waf-block", "stage-not-found"}
+    text = run(bare).stdout
+    assert "The question that tells them apart" in text and "A WAF web ACL" in text
+    # No HTTP error at all: the response is asked for first.
+    slow = json.loads(run("our service is slow sometimes", "--format", "json").stdout)
+    assert slow["signal"] is False and slow["next_step"]["id"] == "q_error"
+    # The seed's paste is decisive (0.97): no answer could change the cause, nothing to ask.
+    decisive = json.loads(run(SEED, "--format", "json").stdout)
+    assert decisive["causes"][0]["confidence"] > 0.9 and decisive["next_step"] is None

@@ -29,6 +29,7 @@ from wizard.analysis.diagnosis.observations import (
     observe,
     s3_error_through_api,
 )
+from wizard.analysis.diagnosis.paste import normalise as normalise_paste
 from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.paste_fields import PasteFields, parse_paste_fields
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
@@ -179,6 +180,8 @@ def _score_rules(
         # The response and the description sit at the start (and the end) of a paste; the
         # middle of a huge paste is log lines. Bounded input keeps every regex pass cheap.
         text = text[: MAX_TEXT // 2] + "\n" + text[-MAX_TEXT // 2 :]
+    # An SDK exception dump or a pasted HAR reads as the response it stands for.
+    text = normalise_paste(text).text
     facts = dict(facts or {}) if isinstance(facts, Mapping) else {}
     text = _merge_fact_text(text, facts)
     ev = parse_paste_fields(text)

@@ -278,6 +278,12 @@ _PLACEHOLDER_DEFAULTS = {
 }
 
 
+def fill(template: str, known: Mapping[str, str | None]) -> str:
+    """`template` with {api_id}, {stage}, {region} and {authorizer_id} filled from `known`
+    (placeholders such as <api-id> where a value is unknown)."""
+    return _fill(template, known)
+
+
 def _fill(template: str, known: Mapping[str, str | None]) -> str:
     out = template
     for key, default in _PLACEHOLDER_DEFAULTS.items():

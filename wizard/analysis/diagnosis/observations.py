@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from wizard.analysis.diagnosis.paste import observations_of as paste_observations
 from wizard.analysis.paste_fields import PasteFields
 from wizard.analysis.symptoms import Symptoms
 
@@ -54,12 +55,38 @@ CATEGORICAL_FACTS = (
     "api_key_required",
 )
 # Kinds whose value is checked against a closed set, and kinds whose value is free (bounded) text.
-_CLOSED = ("family", "symptom", "denied", "service", "host", "body")
-_OPEN = ("status", "error_type", "origin", "log", "auth", "caller", "action", "header", "fact")
+_CLOSED = ("family", "symptom", "denied", "service", "host", "body", "paste")
+_OPEN = (
+    "status",
+    "error_type",
+    "origin",
+    "log",
+    "auth",
+    "caller",
+    "action",
+    "header",
+    "fact",
+    "permission",
+)
+# The shape of the paste when it was not a plain response (diagnosis/paste.py).
+PASTE_FORMS = frozenset(
+    {
+        "har",
+        "sdk-botocore",
+        "sdk-js-v3",
+        "sdk-java-v1",
+        "sdk-java-v2",
+        "sdk-dotnet",
+        "sdk-axios",
+        "sdk-amplify",
+        "sdk-php",
+        "sdk-go",
+    }
+)
 _VALUE_RE = re.compile(r"[A-Za-z0-9_.=/-]{1,64}")
 # Observations that show the paste is about an HTTP error at all (not only prose around it).
 SIGNAL_KINDS = frozenset(
-    {"status", "error_type", "family", "log", "origin", "body", "caller", "action"}
+    {"status", "error_type", "family", "log", "origin", "body", "caller", "action", "permission"}
 )
 
 
@@ -83,6 +110,17 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"not authori[sz]ed to perform:?\s*lambda:Invoke(?:Function(?:Url)?)?\b", re.I
         ),
         "execute_api_host": re.compile(r"\.execute-api\.[a-z0-9-]+\.amazonaws\.com", re.I),
+        # A permission named as denied or missing: the denial message, or a config fact
+        # ("the role lacks lambda:InvokeFunction", "had to add execute-api:Invoke").
+        "permission_denied": re.compile(
+            rf"not authori[sz]ed to perform:?\s*({svc}):([A-Za-z*]{{2,60}})", re.IGNORECASE
+        ),
+        "permission_missing": re.compile(
+            r"\b(?:missing|miss(?:es|ed)|lacks?|lacking|without|needs?|needed|requires?|required"
+            r"|add(?:ed|ing)?|grant(?:ed|ing)?|forgot|no)\b[^.\n]{0,40}?(?<![\w-])"
+            rf"({svc}):([A-Z][A-Za-z*]{{2,60}})\b",
+            re.IGNORECASE,
+        ),
     }
 
 
@@ -123,6 +161,10 @@ def observe(
         obs.add("body:json-message")
     for key in ("arn_service", "action_service"):
         obs.update(f"service:{m.group(1).lower()}" for m in pat[key].finditer(text))
+    for key in ("permission_denied", "permission_missing"):
+        for m in pat[key].finditer(text[:50_000]):
+            obs.add(f"permission:{m.group(1).lower()}.{m.group(2)}")
+    obs.update(paste_observations(text))
     if ev.caller:
         obs.add("caller:anonymous" if ev.caller == "anonymous" else "caller:principal")
     if ev.action:
@@ -246,6 +288,7 @@ def _closed_values() -> dict[str, frozenset[str]]:
         "service": SERVICES,
         "host": HOST_KINDS,
         "body": BODIES,
+        "paste": PASTE_FORMS,
     }
 
 

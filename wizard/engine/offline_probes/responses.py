@@ -209,6 +209,9 @@ def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
         "has_body": bool(_BODY.search(text)),
         "top_cause": None,
         "top_confidence": None,
+        # issue 11: what the ladders follow instead of a fixed confidence threshold
+        "best_question": None,
+        "settled_cause": None,
         "candidates": [],
         "causes": [],
     }
@@ -254,6 +257,9 @@ def _merge_classifier(text: str, ctx: ProbeContext, result: dict[str, Any]) -> N
     if causes:
         result["top_cause"] = causes[0]["id"]
         result["top_confidence"] = causes[0]["confidence"]
+        from wizard.analysis.diagnosis.next_question import for_playbook
+
+        result.update(for_playbook({str(c["id"]): float(c["confidence"] or 0) for c in causes}))
 
 
 @REGISTRY.probe(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -433,43 +433,21 @@ class LogScanner:
             req.notable.append(NotableLine(kind, msg[:1000], ts))
         else:
             req.notable_dropped += 1
-        if kind == "authorizer-start":
-            req.authorizer_started = True
-            req.authorizer_id = data.get("authorizer_id") or req.authorizer_id
-        elif kind == "authorizer-request":
-            req.method_arn = data.get("method_arn")
-            self._learn_arn_prefix(req.method_arn)
-        elif kind == "authorizer-result":
-            req.policy = data.get("policy")
-            req.policy_raw = data.get("policy_raw")
-            req.policy_effects = list(data.get("effects", []))
-            req.policy_resources = list(data.get("resources", []))
-            req.policy_problems = list(data.get("problems", []))
-            if data.get("principal_id") is not None:
-                req.principal_id = str(data["principal_id"])
-            self._last_authorized = AuthorizerRun(
-                req.request_id, tuple(req.policy_effects), tuple(req.policy_resources)
-            )
-        elif kind == "authorizer-policy-valid":
-            req.principal_id = data.get("principal_id") or req.principal_id
-        elif kind in ("method-completed", "gateway-response") and "status" in data:
-            req.status = data["status"]
-        elif kind == "integration-status":
-            req.integration_status = data.get("integration_status")
-        elif kind == "request-route":
-            req.method = data.get("method")
-            req.resource_path = data.get("resource_path")
-        elif kind == "gateway-response-body":
-            req.error_message = data.get("error_message")
-        elif kind in ("usage-plan-check", "apikey-not-authorized"):
-            req.api_key = data.get("api_key") or req.api_key
-            req.api_stage = data.get("api_stage") or req.api_stage
-        if kind == "gateway-response":
-            req.response_type = data.get("response_type")
-        elif kind == "unauthorized" and req.status is None:
-            req.status = 401
-        elif kind == "iam-deny":
-            req.error_message = req.error_message or msg.strip()
+        setter = _SETTERS.get(kind)
+        if setter is not None:
+            setter(self, req, data, msg)
+
+    def _set_authorizer_result(self, req: RequestSummary, data: dict[str, Any]) -> None:
+        req.policy = data.get("policy")
+        req.policy_raw = data.get("policy_raw")
+        req.policy_effects = list(data.get("effects", []))
+        req.policy_resources = list(data.get("resources", []))
+        req.policy_problems = list(data.get("problems", []))
+        if data.get("principal_id") is not None:
+            req.principal_id = str(data["principal_id"])
+        self._last_authorized = AuthorizerRun(
+            req.request_id, tuple(req.policy_effects), tuple(req.policy_resources)
+        )
 
     def _access(self, record: dict[str, Any], text: str, ts: str | None) -> None:
         rid = record.get("request_id") or NO_REQUEST_ID
@@ -586,6 +564,94 @@ class LogScanner:
         out.requests = kept
         out.lambda_invocations = list(self._lambda_kept)
         return out
+
+
+# What each kind of line sets on its request (kinds that only count are not here). A dict of
+# small functions instead of a chain of comparisons: `_apply` runs for every recognised line.
+_Setter = Callable[[LogScanner, RequestSummary, dict[str, Any], str], None]
+
+
+def _set_authorizer_start(
+    s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str
+) -> None:
+    req.authorizer_started = True
+    req.authorizer_id = data.get("authorizer_id") or req.authorizer_id
+
+
+def _set_authorizer_request(
+    s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str
+) -> None:
+    req.method_arn = data.get("method_arn")
+    s._learn_arn_prefix(req.method_arn)
+
+
+def _set_authorizer_result(
+    s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str
+) -> None:
+    s._set_authorizer_result(req, data)
+
+
+def _set_policy_valid(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    req.principal_id = data.get("principal_id") or req.principal_id
+
+
+def _set_status(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    if "status" in data:
+        req.status = data["status"]
+
+
+def _set_gateway_response(
+    s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str
+) -> None:
+    if "status" in data:
+        req.status = data["status"]
+    req.response_type = data.get("response_type")
+
+
+def _set_integration_status(
+    s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str
+) -> None:
+    req.integration_status = data.get("integration_status")
+
+
+def _set_route(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    req.method = data.get("method")
+    req.resource_path = data.get("resource_path")
+
+
+def _set_error_message(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    req.error_message = data.get("error_message")
+
+
+def _set_api_key(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    req.api_key = data.get("api_key") or req.api_key
+    req.api_stage = data.get("api_stage") or req.api_stage
+
+
+def _set_unauthorized(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    if req.status is None:
+        req.status = 401
+
+
+def _set_iam_deny(s: LogScanner, req: RequestSummary, data: dict[str, Any], msg: str) -> None:
+    req.error_message = req.error_message or msg.strip()
+
+
+_SETTERS: dict[str, _Setter] = {
+    "authorizer-start": _set_authorizer_start,
+    "authorizer-request": _set_authorizer_request,
+    "authorizer-result": _set_authorizer_result,
+    "authorizer-policy-valid": _set_policy_valid,
+    "method-completed": _set_status,
+    "gateway-response": _set_gateway_response,
+    "integration-status": _set_integration_status,
+    "request-route": _set_route,
+    "gateway-response-body": _set_error_message,
+    "usage-plan-check": _set_api_key,
+    "apikey-not-authorized": _set_api_key,
+    "unauthorized": _set_unauthorized,
+    "iam-deny": _set_iam_deny,
+}
 
 
 def scan_lines(lines: Iterable[str | bytes], **options: Any) -> ScanResult:

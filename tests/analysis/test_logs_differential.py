@@ -61,17 +61,22 @@ def prefiltered(data: bytes, chunk: int) -> logs_oracle.ScanResult:
     return scanner.result()
 
 
+def two_passes(data: bytes, chunk: int) -> logs_oracle.ScanResult:
+    """The pure pass and the apply pass separately, as `--jobs` workers and their parent do."""
+    scanner = LogScanner()
+    for batch in logs_oracle.line_batches(io.BytesIO(data), chunk):
+        scanner.feed_ops(scan.read_lines(batch))
+    return scanner.result()
+
+
 def by_ranges(path: Path, chunk: int) -> logs_oracle.ScanResult:
     """What `--jobs N` feeds, range by range, without the processes (one run below has them)."""
     scanner = LogScanner()
     with path.open("rb") as fh:
         ranges = cli._ranges(fh, path.stat().st_size)
     for start, end in ranges:
-        for kind, payload in cli._pick_range(str(path), start, end):
-            if kind == "picked":
-                scanner.feed_picked(*payload)
-            else:
-                scanner.feed_many(payload)
+        for ops in cli._pick_range(str(path), start, end):
+            scanner.feed_ops(ops)
     return scanner.result()
 
 
@@ -80,6 +85,7 @@ def assert_same(data: bytes, chunk: int = 1024 * 1024) -> None:
     got = prefiltered(data, chunk)
     assert got.to_dict() == want.to_dict()
     assert cli.render_text(got) == cli.render_text(want)
+    assert two_passes(data, chunk).to_dict() == want.to_dict()
 
 
 def test_seed_log_is_identical() -> None:

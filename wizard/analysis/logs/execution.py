@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 # kind -> what the line tells an engineer
@@ -94,91 +95,144 @@ _EFFECT = re.compile(r"(?i)\"effect\"\s*:\s*\"(allow|deny)\"")
 _RESOURCE = re.compile(r"(?i)\"resource\"\s*:\s*(\"[^\"]*\"|\[[^\]]*\])")
 
 
+Classified = tuple[str, dict[str, Any]] | None
+
+
+def _authorizer_start(msg: str) -> Classified:
+    a = _AUTHORIZER_START.match(msg)
+    return "authorizer-start", (
+        {"authorizer_id": a.group(1), "request_id": a.group(2)} if a else {}
+    )
+
+
+def _authorizer_request(msg: str) -> Classified:
+    if "methodArn" not in msg:  # an integration's request body: skip the regex
+        return None
+    arn = _METHOD_ARN.search(msg)
+    # Only the authorizer's request carries a methodArn; an integration's body is noise.
+    return ("authorizer-request", {"method_arn": arn.group(1)}) if arn else None
+
+
+def _authorizer_result(msg: str) -> Classified:
+    return "authorizer-result", parse_authorizer_result(msg.split(":", 1)[1].strip())
+
+
+def _policy_valid(msg: str) -> Classified:
+    p = _PRINCIPAL.match(msg)
+    return "authorizer-policy-valid", {"principal_id": p.group(1).strip() if p else None}
+
+
+def _unauthorized(msg: str) -> Classified:
+    u = _UNAUTHORIZED.match(msg)
+    return "unauthorized", {"request_id": u.group(1)} if u and u.group(1) else {}
+
+
+def _execution_failed(msg: str) -> Classified:
+    if "configuration error" in msg or "AuthorizerConfigurationException" in msg:
+        return "authorizer-config-error", {"reason": msg.split(":", 1)[-1].strip()}
+    return "execution-failed", {"reason": msg.split(":", 1)[-1].strip()}
+
+
+def _usage_plan(msg: str) -> Classified:
+    v = _USAGE_PLAN.match(msg)
+    if v is None:
+        return "usage-plan-check", {}
+    return "usage-plan-check", {
+        "request_id": v.group(1),
+        "api_key": v.group(2) or None,
+        "api_stage": v.group(3),
+    }
+
+
+def _api_key(msg: str) -> Classified:
+    if "not authorized because" not in msg:
+        return None  # "API Key ... authorized because ..." is the normal case
+    k = _APIKEY.match(msg)
+    if k is None:
+        return None
+    reason = k.group(2).strip()
+    return "apikey-not-authorized", {
+        "api_key": k.group(1) or None,
+        "reason": reason,
+        "not_in_usage_plan": "not in a Usage Plan" in reason
+        or "not associated with a Usage Plan" in reason,
+    }
+
+
+def _mtls_denied(msg: str) -> Classified:
+    return "mtls-denied", {"reason": msg.split(":", 1)[-1].strip()}
+
+
+def _integration_status(msg: str) -> Classified:
+    s = _STATUS.search(msg)
+    return "integration-status", {"integration_status": int(s.group(1))} if s else {}
+
+
+def _method_completed(msg: str) -> Classified:
+    s = _STATUS.search(msg)
+    return "method-completed", {"status": int(s.group(1))} if s else {}
+
+
+def _gateway_response(msg: str) -> Classified:
+    g = _GATEWAY_RESPONSE.match(msg)
+    if g is None:
+        return "gateway-response", {}
+    data: dict[str, Any] = {"response_type": g.group(1)}
+    if g.group(2):
+        data["status"] = int(g.group(2))
+    return "gateway-response", data
+
+
+def _gateway_response_body(msg: str) -> Classified:
+    return "gateway-response-body", {"error_message": _body_message(msg.split(":", 1)[1])}
+
+
+def _route(msg: str) -> Classified:
+    r = _ROUTE.match(msg)
+    return ("request-route", {"method": r.group(1), "resource_path": r.group(2)}) if r else None
+
+
+def _constant(kind: str) -> Callable[[str], Classified]:
+    def classify(msg: str) -> Classified:
+        return kind, {}
+
+    return classify
+
+
+# prefix -> what its message says. A dict lookup instead of a chain of comparisons: this runs
+# for every recognised line of a scan.
+_HANDLERS: dict[str, Callable[[str], Classified]] = {
+    "Starting authorizer": _authorizer_start,
+    "Incoming identity": _constant("authorizer-identity"),
+    "Endpoint request body after transformations": _authorizer_request,
+    "Authorizer result body before parsing": _authorizer_result,
+    "Using valid authorizer policy for principal": _policy_valid,
+    "Successfully completed authorizer execution": _constant("authorizer-complete"),
+    "The client is not authorized to perform": _constant("not-authorized"),
+    "Unauthorized request": _unauthorized,
+    "Execution failed": _execution_failed,
+    "Verifying Usage Plan for request": _usage_plan,
+    "API Key ": _api_key,
+    "Access denied. Reason": _mtls_denied,
+    "Endpoint response body before transformations": _constant("endpoint-response"),
+    "Received response. Status": _integration_status,
+    "Method completed with status": _method_completed,
+    "Gateway response type": _gateway_response,
+    "Gateway response body": _gateway_response_body,
+    "HTTP Method: ": _route,
+}
+# The handlers by the prefixes' first eight characters, in the prefixes' order.
+_HANDLERS_BY_HEAD: dict[str, tuple[tuple[str, Callable[[str], Classified]], ...]] = {
+    head: tuple((p, _HANDLERS[p]) for p in prefixes) for head, prefixes in _BY_HEAD.items()
+}
+
+
 def classify_message(msg: str) -> tuple[str, dict[str, Any]] | None:
     """The kind of an execution-log message and the facts it carries, or None."""
-    # _head(), inlined: this runs for every candidate line of a scan
-    head = None
-    for prefix in _BY_HEAD.get(msg[:8], ()):
+    for prefix, handler in _HANDLERS_BY_HEAD.get(msg[:8], ()):
         if msg.startswith(prefix):
-            head = prefix
-            break
-    if head is None:
-        return _classify_anywhere(msg)
-    if head == "Starting authorizer":
-        a = _AUTHORIZER_START.match(msg)
-        return "authorizer-start", (
-            {"authorizer_id": a.group(1), "request_id": a.group(2)} if a else {}
-        )
-    if head == "Incoming identity":
-        return "authorizer-identity", {}
-    if head == "Endpoint request body after transformations":
-        if "methodArn" not in msg:  # an integration's request body: skip the regex
-            return None
-        arn = _METHOD_ARN.search(msg)
-        # Only the authorizer's request carries a methodArn; an integration's body is noise.
-        return ("authorizer-request", {"method_arn": arn.group(1)}) if arn else None
-    if head == "Authorizer result body before parsing":
-        return "authorizer-result", parse_authorizer_result(msg.split(":", 1)[1].strip())
-    if head == "Using valid authorizer policy for principal":
-        p = _PRINCIPAL.match(msg)
-        return "authorizer-policy-valid", {"principal_id": p.group(1).strip() if p else None}
-    if head == "Successfully completed authorizer execution":
-        return "authorizer-complete", {}
-    if head == "The client is not authorized to perform":
-        return "not-authorized", {}
-    if head == "Unauthorized request":
-        u = _UNAUTHORIZED.match(msg)
-        return "unauthorized", {"request_id": u.group(1)} if u and u.group(1) else {}
-    if head == "Execution failed":
-        if "configuration error" in msg or "AuthorizerConfigurationException" in msg:
-            return "authorizer-config-error", {"reason": msg.split(":", 1)[-1].strip()}
-        return "execution-failed", {"reason": msg.split(":", 1)[-1].strip()}
-    if head == "Verifying Usage Plan for request":
-        v = _USAGE_PLAN.match(msg)
-        if v is None:
-            return "usage-plan-check", {}
-        return "usage-plan-check", {
-            "request_id": v.group(1),
-            "api_key": v.group(2) or None,
-            "api_stage": v.group(3),
-        }
-    if head == "API Key ":
-        if "not authorized because" not in msg:
-            return None  # "API Key ... authorized because ..." is the normal case
-        k = _APIKEY.match(msg)
-        if k is None:
-            return None  # "API Key ... authorized because ..." is the normal case
-        reason = k.group(2).strip()
-        return "apikey-not-authorized", {
-            "api_key": k.group(1) or None,
-            "reason": reason,
-            "not_in_usage_plan": "not in a Usage Plan" in reason
-            or "not associated with a Usage Plan" in reason,
-        }
-    if head == "Access denied. Reason":
-        return "mtls-denied", {"reason": msg.split(":", 1)[-1].strip()}
-    if head == "Endpoint response body before transformations":
-        return "endpoint-response", {}
-    if head == "Received response. Status":
-        s = _STATUS.search(msg)
-        return "integration-status", {"integration_status": int(s.group(1))} if s else {}
-    if head == "Method completed with status":
-        s = _STATUS.search(msg)
-        return "method-completed", {"status": int(s.group(1))} if s else {}
-    if head == "Gateway response type":
-        g = _GATEWAY_RESPONSE.match(msg)
-        if g is None:
-            return "gateway-response", {}
-        data: dict[str, Any] = {"response_type": g.group(1)}
-        if g.group(2):
-            data["status"] = int(g.group(2))
-        return "gateway-response", data
-    if head == "Gateway response body":
-        return "gateway-response-body", {"error_message": _body_message(msg.split(":", 1)[1])}
-    if head == "HTTP Method: ":
-        r = _ROUTE.match(msg)
-        return ("request-route", {"method": r.group(1), "resource_path": r.group(2)}) if r else None
-    return None  # pragma: no cover - every prefix above is handled
+            return handler(msg)
+    return _classify_anywhere(msg)
 
 
 def _classify_anywhere(msg: str) -> tuple[str, dict[str, Any]] | None:

@@ -16,11 +16,11 @@ from wizard.sandbox.replay import replay
 from wizard.sandbox.scenario import load_scenario
 from wizard.ui.tui.app import WizardApp
 from wizard.ui.tui.driver import SessionDriver
-from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.screens.findings import FindingsScreen
 from wizard.ui.tui.screens.start import StartScreen
 from wizard.ui.tui.screens.step import StepScreen
+from wizard.ui.tui.start_input import StartEvidence
 
 pytestmark = pytest.mark.emulator
 

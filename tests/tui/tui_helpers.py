@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from wizard.engine.probes import ProbeRegistry
 from wizard.ui.tui.app import WizardApp
 from wizard.ui.tui.driver import SessionDriver
-from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.start_input import StartEvidence
 
 HERE = Path(__file__).parent
 PROBE_TROUBLE = str(HERE / "playbooks" / "probe-trouble.yaml")

@@ -19,9 +19,9 @@ from textual.screen import Screen
 
 from wizard import exitcodes
 from wizard.ui.tui.config import TuiConfig
-from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.start import StartScreen
+from wizard.ui.tui.start_input import StartEvidence
 
 if TYPE_CHECKING:
     import argparse

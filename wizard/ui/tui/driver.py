@@ -35,10 +35,10 @@ from wizard.investigation.playbook import load_checked, playbook_path
 from wizard.paths import sessions_dir
 from wizard.report.render import write_report
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
-from wizard.ui.tui.evidence import StartEvidence
-from wizard.ui.tui.evidence_view import build_evidence
+from wizard.ui.tui.fact_views import build_evidence
 from wizard.ui.tui.findings_view import FindingsView, findings_view
 from wizard.ui.tui.fix_flow import confirm_with, fix_view, outcome_view, rollback_view
+from wizard.ui.tui.start_input import StartEvidence
 from wizard.ui.tui.view import (
     EvidenceView,
     FixOutcome,

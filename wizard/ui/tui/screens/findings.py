@@ -20,7 +20,7 @@ from wizard.ui.tui.findings_view import FindingsView
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.view import FixOutcome, FixView
-from wizard.ui.tui.widgets.evidence import EvidencePanel
+from wizard.ui.tui.widgets.fact_panels import FactPanels
 from wizard.ui.tui.widgets.sidebar import confidence_class, confidence_text
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class FindingsScreen(Screen[None]):
                     yield Static(escape(rationale), id="fix-rationale")
                 for i, fix in enumerate(self.fixes):
                     yield FixCard(fix, i, live=self.driver.live, recommended=i == view.recommended)
-            yield EvidencePanel(id="findings-evidence")
+            yield FactPanels(id="findings-evidence")
             if view.reasons:
                 with Collapsible(
                     title=f"How the walk got here ({len(view.reasons)} steps)",
@@ -199,7 +199,7 @@ class FindingsScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = "findings"
-        await self.query_one(EvidencePanel).show(self.driver.evidence())
+        await self.query_one(FactPanels).show(self.driver.evidence())
 
     # ---- copy, apply, rollback ---------------------------------------------------------------
 

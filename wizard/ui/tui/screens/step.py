@@ -33,7 +33,7 @@ from textual.worker import Worker, WorkerState
 
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import ProbeEvent, Question
-from wizard.ui.tui.widgets.evidence import EvidencePanel
+from wizard.ui.tui.widgets.fact_panels import FactPanels
 from wizard.ui.tui.widgets.probes import ProbeErrorPanel, ProbeProgress
 from wizard.ui.tui.widgets.sidebar import Sidebar
 
@@ -113,7 +113,7 @@ class StepScreen(Screen[None]):
                 yield ProbeErrorPanel(id="probe-errors")
                 yield Vertical(id="answer-box")
                 yield ProbeProgress(id="probe-progress")
-                yield EvidencePanel(id="evidence")
+                yield FactPanels(id="evidence")
             yield Sidebar(id="sidebar")
         yield Footer()
 
@@ -201,7 +201,7 @@ class StepScreen(Screen[None]):
         where.display = bool(question.where)
         self.query_one("#where-text", Markdown).update(question.where or "")
         await self.query_one(Sidebar).refresh_from(self.driver)
-        await self.query_one(EvidencePanel).show(self.driver.evidence())
+        await self.query_one(FactPanels).show(self.driver.evidence())
         await self._mount_answer_widget(question)
 
     async def _mount_answer_widget(self, question: Question) -> None:

@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wizard.catalogue.fact_labels import label
 from wizard.engine import events as ev
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import Playbook, QuestionNode
-from wizard.engine.session import Session, display, utc_now
+from wizard.engine.session import Session, utc_now
 from wizard.investigation import (
     FailingRequest,
     Investigation,
@@ -266,24 +265,12 @@ class SessionDriver:
     # ---- what the screens show ---------------------------------------------------------------
 
     def ranking(self) -> list[RankedCause]:
-        session = self._s()
-        out = [RankedCause(c.id, c.title, c.confidence, c.evidence, "") for c in session.ranking()]
-        diagnosis = session.diagnosis()
-        if diagnosis is not None and diagnosis.cause is not None:
-            # The walk's conclusion leads, with the classifier's confidence when it has one.
-            found = next((c for c in out if c.cause_id == diagnosis.cause), None)
-            facts = tuple(
-                f"{label(f.name)}: {_short(f.value)}" for f in diagnosis.evidence if f.known
-            )
-            lead = RankedCause(
-                diagnosis.cause,
-                diagnosis.title or diagnosis.cause,
-                found.confidence if found else None,
-                facts + (found.evidence if found else ()),
-                diagnosis.summary,
-            )
-            out = [lead, *(c for c in out if c.cause_id != diagnosis.cause)]
-        return out
+        """The causes ranked so far, read from the investigation's Outcome (its diagnosis
+        first once the walk found one), so the sidebar and the findings never disagree."""
+        return [
+            RankedCause(c.id, c.title or c.id, c.confidence, tuple(c.evidence))
+            for c in self._inv().outcome().causes
+        ]
 
     def findings(self) -> FindingsView:
         """The findings screen's content, from the investigation's Outcome only."""
@@ -293,15 +280,6 @@ class SessionDriver:
         """Why the proposed fixes apply here (the fix node's explanation, facts filled in)."""
         proposals = self._s().fixes()
         return proposals[0].explanation if proposals else ""
-
-    def conclusion(self) -> str:
-        session = self._s()
-        diagnosis = session.diagnosis()
-        if diagnosis is None:
-            return "The walk is not finished: these are the causes that fit the evidence so far."
-        if diagnosis.inconclusive:
-            return "Inconclusive: " + diagnosis.summary
-        return f"Diagnosis: {diagnosis.title or diagnosis.cause}. {diagnosis.summary}"
 
     def timeline(self) -> list[TimelineEntry]:
         out: list[TimelineEntry] = []
@@ -385,13 +363,3 @@ class SessionDriver:
     def exit_code(self) -> int:
         """The investigation's (130 when quit mid-walk: the session is saved to resume)."""
         return self._inv().exit_code()
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _short(value: Any) -> str:
-    """A fact for the evidence list: sentences whole, JSON documents cut to a glance."""
-    text = display(value)
-    limit = 160 if isinstance(value, dict | list) else 400
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -128,12 +128,21 @@ def trouble_app(registry: ProbeRegistry, **kwargs: Any) -> WizardApp:
     return WizardApp(StartEvidence(api_id="a1b2c3"), driver=driver, probe_aws=False, **kwargs)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every message it posted be handled."""
-    for _ in range(3):
+async def settle(pilot: Pilot[Any], *, through_stages: bool = True) -> None:
+    """Let every worker finish and every message it posted be handled. `through_stages`: on a
+    stage page (a stage the probes answered), press Enter to go on, as a reader would, until
+    the walk needs an answer or shows the findings."""
+    from wizard.ui.tui.screens.stage import StageScreen
+
+    for _ in range(40):
+        for _ in range(3):
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        if not (through_stages and isinstance(pilot.app.screen, StageScreen)):
+            return
+        await pilot.press("enter")
+    raise AssertionError("still on a stage page after 40 presses of Enter")
 
 
 async def answer_text(pilot: Pilot[Any], text: str) -> None:

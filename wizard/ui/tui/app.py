@@ -176,15 +176,30 @@ class WizardApp(App[int]):
             self.notify(escape(notice), title="Interrupted fix", severity="warning", timeout=30)
 
     def show_current(self) -> None:
-        """Show the screen for where the walk is now: a step, or the findings at the end."""
+        """Show the screen for where the walk is now: a stage the probes answered that the
+        user has not seen yet, else the question, else the findings at the end."""
         from wizard.ui.tui.screens.findings import FindingsScreen
         from wizard.ui.tui.screens.step import StepScreen
 
         assert self.driver is not None
+        page = self.driver.next_stage_page()
+        if page is not None:
+            self.show_page(self.driver.stage_page(page))
+            return
         target: Screen[None] = (
             FindingsScreen(self.driver) if self.driver.finished else StepScreen(self.driver)
         )
-        # One step or findings screen at a time above the start screen.
+        self._show(target)
+
+    def show_page(self, page: Any) -> None:
+        """One stage's page (wizard.ui.tui.screens.stage)."""
+        from wizard.ui.tui.screens.stage import StageScreen
+
+        assert self.driver is not None
+        self._show(StageScreen(self.driver, page))
+
+    def _show(self, target: Screen[None]) -> None:
+        # One step, stage or findings screen at a time above the start screen.
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) == 2 and not isinstance(self.screen, StartScreen):

@@ -31,12 +31,20 @@ from wizard.investigation import (
 )
 from wizard.investigation.connect import connect
 from wizard.investigation.playbook import load_checked, playbook_path
+from wizard.investigation.stages import (
+    StageBook,
+    StageOut,
+    load_stages,
+    probe_words_fallback,
+    walk_stages,
+)
 from wizard.paths import sessions_dir
 from wizard.report.render import write_report
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
 from wizard.ui.tui.fact_views import build_evidence
 from wizard.ui.tui.findings_view import FindingsView, findings_view
 from wizard.ui.tui.fix_flow import confirm_with, fix_view, outcome_view, rollback_view
+from wizard.ui.tui.stage_view import rail, stage_page
 from wizard.ui.tui.start_input import StartEvidence
 from wizard.ui.tui.view import (
     EvidenceView,
@@ -44,7 +52,9 @@ from wizard.ui.tui.view import (
     FixView,
     ProbeEvent,
     Question,
+    RailStop,
     RankedCause,
+    StagePage,
     TimelineEntry,
 )
 
@@ -102,6 +112,12 @@ class SessionDriver:
     evidence_given: StartEvidence = field(default_factory=StartEvidence)
     _aws_factory: Callable[[StartEvidence], Any] | None = None
     _actor: str | None = None
+    # The guided walk (presentation only): the stage pages already shown, in order, and
+    # whether the user chose to skip them ("skip to findings").
+    reviewed: list[str] = field(default_factory=list)
+    skip_stages: bool = False
+    _answered_since_review: bool = False
+    _stage_book: Any = None
 
     # ---- construction --------------------------------------------------------------------------
 
@@ -158,6 +174,7 @@ class SessionDriver:
         """Start a new walk from the start screen's evidence."""
         self.evidence_given = evidence
         self._actor = None
+        self.reviewed, self.skip_stages, self._stage_book = [], False, None
         if not evidence.offline and self.aws is None:
             self.aws = self._open_aws(evidence)
         if evidence.offline:
@@ -232,6 +249,7 @@ class SessionDriver:
     def answer(self, value: Any, *, unknown: bool = False) -> None:
         """Answer the current question; AnswerError (one line) when it does not fit."""
         self._inv().answer(UNKNOWN if unknown else value)
+        self._answered_since_review = True
 
     def advance(
         self, *, cancel: threading.Event, report: Report | None = None, answered: bool = False
@@ -242,15 +260,22 @@ class SessionDriver:
 
         def on_event(event: ev.Event) -> None:
             if report is not None:
-                shown = probe_event(event)
+                probe = getattr(event, "probe", None)
+                shown = probe_event(event, self.probe_words(probe) if probe else None)
                 if shown is not None:
                     report(shown)
 
         self._inv().advance(cancel, on_event, answered=answered)
 
     def back(self) -> bool:
-        """Back to the previous question actually answered; False at the first one."""
-        return self._inv().back()
+        """Back to the previous question actually answered; False at the first one. Stage
+        pages of what that answer led to are shown again when the walk passes them."""
+        moved = self._inv().back()
+        if moved:
+            done = {s.id for s in self.stages() if s.status == "done"}
+            self.reviewed = [r for r in self.reviewed if r in done]
+            self._answered_since_review = False
+        return moved
 
     def can_go_back(self) -> bool:
         return self._inv().can_go_back()
@@ -271,6 +296,99 @@ class SessionDriver:
             RankedCause(c.id, c.title or c.id, c.confidence, tuple(c.evidence))
             for c in self._inv().outcome().causes
         ]
+
+    # ---- the guided walk: stages (wizard.investigation.stages) --------------------------------
+
+    def stage_book(self) -> StageBook | None:
+        """The playbook's stages (data beside it; None when it has none)."""
+        if self._stage_book is None and self.investigation is not None:
+            session = self._s()
+            descriptions = {spec.name: spec.description for spec in session.registry}
+            try:
+                book = load_stages(
+                    session.playbook, session.playbook_path, descriptions=descriptions
+                )
+            except InvestigationError as exc:
+                raise StartError(str(exc)) from None
+            self._stage_book = book or False
+        return self._stage_book or None
+
+    def probe_words(self, probe: str) -> str:
+        """A probe in words, as the progress lines show it (never its registry name)."""
+        book = self.stage_book() if self.investigation is not None else None
+        if book is not None:
+            return book.probe_words(probe)
+        registry = self._s().registry if self.investigation is not None else None
+        spec = registry.get(probe) if registry is not None and probe in registry else None
+        return probe_words_fallback(probe, spec.description if spec else None)
+
+    def stages(self) -> list[StageOut]:
+        """The rail: every stage of the playbook's spine (and the branch taken), with what
+        each looked at, showed, means and rules out, read from the Outcome."""
+        book = self.stage_book()
+        if book is None:
+            return []
+        inv = self._inv()
+        current = inv.current()
+        return walk_stages(
+            book,
+            inv.outcome(),
+            current_node=current.node_id if current is not None else None,
+            prefilled=inv.prefilled,
+            target=inv.target(),
+        )
+
+    def next_stage_page(self) -> StageOut | None:
+        """The next stage the probes answered that the user has not been shown yet: the walk
+        shows it as a step of its own (Enter moves on)."""
+        if self.skip_stages or self.investigation is None:
+            return None
+        for stage in self.stages():
+            if stage.status == "done" and not stage.asked and stage.id not in self.reviewed:
+                return stage
+        return None
+
+    def mark_reviewed(self, stage_id: str) -> None:
+        if stage_id not in self.reviewed:
+            self.reviewed.append(stage_id)
+        self._answered_since_review = False
+
+    def unreview_last(self) -> str | None:
+        """Esc from the step after a stage page: that page again (None: there is none to go
+        back to since the last answer)."""
+        if self._answered_since_review or not self.reviewed:
+            return None
+        return self.reviewed.pop()
+
+    def stage_page(self, stage: StageOut) -> StagePage:
+        """One stage as a page: what was looked at, what it showed, means and rules out."""
+        return stage_page(
+            stage, self.stages(), self._inv().outcome(), self.cause_titles(stage.rules_out)
+        )
+
+    def rail(self, stages: list[StageOut] | None = None) -> tuple[RailStop, ...]:
+        """The progress rail (`stages`: as computed last, while a worker drives the walk)."""
+        return rail(self.stages() if stages is None else stages)
+
+    def running_rail(self, stages: list[StageOut], event: ProbeEvent) -> tuple[RailStop, ...]:
+        """The rail with the stage of a running probe marked. Safe from the UI thread while
+        the worker drives the walk: it reads only the stages data, never the session."""
+        book = self._stage_book or None
+        stage = book.stage_of(event.node, event.probe) if book is not None else None
+        return rail(stages, stage)
+
+    def skip_to_findings(self) -> None:
+        self.skip_stages = True
+
+    def cause_titles(self, cause_ids: Any) -> list[str]:
+        catalogue = self._s().catalogue()
+        out = []
+        for cause_id in cause_ids:
+            try:
+                out.append(str(catalogue.get(cause_id).title) if catalogue else cause_id)
+            except KeyError:
+                out.append(cause_id)
+        return out
 
     def findings(self) -> FindingsView:
         """The findings screen's content, from the investigation's Outcome only."""

@@ -31,20 +31,27 @@ def question_view(current: Current) -> Question:
     )
 
 
-def probe_event(event: ev.Event) -> ProbeEvent | None:
+def probe_event(event: ev.Event, words: str | None = None) -> ProbeEvent | None:
+    """A probe's progress as shown: `words` is what it looks at, in words (the stages data);
+    its registry name is only the line's key, never shown."""
+    if not isinstance(event, ev.ProbeStarted | ev.ProbeFinished | ev.ProbeFailed):
+        return None
+    said = words or event.label.replace("_", " ")
+    key, node = event.label, event.node
     if isinstance(event, ev.ProbeStarted):
-        return ProbeEvent(event.label, "running", event.label)
+        return ProbeEvent(key, "running", said, node=node)
     if isinstance(event, ev.ProbeFinished):
-        return ProbeEvent(event.label, "done", event.label, seconds=event.duration_ms / 1000)
+        return ProbeEvent(key, "done", said, seconds=event.duration_ms / 1000, node=node)
     if isinstance(event, ev.ProbeFailed):
         if event.error_kind == "missing_input":
             # Not a failure the user can act on: an earlier answer it needs is not known yet.
-            return ProbeEvent(event.label, "skipped", event.label, message=event.message)
+            return ProbeEvent(key, "skipped", said, message=event.message, node=node)
         state: ProbeState = "cancelled" if event.error_kind == "cancelled" else "failed"
         return ProbeEvent(
-            event.label,
+            key,
             state,
-            event.label,
+            said,
+            node=node,
             error_kind=event.error_kind,
             message=event.message,
             missing_permission=event.missing_permission,

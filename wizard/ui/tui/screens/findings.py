@@ -22,6 +22,7 @@ from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.view import FixOutcome, FixView
 from wizard.ui.tui.widgets.fact_panels import FactPanels
 from wizard.ui.tui.widgets.sidebar import confidence_class, confidence_text
+from wizard.ui.tui.widgets.stage_rail import StageRail
 
 if TYPE_CHECKING:
     from wizard.ui.tui.driver import SessionDriver
@@ -139,6 +140,7 @@ class FindingsScreen(Screen[None]):
         # the evidence in detail, then how the walk got here and the other candidates.
         view = self.view = self.driver.findings()
         yield Header(show_clock=False)
+        yield StageRail(id="rail")
         with VerticalScroll(id="findings"):
             yield Static(escape(view.sentence), id="conclusion")
             if view.summary:
@@ -199,6 +201,7 @@ class FindingsScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = "findings"
+        self.query_one(StageRail).show(self.driver.rail())
         await self.query_one(FactPanels).show(self.driver.evidence())
 
     # ---- copy, apply, rollback ---------------------------------------------------------------

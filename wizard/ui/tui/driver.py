@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from wizard.catalogue.fact_labels import plain
 from wizard.engine import events as ev
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import Playbook, QuestionNode
@@ -366,9 +367,12 @@ class SessionDriver:
             stage, self.stages(), self._inv().outcome(), self.cause_titles(stage.rules_out)
         )
 
-    def rail(self, stages: list[StageOut] | None = None) -> tuple[RailStop, ...]:
-        """The progress rail (`stages`: as computed last, while a worker drives the walk)."""
-        return rail(self.stages() if stages is None else stages)
+    def rail(
+        self, stages: list[StageOut] | None = None, *, viewing: str | None = None
+    ) -> tuple[RailStop, ...]:
+        """The progress rail (`stages`: as computed last, while a worker drives the walk;
+        `viewing`: the stage whose page is shown)."""
+        return rail(self.stages() if stages is None else stages, viewing=viewing)
 
     def running_rail(self, stages: list[StageOut], event: ProbeEvent) -> tuple[RailStop, ...]:
         """The rail with the stage of a running probe marked. Safe from the UI thread while
@@ -401,10 +405,13 @@ class SessionDriver:
 
     def timeline(self) -> list[TimelineEntry]:
         out: list[TimelineEntry] = []
-        nodes = self._s().playbook.nodes
-        titles = {node_id: node.title for node_id, node in nodes.items() if node.title}
-        for event in self._s().timeline:
-            entry = timeline_entry(event, titles)
+        session = self._s()
+        titles = {
+            node_id: node.title for node_id, node in session.playbook.nodes.items() if node.title
+        }
+        names = set(session.facts)
+        for event in session.timeline:
+            entry = timeline_entry(event, titles, self.probe_words, lambda text: plain(text, names))
             if entry is not None:
                 out.append(entry)
         return out

@@ -19,14 +19,17 @@ from wizard.ui.tui.view import LookLine, RailStop, StagePage
 RULES_OUT_SHOWN = 5
 
 
-def rail(stages: Sequence[StageOut], running: str | None = None) -> tuple[RailStop, ...]:
-    """One stop per stage; `running`: the stage whose probes run now (from progress events)."""
+def rail(
+    stages: Sequence[StageOut], running: str | None = None, viewing: str | None = None
+) -> tuple[RailStop, ...]:
+    """One stop per stage; `running`: the stage whose probes run now (from progress events);
+    `viewing`: the stage whose page is on screen."""
     stops = []
     for stage in stages:
         status = stage.status
         if running is not None and stage.id == running and status != "done":
             status = "running"
-        stops.append(RailStop(stage.short, status, stage.branch))
+        stops.append(RailStop(stage.short, status, stage.branch, stage.id == viewing))
     return tuple(stops)
 
 

@@ -160,6 +160,7 @@ class RailStop:
     label: str  # the stage's short name
     status: str  # done | current | pending | not_needed | running
     branch: bool = False
+    viewing: bool = False  # the stage whose page is on screen
 
 
 @dataclass(frozen=True)

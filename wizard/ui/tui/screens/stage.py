@@ -39,6 +39,8 @@ _STATE = {
     "cancelled": "stopped",
 }
 
+UNREAD_LISTED = 6  # facts named per "not read" line (the facts table has them all)
+
 HELP = """\
 ## A stage of the walk
 
@@ -110,9 +112,10 @@ class StageScreen(Screen[None]):
             for name, why in page.unread:
                 unread.setdefault(why, []).append(name)
             for why, names in unread.items():
-                yield Static(
-                    f"• Not read ({escape(why)}): {escape(', '.join(names))}", classes="muted"
-                )
+                listed = ", ".join(names[:UNREAD_LISTED])
+                if len(names) > UNREAD_LISTED:
+                    listed += f" and {len(names) - UNREAD_LISTED} more"
+                yield Static(f"• Not read ({escape(why)}): {escape(listed)}", classes="muted")
             yield FactPanels(id="stage-facts")
             if page.means:
                 yield Static("What it means", classes="heading")
@@ -125,13 +128,13 @@ class StageScreen(Screen[None]):
                 if page.more_ruled_out:
                     yield Static(f"  and {page.more_ruled_out} more", classes="muted")
             with Horizontal(id="stage-actions"):
-                yield Button("Next", id="stage-next", variant="primary", tooltip="Enter")
-                yield Button("Skip to findings", id="stage-skip", tooltip="s")
+                yield Button("Next (Enter)", id="stage-next", variant="primary")
+                yield Button("Skip to findings (s)", id="stage-skip")
         yield Footer()
 
     async def on_mount(self) -> None:
         self.sub_title = self.driver.title
-        self.query_one(StageRail).show(self.driver.rail())
+        self.query_one(StageRail).show(self.driver.rail(viewing=self.page.stage_id))
         view = self.driver.evidence()
         wanted = {
             "log_lines": EvidenceView(logs=view.logs),
@@ -141,7 +144,8 @@ class StageScreen(Screen[None]):
         }.get(self.page.shows or "")
         if wanted is not None and not wanted.is_empty():
             await self.query_one(FactPanels).show(wanted)
-        self.query_one("#stage-next", Button).focus()
+        # Focus without scrolling: the page is read from its top.
+        self.query_one("#stage-next", Button).focus(scroll_visible=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "stage-next":
@@ -173,5 +177,3 @@ class StageScreen(Screen[None]):
 
     def help_text(self) -> str:
         return HELP
-
-

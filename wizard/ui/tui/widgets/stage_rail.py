@@ -3,7 +3,7 @@
     ✓ Error › ⤷ Route and deployment › ▶ Logs › · Token › · Cache TTL › – Resource policy
 
 ✓ done, ▶ here (running or asking), · still to come, – not needed on this walk, ⤷ the branch the
-walk left the spine by. One line that wraps; it reads the same at 80 and at 120 columns.
+walk left the spine by; the stage whose page is shown is underlined. One line that wraps; it reads the same at 80 and at 120 columns.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ def rail_text(stops: Sequence[RailStop]) -> str:
             text = f"[b reverse] {text} [/]"
         elif stop.status == "not_needed":
             text = f"[dim]{text}[/]"
+        if stop.viewing:
+            text = f"[u]{text}[/u]"
         parts.append(text)
     return " › ".join(parts)
 

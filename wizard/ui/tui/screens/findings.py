@@ -327,7 +327,13 @@ class FindingsScreen(Screen[None]):
             escape(outcome.message), title=title, severity=_NOTIFY.get(severity, "information")
         )
         status_line = card.query_one(".fix-status", Static)
-        self.call_after_refresh(status_line.scroll_visible, animate=False)
+        scroller = self.query_one("#findings", VerticalScroll)
+
+        def bring_into_view() -> None:
+            scroller.scroll_to_center(status_line, animate=False, immediate=True)
+
+        # After the layout that shows the line (it was hidden while empty).
+        self.call_after_refresh(lambda: self.call_after_refresh(bring_into_view))
         apply_button = card.query(f"#apply-{message.index}")
         rollback_button = card.query(f"#rollback-{message.index}")
         applied_now = outcome.applied and not message.rollback

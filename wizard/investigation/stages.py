@@ -49,6 +49,7 @@ class CallSpec:
 class ProbeWords:
     label: str
     calls: tuple[CallSpec, ...] = ()
+    mentions: bool = False  # its false booleans mean "not mentioned", not "no"
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,10 @@ def parse_stages(
             CallSpec(str(c["service"]), str(c["operation"]), dict(c.get("params") or {}))
             for c in entry.get("calls") or []
         )
-        probes[name] = ProbeWords(str(entry["label"]), calls)
+        extra = set(entry) - {"label", "calls", "mentions"}
+        if extra:
+            raise fail(f"probes.{name}: unknown key {sorted(extra)[0]!r}")
+        probes[name] = ProbeWords(str(entry["label"]), calls, bool(entry.get("mentions")))
     return StageBook(playbook, tuple(stages), branches, probes, dict(descriptions or {}))
 
 
@@ -368,7 +372,11 @@ def walk_stages(
                 looked = acc.looked[-1]
                 if looked.state != "skipped":
                     acc.touched = True
+                words = book.probes.get(call.probe)
+                silent_false = words is not None and words.mentions
                 for name, fact in facts_by_origin.get(f"{step.node}/{call.label}", {}).items():
+                    if silent_false and known.get(name) is False:
+                        continue  # "not mentioned in the paste", not a finding
                     if not fact.get("known"):
                         acc.unknown.append((name, str(fact.get("note") or "")))
                     elif (

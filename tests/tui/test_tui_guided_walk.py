@@ -113,7 +113,9 @@ async def _walk(seed: tuple[Any, Provisioned], size: tuple[int, int]) -> None:
         if second is not None:
             await pilot.press("escape")
             await settle(pilot, through_stages=False)
-            assert isinstance(app.screen, StageScreen) and app.screen.page.stage_id == first.stage_id
+            assert (
+                isinstance(app.screen, StageScreen) and app.screen.page.stage_id == first.stage_id
+            )
             await pilot.press("enter")
             await settle(pilot, through_stages=False)
         pages = [first, *await _pages(pilot)]

@@ -146,6 +146,8 @@ class FindingsScreen(Screen[None]):
             yield Static(escape(view.sentence), id="conclusion")
             if view.summary:
                 yield Static(escape(view.summary), id="summary")
+            if view.near_miss:
+                yield Static(f"Near miss: {escape(view.near_miss)}", id="near-miss")
             if view.evidence:
                 yield Static("The evidence", classes="heading")
                 for row in view.evidence:

@@ -145,6 +145,16 @@ async def settle(pilot: Pilot[Any], *, through_stages: bool = True) -> None:
     raise AssertionError("still on a stage page after 40 presses of Enter")
 
 
+async def steady_cursors(pilot: Pilot[Any]) -> None:
+    """No blinking cursor in a snapshot: a blink caught half-way made pictures flaky under load."""
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
 async def answer_text(pilot: Pilot[Any], text: str) -> None:
     from textual.widgets import Input, TextArea
 

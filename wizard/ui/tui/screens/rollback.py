@@ -55,7 +55,8 @@ effect you did not want.
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="-rollback"):
-            yield Static(f"Roll back: {escape(self.fix.title)}?", id="confirm-title")
+            title = self.fix.title.removeprefix("Roll back: ")  # the rollback plan's own title
+            yield Static(f"Roll back: {escape(title)}?", id="confirm-title")
             with VerticalScroll(id="confirm-body"):
                 yield Static(
                     "The fix will be undone: what caused the 403 is put back, so the failing "

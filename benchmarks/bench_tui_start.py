@@ -115,8 +115,8 @@ async def _latency(keys: int, *, with_probe: bool = True) -> list[float]:
     from wizard.engine.probes import ProbeContext, ProbeRegistry
     from wizard.ui.tui.app import WizardApp
     from wizard.ui.tui.driver import SessionDriver
-    from wizard.ui.tui.evidence import StartEvidence
     from wizard.ui.tui.screens.step import StepScreen
+    from wizard.ui.tui.start_input import StartEvidence
 
     running = threading.Event()
 

@@ -32,10 +32,10 @@ from wizard.paths import main_playbook
 from wizard.ui.prompt import Option, PromptWalk
 from wizard.ui.tui.app import WizardApp
 from wizard.ui.tui.driver import SessionDriver
-from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.screens.findings import FindingsScreen
 from wizard.ui.tui.screens.step import StepScreen
+from wizard.ui.tui.start_input import StartEvidence
 
 
 @dataclass

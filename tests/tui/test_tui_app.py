@@ -171,7 +171,7 @@ async def test_palette_exports_the_markdown_report_to_the_working_directory(
 
 
 def test_resend_consent_only_for_unsafe_methods_to_real_hosts() -> None:
-    from wizard.ui.tui.evidence import needs_resend_consent
+    from wizard.ui.tui.start_input import needs_resend_consent
 
     real = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/items"
     assert needs_resend_consent("POST", real)
@@ -187,8 +187,8 @@ def test_resend_consent_only_for_unsafe_methods_to_real_hosts() -> None:
 async def _begin_live(answer: str) -> Any:
     from textual.app import App
 
-    from wizard.ui.tui.evidence import StartEvidence
     from wizard.ui.tui.screens.resend import ResendConsentScreen
+    from wizard.ui.tui.start_input import StartEvidence
 
     began: list[Any] = []
     evidence = StartEvidence(

@@ -8,7 +8,7 @@ from tui_helpers import PROBE_TROUBLE, SEED_POLICY, fixed_clock, seed_evidence
 
 from wizard.engine.probes import ProbeContext, ProbeRegistry
 from wizard.ui.tui.driver import SessionDriver, failing_request
-from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.start_input import StartEvidence
 
 
 def _ttl_probe(value: Any) -> ProbeRegistry:

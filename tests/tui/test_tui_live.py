@@ -16,11 +16,12 @@ from wizard.sandbox.replay import replay
 from wizard.sandbox.scenario import load_scenario
 from wizard.ui.tui.app import WizardApp
 from wizard.ui.tui.driver import SessionDriver
-from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.screens.findings import FindingsScreen
+from wizard.ui.tui.screens.rollback import RollbackScreen
 from wizard.ui.tui.screens.start import StartScreen
 from wizard.ui.tui.screens.step import StepScreen
+from wizard.ui.tui.start_input import StartEvidence
 
 pytestmark = pytest.mark.emulator
 
@@ -133,14 +134,26 @@ async def _full(seed: tuple[Any, Provisioned]) -> None:
         rollback = screen.query_one(f"#rollback-{index}", Button)
         assert not rollback.disabled
         rollback.press()
-        modal = await wait_for_screen(pilot, ConfirmFixScreen)
+        # Its own dialog (not Apply's): it says the 403 returns and that the request is replayed.
+        modal = await wait_for_screen(pilot, RollbackScreen)
         assert any("update-authorizer" in c and "300" in c for c in modal.fix.commands)
-        modal.query_one("#confirm-yes", Button).press()
+        warning = str(modal.query_one("#rollback-warning").render())
+        assert "403 returns" in warning
+        modal.query_one("#rollback-yes", Button).press()
         await settle(pilot)
         assert app.screen is screen
         assert _ttl(session, out) == 300
         status = str(screen.query_one(f"#fix-{index} .fix-status").render())
         assert "rolled back" in status.lower(), status
+        # Replayed after the rollback, and the screen says what it returned. The seed's 403
+        # needs a first call to fill the authorizer cache: from an empty cache, the scenario's
+        # own requests (GET, then the POST) are refused again exactly as before the fix.
+        replayed = app.driver.investigation.slot(TTL_ZERO).out.status_after
+        assert replayed is not None and f"returns {replayed}" in status, status
+        session.client("apigateway").flush_stage_authorizers_cache(
+            restApiId=out.api_id, stageName=out.stage
+        )
+        assert [r.mismatches for r in replay(load_scenario(CAUSE), out)] == [[], []]
         assert app.driver.session.applied[-1].outcome == "rolled_back"
 
 

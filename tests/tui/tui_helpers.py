@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from wizard.engine.probes import ProbeRegistry
 from wizard.ui.tui.app import WizardApp
 from wizard.ui.tui.driver import SessionDriver
-from wizard.ui.tui.evidence import StartEvidence
+from wizard.ui.tui.start_input import StartEvidence
 
 HERE = Path(__file__).parent
 PROBE_TROUBLE = str(HERE / "playbooks" / "probe-trouble.yaml")
@@ -128,11 +128,30 @@ def trouble_app(registry: ProbeRegistry, **kwargs: Any) -> WizardApp:
     return WizardApp(StartEvidence(api_id="a1b2c3"), driver=driver, probe_aws=False, **kwargs)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and every message it posted be handled."""
-    for _ in range(3):
+async def settle(pilot: Pilot[Any], *, through_stages: bool = True) -> None:
+    """Let every worker finish and every message it posted be handled. `through_stages`: on a
+    stage page (a stage the probes answered), press Enter to go on, as a reader would, until
+    the walk needs an answer or shows the findings."""
+    from wizard.ui.tui.screens.stage import StageScreen
+
+    for _ in range(40):
+        for _ in range(3):
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        if not (through_stages and isinstance(pilot.app.screen, StageScreen)):
+            return
+        await pilot.press("enter")
+    raise AssertionError("still on a stage page after 40 presses of Enter")
+
+
+async def steady_cursors(pilot: Pilot[Any]) -> None:
+    """No blinking cursor in a snapshot: a blink caught half-way made pictures flaky under load."""
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
     await pilot.pause()
 
 

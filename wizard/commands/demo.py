@@ -319,7 +319,7 @@ def tui_app(box: Any, repro: Any) -> Any:
     from wizard.sandbox.demo import diagnose_target, response_text
     from wizard.ui.tui.app import WizardApp
     from wizard.ui.tui.driver import SessionDriver
-    from wizard.ui.tui.evidence import StartEvidence
+    from wizard.ui.tui.start_input import StartEvidence
 
     target = diagnose_target(repro.symptom, repro.provisioned)
     evidence = StartEvidence(

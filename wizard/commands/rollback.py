@@ -87,16 +87,17 @@ def _newest_unfinished() -> Any:
 
 
 def _restore(journal: Any, args: argparse.Namespace) -> int:
-    from wizard.aws.fixes.driver import run_fix, terminal_confirm
-    from wizard.aws.session import SessionError, session_for
+    from wizard.aws.fixes.driver import terminal_confirm
+    from wizard.aws.session import SessionError
     from wizard.engine.probes import ProbeError
+    from wizard.investigation.restore import connect_for, restore
 
-    target = journal.data["plan"]["target"]
     try:
-        aws = session_for(
-            profile=getattr(args, "profile", target.get("profile")),
-            region=getattr(args, "region", target.get("region")),
-            endpoint_url=getattr(args, "endpoint_url", target.get("endpoint_url")),
+        aws = connect_for(
+            journal,
+            profile=getattr(args, "profile", None),
+            region=getattr(args, "region", None),
+            endpoint=getattr(args, "endpoint_url", None),
         )
     except SessionError as exc:
         raise InputError(str(exc)) from None
@@ -104,28 +105,14 @@ def _restore(journal: Any, args: argparse.Namespace) -> int:
         return _aws_failed(journal, args, str(exc))
     sys.stderr.write(f"Restoring from {journal.summary()}\n")
     try:
-        plan = journal.restore_plan(aws.client)
+        result = restore(journal, terminal_confirm(yes=args.yes), aws=aws)
     except ProbeError as exc:
         return _aws_failed(journal, args, str(exc))
-    if not plan.operations:
-        recorder = journal.restore_recorder()
-        recorder.finish(True)
-        detail = "nothing left to undo: what the fix changed is already as it was before"
-        if plan.notes:
-            detail += "; " + "; ".join(plan.notes)
-        emit(_result(journal, "restored", detail, plan), args.format, lambda d: d["detail"])
+    status = "restored" if result.status == "nothing_to_undo" else result.status
+    emit(_result(journal, status, result.detail, result), args.format, lambda d: d["detail"])
+    if status == "restored":
         return exitcodes.OK
-    run = run_fix(
-        plan, aws.client, terminal_confirm(yes=args.yes), recorder=journal.restore_recorder()
-    )
-    status = {"applied": "restored", "declined": "declined"}.get(run.status, run.status)
-    detail = run.detail or status
-    if run.status == "applied":
-        detail = "restored: " + "; ".join([f"{len(plan.operations)} call(s) undone", *plan.notes])
-    emit(_result(journal, status, detail, plan), args.format, lambda d: d["detail"])
-    if run.status == "applied":
-        return exitcodes.OK
-    if run.status == "declined":
+    if status == "declined":
         return exitcodes.FIX_PENDING
     return exitcodes.AWS
 
@@ -144,14 +131,14 @@ def _aws_failed(journal: Any, args: argparse.Namespace, why: str) -> int:
     return exitcodes.AWS
 
 
-def _result(journal: Any, status: str, detail: str, plan: Any) -> dict[str, Any]:
+def _result(journal: Any, status: str, detail: str, restored: Any) -> dict[str, Any]:
     return {
         "restored": status == "restored",
         "status": status,
         "detail": detail,
         "journal": str(journal.path),
-        "commands": list(plan.cli),
-        "notes": list(plan.notes),
+        "commands": list(restored.commands),
+        "notes": list(restored.notes),
     }
 
 

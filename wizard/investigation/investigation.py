@@ -308,7 +308,28 @@ class Investigation:
         back = rollback_fix(slot.run, self.aws.client, confirm)
         state = FixState.ROLLED_BACK if back.applied else slot.state
         self._record(slot, back, state, rollback_of=slot.run)
+        if back.applied:
+            self._replay_after_rollback(slot)
         return slot
+
+    def _replay_after_rollback(self, slot: FixSlot) -> None:
+        """After a rollback, send the failing request again: the user sees the refusal the
+        fix had removed come back (its status on the slot, `status_after`)."""
+        from wizard.engine.probes import ProbeError
+
+        replay = self.replay()
+        if replay is None:
+            return
+        try:
+            result = replay()
+        except ProbeError as exc:
+            slot.out.detail = f"{slot.out.detail}; the request could not be replayed: {exc}"
+            return
+        data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+        status = data.get("status_code")
+        slot.out.status_after = status if isinstance(status, int) else None
+        if slot.out.status_after is not None:
+            slot.out.detail = f"{slot.out.detail}; replayed, the request returns {status}"
 
     def _record(self, slot: FixSlot, run: Any, state: FixState, *, rollback_of: Any = None) -> None:
         """Put the run on the slot (the Outcome) and on the session (the timeline, the report)."""

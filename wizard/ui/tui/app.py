@@ -8,6 +8,7 @@ engine methods. Quitting (q, ctrl+c) always saves the session first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,9 +20,9 @@ from textual.screen import Screen
 
 from wizard import exitcodes
 from wizard.ui.tui.config import TuiConfig
-from wizard.ui.tui.evidence import StartEvidence
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.start import StartScreen
+from wizard.ui.tui.start_input import StartEvidence
 
 if TYPE_CHECKING:
     import argparse
@@ -111,13 +112,13 @@ class WizardApp(App[int]):
         self.config_error = config_error
 
     def on_mount(self) -> None:
-        self._offer_interrupted_rollback()
         if self.config_error:
             self.notify(escape(self.config_error), title="Config", severity="error", timeout=12)
         if self.driver is not None and self.driver.started:
             self.show_current()
         else:
             self.push_screen(StartScreen(self.evidence, probe_aws=self.probe_aws))
+        self._offer_interrupted_rollback()  # above the first screen: it is read first
 
     # ---- the walk -----------------------------------------------------------------------------
 
@@ -164,27 +165,126 @@ class WizardApp(App[int]):
         self.show_current()
 
     def _offer_interrupted_rollback(self) -> None:
-        """An earlier fix stopped half-way (its journal is unfinished): say so, and how to
-        restore, before anything else."""
-        from wizard.aws.fixes.journal import interrupted_notice
+        """An earlier fix stopped half-way (its journal is unfinished): a dialog says what
+        was interrupted and what a rollback would do, before anything else."""
+        from wizard.investigation.restore import interrupted
 
         try:
-            notice = interrupted_notice()
-        except OSError:
+            found = interrupted()
+        except (OSError, KeyError, TypeError):
             return
-        if notice:
-            self.notify(escape(notice), title="Interrupted fix", severity="warning", timeout=30)
+        if not found:
+            return
+        from wizard.ui.tui.screens.interrupted import InterruptedFixScreen
+
+        def answered(roll_back: bool | None) -> None:
+            if roll_back:
+                self.restore_interrupted(found[0])
+            else:
+                self.notify(
+                    "Left as it is: nothing was changed. `apigw-wizard rollback` can restore it.",
+                    title="Interrupted fix",
+                )
+
+        self.push_screen(InterruptedFixScreen(found[0], more=len(found) - 1), answered)
+
+    class AskRestore(Message):
+        """The restore worker waits for the user's yes to the exact restore commands."""
+
+        def __init__(self, fix: Any, answer: Future[Any]) -> None:
+            super().__init__()
+            self.fix = fix
+            self.answer = answer
+
+    class Restored(Message):
+        def __init__(self, status: str, detail: str) -> None:
+            super().__init__()
+            self.status = status
+            self.detail = detail
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="restore")
+    def restore_interrupted(self, found: Any) -> None:
+        """Read the state, show the exact restore in the rollback dialog, run it if confirmed
+        (wizard.investigation.restore: the core `apigw-wizard rollback` runs too)."""
+        from wizard.engine.probes import ProbeError
+        from wizard.investigation.restore import connect_for, restore
+        from wizard.ui.tui.fix_flow import confirm_with
+        from wizard.ui.tui.view import FixView
+
+        given = self.evidence
+
+        def ask(fix: FixView) -> Any:
+            answer: Future[Any] = Future()
+            self.post_message(self.AskRestore(fix, answer))
+            return answer.result()
+
+        shown = FixView(
+            cause_id="",
+            fix_id=f"{found.fix_id}.rollback",
+            title=f"restore what “{found.title}” changed",
+            explanation="Restores the state saved before the interrupted fix.",
+            applicable=True,
+        )
+        try:
+            aws = connect_for(
+                found.journal,
+                profile=given.profile or None,
+                region=given.region or None,
+                endpoint=given.endpoint_url or None,
+            )
+            result = restore(found.journal, confirm_with(shown, ask), aws=aws)
+        except ProbeError as exc:
+            self.post_message(self.Restored("failed", f"AWS: {exc}"))
+            return
+        except Exception as exc:  # a session that cannot be opened: one line, nothing changed
+            self.post_message(self.Restored("failed", str(exc)))
+            return
+        self.post_message(self.Restored(result.status, result.detail))
+
+    def on_wizard_app_ask_restore(self, message: AskRestore) -> None:
+        from wizard.ui.tui.screens.rollback import RollbackScreen
+
+        def answered(confirmation: Any) -> None:
+            if not message.answer.done():
+                message.answer.set_result(confirmation)
+
+        self.push_screen(RollbackScreen(message.fix, replays=False), answered)
+
+    def on_wizard_app_restored(self, message: Restored) -> None:
+        said = {
+            "restored": "Restored",
+            "nothing_to_undo": "Nothing to undo",
+            "declined": "Not rolled back: nothing was changed",
+            "failed": "The rollback did not complete",
+        }[message.status]
+        severity: Any = "error" if message.status == "failed" else "information"
+        self.notify(f"{said}: {escape(message.detail)}", title="Interrupted fix", severity=severity)
 
     def show_current(self) -> None:
-        """Show the screen for where the walk is now: a step, or the findings at the end."""
+        """Show the screen for where the walk is now: a stage the probes answered that the
+        user has not seen yet, else the question, else the findings at the end."""
         from wizard.ui.tui.screens.findings import FindingsScreen
         from wizard.ui.tui.screens.step import StepScreen
 
         assert self.driver is not None
+        page = self.driver.next_stage_page()
+        if page is not None:
+            self.show_page(self.driver.stage_page(page))
+            return
         target: Screen[None] = (
             FindingsScreen(self.driver) if self.driver.finished else StepScreen(self.driver)
         )
-        # One step or findings screen at a time above the start screen.
+        self._show(target)
+
+    def show_page(self, page: Any) -> None:
+        """One stage's page (wizard.ui.tui.screens.stage)."""
+        from wizard.ui.tui.screens.stage import StageScreen
+
+        assert self.driver is not None
+        self._show(StageScreen(self.driver, page))
+
+    def _show(self, target: Screen[None]) -> None:
+        # One step, stage or findings screen at a time above the start screen.
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) == 2 and not isinstance(self.screen, StartScreen):

@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wizard.catalogue.fact_labels import label
+from wizard.catalogue.fact_labels import plain
 from wizard.engine import events as ev
 from wizard.engine.facts import UNKNOWN
 from wizard.engine.models import Playbook, QuestionNode
-from wizard.engine.session import Session, display, utc_now
+from wizard.engine.session import Session, utc_now
 from wizard.investigation import (
     FailingRequest,
     Investigation,
@@ -32,20 +32,30 @@ from wizard.investigation import (
 )
 from wizard.investigation.connect import connect
 from wizard.investigation.playbook import load_checked, playbook_path
+from wizard.investigation.stages import (
+    StageBook,
+    StageOut,
+    load_stages,
+    probe_words_fallback,
+    walk_stages,
+)
 from wizard.paths import sessions_dir
 from wizard.report.render import write_report
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
-from wizard.ui.tui.evidence import StartEvidence
-from wizard.ui.tui.evidence_view import build_evidence
+from wizard.ui.tui.fact_views import build_evidence
 from wizard.ui.tui.findings_view import FindingsView, findings_view
 from wizard.ui.tui.fix_flow import confirm_with, fix_view, outcome_view, rollback_view
+from wizard.ui.tui.stage_view import rail, stage_page
+from wizard.ui.tui.start_input import StartEvidence
 from wizard.ui.tui.view import (
     EvidenceView,
     FixOutcome,
     FixView,
     ProbeEvent,
     Question,
+    RailStop,
     RankedCause,
+    StagePage,
     TimelineEntry,
 )
 
@@ -103,6 +113,12 @@ class SessionDriver:
     evidence_given: StartEvidence = field(default_factory=StartEvidence)
     _aws_factory: Callable[[StartEvidence], Any] | None = None
     _actor: str | None = None
+    # The guided walk (presentation only): the stage pages already shown, in order, and
+    # whether the user chose to skip them ("skip to findings").
+    reviewed: list[str] = field(default_factory=list)
+    skip_stages: bool = False
+    _answered_since_review: bool = False
+    _stage_book: Any = None
 
     # ---- construction --------------------------------------------------------------------------
 
@@ -159,6 +175,7 @@ class SessionDriver:
         """Start a new walk from the start screen's evidence."""
         self.evidence_given = evidence
         self._actor = None
+        self.reviewed, self.skip_stages, self._stage_book = [], False, None
         if not evidence.offline and self.aws is None:
             self.aws = self._open_aws(evidence)
         if evidence.offline:
@@ -233,6 +250,7 @@ class SessionDriver:
     def answer(self, value: Any, *, unknown: bool = False) -> None:
         """Answer the current question; AnswerError (one line) when it does not fit."""
         self._inv().answer(UNKNOWN if unknown else value)
+        self._answered_since_review = True
 
     def advance(
         self, *, cancel: threading.Event, report: Report | None = None, answered: bool = False
@@ -243,15 +261,22 @@ class SessionDriver:
 
         def on_event(event: ev.Event) -> None:
             if report is not None:
-                shown = probe_event(event)
+                probe = getattr(event, "probe", None)
+                shown = probe_event(event, self.probe_words(probe) if probe else None)
                 if shown is not None:
                     report(shown)
 
         self._inv().advance(cancel, on_event, answered=answered)
 
     def back(self) -> bool:
-        """Back to the previous question actually answered; False at the first one."""
-        return self._inv().back()
+        """Back to the previous question actually answered; False at the first one. Stage
+        pages of what that answer led to are shown again when the walk passes them."""
+        moved = self._inv().back()
+        if moved:
+            done = {s.id for s in self.stages() if s.status == "done"}
+            self.reviewed = [r for r in self.reviewed if r in done]
+            self._answered_since_review = False
+        return moved
 
     def can_go_back(self) -> bool:
         return self._inv().can_go_back()
@@ -266,23 +291,107 @@ class SessionDriver:
     # ---- what the screens show ---------------------------------------------------------------
 
     def ranking(self) -> list[RankedCause]:
-        session = self._s()
-        out = [RankedCause(c.id, c.title, c.confidence, c.evidence, "") for c in session.ranking()]
-        diagnosis = session.diagnosis()
-        if diagnosis is not None and diagnosis.cause is not None:
-            # The walk's conclusion leads, with the classifier's confidence when it has one.
-            found = next((c for c in out if c.cause_id == diagnosis.cause), None)
-            facts = tuple(
-                f"{label(f.name)}: {_short(f.value)}" for f in diagnosis.evidence if f.known
-            )
-            lead = RankedCause(
-                diagnosis.cause,
-                diagnosis.title or diagnosis.cause,
-                found.confidence if found else None,
-                facts + (found.evidence if found else ()),
-                diagnosis.summary,
-            )
-            out = [lead, *(c for c in out if c.cause_id != diagnosis.cause)]
+        """The causes ranked so far, read from the investigation's Outcome (its diagnosis
+        first once the walk found one), so the sidebar and the findings never disagree."""
+        return [
+            RankedCause(c.id, c.title or c.id, c.confidence, tuple(c.evidence))
+            for c in self._inv().outcome().causes
+        ]
+
+    # ---- the guided walk: stages (wizard.investigation.stages) --------------------------------
+
+    def stage_book(self) -> StageBook | None:
+        """The playbook's stages (data beside it; None when it has none)."""
+        if self._stage_book is None and self.investigation is not None:
+            session = self._s()
+            descriptions = {spec.name: spec.description for spec in session.registry}
+            try:
+                book = load_stages(
+                    session.playbook, session.playbook_path, descriptions=descriptions
+                )
+            except InvestigationError as exc:
+                raise StartError(str(exc)) from None
+            self._stage_book = book or False
+        return self._stage_book or None
+
+    def probe_words(self, probe: str) -> str:
+        """A probe in words, as the progress lines show it (never its registry name)."""
+        book = self.stage_book() if self.investigation is not None else None
+        if book is not None:
+            return book.probe_words(probe)
+        registry = self._s().registry if self.investigation is not None else None
+        spec = registry.get(probe) if registry is not None and probe in registry else None
+        return probe_words_fallback(probe, spec.description if spec else None)
+
+    def stages(self) -> list[StageOut]:
+        """The rail: every stage of the playbook's spine (and the branch taken), with what
+        each looked at, showed, means and rules out, read from the Outcome."""
+        book = self.stage_book()
+        if book is None:
+            return []
+        inv = self._inv()
+        current = inv.current()
+        return walk_stages(
+            book,
+            inv.outcome(),
+            current_node=current.node_id if current is not None else None,
+            prefilled=inv.prefilled,
+            target=inv.target(),
+        )
+
+    def next_stage_page(self) -> StageOut | None:
+        """The next stage the probes answered that the user has not been shown yet: the walk
+        shows it as a step of its own (Enter moves on)."""
+        if self.skip_stages or self.investigation is None:
+            return None
+        for stage in self.stages():
+            if stage.status == "done" and not stage.asked and stage.id not in self.reviewed:
+                return stage
+        return None
+
+    def mark_reviewed(self, stage_id: str) -> None:
+        if stage_id not in self.reviewed:
+            self.reviewed.append(stage_id)
+        self._answered_since_review = False
+
+    def unreview_last(self) -> str | None:
+        """Esc from the step after a stage page: that page again (None: there is none to go
+        back to since the last answer)."""
+        if self._answered_since_review or not self.reviewed:
+            return None
+        return self.reviewed.pop()
+
+    def stage_page(self, stage: StageOut) -> StagePage:
+        """One stage as a page: what was looked at, what it showed, means and rules out."""
+        return stage_page(
+            stage, self.stages(), self._inv().outcome(), self.cause_titles(stage.rules_out)
+        )
+
+    def rail(
+        self, stages: list[StageOut] | None = None, *, viewing: str | None = None
+    ) -> tuple[RailStop, ...]:
+        """The progress rail (`stages`: as computed last, while a worker drives the walk;
+        `viewing`: the stage whose page is shown)."""
+        return rail(self.stages() if stages is None else stages, viewing=viewing)
+
+    def running_rail(self, stages: list[StageOut], event: ProbeEvent) -> tuple[RailStop, ...]:
+        """The rail with the stage of a running probe marked. Safe from the UI thread while
+        the worker drives the walk: it reads only the stages data, never the session."""
+        book = self._stage_book or None
+        stage = book.stage_of(event.node, event.probe) if book is not None else None
+        return rail(stages, stage)
+
+    def skip_to_findings(self) -> None:
+        self.skip_stages = True
+
+    def cause_titles(self, cause_ids: Any) -> list[str]:
+        catalogue = self._s().catalogue()
+        out = []
+        for cause_id in cause_ids:
+            try:
+                out.append(str(catalogue.get(cause_id).title) if catalogue else cause_id)
+            except KeyError:
+                out.append(cause_id)
         return out
 
     def findings(self) -> FindingsView:
@@ -294,21 +403,15 @@ class SessionDriver:
         proposals = self._s().fixes()
         return proposals[0].explanation if proposals else ""
 
-    def conclusion(self) -> str:
-        session = self._s()
-        diagnosis = session.diagnosis()
-        if diagnosis is None:
-            return "The walk is not finished: these are the causes that fit the evidence so far."
-        if diagnosis.inconclusive:
-            return "Inconclusive: " + diagnosis.summary
-        return f"Diagnosis: {diagnosis.title or diagnosis.cause}. {diagnosis.summary}"
-
     def timeline(self) -> list[TimelineEntry]:
         out: list[TimelineEntry] = []
-        nodes = self._s().playbook.nodes
-        titles = {node_id: node.title for node_id, node in nodes.items() if node.title}
-        for event in self._s().timeline:
-            entry = timeline_entry(event, titles)
+        session = self._s()
+        titles = {
+            node_id: node.title for node_id, node in session.playbook.nodes.items() if node.title
+        }
+        names = set(session.facts)
+        for event in session.timeline:
+            entry = timeline_entry(event, titles, self.probe_words, lambda text: plain(text, names))
             if entry is not None:
                 out.append(entry)
         return out
@@ -385,13 +488,3 @@ class SessionDriver:
     def exit_code(self) -> int:
         """The investigation's (130 when quit mid-walk: the session is saved to resume)."""
         return self._inv().exit_code()
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _short(value: Any) -> str:
-    """A fact for the evidence list: sentences whole, JSON documents cut to a glance."""
-    text = display(value)
-    limit = 160 if isinstance(value, dict | list) else 400
-    return text if len(text) <= limit else text[: limit - 1] + "…"

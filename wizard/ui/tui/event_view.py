@@ -3,7 +3,7 @@ probe progress events, and timeline lines."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from wizard.engine import events as ev
@@ -31,20 +31,27 @@ def question_view(current: Current) -> Question:
     )
 
 
-def probe_event(event: ev.Event) -> ProbeEvent | None:
+def probe_event(event: ev.Event, words: str | None = None) -> ProbeEvent | None:
+    """A probe's progress as shown: `words` is what it looks at, in words (the stages data);
+    its registry name is only the line's key, never shown."""
+    if not isinstance(event, ev.ProbeStarted | ev.ProbeFinished | ev.ProbeFailed):
+        return None
+    said = words or event.label.replace("_", " ")
+    key, node = event.label, event.node
     if isinstance(event, ev.ProbeStarted):
-        return ProbeEvent(event.label, "running", event.label)
+        return ProbeEvent(key, "running", said, node=node)
     if isinstance(event, ev.ProbeFinished):
-        return ProbeEvent(event.label, "done", event.label, seconds=event.duration_ms / 1000)
+        return ProbeEvent(key, "done", said, seconds=event.duration_ms / 1000, node=node)
     if isinstance(event, ev.ProbeFailed):
         if event.error_kind == "missing_input":
             # Not a failure the user can act on: an earlier answer it needs is not known yet.
-            return ProbeEvent(event.label, "skipped", event.label, message=event.message)
+            return ProbeEvent(key, "skipped", said, message=event.message, node=node)
         state: ProbeState = "cancelled" if event.error_kind == "cancelled" else "failed"
         return ProbeEvent(
-            event.label,
+            key,
             state,
-            event.label,
+            said,
+            node=node,
             error_kind=event.error_kind,
             message=event.message,
             missing_permission=event.missing_permission,
@@ -57,7 +64,14 @@ def _clock(at: datetime) -> str:
     return at.strftime("%H:%M:%S")
 
 
-def timeline_entry(event: ev.Event, titles: Mapping[str, str]) -> TimelineEntry | None:
+def timeline_entry(
+    event: ev.Event,
+    titles: Mapping[str, str],
+    words: Callable[[str], str] = lambda probe: probe.replace("_", " "),
+    plain: Callable[[str], str] = lambda text: text,
+) -> TimelineEntry | None:
+    """One line of the sidebar's timeline: probes in `words`, reasons with fact names
+    turned into labels by `plain`."""
     at = _clock(event.at)
     if isinstance(event, ev.QuestionAsked):
         return TimelineEntry(at, f"asked: {titles.get(event.node, event.fact)}", "info")
@@ -65,11 +79,12 @@ def timeline_entry(event: ev.Event, titles: Mapping[str, str]) -> TimelineEntry 
         what = titles.get(event.node, event.fact)
         return TimelineEntry(at, f"answered: {what}" + ("" if event.known else " (unknown)"))
     if isinstance(event, ev.ProbeFinished):
-        return TimelineEntry(at, f"✓ {event.label}", "probe")
+        return TimelineEntry(at, f"✓ {words(event.probe)}", "probe")
     if isinstance(event, ev.ProbeFailed) and event.error_kind != "missing_input":
-        return TimelineEntry(at, f"✗ {event.label}: {event.error_kind}", "error")
+        what = event.error_kind.replace("_", " ")
+        return TimelineEntry(at, f"✗ {words(event.probe)}: {what}", "error")
     if isinstance(event, ev.Transition) and event.edge not in ("next", "return", "skip"):
-        return TimelineEntry(at, event.reason, "fact")
+        return TimelineEntry(at, plain(event.reason), "fact")
     if isinstance(event, ev.Finding):
         return TimelineEntry(at, f"found: {event.title}", "finding")
     if isinstance(event, ev.FixProposed):

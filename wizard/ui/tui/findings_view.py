@@ -16,6 +16,7 @@ from typing import Any
 
 from wizard.catalogue.fact_labels import RAW_NAME, label, plain
 from wizard.engine.views import display
+from wizard.investigation.near_miss import near_miss
 from wizard.investigation.outcome import Outcome
 
 VALUE_LIMIT = 160  # a long value (a log excerpt, a document) is cut to a glance here
@@ -44,10 +45,11 @@ class FindingsView:
     reasons: tuple[str, ...]  # why the walk concluded: its decisions, in order
     others: tuple[OtherCause, ...]
     recommended: int | None  # index of the fix the one-key apply runs (first applicable)
+    near_miss: str = ""  # a missing route: the served route the request nearly is
 
     def texts(self) -> list[str]:
         """Every string the findings show (for the tests that read them all)."""
-        out = [self.sentence, self.summary, *self.reasons]
+        out = [self.sentence, self.summary, self.near_miss, *self.reasons]
         out += [f"{row.label}: {row.value}" for row in self.evidence]
         for cause in self.others:
             out += [cause.title, *cause.evidence]
@@ -122,4 +124,5 @@ def findings_view(outcome: Outcome) -> FindingsView:
         reasons=reasons,
         others=others,
         recommended=recommended,
+        near_miss=near_miss(outcome) or "",
     )

@@ -63,9 +63,16 @@ def outcome_view(slot: FixSlot, *, rollback: bool = False) -> FixOutcome:
         if run.status == "declined":
             return FixOutcome(False, None, "Not rolled back: you declined. Nothing was changed.")
         if out.state is FixState.ROLLED_BACK:
-            return FixOutcome(
-                False, None, "Rolled back to the state saved before the fix.", rolled_back=True
-            )
+            said = "Rolled back to the state saved before the fix."
+            status = out.status_after
+            if status is not None and status >= 400:
+                said += f" Replayed: the failing request returns {status} again."
+            elif status is not None:
+                said += (
+                    f" Replayed: the request returns {status} right now; the refusal comes back "
+                    "when what caused it happens again."
+                )
+            return FixOutcome(False, None, said, status_after=out.status_after, rolled_back=True)
         return FixOutcome(False, None, f"The rollback did not complete: {run.detail}")
     if out.state is FixState.DECLINED:
         return FixOutcome(False, None, "Not applied: you declined. Nothing was changed.")

@@ -24,6 +24,7 @@ class ProbeEvent:
     missing_permission: str | None = None
     manual_hint: str | None = None
     seconds: float | None = None
+    node: str = ""  # the playbook node it runs in (which stage of the rail is running)
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,44 @@ class EvidenceView:
 
     def is_empty(self) -> bool:
         return not (self.jwt or self.authorizer_policy or self.resource_policy or self.logs)
+
+
+# ---- the guided walk: the rail and one stage's page ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RailStop:
+    label: str  # the stage's short name
+    status: str  # done | current | pending | not_needed | running
+    branch: bool = False
+    viewing: bool = False  # the stage whose page is on screen
+
+
+@dataclass(frozen=True)
+class LookLine:
+    what: str  # what was looked at, in words
+    state: str  # read | failed | skipped | cancelled | answered | from_paste
+    commands: tuple[str, ...] = ()  # the exact AWS CLI calls (rendered through botocore)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StagePage:
+    stage_id: str
+    title: str  # "Stage 2 of 6: Execution logs"
+    looked: tuple[LookLine, ...]
+    showed: tuple[tuple[str, str], ...]  # (label, value), values as in the facts table
+    unread: tuple[tuple[str, str], ...]  # (label, why it could not be read)
+    means: tuple[str, ...]
+    rules_out: tuple[str, ...]  # cause titles
+    more_ruled_out: int = 0  # how many more the page does not list
+    shows: str | None = None  # which detailed view goes with it (log_lines, token_claims, ...)
+
+    def texts(self) -> list[str]:
+        """Every string the page shows (for the tests that read them all)."""
+        out = [self.title, *self.means, *self.rules_out]
+        for line in self.looked:
+            out += [line.what, line.note]
+        out += [f"{label}: {value}" for label, value in self.showed]
+        out += [f"{label}: {why}" for label, why in self.unread]
+        return [t for t in out if t]

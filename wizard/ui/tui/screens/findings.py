@@ -12,16 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Collapsible, Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from wizard.ui.tui.findings_view import FindingsView
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
+from wizard.ui.tui.screens.rollback import RollbackScreen
 from wizard.ui.tui.view import FixOutcome, FixView
-from wizard.ui.tui.widgets.evidence import EvidencePanel
+from wizard.ui.tui.widgets.fact_panels import FactPanels
 from wizard.ui.tui.widgets.sidebar import confidence_class, confidence_text
+from wizard.ui.tui.widgets.stage_rail import StageRail
 
 if TYPE_CHECKING:
     from wizard.ui.tui.driver import SessionDriver
@@ -139,10 +141,13 @@ class FindingsScreen(Screen[None]):
         # the evidence in detail, then how the walk got here and the other candidates.
         view = self.view = self.driver.findings()
         yield Header(show_clock=False)
+        yield StageRail(id="rail")
         with VerticalScroll(id="findings"):
             yield Static(escape(view.sentence), id="conclusion")
             if view.summary:
                 yield Static(escape(view.summary), id="summary")
+            if view.near_miss:
+                yield Static(f"Near miss: {escape(view.near_miss)}", id="near-miss")
             if view.evidence:
                 yield Static("The evidence", classes="heading")
                 for row in view.evidence:
@@ -167,7 +172,7 @@ class FindingsScreen(Screen[None]):
                     yield Static(escape(rationale), id="fix-rationale")
                 for i, fix in enumerate(self.fixes):
                     yield FixCard(fix, i, live=self.driver.live, recommended=i == view.recommended)
-            yield EvidencePanel(id="findings-evidence")
+            yield FactPanels(id="findings-evidence")
             if view.reasons:
                 with Collapsible(
                     title=f"How the walk got here ({len(view.reasons)} steps)",
@@ -199,7 +204,8 @@ class FindingsScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = "findings"
-        await self.query_one(EvidencePanel).show(self.driver.evidence())
+        self.query_one(StageRail).show(self.driver.rail())
+        await self.query_one(FactPanels).show(self.driver.evidence())
 
     # ---- copy, apply, rollback ---------------------------------------------------------------
 
@@ -225,11 +231,14 @@ class FindingsScreen(Screen[None]):
     class AskConfirm(Message):
         """The fix worker waits for the user's answer: show the modal, fill `answer`."""
 
-        def __init__(self, index: int, fix: FixView, answer: Future[Any]) -> None:
+        def __init__(
+            self, index: int, fix: FixView, answer: Future[Any], *, rollback: bool = False
+        ) -> None:
             super().__init__()
             self.index = index
             self.fix = fix
             self.answer = answer
+            self.rollback = rollback
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fix")
     def run_fix(self, index: int, rollback: bool) -> None:
@@ -239,7 +248,7 @@ class FindingsScreen(Screen[None]):
         def ask(fix: FixView) -> Any:
             answer: Future[Any] = Future()
             self._pending.append(answer)
-            self.post_message(self.AskConfirm(index, fix, answer))
+            self.post_message(self.AskConfirm(index, fix, answer, rollback=rollback))
             try:
                 return answer.result()
             finally:
@@ -258,11 +267,20 @@ class FindingsScreen(Screen[None]):
 
         def answered(confirmation: Any) -> None:
             if confirmation is not None:
-                _status(card, "Applying, then replaying the request to verify…")
+                _status(
+                    card,
+                    "Rolling back, then replaying the request…"
+                    if message.rollback
+                    else "Applying, then replaying the request to verify…",
+                )
             if not message.answer.done():
                 message.answer.set_result(confirmation)
 
-        modal = ConfirmFixScreen(message.fix, actor=self.driver.actor())
+        modal: ModalScreen[Any]
+        if message.rollback:  # its own dialog: the 403 returns, the request is replayed after
+            modal = RollbackScreen(message.fix, actor=self.driver.actor())
+        else:
+            modal = ConfirmFixScreen(message.fix, actor=self.driver.actor())
         self.app.push_screen(modal, answered)
 
     def on_unmount(self) -> None:
@@ -304,6 +322,20 @@ class FindingsScreen(Screen[None]):
         else:
             severity = "error" if "declined" not in outcome.message else ""
         _status(card, escape(outcome.message), severity)
+        # Announced, and the card's status line brought into view (at 80x24 it is below the
+        # fold): the result of Apply, Verify and Roll back is never off screen.
+        title = "Roll back" if message.rollback else "Apply"
+        self.notify(
+            escape(outcome.message), title=title, severity=_NOTIFY.get(severity, "information")
+        )
+        status_line = card.query_one(".fix-status", Static)
+        scroller = self.query_one("#findings", VerticalScroll)
+
+        def bring_into_view() -> None:
+            scroller.scroll_to_center(status_line, animate=False, immediate=True)
+
+        # After the layout that shows the line (it was hidden while empty).
+        self.call_after_refresh(lambda: self.call_after_refresh(bring_into_view))
         apply_button = card.query(f"#apply-{message.index}")
         rollback_button = card.query(f"#rollback-{message.index}")
         applied_now = outcome.applied and not message.rollback
@@ -355,6 +387,9 @@ class FindingsScreen(Screen[None]):
 
     def help_text(self) -> str:
         return HELP
+
+
+_NOTIFY: dict[str, Any] = {"success": "information", "warning": "warning", "error": "error"}
 
 
 def _fixes_heading(count: int) -> str:

@@ -28,8 +28,8 @@ from textual.widgets import (
     TextArea,
 )
 
-from wizard.ui.tui.evidence import StartEvidence, needs_resend_consent
 from wizard.ui.tui.markup import escape
+from wizard.ui.tui.start_input import StartEvidence, needs_resend_consent
 
 REGIONS = (
     "us-east-1",

@@ -33,9 +33,10 @@ from textual.worker import Worker, WorkerState
 
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import ProbeEvent, Question
-from wizard.ui.tui.widgets.evidence import EvidencePanel
+from wizard.ui.tui.widgets.fact_panels import FactPanels
 from wizard.ui.tui.widgets.probes import ProbeErrorPanel, ProbeProgress
 from wizard.ui.tui.widgets.sidebar import Sidebar
+from wizard.ui.tui.widgets.stage_rail import StageRail
 
 if TYPE_CHECKING:
     from wizard.ui.tui.driver import SessionDriver
@@ -100,9 +101,11 @@ class StepScreen(Screen[None]):
         self.cancel_event = threading.Event()
         self.question: Question | None = None
         self.busy = False
+        self._stages: list[Any] = []  # the rail's stages as computed last (when idle)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
+        yield StageRail(id="rail")
         with Horizontal(id="step-body"):
             with VerticalScroll(id="step-main"):
                 yield Static("", id="step-prompt")
@@ -113,12 +116,14 @@ class StepScreen(Screen[None]):
                 yield ProbeErrorPanel(id="probe-errors")
                 yield Vertical(id="answer-box")
                 yield ProbeProgress(id="probe-progress")
-                yield EvidencePanel(id="evidence")
+                yield FactPanels(id="evidence")
             yield Sidebar(id="sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.driver.title
+        self._stages = self.driver.stages()
+        self.query_one(StageRail).show(self.driver.rail(self._stages))
         self.busy = True
         self.advance()
 
@@ -162,6 +167,9 @@ class StepScreen(Screen[None]):
 
     def on_step_screen_progress(self, message: Progress) -> None:
         self.query_one(ProbeProgress).update_event(message.event)
+        if message.event.state == "running":
+            rail = self.driver.running_rail(self._stages, message.event)
+            self.query_one(StageRail).show(rail)
         if message.event.state == "failed":
             self.query_one(ProbeErrorPanel).add(message.event)
 
@@ -170,7 +178,7 @@ class StepScreen(Screen[None]):
         await self.render_step(retry=None if message.answer is UNKNOWN else message.answer)
 
     async def on_step_screen_advanced(self) -> None:
-        if self.driver.finished:
+        if self.driver.finished or self.driver.next_stage_page() is not None:
             self.app.call_later(self.app.show_current)  # type: ignore[attr-defined]
             return
         await self.render_step()
@@ -178,6 +186,9 @@ class StepScreen(Screen[None]):
     # ---- rendering -------------------------------------------------------------------------------
 
     async def render_step(self, retry: Any = None) -> None:
+        if not self.busy:
+            self._stages = self.driver.stages()
+            self.query_one(StageRail).show(self.driver.rail(self._stages))
         question = self.driver.question()
         if question is not None and retry is not None:
             question = replace(question, previous_answer=retry)
@@ -201,7 +212,7 @@ class StepScreen(Screen[None]):
         where.display = bool(question.where)
         self.query_one("#where-text", Markdown).update(question.where or "")
         await self.query_one(Sidebar).refresh_from(self.driver)
-        await self.query_one(EvidencePanel).show(self.driver.evidence())
+        await self.query_one(FactPanels).show(self.driver.evidence())
         await self._mount_answer_widget(question)
 
     async def _mount_answer_widget(self, question: Question) -> None:
@@ -332,6 +343,11 @@ class StepScreen(Screen[None]):
         """Esc, in the order a person expects: stop what runs, else back, else start over."""
         if self.busy:
             self.action_cancel_probes()
+            return
+        previous = self.driver.unreview_last()
+        stage = next((s for s in self.driver.stages() if s.id == previous), None)
+        if stage is not None:  # the stage page shown just before this question
+            self.app.show_page(self.driver.stage_page(stage))  # type: ignore[attr-defined]
         elif self.driver.can_go_back():
             await self.action_back()
         else:  # the first step: back is the start screen (the walk is saved first)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import jwt
 
-from wizard.ui.tui.evidence_view import (
+from wizard.ui.tui.fact_views import (
     authorizer_policy_view,
     build_evidence,
     jwt_view,
@@ -140,7 +140,7 @@ def test_arn_parts_join_back_and_highlight_names_the_part() -> None:
 def test_log_lines_mark_the_refusal_and_the_authorizer_evidence() -> None:
     from pathlib import Path
 
-    from wizard.ui.tui.evidence_view import log_lines
+    from wizard.ui.tui.fact_views import log_lines
 
     log = Path(__file__).parents[1] / "analysis" / "logs_data" / "seed_execution.log"
     lines = log_lines({"logs_text": log.read_text()})

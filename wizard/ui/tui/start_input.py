@@ -1,4 +1,4 @@
-"""What the user brings to the start screen, as plain data (no Textual here).
+"""What the user brings to the start screen (the start input), as plain data (no Textual here).
 
 Any subset may be filled: a pasted response, an invoke URL or the API coordinates, a token, a
 log excerpt. `as_inputs()` turns it into the engine's input mapping, using the shared fact names

@@ -1,4 +1,4 @@
-"""Build the evidence views from the session's facts with the analyzers (no Textual here).
+"""The facts of the session as the views that explain them, built with the analyzers (no Textual here).
 
 The analyzers decide (does this Resource cover the ARN, which statement applies, which log line
 matters); this module only picks the facts that are known and shapes the analyzers' answers for

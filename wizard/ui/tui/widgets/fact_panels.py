@@ -1,4 +1,4 @@
-"""The evidence of the session so far, each kind in the widget that explains it best."""
+"""The facts of the session as panels (claims, policies, log lines), each kind in the widget that explains it best."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from wizard.ui.tui.widgets.log_excerpt import LogExcerpt
 from wizard.ui.tui.widgets.policy_view import AuthorizerPolicyPanel, ResourcePolicyPanel
 
 
-class EvidencePanel(Vertical):
+class FactPanels(Vertical):
     DEFAULT_CSS = """
-    EvidencePanel { height: auto; margin-top: 1; }
+    FactPanels { height: auto; margin-top: 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:

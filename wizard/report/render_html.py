@@ -45,7 +45,7 @@ ul.todo { list-style: "\\2610  "; }
 .brief h2 { border: none; margin-top: .8rem; }
 .brief dl { margin: 0; }
 .brief dt { font-weight: 700; margin-top: .7rem; }
-.brief dd { margin: .1rem 0 0; }
+.brief dd { margin: .1rem 0 0; } .brief dd p { margin: .1rem 0; }
 .brief ul { margin: .2rem 0; padding-left: 1.4rem; }
 .appendix-note { color: #57606a; }
 @page { size: A4; margin: 15mm; }

@@ -503,3 +503,70 @@ def test_front_end_entry_points(tmp_path: Any) -> None:
     assert wizard.report.render_report(session.to_dict(), "json").startswith("{")
     with pytest.raises(ReportError, match="unknown report format 'pdf'"):
         wizard.report.render_report(session.to_dict(), "pdf")
+
+
+# --------------------------------------------------------------------------- the first page
+
+
+def _first_page_texts(data: dict[str, Any]) -> dict[str, str]:
+    """The manager's page as each format shows it: the model's brief, the Markdown before the
+    appendix, the HTML's #brief section."""
+    from tests.report.inert import parse
+
+    report = _report(data)
+    md = render_report(data, "md", catalogue=load_catalogue())
+    html = render_report(data, "html", catalogue=load_catalogue())
+    section = html.split('<section id="brief"', 1)[1].split("</section>", 1)[0]
+    return {
+        "model": json.dumps(report.brief.model_dump(), ensure_ascii=False),
+        "md": md.split("## Engineer appendix", 1)[0],
+        "html": "".join(parse("<x" + section).text),
+    }
+
+
+@pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey", "inconclusive"])
+def test_the_first_page_names_no_internals(name: str) -> None:
+    """No node ids, fix ids, fact names or edge names (`choices.0`) before the appendix:
+    they are the engineer's vocabulary, and all of them are in the appendix."""
+    session = sessions.all_sessions()[name]
+    data = session.to_dict()
+    internals = set(session.playbook.nodes) | {f["name"] for f in data["facts"].values()}
+    internals |= {str(f["fix"]) for f in data["fixes"]}
+    internals = {n for n in internals if "_" in n or "-" in n}  # "method", "path": plain words
+    for fmt, text in _first_page_texts(data).items():
+        words = set(re.findall(r"[\w.-]+", text.replace("\\_", "_")))
+        assert not words & internals, f"{name}/{fmt}: {sorted(words & internals)}"
+        assert "choices." not in text, f"{name}/{fmt}"
+    appendix = render_report(data, "md").split("## Engineer appendix", 1)[1]
+    assert all(n in appendix for n in ("choices.", *session.playbook.nodes) if n in str(data["path"]))
+
+
+def test_the_first_page_says_what_a_manager_asks(seed: dict[str, Any]) -> None:
+    brief = _report(seed).brief
+    assert brief.what_broke.startswith("Calls to POST https://a1b2c3d4e5.execute-api.")
+    assert "403" in brief.what_broke
+    assert brief.impact_window.startswith(
+        "The logs read show 1 refused request at 2026-11-21 09:14 UTC."
+    )
+    assert "Not resolved" in brief.impact_window
+    assert brief.root_cause.startswith("Authorizer cache serves a policy")
+    assert brief.what_changed == ["Nothing was changed in the AWS account."]
+    assert brief.verified == "No: no fix has been applied yet."
+    assert brief.prevention == list(load_catalogue().get("authz-cache-scoped-policy").prevention)
+    assert brief.next_step and brief.next_step.startswith("Apply the recommended fix: Return a")
+
+
+def test_markdown_keeps_code_spans_and_links(seed: dict[str, Any]) -> None:
+    """Backticks in the catalogue's prose are code spans, not escaped literally; further
+    reading is links."""
+    from wizard.report.render_md import prose
+
+    assert prose("set `authorizerResultTtlInSeconds` to 0") == (
+        "set `authorizerResultTtlInSeconds` to 0"
+    )
+    assert prose("a ` lone <b>") == "a \\` lone &lt;b&gt;"
+    md = render_report(seed, "md")
+    assert "\\`" not in md.split("## Engineer appendix", 1)[0]
+    reading = md.split("## Further reading", 1)[1]
+    links = re.findall(r"^- \[(.+?)\]\(<(https://[^>]+)>\)$", reading, re.M)
+    assert links and len(links) == len(_report(seed).further_reading)

@@ -68,11 +68,18 @@ def prose(text: Any) -> str:
     out: list[str] = []
     last = 0
     for m in _SPAN.finditer(s):
-        out.append(esc(s[last : m.start()]) if m.start() > last else "")
-        out.append(code(m.group(1)))
+        out += [_part(s[last : m.start()]), code(m.group(1))]
         last = m.end()
-    out.append(esc(s[last:]) if last < len(s) else "")
+    out.append(_part(s[last:]))
     return "".join(out)
+
+
+def _part(text: str) -> str:
+    """A piece of prose between code spans: escaped, its edge spaces kept."""
+    if not text.strip():
+        return text
+    lead = " " if text.startswith(" ") else ""
+    return lead + esc(text) + (" " if text.endswith(" ") else "")
 
 
 _URL = re.compile(r"^https?://[^\s<>`\\]+$")

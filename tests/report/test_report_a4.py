@@ -42,10 +42,22 @@ def _chromium() -> str:
     pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
 
 
-@pytest.fixture(scope="module")
-def seed_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    page = tmp_path_factory.mktemp("a4") / "seed.html"
-    page.write_text(render_report(sessions.seed_session().to_dict(), "html"), encoding="utf-8")
+@pytest.fixture(scope="module", params=["open", "resolved"])
+def seed_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed's report as the walk leaves it (open: the fix proposed), and after the fix was
+    applied and verified (resolved: the first page then says what changed)."""
+    session = sessions.seed_session()
+    if request.param == "resolved":
+        session.record_fix_applied(
+            "fix-cache-ttl-zero",
+            cause="authz-cache-scoped-policy",
+            outcome="verified",
+            verified=True,
+            by="alice",
+            detail="the request now succeeds (200)",
+        )
+    page = tmp_path_factory.mktemp("a4") / f"seed-{request.param}.html"
+    page.write_text(render_report(session.to_dict(), "html"), encoding="utf-8")
     return page
 
 

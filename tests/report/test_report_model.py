@@ -251,6 +251,16 @@ def test_change_shows_driver_record_commands_results_verification_rollback() -> 
     md = render_report(data, "md")
     for text in (cli, back, "Verified", "(the request now returns 200)", "Rollback"):
         assert text in md
+    # the first page says it in words: what changed, verified, and when the impact ended
+    brief = report.brief
+    assert brief.what_changed == [
+        "Turn authorizer caching off (TTL 0): applied and verified "
+        f"({brief.impact_window.split('Resolved at ')[1].split(',')[0]} by alice)."
+    ]
+    assert (
+        brief.verified == "Yes: after the fix the failing request was sent again and returned 200."
+    )
+    assert "Resolved at " in brief.impact_window and brief.next_step is None
 
 
 def test_change_without_driver_record_still_shows_commands_and_rollback() -> None:
@@ -538,7 +548,9 @@ def test_the_first_page_names_no_internals(name: str) -> None:
         assert not words & internals, f"{name}/{fmt}: {sorted(words & internals)}"
         assert "choices." not in text, f"{name}/{fmt}"
     appendix = render_report(data, "md").split("## Engineer appendix", 1)[1]
-    assert all(n in appendix for n in ("choices.", *session.playbook.nodes) if n in str(data["path"]))
+    assert all(
+        n in appendix for n in ("choices.", *session.playbook.nodes) if n in str(data["path"])
+    )
 
 
 def test_the_first_page_says_what_a_manager_asks(seed: dict[str, Any]) -> None:

@@ -582,3 +582,14 @@ def test_markdown_keeps_code_spans_and_links(seed: dict[str, Any]) -> None:
     reading = md.split("## Further reading", 1)[1]
     links = re.findall(r"^- \[(.+?)\]\(<(https://[^>]+)>\)$", reading, re.M)
     assert links and len(links) == len(_report(seed).further_reading)
+
+
+def test_a_saved_session_keeps_the_decoded_claims_not_the_token(tmp_path: Any) -> None:
+    """The token is redacted when a session is saved; the claims the walk decoded are a fact,
+    so a report made later from the file still shows them (and never the token)."""
+    path = tmp_path / "jwt.json"
+    sessions.jwt_scope_session().save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    claims = next(e for e in _report(data).evidence if e.kind == "jwt_claims").claims
+    assert claims is not None and claims["claims"]["scope"] == "orders/read"
+    assert all(secret not in render_report(data, "json") for secret in sessions.secrets())

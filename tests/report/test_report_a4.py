@@ -13,7 +13,6 @@ Without Chromium or playwright the tests skip and say why.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.report import sessions
+from tests.report.test_report_chromium import _chromium
 from wizard.report.render import render_report
 
 pytestmark = pytest.mark.slow
@@ -30,16 +30,6 @@ MM = 96 / 25.4
 TEXT_WIDTH = round((210 - 30) * MM)  # 680 px
 TEXT_HEIGHT = round((297 - 30) * MM)  # 1009 px
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
 
 
 @pytest.fixture(scope="module", params=["open", "resolved"])

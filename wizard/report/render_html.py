@@ -8,10 +8,10 @@ The Mermaid source of the path is included as text (rendering it would need a sc
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 from typing import Any
 
+from wizard.report.common import is_web_address, spans
 from wizard.report.model import ChangeRecord, Evidence, ProposedFix, Report
 
 _CSS = """
@@ -89,27 +89,14 @@ def _table(header: list[str], rows: list[list[str]], row_cls: list[str] | None =
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-_SPAN = re.compile(r"`([^`\n]+)`")
-_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$")
-
-
 def prose(text: Any) -> str:
     """Escaped text whose `code` spans (the catalogue's backticks) become <code>."""
-    s = str(text)
-    out: list[str] = []
-    last = 0
-    for m in _SPAN.finditer(s):
-        out += [e(s[last : m.start()]), c(m.group(1))]
-        last = m.end()
-    out.append(e(s[last:]))
-    return "".join(out)
+    return "".join(c(piece) if is_code else e(piece) for is_code, piece in spans(str(text)))
 
 
 def link(url: str) -> str:
     """A web address as a link (http and https only; anything else stays inert code)."""
-    if not _URL.match(url):
-        return c(url)
-    return f'<a href="{e(url)}">{e(url)}</a>'
+    return f'<a href="{e(url)}">{e(url)}</a>' if is_web_address(url) else c(url)
 
 
 def render_html(report: Report) -> str:

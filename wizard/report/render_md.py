@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from wizard.report.common import is_web_address, spans
 from wizard.report.model import ChangeRecord, Evidence, ProposedFix, Report
 
 # Characters that start emphasis, code, links/images, table cells or strikethrough anywhere in a
@@ -58,20 +59,11 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return out
 
 
-_SPAN = re.compile(r"`([^`\n]+)`")
-
-
 def prose(text: Any) -> str:
     """Inline prose, inert like `esc`, except that `code` spans written in it (the catalogue's
     and the explanations' backticks) stay code spans instead of showing as literal backticks."""
-    s = " ".join(str(text).split())
-    out: list[str] = []
-    last = 0
-    for m in _SPAN.finditer(s):
-        out += [_part(s[last : m.start()]), code(m.group(1))]
-        last = m.end()
-    out.append(_part(s[last:]))
-    return "".join(out)
+    pieces = spans(" ".join(str(text).split()))
+    return "".join(code(piece) if is_code else _part(piece) for is_code, piece in pieces)
 
 
 def _part(text: str) -> str:
@@ -82,14 +74,9 @@ def _part(text: str) -> str:
     return lead + esc(text) + (" " if text.endswith(" ") else "")
 
 
-_URL = re.compile(r"^https?://[^\s<>`\\]+$")
-
-
 def link(url: str) -> str:
     """A web address as a link (http and https only; anything else stays inert code)."""
-    if not _URL.match(url):
-        return code(url)
-    return f"[{esc(url)}](<{url}>)"
+    return f"[{esc(url)}](<{url}>)" if is_web_address(url) else code(url)
 
 
 def render_markdown(report: Report) -> str:

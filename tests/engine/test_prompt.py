@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -521,7 +522,7 @@ def test_the_walk_ends_by_offering_the_incident_report(tmp_path: Path) -> None:
     code, session = walk(p, tmp_path, offer_report=True)
     assert code == 1  # the diagnosis and its pending fix are unchanged by the offer
     assert p.prompts[-2]["kind"] == "confirm" and "incident report" in p.prompts[-2]["message"]
-    assert p.prompts[-1]["default"].startswith("apigw-incident-")
+    assert re.fullmatch(r"apigw-403-\d{8}-\d{6}\.md", p.prompts[-1]["default"])
     assert f"Report written to {target}" in p.shown
     text = target.read_text(encoding="utf-8")
     assert text.startswith("#") and str(session.diagnosis().cause) in text

@@ -10,15 +10,17 @@ from html.parser import HTMLParser
 HTML_TAGS = {
     "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "table", "thead",
     "tbody", "tr", "th", "td", "pre", "code", "ul", "li", "span", "strong", "section",
-    "details", "summary", "br", "small",
+    "details", "summary", "br", "small", "dl", "dt", "dd", "a",
 }  # fmt: skip
-HTML_ATTRS = {"class", "lang", "charset", "name", "content", "http-equiv"}
+# href only on the Further reading links (http/https from the catalogue: `hrefs` checks them)
+HTML_ATTRS = {"class", "lang", "charset", "name", "content", "http-equiv", "id", "href"}
 # What a Markdown engine makes of render_md's output (tables, lists, code, emphasis).
 MD_TAGS = {
     "h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "pre", "code", "ul",
-    "li", "strong", "em", "blockquote", "br", "hr",
+    "li", "strong", "em", "blockquote", "br", "hr", "a",
 }  # fmt: skip
-MD_ATTRS = {"class", "style"}  # language-* on code blocks, alignment on table cells
+# language-* on code blocks, alignment on table cells, href on the Further reading links
+MD_ATTRS = {"class", "style", "href"}
 
 
 class Collector(HTMLParser):
@@ -54,6 +56,11 @@ def foreign_markup(html: str, tags: set[str], attrs: set[str]) -> list[str]:
             if name not in attrs:
                 found.append(f"<{tag} {name}={value!r}>")
     return found
+
+
+def hrefs(html: str) -> list[str]:
+    """Every link target in the page."""
+    return [v or "" for _, attrs in parse(html).tags for k, v in attrs if k == "href"]
 
 
 def markdown_to_html(md: str) -> str:

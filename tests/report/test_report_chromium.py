@@ -94,11 +94,19 @@ def test_report_renders_offline_with_its_text(which: str, tmp_path: Path) -> Non
     assert requests == [], f"the report made network requests: {[r['url'] for r in requests]}"
     parsed = parse(dom)
     text = "".join(parsed.text)
-    for heading in ("Summary", "Evidence", "Timeline", "Path through the playbook", "Environment"):
+    for heading in (
+        "Incident summary",
+        "Engineer appendix",
+        "Details",
+        "Evidence",
+        "Timeline",
+        "Path through the playbook",
+        "Environment",
+    ):
         assert heading in text
     assert not [t for t, _ in parsed.tags if t in ("script", "img", "iframe", "object", "embed")]
     if which == "seed":
-        assert "Prevention and follow-ups" in text
+        assert "How to prevent it" in text
         assert "POST https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com" in text
     else:
         for hostile in (SCRIPT, IMG, SHELL):

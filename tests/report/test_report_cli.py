@@ -36,7 +36,7 @@ def test_markdown_to_stdout_by_default(saved: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.decode()
     assert out.startswith("# API Gateway 403 incident: Authorizer cache serves")
-    assert "```mermaid" in out and "## Prevention and follow-ups" in out
+    assert "```mermaid" in out and "## Incident summary" in out and "## Engineer appendix" in out
     assert sessions.ACCOUNT not in out and "1234****9012" in out
     assert proc.stderr == b""
 

@@ -53,17 +53,18 @@ def test_seed_summary_names_request_cause_and_open_status(seed: dict[str, Any]) 
 def test_seed_evidence_has_sources_policy_beside_method_arn_and_logs(seed: dict[str, Any]) -> None:
     report = _report(seed, mask_account=False)
     kinds = [e.kind for e in report.evidence]
-    assert {"error_response", "request", "jwt_claims", "policy", "policy_check", "logs"} <= set(
-        kinds
-    )
+    assert {"error_response", "request", "policy", "logs", "raw"} <= set(kinds)
     assert all(e.source for e in report.evidence)
     policy = next(e for e in report.evidence if e.kind == "policy")
+    assert policy.source == "worked out by p_eval_cached_logged/eval_policy"  # the walk's record
     assert policy.method_arn == (
         "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/dashboard/update-profile"
     )
     assert policy.decision and policy.decision.startswith("implicit deny")
     (statement,) = policy.statements
-    assert statement.decisive and statement.covers_method_arn is False
+    # an implicit deny: no statement decided, and the Allow is silent because of its Resource
+    assert not statement.decisive and statement.covers_method_arn is False
+    assert statement.outcome == "silent" and "differs in the method" in (statement.reason or "")
     assert statement.resources == [
         "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/dashboard"
     ]
@@ -73,9 +74,19 @@ def test_seed_evidence_has_sources_policy_beside_method_arn_and_logs(seed: dict[
     assert ids == ["7f3a1c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b", "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f"]
     failing = logs.requests[1]
     assert failing.status == 403 and failing.authorizer_invoked is False
-    claims = next(e for e in report.evidence if e.kind == "jwt_claims").claims
-    assert claims is not None and claims["claims"]["username"] == "alice"
-    assert set(claims["header"]) <= {"alg", "kid", "typ"}
+    assert failing.role == "the failing request"
+    # the seed walk decodes no token (the cache decides it): the report decodes none either
+    assert "jwt_claims" not in kinds
+
+
+def test_token_claims_come_from_the_walk() -> None:
+    """The HTTP JWT walk decoded the token: its claims are a fact the report lays out."""
+    data = sessions.jwt_scope_session().to_dict()
+    assert data["facts"]["jwt_claims"]["value"]["analysis"] == "token_claims"
+    claims = next(e for e in _report(data).evidence if e.kind == "jwt_claims")
+    assert claims.claims is not None and claims.claims["claims"]["username"] == "alice"
+    assert set(claims.claims["header"]) <= {"alg", "kid", "typ"}
+    assert any("orders/read" in n for n in claims.notes) or claims.claims["claims"]["scope"]
 
 
 def test_decisive_facts_first_and_unknowns_listed(seed: dict[str, Any]) -> None:
@@ -240,6 +251,16 @@ def test_change_shows_driver_record_commands_results_verification_rollback() -> 
     md = render_report(data, "md")
     for text in (cli, back, "Verified", "(the request now returns 200)", "Rollback"):
         assert text in md
+    # the first page says it in words: what changed, verified, and when the impact ended
+    brief = report.brief
+    assert brief.what_changed == [
+        "Turn authorizer caching off (TTL 0): applied and verified "
+        f"({brief.impact_window.split('Resolved at ')[1].split(',')[0]} by alice)."
+    ]
+    assert (
+        brief.verified == "Yes: after the fix the failing request was sent again and returned 200."
+    )
+    assert "Resolved at " in brief.impact_window and brief.next_step is None
 
 
 def test_change_without_driver_record_still_shows_commands_and_rollback() -> None:
@@ -329,27 +350,22 @@ def test_odd_shapes_inside_a_session_never_crash(seed: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- policies, timeline
 
 
-def _with_policy(seed: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
-    data = copy.deepcopy(seed)
-    data["facts"]["resource_policy"] = {
-        "name": "resource_policy",
-        "value": policy,
-        "known": True,
-        "type": "object",
-        "source": "probe",
-        "origin": "p_live_api/get_rest_api",
-        "at": data["started_at"],
-        "note": None,
-    }
-    return data
+def _rp_walk(policy: dict[str, Any]) -> dict[str, Any]:
+    """The resource-policy walk (a signed caller's POST /orders refused) with `policy` pasted:
+    the walk's eval_policy probe evaluates it, and the report lays out that record."""
+    from tests.playbooks.walking import WALKS, load_walk, run_walk
+
+    walk = copy.deepcopy(load_walk(WALKS / "rp-explicit-deny-principal.yaml"))
+    walk["answers"]["q_rp_principal"] = json.dumps(policy)
+    return run_walk(walk).to_dict()
 
 
-def _policy_item(report: Report, title: str) -> Any:
-    return next(e for e in report.evidence if e.kind == "policy" and e.title == title)
+def _policy_item(report: Report) -> Any:
+    return next(e for e in report.evidence if e.kind == "policy")
 
 
-def test_resource_policy_statements_beside_the_method_arn(seed: dict[str, Any]) -> None:
-    arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"
+def test_resource_policy_statements_beside_the_method_arn() -> None:
+    arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -362,33 +378,66 @@ def test_resource_policy_statements_beside_the_method_arn(seed: dict[str, Any]) 
              "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
         ],
     }  # fmt: skip
-    report = _report(_with_policy(seed, policy), mask_account=False)
-    item = _policy_item(report, "Policy: resource policy")
+    data = _rp_walk(policy)
+    assert data["facts"]["rp_evaluation"]["value"]["analysis"] == "policy_evaluation"
+    report = _report(data, mask_account=False)
+    item = _policy_item(report)
+    assert item.title == "The API's resource policy, evaluated for the failing call"
     by = {s.label: s for s in item.statements}
     assert by["AllowAll"].covers_method_arn is True and not by["AllowAll"].decisive
     # NotResource: the Deny applies to every ARN except GET ones — so to this POST
     deny = by["DenyAllButGet"]
-    assert deny.covers_method_arn is True and deny.decisive
+    assert deny.covers_method_arn is True and deny.decisive and deny.outcome == "deny"
     assert deny.resources == [f"NOT {arn}/prod/GET/*"]
     assert by["DenyOffice"].covers_method_arn is False and by["DenyOffice"].has_condition
-    assert item.decision == "explicit deny (a Deny matches the method ARN)"
-    md = render_report(_with_policy(seed, policy), "md")
+    assert item.decision == "explicit deny: a Deny statement applies to this call"
+    md = render_report(data, "md")
     assert "Decisive statement `DenyAllButGet`" in md
 
 
-def test_a_conditional_deny_is_not_called_certain(seed: dict[str, Any]) -> None:
-    arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*"
+def test_a_conditional_deny_is_decided_by_its_condition() -> None:
+    """The evaluator, not a second matcher, decides: a Deny whose condition does not hold for
+    this caller does not apply, and the report says what the evaluator said."""
+    arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*"
     policy = {
-        "Statement": {
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "execute-api:Invoke",
-            "Resource": arn,
-            "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
-        }
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": arn},
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": arn,
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": "999999999999"}},
+            },
+        ]
     }
-    item = _policy_item(_report(_with_policy(seed, policy)), "Policy: resource policy")
-    assert item.decision is not None and item.decision.startswith("explicit deny if")
+    item = _policy_item(_report(_rp_walk(policy)))
+    deny = item.statements[1]
+    assert deny.has_condition and deny.covers_method_arn is True and not deny.decisive
+    assert deny.outcome == "silent" and "Condition" in (deny.reason or "")
+    assert item.decision is not None and item.decision.startswith("allow")
+
+
+def test_a_session_saved_before_the_records_still_renders(seed: dict[str, Any]) -> None:
+    """An old saved session: its probe results have the flat decision but no record. The
+    report shows what it recorded and says what it did not; it evaluates nothing again."""
+    data = copy.deepcopy(seed)
+    for name in ("policy_evaluation", "log_findings", "live_policy_evaluation"):
+        data["facts"].pop(name)
+    for visit in data["visits"]:
+        for outcome in visit["results"].values():
+            for key in ("evaluation", "findings", "claims"):
+                (outcome.get("result") or {}).pop(key, None)
+    report = _report(data)
+    policy = _policy_item(report)
+    assert policy.decision and policy.decision.startswith("implicit deny")
+    assert policy.statements == []
+    assert "what each statement did: not recorded in this session" in policy.notes
+    assert "logs" not in {e.kind for e in report.evidence}
+    assert any("log scan" in n for n in report.not_recorded)
+    assert any(e.kind == "raw" and e.title == "Raw: logs text" for e in report.evidence)
+    for fmt in ("md", "html"):
+        assert "Not recorded in this session" in render_report(data, fmt)
 
 
 def test_offline_skips_are_folded_into_one_line_per_node(seed: dict[str, Any]) -> None:
@@ -464,3 +513,83 @@ def test_front_end_entry_points(tmp_path: Any) -> None:
     assert wizard.report.render_report(session.to_dict(), "json").startswith("{")
     with pytest.raises(ReportError, match="unknown report format 'pdf'"):
         wizard.report.render_report(session.to_dict(), "pdf")
+
+
+# --------------------------------------------------------------------------- the first page
+
+
+def _first_page_texts(data: dict[str, Any]) -> dict[str, str]:
+    """The manager's page as each format shows it: the model's brief, the Markdown before the
+    appendix, the HTML's #brief section."""
+    from tests.report.inert import parse
+
+    report = _report(data)
+    md = render_report(data, "md", catalogue=load_catalogue())
+    html = render_report(data, "html", catalogue=load_catalogue())
+    section = html.split('<section id="brief"', 1)[1].split("</section>", 1)[0]
+    return {
+        "model": json.dumps(report.brief.model_dump(), ensure_ascii=False),
+        "md": md.split("## Engineer appendix", 1)[0],
+        "html": "".join(parse("<x" + section).text),
+    }
+
+
+@pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey", "inconclusive"])
+def test_the_first_page_names_no_internals(name: str) -> None:
+    """No node ids, fix ids, fact names or edge names (`choices.0`) before the appendix:
+    they are the engineer's vocabulary, and all of them are in the appendix."""
+    session = sessions.all_sessions()[name]
+    data = session.to_dict()
+    internals = set(session.playbook.nodes) | {f["name"] for f in data["facts"].values()}
+    internals |= {str(f["fix"]) for f in data["fixes"]}
+    internals = {n for n in internals if "_" in n or "-" in n}  # "method", "path": plain words
+    for fmt, text in _first_page_texts(data).items():
+        words = set(re.findall(r"[\w.-]+", text.replace("\\_", "_")))
+        assert not words & internals, f"{name}/{fmt}: {sorted(words & internals)}"
+        assert "choices." not in text, f"{name}/{fmt}"
+    appendix = render_report(data, "md").split("## Engineer appendix", 1)[1]
+    assert all(
+        n in appendix for n in ("choices.", *session.playbook.nodes) if n in str(data["path"])
+    )
+
+
+def test_the_first_page_says_what_a_manager_asks(seed: dict[str, Any]) -> None:
+    brief = _report(seed).brief
+    assert brief.what_broke.startswith("Calls to POST https://a1b2c3d4e5.execute-api.")
+    assert "403" in brief.what_broke
+    assert brief.impact_window.startswith(
+        "The logs read show 1 refused request at 2026-11-21 09:14 UTC."
+    )
+    assert "Not resolved" in brief.impact_window
+    assert brief.root_cause.startswith("Authorizer cache serves a policy")
+    assert brief.what_changed == ["Nothing was changed in the AWS account."]
+    assert brief.verified == "No: no fix has been applied yet."
+    assert brief.prevention == list(load_catalogue().get("authz-cache-scoped-policy").prevention)
+    assert brief.next_step and brief.next_step.startswith("Apply the recommended fix: Return a")
+
+
+def test_markdown_keeps_code_spans_and_links(seed: dict[str, Any]) -> None:
+    """Backticks in the catalogue's prose are code spans, not escaped literally; further
+    reading is links."""
+    from wizard.report.render_md import prose
+
+    assert prose("set `authorizerResultTtlInSeconds` to 0") == (
+        "set `authorizerResultTtlInSeconds` to 0"
+    )
+    assert prose("a ` lone <b>") == "a \\` lone &lt;b&gt;"
+    md = render_report(seed, "md")
+    assert "\\`" not in md.split("## Engineer appendix", 1)[0]
+    reading = md.split("## Further reading", 1)[1]
+    links = re.findall(r"^- \[(.+?)\]\(<(https://[^>]+)>\)$", reading, re.M)
+    assert links and len(links) == len(_report(seed).further_reading)
+
+
+def test_a_saved_session_keeps_the_decoded_claims_not_the_token(tmp_path: Any) -> None:
+    """The token is redacted when a session is saved; the claims the walk decoded are a fact,
+    so a report made later from the file still shows them (and never the token)."""
+    path = tmp_path / "jwt.json"
+    sessions.jwt_scope_session().save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    claims = next(e for e in _report(data).evidence if e.kind == "jwt_claims").claims
+    assert claims is not None and claims["claims"]["scope"] == "orders/read"
+    assert all(secret not in render_report(data, "json") for secret in sessions.secrets())

@@ -18,6 +18,7 @@ from tests.report.inert import (
     MD_ATTRS,
     MD_TAGS,
     foreign_markup,
+    hrefs,
     markdown_to_html,
     parse,
 )
@@ -101,6 +102,15 @@ def _hostile_session() -> dict[str, Any]:
         for h in HOSTILE
     )
     facts["authorizer_id"] = {**facts["authorizer_id"], "known": True, "value": SCRIPT}
+    # the analyzers' records, as the walk stored them, with hostile text in every string
+    evaluation = facts["policy_evaluation"]["value"]
+    evaluation["explanation"] = joined
+    for st in evaluation["statements"]:
+        st.update(label=IMG, reason=joined, json=FENCE, resources=[SCRIPT, PIPES])
+    for request in facts["log_findings"]["value"]["requests"]:
+        request["resource_path"] = IMG
+        for line in request["lines"]:
+            line["text"] += " " + joined
     data["diagnosis"]["title"] = SCRIPT
     data["diagnosis"]["summary"] = joined
     data["playbook"]["title"] = IMG
@@ -135,6 +145,7 @@ def hostile() -> dict[str, Any]:
 def test_hostile_html_is_escaped_and_shown_as_text(hostile: dict[str, Any]) -> None:
     html = render_report(hostile, "html")
     assert foreign_markup(html, HTML_TAGS, HTML_ATTRS) == []
+    assert hrefs(html) and all(h.startswith("https://") for h in hrefs(html))
     assert "<script" not in html.lower() and "<img" not in html.lower()
     text = "".join(parse(html).text)
     for h in (SCRIPT, IMG, SHELL):
@@ -150,10 +161,32 @@ def test_hostile_markdown_renders_to_nothing_active(hostile: dict[str, Any]) -> 
     md = render_report(hostile, "md")
     html = markdown_to_html(md)
     assert foreign_markup(html, MD_TAGS, MD_ATTRS) == []
+    assert hrefs(html) and all(h.startswith("https://") for h in hrefs(html))
     assert html.count("<h1>") == 1  # the injected '# heading' stays inside its code block
     assert "javascript:" not in "".join(v or "" for _, a in parse(html).tags for _, v in a)
     text = "".join(parse(html).text)
     assert SCRIPT in text and SHELL in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        'https://example.com/"><script>alert(1)</script>',
+        "https://example.com/a b",
+        "https://example.com/)<x>",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+def test_only_plain_web_addresses_become_links(url: str) -> None:
+    """Further reading is catalogue data, but a link is only made of a plain http(s) address;
+    anything else is shown as inert code."""
+    from wizard.report.render_html import link as html_link
+    from wizard.report.render_md import link as md_link
+
+    assert "<a" not in html_link(url) and "<script" not in html_link(url)
+    html = markdown_to_html(f"- {md_link(url)}\n")
+    assert hrefs(html) == [] and foreign_markup(html, MD_TAGS, MD_ATTRS) == []
 
 
 def test_hostile_values_are_one_shell_argument_in_commands(hostile: dict[str, Any]) -> None:

@@ -188,3 +188,13 @@ def _check_seed_change(doc: dict[str, Any], out: Provisioned, md: str) -> None:
     assert any("300" in d["text"] and "0" in d["text"] for d in change["changes"])
     # the Markdown shows the same commands and the rollback, as runnable lines
     assert first in md and change["rollback"][0] in md
+    # the first page, in words
+    brief = doc["brief"]
+    assert brief["what_changed"][0].startswith(
+        "Turn authorizer caching off (TTL 0): applied and verified"
+    )
+    assert (
+        brief["verified"]
+        == "Yes: after the fix the failing request was sent again and returned 200."
+    )
+    assert "Resolved at " in brief["impact_window"] and brief["next_step"] is None

@@ -55,10 +55,10 @@ def _run_in_pty(argv: list[str], timeout: float = 90.0) -> tuple[int, str]:
 
 
 def test_plain_wizard_walks_the_reproduced_call_live() -> None:
-    before = set(Path.cwd().glob("apigw-incident-*"))
+    before = set(Path.cwd().glob("apigw-403-*"))
     code, text = _run_in_pty(["demo", "--plain", "--scenario", "mat-route-not-found"])
     # "n" (and the Enter typed after it) declines the report too: nothing is written here
-    assert set(Path.cwd().glob("apigw-incident-*")) == before, text[-2000:]
+    assert set(Path.cwd().glob("apigw-403-*")) == before, text[-2000:]
     assert "Write an incident report" in text
     assert "Opening the wizard on the emulator" in text
     assert "read the API's configuration (live)" in text  # live probes, not questions

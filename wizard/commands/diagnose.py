@@ -282,9 +282,10 @@ def _write_report(session: Any, path: str) -> None:
 
     from wizard.commands._io import InputError
     from wizard.report import build_report
+    from wizard.report.files import report_path
 
-    try:
-        written = build_report(session, path)
+    try:  # a directory gets the one report name scheme (wizard/report/files.py)
+        written = build_report(session, report_path(path, session.started_at))
     except OSError as exc:
         raise InputError(f"--report: cannot write {path}: {exc.strerror}") from None
     except ValueError as exc:

@@ -30,7 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="md (default; or from the -o file suffix), html (one self-contained file), json",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of stdout; a directory gets the default name, "
+        "apigw-403-<start of the walk, UTC>.<md|html|json>",
+    )
     p.add_argument(
         "--no-redact",
         action="store_true",
@@ -42,12 +48,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @guarded
 def _run(args: argparse.Namespace) -> int:
-    session = _load_session(args.session)
-    fmt = args.format
-    if fmt is None:
-        from wizard.report.render import format_for_path
+    from wizard.report.files import report_path
+    from wizard.report.render import format_for_path
 
-        fmt = format_for_path(args.output) if args.output else "md"
+    session = _load_session(args.session)
+    output = None
+    if args.output:
+        output = str(report_path(args.output, session.get("started_at"), args.format or "md"))
+    fmt = args.format or (format_for_path(output) if output else "md")
     if args.no_redact:
         sys.stderr.write(
             "apigw-wizard: warning: --no-redact: the report may contain tokens, API keys and "
@@ -66,9 +74,9 @@ def _run(args: argparse.Namespace) -> int:
         )
     except ReportError as exc:
         raise InputError(f"{args.session}: {exc}") from None
-    if args.output:
-        _write(args.output, text)
-        sys.stderr.write(f"apigw-wizard: report written to {args.output}\n")
+    if output:
+        _write(output, text)
+        sys.stderr.write(f"apigw-wizard: report written to {output}\n")
     else:
         sys.stdout.write(text)
     return 0

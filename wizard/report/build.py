@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
+from wizard.report import brief as brief_mod
 from wizard.report import changes as changes_mod
-from wizard.report import evidence as ev
+from wizard.report import exhibits as ex
 from wizard.report import story
 from wizard.report.common import ReportError, as_list, as_map, show, text_or_none
 from wizard.report.model import Candidate, Environment, Report, Status, Summary
@@ -93,29 +93,31 @@ def _build(
     tool_version: str | None,
     live: Mapping[str, Any],
 ) -> Report:
-    facts = ev.fact_map(session)
+    facts = ex.fact_map(session)
     diagnosis = as_map(session.get("diagnosis"))
     cause_id = text_or_none(diagnosis.get("cause"))
     cause = _cause(catalogue, cause_id)
     results = _probe_results(session)
-    checks = [r for r in results if "decision" in r and "method_arn" in r and "deciding" in r]
-    request_ids = ev.request_ids(facts, results)
+    request_ids = ex.request_ids(facts, results)
     started = str(session.get("started_at", ""))
     ended = _ended_at(session)
     inputs = as_map(session.get("inputs"))
-    values = {n: ev.known(facts, n) for n in facts if ev.known(facts, n) is not None}
+    values = {n: ex.known(facts, n) for n in facts if ex.known(facts, n) is not None}
     region = _first_str(
         values.get("region"), inputs.get("region"), live.get("region"), _arn_region(values)
     )
 
+    # The analyzers ran during the walk: their records are facts, laid out here as they are.
+    policies = ex.policy_evidence(facts) or ex.legacy_policy_evidence(results)
     evidence = [
-        *ev.error_evidence(facts),
-        *ev.jwt_evidence(facts, inputs, _parse_time(started)),
-        *ev.policy_evidence(facts, checks),
-        *ev.log_evidence(facts, request_ids),
+        *ex.error_evidence(facts),
+        *ex.token_evidence(facts),
+        *policies,
+        *ex.log_evidence(facts),
+        *ex.raw_evidence(facts, shown=set(ex.ERROR_NAMES + ex.REQUEST_NAMES)),
     ]
     decisive = {str(as_map(f).get("name")) for f in as_list(diagnosis.get("evidence"))}
-    rows, unknown = ev.fact_rows(facts, decisive)
+    rows, unknown = ex.fact_rows(facts, decisive)
     changes = changes_mod.change_records(session)
     status, reason = _status(session, changes, cause_id)
     playbook = as_map(session.get("playbook"))
@@ -160,10 +162,13 @@ def _build(
         if isinstance(session.get("format_version"), int)
         else None,
     )
+    proposed = changes_mod.proposed_fixes(session, cause_id, values, region)
+    prevention = [str(p) for p in getattr(cause, "prevention", [])]
     return Report(
         title=_title(summary),
         redacted=False,
         account_id_masked=False,
+        brief=brief_mod.brief(summary, changes, proposed, prevention, ex.records(facts, ex.LOGS)),
         summary=summary,
         explanation=_explanation(session, cause_id, cause),
         timeline=story.timeline(session),
@@ -171,9 +176,10 @@ def _build(
         evidence=evidence,
         facts=rows,
         unknown_facts=unknown,
+        not_recorded=ex.not_recorded(facts, results),
         changes=changes,
-        proposed_fixes=changes_mod.proposed_fixes(session, cause_id, values, region),
-        prevention=[str(p) for p in getattr(cause, "prevention", [])],
+        proposed_fixes=proposed,
+        prevention=prevention,
         verify_hint=text_or_none(getattr(cause, "verify", None)) or None,
         further_reading=[str(s) for s in getattr(cause, "sources", [])],
         candidates=[
@@ -218,13 +224,6 @@ def _ended_at(session: Mapping[str, Any]) -> str | None:
         if event.get("at"):
             return str(event["at"])
     return None
-
-
-def _parse_time(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _first_str(*values: Any) -> str | None:

@@ -4,6 +4,7 @@ are untrusted input), and values as short text."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,3 +50,24 @@ def clip(text: str, limit: int) -> str:
 
 def humanize(name: str) -> str:
     return name.replace("_", " ")
+
+
+_SPAN = re.compile(r"`([^`\n]+)`")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+
+
+def spans(text: str) -> list[tuple[bool, str]]:
+    """Prose cut into (is_code, text) pieces at its `code` spans (the catalogue's backticks),
+    for renderers that show them as code instead of literal backticks."""
+    out: list[tuple[bool, str]] = []
+    last = 0
+    for m in _SPAN.finditer(text):
+        out += [(False, text[last : m.start()]), (True, m.group(1))]
+        last = m.end()
+    out.append((False, text[last:]))
+    return [(is_code, piece) for is_code, piece in out if piece]
+
+
+def is_web_address(url: str) -> bool:
+    """A plain http(s) address, safe to make a link of (no spaces, quotes, brackets)."""
+    return bool(_WEB_ADDRESS.match(url))

@@ -19,11 +19,24 @@ Status = Literal["resolved", "mitigated", "open"]
 TimelineKind = Literal[
     "step", "question", "answer", "probe", "finding", "fix", "verification", "back", "end"
 ]
-EvidenceKind = Literal["error_response", "request", "jwt_claims", "policy", "policy_check", "logs"]
+EvidenceKind = Literal["error_response", "request", "jwt_claims", "policy", "logs", "raw"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Brief(_Strict):
+    """The first page, for a reader who was not at the keyboard (a manager, the postmortem):
+    plain sentences, no node ids, fact names or fix ids."""
+
+    what_broke: str
+    impact_window: str
+    root_cause: str
+    what_changed: list[str]
+    verified: str
+    prevention: list[str]
+    next_step: str | None = Field(default=None, description="what to do now, when not resolved")
 
 
 class Summary(_Strict):
@@ -76,8 +89,12 @@ class PathView(_Strict):
 
 
 class PolicyStatement(_Strict):
-    label: str = Field(description="Sid, or Statement[index]")
+    label: str = Field(description="Sid, or 'statement N' as the evaluator's sentence names it")
     effect: str
+    outcome: str | None = Field(
+        default=None, description="what the statement did for this call: allow, deny or silent"
+    )
+    reason: str | None = Field(default=None, description="why, in the evaluator's words")
     actions: list[str] = Field(default_factory=list)
     resources: list[str] = Field(default_factory=list)
     covers_method_arn: bool | None = Field(
@@ -96,6 +113,7 @@ class LogLine(_Strict):
 
 class LogRequest(_Strict):
     request_id: str
+    role: str | None = Field(default=None, description="why this request is shown")
     status: int | None = None
     method: str | None = None
     resource_path: str | None = None
@@ -208,6 +226,7 @@ class Report(_Strict):
     title: str
     redacted: bool = Field(description="tokens, keys and secrets were redacted")
     account_id_masked: bool = True
+    brief: Brief
     summary: Summary
     explanation: str | None = Field(default=None, description="the cause explained in plain words")
     timeline: list[TimelineEntry]
@@ -216,6 +235,10 @@ class Report(_Strict):
     facts: list[FactRow]
     unknown_facts: list[str] = Field(
         default_factory=list, description="facts that could not be read (unknown, never false)"
+    )
+    not_recorded: list[str] = Field(
+        default_factory=list,
+        description="what a session saved by an older version did not record (shown as such)",
     )
     changes: list[ChangeRecord]
     proposed_fixes: list[ProposedFix]

@@ -11,6 +11,7 @@ import json
 from html import escape
 from typing import Any
 
+from wizard.report.common import is_web_address, spans
 from wizard.report.model import ChangeRecord, Evidence, ProposedFix, Report
 
 _CSS = """
@@ -40,8 +41,18 @@ table.kv th { width: 12rem; }
 .ok { color: #1a7f37; font-weight: 600; } .bad { color: #cf222e; font-weight: 600; }
 .source { color: #57606a; font-style: italic; }
 ul.todo { list-style: "\\2610  "; }
+.brief { border: 1px solid #d0d7de; border-radius: 8px; padding: .2rem 1.2rem 1rem; }
+.brief h2 { border: none; margin-top: .8rem; }
+.brief dl { margin: 0; }
+.brief dt { font-weight: 700; margin-top: .7rem; }
+.brief dd { margin: .1rem 0 0; } .brief dd p { margin: .1rem 0; }
+.brief ul { margin: .2rem 0; padding-left: 1.4rem; }
+.appendix-note { color: #57606a; }
+@page { size: A4; margin: 15mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
+  .brief { border: none; padding: 0; }
+  #appendix { break-before: page; }
   h2 { break-after: avoid; } h3 { break-after: avoid; }
   pre, table, .change, .evidence { break-inside: avoid; }
   pre { border-color: #999; background: #fff; }
@@ -78,6 +89,16 @@ def _table(header: list[str], rows: list[list[str]], row_cls: list[str] | None =
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def prose(text: Any) -> str:
+    """Escaped text whose `code` spans (the catalogue's backticks) become <code>."""
+    return "".join(c(piece) if is_code else e(piece) for is_code, piece in spans(str(text)))
+
+
+def link(url: str) -> str:
+    """A web address as a link (http and https only; anything else stays inert code)."""
+    return f'<a href="{e(url)}">{e(url)}</a>' if is_web_address(url) else c(url)
+
+
 def render_html(report: Report) -> str:
     parts = [
         "<!DOCTYPE html>",
@@ -91,10 +112,15 @@ def render_html(report: Report) -> str:
         "</head><body>",
         f"<h1>{e(report.title)}</h1>",
         _safety_note(report),
+        _brief(report),
+        '<section id="appendix"><h2>Engineer appendix</h2>',
+        '<p class="appendix-note">Everything below is for the engineer who continues from '
+        "here: the details, the changes with their exact commands and rollback, the evidence "
+        "with its sources, the facts, the timeline and the path through the playbook.</p>",
         _summary(report),
     ]
     if report.explanation:
-        parts.append(f"<h2>What went wrong</h2><p>{e(report.explanation)}</p>")
+        parts.append(f"<h2>What went wrong</h2><p>{prose(report.explanation)}</p>")
     parts += [
         _changes(report),
         _proposed(report),
@@ -106,9 +132,9 @@ def render_html(report: Report) -> str:
         _environment(report),
     ]
     if report.further_reading:
-        items = "".join(f"<li>{c(s)}</li>" for s in report.further_reading)
+        items = "".join(f"<li>{link(s)}</li>" for s in report.further_reading)
         parts.append(f"<h2>Further reading</h2><ul>{items}</ul>")
-    parts.append("</body></html>")
+    parts.append("</section></body></html>")
     return "\n".join(p for p in parts if p) + "\n"
 
 
@@ -152,7 +178,33 @@ def _summary(report: Report) -> str:
     rows.append(("Run by", "; ".join(who) or "not recorded (offline walk)"))
     rows.append(("When", e(s.started_at) + (f" to {e(s.ended_at)}" if s.ended_at else "")))
     rows.append(("Questions answered", e(s.questions_answered)))
-    return "<h2>Summary</h2>" + _kv(rows)
+    return "<h2>Details</h2>" + _kv(rows)
+
+
+def _brief(report: Report) -> str:
+    """The first page: for the reader who was not at the keyboard."""
+    b, s = report.brief, report.summary
+    items = [
+        ("What broke", f"<p>{prose(b.what_broke)}</p>"),
+        ("Impact window", f"<p>{prose(b.impact_window)}</p>"),
+        ("Root cause", f"<p>{prose(b.root_cause)}</p>"),
+        (
+            "What changed",
+            "<ul>" + "".join(f"<li>{prose(x)}</li>" for x in b.what_changed) + "</ul>",
+        ),
+        ("Verified", f"<p>{prose(b.verified)}</p>"),
+    ]
+    if b.prevention:
+        todo = "".join(f"<li>{prose(p)}</li>" for p in b.prevention)
+        items.append(("How to prevent it", f'<ul class="todo">{todo}</ul>'))
+    if b.next_step:
+        items.append(("Next step", f"<p>{prose(b.next_step)}</p>"))
+    body = "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in items)
+    status = f'<span class="status status-{e(s.status)}">{e(s.status.upper())}</span>'
+    return (
+        f'<section id="brief" class="brief"><h2>Incident summary {status}</h2>'
+        f"<dl>{body}</dl></section>"
+    )
 
 
 def _changes(report: Report) -> str:
@@ -220,9 +272,9 @@ def _proposed(report: Report) -> str:
 def _proposal(fix: ProposedFix) -> str:
     out = [f"<h3>{e(fix.title)} ({c(fix.fix_id)})</h3>"]
     if fix.explanation:
-        out.append(f"<p>{e(fix.explanation)}</p>")
+        out.append(f"<p>{prose(fix.explanation)}</p>")
     if fix.guidance:
-        out.append(f"<p><strong>By hand first:</strong> {e(fix.guidance)}</p>")
+        out.append(f"<p><strong>By hand first:</strong> {prose(fix.guidance)}</p>")
     if fix.commands:
         out += ["<p>Commands:</p>", pre("\n".join(fix.commands))]
     if fix.operations:
@@ -238,15 +290,10 @@ def _proposal(fix: ProposedFix) -> str:
 
 
 def _prevention(report: Report) -> str:
-    if not report.prevention and not report.verify_hint:
+    """The follow-ups are on the first page; the appendix says how to check it is gone."""
+    if not report.verify_hint:
         return ""
-    out = ["<h2>Prevention and follow-ups</h2>"]
-    if report.prevention:
-        out.append('<ul class="todo">' + "".join(f"<li>{e(p)}</li>" for p in report.prevention))
-        out.append("</ul>")
-    if report.verify_hint:
-        out.append(f"<p><strong>How to confirm it is gone:</strong> {e(report.verify_hint)}</p>")
-    return "".join(out)
+    return f"<h2>How to confirm it is gone</h2><p>{prose(report.verify_hint)}</p>"
 
 
 def _evidence(report: Report) -> str:
@@ -268,6 +315,11 @@ def _evidence(report: Report) -> str:
             + e("; ".join(report.unknown_facts))
             + "</p>"
         )
+    if report.not_recorded:
+        out.append(
+            "<p><strong>Not recorded in this session</strong> (it was saved by an earlier "
+            "version): " + e("; ".join(report.not_recorded)) + ".</p>"
+        )
     return "".join(out)
 
 
@@ -281,7 +333,9 @@ def _evidence_item(item: Evidence) -> str:
         out.append(f"<p>Method ARN: {c(item.method_arn)}</p>")
     if item.decision:
         out.append(f"<p>Decision: <strong>{e(item.decision)}</strong></p>")
-    if item.text:
+    if item.text and item.kind == "policy":
+        out.append(f"<p>{prose(item.text)}</p>")
+    elif item.text:
         out.append(pre(item.text))
     if item.claims is not None:
         out.append(pre(json.dumps(item.claims, indent=2, ensure_ascii=False, default=str)))
@@ -290,16 +344,17 @@ def _evidence_item(item: Evidence) -> str:
             [
                 c(s.label),
                 e(s.effect),
+                e(s.outcome or "?"),
                 "<br>".join(c(r) for r in s.resources[:5]),
                 {True: "yes", False: "no", None: "?"}[s.covers_method_arn],
                 "yes" if s.has_condition else "",
+                e(s.reason or ""),
             ]
             for s in item.statements
         ]
         classes = ["decisive" if s.decisive else "" for s in item.statements]
-        out.append(
-            _table(["Statement", "Effect", "Resource", "Matches ARN", "Condition"], rows, classes)
-        )
+        header = ["Statement", "Effect", "Outcome", "Resource", "Matches ARN", "Condition", "Why"]
+        out.append(_table(header, rows, classes))
         for s in item.statements:
             if s.decisive:
                 out += [f"<p>Decisive statement {c(s.label)}:</p>", pre(s.json_text)]
@@ -314,6 +369,8 @@ def _evidence_item(item: Evidence) -> str:
         text = "\n".join(f"{ln.time or ''} [{ln.kind or ''}] {ln.text}".strip() for ln in req.lines)
         if req.more_lines:
             text += f"\n… ({req.more_lines} more lines)"
+        if req.role:
+            bits.append(f"({e(req.role)})")
         out += [f"<p>Request {' '.join(bits)}:</p>", pre(text)]
     if item.notes:
         out.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in item.notes) + "</ul>")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from wizard.report.common import is_web_address, spans
 from wizard.report.model import ChangeRecord, Evidence, ProposedFix, Report
 
 # Characters that start emphasis, code, links/images, table cells or strikethrough anywhere in a
@@ -58,12 +59,43 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return out
 
 
+def prose(text: Any) -> str:
+    """Inline prose, inert like `esc`, except that `code` spans written in it (the catalogue's
+    and the explanations' backticks) stay code spans instead of showing as literal backticks."""
+    pieces = spans(" ".join(str(text).split()))
+    return "".join(code(piece) if is_code else _part(piece) for is_code, piece in pieces)
+
+
+def _part(text: str) -> str:
+    """A piece of prose between code spans: escaped, its edge spaces kept."""
+    if not text.strip():
+        return text
+    lead = " " if text.startswith(" ") else ""
+    return lead + esc(text) + (" " if text.endswith(" ") else "")
+
+
+def link(url: str) -> str:
+    """A web address as a link (http and https only; anything else stays inert code)."""
+    return f"[{esc(url)}](<{url}>)" if is_web_address(url) else code(url)
+
+
 def render_markdown(report: Report) -> str:
     lines: list[str] = [f"# {esc(report.title)}", ""]
     lines += _safety_note(report)
+    lines += _brief(report)
+    lines += [
+        "---",
+        "",
+        "## Engineer appendix",
+        "",
+        "Everything below is for the engineer who continues from here: the details, the "
+        "changes with their exact commands and rollback, the evidence with its sources, the "
+        "facts, the timeline and the path through the playbook.",
+        "",
+    ]
     lines += _summary(report)
     if report.explanation:
-        lines += ["## What went wrong", "", esc(report.explanation), ""]
+        lines += ["## What went wrong", "", prose(report.explanation), ""]
     lines += _changes(report)
     lines += _proposed(report)
     lines += _prevention(report)
@@ -74,8 +106,35 @@ def render_markdown(report: Report) -> str:
     lines += _environment(report)
     if report.further_reading:
         lines += ["## Further reading", ""]
-        lines += [f"- {code(src)}" for src in report.further_reading] + [""]
+        lines += [f"- {link(src)}" for src in report.further_reading] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _brief(report: Report) -> list[str]:
+    b, s = report.brief, report.summary
+    lines = [
+        "## Incident summary",
+        "",
+        f"**Status: {s.status.upper()}**",
+        "",
+        "**What broke.** " + prose(b.what_broke),
+        "",
+        "**Impact window.** " + prose(b.impact_window),
+        "",
+        "**Root cause.** " + prose(b.root_cause),
+        "",
+        "**What changed.**",
+        "",
+        *(f"- {prose(c)}" for c in b.what_changed),
+        "",
+        "**Verified.** " + prose(b.verified),
+        "",
+    ]
+    if b.prevention:
+        lines += ["**How to prevent it.**", "", *(f"- [ ] {prose(p)}" for p in b.prevention), ""]
+    if b.next_step:
+        lines += ["**Next step.** " + prose(b.next_step), ""]
+    return lines
 
 
 def _safety_note(report: Report) -> list[str]:
@@ -102,7 +161,7 @@ def _summary(report: Report) -> list[str]:
     if s.failing_caller:
         rows.append(["Failing caller", code(s.failing_caller, cell=True)])
     cause = f" ({code(s.cause_id, cell=True)})" if s.cause_id else ""
-    rows.append(["Root cause", esc(s.root_cause) + cause])
+    rows.append(["Root cause", prose(s.root_cause) + cause])
     rows.append(["Status", f"**{s.status.upper()}**: {esc(s.status_reason)}"])
     who = []
     if s.caller_arn:
@@ -115,7 +174,7 @@ def _summary(report: Report) -> list[str]:
     when = esc(s.started_at) + (f" to {esc(s.ended_at)}" if s.ended_at else "")
     rows.append(["When", when])
     rows.append(["Questions answered", str(s.questions_answered)])
-    return ["## Summary", "", *_table(["", ""], rows), ""]
+    return ["## Details", "", *_table(["", ""], rows), ""]
 
 
 def _changes(report: Report) -> list[str]:
@@ -186,9 +245,9 @@ def _proposed(report: Report) -> list[str]:
 def _proposal(fix: ProposedFix) -> list[str]:
     lines = [f"### {esc(fix.title)} ({code(fix.fix_id)})", ""]
     if fix.explanation:
-        lines += [esc(fix.explanation), ""]
+        lines += [prose(fix.explanation), ""]
     if fix.guidance:
-        lines += [f"By hand first: {esc(fix.guidance)}", ""]
+        lines += [f"By hand first: {prose(fix.guidance)}", ""]
     if fix.commands:
         lines += ["Commands:", "", *block("\n".join(fix.commands), "sh"), ""]
     if fix.operations:
@@ -204,13 +263,10 @@ def _proposal(fix: ProposedFix) -> list[str]:
 
 
 def _prevention(report: Report) -> list[str]:
-    if not report.prevention and not report.verify_hint:
+    """The follow-ups are on the first page; the appendix says how to check it is gone."""
+    if not report.verify_hint:
         return []
-    lines = ["## Prevention and follow-ups", ""]
-    lines += [f"- [ ] {esc(p)}" for p in report.prevention]
-    if report.verify_hint:
-        lines += ["", f"How to confirm it is gone: {esc(report.verify_hint)}"]
-    return [*lines, ""]
+    return ["## How to confirm it is gone", "", prose(report.verify_hint), ""]
 
 
 def _evidence(report: Report) -> list[str]:
@@ -234,6 +290,13 @@ def _evidence(report: Report) -> list[str]:
             + "; ".join(esc(u) for u in report.unknown_facts),
             "",
         ]
+    if report.not_recorded:
+        lines += [
+            "Not recorded in this session (it was saved by an earlier version): "
+            + "; ".join(esc(n) for n in report.not_recorded)
+            + ".",
+            "",
+        ]
     return lines
 
 
@@ -243,7 +306,9 @@ def _evidence_item(item: Evidence) -> list[str]:
         lines += [f"Method ARN: {code(item.method_arn)}", ""]
     if item.decision:
         lines += [f"Decision: **{esc(item.decision)}**", ""]
-    if item.text:
+    if item.text and item.kind == "policy":
+        lines += [prose(item.text), ""]
+    elif item.text:
         lines += [*block(item.text), ""]
     if item.claims is not None:
         lines += [
@@ -255,16 +320,16 @@ def _evidence_item(item: Evidence) -> list[str]:
             [
                 ("★ " if s.decisive else "") + code(s.label, cell=True),
                 esc(s.effect),
+                esc(s.outcome or "?"),
                 "<br>".join(code(r, cell=True) for r in s.resources[:5]) or "",
                 {True: "yes", False: "no", None: "?"}[s.covers_method_arn],
                 "yes" if s.has_condition else "",
+                esc(s.reason or ""),
             ]
             for s in item.statements
         ]
-        lines += [
-            *_table(["Statement", "Effect", "Resource", "Matches ARN", "Condition"], rows),
-            "",
-        ]
+        header = ["Statement", "Effect", "Outcome", "Resource", "Matches ARN", "Condition", "Why"]
+        lines += [*_table(header, rows), ""]
         for s in item.statements:
             if s.decisive:
                 lines += [
@@ -290,7 +355,8 @@ def _evidence_item(item: Evidence) -> list[str]:
         text = "\n".join(f"{ln.time or ''} [{ln.kind or ''}] {ln.text}".strip() for ln in req.lines)
         if req.more_lines:
             text += f"\n… ({req.more_lines} more lines)"
-        lines += [f"Request {head}:", "", *block(text), ""]
+        role = f" ({esc(req.role)})" if req.role else ""
+        lines += [f"Request {head}{role}:", "", *block(text), ""]
     for note in item.notes:
         lines.append(f"- {esc(note)}")
     if item.notes:

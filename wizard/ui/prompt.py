@@ -40,6 +40,7 @@ from wizard.engine.session import UNKNOWN_TEXT, Current, display
 from wizard.investigation import Control, FailingRequest, FixOut, Investigation
 from wizard.investigation.investigation import FIRST_QUESTION
 from wizard.report import build_report
+from wizard.report.files import report_name, report_path
 
 # What the user can say instead of an answer, at any prompt (typed at text prompts; offered as
 # entries of a select; single keys at a confirm).
@@ -400,14 +401,14 @@ class PromptWalk:
             )
             if answer != "yes":
                 return
-            default = f"apigw-incident-{self.clock().strftime('%Y%m%dT%H%M%S')}.md"
+            default = report_name(self.session.started_at, "md")  # the one report name scheme
             raw = self.prompter.text(
                 "Report file (.md, .html or .json)", default, "(Enter for the default) "
             )
             target = (raw or "").strip() or default
             if target.startswith(":"):  # :back / :quit at this prompt: no report
                 return
-            path = build_report(self.session, target)
+            path = build_report(self.session, report_path(target, self.session.started_at, "md"))
         except KeyboardInterrupt:
             return
         except (OSError, ValueError) as exc:  # ReportError is a ValueError

@@ -12,12 +12,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.analysis.arn import arn_matches, build_method_arn
+from wizard.analysis.policy.parse import PolicyError
+from wizard.analysis.policy.request import RequestContext
 from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_argv, manual_command
 from wizard.aws.probes._base import arg, client, fresh_reads, parse_policy
 from wizard.aws.probes.logs import lambda_log_group, read_log_group
 from wizard.aws.probes.reproduce import reproduce
 from wizard.aws.session import is_loopback_host
+from wizard.engine.offline_probes.policies import evaluate_record
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
 # Our own Lambda invocations (authorizer_policy) would look like API Gateway calling the
@@ -132,7 +135,19 @@ def _result(
     }
     if policy:
         out.update(_coverage(policy, method_arn))
+        out["authorizer_policy_evaluation"] = _evaluation(policy, method_arn)
     return out
+
+
+def _evaluation(policy: Mapping[str, Any], method_arn: str | None) -> dict[str, Any] | None:
+    """The evaluator's per-statement record of the returned policy for this call (the same
+    record the offline eval_policy probe stores), or None when it cannot be evaluated."""
+    if not method_arn:
+        return None
+    try:
+        return evaluate_record(policy, RequestContext(method_arn=method_arn), "authorizer")[1]
+    except (PolicyError, ValueError):  # a malformed answer: the coverage facts still say it
+        return None
 
 
 def _method_arn(ctx: ProbeContext, params: Mapping[str, Any], api_id: str) -> str | None:

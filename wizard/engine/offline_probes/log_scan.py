@@ -50,7 +50,13 @@ _NO_LOGS: dict[str, Any] = {
     "usage_plan_missing": None,
     "mtls_denied": None,
     "integration_status": None,
+    "findings": None,
 }
+
+LOG_FINDINGS = "log_findings"  # the `analysis` tag of the record below
+MAX_SHOWN_REQUESTS = 6
+MAX_SHOWN_LINES = 15
+MAX_LINE_CHARS = 2000
 
 
 def _scan_with(
@@ -98,7 +104,56 @@ def _scan_with(
     if out["authorizer_invoked"] is None:
         _from_lambda_log(ctx, out, list(result.lambda_invocations), params, text)
         out["has_logs"] = out["has_logs"] or out["authorizer_invoked"] is not None
+    out["findings"] = _findings(requests, failing, signals)
     return out
+
+
+def _findings(requests: list[Any], failing: Any, signals: set[str]) -> dict[str, Any]:
+    """What the scan found, kept whole for the views (the report renders this, never the log
+    text again): the requests that matter — the failing one, the earlier one whose authorizer
+    answer a cache hit reused, the last denied ones — each with its notable lines; how many
+    requests were refused and when (the impact window the logs show)."""
+    by_id = {r.request_id: r for r in requests}
+    roles: dict[str, str] = {}
+    if failing is not None:
+        roles[failing.request_id] = "failing"
+    for r in [r for r in requests if r.denied][-2:]:
+        roles.setdefault(r.request_id, "denied")
+    for rid in list(roles):
+        prior = by_id[rid].prior_authorizer_run
+        if prior is not None and prior.request_id in by_id:
+            roles.setdefault(prior.request_id, "cached_from")
+    shown = [r for r in requests if r.request_id in roles][-MAX_SHOWN_REQUESTS:]
+    denied = [r for r in requests if r.denied]
+    times = sorted(t for r in denied for t in (r.first_time, r.last_time) if t)
+    return {
+        "analysis": LOG_FINDINGS,
+        "requests_total": len(requests),
+        "denied_total": len(denied),
+        "denied_first_at": times[0] if times else None,
+        "denied_last_at": times[-1] if times else None,
+        "failing_request_id": failing.request_id if failing is not None else None,
+        "signals": sorted(signals),
+        "requests": [_shown(r, roles[r.request_id]) for r in shown],
+    }
+
+
+def _shown(req: Any, role: str) -> dict[str, Any]:
+    lines = [n.to_dict() for n in req.notable]
+    for line in lines:
+        if len(line["text"]) > MAX_LINE_CHARS:
+            line["text"] = line["text"][: MAX_LINE_CHARS - 1] + "…"
+    return {
+        "request_id": req.request_id,
+        "role": role,
+        "status": req.status,
+        "method": req.method,
+        "resource_path": req.resource_path,
+        "authorizer_invoked": req.authorizer_invoked,
+        "first_at": req.first_time,
+        "lines": lines[:MAX_SHOWN_LINES],
+        "more_lines": max(0, len(lines) - MAX_SHOWN_LINES) + int(req.notable_dropped or 0),
+    }
 
 
 def _policy_of(policy: Any, effects: list[str], resources: list[str]) -> dict[str, Any] | None:

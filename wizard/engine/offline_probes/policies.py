@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.analysis.policy.parse import PolicyError, load_document
+from wizard.analysis.policy.evaluate import PolicyDecision, evaluate_policy
+from wizard.analysis.policy.parse import PolicyError, load_document, parse_policy
+from wizard.analysis.policy.request import RequestContext
+from wizard.analysis.policy.resources import resource_applies
+from wizard.analysis.policy.variables import VARIABLES_VERSION
 from wizard.engine.offline_probes._common import (
     _blank,
     _flag,
@@ -133,6 +138,9 @@ def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "explanation": "no policy was given",
         "first_mismatch": None,
         "notes": [],
+        # the evaluator's per-statement results, kept whole for the views (the report, the
+        # findings): they render this, never the policy text again
+        "evaluation": None,
     }
     if policy is None:
         return out
@@ -146,15 +154,12 @@ def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         deny_resources=_resources(policy, "deny"),
         first_mismatch=first_mismatch(allow[0], arn) if allow and not covers else None,
     )
+    out["evaluation"]["first_mismatch"] = out["first_mismatch"]
     return out
 
 
 def _evaluate(policy: dict[str, Any], arn: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Run the policy evaluator (wizard.analysis.policy.evaluate) and flatten its decision."""
-    from wizard.analysis.policy.evaluate import evaluate_policy
-    from wizard.analysis.policy.parse import PolicyError
-    from wizard.analysis.policy.request import RequestContext
-
     request = RequestContext(
         method_arn=arn,
         principal=_given(params, "principal") or "anonymous",
@@ -163,7 +168,7 @@ def _evaluate(policy: dict[str, Any], arn: str, params: Mapping[str, Any]) -> di
         vpce_id=_given(params, "vpce_id"),
     )
     try:
-        result = evaluate_policy(policy, request)
+        result, evaluation = evaluate_record(policy, request)
     except PolicyError as exc:
         raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"the policy is malformed: {exc}") from None
     except ValueError as exc:
@@ -173,7 +178,77 @@ def _evaluate(policy: dict[str, Any], arn: str, params: Mapping[str, Any]) -> di
         "deciding": [d.sid or f"Statement[{d.index}]" for d in result.deciding],
         "explanation": result.explanation,
         "notes": list(result.notes),
+        "evaluation": evaluation,
     }
+
+
+POLICY_EVALUATION = "policy_evaluation"  # the `analysis` tag of the record below
+MAX_RECORDED_STATEMENTS = 50
+MAX_STATEMENT_JSON = 4000
+
+
+def evaluate_record(
+    policy: Mapping[str, Any], request: RequestContext, kind: Any = None
+) -> tuple[PolicyDecision, dict[str, Any]]:
+    """Evaluate `policy` for `request` (a RequestContext) and return the evaluator's decision
+    with its record: the decision, the sentence, and what each statement did for this method
+    ARN (its outcome and why, whether its Resource covers the ARN, whether it decided), with
+    the statement's JSON. The offline `eval_policy` probe and the live `authorizer_policy`
+    probe both store this record, so every view renders one evaluation. Raises PolicyError
+    and ValueError as `evaluate_policy` does."""
+    parsed = parse_policy(policy)
+    result = evaluate_policy(parsed, request, kind)
+    raw = policy.get("Statement")
+    items = [raw] if isinstance(raw, Mapping) else list(raw) if isinstance(raw, list) else []
+    deciding = {d.index for d in result.deciding}
+    keys = request.context_keys()
+    variables = parsed.version == VARIABLES_VERSION
+    statements: list[dict[str, Any]] = []
+    for st, res in zip(parsed.statements, result.statements, strict=True):
+        if len(statements) >= MAX_RECORDED_STATEMENTS:
+            break
+        covers: bool | None
+        try:
+            covers = resource_applies(st, request.method_arn.strip(), keys, variables=variables)[0]
+        except (AssertionError, ValueError):  # no Resource at all, an unreadable pattern
+            covers = None
+        negated = st.resources is None and st.not_resources is not None
+        written = (st.not_resources if negated else st.resources) or ()
+        actions = st.actions if st.actions is not None else st.not_actions or ()
+        source = items[st.index] if st.index < len(items) else {}
+        text = json.dumps(source, indent=2, sort_keys=True, default=str)
+        if len(text) > MAX_STATEMENT_JSON:
+            text = text[:MAX_STATEMENT_JSON] + "\n…"
+        statements.append(
+            {
+                "index": st.index,
+                "sid": st.sid,
+                "label": st.sid or f"statement {st.index}",
+                "effect": st.effect,
+                "outcome": res.outcome,
+                "reason": res.reason,
+                "deciding": st.index in deciding,
+                "covers_method_arn": covers,
+                "resources": [f"NOT {r}" if negated else r for r in written],
+                "actions": [f"NOT {a}" if st.actions is None else a for a in actions],
+                "has_condition": bool(st.conditions),
+                "json": text,
+            }
+        )
+    record = {
+        "analysis": POLICY_EVALUATION,
+        "method_arn": request.method_arn,
+        "principal": request.principal,
+        "kind": result.kind,
+        "decision": result.decision,
+        "explanation": result.explanation,
+        "suggestion": result.suggestion,
+        "statements": statements,
+        "statements_total": len(parsed.statements),
+        "notes": list(result.notes),
+        "warnings": list(result.warnings),
+    }
+    return result, record
 
 
 _DECISIONS = ("allow", "explicit_deny", "implicit_deny")

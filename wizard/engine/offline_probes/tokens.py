@@ -14,6 +14,9 @@ from wizard.engine.offline_probes._common import (
 )
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
+TOKEN_CLAIMS = "token_claims"  # the `analysis` tag of the decoded-token record
+MAX_FINDINGS = 8
+
 
 @REGISTRY.probe(
     "inspect_jwt",
@@ -56,4 +59,15 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "alg": report.header.get("alg"),
         "cache_outlives_token": report.cache.outlives if report.cache else None,
         "findings": [f.message for f in report.findings],
+        # the decoded token kept whole for the views (the report renders this, never the
+        # token again); the signature is never in it
+        "claims": {
+            "analysis": TOKEN_CLAIMS,
+            "header": {k: v for k, v in report.header.items() if k in ("alg", "kid", "typ")},
+            "claims": report.claims,
+            "findings": [f.message for f in report.findings][:MAX_FINDINGS],
+            "expires_in_seconds": expires_in,
+            "scopes": scopes,
+            "required_scopes": required,
+        },
     }

@@ -40,6 +40,7 @@ from wizard.investigation.stages import (
     walk_stages,
 )
 from wizard.paths import sessions_dir
+from wizard.report.files import report_stem
 from wizard.report.render import write_report
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
 from wizard.ui.tui.fact_views import build_evidence
@@ -477,8 +478,7 @@ class SessionDriver:
         return ("json", "md", "html")
 
     def default_export_stem(self) -> Path:
-        stamp = self._s().started_at.strftime("%Y%m%d-%H%M%S")
-        return Path.cwd() / f"apigw-403-{stamp}"
+        return Path.cwd() / report_stem(self._s().started_at)  # the one report name scheme
 
     def export(self, path: Path, fmt: str) -> Path:
         if fmt == "json":

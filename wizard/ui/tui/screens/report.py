@@ -75,7 +75,8 @@ what was found, what was changed and how to roll it back. Tokens and secrets are
         button_id = event.button.id or ""
         if button_id.startswith("export-"):
             fmt = button_id.removeprefix("export-")
-            stem = Path(self.query_one("#report-path", Input).value.strip() or "incident")
+            typed = self.query_one("#report-path", Input).value.strip()
+            stem = Path(typed) if typed else self.driver.default_export_stem()
             self.export(stem.with_suffix("." + fmt), fmt)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")

@@ -593,3 +593,9 @@ def test_a_saved_session_keeps_the_decoded_claims_not_the_token(tmp_path: Any) -
     claims = next(e for e in _report(data).evidence if e.kind == "jwt_claims").claims
     assert claims is not None and claims["claims"]["scope"] == "orders/read"
     assert all(secret not in render_report(data, "json") for secret in sessions.secrets())
+
+
+def test_the_root_cause_is_said_once() -> None:
+    """A diagnosis sentence that restates the cause's title is not preceded by the title."""
+    brief = _report(sessions.apikey_session().to_dict()).brief
+    assert brief.root_cause.count("The API key is missing") == 1

@@ -91,9 +91,17 @@ def _impact(
 
 
 def _root_cause(s: Summary) -> str:
-    if s.cause_title and s.cause_id is not None:
+    """The cause's title, then the walk's sentence (once, when the sentence restates it)."""
+    if s.cause_title and s.cause_id is not None and not _restates(s.root_cause, s.cause_title):
         return f"{s.cause_title}. {s.root_cause}"
     return s.root_cause
+
+
+def _restates(sentence: str, title: str, length: int = 30) -> bool:
+    def letters(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())[:length]
+
+    return letters(sentence) == letters(title)
 
 
 def _what_changed(changes: Sequence[ChangeRecord], proposed: Sequence[ProposedFix]) -> list[str]:

@@ -1,0 +1,82 @@
+"""The opening handshake of a WebSocket connection (RFC 6455 section 4), standard library only.
+
+A WebSocket API runs its `$connect` route on the HTTP upgrade request: API Gateway answers 101
+when the connection is accepted, or an HTTP error (403 when the authorizer or IAM refuses it,
+which clients report as "Unexpected server response: 403"). The sandbox needs only that answer,
+so this sends the upgrade, reads the status line, headers and (for an error) the body, and
+closes. Loopback only: it is used against the emulator.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import os
+import time
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from wizard.aws.reproduce import MAX_BODY, ReproduceResult, error_message_from_body
+
+_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class HandshakeError(ValueError):
+    """The URL is not a ws:// URL on loopback, or the server answered 101 without the accept key."""
+
+
+def accept_key(key: str) -> str:
+    """The Sec-WebSocket-Accept a server must answer for `key`."""
+    return base64.b64encode(hashlib.sha1((key + _GUID).encode()).digest()).decode()
+
+
+def open_handshake(
+    url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 15.0
+) -> ReproduceResult:
+    """Send the upgrade request for `url` (ws://127.0.0.1:port/...) and record the answer."""
+    parts = urlsplit(url)
+    if parts.scheme != "ws" or parts.hostname not in _LOOPBACK:
+        raise HandshakeError(f"the sandbox opens ws:// connections on loopback only, not {url!r}")
+    key = base64.b64encode(os.urandom(16)).decode()
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    sent = {
+        "Host": parts.netloc,
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": key,
+        "Sec-WebSocket-Version": "13",
+        **dict(headers or {}),
+    }
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port or 80, timeout=timeout)
+    try:
+        conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        for name, value in sent.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        resp = conn.getresponse()
+        got = {k: v for k, v in resp.getheaders()}
+        body = b"" if resp.status == 101 else resp.read(MAX_BODY)
+    finally:
+        conn.close()
+    if resp.status == 101:
+        lower = {k.lower(): v for k, v in got.items()}
+        if lower.get("sec-websocket-accept") != accept_key(key):
+            raise HandshakeError("the server answered 101 with a wrong Sec-WebSocket-Accept")
+    text = body.decode("utf-8", errors="replace")
+    lower = {k.lower(): v for k, v in got.items()}
+    return ReproduceResult(
+        method="GET",
+        url=url,
+        status_code=int(resp.status),
+        error_type=lower.get("x-amzn-errortype"),
+        error_message=error_message_from_body(text),
+        request_id=lower.get("x-amzn-requestid") or lower.get("apigw-requestid"),
+        body=text,
+        headers=got,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+    )

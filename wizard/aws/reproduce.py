@@ -65,10 +65,11 @@ def error_message_from_body(body: str) -> str | None:
 
 def validate_url(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    # ws(s): a WebSocket API's connection URL; reproducing it is the upgrade handshake.
+    if parts.scheme not in ("http", "https", "ws", "wss") or not parts.netloc:
         raise ProbeError(
             ProbeErrorKind.INVALID_INPUT,
-            f"reproduce needs an http(s) URL, got {url!r}",
+            f"reproduce needs an http(s) or ws(s) URL, got {url!r}",
             manual_hint="pass the full invoke URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/items",
         )
     return url
@@ -108,6 +109,8 @@ def send(
     hdrs = dict(headers or {})
     if sign_with is not None:
         hdrs = sigv4_headers(method, url, hdrs, data, sign_with, region)
+    if urlsplit(url).scheme in ("ws", "wss"):
+        return _handshake(url, hdrs, timeout, signed=sign_with is not None)
     req = urllib.request.Request(url, data=data, method=method.upper(), headers=hdrs)
     started = time.perf_counter()
     try:
@@ -143,3 +146,27 @@ def send(
         elapsed_ms=round(elapsed, 1),
         signed=sign_with is not None,
     )
+
+
+def _handshake(
+    url: str, headers: Mapping[str, str], timeout: float, *, signed: bool
+) -> ReproduceResult:
+    """A WebSocket URL: the upgrade request that runs the API's $connect route, and its answer."""
+    from wizard.aws.ws_handshake import open_handshake
+
+    try:
+        result = open_handshake(url, headers=headers, timeout=timeout)
+    except TimeoutError as err:
+        raise ProbeError(
+            ProbeErrorKind.TIMEOUT,
+            f"no answer from {urlsplit(url).netloc} within {timeout:.0f}s",
+            manual_hint="connect yourself (wscat -c URL) and paste the error it prints",
+        ) from err
+    except OSError as err:
+        raise ProbeError(
+            ProbeErrorKind.UNREACHABLE,
+            f"could not reach {urlsplit(url).netloc}: {err}",
+            manual_hint="connect yourself (wscat -c URL) and paste the error it prints",
+        ) from err
+    result.signed = signed
+    return result

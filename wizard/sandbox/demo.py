@@ -371,12 +371,8 @@ class Sandbox:
             headers = sigv4_headers(
                 req.method, url, headers, body, self._signers[req.sigv4_as], out.region
             )
-        if req.websocket:
-            from wizard.sandbox.ws_handshake import open_handshake
-
-            result = open_handshake(url, headers=headers)
-        else:
-            result = send(req.method, url, headers=headers, body=body, region=out.region)
+        # A ws:// URL (a WebSocket connection) is sent as the upgrade handshake.
+        result = send(req.method, url, headers=headers, body=body, region=out.region)
         return SentRequest(req, url, headers, result, check(req, result))
 
     def reproduce(self, on_sent: Callable[[SentRequest], None] | None = None) -> Reproduction:

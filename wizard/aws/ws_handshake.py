@@ -2,9 +2,9 @@
 
 A WebSocket API runs its `$connect` route on the HTTP upgrade request: API Gateway answers 101
 when the connection is accepted, or an HTTP error (403 when the authorizer or IAM refuses it,
-which clients report as "Unexpected server response: 403"). The sandbox needs only that answer,
-so this sends the upgrade, reads the status line, headers and (for an error) the body, and
-closes. Loopback only: it is used against the emulator.
+which clients report as "Unexpected server response: 403"). Reproducing the failure needs only
+that answer, so this sends the upgrade (ws:// plain, wss:// over TLS), reads the status line,
+the headers and (for an error) the body, and closes: no message is ever sent on the socket.
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ import http.client
 import os
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from wizard.aws.reproduce import MAX_BODY, ReproduceResult, error_message_from_body
+if TYPE_CHECKING:
+    from wizard.aws.reproduce import ReproduceResult
+
 
 _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class HandshakeError(ValueError):
-    """The URL is not a ws:// URL on loopback, or the server answered 101 without the accept key."""
+    """The URL is not ws:// or wss://, or the server answered 101 with a wrong accept key."""
 
 
 def accept_key(key: str) -> str:
@@ -35,10 +37,13 @@ def accept_key(key: str) -> str:
 def open_handshake(
     url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 15.0
 ) -> ReproduceResult:
-    """Send the upgrade request for `url` (ws://127.0.0.1:port/...) and record the answer."""
+    from wizard.aws.reproduce import MAX_BODY, ReproduceResult, error_message_from_body
+
+    """Send the upgrade request for `url` (ws:// or wss://) and record the answer. Raises
+    OSError (incl. TimeoutError) when the host cannot be reached."""
     parts = urlsplit(url)
-    if parts.scheme != "ws" or parts.hostname not in _LOOPBACK:
-        raise HandshakeError(f"the sandbox opens ws:// connections on loopback only, not {url!r}")
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise HandshakeError(f"a WebSocket handshake needs a ws:// or wss:// URL, not {url!r}")
     key = base64.b64encode(os.urandom(16)).decode()
     target = parts.path or "/"
     if parts.query:
@@ -52,7 +57,11 @@ def open_handshake(
         **dict(headers or {}),
     }
     started = time.perf_counter()
-    conn = http.client.HTTPConnection(parts.hostname or "", parts.port or 80, timeout=timeout)
+    conn: http.client.HTTPConnection
+    if parts.scheme == "wss":
+        conn = http.client.HTTPSConnection(parts.hostname, parts.port or 443, timeout=timeout)
+    else:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
         conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
         for name, value in sent.items():

@@ -7,6 +7,7 @@ botocore's SigV4Auth with the session's credentials (service `execute-api`).
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -44,9 +45,32 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # urllib then raises HTTPError with the 3xx, which we record
 
 
+class LoopbackNameConnection(http.client.HTTPConnection):
+    """An HTTP connection for which a name under `.localhost` is the loopback address, as RFC 6761
+    section 6.3 has it (and curl and browsers do) without asking DNS: the emulator's
+    `{api_id}.execute-api.localhost:PORT` URLs. The Host header keeps the name."""
+
+    def connect(self) -> None:
+        if not self.host.lower().endswith(".localhost"):
+            super().connect()
+            return
+        name, self.host = self.host, "127.0.0.1"
+        try:
+            super().connect()
+        finally:
+            self.host = name
+
+
+class _LoopbackNames(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(LoopbackNameConnection, req)
+
+
 def _opener() -> urllib.request.OpenerDirector:
     # No proxies: a sandbox/loopback request must not leave the machine through an env proxy.
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirect(), _LoopbackNames()
+    )
 
 
 def error_message_from_body(body: str) -> str | None:

@@ -37,7 +37,12 @@ def accept_key(key: str) -> str:
 def open_handshake(
     url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 15.0
 ) -> ReproduceResult:
-    from wizard.aws.reproduce import MAX_BODY, ReproduceResult, error_message_from_body
+    from wizard.aws.reproduce import (
+        MAX_BODY,
+        LoopbackNameConnection,
+        ReproduceResult,
+        error_message_from_body,
+    )
 
     """Send the upgrade request for `url` (ws:// or wss://) and record the answer. Raises
     OSError (incl. TimeoutError) when the host cannot be reached."""
@@ -61,7 +66,7 @@ def open_handshake(
     if parts.scheme == "wss":
         conn = http.client.HTTPSConnection(parts.hostname, parts.port or 443, timeout=timeout)
     else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+        conn = LoopbackNameConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
         conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
         for name, value in sent.items():

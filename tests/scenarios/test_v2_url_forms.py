@@ -103,7 +103,7 @@ def test_http_api_on_default_stage_without_a_stage_segment(
     out = repro.provisioned
     url = _forms(box.endpoint_url, out.api_id, "", "/orders")[form]
     assert send("GET", url, headers=repro.symptom.headers).status_code == 403
-    code, result = _diagnose_at(box, repro, url, monkeypatch, capsys)
+    _code, result = _diagnose_at(box, repro, url, monkeypatch, capsys)
     assert result["causes"][0]["id"] == "httpapi-jwt-insufficient-scope", (
         [p["node"] for p in result["path"]],
         result["probe_failures"],

@@ -47,6 +47,8 @@ FACT_NAMES = {
     "resource_policy", "status_code", "error_type", "error_message",
     # added with the applicable usage-plan and resource-policy fixes (assignment K)
     "key_usage_plan_id", "proposed_resource_policy",
+    # the HTTP API route the request matched and the scopes its JWT carries (p_live_http, p_live_jwt)
+    "route_id", "token_scopes",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -27,7 +27,9 @@ SCENARIOS = list_scenarios()
 
 
 def _secrets(out: Provisioned) -> list[str]:
-    values = [t.split(" ", 1)[-1] for t in out.tokens.values()]  # "Bearer <jwt>" -> the jwt
+    # "Bearer <jwt>" -> the jwt; its first 64 characters: a value the report shortens for
+    # display (a 900-character Cognito token) leaks as much as a whole one
+    values = [t.split(" ", 1)[-1][:64] for t in out.tokens.values()]
     values += [k["value"] for k in out.api_keys.values() if k.get("value")]
     return [v for v in values if len(v) >= 16]
 
@@ -104,7 +106,7 @@ def test_every_scenario_report_in_every_format_is_redacted(
     data = _walk_live(scenario, out, emulator.endpoint_url)
     secrets = _secrets(out)
     raw = render_report(data, "json", redact=False)
-    if scenario.symptom_request().token is not None:
+    if scenario.symptom_request().token is not None and '"name": "token"' in raw:
         # the walk carried the token: unredacted it shows, so the check below bites
         assert any(secret in raw for secret in secrets), scenario.name
     for fmt in ("md", "html", "json"):

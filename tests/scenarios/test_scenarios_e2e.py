@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from scenario_helpers import run_diagnose
 
-from wizard.sandbox.config_dump import dump_rest_api
+from wizard.sandbox.config_dump import dump_api
 from wizard.sandbox.demo import Reproduction, Sandbox
 from wizard.sandbox.scenario import list_scenarios, load_scenario
 
@@ -92,7 +92,7 @@ def test_403_reproduced_diagnosed_first_and_declining_changes_nothing(
         assert symptom.error_message == " ".join(expect.message.split())
 
     aws = box.aws()
-    before = dump_rest_api(aws.client, repro.provisioned.api_id)
+    before = dump_api(aws.client, repro.provisioned.api_id)
     code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, stdin="n\n" * 5)
 
     assert result["diagnosis"]["cause"] == scenario.cause, result["path"][-3:]
@@ -100,7 +100,7 @@ def test_403_reproduced_diagnosed_first_and_declining_changes_nothing(
     assert result["questions"] == 0  # live: the emulator answered everything
     assert not any(f["applied"] for f in result["fixes"])
     assert code == 1  # diagnosed, fix pending
-    assert dump_rest_api(aws.client, repro.provisioned.api_id) == before
+    assert dump_api(aws.client, repro.provisioned.api_id) == before
     assert box.resend_symptom().result.status_code == symptom.status_code
     assert "a 403, not a 403" not in json.dumps(result)  # the summary once read so
 

@@ -7,6 +7,7 @@ botocore's SigV4Auth with the session's credentials (service `execute-api`).
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -44,9 +45,32 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # urllib then raises HTTPError with the 3xx, which we record
 
 
+class LoopbackNameConnection(http.client.HTTPConnection):
+    """An HTTP connection for which a name under `.localhost` is the loopback address, as RFC 6761
+    section 6.3 has it (and curl and browsers do) without asking DNS: the emulator's
+    `{api_id}.execute-api.localhost:PORT` URLs. The Host header keeps the name."""
+
+    def connect(self) -> None:
+        if not self.host.lower().endswith(".localhost"):
+            super().connect()
+            return
+        name, self.host = self.host, "127.0.0.1"
+        try:
+            super().connect()
+        finally:
+            self.host = name
+
+
+class _LoopbackNames(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(LoopbackNameConnection, req)
+
+
 def _opener() -> urllib.request.OpenerDirector:
     # No proxies: a sandbox/loopback request must not leave the machine through an env proxy.
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirect(), _LoopbackNames()
+    )
 
 
 def error_message_from_body(body: str) -> str | None:
@@ -65,10 +89,11 @@ def error_message_from_body(body: str) -> str | None:
 
 def validate_url(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    # ws(s): a WebSocket API's connection URL; reproducing it is the upgrade handshake.
+    if parts.scheme not in ("http", "https", "ws", "wss") or not parts.netloc:
         raise ProbeError(
             ProbeErrorKind.INVALID_INPUT,
-            f"reproduce needs an http(s) URL, got {url!r}",
+            f"reproduce needs an http(s) or ws(s) URL, got {url!r}",
             manual_hint="pass the full invoke URL, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/items",
         )
     return url
@@ -109,6 +134,8 @@ def send(
     hdrs = dict(headers or {})
     if sign_with is not None:
         hdrs = sigv4_headers(method, url, hdrs, data, sign_with, region)
+    if urlsplit(url).scheme in ("ws", "wss"):
+        return _handshake(url, hdrs, timeout, signed=sign_with is not None)
     req = urllib.request.Request(url, data=data, method=method.upper(), headers=hdrs)
     started = time.perf_counter()
     try:
@@ -144,3 +171,27 @@ def send(
         elapsed_ms=round(elapsed, 1),
         signed=sign_with is not None,
     )
+
+
+def _handshake(
+    url: str, headers: Mapping[str, str], timeout: float, *, signed: bool
+) -> ReproduceResult:
+    """A WebSocket URL: the upgrade request that runs the API's $connect route, and its answer."""
+    from wizard.aws.ws_handshake import open_handshake
+
+    try:
+        result = open_handshake(url, headers=headers, timeout=timeout)
+    except TimeoutError as err:
+        raise ProbeError(
+            ProbeErrorKind.TIMEOUT,
+            f"no answer from {urlsplit(url).netloc} within {timeout:.0f}s",
+            manual_hint="connect yourself (wscat -c URL) and paste the error it prints",
+        ) from err
+    except OSError as err:
+        raise ProbeError(
+            ProbeErrorKind.UNREACHABLE,
+            f"could not reach {urlsplit(url).netloc}: {err}",
+            manual_hint="connect yourself (wscat -c URL) and paste the error it prints",
+        ) from err
+    result.signed = signed
+    return result

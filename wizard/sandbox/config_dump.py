@@ -1,10 +1,15 @@
-"""A full dump of a REST API's configuration, to prove that declining a fix changed nothing.
+"""A full dump of an API's configuration, to prove that declining a fix changed nothing.
 
 Everything a fix could touch: the API (policy, endpoint), resources with their methods and
 integrations, authorizers, stages, deployments, gateway responses, usage plans with their keys
 and stages, API keys. Response metadata (request ids, retry counts) is dropped: it differs on
 every call. So is `lastUpdatedDate`: it records when, not what - a rollback restores the
 configuration, and cannot restore the clock.
+
+HTTP and WebSocket APIs (apigatewayv2): the API, routes (with their route responses),
+integrations (with theirs), authorizers, stages and deployments (models are left out: MiniStack
+1.5.33 has no GetModels, and no fix touches them). `LastUpdatedDate` is dropped for the same
+reason.
 
 `dump_text` is the same dump as canonical JSON, so "identical" means byte-identical text.
 """
@@ -16,7 +21,7 @@ from typing import Any
 
 from wizard.sandbox.provision import ClientFactory
 
-_VOLATILE = frozenset({"ResponseMetadata", "lastUpdatedDate"})
+_VOLATILE = frozenset({"ResponseMetadata", "lastUpdatedDate", "LastUpdatedDate"})
 
 
 def _clean(value: Any) -> Any:
@@ -66,6 +71,72 @@ def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
     )
 
 
+def _v2_items(v2: Any, operation: str, **kwargs: Any) -> list[Any]:
+    out: list[Any] = []
+    if v2.can_paginate(operation):
+        for page in v2.get_paginator(operation).paginate(**kwargs):
+            out.extend(page.get("Items", []))
+        return out
+    return list(getattr(v2, operation)(**kwargs).get("Items", []))
+
+
+def dump_v2_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
+    """An HTTP or WebSocket API's whole configuration (apigatewayv2)."""
+    v2 = clients("apigatewayv2")
+    routes = sorted(_v2_items(v2, "get_routes", ApiId=api_id), key=lambda r: str(r["RouteKey"]))
+    integrations = sorted(
+        _v2_items(v2, "get_integrations", ApiId=api_id), key=lambda i: str(i["IntegrationId"])
+    )
+    return _clean(
+        {
+            "api": v2.get_api(ApiId=api_id),
+            "routes": routes,
+            "route_responses": {
+                r["RouteKey"]: _v2_items(
+                    v2, "get_route_responses", ApiId=api_id, RouteId=r["RouteId"]
+                )
+                for r in routes
+            },
+            "integrations": integrations,
+            "integration_responses": {
+                i["IntegrationId"]: _v2_items(
+                    v2,
+                    "get_integration_responses",
+                    ApiId=api_id,
+                    IntegrationId=i["IntegrationId"],
+                )
+                for i in integrations
+            },
+            "authorizers": sorted(
+                _v2_items(v2, "get_authorizers", ApiId=api_id), key=lambda a: str(a["Name"])
+            ),
+            "stages": sorted(
+                _v2_items(v2, "get_stages", ApiId=api_id), key=lambda s: str(s["StageName"])
+            ),
+            "deployments": sorted(
+                _v2_items(v2, "get_deployments", ApiId=api_id),
+                key=lambda d: str(d["DeploymentId"]),
+            ),
+        }
+    )
+
+
+def _is_rest_api(clients: ClientFactory, api_id: str) -> bool:
+    apigw = clients("apigateway")
+    try:
+        apigw.get_rest_api(restApiId=api_id)
+    except apigw.exceptions.NotFoundException:
+        return False
+    return True
+
+
+def dump_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
+    """`dump_rest_api` for a REST API, else `dump_v2_api` (HTTP, WebSocket)."""
+    if _is_rest_api(clients, api_id):
+        return dump_rest_api(clients, api_id)
+    return dump_v2_api(clients, api_id)
+
+
 def dump_text(clients: ClientFactory, api_id: str) -> str:
-    """`dump_rest_api` as canonical JSON (sorted keys, dates in ISO form), one line per field."""
-    return json.dumps(dump_rest_api(clients, api_id), sort_keys=True, indent=1, default=str)
+    """`dump_api` as canonical JSON (sorted keys, dates in ISO form), one line per field."""
+    return json.dumps(dump_api(clients, api_id), sort_keys=True, indent=1, default=str)

@@ -331,8 +331,16 @@ class Sandbox:
         from wizard.sandbox.signing import signing_credentials
 
         api = self.scenario.api
-        methods = sum(len(r.methods) for r in api.resources)
-        parts = [f"REST API {api.name!r}", f"{methods} method(s)"]
+        if api.protocol == "REST":
+            methods = sum(len(r.methods) for r in api.resources)
+            parts = [f"REST API {api.name!r}", f"{methods} method(s)"]
+        else:
+            parts = [f"{api.protocol} API {api.name!r}", f"{len(api.routes)} route(s)"]
+            if api.v2_authorizers:
+                kinds = sorted({a.type for a in api.v2_authorizers})
+                parts.append(f"{len(api.v2_authorizers)} {'/'.join(kinds)} authorizer(s)")
+        if self.scenario.user_pools:
+            parts.append(f"{len(self.scenario.user_pools)} Cognito user pool(s)")
         if api.authorizers:
             parts.append(f"{len(api.authorizers)} Lambda authorizer(s)")
         if api.resource_policy is not None:
@@ -363,6 +371,7 @@ class Sandbox:
             headers = sigv4_headers(
                 req.method, url, headers, body, self._signers[req.sigv4_as], out.region
             )
+        # A ws:// URL (a WebSocket connection) is sent as the upgrade handshake.
         result = send(req.method, url, headers=headers, body=body, region=out.region)
         return SentRequest(req, url, headers, result, check(req, result))
 

@@ -60,9 +60,15 @@ class Provisioned:
     usage_plan_ids: dict[str, str] = field(default_factory=dict)
     deployment_id: str = ""
     tokens: dict[str, str] = field(default_factory=dict)  # name -> header value
+    protocol: str = "REST"  # REST | HTTP | WEBSOCKET
+    route_ids: dict[str, str] = field(default_factory=dict)  # route key -> id (v2)
+    # name -> {"id": pool id, "clients": {name: {"id", "secret"}}}
+    user_pools: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         """The emulator's data-plane URL for `path` (after the stage) on this API."""
+        if self.protocol != "REST":
+            return v2_data_plane_url(self.endpoint_url, self.api_id, self.stage, path)
         return data_plane_url(self.endpoint_url, self.api_id, self.stage, path)
 
     def method_arn(self, method: str, path: str) -> str:
@@ -90,6 +96,18 @@ def data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str
         f"{endpoint_url.rstrip('/')}/restapis/{quote(api_id, safe='')}/{quote(stage, safe='')}"
         f"/_user_request_/{quote(path.lstrip('/'), safe='/')}"
     )
+
+
+def v2_data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str:
+    """An HTTP or WebSocket API's URL on the emulator: `/_aws/execute-api/{api}/{stage}/{path}`
+    (no stage segment when `stage` is empty: a call that left the stage out)."""
+    from urllib.parse import quote
+
+    parts = [quote(api_id, safe="")]
+    if stage:
+        parts.append(quote(stage, safe="$"))
+    rest = quote(path.lstrip("/"), safe="/@$=")
+    return f"{endpoint_url.rstrip('/')}/_aws/execute-api/{'/'.join(parts)}/{rest}"
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
@@ -302,6 +320,13 @@ def provision(
 ) -> Provisioned:
     """Create everything `scenario` describes; `clients(name)` returns a boto3 client."""
     api = scenario.api
+    if api.protocol != "REST":
+        from wizard.sandbox.provision_v2 import provision_v2
+
+        account = str(clients("sts").get_caller_identity()["Account"])
+        started = Provisioned(scenario.name, "", api.stage, region, account, endpoint_url)
+        started.protocol = api.protocol
+        return provision_v2(scenario, clients, started)
     apigw, lam, iam = clients("apigateway"), clients("lambda"), clients("iam")
     account_id = str(clients("sts").get_caller_identity()["Account"])
     role_arn = _lambda_role_arn(iam)
@@ -364,28 +389,48 @@ def provision(
         if api.undeployed.resource_policy is not None:
             _put_resource_policy(apigw, api.undeployed.resource_policy, out)
     for name, tok in scenario.tokens.items():
-        out.tokens[name] = tok.prefix + mint_hs256(
-            tok.secret, tok.claims, expires_in=tok.expires_in
+        out.tokens[name] = tok.prefix + mint_hs256(  # REST scenarios have no user pools
+            tok.secret or "", tok.claims, expires_in=tok.expires_in
         )
     _write_execution_logs(clients("logs"), scenario, out)
     return out
 
 
 def request_url(req: RequestSpec, out: Provisioned) -> str:
-    """The URL a scenario request is sent to (its path's placeholders filled)."""
+    """The URL a scenario request is sent to (its path's placeholders filled; ws:// for a
+    WebSocket connection; the query string with the token when it travels there)."""
+    from urllib.parse import urlencode
+
     path = substitute(req.path, out.substitutions())
     if req.stage is not None:
-        return data_plane_url(out.endpoint_url, out.api_id, req.stage, path)
-    return out.url(path)
+        build = v2_data_plane_url if out.protocol != "REST" else data_plane_url
+        url = build(out.endpoint_url, out.api_id, req.stage, path)
+    else:
+        url = out.url(path)
+    query = {k: substitute(v, out.substitutions()) for k, v in req.query.items()}
+    if req.token is not None and req.token_query is not None:
+        query[req.token_query] = out.tokens[req.token]
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    if req.websocket:
+        url = "ws" + url.removeprefix("http")
+    return url
 
 
 def request_headers(req: RequestSpec, out: Provisioned) -> dict[str, str]:
     """The headers a scenario request carries (token, API key, extra headers)."""
     headers = {k: substitute(v, out.substitutions()) for k, v in req.headers.items()}
-    if req.token is not None:
+    if req.token is not None and req.token_query is None:
         headers[req.token_header] = out.tokens[req.token]
     if req.api_key is not None:
         headers["x-api-key"] = out.api_keys[req.api_key]["value"]
     if req.body is not None:
         headers.setdefault("Content-Type", "application/json")
     return headers
+
+
+# Shared with provision_v2 (HTTP and WebSocket APIs), which builds its Lambdas the same way.
+ensure_function = _ensure_function
+grant_invoke = _grant_invoke
+lambda_role_arn = _lambda_role_arn
+lambda_uri = _lambda_uri

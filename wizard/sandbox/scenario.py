@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 SANDBOX_DIR = Path(__file__).resolve().parent
 SCENARIOS_DIR = SANDBOX_DIR / "scenarios"
@@ -44,6 +44,112 @@ class AuthorizerSpec(_Strict):
     ttl: int = Field(300, ge=0, le=3600)
     identity_validation_expression: str | None = None
     function: LambdaSpec
+
+
+class JwtSpec(_Strict):
+    """A JWT authorizer's issuer and audience. With `user_pool`, the issuer is that scenario
+    user pool's (`https://cognito-idp.{region}.amazonaws.com/{pool id}`, whose keys the emulator
+    serves) and an audience entry naming one of its app clients becomes that client's id."""
+
+    user_pool: str | None = Field(None, description="name of one of the scenario's user_pools")
+    issuer: str | None = Field(None, description="a literal issuer (overrides user_pool's)")
+    audience: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_issuer(self) -> JwtSpec:
+        if self.user_pool is None and self.issuer is None:
+            raise ValueError("a JWT authorizer needs `user_pool` or `issuer`")
+        return self
+
+
+class V2AuthorizerSpec(_Strict):
+    """An HTTP or WebSocket API authorizer (apigatewayv2 CreateAuthorizer).
+
+    JWT (HTTP APIs): `jwt` names the issuer and audience. REQUEST: a Lambda `function`; on an HTTP
+    API with `payload_format` 2.0 and `simple_responses` it answers {"isAuthorized": bool}, else
+    an IAM policy (always a policy on a WebSocket API)."""
+
+    name: str
+    type: Literal["JWT", "REQUEST"]
+    identity_source: list[str] = Field(default_factory=lambda: ["$request.header.Authorization"])
+    ttl: int = Field(0, ge=0, le=3600)
+    payload_format: Literal["1.0", "2.0"] = "2.0"
+    simple_responses: bool = False
+    jwt: JwtSpec | None = None
+    function: LambdaSpec | None = None
+
+    @model_validator(mode="after")
+    def _type_fields(self) -> V2AuthorizerSpec:
+        if (self.type == "JWT") != (self.jwt is not None):
+            raise ValueError("`jwt` is required with type JWT, and only then")
+        if (self.type == "REQUEST") != (self.function is not None):
+            raise ValueError("`function` is required with type REQUEST, and only then")
+        return self
+
+
+class V2IntegrationSpec(_Strict):
+    """LAMBDA_PROXY (AWS_PROXY) calls `function`; MOCK (WebSocket APIs only) answers at once."""
+
+    type: Literal["LAMBDA_PROXY", "MOCK"] = "LAMBDA_PROXY"
+    payload_format: Literal["1.0", "2.0"] = "2.0"
+    function: LambdaSpec | None = None
+
+    @model_validator(mode="after")
+    def _proxy_needs_function(self) -> V2IntegrationSpec:
+        if (self.type == "LAMBDA_PROXY") != (self.function is not None):
+            raise ValueError(
+                "`function` is required with a LAMBDA_PROXY integration, and only then"
+            )
+        return self
+
+
+class RouteSpec(_Strict):
+    """One route of an HTTP API (`GET /items/{id}`, `$default`) or WebSocket API (`$connect`)."""
+
+    key: str = Field(pattern=r"^(\$[a-z]+|[A-Z]+ /\S*)$")
+    authorization: Literal["NONE", "JWT", "CUSTOM", "AWS_IAM"] = "NONE"
+    authorizer: str | None = Field(None, description="name of an authorizer of this API")
+    scopes: list[str] = Field(default_factory=list, description="AuthorizationScopes (JWT)")
+    integration: V2IntegrationSpec
+
+    @model_validator(mode="after")
+    def _authorizer_when_needed(self) -> RouteSpec:
+        needs = self.authorization in ("JWT", "CUSTOM")
+        if needs != (self.authorizer is not None):
+            raise ValueError(
+                "`authorizer` is required with authorization JWT or CUSTOM, and only then"
+            )
+        if self.scopes and self.authorization != "JWT":
+            raise ValueError("`scopes` are for JWT routes only")
+        return self
+
+
+class AppClientSpec(_Strict):
+    name: str
+    secret: bool = False  # a confidential client (client_credentials needs one)
+    oauth_scopes: list[str] = Field(
+        default_factory=list, description="scopes it may ask for with client_credentials"
+    )
+
+
+class ResourceServerSpec(_Strict):
+    identifier: str
+    scopes: list[str] = Field(description="scope names; tokens carry them as identifier/name")
+
+
+class PoolUserSpec(_Strict):
+    name: str
+    password: str
+
+
+class UserPoolSpec(_Strict):
+    """A Cognito user pool on the emulator: the issuer of the scenario's JWTs (RS256, with the
+    JWKS the emulator serves at the pool's /.well-known/jwks.json)."""
+
+    name: str
+    clients: list[AppClientSpec] = Field(min_length=1)
+    resource_servers: list[ResourceServerSpec] = Field(default_factory=list)
+    users: list[PoolUserSpec] = Field(default_factory=list)
 
 
 class IntegrationSpec(_Strict):
@@ -111,19 +217,68 @@ class UndeployedSpec(_Strict):
     )
 
 
+Protocol = Literal["REST", "HTTP", "WEBSOCKET"]
+
+
 class ApiSpec(_Strict):
-    type: Literal["REST"] = "REST"
+    protocol: Protocol = Field(
+        "REST",
+        validation_alias=AliasChoices("protocol", "type"),
+        description="REST (apigateway) or HTTP / WEBSOCKET (apigatewayv2)",
+    )
     name: str
     endpoint_type: Literal["REGIONAL", "EDGE", "PRIVATE"] = "REGIONAL"
     stage: str = "prod"
     disable_execute_api_endpoint: bool = False
     resource_policy: dict[str, Any] | None = None
     authorizers: list[AuthorizerSpec] = Field(default_factory=list)
-    resources: list[ResourceSpec]
+    resources: list[ResourceSpec] = Field(default_factory=list)
+    # HTTP and WebSocket APIs (apigatewayv2): routes and their authorizers instead of resources.
+    routes: list[RouteSpec] = Field(default_factory=list)
+    v2_authorizers: list[V2AuthorizerSpec] = Field(default_factory=list)
+    auto_deploy: bool = Field(True, description="v2 stages: deploy every change at once")
+    route_selection_expression: str = "$request.body.action"
     api_keys: list[ApiKeySpec] = Field(default_factory=list)
     usage_plans: list[UsagePlanSpec] = Field(default_factory=list)
     gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
     undeployed: UndeployedSpec | None = None
+
+    @model_validator(mode="after")
+    def _protocol_fields(self) -> ApiSpec:
+        rest_only = {
+            "resources": self.resources,
+            "authorizers": self.authorizers,
+            "api_keys": self.api_keys,
+            "usage_plans": self.usage_plans,
+            "gateway_responses": self.gateway_responses,
+            "resource_policy": self.resource_policy,
+            "undeployed": self.undeployed,
+        }
+        if self.protocol == "REST":
+            if not self.resources:
+                raise ValueError("a REST API needs `resources`")
+            if self.routes or self.v2_authorizers:
+                raise ValueError("`routes` and `v2_authorizers` are for HTTP and WEBSOCKET APIs")
+            return self
+        used = sorted(k for k, v in rest_only.items() if v)
+        if used:
+            raise ValueError(f"{', '.join(used)}: REST APIs only (this API is {self.protocol})")
+        if not self.routes:
+            raise ValueError(f"an {self.protocol} API needs `routes`")
+        names = {a.name for a in self.v2_authorizers}
+        for route in self.routes:
+            if route.authorizer is not None and route.authorizer not in names:
+                raise ValueError(
+                    f"route {route.key}: unknown authorizer {route.authorizer!r} (have {sorted(names)})"
+                )
+            if self.protocol == "WEBSOCKET" and not route.key.startswith("$"):
+                raise ValueError(f"route {route.key}: WebSocket route keys start with $")
+            if self.protocol == "HTTP" and route.integration.type == "MOCK":
+                raise ValueError(f"route {route.key}: HTTP APIs have no MOCK integration")
+        for auth in self.v2_authorizers:
+            if auth.type == "JWT" and self.protocol != "HTTP":
+                raise ValueError(f"authorizer {auth.name}: JWT authorizers are for HTTP APIs")
+        return self
 
     @model_validator(mode="after")
     def _references_exist(self) -> ApiSpec:
@@ -144,11 +299,35 @@ class ApiSpec(_Strict):
 
 
 class TokenSpec(_Strict):
-    kind: Literal["jwt_hs256"] = "jwt_hs256"
-    secret: str
+    """A token the requests send. `jwt_hs256`: minted here with `secret` and `claims`.
+    `cognito_id` / `cognito_access`: the ID or access token of `user` of `user_pool`, signed in
+    through `client` (USER_PASSWORD_AUTH). `cognito_client_credentials`: the access token the
+    pool's token endpoint issues to `client` for `scopes` (RS256, verifiable with the pool's
+    JWKS, as a JWT authorizer does)."""
+
+    kind: Literal["jwt_hs256", "cognito_id", "cognito_access", "cognito_client_credentials"] = (
+        "jwt_hs256"
+    )
+    secret: str | None = None
     claims: dict[str, Any] = Field(default_factory=dict)
     expires_in: float | None = 3600
     prefix: str = "Bearer "  # what goes before the JWT in the header
+    user_pool: str | None = None
+    client: str | None = None
+    user: str | None = None
+    scopes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> TokenSpec:
+        if self.kind == "jwt_hs256":
+            if self.secret is None:
+                raise ValueError("a jwt_hs256 token needs `secret`")
+            return self
+        if self.user_pool is None or self.client is None:
+            raise ValueError(f"a {self.kind} token needs `user_pool` and `client`")
+        if self.kind != "cognito_client_credentials" and self.user is None:
+            raise ValueError(f"a {self.kind} token needs `user`")
+        return self
 
 
 class Expect(_Strict):
@@ -175,6 +354,13 @@ class RequestSpec(_Strict):
     sigv4_as: Literal[
         "session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user", "denied_user"
     ] = "session"
+    # WebSocket APIs: open the connection (the HTTP upgrade that runs $connect); `expect.status`
+    # is the handshake's answer, 101 when it is accepted.
+    websocket: bool = False
+    token_query: str | None = Field(
+        None, description="send the token in this query-string parameter, not a header"
+    )
+    query: dict[str, str] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)
@@ -193,6 +379,9 @@ class Scenario(_Strict):
     cause: str = Field(description="the catalogue cause id this scenario reproduces")
     emulator: EmulatorSpec = Field(default_factory=EmulatorSpec)
     api: ApiSpec
+    user_pools: list[UserPoolSpec] = Field(
+        default_factory=list, description="Cognito user pools: the issuers of JWT authorizers"
+    )
     tokens: dict[str, TokenSpec] = Field(default_factory=dict)
     requests: list[RequestSpec]
     symptom: str = Field(description="name of the request whose 403 is the incident")
@@ -216,6 +405,29 @@ class Scenario(_Strict):
                 raise ValueError(f"request {req.name}: unknown token {req.token!r}")
             if req.api_key is not None and req.api_key not in keys:
                 raise ValueError(f"request {req.name}: unknown api key {req.api_key!r}")
+        pools = {p.name: p for p in self.user_pools}
+        if pools and self.api.protocol != "HTTP":
+            raise ValueError("user_pools are the issuers of HTTP API JWT authorizers: HTTP only")
+        for auth in self.api.v2_authorizers:
+            if auth.jwt is not None and auth.jwt.user_pool not in (None, *pools):
+                raise ValueError(
+                    f"authorizer {auth.name}: unknown user pool {auth.jwt.user_pool!r}"
+                )
+        for name, tok in self.tokens.items():
+            if tok.user_pool is None:
+                continue
+            pool = pools.get(tok.user_pool)
+            if pool is None:
+                raise ValueError(f"token {name}: unknown user pool {tok.user_pool!r}")
+            if tok.client not in {c.name for c in pool.clients}:
+                raise ValueError(
+                    f"token {name}: user pool {pool.name} has no client {tok.client!r}"
+                )
+            if tok.user is not None and tok.user not in {u.name for u in pool.users}:
+                raise ValueError(f"token {name}: user pool {pool.name} has no user {tok.user!r}")
+        for req in self.requests:
+            if req.websocket and self.api.protocol != "WEBSOCKET":
+                raise ValueError(f"request {req.name}: `websocket` needs a WEBSOCKET API")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
         return self

@@ -51,6 +51,9 @@ def get_http_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]
         )
     )
     out["routes"] = sorted(str(r.get("RouteKey")) for r in routes)
+    if stage and protocol == "HTTP":
+        stage, path = _default_stage_fallback(ctx, api_id, str(stage), path)
+        out["path"] = path
     if protocol == "WEBSOCKET":
         route = next((r for r in routes if r.get("RouteKey") == "$connect"), None)
     else:
@@ -75,6 +78,23 @@ def get_http_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]
         ctx.check_cancelled()
         out.update(_stage(ctx, api_id, str(stage)))
     return out
+
+
+def _default_stage_fallback(
+    ctx: ProbeContext, api_id: str, stage: str, path: str
+) -> tuple[str, str]:
+    """(stage, path) the request reaches. An HTTP API on the `$default` stage is served from the
+    URL's root, so a first segment that names no stage is part of the path (the URL parser can
+    only call it a candidate stage): `/orders` is `$default` + `/orders`, not stage `orders`."""
+    v2 = client(ctx, "apigatewayv2")
+    manual = f"aws apigatewayv2 get-stages --api-id {api_id}"
+    found = paginate(
+        ctx, v2, "get_stages", "Items", action="apigateway:GET", manual=manual, ApiId=api_id
+    )
+    stages = {str(s.get("StageName")) for s in found}
+    if stage in stages or "$default" not in stages:
+        return stage, path
+    return "$default", f"/{stage}" + (path if path != "/" else "")
 
 
 def _authorizer(ctx: ProbeContext, api_id: str, authorizer_id: str) -> dict[str, Any]:

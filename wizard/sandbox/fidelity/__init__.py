@@ -24,6 +24,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "request_trace",
     "execution_logs",
     "access_logs",
+    "ws_management_endpoint",
 )
 
 

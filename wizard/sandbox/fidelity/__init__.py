@@ -15,6 +15,7 @@ from types import ModuleType
 # Installed in this order: `routes` first, since the control-plane operations register with it.
 BEHAVIOURS: tuple[str, ...] = (
     "routes",
+    "patched_booleans",
     "flush_caches",
     "test_invoke_authorizer",
     "test_invoke_method",

@@ -359,7 +359,14 @@ class Sandbox:
         url = request_url(req, out)
         headers = request_headers(req, out)
         body = req.body.encode() if req.body is not None else None
-        if req.sigv4:
+        if req.sigv4 and req.sigv4_signed_ago:
+            from wizard.sandbox.signing import sigv4_headers_at
+
+            signer = self._signers[req.sigv4_as]
+            headers = sigv4_headers_at(
+                req.method, url, headers, body, signer, out.region, req.sigv4_signed_ago
+            )
+        elif req.sigv4:
             headers = sigv4_headers(
                 req.method, url, headers, body, self._signers[req.sigv4_as], out.region
             )

@@ -175,6 +175,9 @@ class RequestSpec(_Strict):
     sigv4_as: Literal[
         "session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user", "denied_user"
     ] = "session"
+    # The signature's date, this many seconds before now (negative: ahead): a signed request
+    # kept and sent later, or a client clock that is off (sigv4-signature-expired).
+    sigv4_signed_ago: int = Field(0, ge=-86400, le=86400)
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)

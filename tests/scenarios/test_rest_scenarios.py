@@ -44,6 +44,7 @@ def test_an_expired_signature_is_the_clients_to_fix(monkeypatch, capsys) -> None
         code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
         assert result["causes"][0]["id"] == "sigv4-signature-expired"
         assert result["questions"] == 0
+        assert code == 1  # a fix is pending: the client's, which --apply cannot make
         assert [f["fix"] for f in result["fixes"]] == ["fix-clock"]
         assert not any(f["applied"] or f["cli"] for f in result["fixes"]), result["fixes"]
         assert dump_text(clients, api_id) == before

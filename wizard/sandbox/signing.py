@@ -101,7 +101,7 @@ def sigv4_headers_at(
     from botocore.auth import SIGV4_TIMESTAMP, SigV4Auth
     from botocore.awsrequest import AWSRequest
 
-    when = (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(seconds=signed_ago)
+    when = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=signed_ago)
 
     class SignedAt(SigV4Auth):
         def add_auth(self, request: Any) -> None:

@@ -52,3 +52,47 @@ def test_an_expired_signature_is_the_clients_to_fix(monkeypatch, capsys) -> None
         fresh = scenario.symptom_request().model_copy(update={"sigv4_signed_ago": 0})
         assert box.send(fresh).result.status_code == 200
         assert box.resend_symptom().result.status_code == 403  # signed 20 minutes ago again
+
+
+def _node_index(result: dict, node: str) -> int:
+    nodes = [step["node"] for step in result["path"]]
+    assert node in nodes, f"{node} not on the walk: {nodes}"
+    return nodes.index(node)
+
+
+def test_the_seed_walk_reads_the_failing_requests_execution_log_lines(monkeypatch, capsys) -> None:
+    """Issue 12 item 5: the seed's stage logs, so the walk goes error text → execution logs →
+    the authorizer's TTL → the cached policy, and the failing request's own lines are evidence."""
+    scenario = load_scenario("authz-cache-scoped-policy")
+    assert scenario.api.logging is not None and scenario.api.logging.execution == "INFO"
+    with Sandbox(scenario) as box:
+        box.provision()
+        repro = box.reproduce()
+        assert repro.reproduced, [s.mismatches for s in repro.sent]
+        failing = repro.symptom.result.request_id
+        allowed = next(s for s in repro.sent if s.request.name == "open-dashboard")
+        _, result = run_diagnose(box, repro, monkeypatch, capsys)
+    assert result["causes"][0]["id"] == scenario.cause and result["questions"] == 0
+    evidence = {e["name"]: e for e in result["evidence"]}
+    log = evidence["execution_log_text"]
+    assert log["origin"] == "p_live_authorizer/execution_logs"
+    lines = str(log["value"]).splitlines()
+    mine = [line for line in lines if line.startswith(f"({failing})")]
+    assert f"({failing}) The client is not authorized to perform this operation." in mine
+    assert f"({failing}) Method completed with status: 403" in mine
+    # The cache answered the POST: no authorizer run in its lines, one in the GET's before it.
+    assert not any("Starting authorizer" in line for line in mine)
+    assert any(
+        line.startswith(f"({allowed.result.request_id}) Starting authorizer") for line in lines
+    )
+    # What the log shows is what the walk concluded from: the policy cached for the GET.
+    cached = evidence["cached_policy"]
+    assert cached["origin"] == "p_live_scan/scan_logs"
+    assert cached["value"]["Statement"][0]["Resource"].endswith("/prod/GET/dashboard")
+    assert evidence["log_authorizer_invoked"]["value"] is False
+    order = [
+        _node_index(result, n)
+        for n in ("p_classify_live", "p_live_authorizer", "p_live_scan", "d_ttl")
+    ]
+    assert order == sorted(order), order
+    assert _node_index(result, "p_eval_cached_logged") > _node_index(result, "d_ttl")

@@ -277,6 +277,22 @@ def _create_keys_and_plans(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
             )
 
 
+def _turn_on_logging(apigw: Any, logs: Any, api: ApiSpec, out: Provisioned) -> None:
+    """The stage's execution and access logging, as `api.logging` says (UpdateStage)."""
+    spec = api.logging
+    if spec is None:
+        return
+    patches = [{"op": "replace", "path": "/*/*/logging/loglevel", "value": spec.execution}]
+    if spec.access_log_group is not None:
+        logs.create_log_group(logGroupName=spec.access_log_group)
+        arn = f"arn:aws:logs:{out.region}:{out.account_id}:log-group:{spec.access_log_group}"
+        patches += [
+            {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": arn},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": spec.access_format},
+        ]
+    apigw.update_stage(restApiId=out.api_id, stageName=out.stage, patchOperations=patches)
+
+
 def _write_execution_logs(logs: Any, scenario: Scenario, out: Provisioned) -> None:
     """MiniStack writes no API Gateway execution logs; a scenario may supply the lines AWS would."""
     if not scenario.execution_log_lines:
@@ -358,6 +374,7 @@ def provision(
     out.deployment_id = str(
         apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
     )
+    _turn_on_logging(apigw, clients("logs"), api, out)
     _create_keys_and_plans(apigw, api, out)
     if api.undeployed is not None:  # saved after the deployment, so the stage does not serve it
         _create_methods(apigw, lam, api.undeployed.resources, out, role_arn)

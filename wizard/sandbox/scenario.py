@@ -111,6 +111,22 @@ class UndeployedSpec(_Strict):
     )
 
 
+class StageLoggingSpec(_Strict):
+    """The stage's CloudWatch logging (UpdateStage), which the fidelity layer honours: execution
+    logs in API-Gateway-Execution-Logs_{api_id}/{stage}, access logs in `access_log_group`
+    (created with the stage, as the access-log destination must exist) in `access_format`."""
+
+    execution: Literal["OFF", "ERROR", "INFO"] = "OFF"
+    access_log_group: str | None = None
+    access_format: str = (
+        '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+        '"httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath",'
+        '"status":"$context.status","responseType":"$context.error.responseType",'
+        '"message":$context.error.messageString,'
+        '"principalId":"$context.authorizer.principalId"}'
+    )
+
+
 class ApiSpec(_Strict):
     type: Literal["REST"] = "REST"
     name: str
@@ -124,6 +140,7 @@ class ApiSpec(_Strict):
     usage_plans: list[UsagePlanSpec] = Field(default_factory=list)
     gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
     undeployed: UndeployedSpec | None = None
+    logging: StageLoggingSpec | None = None
 
     @model_validator(mode="after")
     def _references_exist(self) -> ApiSpec:

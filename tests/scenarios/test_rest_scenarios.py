@@ -21,6 +21,7 @@ pytestmark = pytest.mark.emulator
 ADDED = {
     "default-endpoint-disabled": "fix-enable-default-endpoint",
     "sigv4-signature-expired": None,
+    "custom-domain-mapping": "fix-map-base-path",
 }
 
 

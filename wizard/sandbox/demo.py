@@ -370,7 +370,10 @@ class Sandbox:
             headers = sigv4_headers(
                 req.method, url, headers, body, self._signers[req.sigv4_as], out.region
             )
-        result = send(req.method, url, headers=headers, body=body, region=out.region)
+        connect_to = out.endpoint_url if req.via_custom_domain else None  # no DNS has it
+        result = send(
+            req.method, url, headers=headers, body=body, region=out.region, connect_to=connect_to
+        )
         return SentRequest(req, url, headers, result, check(req, result))
 
     def reproduce(self, on_sent: Callable[[SentRequest], None] | None = None) -> Reproduction:

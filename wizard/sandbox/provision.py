@@ -60,6 +60,7 @@ class Provisioned:
     usage_plan_ids: dict[str, str] = field(default_factory=dict)
     deployment_id: str = ""
     tokens: dict[str, str] = field(default_factory=dict)  # name -> header value
+    domain_name: str | None = None  # the custom domain, when the scenario has one
 
     def url(self, path: str) -> str:
         """The emulator's data-plane URL for `path` (after the stage) on this API."""
@@ -293,6 +294,24 @@ def _turn_on_logging(apigw: Any, logs: Any, api: ApiSpec, out: Provisioned) -> N
     apigw.update_stage(restApiId=out.api_id, stageName=out.stage, patchOperations=patches)
 
 
+def _create_custom_domain(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
+    """The REGIONAL custom domain and its base path mappings (the certificate is never read by
+    the emulator, so any ACM ARN of the account does)."""
+    spec = api.custom_domain
+    if spec is None:
+        return
+    apigw.create_domain_name(
+        domainName=spec.name,
+        regionalCertificateArn=f"arn:aws:acm:{out.region}:{out.account_id}:certificate/sandbox",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )
+    for m in spec.mappings:
+        apigw.create_base_path_mapping(
+            domainName=spec.name, basePath=m.base_path, restApiId=out.api_id, stage=m.stage
+        )
+    out.domain_name = spec.name
+
+
 def _write_execution_logs(logs: Any, scenario: Scenario, out: Provisioned) -> None:
     """MiniStack writes no API Gateway execution logs; a scenario may supply the lines AWS would."""
     if not scenario.execution_log_lines:
@@ -374,7 +393,10 @@ def provision(
     out.deployment_id = str(
         apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
     )
+    for extra in api.extra_stages:
+        apigw.create_stage(restApiId=out.api_id, stageName=extra, deploymentId=out.deployment_id)
     _turn_on_logging(apigw, clients("logs"), api, out)
+    _create_custom_domain(apigw, api, out)
     _create_keys_and_plans(apigw, api, out)
     if api.undeployed is not None:  # saved after the deployment, so the stage does not serve it
         _create_methods(apigw, lam, api.undeployed.resources, out, role_arn)
@@ -391,6 +413,10 @@ def provision(
 def request_url(req: RequestSpec, out: Provisioned) -> str:
     """The URL a scenario request is sent to (its path's placeholders filled)."""
     path = substitute(req.path, out.substitutions())
+    if req.via_custom_domain and out.domain_name:
+        from urllib.parse import quote
+
+        return f"http://{out.domain_name}/{quote(path.lstrip('/'), safe='/')}"
     if req.stage is not None:
         return data_plane_url(out.endpoint_url, out.api_id, req.stage, path)
     return out.url(path)

@@ -46,6 +46,7 @@ def send_request(req: RequestSpec, out: Provisioned, *, credentials: Any = None)
         body=req.body,
         sign_with=credentials if req.sigv4 else None,
         region=out.region,
+        connect_to=out.endpoint_url if req.via_custom_domain else None,
     )
 
 

@@ -127,6 +127,19 @@ class StageLoggingSpec(_Strict):
     )
 
 
+class BasePathMappingSpec(_Strict):
+    base_path: str = Field(pattern=r"^(\(none\)|[A-Za-z0-9._-]+)$", description="(none): the root")
+    stage: str
+
+
+class CustomDomainSpec(_Strict):
+    """A REST custom domain name (REGIONAL) with its base path mappings to this API. The
+    emulator routes it by Host header; requests with `via_custom_domain` are sent to it."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*\.[a-z]+$")
+    mappings: list[BasePathMappingSpec] = Field(default_factory=list)
+
+
 class ApiSpec(_Strict):
     type: Literal["REST"] = "REST"
     name: str
@@ -141,6 +154,10 @@ class ApiSpec(_Strict):
     gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
     undeployed: UndeployedSpec | None = None
     logging: StageLoggingSpec | None = None
+    custom_domain: CustomDomainSpec | None = None
+    extra_stages: list[str] = Field(
+        default_factory=list, description="more stages running the same deployment as `stage`"
+    )
 
     @model_validator(mode="after")
     def _references_exist(self) -> ApiSpec:
@@ -195,6 +212,8 @@ class RequestSpec(_Strict):
     # The signature's date, this many seconds before now (negative: ahead): a signed request
     # kept and sent later, or a client clock that is off (sigv4-signature-expired).
     sigv4_signed_ago: int = Field(0, ge=-86400, le=86400)
+    # Sent to http://{api.custom_domain.name}{path} (the path starts with the base path).
+    via_custom_domain: bool = False
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)
@@ -236,6 +255,8 @@ class Scenario(_Strict):
                 raise ValueError(f"request {req.name}: unknown token {req.token!r}")
             if req.api_key is not None and req.api_key not in keys:
                 raise ValueError(f"request {req.name}: unknown api key {req.api_key!r}")
+        if self.api.custom_domain is None and any(r.via_custom_domain for r in self.requests):
+            raise ValueError("a request via_custom_domain needs api.custom_domain")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
         return self

@@ -87,6 +87,7 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         region=str(
             arg(ctx, params, "region", None) or (ctx.aws.region if ctx.aws else "us-east-1")
         ),
+        connect_to=(origin := emulated_domain_origin(ctx, url)),
     )
     return {
         "status_code": result.status_code,
@@ -102,8 +103,27 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "api_key_sent": any(k.lower() == "x-api-key" for k in headers),
         "url": url,
         "method": method,
-        "source_ip": loopback_source_ip(url),
+        "source_ip": loopback_source_ip(origin or url),
     }
+
+
+def emulated_domain_origin(ctx: ProbeContext, url: str) -> str | None:
+    """The loopback endpoint to send a custom-domain URL to, when the session is the local
+    emulator's: no DNS resolves a domain registered only there, so the request goes to the
+    emulator with its Host header kept (it routes custom domains by Host). None otherwise:
+    against AWS, or for any other URL, the request goes where the URL says."""
+    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+    from wizard.aws.session import is_loopback_host
+
+    endpoint = getattr(ctx.aws, "endpoint_url", None) if ctx.aws is not None else None
+    if not endpoint or not is_loopback_host(urlsplit(str(endpoint)).hostname or ""):
+        return None
+    try:
+        kind = parse_invoke_url(url).kind
+    except InvokeUrlError:
+        return None
+    host = urlsplit(url).hostname or ""
+    return str(endpoint) if kind == "custom-domain" and not is_loopback_host(host) else None
 
 
 def loopback_source_ip(url: str) -> str | None:

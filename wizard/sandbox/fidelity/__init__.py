@@ -20,6 +20,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "test_invoke_authorizer",
     "test_invoke_method",
     "usage_plan_stages",
+    "custom_domain_routing",
     "default_endpoint",  # before deployment_snapshots: it reads the deployed API record
     "deployment_snapshots",
     "authorizer_resource_policy",

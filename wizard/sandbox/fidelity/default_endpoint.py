@@ -17,11 +17,11 @@ from typing import Any
 
 from wizard.sandbox.fidelity.request_trace import header
 
-FORBIDDEN = (
-    403,
-    {"Content-Type": "application/json", "x-amzn-ErrorType": "ForbiddenException"},
-    json.dumps({"message": "Forbidden"}).encode(),
-)
+
+def forbidden() -> tuple[int, dict[str, str], bytes]:
+    """API Gateway's bare 403 (a new headers dict each time: MiniStack adds to it)."""
+    headers = {"Content-Type": "application/json", "x-amzn-ErrorType": "ForbiddenException"}
+    return 403, headers, json.dumps({"message": "Forbidden"}).encode()
 
 
 def through_custom_domain(v1: ModuleType, headers: dict[str, Any]) -> bool:
@@ -38,7 +38,7 @@ def install(v1: ModuleType) -> None:
     ) -> Any:
         api = v1._rest_apis.get(api_id) or {}
         if api.get("disableExecuteApiEndpoint") is True and not through_custom_domain(v1, headers):
-            return FORBIDDEN
+            return forbidden()
         return await execute_in_scope(api_id, stage_name, method, path, headers, *rest)
 
     setattr(v1, "_handle_execute_in_scope", refuse_default_endpoint)  # noqa: B010

@@ -9,6 +9,10 @@ request, signed again now, succeeds.
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import subprocess
+
 import pytest
 from scenario_helpers import run_diagnose
 
@@ -97,3 +101,17 @@ def test_the_seed_walk_reads_the_failing_requests_execution_log_lines(monkeypatc
     ]
     assert order == sorted(order), order
     assert _node_index(result, "p_eval_cached_logged") > _node_index(result, "d_ttl")
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_the_custom_domain_curl_the_demo_prints_reaches_the_emulator() -> None:
+    with Sandbox(load_scenario("custom-domain-mapping")) as box:
+        box.provision()
+        repro = box.reproduce()
+        command = repro.symptom.curl()
+        assert "--connect-to api.shop.test:80:127.0.0.1:" in command
+        done = subprocess.run(
+            shlex.split(command), capture_output=True, text=True, timeout=60, check=False
+        )
+    assert done.stdout.startswith("HTTP/1.1 403"), done.stdout[:300]
+    assert done.stdout.rstrip().endswith('{"message": "Forbidden"}')

@@ -49,10 +49,17 @@ class SentRequest:
     headers: dict[str, str]
     result: ReproduceResult
     mismatches: list[str]
+    connect_to: str | None = None  # where a custom-domain request really went (the emulator)
 
     def curl(self, *, show_secrets: bool = False) -> str:
         """The equivalent curl command (see `replay.curl_command`)."""
-        return curl_command(self.request, self.url, self.headers, show_secrets=show_secrets)
+        return curl_command(
+            self.request,
+            self.url,
+            self.headers,
+            show_secrets=show_secrets,
+            connect_to=self.connect_to,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -374,7 +381,7 @@ class Sandbox:
         result = send(
             req.method, url, headers=headers, body=body, region=out.region, connect_to=connect_to
         )
-        return SentRequest(req, url, headers, result, check(req, result))
+        return SentRequest(req, url, headers, result, check(req, result), connect_to)
 
     def reproduce(self, on_sent: Callable[[SentRequest], None] | None = None) -> Reproduction:
         """Send every request of the scenario in order (honouring delays)."""

@@ -26,6 +26,7 @@ ADDED = {
     "default-endpoint-disabled": "fix-enable-default-endpoint",
     "sigv4-signature-expired": None,
     "custom-domain-mapping": "fix-map-base-path",
+    "cache-invalidation-unauthorized": "fix-cache-control-strategy",
 }
 
 

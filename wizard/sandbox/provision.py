@@ -294,6 +294,24 @@ def _turn_on_logging(apigw: Any, logs: Any, api: ApiSpec, out: Provisioned) -> N
     apigw.update_stage(restApiId=out.api_id, stageName=out.stage, patchOperations=patches)
 
 
+def _turn_on_cache(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
+    """The stage's cache cluster, caching for every method and its invalidation settings."""
+    spec = api.stage_cache
+    if spec is None:
+        return
+    wide = "/*/*/caching/"
+    values = {
+        "/cacheClusterEnabled": "true",
+        "/cacheClusterSize": "0.5",
+        f"{wide}enabled": "true",
+        f"{wide}ttlInSeconds": str(spec.ttl),
+        f"{wide}requireAuthorizationForCacheControl": str(spec.require_authorization).lower(),
+        f"{wide}unauthorizedCacheControlHeaderStrategy": spec.unauthorized_strategy,
+    }
+    patches = [{"op": "replace", "path": k, "value": v} for k, v in values.items()]
+    apigw.update_stage(restApiId=out.api_id, stageName=out.stage, patchOperations=patches)
+
+
 def _create_custom_domain(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
     """The REGIONAL custom domain and its base path mappings (the certificate is never read by
     the emulator, so any ACM ARN of the account does)."""
@@ -396,6 +414,7 @@ def provision(
     for extra in api.extra_stages:
         apigw.create_stage(restApiId=out.api_id, stageName=extra, deploymentId=out.deployment_id)
     _turn_on_logging(apigw, clients("logs"), api, out)
+    _turn_on_cache(apigw, api, out)
     _create_custom_domain(apigw, api, out)
     _create_keys_and_plans(apigw, api, out)
     if api.undeployed is not None:  # saved after the deployment, so the stage does not serve it

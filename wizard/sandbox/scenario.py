@@ -140,6 +140,16 @@ class CustomDomainSpec(_Strict):
     mappings: list[BasePathMappingSpec] = Field(default_factory=list)
 
 
+class StageCacheSpec(_Strict):
+    """The stage's cache cluster and its stage-wide (`*/*`) per-key invalidation settings."""
+
+    require_authorization: bool = True
+    unauthorized_strategy: Literal[
+        "FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"
+    ] = "SUCCEED_WITH_RESPONSE_HEADER"
+    ttl: int = Field(300, ge=0, le=3600)
+
+
 class ApiSpec(_Strict):
     type: Literal["REST"] = "REST"
     name: str
@@ -155,6 +165,7 @@ class ApiSpec(_Strict):
     undeployed: UndeployedSpec | None = None
     logging: StageLoggingSpec | None = None
     custom_domain: CustomDomainSpec | None = None
+    stage_cache: StageCacheSpec | None = None
     extra_stages: list[str] = Field(
         default_factory=list, description="more stages running the same deployment as `stage`"
     )

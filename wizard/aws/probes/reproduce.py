@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ def _headers(value: Any) -> dict[str, str]:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MAX_AGE_ZERO = re.compile(r"(?:^|,)\s*max-age\s*=\s*0+\s*(?:,|$)", re.IGNORECASE)
 
 
 def _check_resend_allowed(
@@ -101,6 +103,10 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         # Whether this request carried an API key: a method that requires one answers a call
         # without it with the same "Forbidden" as a key outside the stage's usage plans.
         "api_key_sent": any(k.lower() == "x-api-key" for k in headers),
+        # Cache-Control: max-age=0 asks API Gateway to invalidate the stage's cached entry.
+        "cache_invalidation_sent": any(
+            k.lower() == "cache-control" and _MAX_AGE_ZERO.search(v) for k, v in headers.items()
+        ),
         "url": url,
         "method": method,
         "source_ip": loopback_source_ip(origin or url),

@@ -21,6 +21,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "test_invoke_method",
     "usage_plan_stages",
     "custom_domain_routing",
+    "stage_cache",
     "default_endpoint",  # before deployment_snapshots: it reads the deployed API record
     "deployment_snapshots",
     "authorizer_resource_policy",

@@ -38,6 +38,7 @@ def test_the_scenarios_exist_with_their_fixes() -> None:
         assert bundled[name].fix == fix
 
 
+@pytest.mark.slow  # 3.1 s of call time measured (--durations), an AUTH=true emulator
 def test_an_expired_signature_is_the_clients_to_fix(monkeypatch, capsys) -> None:
     scenario = load_scenario("sigv4-signature-expired")
     with Sandbox(scenario) as box:
@@ -66,6 +67,7 @@ def _node_index(result: dict, node: str) -> int:
     return nodes.index(node)
 
 
+@pytest.mark.slow  # 3.6 s measured: a whole live diagnose with logs
 def test_the_seed_walk_reads_the_failing_requests_execution_log_lines(monkeypatch, capsys) -> None:
     """Issue 12 item 5: the seed's stage logs, so the walk goes error text → execution logs →
     the authorizer's TTL → the cached policy, and the failing request's own lines are evidence."""

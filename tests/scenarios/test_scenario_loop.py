@@ -27,10 +27,8 @@ pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 FIXABLE = [s.name for s in list_scenarios() if s.fix is not None]
 
 # Where the emulator, not the wizard, keeps the broken state from coming back after the rollback.
-EMULATOR_GAPS = {
-    "apikey-disabled": "MiniStack 1.5.33 stores a patched /enabled as the string 'false', "
-    "which its data plane takes for true: the key re-disabled by the rollback still passes",
-}
+# (The fidelity layer's patched_booleans closed the last one: a key re-disabled by the rollback.)
+EMULATOR_GAPS: dict[str, str] = {}
 
 # Fixes that change no configuration (a cache flush): nothing to roll back; the broken state is
 # what the cache holds, and the replayed sequence caches the expired token's Deny again.

@@ -118,6 +118,20 @@ def sigv4_headers(
     return {k: str(v) for k, v in request.headers.items()}
 
 
+def connected_url(url: str, origin: str) -> str:
+    """`url`'s path and query on `origin`, which must be a loopback http(s) origin."""
+    from wizard.aws.session import is_loopback_host
+
+    target = urlsplit(origin)
+    if target.scheme not in ("http", "https") or not is_loopback_host(target.hostname or ""):
+        raise ProbeError(
+            ProbeErrorKind.INVALID_INPUT,
+            f"connect_to must be a loopback http(s) origin, not {origin!r}",
+        )
+    parts = urlsplit(url)
+    return parts._replace(scheme=target.scheme, netloc=target.netloc).geturl()
+
+
 def send(
     method: str,
     url: str,
@@ -127,8 +141,13 @@ def send(
     sign_with: Any = None,
     region: str = "us-east-1",
     timeout: float = DEFAULT_TIMEOUT,
+    connect_to: str | None = None,
 ) -> ReproduceResult:
-    """Send one request; `sign_with` = botocore credentials to SigV4-sign it."""
+    """Send one request; `sign_with` = botocore credentials to SigV4-sign it.
+
+    `connect_to` (a loopback origin, the local emulator's) sends it there instead of to the
+    URL's host, with the Host header kept (as `curl --connect-to` does): a custom domain
+    registered in the emulator, which no DNS resolves. Signed for the URL as given."""
     validate_url(url)
     data = body.encode() if isinstance(body, str) else body
     hdrs = dict(headers or {})
@@ -136,7 +155,12 @@ def send(
         hdrs = sigv4_headers(method, url, hdrs, data, sign_with, region)
     if urlsplit(url).scheme in ("ws", "wss"):
         return _handshake(url, hdrs, timeout, signed=sign_with is not None)
-    req = urllib.request.Request(url, data=data, method=method.upper(), headers=hdrs)
+    wire = url
+    if connect_to is not None:
+        wire = connected_url(url, connect_to)
+        hdrs = {k: v for k, v in hdrs.items() if k.lower() != "host"}
+        hdrs["Host"] = urlsplit(url).netloc
+    req = urllib.request.Request(wire, data=data, method=method.upper(), headers=hdrs)
     started = time.perf_counter()
     try:
         with _opener().open(req, timeout=timeout) as resp:

@@ -95,8 +95,40 @@ def api_type_of(session: Any, api_id: str) -> tuple[str, dict[str, Any]]:
     return str(api.get("ProtocolType", "HTTP")).upper(), api
 
 
-def resolve_custom_domain(session: Any, domain: str, path: str) -> tuple[str, str, str, str]:
-    """(api_id, stage, base_path, remaining path) for a request on a custom domain."""
+def _unmapped_base_path(
+    session: Any,
+    mappings: list[tuple[str, str, str]],
+    path: str,
+    api_id: str | None,
+    stage: str | None,
+) -> tuple[str, str, str, str] | None:
+    """The API stage a base path no mapping serves was meant for, when it is certain: the one
+    the caller named (`--api-id` and `--stage`), else the one API mapped on this domain that
+    has a stage named like the base path (a release whose stage was deployed and whose base path
+    mapping was never created). None when it is not certain."""
+    first, _, rest = path.lstrip("/").partition("/")
+    if not first:
+        return None
+    if api_id and stage:
+        return api_id, stage, first, "/" + rest
+    apigw = session.client("apigateway")
+    named = []
+    for candidate in sorted({a for _, a, _ in mappings}):
+        with aws_errors(
+            "apigateway:GET", manual=f"aws apigateway get-stages --rest-api-id {candidate}"
+        ):
+            items = apigw.get_stages(restApiId=candidate).get("item", [])
+        if any(s.get("stageName") == first for s in items):
+            named.append(candidate)
+    return (named[0], first, first, "/" + rest) if len(named) == 1 else None
+
+
+def resolve_custom_domain(
+    session: Any, domain: str, path: str, api_id: str | None = None, stage: str | None = None
+) -> tuple[str, str, str, str]:
+    """(api_id, stage, base_path, remaining path) for a request on a custom domain. When no
+    base path mapping serves the path, the base path the request names and the API stage it was
+    meant for, if that is certain (`_unmapped_base_path`): the mapping is what is missing."""
     apigw = session.client("apigateway")
     mappings: list[tuple[str, str, str]] = []  # (base_path, api_id, stage)
     try:
@@ -119,6 +151,9 @@ def resolve_custom_domain(session: Any, domain: str, path: str) -> tuple[str, st
                 mappings.append((m.get("ApiMappingKey") or "(none)", m["ApiId"], m["Stage"]))
     chosen = longest_base_path([b for b, _, _ in mappings], path)
     if chosen is None:
+        meant = _unmapped_base_path(session, mappings, path, api_id, stage)
+        if meant is not None:
+            return meant
         raise ProbeError(
             ProbeErrorKind.NOT_FOUND,
             f"no base path mapping of {domain} serves {path} (mappings: "
@@ -203,7 +238,9 @@ def resolve_target(
         path = parsed.path
         if parsed.kind == "custom-domain":
             domain = parsed.domain_name
-            api_id, stage, base, path = resolve_custom_domain(session, domain or "", parsed.path)
+            api_id, stage, base, path = resolve_custom_domain(
+                session, domain or "", parsed.path, api_id, stage
+            )
         else:
             api_id = api_id or parsed.api_id
             stage = parsed.stage

@@ -49,10 +49,17 @@ class SentRequest:
     headers: dict[str, str]
     result: ReproduceResult
     mismatches: list[str]
+    connect_to: str | None = None  # where a custom-domain request really went (the emulator)
 
     def curl(self, *, show_secrets: bool = False) -> str:
         """The equivalent curl command (see `replay.curl_command`)."""
-        return curl_command(self.request, self.url, self.headers, show_secrets=show_secrets)
+        return curl_command(
+            self.request,
+            self.url,
+            self.headers,
+            show_secrets=show_secrets,
+            connect_to=self.connect_to,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -367,13 +374,23 @@ class Sandbox:
         url = request_url(req, out)
         headers = request_headers(req, out)
         body = req.body.encode() if req.body is not None else None
-        if req.sigv4:
+        if req.sigv4 and req.sigv4_signed_ago:
+            from wizard.sandbox.signing import sigv4_headers_at
+
+            signer = self._signers[req.sigv4_as]
+            headers = sigv4_headers_at(
+                req.method, url, headers, body, signer, out.region, req.sigv4_signed_ago
+            )
+        elif req.sigv4:
             headers = sigv4_headers(
                 req.method, url, headers, body, self._signers[req.sigv4_as], out.region
             )
         # A ws:// URL (a WebSocket connection) is sent as the upgrade handshake.
-        result = send(req.method, url, headers=headers, body=body, region=out.region)
-        return SentRequest(req, url, headers, result, check(req, result))
+        connect_to = out.endpoint_url if req.via_custom_domain else None  # no DNS has it
+        result = send(
+            req.method, url, headers=headers, body=body, region=out.region, connect_to=connect_to
+        )
+        return SentRequest(req, url, headers, result, check(req, result), connect_to)
 
     def reproduce(self, on_sent: Callable[[SentRequest], None] | None = None) -> Reproduction:
         """Send every request of the scenario in order (honouring delays)."""

@@ -64,6 +64,7 @@ class Provisioned:
     route_ids: dict[str, str] = field(default_factory=dict)  # route key -> id (v2)
     # name -> {"id": pool id, "clients": {name: {"id", "secret"}}}
     user_pools: dict[str, dict[str, Any]] = field(default_factory=dict)
+    domain_name: str | None = None  # the custom domain, when the scenario has one
 
     def url(self, path: str) -> str:
         """The emulator's data-plane URL for `path` (after the stage) on this API."""
@@ -295,6 +296,58 @@ def _create_keys_and_plans(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
             )
 
 
+def _turn_on_logging(apigw: Any, logs: Any, api: ApiSpec, out: Provisioned) -> None:
+    """The stage's execution and access logging, as `api.logging` says (UpdateStage)."""
+    spec = api.logging
+    if spec is None:
+        return
+    patches = [{"op": "replace", "path": "/*/*/logging/loglevel", "value": spec.execution}]
+    if spec.access_log_group is not None:
+        logs.create_log_group(logGroupName=spec.access_log_group)
+        arn = f"arn:aws:logs:{out.region}:{out.account_id}:log-group:{spec.access_log_group}"
+        patches += [
+            {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": arn},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": spec.access_format},
+        ]
+    apigw.update_stage(restApiId=out.api_id, stageName=out.stage, patchOperations=patches)
+
+
+def _turn_on_cache(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
+    """The stage's cache cluster, caching for every method and its invalidation settings."""
+    spec = api.stage_cache
+    if spec is None:
+        return
+    wide = "/*/*/caching/"
+    values = {
+        "/cacheClusterEnabled": "true",
+        "/cacheClusterSize": "0.5",
+        f"{wide}enabled": "true",
+        f"{wide}ttlInSeconds": str(spec.ttl),
+        f"{wide}requireAuthorizationForCacheControl": str(spec.require_authorization).lower(),
+        f"{wide}unauthorizedCacheControlHeaderStrategy": spec.unauthorized_strategy,
+    }
+    patches = [{"op": "replace", "path": k, "value": v} for k, v in values.items()]
+    apigw.update_stage(restApiId=out.api_id, stageName=out.stage, patchOperations=patches)
+
+
+def _create_custom_domain(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
+    """The REGIONAL custom domain and its base path mappings (the certificate is never read by
+    the emulator, so any ACM ARN of the account does)."""
+    spec = api.custom_domain
+    if spec is None:
+        return
+    apigw.create_domain_name(
+        domainName=spec.name,
+        regionalCertificateArn=f"arn:aws:acm:{out.region}:{out.account_id}:certificate/sandbox",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )
+    for m in spec.mappings:
+        apigw.create_base_path_mapping(
+            domainName=spec.name, basePath=m.base_path, restApiId=out.api_id, stage=m.stage
+        )
+    out.domain_name = spec.name
+
+
 def _write_execution_logs(logs: Any, scenario: Scenario, out: Provisioned) -> None:
     """MiniStack writes no API Gateway execution logs; a scenario may supply the lines AWS would."""
     if not scenario.execution_log_lines:
@@ -383,6 +436,11 @@ def provision(
     out.deployment_id = str(
         apigw.create_deployment(restApiId=out.api_id, stageName=api.stage)["id"]
     )
+    for extra in api.extra_stages:
+        apigw.create_stage(restApiId=out.api_id, stageName=extra, deploymentId=out.deployment_id)
+    _turn_on_logging(apigw, clients("logs"), api, out)
+    _turn_on_cache(apigw, api, out)
+    _create_custom_domain(apigw, api, out)
     _create_keys_and_plans(apigw, api, out)
     if api.undeployed is not None:  # saved after the deployment, so the stage does not serve it
         _create_methods(apigw, lam, api.undeployed.resources, out, role_arn)
@@ -402,6 +460,10 @@ def request_url(req: RequestSpec, out: Provisioned) -> str:
     from urllib.parse import urlencode
 
     path = substitute(req.path, out.substitutions())
+    if req.via_custom_domain and out.domain_name:
+        from urllib.parse import quote
+
+        return f"http://{out.domain_name}/{quote(path.lstrip('/'), safe='/')}"
     if req.stage is not None:
         build = v2_data_plane_url if out.protocol != "REST" else data_plane_url
         url = build(out.endpoint_url, out.api_id, req.stage, path)

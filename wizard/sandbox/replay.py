@@ -46,6 +46,7 @@ def send_request(req: RequestSpec, out: Provisioned, *, credentials: Any = None)
         body=req.body,
         sign_with=credentials if req.sigv4 else None,
         region=out.region,
+        connect_to=out.endpoint_url if req.via_custom_domain else None,
     )
 
 
@@ -61,7 +62,12 @@ def replay(scenario: Scenario, out: Provisioned, *, credentials: Any = None) -> 
 
 
 def curl_command(
-    req: RequestSpec, url: str, headers: Mapping[str, str], *, show_secrets: bool = False
+    req: RequestSpec,
+    url: str,
+    headers: Mapping[str, str],
+    *,
+    show_secrets: bool = False,
+    connect_to: str | None = None,
 ) -> str:
     """The equivalent curl command for `req` as sent (to `url` with `headers`), shell-quoted;
     credentials redacted unless `show_secrets` (the demo prints it so the user can send the
@@ -85,6 +91,12 @@ def curl_command(
         argv += ["--user", "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"]
     if req.body is not None:
         argv += ["--data", req.body]
+    if connect_to is not None:  # a custom domain only the emulator knows: curl's --connect-to
+        from urllib.parse import urlsplit
+
+        domain, origin = urlsplit(url), urlsplit(connect_to)
+        port = domain.port or (443 if domain.scheme == "https" else 80)
+        argv += ["--connect-to", f"{domain.hostname}:{port}:{origin.hostname}:{origin.port}"]
     argv.append(url)
     text = shlex.join(argv)
     # Let the shell expand the key variables (they were quoted literally by shlex).

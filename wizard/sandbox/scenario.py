@@ -220,6 +220,45 @@ class UndeployedSpec(_Strict):
 Protocol = Literal["REST", "HTTP", "WEBSOCKET"]
 
 
+class StageLoggingSpec(_Strict):
+    """The stage's CloudWatch logging (UpdateStage), which the fidelity layer honours: execution
+    logs in API-Gateway-Execution-Logs_{api_id}/{stage}, access logs in `access_log_group`
+    (created with the stage, as the access-log destination must exist) in `access_format`."""
+
+    execution: Literal["OFF", "ERROR", "INFO"] = "OFF"
+    access_log_group: str | None = None
+    access_format: str = (
+        '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+        '"httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath",'
+        '"status":"$context.status","responseType":"$context.error.responseType",'
+        '"message":$context.error.messageString,'
+        '"principalId":"$context.authorizer.principalId"}'
+    )
+
+
+class BasePathMappingSpec(_Strict):
+    base_path: str = Field(pattern=r"^(\(none\)|[A-Za-z0-9._-]+)$", description="(none): the root")
+    stage: str
+
+
+class CustomDomainSpec(_Strict):
+    """A REST custom domain name (REGIONAL) with its base path mappings to this API. The
+    emulator routes it by Host header; requests with `via_custom_domain` are sent to it."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*\.[a-z]+$")
+    mappings: list[BasePathMappingSpec] = Field(default_factory=list)
+
+
+class StageCacheSpec(_Strict):
+    """The stage's cache cluster and its stage-wide (`*/*`) per-key invalidation settings."""
+
+    require_authorization: bool = True
+    unauthorized_strategy: Literal[
+        "FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"
+    ] = "SUCCEED_WITH_RESPONSE_HEADER"
+    ttl: int = Field(300, ge=0, le=3600)
+
+
 class ApiSpec(_Strict):
     protocol: Protocol = Field(
         "REST",
@@ -242,6 +281,12 @@ class ApiSpec(_Strict):
     usage_plans: list[UsagePlanSpec] = Field(default_factory=list)
     gateway_responses: list[GatewayResponseSpec] = Field(default_factory=list)
     undeployed: UndeployedSpec | None = None
+    logging: StageLoggingSpec | None = None
+    custom_domain: CustomDomainSpec | None = None
+    stage_cache: StageCacheSpec | None = None
+    extra_stages: list[str] = Field(
+        default_factory=list, description="more stages running the same deployment as `stage`"
+    )
 
     @model_validator(mode="after")
     def _protocol_fields(self) -> ApiSpec:
@@ -361,6 +406,11 @@ class RequestSpec(_Strict):
         None, description="send the token in this query-string parameter, not a header"
     )
     query: dict[str, str] = Field(default_factory=dict)
+    # The signature's date, this many seconds before now (negative: ahead): a signed request
+    # kept and sent later, or a client clock that is off (sigv4-signature-expired).
+    sigv4_signed_ago: int = Field(0, ge=-86400, le=86400)
+    # Sent to http://{api.custom_domain.name}{path} (the path starts with the base path).
+    via_custom_domain: bool = False
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)
@@ -428,6 +478,8 @@ class Scenario(_Strict):
         for req in self.requests:
             if req.websocket and self.api.protocol != "WEBSOCKET":
                 raise ValueError(f"request {req.name}: `websocket` needs a WEBSOCKET API")
+        if self.api.custom_domain is None and any(r.via_custom_domain for r in self.requests):
+            raise ValueError("a request via_custom_domain needs api.custom_domain")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
         return self

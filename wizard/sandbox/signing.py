@@ -9,6 +9,7 @@ deleted since (a rotated key still in a config file), or the right key id with a
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from wizard.sandbox.provision import ClientFactory
@@ -78,3 +79,39 @@ def signing_credentials(
         iam.delete_access_key(UserName=CALLER_USER, AccessKeyId=old["AccessKeyId"])
         out["deleted_key"] = _frozen(old["AccessKeyId"], old["SecretAccessKey"])
     return out
+
+
+def sigv4_headers_at(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    credentials: Any,
+    region: str,
+    signed_ago: int,
+    service: str = "execute-api",
+    now: Any = None,
+) -> dict[str, str]:
+    """`headers` with a SigV4 signature dated `signed_ago` seconds before now (X-Amz-Date and the
+    credential scope's date both): what a client with a slow clock, or a signed request kept in
+    a queue and sent later, puts on the wire. The signature itself is right for that date.
+    `now` (an aware datetime) stands for the clock, for tests."""
+    import datetime as dt
+
+    from botocore.auth import SIGV4_TIMESTAMP, SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    when = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=signed_ago)
+
+    class SignedAt(SigV4Auth):
+        def add_auth(self, request: Any) -> None:
+            # SigV4Auth.add_auth takes the date from the clock; the same steps, with `when`.
+            request.context["timestamp"] = when.strftime(SIGV4_TIMESTAMP)
+            self._modify_request_before_signing(request)
+            canonical = self.canonical_request(request)
+            signature = self.signature(self.string_to_sign(request, canonical), request)
+            self._inject_signature_to_request(request, signature)
+
+    request = AWSRequest(method=method, url=url, data=body or b"", headers=dict(headers))
+    SignedAt(credentials, service, region).add_auth(request)
+    return {k: str(v) for k, v in request.headers.items()}

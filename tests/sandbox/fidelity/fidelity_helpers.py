@@ -16,9 +16,15 @@ from wizard.sandbox.scenario import RequestSpec, load_scenario
 SEED = "authz-cache-scoped-policy"
 
 
-def seed(emu: Emulator) -> tuple[AwsSession, Provisioned]:
+def seed(emu: Emulator, *, logging: bool = False) -> tuple[AwsSession, Provisioned]:
+    """The seed provisioned; without the stage logging its scenario turns on unless `logging`
+    (these tests turn it on themselves, with `enable_logs`, when they need it)."""
     session = sandbox_session(emu.endpoint_url)
-    return session, provision(load_scenario(SEED), session.client, endpoint_url=emu.endpoint_url)
+    scenario = load_scenario(SEED)
+    if not logging:
+        api = scenario.api.model_copy(update={"logging": None})
+        scenario = scenario.model_copy(update={"api": api})
+    return session, provision(scenario, session.client, endpoint_url=emu.endpoint_url)
 
 
 def seed_request(name: str) -> RequestSpec:

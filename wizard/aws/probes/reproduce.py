@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ def _headers(value: Any) -> dict[str, str]:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MAX_AGE_ZERO = re.compile(r"(?:^|,)\s*max-age\s*=\s*0+\s*(?:,|$)", re.IGNORECASE)
 
 
 def _check_resend_allowed(
@@ -85,6 +87,7 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         region=str(
             arg(ctx, params, "region", None) or (ctx.aws.region if ctx.aws else "us-east-1")
         ),
+        connect_to=(origin := emulated_domain_origin(ctx, url)),
     )
     return {
         "status_code": result.status_code,
@@ -98,10 +101,33 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         # Whether this request carried an API key: a method that requires one answers a call
         # without it with the same "Forbidden" as a key outside the stage's usage plans.
         "api_key_sent": any(k.lower() == "x-api-key" for k in headers),
+        # Cache-Control: max-age=0 asks API Gateway to invalidate the stage's cached entry.
+        "cache_invalidation_sent": any(
+            k.lower() == "cache-control" and _MAX_AGE_ZERO.search(v) for k, v in headers.items()
+        ),
         "url": url,
         "method": method,
-        "source_ip": loopback_source_ip(url),
+        "source_ip": loopback_source_ip(origin or url),
     }
+
+
+def emulated_domain_origin(ctx: ProbeContext, url: str) -> str | None:
+    """The loopback endpoint to send a custom-domain URL to, when the session is the local
+    emulator's: no DNS resolves a domain registered only there, so the request goes to the
+    emulator with its Host header kept (it routes custom domains by Host). None otherwise:
+    against AWS, or for any other URL, the request goes where the URL says."""
+    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+    from wizard.aws.session import is_loopback_host
+
+    endpoint = getattr(ctx.aws, "endpoint_url", None) if ctx.aws is not None else None
+    if not endpoint or not is_loopback_host(urlsplit(str(endpoint)).hostname or ""):
+        return None
+    try:
+        kind = parse_invoke_url(url).kind
+    except InvokeUrlError:
+        return None
+    host = urlsplit(url).hostname or ""
+    return str(endpoint) if kind == "custom-domain" and not is_loopback_host(host) else None
 
 
 def loopback_source_ip(url: str) -> str | None:

@@ -68,6 +68,11 @@ def get_stage(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "web_acl_arn": s.get("webAclArn"),
         "client_certificate_id": s.get("clientCertificateId"),
         "cache_cluster_enabled": bool(s.get("cacheClusterEnabled", False)),
+        # Cache-Control: max-age=0 from a caller without execute-api:InvalidateCache gets 403.
+        "unauthorized_cache_control_fails": bool(s.get("cacheClusterEnabled", False))
+        and bool(settings.get("cachingEnabled", False))
+        and settings.get("requireAuthorizationForCacheControl", True) is not False
+        and settings.get("unauthorizedCacheControlHeaderStrategy") == "FAIL_WITH_403",
         "stage_variables": s.get("variables") or {},
         "stage_last_updated": plain(s.get("lastUpdatedDate")),
     }

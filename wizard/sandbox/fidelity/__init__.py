@@ -15,10 +15,14 @@ from types import ModuleType
 # Installed in this order: `routes` first, since the control-plane operations register with it.
 BEHAVIOURS: tuple[str, ...] = (
     "routes",
+    "patched_booleans",
     "flush_caches",
     "test_invoke_authorizer",
     "test_invoke_method",
     "usage_plan_stages",
+    "custom_domain_routing",
+    "stage_cache",
+    "default_endpoint",  # before deployment_snapshots: it reads the deployed API record
     "deployment_snapshots",
     "authorizer_resource_policy",
     "request_trace",

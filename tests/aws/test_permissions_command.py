@@ -13,7 +13,11 @@ MUTATING_PREFIXES = (
     "apigateway:PUT",
     "apigateway:DELETE",
     "lambda:Update",
-    "iam:",
+    "iam:Put",
+    "iam:Delete",
+    "iam:Create",
+    "iam:Attach",
+    "iam:Update",
 )
 
 

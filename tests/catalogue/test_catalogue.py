@@ -47,6 +47,8 @@ FACT_NAMES = {
     "resource_policy", "status_code", "error_type", "error_message",
     # added with the applicable usage-plan and resource-policy fixes (assignment K)
     "key_usage_plan_id", "proposed_resource_policy",
+    # the IAM fixes scoped to the failing method (propose_iam_fix probe, assignment loop)
+    "iam_principal_name", "iam_policy_name", "iam_policy_document",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -15,7 +15,7 @@ from typing import Any
 from wizard.aws.fixes.allowlist import lookup
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
-from wizard.aws.fixes.state import MISSING, decode_policy, field_at
+from wizard.aws.fixes.state import IAM_POLICY_PUTS, MISSING, decode_policy, field_at, iam_document
 
 UNKNOWN = "(unknown: could not be read)"
 UNSET = "(not set)"
@@ -112,6 +112,14 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
                 after,
             )
         ]
+    if (op.service, op.operation) in IAM_POLICY_PUTS:
+        who = f"user {p['UserName']}" if "UserName" in p else f"role {p.get('RoleName')}"
+        what = f"inline policy {p['PolicyName']} of {who}"
+        if read is None or read.state is None:
+            return [Change(what, UNKNOWN, iam_document(p["PolicyDocument"]))]
+        old = None if read.absent else iam_document(read.state.get("PolicyDocument"))
+        new = iam_document(p["PolicyDocument"])
+        return [Change(what, old if old is not None else UNSET, new, policy_diff(old, new))]
     if op.operation == "PutGatewayResponse":
         state = None if read is None else read.state
         before = (

@@ -61,8 +61,13 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
     try:
         response = getattr(clients(op.service), reader.method)(**params)
     except Exception as exc:
-        # API Gateway v1 and v2 share the apigateway:GET action.
-        err = classify(exc, action="apigateway:GET", manual=call)
+        # API Gateway v1 and v2 share the apigateway:GET action; IAM and Lambda name theirs.
+        action = (
+            "apigateway:GET"
+            if op.service.startswith("apigateway")
+            else (f"{op.service}:{reader.operation}")
+        )
+        err = classify(exc, action=action, manual=call)
         if err.kind is ProbeErrorKind.NOT_FOUND:
             return StateRead(call, {}, absent=True)
         return StateRead(call, None, error=str(err))

@@ -24,11 +24,18 @@ def test_ttl_change_is_allowed() -> None:
     ("service", "operation", "params", "message"),
     [
         ("apigateway", "DeleteRestApi", {"restApiId": "a"}, "not an operation the wizard may run"),
+        ("lambda", "UpdateFunctionConfiguration", {}, "not an operation the wizard may run"),
         (
             "lambda",
             "UpdateFunctionCode",
-            {"FunctionName": "f"},
-            "not an operation the wizard may run",
+            {"FunctionName": "f", "ZipFile": "fileb:///tmp/patched.zip"},
+            "not a code artifact the wizard wrote",
+        ),
+        (
+            "lambda",
+            "UpdateFunctionCode",
+            {"FunctionName": "f", "ZipFile": "x", "Publish": True},
+            "parameter Publish is not one the wizard may set",
         ),
         ("iam", "CreatePolicy", {}, "not an operation the wizard may run"),
         ("iam", "PutRolePolicy", {"PolicyName": "p"}, "missing required parameter RoleName"),

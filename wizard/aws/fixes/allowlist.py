@@ -81,6 +81,17 @@ def _iam_policy(params: Mapping[str, Any], rollback: bool) -> None:
         raise NotAllowedError(str(exc)) from None
 
 
+def _code_artifact(params: Mapping[str, Any], rollback: bool) -> None:
+    """Lambda code only from an artifact the wizard wrote, whose bytes match its name
+    (`code.load_artifact`): the patched authorizer, or in a rollback the code it replaced."""
+    from wizard.aws.fixes.code import CodeError, load_artifact
+
+    try:
+        load_artifact(params.get("ZipFile"))
+    except CodeError as exc:
+        raise NotAllowedError(f"UpdateFunctionCode: {exc}") from None
+
+
 _STAGE_WIDE = r"/\*/\*"
 _ENDPOINT_TYPE = r"(EDGE|REGIONAL|PRIVATE)"
 
@@ -243,6 +254,15 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
         identity=("RoleName", "PolicyName"),
         fields=("PolicyDocument",),
         constraint=_iam_policy,
+    ),
+    AllowedOperation(
+        "lambda",
+        "UpdateFunctionCode",
+        "deploy the authorizer's code with the wrong part of its Resource corrected (a zip the "
+        "wizard wrote), or in a rollback the code it replaced",
+        identity=("FunctionName",),
+        fields=("ZipFile",),
+        constraint=_code_artifact,
     ),
     # Undo only: these remove what an applied fix created.
     AllowedOperation(

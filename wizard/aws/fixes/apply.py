@@ -170,9 +170,19 @@ def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
             raise NotAllowedError(f"inline policy {name}: {exc}") from None
 
 
+def call_params(op: BoundOperation) -> dict[str, Any]:
+    """The boto3 parameters of `op`: a code zip the plan names by artifact is sent as its bytes
+    (re-hashed against the artifact's name first)."""
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        from wizard.aws.fixes.code import load_artifact
+
+        return {**op.params, "ZipFile": load_artifact(op.params.get("ZipFile"))}
+    return op.params
+
+
 def _call(op: BoundOperation, clients: ClientFactory) -> StepResult:
     try:
-        response = getattr(clients(op.service), op.method)(**op.params)
+        response = getattr(clients(op.service), op.method)(**call_params(op))
     except Exception as exc:
         err = classify(exc, action=_iam_action(op.service, op.operation), manual=op.cli)
         if err.kind is ProbeErrorKind.UNSUPPORTED:

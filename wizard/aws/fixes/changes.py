@@ -112,6 +112,8 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
                 after,
             )
         ]
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        return [_code_change(op, read)]
     if (op.service, op.operation) in IAM_POLICY_PUTS:
         who = f"user {p['UserName']}" if "UserName" in p else f"role {p.get('RoleName')}"
         what = f"inline policy {p['PolicyName']} of {who}"
@@ -148,6 +150,29 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
         for name in entry.fields
         if name in p
     ]
+
+
+def _code_change(op: BoundOperation, read: StateRead | None) -> Change:
+    """The code update as the diff of the files it changes (the zip that runs now against the
+    zip the fix deploys: both are artifacts the wizard saved)."""
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, code_sha256, load_artifact
+
+    what = f"code of Lambda function {op.params['FunctionName']}"
+    try:
+        new = load_artifact(op.params["ZipFile"])
+    except CodeError as exc:
+        return Change(what, UNKNOWN, str(exc))
+    after = f"CodeSha256 {code_sha256(new)}"
+    if read is None or read.state is None:
+        return Change(what, UNKNOWN, after)
+    sha = str(read.state.get("CodeSha256"))
+    try:
+        old = load_artifact(PREFIX + str(artifact_path(sha)))
+    except CodeError:
+        return Change(what, f"CodeSha256 {sha}", after)
+    from wizard.aws.fixes.code import sources_diff
+
+    return Change(what, f"CodeSha256 {sha}", after, sources_diff(old, new))
 
 
 def _patch_change(where: str, patch: dict[str, Any], read: StateRead | None) -> Change:

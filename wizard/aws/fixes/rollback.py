@@ -279,7 +279,27 @@ def _inline_policy(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) ->
     return [("iam", op.operation, {**identity, "PolicyDocument": document})], []
 
 
+def _function_code(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    """Undo a code update: deploy the zip that ran before, saved as an artifact by its
+    CodeSha256 (the snapshot refuses a code fix whose current code is not saved)."""
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path
+
+    sha = (read.state or {}).get("CodeSha256")
+    try:
+        ref = PREFIX + str(artifact_path(str(sha)))
+    except CodeError:
+        return [], [f"the code before `{op.cli}` is unknown; redeploy it by hand"]
+    return [
+        (
+            "lambda",
+            "UpdateFunctionCode",
+            {"FunctionName": op.params["FunctionName"], "ZipFile": ref},
+        )
+    ], []
+
+
 _HANDLERS = {
+    ("lambda", "UpdateFunctionCode"): _function_code,
     ("iam", "PutUserPolicy"): _inline_policy,
     ("iam", "PutRolePolicy"): _inline_policy,
     ("apigateway", "CreateDeployment"): _stage_back,

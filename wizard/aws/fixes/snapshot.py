@@ -71,7 +71,25 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
         if err.kind is ProbeErrorKind.NOT_FOUND:
             return StateRead(call, {}, absent=True)
         return StateRead(call, None, error=str(err))
-    return StateRead(call, jsonable(response))
+    state = jsonable(response)
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        missing = _code_not_saved(state)
+        if missing:
+            return StateRead(call, None, error=missing)
+    return StateRead(call, state)
+
+
+def _code_not_saved(state: dict[str, Any]) -> str | None:
+    """Why the function's current code could not be restored, or None when it is saved (an
+    artifact with its CodeSha256): without it a code fix has no way back."""
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact
+
+    sha = state.get("CodeSha256")
+    try:
+        load_artifact(PREFIX + str(artifact_path(str(sha))))
+    except CodeError:
+        return f"the function's current code (CodeSha256 {sha}) is not saved, so it could not be restored"
+    return None
 
 
 def take_snapshot(plan: FixPlan, clients: ClientFactory) -> Snapshot:

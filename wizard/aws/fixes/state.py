@@ -48,6 +48,7 @@ READERS: dict[tuple[str, str], Reader] = {
     ("apigatewayv2", "UpdateStage"): Reader("GetStage", ("ApiId", "StageName")),
     ("apigatewayv2", "UpdateApi"): Reader("GetApi", ("ApiId",)),
     ("apigatewayv2", "CreateApiMapping"): Reader("GetApiMappings", ("DomainName",)),
+    ("lambda", "UpdateFunctionCode"): Reader("GetFunctionConfiguration", ("FunctionName",)),
     ("iam", "PutUserPolicy"): Reader("GetUserPolicy", ("UserName", "PolicyName")),
     ("iam", "PutRolePolicy"): Reader("GetRolePolicy", ("RoleName", "PolicyName")),
 }

@@ -130,6 +130,15 @@ def _checks(op: BoundOperation, old: StateRead | None, new: StateRead | None) ->
         key = p.get("ApiMappingKey", "")
         present = any(i.get("ApiMappingKey", "") == key for i in state.get("Items") or [])
         return [Check(f"API mapping {key!r}", True, present, present)]
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        from wizard.aws.fixes.code import CodeError, code_sha256, load_artifact
+
+        try:
+            want: Any = code_sha256(load_artifact(p["ZipFile"]))
+        except CodeError as exc:
+            want = str(exc)
+        got = state.get("CodeSha256")
+        return [Check(f"code of function {p['FunctionName']} (CodeSha256)", want, got, want == got)]
     if (op.service, op.operation) in IAM_POLICY_PUTS:
         want, got = iam_document(p["PolicyDocument"]), iam_document(state.get("PolicyDocument"))
         return [Check(f"inline policy {p['PolicyName']}", want, got, want == got)]

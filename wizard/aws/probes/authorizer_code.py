@@ -20,6 +20,7 @@ from typing import Any
 from wizard.analysis.authorizer_resource import wrong_parts
 from wizard.aws.errors import aws_errors
 from wizard.aws.fixes.code import MAX_ZIP_BYTES, CodeError, patch_code, save_artifact
+from wizard.aws.fixes.render import render_cli
 from wizard.aws.probes._base import arg, client, session
 from wizard.engine.probes import REGISTRY, ProbeContext
 
@@ -64,7 +65,7 @@ def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) ->
             authorizer_code_note="On AWS the wizard does not download or redeploy the "
             "authorizer's code: apply the patch shown in your repository and deploy it as usual."
         )
-    manual = f"aws lambda get-function --function-name {function}"
+    manual = render_cli("lambda", "GetFunction", {"FunctionName": str(function)})
     with aws_errors("lambda:GetFunction", manual=manual):
         answer = client(ctx, "lambda").get_function(FunctionName=function)
     config, location = answer.get("Configuration") or {}, (answer.get("Code") or {}).get("Location")

@@ -26,6 +26,7 @@ from wizard.aws.fixes.iam_policy import (
     parse_document,
     principal_of,
 )
+from wizard.aws.fixes.render import render_cli
 from wizard.aws.probes._base import arg, client, paginate
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -98,8 +99,9 @@ def propose_iam_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
         raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"mode must be allow or deny, not {mode!r}")
     list_op, get_op, key, label = _OPS[principal.kind]
     iam = client(ctx, "iam")
-    manual = f"aws iam {list_op.replace('_', '-')} --{key[:-4].lower()}-name {principal.name}"
+    manual = render_cli("iam", f"List{label}Policies", {key: principal.name})
     names = []
+    principal_arg: dict[str, Any] = {key: principal.name}
     for n in paginate(
         ctx,
         iam,
@@ -107,7 +109,7 @@ def propose_iam_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
         "PolicyNames",
         action=f"iam:List{label}Policies",
         manual=manual,
-        **{key: principal.name},
+        **principal_arg,
     ):
         names.append(str(n))
         if len(names) >= MAX_INLINE_POLICIES:

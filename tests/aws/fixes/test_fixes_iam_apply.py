@@ -156,3 +156,36 @@ def test_an_edit_that_widens_an_allow_is_refused_before_any_call(aws_client: Any
     with pytest.raises(NotAllowedError, match="Allow"):
         _apply(plan, aws_client)
     assert _get(iam, "user", "guardrail") == narrow
+
+
+def test_the_journal_restores_an_iam_fix_once(aws_client: Any) -> None:
+    """`apigw-wizard rollback` works from the journal alone: the edited policy goes back, and a
+    second restore finds nothing left to undo."""
+    from wizard.aws.fixes.journal import Journal
+
+    iam = aws_client("iam")
+    _principal(iam, "user")
+    _put(iam, "user", "guardrail", GUARDRAIL)
+    edit = except_from_deny(GUARDRAIL, ARN)
+    assert edit.document is not None
+    facts = {
+        "iam_principal_kind": "user",
+        "iam_principal_name": "batch",
+        "iam_policy_name": "guardrail",
+        "iam_policy_document": dumps(edit.document),
+    }
+    plan = build_plan(_fix("iam-explicit-deny", "fix-iam-edit-deny-user"), facts)
+    result = _apply(plan, aws_client)
+    assert result.applied and result.journal
+    journal = Journal.load(result.journal)
+    restore = journal.restore_plan(aws_client)
+    assert [o.operation for o in restore.operations] == ["PutUserPolicy"]
+    done = apply_plan(
+        restore,
+        Confirmation.for_plan(restore, by="t", shown=restore.cli),
+        aws_client,
+        recorder=journal.restore_recorder(),
+    )
+    assert done.applied
+    assert _get(iam, "user", "guardrail") == GUARDRAIL
+    assert Journal.load(result.journal).restore_plan(aws_client).operations == ()

@@ -13,15 +13,17 @@ import tempfile
 from pathlib import Path
 
 
-def write_private(path: str | Path, text: str) -> Path:
-    """Replace `path` with `text` (UTF-8), mode 0600; the parent directory is created (0700)."""
+def write_private(path: str | Path, text: str | bytes) -> Path:
+    """Replace `path` with `text` (UTF-8; bytes as they are), mode 0600; the parent directory
+    is created (0700)."""
     target = Path(path)
     parent = target.parent
     parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp creates it 0600
-            fh.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

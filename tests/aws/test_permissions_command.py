@@ -13,7 +13,11 @@ MUTATING_PREFIXES = (
     "apigateway:PUT",
     "apigateway:DELETE",
     "lambda:Update",
-    "iam:",
+    "iam:Put",
+    "iam:Delete",
+    "iam:Create",
+    "iam:Attach",
+    "iam:Update",
 )
 
 
@@ -53,3 +57,22 @@ def test_apply_policy_is_separate(capsys):
     assert "apigateway:PATCH" in out
     assert main(["permissions"]) == 0
     assert "apigateway:PATCH" not in capsys.readouterr().out
+
+
+def test_apply_policy_names_each_service_on_its_own_resources(capsys):
+    assert main(["permissions", "--apply", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    by_sid = {st["Sid"]: st for st in data["policy"]["Statement"]}
+    assert set(data["why"]) >= set(by_sid)
+    iam = by_sid["ApplyIamInvokeFixes"]
+    assert {"iam:PutUserPolicy", "iam:PutRolePolicy", "iam:DeleteUserPolicy"} <= set(iam["Action"])
+    assert {"iam:GetUserPolicy", "iam:GetRolePolicy"} <= set(iam["Action"])
+    assert not [a for a in iam["Action"] if a.startswith(("iam:Attach", "iam:CreatePolicy"))]
+    assert all(
+        r.startswith(("arn:aws:iam::*:user/", "arn:aws:iam::*:role/")) for r in iam["Resource"]
+    )
+    code = by_sid["ApplyAuthorizerCodeFix"]
+    assert "lambda:UpdateFunctionCode" in code["Action"]
+    assert "lambda:UpdateFunctionConfiguration" not in code["Action"]
+    apigw = by_sid["ApplyAllowlistedFixes"]
+    assert all(a.startswith("apigateway:") for a in apigw["Action"])

@@ -49,6 +49,10 @@ FACT_NAMES = {
     "key_usage_plan_id", "proposed_resource_policy",
     # the HTTP API route the request matched and the scopes its JWT carries (p_live_http, p_live_jwt)
     "route_id", "token_scopes",
+    # the IAM fixes scoped to the failing method (propose_iam_fix probe, assignment loop)
+    "iam_principal_name", "iam_policy_name", "iam_policy_document",
+    # the authorizer's code patched where it builds the Resource (propose_authorizer_code_fix)
+    "authorizer_function_name", "authorizer_code_zip",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

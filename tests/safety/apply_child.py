@@ -1,7 +1,7 @@
-"""Run the seed's TTL-0 fix (three calls) through the fix driver, as a front end does, in a
-process of its own, so a test can SIGKILL it between calls.
+"""Run a catalogue fix (by default the seed's TTL-0 fix, three calls) through the fix driver, as
+a front end does, in a process of its own, so a test can SIGKILL it between calls.
 
-    python apply_child.py ENDPOINT_URL FACTS_JSON
+    python apply_child.py ENDPOINT_URL FACTS_JSON [CAUSE FIX]
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from wizard.catalogue.model import load_catalogue
 
 def main() -> int:
     endpoint, facts = sys.argv[1], json.loads(sys.argv[2])
-    fix = next(
-        f
-        for f in load_catalogue().get("authz-cache-scoped-policy").fixes
-        if f.id == "fix-cache-ttl-zero"
+    cause, fix_id = (
+        sys.argv[3:5] if len(sys.argv) > 4 else ("authz-cache-scoped-policy", "fix-cache-ttl-zero")
     )
+    fix = next(f for f in load_catalogue().get(cause).fixes if f.id == fix_id)
     plan = build_plan(fix, facts, CliTarget(region="us-east-1", endpoint_url=endpoint))
     aws = sandbox_session(endpoint)
     run = run_fix(

@@ -82,18 +82,32 @@ def apply_actions() -> list[str]:
     return sorted(allowed_iam_actions())
 
 
+# `--apply` statements: service → (statement id, resources). API Gateway's are its own paths;
+# the IAM fixes write inline policies of users and roles (never managed policies, boundaries
+# or SCPs); the code fix updates Lambda functions (the sandbox's authorizers).
+_APPLY_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "apigateway": ("ApplyAllowlistedFixes", ("arn:aws:apigateway:*::/*",)),
+    "iam": ("ApplyIamInvokeFixes", ("arn:aws:iam::*:user/*", "arn:aws:iam::*:role/*")),
+    "lambda": ("ApplyAuthorizerCodeFix", ("arn:aws:lambda:*:*:function:*",)),
+}
+
+
 def apply_policy() -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
+    grouped: dict[str, list[str]] = {}
+    for action in apply_actions():
+        grouped.setdefault(action.split(":", 1)[0], []).append(action)
+    statements = []
+    for service, actions in sorted(grouped.items()):
+        sid, resources = _APPLY_SCOPES[service]
+        statements.append(
             {
-                "Sid": "ApplyAllowlistedFixes",
+                "Sid": sid,
                 "Effect": "Allow",
-                "Action": apply_actions(),
-                "Resource": "arn:aws:apigateway:*::/*",
+                "Action": actions,
+                "Resource": list(resources) if len(resources) > 1 else resources[0],
             }
-        ],
-    }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def explanations() -> dict[str, str]:
@@ -106,5 +120,14 @@ def explanations() -> dict[str, str]:
     out["ApplyAllowlistedFixes"] = (
         "only with --apply, after you confirm each fix: the allowlisted API Gateway updates "
         "(authorizer TTL, cache flush, deployment, resource policy, stage logging, usage plans)"
+    )
+    out["ApplyIamInvokeFixes"] = (
+        "only with --apply, after you confirm: an inline policy of the refused caller's user or "
+        "role allowing execute-api:Invoke on the failing method only, or its Deny lifted for "
+        "that method only (read first, deleted or restored by the rollback)"
+    )
+    out["ApplyAuthorizerCodeFix"] = (
+        "only with --apply on the sandbox emulator: deploy the authorizer's code with its "
+        "Resource corrected, and the previous code back on rollback"
     )
     return out

@@ -55,6 +55,10 @@ NEUTRAL = frozenset(
         "AssumeRole",
     }
 )
+# Services whose answers botocore rewrites in an after-call handler that runs before this
+# cache's (IAM's URL-encoded policy documents, decoded to dicts): a cached answer would be
+# decoded a second time and fail. Their reads are not kept.
+DECODED_AFTER_CALL = frozenset({"iam"})
 _READ_PREFIXES = ("Get", "List", "Describe", "Filter")
 _NOT_FOUND = 404
 # A waiter gives up on the first caller after this long and sends its own read.
@@ -129,6 +133,8 @@ class ReadCache:
             self.clear()
             return None
         if not self.enabled or not is_cached_read(operation) or model.has_streaming_output:
+            return None
+        if model.service_model.service_name in DECODED_AFTER_CALL:
             return None
         key = _key(operation, params, context)
         if getattr(self._local, "fresh", False):

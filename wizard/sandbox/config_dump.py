@@ -22,6 +22,20 @@ from typing import Any
 from wizard.sandbox.provision import ClientFactory
 
 _VOLATILE = frozenset({"ResponseMetadata", "lastUpdatedDate", "LastUpdatedDate"})
+# A Lambda function's record of when and how its last update went: a rollback restores the
+# code and configuration (CodeSha256 included), not the clock nor the update's bookkeeping.
+_LAMBDA_VOLATILE = frozenset(
+    {
+        "LastModified",
+        "RevisionId",
+        "LastUpdateStatus",
+        "LastUpdateStatusReason",
+        "LastUpdateStatusReasonCode",
+        "State",
+        "StateReason",
+        "StateReasonCode",
+    }
+)
 
 
 def _clean(value: Any) -> Any:
@@ -67,6 +81,10 @@ def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
                 p["id"]: _items(apigw, "get_usage_plan_keys", usagePlanId=p["id"]) for p in plans
             },
             "api_keys": _items(apigw, "get_api_keys", includeValues=True),
+            # What the code and IAM fixes change: the Lambda functions (authorizers), and the
+            # inline policies of the IAM users and roles (the signed callers).
+            "lambda_functions": _lambda_functions(clients),
+            "iam_inline_policies": _inline_policies(clients),
         }
     )
 
@@ -135,6 +153,38 @@ def dump_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
     if _is_rest_api(clients, api_id):
         return dump_rest_api(clients, api_id)
     return dump_v2_api(clients, api_id)
+
+
+def _lambda_functions(clients: ClientFactory) -> dict[str, Any]:
+    lam = clients("lambda")
+    out: dict[str, Any] = {}
+    for page in lam.get_paginator("list_functions").paginate():
+        for fn in page.get("Functions", []):
+            config = lam.get_function_configuration(FunctionName=fn["FunctionName"])
+            out[fn["FunctionName"]] = {k: v for k, v in config.items() if k not in _LAMBDA_VOLATILE}
+    return out
+
+
+def _inline_policies(clients: ClientFactory) -> dict[str, Any]:
+    iam = clients("iam")
+    out: dict[str, Any] = {}
+    kinds = (
+        ("user", "list_users", "Users", "UserName", "list_user_policies", "get_user_policy"),
+        ("role", "list_roles", "Roles", "RoleName", "list_role_policies", "get_role_policy"),
+    )
+    for kind, lister, key, name_key, list_policies, get_policy in kinds:
+        for page in iam.get_paginator(lister).paginate():
+            for principal in page.get(key, []):
+                name = principal[name_key]
+                names = iam.get_paginator(list_policies).paginate(**{name_key: name})
+                out[f"{kind}/{name}"] = {
+                    policy: getattr(iam, get_policy)(**{name_key: name, "PolicyName": policy})[
+                        "PolicyDocument"
+                    ]
+                    for p in names
+                    for policy in sorted(p.get("PolicyNames", []))
+                }
+    return out
 
 
 def dump_text(clients: ClientFactory, api_id: str) -> str:

@@ -112,8 +112,9 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
         "- **diagnosed**: `apigw-wizard diagnose` from the invoke URL names the cause first, "
         "with no question asked; declining the fixes changes nothing.",
         "- **printed CLI**: the fix commands the wizard prints, run with the real AWS CLI, make "
-        "the same request succeed. *client-side*: the fix is in the client, the authorizer's "
-        "code or IAM, so the wizard shows what to do and applies nothing.",
+        "the same request succeed. *client-side*: the fix is in the client (signing, the URL, the "
+        "token) or is a decision of the authorizer's code (an explicit Deny), so the wizard shows "
+        "what to do and applies nothing.",
         "- **`--apply`**: `diagnose --apply --yes` applies the fix, verifies it by sending the "
         "request again, and it succeeds.",
         "- **rollback exact**: the rollback commands it prints, run with the AWS CLI, return a "

@@ -24,13 +24,42 @@ def test_ttl_change_is_allowed() -> None:
     ("service", "operation", "params", "message"),
     [
         ("apigateway", "DeleteRestApi", {"restApiId": "a"}, "not an operation the wizard may run"),
+        ("lambda", "UpdateFunctionConfiguration", {}, "not an operation the wizard may run"),
         (
             "lambda",
             "UpdateFunctionCode",
-            {"FunctionName": "f"},
-            "not an operation the wizard may run",
+            {"FunctionName": "f", "ZipFile": "fileb:///tmp/patched.zip"},
+            "not a code artifact the wizard wrote",
         ),
-        ("iam", "PutRolePolicy", {}, "not an operation the wizard may run"),
+        (
+            "lambda",
+            "UpdateFunctionCode",
+            {"FunctionName": "f", "ZipFile": "x", "Publish": True},
+            "parameter Publish is not one the wizard may set",
+        ),
+        ("iam", "CreatePolicy", {}, "not an operation the wizard may run"),
+        ("iam", "PutRolePolicy", {"PolicyName": "p"}, "missing required parameter RoleName"),
+        (
+            "iam",
+            "PutRolePolicy",
+            {
+                "RoleName": "r",
+                "PolicyName": "admin",
+                "PolicyDocument": '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+            },
+            "writes only its own invoke policy or lifts a Deny",
+        ),
+        (
+            "iam",
+            "PutUserPolicy",
+            {
+                "UserName": "u",
+                "PolicyName": "apigw-wizard-invoke-0123456789abcdef",
+                "PolicyDocument": '{"Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:a1/prod/*"}]}',
+            },
+            "one method ARN without wildcards",
+        ),
+        ("iam", "DeleteUserPolicy", {"UserName": "u", "PolicyName": "p"}, "only to roll back"),
         (
             "apigateway",
             "UpdateAuthorizer",

@@ -44,7 +44,32 @@ SHARED_FACTS = [
     "route_id",
     "key_usage_plan_id",  # the usage plan the caller's key is in (fix-plan-add-stage)
     "proposed_resource_policy",  # the corrected policy JSON (analysis.policy.fix)
+    # the IAM change scoped to the failing method (aws.probes.iam_fix)
+    "iam_principal_name",
+    "iam_policy_name",
+    "iam_policy_document",
+    # the authorizer's code patched where it builds the Resource (aws.probes.authorizer_code)
+    "authorizer_function_name",
+    "authorizer_code_zip",
 ]
+
+
+def _facts(names: set[str]) -> dict[str, object]:
+    """A value for every placeholder; the IAM policy is one the allowlist takes (its shape is
+    checked, not only its name)."""
+    from wizard.aws.fixes.iam_policy import dumps, invoke_policy, invoke_policy_name
+
+    facts: dict[str, object] = {n: f"x-{n}" for n in names}
+    arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/items"
+    if "iam_policy_document" in names:
+        facts["iam_policy_document"] = dumps(invoke_policy(arn))
+        facts["iam_policy_name"] = invoke_policy_name(arn)
+    if "authorizer_code_zip" in names:  # a zip the wizard wrote (a content-addressed artifact)
+        from wizard.aws.fixes.code import save_artifact
+
+        facts["authorizer_code_zip"] = save_artifact(b"PK\x05\x06" + b"\x00" * 18)
+    return facts
+
 
 FIXES = [
     (cause.id, fix) for cause in load_catalogue().causes for fix in cause.fixes if fix.operations
@@ -60,8 +85,7 @@ def test_catalogue_fix_renders_and_round_trips(cause_id: str, fix: object) -> No
     names = set().union(*(placeholders(op.params) for op in fix.operations))  # type: ignore[attr-defined]
     unknown = names - set(SHARED_FACTS)
     assert not unknown, f"{cause_id}: placeholders outside the shared fact names: {unknown}"
-    facts = {n: f"x-{n}" for n in names}
-    plan = build_plan(fix, facts, CliTarget(region="eu-west-1"))
+    plan = build_plan(fix, _facts(names), CliTarget(region="eu-west-1"))
     for op, line in zip(plan.operations, plan.cli, strict=True):
         parsed = parse_cli(line)
         assert (parsed.service, parsed.operation, parsed.params) == (

@@ -67,6 +67,31 @@ def _api_key_type(params: Mapping[str, Any], rollback: bool) -> None:
         )
 
 
+def _iam_policy(params: Mapping[str, Any], rollback: bool) -> None:
+    """An inline IAM policy: outside a rollback, only the wizard's own invoke policy for one
+    method ARN, or a Deny lifted for one method ARN (`iam_policy.check_policy_put`; the edit is
+    held to the policy it replaces at apply time, `iam_policy.check_edit`)."""
+    if rollback:
+        return
+    from wizard.aws.fixes.iam_policy import IamPolicyError, check_policy_put
+
+    try:
+        check_policy_put(params)
+    except IamPolicyError as exc:
+        raise NotAllowedError(str(exc)) from None
+
+
+def _code_artifact(params: Mapping[str, Any], rollback: bool) -> None:
+    """Lambda code only from an artifact the wizard wrote, whose bytes match its name
+    (`code.load_artifact`): the patched authorizer, or in a rollback the code it replaced."""
+    from wizard.aws.fixes.code import CodeError, load_artifact
+
+    try:
+        load_artifact(params.get("ZipFile"))
+    except CodeError as exc:
+        raise NotAllowedError(f"UpdateFunctionCode: {exc}") from None
+
+
 _STAGE_WIDE = r"/\*/\*"
 _ENDPOINT_TYPE = r"(EDGE|REGIONAL|PRIVATE)"
 
@@ -212,7 +237,48 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
         identity=("ApiId", "StageName"),
         fields=("AccessLogSettings", "DeploymentId"),
     ),
+    AllowedOperation(
+        "iam",
+        "PutUserPolicy",
+        "an inline policy of the refused caller's user: execute-api:Invoke on the failing "
+        "method only, or its Deny lifted for that method only",
+        identity=("UserName", "PolicyName"),
+        fields=("PolicyDocument",),
+        constraint=_iam_policy,
+    ),
+    AllowedOperation(
+        "iam",
+        "PutRolePolicy",
+        "an inline policy of the refused caller's role: execute-api:Invoke on the failing "
+        "method only, or its Deny lifted for that method only",
+        identity=("RoleName", "PolicyName"),
+        fields=("PolicyDocument",),
+        constraint=_iam_policy,
+    ),
+    AllowedOperation(
+        "lambda",
+        "UpdateFunctionCode",
+        "deploy the authorizer's code with the wrong part of its Resource corrected (a zip the "
+        "wizard wrote), or in a rollback the code it replaced",
+        identity=("FunctionName",),
+        fields=("ZipFile",),
+        constraint=_code_artifact,
+    ),
     # Undo only: these remove what an applied fix created.
+    AllowedOperation(
+        "iam",
+        "DeleteUserPolicy",
+        "delete the inline policy the fix added to the caller's user",
+        identity=("UserName", "PolicyName"),
+        rollback_only=True,
+    ),
+    AllowedOperation(
+        "iam",
+        "DeleteRolePolicy",
+        "delete the inline policy the fix added to the caller's role",
+        identity=("RoleName", "PolicyName"),
+        rollback_only=True,
+    ),
     AllowedOperation(
         "apigateway",
         "DeleteDeployment",
@@ -331,19 +397,37 @@ def _check_patch(where: str, entry: AllowedOperation, ops: Any) -> None:
             )
 
 
+_APIGW_VERBS = {
+    "Update": "PATCH",
+    "Create": "POST",
+    "Put": "PUT",
+    "Delete": "DELETE",
+    "Flush": "DELETE",
+}
+
+# What the snapshot, the verification and the rollback read, per service of the allowlist.
+READ_ACTIONS = {
+    "apigateway": ("apigateway:GET",),
+    "apigatewayv2": ("apigateway:GET",),
+    "iam": ("iam:GetUserPolicy", "iam:GetRolePolicy"),
+    "lambda": ("lambda:GetFunction", "lambda:GetFunctionConfiguration"),
+}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action a call needs: API Gateway's are HTTP verbs (v1 and v2 alike), the other
+    services' are named after the operation (iam:PutUserPolicy, lambda:UpdateFunctionCode)."""
+    if service in ("apigateway", "apigatewayv2"):
+        for prefix, verb in _APIGW_VERBS.items():
+            if operation.startswith(prefix):
+                return f"apigateway:{verb}"
+        return "apigateway:*"
+    return f"{service}:{operation}"
+
+
 def allowed_iam_actions() -> list[str]:
-    """What `--apply` needs, for `apigw-wizard permissions` (API Gateway uses HTTP-verb actions)."""
-    verbs = {
-        "Update": "PATCH",
-        "Create": "POST",
-        "Put": "PUT",
-        "Delete": "DELETE",
-        "Flush": "DELETE",
-    }
-    actions = set()
-    for entry in _ENTRIES:
-        for prefix, verb in verbs.items():
-            if entry.operation.startswith(prefix):
-                actions.add(f"apigateway:{verb}")
-    actions.add("apigateway:GET")  # snapshots and verification re-read the state
+    """What `--apply` needs, for `apigw-wizard permissions`."""
+    actions = {iam_action(e.service, e.operation) for e in _ENTRIES}
+    for e in _ENTRIES:  # snapshots and verification re-read the state
+        actions.update(READ_ACTIONS.get(e.service, ()))
     return sorted(actions)

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
-from wizard.aws.fixes.allowlist import check_allowed
+from wizard.aws.fixes.allowlist import check_allowed, iam_action
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
 from wizard.aws.fixes.journal import Announce, Journal
 from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
@@ -115,6 +115,7 @@ def apply_plan(
     journal: Journal | None = None
     if recorder is None and plan.kind == "fix":
         snapshot = snapshot if snapshot is not None else take_snapshot(plan, clients)
+        hold_policy_edits(plan, snapshot)
         journal = Journal.begin(plan, snapshot, confirmation, directory=journal_dir)
         recorder = journal
         if announce is not None:
@@ -146,9 +147,42 @@ def apply_plan(
     return result
 
 
+def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
+    """An inline IAM policy the fix rewrites may only lose a Deny for one method ARN compared
+    with what the snapshot read (`iam_policy.check_edit`); NotAllowedError, nothing changed."""
+    from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
+    from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document
+
+    for op, read in zip(plan.operations, snapshot.reads, strict=True):
+        if (op.service, op.operation) not in IAM_POLICY_PUTS:
+            continue
+        name = str(op.params.get("PolicyName"))
+        new = iam_document(op.params.get("PolicyDocument")) or {}
+        if read is None or read.state is None:
+            raise NotAllowedError(f"the inline policy {name} could not be read before the change")
+        if name.startswith(OWNED_PREFIX):
+            continue  # the wizard's own invoke policy: its shape is the allowlist's rule
+        if read.absent:
+            raise NotAllowedError(f"there is no inline policy {name} to edit")
+        try:
+            check_edit(iam_document(read.state.get("PolicyDocument")), new)
+        except IamPolicyError as exc:
+            raise NotAllowedError(f"inline policy {name}: {exc}") from None
+
+
+def call_params(op: BoundOperation) -> dict[str, Any]:
+    """The boto3 parameters of `op`: a code zip the plan names by artifact is sent as its bytes
+    (re-hashed against the artifact's name first)."""
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        from wizard.aws.fixes.code import load_artifact
+
+        return {**op.params, "ZipFile": load_artifact(op.params.get("ZipFile"))}
+    return op.params
+
+
 def _call(op: BoundOperation, clients: ClientFactory) -> StepResult:
     try:
-        response = getattr(clients(op.service), op.method)(**op.params)
+        response = getattr(clients(op.service), op.method)(**call_params(op))
     except Exception as exc:
         err = classify(exc, action=_iam_action(op.service, op.operation), manual=op.cli)
         if err.kind is ProbeErrorKind.UNSUPPORTED:
@@ -158,14 +192,4 @@ def _call(op: BoundOperation, clients: ClientFactory) -> StepResult:
 
 
 def _iam_action(service: str, operation: str) -> str:
-    verbs = {
-        "Update": "PATCH",
-        "Create": "POST",
-        "Put": "PUT",
-        "Delete": "DELETE",
-        "Flush": "DELETE",
-    }
-    for prefix, verb in verbs.items():
-        if operation.startswith(prefix):
-            return f"apigateway:{verb}"
-    return "apigateway:*"
+    return iam_action(service, operation)

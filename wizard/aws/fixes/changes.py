@@ -15,7 +15,7 @@ from typing import Any
 from wizard.aws.fixes.allowlist import lookup
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
-from wizard.aws.fixes.state import MISSING, decode_policy, field_at
+from wizard.aws.fixes.state import IAM_POLICY_PUTS, MISSING, decode_policy, field_at, iam_document
 
 UNKNOWN = "(unknown: could not be read)"
 UNSET = "(not set)"
@@ -112,6 +112,16 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
                 after,
             )
         ]
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        return [_code_change(op, read)]
+    if (op.service, op.operation) in IAM_POLICY_PUTS:
+        who = f"user {p['UserName']}" if "UserName" in p else f"role {p.get('RoleName')}"
+        what = f"inline policy {p['PolicyName']} of {who}"
+        if read is None or read.state is None:
+            return [Change(what, UNKNOWN, iam_document(p["PolicyDocument"]))]
+        old = None if read.absent else iam_document(read.state.get("PolicyDocument"))
+        new = iam_document(p["PolicyDocument"])
+        return [Change(what, old if old is not None else UNSET, new, policy_diff(old, new))]
     if op.operation == "PutGatewayResponse":
         state = None if read is None else read.state
         before = (
@@ -140,6 +150,29 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
         for name in entry.fields
         if name in p
     ]
+
+
+def _code_change(op: BoundOperation, read: StateRead | None) -> Change:
+    """The code update as the diff of the files it changes (the zip that runs now against the
+    zip the fix deploys: both are artifacts the wizard saved)."""
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, code_sha256, load_artifact
+
+    what = f"code of Lambda function {op.params['FunctionName']}"
+    try:
+        new = load_artifact(op.params["ZipFile"])
+    except CodeError as exc:
+        return Change(what, UNKNOWN, str(exc))
+    after = f"CodeSha256 {code_sha256(new)}"
+    if read is None or read.state is None:
+        return Change(what, UNKNOWN, after)
+    sha = str(read.state.get("CodeSha256"))
+    try:
+        old = load_artifact(PREFIX + str(artifact_path(sha)))
+    except CodeError:
+        return Change(what, f"CodeSha256 {sha}", after)
+    from wizard.aws.fixes.code import sources_diff
+
+    return Change(what, f"CodeSha256 {sha}", after, sources_diff(old, new))
 
 
 def _patch_change(where: str, patch: dict[str, Any], read: StateRead | None) -> Change:

@@ -107,6 +107,7 @@ class Journal:
             },
             "confirmation": confirmation.to_dict() if confirmation is not None else None,
             "snapshot": _raw_snapshot(snapshot),
+            "code": _previous_code(plan, snapshot),
             "rollback_if_all_applied": planned,
             "steps": [{"cli": o.cli, "status": "planned"} for o in plan.operations],
             "restores": [],
@@ -224,6 +225,7 @@ class Journal:
         from wizard.aws.fixes.plan import Confirmation
         from wizard.aws.fixes.rollback import derive_rollback
 
+        _restore_code(self.data)
         plan = self.plan()
         snapshot = self.snapshot(plan)
         steps = []
@@ -285,6 +287,37 @@ class RestoreRecorder:
             self.journal.write()
 
 
+def _previous_code(plan: Any, snapshot: Any) -> dict[str, str]:
+    """CodeSha256 → base64 of the zip, for each function a code fix replaces: the journal
+    holds the way back even when the code artifact is gone (bounded: code.MAX_ZIP_BYTES)."""
+    import base64
+
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact
+
+    out: dict[str, str] = {}
+    for op, read in zip(plan.operations, snapshot.reads, strict=True):
+        if (op.service, op.operation) != ("lambda", "UpdateFunctionCode") or read is None:
+            continue
+        sha = str((read.state or {}).get("CodeSha256"))
+        try:
+            out[sha] = base64.b64encode(load_artifact(PREFIX + str(artifact_path(sha)))).decode()
+        except CodeError:
+            continue  # the snapshot refused the fix already: nothing runs without it
+    return out
+
+
+def _restore_code(data: Mapping[str, Any]) -> None:
+    """Write back the code artifacts a restore needs from the journal's copies."""
+    from wizard.aws.fixes.code import CodeError, artifact_path, restore_artifact
+
+    for sha, blob in (data.get("code") or {}).items():
+        try:
+            if not artifact_path(sha).is_file():
+                restore_artifact(sha, blob)
+        except (CodeError, ValueError, OSError) as exc:
+            raise JournalError(f"the journal's copy of the code {sha} is unusable: {exc}") from None
+
+
 def _raw_snapshot(snapshot: Any) -> dict[str, Any]:
     return {
         "taken_at": snapshot.taken_at,
@@ -314,6 +347,8 @@ def _in_effect(op: Any, before: Any, clients: Any) -> bool:
     if op.operation == "CreateDeployment":
         key = "DeploymentId" if op.service == "apigatewayv2" else "deploymentId"
         return bool(now.state.get(key) != before.state.get(key))
+    if op.operation == "UpdateFunctionCode":
+        return bool(now.state.get("CodeSha256") != before.state.get("CodeSha256"))
     return bool(now.state != before.state)
 
 

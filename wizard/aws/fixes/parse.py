@@ -121,7 +121,7 @@ def _convert(param: CliParam, values: list[str], negated: bool) -> Any:
         return not negated
     if not values:
         raise ParseError(f"--{name} needs a value")
-    if is_scalar(shape):
+    if is_scalar(shape) or shape.type_name == "blob":  # a blob: its fileb:// reference
         if len(values) != 1:
             raise ParseError(f"--{name} takes one value, got {len(values)}")
         return _scalar(shape, values[0], name)

@@ -142,10 +142,18 @@ def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = No
         # A resource policy is a security boundary: the words of what the new policy allows
         # are shown with the diff, before the question.
         notes += (str(facts[POLICY_NOTE]),)
+    if any(op.service == "iam" for op in ops) and isinstance(facts.get(IAM_NOTE), str):
+        notes += (str(facts[IAM_NOTE]),)  # what the IAM change allows, in words
+    if any(op.service == "lambda" for op in ops) and isinstance(facts.get(CODE_NOTE), str):
+        notes += (str(facts[CODE_NOTE]),)  # what the code patch changes, in words
     return FixPlan(fix.id, fix.title, tuple(ops), target, "fix", notes, refused)
 
 
 POLICY_NOTE = "policy_fix_note"  # set by the propose_policy_fix probe (analysis.policy.fix)
+IAM_NOTE = "iam_fix_note"  # set by the propose_iam_fix probe (aws.probes.iam_fix)
+CODE_NOTE = (
+    "authorizer_code_note"  # set by propose_authorizer_code_fix (aws.probes.authorizer_code)
+)
 
 
 def _changes_policy(op: BoundOperation) -> bool:

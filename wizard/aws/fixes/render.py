@@ -6,7 +6,9 @@ a value that the CLI itself would treat specially is rendered in a form the CLI 
 
 - a string starting with `-` is attached with `=` (`--stage-name=-x`) so it is not an option;
 - a string the CLI would read as a file or URL (`file://...`) makes the whole command use
-  `--cli-input-json`, whose inner values the CLI never loads from anywhere;
+  `--cli-input-json`, whose inner values the CLI never loads from anywhere; the one exception
+  is a code zip the wizard wrote itself (`code.is_artifact_ref`), shown as `--zip-file
+  fileb://...` so the printed command uploads exactly the bytes `--apply` sends;
 - list elements that could be mistaken for options or JSON make the list one JSON argument;
 - `patchOperations` use the CLI shorthand `op=replace,path=/x,value=y` only when every value is
   plain (letters, digits and `_./:*+~-`), otherwise one JSON list.
@@ -95,8 +97,13 @@ def _is_paramfile(value: Any) -> bool:
 
 
 def _needs_input_json(params: Mapping[str, Any], spec: Mapping[str, CliParam]) -> bool:
+    from wizard.aws.fixes.code import is_artifact_ref
+
     return any(
-        spec[m].shape.type_name in {"string", "blob"} and _is_paramfile(v)
+        spec[m].shape.type_name in {"string", "blob"}
+        and _is_paramfile(v)
+        # a code zip the wizard wrote itself is the one file the CLI is meant to upload
+        and not (spec[m].shape.type_name == "blob" and is_artifact_ref(v))
         for m, v in params.items()
     )
 

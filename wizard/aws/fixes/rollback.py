@@ -9,6 +9,7 @@ automatically becomes a note saying what to do by hand.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,13 @@ from wizard.aws.fixes.apply import ApplyResult
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.plan import BoundOperation, FixPlan, bind_operation
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
-from wizard.aws.fixes.state import MISSING, as_patch_value, field_at, policy_text
+from wizard.aws.fixes.state import (
+    MISSING,
+    as_patch_value,
+    field_at,
+    iam_document,
+    policy_text,
+)
 
 Inverse = tuple[list[tuple[str, str, dict[str, Any]]], list[str]]  # (service, op, params), notes
 
@@ -258,7 +265,43 @@ def _v2_fields(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inv
     return calls, notes
 
 
+def _inline_policy(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    """Undo an inline IAM policy put: delete the policy the fix added, or put back the document
+    that was there (as IAM returned it: the same statements, keys and values)."""
+    key = "UserName" if op.operation == "PutUserPolicy" else "RoleName"
+    identity = {key: op.params[key], "PolicyName": op.params["PolicyName"]}
+    if read.absent:
+        return [("iam", op.operation.replace("Put", "Delete"), identity)], []
+    old = iam_document((read.state or {}).get("PolicyDocument"))
+    if old is None:
+        return [], [f"the policy {op.params['PolicyName']} before `{op.cli}` is unreadable"]
+    document = json.dumps(old, separators=(",", ":"))
+    return [("iam", op.operation, {**identity, "PolicyDocument": document})], []
+
+
+def _function_code(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    """Undo a code update: deploy the zip that ran before, saved as an artifact by its
+    CodeSha256 (the snapshot refuses a code fix whose current code is not saved)."""
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path
+
+    sha = (read.state or {}).get("CodeSha256")
+    try:
+        ref = PREFIX + str(artifact_path(str(sha)))
+    except CodeError:
+        return [], [f"the code before `{op.cli}` is unknown; redeploy it by hand"]
+    return [
+        (
+            "lambda",
+            "UpdateFunctionCode",
+            {"FunctionName": op.params["FunctionName"], "ZipFile": ref},
+        )
+    ], []
+
+
 _HANDLERS = {
+    ("lambda", "UpdateFunctionCode"): _function_code,
+    ("iam", "PutUserPolicy"): _inline_policy,
+    ("iam", "PutRolePolicy"): _inline_policy,
     ("apigateway", "CreateDeployment"): _stage_back,
     ("apigatewayv2", "CreateDeployment"): _stage_back,
     ("apigateway", "CreateUsagePlanKey"): _usage_plan_key,

@@ -61,12 +61,35 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
     try:
         response = getattr(clients(op.service), reader.method)(**params)
     except Exception as exc:
-        # API Gateway v1 and v2 share the apigateway:GET action.
-        err = classify(exc, action="apigateway:GET", manual=call)
+        # API Gateway v1 and v2 share the apigateway:GET action; IAM and Lambda name theirs.
+        action = (
+            "apigateway:GET"
+            if op.service.startswith("apigateway")
+            else (f"{op.service}:{reader.operation}")
+        )
+        err = classify(exc, action=action, manual=call)
         if err.kind is ProbeErrorKind.NOT_FOUND:
             return StateRead(call, {}, absent=True)
         return StateRead(call, None, error=str(err))
-    return StateRead(call, jsonable(response))
+    state = jsonable(response)
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        missing = _code_not_saved(state)
+        if missing:
+            return StateRead(call, None, error=missing)
+    return StateRead(call, state)
+
+
+def _code_not_saved(state: dict[str, Any]) -> str | None:
+    """Why the function's current code could not be restored, or None when it is saved (an
+    artifact with its CodeSha256): without it a code fix has no way back."""
+    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact
+
+    sha = state.get("CodeSha256")
+    try:
+        load_artifact(PREFIX + str(artifact_path(str(sha))))
+    except CodeError:
+        return f"the function's current code (CodeSha256 {sha}) is not saved, so it could not be restored"
+    return None
 
 
 def take_snapshot(plan: FixPlan, clients: ClientFactory) -> Snapshot:

@@ -48,7 +48,32 @@ READERS: dict[tuple[str, str], Reader] = {
     ("apigatewayv2", "UpdateStage"): Reader("GetStage", ("ApiId", "StageName")),
     ("apigatewayv2", "UpdateApi"): Reader("GetApi", ("ApiId",)),
     ("apigatewayv2", "CreateApiMapping"): Reader("GetApiMappings", ("DomainName",)),
+    ("lambda", "UpdateFunctionCode"): Reader("GetFunctionConfiguration", ("FunctionName",)),
+    ("iam", "PutUserPolicy"): Reader("GetUserPolicy", ("UserName", "PolicyName")),
+    ("iam", "PutRolePolicy"): Reader("GetRolePolicy", ("RoleName", "PolicyName")),
 }
+
+IAM_POLICY_PUTS = frozenset({("iam", "PutUserPolicy"), ("iam", "PutRolePolicy")})
+
+
+def iam_document(value: Any) -> dict[str, Any] | None:
+    """An inline policy document as a dict: botocore decodes IAM's URL-encoded JSON, a journal
+    holds it as read, a plan holds the JSON text it sends. None when absent or unreadable."""
+    import urllib.parse
+
+    if value in (None, "", MISSING):
+        return None
+    if isinstance(value, Mapping):
+        return dict(value)
+    text = str(value)
+    if text.lstrip().startswith("%7B"):
+        text = urllib.parse.unquote(text)
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
 
 # Stage-wide method settings: patch path suffix → field of methodSettings["*/*"].
 _METHOD_SETTING_FIELDS = {

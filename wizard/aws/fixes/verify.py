@@ -10,7 +10,14 @@ from typing import Any
 from wizard.analysis.redact import redact_obj
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, StateRead, take_snapshot
-from wizard.aws.fixes.state import MISSING, as_patch_value, decode_policy, field_at
+from wizard.aws.fixes.state import (
+    IAM_POLICY_PUTS,
+    MISSING,
+    as_patch_value,
+    decode_policy,
+    field_at,
+    iam_document,
+)
 from wizard.engine.probes import ProbeError
 
 Replay = Callable[[], Any]  # returns wizard.aws.reproduce.ReproduceResult (or a dict like it)
@@ -123,6 +130,18 @@ def _checks(op: BoundOperation, old: StateRead | None, new: StateRead | None) ->
         key = p.get("ApiMappingKey", "")
         present = any(i.get("ApiMappingKey", "") == key for i in state.get("Items") or [])
         return [Check(f"API mapping {key!r}", True, present, present)]
+    if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
+        from wizard.aws.fixes.code import CodeError, code_sha256, load_artifact
+
+        try:
+            want: Any = code_sha256(load_artifact(p["ZipFile"]))
+        except CodeError as exc:
+            want = str(exc)
+        got = state.get("CodeSha256")
+        return [Check(f"code of function {p['FunctionName']} (CodeSha256)", want, got, want == got)]
+    if (op.service, op.operation) in IAM_POLICY_PUTS:
+        want, got = iam_document(p["PolicyDocument"]), iam_document(state.get("PolicyDocument"))
+        return [Check(f"inline policy {p['PolicyName']}", want, got, want == got)]
     if op.operation == "PutGatewayResponse":
         return [
             Check(

@@ -18,6 +18,8 @@
 | execution_logs, authorizer_logs | CloudWatch Logs in a window / by request id |
 | waf_web_acl, vpc_endpoints | WAF on the stage; execute-api VPC endpoints |
 | reproduce | sends the request again |
+| propose_authorizer_code_fix | the authorizer's code patched where it builds the Resource (sandbox only) |
+| propose_iam_fix | the caller's inline IAM policies: the change scoped to the failing method |
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ MODULES = (
     "logs",
     "network",
     "reproduce",
+    "iam_fix",
+    "authorizer_code",
 )
 
 

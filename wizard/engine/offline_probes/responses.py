@@ -74,7 +74,8 @@ _STATUS = re.compile(r"\b(?:HTTP/[\d.]+\s+|status(?:\s*code)?\s*[:=]?\s*)([1-5]\
 _ERROR_TYPE = re.compile(r"x-amzn-errortype\s*:\s*([A-Za-z]+)", re.I)
 _DENIED = re.compile(
     r"User:\s*(?P<caller>\S+)\s+is not authorized to perform:\s*(?P<action>[\w:-]+)"
-    r"\s+on resource:\s*(?P<resource>arn:[^\s\"',]+)",
+    # The resource is in AWS's message; some emulators leave it out: the caller still counts.
+    r"(?:\s+on resource:\s*(?P<resource>arn:[^\s\"',]+))?",
     re.I,
 )
 _APIGW_HEADERS = re.compile(
@@ -142,6 +143,16 @@ def _denied_arns(text: str) -> dict[str, Any]:
         }
     caller, resource = m.group("caller"), m.group("resource")
     caller_acct = _ACCOUNT_IN_ARN.match(caller)
+    if resource is None:
+        return {
+            "caller_arn": caller,
+            "denied_action": m.group("action"),
+            "denied_resource_arn": None,
+            "caller_account": caller_acct.group(1) if caller_acct else None,
+            "api_account": None,
+            "cross_account": None,
+            "arn_path_doubled": None,
+        }
     api_acct = _ACCOUNT_IN_ARN.match(resource)
     resource_part = resource.split(":", 5)[-1]
     segments = resource_part.split("/")

@@ -1,0 +1,101 @@
+"""The authorizer's deployed code, patched where it builds the wrong Resource (sandbox only).
+
+The Allow the authorizer returned (`policy_resource`) is compared part by part with the method
+ARN of the call (`wizard.analysis.authorizer_resource.wrong_parts`); the handler's file is
+patched on the lines that set a Resource (`wizard.aws.fixes.code.patch_code`). Both the current
+and the patched zip are kept as content-addressed artifacts, so the fix deploys exactly the
+patched bytes and the rollback exactly the previous ones.
+
+The code is downloaded only when both the endpoint and the code location are on loopback (the
+emulator): on AWS the fix stays manual (see `wizard.aws.fixes.code`).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.analysis.authorizer_resource import wrong_parts
+from wizard.aws.errors import aws_errors
+from wizard.aws.fixes.code import MAX_ZIP_BYTES, CodeError, patch_code, save_artifact
+from wizard.aws.fixes.render import render_cli
+from wizard.aws.probes._base import arg, client, session
+from wizard.engine.probes import REGISTRY, ProbeContext
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _facts(**values: Any) -> dict[str, Any]:
+    keys = ("authorizer_function_name", "authorizer_code_zip", "authorizer_code_note")
+    return {k: values.get(k) for k in keys}
+
+
+def _loopback(url: Any) -> bool:
+    return isinstance(url, str) and urllib.parse.urlsplit(url).hostname in _LOOPBACK
+
+
+def _download(location: str) -> bytes:
+    with urllib.request.urlopen(location, timeout=30) as answer:
+        data = bytes(answer.read(MAX_ZIP_BYTES + 1))
+    if len(data) > MAX_ZIP_BYTES:
+        raise CodeError(f"the code is larger than {MAX_ZIP_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
+@REGISTRY.probe(
+    "propose_authorizer_code_fix",
+    "On the sandbox emulator: the authorizer's deployed code patched where it builds the wrong "
+    "Resource, for an UpdateFunctionCode fix (on AWS the code fix is shown, not applied)",
+    iam_actions=("lambda:GetFunction",),
+    needs_aws=True,
+)
+def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    function = arg(ctx, params, "authorizer_function_arn")
+    resource = arg(ctx, params, "policy_resource", None)
+    method_arn = arg(ctx, params, "method_arn", None)
+    if not isinstance(resource, str) or not isinstance(method_arn, str):
+        return _facts(authorizer_code_note="The returned Allow or the method ARN is not known.")
+    wrong = wrong_parts(resource, method_arn)
+    if not wrong:
+        return _facts(authorizer_code_note="The returned Allow covers the method ARN.")
+    if not _loopback(getattr(session(ctx), "endpoint_url", None)):
+        return _facts(
+            authorizer_code_note="On AWS the wizard does not download or redeploy the "
+            "authorizer's code: apply the patch shown in your repository and deploy it as usual."
+        )
+    manual = render_cli("lambda", "GetFunction", {"FunctionName": str(function)})
+    with aws_errors("lambda:GetFunction", manual=manual):
+        answer = client(ctx, "lambda").get_function(FunctionName=function)
+    config, location = answer.get("Configuration") or {}, (answer.get("Code") or {}).get("Location")
+    name = config.get("FunctionName")
+    if not _loopback(location):
+        return _facts(
+            authorizer_function_name=name,
+            authorizer_code_note="The function's code is not served by the local emulator, so "
+            "the wizard does not download it.",
+        )
+    try:
+        current = _download(str(location))
+        fix = patch_code(
+            current, str(config.get("Handler", "")), str(config.get("Runtime", "")), wrong
+        )
+        if fix.patched is None:
+            return _facts(
+                authorizer_function_name=name,
+                authorizer_code_note=f"The wizard cannot patch the code: {fix.reason}.",
+            )
+        save_artifact(current)  # the way back, byte for byte
+        ref = save_artifact(fix.patched)
+    except (CodeError, OSError) as exc:
+        return _facts(
+            authorizer_function_name=name,
+            authorizer_code_note=f"The wizard cannot patch the code: {exc}.",
+        )
+    return _facts(
+        authorizer_function_name=name,
+        authorizer_code_zip=ref,
+        authorizer_code_note=f"The code the wizard can deploy to {name} differs from what runs "
+        f"now only in {fix.reason}; rolling back re-deploys the current code byte for byte.",
+    )

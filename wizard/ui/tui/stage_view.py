@@ -26,7 +26,7 @@ def rail(
     `viewing`: the stage whose page is on screen."""
     stops = []
     for stage in stages:
-        status = stage.status
+        status: str = stage.status
         if running is not None and stage.id == running and status != "done":
             status = "running"
         stops.append(RailStop(stage.short, status, stage.branch, stage.id == viewing))

@@ -104,3 +104,35 @@ def test_every_documented_binding_id_is_a_real_one() -> None:
     assert {"app.help", "step.back", "findings.report"} <= ids
     for binding_id in ids:
         assert f"`{binding_id}`" in doc, f"docs/tui.md does not list the binding id {binding_id}"
+
+
+def _code_keys() -> dict[str, list[str]]:
+    """binding id -> its default keys, as the docs spell them (Esc, ?)."""
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    from wizard.ui.tui.app import WizardApp
+    from wizard.ui.tui.config import _subclasses
+
+    binding_ids()  # imports every screen and widget module
+    shown = {"escape": "Esc", "question_mark": "?"}
+    out: dict[str, list[str]] = {}
+    for node in [WizardApp, *_subclasses(DOMNode)]:
+        if not node.__module__.startswith("wizard."):
+            continue
+        for binding in node.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and binding.id:
+                out[binding.id] = [shown.get(k.strip(), k.strip()) for k in binding.key.split(",")]
+    return out
+
+
+def test_the_binding_table_gives_each_id_its_keys_and_what_it_does() -> None:
+    """The docs' binding-id table is the code's: the same ids with the same default keys."""
+    import re
+
+    doc = (Path(__file__).parents[2] / "docs" / "tui.md").read_text(encoding="utf-8")
+    rows = {
+        m.group(1): [k.strip() for k in m.group(2).split(",")]
+        for m in re.finditer(r"^\| `([a-z]+\.[a-z0-9_]+)` \| ([^|]+?) \| [^|]+ \|$", doc, re.M)
+    }
+    assert rows == _code_keys()

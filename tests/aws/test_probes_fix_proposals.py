@@ -72,3 +72,29 @@ def test_no_proposal_for_a_caller_that_is_no_user_or_role(
     out = _probe(ministack, "allow", caller=caller)  # type: ignore[arg-type]
     assert out["iam_policy_document"] is None and out["iam_principal_kind"] is None
     assert "neither" in out["iam_fix_note"]
+
+
+def test_the_authorizer_code_is_patched_on_the_sandbox(aws_client: Any, ministack: Any) -> None:
+    """`propose_authorizer_code_fix`: the deployed zip patched where the Resource names the
+    wrong stage, saved as an artifact; an Allow that covers the call gets no patch."""
+    import wizard.aws.probes.authorizer_code  # noqa: F401  (registers the probe)
+    from wizard.aws.fixes.code import load_artifact
+    from wizard.sandbox.provision import provision
+    from wizard.sandbox.scenario import load_scenario
+
+    scenario = load_scenario("authz-hand-built-resource")
+    out = provision(scenario, aws_client, endpoint_url=ministack.endpoint_url)
+    method_arn = out.method_arn("GET", "/items")
+    facts = {
+        "authorizer_function_arn": scenario.api.authorizers[0].function.name,
+        "policy_resource": f"{method_arn.split('/')[0]}/dev/*/*",
+        "method_arn": method_arn,
+    }
+    ctx = ProbeContext(inputs={}, facts=facts, aws=sandbox_session(ministack.endpoint_url))
+    got = dict(REGISTRY.get("propose_authorizer_code_fix").fn(ctx, {}))
+    assert load_artifact(got["authorizer_code_zip"])  # an artifact the wizard wrote
+    assert "the stage 'dev'" in got["authorizer_code_note"]
+    facts["policy_resource"] = f"{method_arn.split('/')[0]}/prod/*/*"
+    ctx = ProbeContext(inputs={}, facts=facts, aws=sandbox_session(ministack.endpoint_url))
+    covered = dict(REGISTRY.get("propose_authorizer_code_fix").fn(ctx, {}))
+    assert covered["authorizer_code_zip"] is None

@@ -115,7 +115,8 @@ def _unmapped_base_path(
     named = []
     for candidate in sorted({a for _, a, _ in mappings}):
         with aws_errors(
-            "apigateway:GET", manual=f"aws apigateway get-stages --rest-api-id {candidate}"
+            "apigateway:GET",
+            manual=manual_command(session, "apigateway", "GetStages", restApiId=candidate),
         ):
             items = apigw.get_stages(restApiId=candidate).get("item", [])
         if any(s.get("stageName") == first for s in items):

@@ -28,6 +28,7 @@ SHARED_FACTS = [
     "method_arn",
     "authorization_type",
     "authorizer_id",
+    "token_scopes",  # the scopes the JWT carries (p_live_jwt), for the route-scopes fix
     "authorizer_type",
     "authorizer_ttl",
     "authorizer_identity_source",
@@ -60,6 +61,8 @@ def _facts(names: set[str]) -> dict[str, object]:
     from wizard.aws.fixes.iam_policy import dumps, invoke_policy, invoke_policy_name
 
     facts: dict[str, object] = {n: f"x-{n}" for n in names}
+    if "token_scopes" in facts:  # a list fact: the scopes the token carries
+        facts["token_scopes"] = ["x-scope"]
     arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/items"
     if "iam_policy_document" in names:
         facts["iam_policy_document"] = dumps(invoke_policy(arn))

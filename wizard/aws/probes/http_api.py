@@ -87,7 +87,7 @@ def _default_stage_fallback(
     URL's root, so a first segment that names no stage is part of the path (the URL parser can
     only call it a candidate stage): `/orders` is `$default` + `/orders`, not stage `orders`."""
     v2 = client(ctx, "apigatewayv2")
-    manual = f"aws apigatewayv2 get-stages --api-id {api_id}"
+    manual = manual_command(ctx.aws, "apigatewayv2", "GetStages", ApiId=api_id)
     found = paginate(
         ctx, v2, "get_stages", "Items", action="apigateway:GET", manual=manual, ApiId=api_id
     )

@@ -184,7 +184,7 @@ def test_stage_and_deployments(seed, aws_client):
     s = run_probe("get_stage", session, facts=_facts(out))
     assert s["stage_exists"] is True
     assert s["deployment_id"] == out.deployment_id
-    assert s["execution_logging_enabled"] is False
+    assert s["execution_logging_enabled"] is True  # the seed turns on INFO logging (api.logging)
     assert s["web_acl_arn"] is None
     d = run_probe("get_deployments", session, facts=_facts(out))
     assert d["stage_on_latest_deployment"] is True

@@ -7,23 +7,21 @@ copy), and a second rollback changes nothing."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
-from faultproxy import HANG, HOLD_ANSWER, Action, FaultProxy
+from faultproxy import HANG, HOLD_ANSWER, Action
 
+from tests.safety.killed_apply import apply_killed_at
 from wizard.analysis.authorizer_resource import wrong_parts
 from wizard.aws.fixes.code import artifact_path, patch_code, save_artifact
 from wizard.aws.fixes.journal import unfinished_journals
 from wizard.sandbox.provision import provision
 from wizard.sandbox.scenario import load_scenario
 
-from .test_journal_sigkill import CHILD, _cli, _kill_at
+from .test_journal_sigkill import _cli
 
 pytestmark = pytest.mark.emulator
 
@@ -74,26 +72,8 @@ def test_sigkill_during_the_code_fix_is_restored(
     lam, name = aws_client("lambda"), code_fix["authorizer_function_name"]
     assert _code(lam, name) == code_fix["previous_sha"]
     facts = {k: v for k, v in code_fix.items() if k != "previous_sha"}
-    argv = [sys.executable, str(CHILD), "", json.dumps(facts)]
-    argv += ["authz-implicit-deny-arn-mismatch", "fix-authorizer-code-patch"]
-    with FaultProxy(ministack.endpoint_url, rule=_kill_at(when, step)) as proxy:
-        argv[2] = proxy.url
-        child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            landed = "ANSWERED" if when is HOLD_ANSWER else None
-            assert proxy.wait_for(
-                lambda seen: any(
-                    r.mutating_before == step and (r.method == landed if landed else r.mutating)
-                    for r in seen
-                )
-            ), "the fix never reached the step"
-            child.send_signal(signal.SIGKILL)
-            _, err = child.communicate(timeout=60)
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    assert child.returncode == -signal.SIGKILL
+    fix = ["authz-implicit-deny-arn-mismatch", "fix-authorizer-code-patch"]
+    err = apply_killed_at(ministack.endpoint_url, facts, when, step, fix)
     assert "Change journal" in err
     [journal] = unfinished_journals()
     assert journal.data["steps"][step]["status"] == "started"

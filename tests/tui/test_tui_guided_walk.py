@@ -9,22 +9,18 @@ from typing import Any
 
 import pytest
 from textual.widgets import Button, Static
-from tui_helpers import answer_text, run_async, settle, wait_for_screen
+from tui_helpers import answer_text, live_seed_app, run_async, settle, wait_for_screen
 
-from wizard.aws.session import sandbox_session
+from tests.aws.aws_probe_helpers import provision_seed, wizard_session
 from wizard.catalogue.fact_labels import RAW_NAME
-from wizard.sandbox.provision import Provisioned, provision
-from wizard.sandbox.replay import replay
-from wizard.sandbox.scenario import load_scenario
+from wizard.sandbox.provision import Provisioned
 from wizard.ui.tui.app import WizardApp
-from wizard.ui.tui.driver import SessionDriver
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
 from wizard.ui.tui.screens.findings import FindingsScreen
 from wizard.ui.tui.screens.rollback import RollbackScreen
 from wizard.ui.tui.screens.stage import StageScreen
 from wizard.ui.tui.screens.start import StartScreen
 from wizard.ui.tui.screens.step import StepScreen
-from wizard.ui.tui.start_input import StartEvidence
 from wizard.ui.tui.widgets.stage_rail import StageRail
 
 pytestmark = pytest.mark.emulator
@@ -36,25 +32,9 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def seed(aws: Any, ministack: Any) -> tuple[Any, Provisioned]:
-    session = sandbox_session(ministack.endpoint_url)
-    scenario = load_scenario(CAUSE)
-    out = provision(scenario, session.client, endpoint_url=ministack.endpoint_url)
-    assert [r.mismatches for r in replay(scenario, out)] == [[], []]
-    return session, out
-
-
-def _app(session: Any, out: Provisioned) -> WizardApp:
-    evidence = StartEvidence(
-        url=out.url("/dashboard/update-profile"),
-        method="POST",
-        token=out.tokens["alice"],
-        endpoint_url=out.endpoint_url,
-        region=out.region,
-        offline=False,
-    )
-    driver = SessionDriver.unstarted()
-    driver.aws = session
-    return WizardApp(evidence, driver=driver, probe_aws=False)
+    """The seed incident provisioned and replayed: GET /dashboard 200, then the POST 403s."""
+    session = wizard_session(ministack)
+    return session, provision_seed(ministack, session)
 
 
 def _shown(screen: Any) -> str:
@@ -93,7 +73,7 @@ async def _pages(pilot: Any) -> list[Any]:
 @run_async
 async def _walk(seed: tuple[Any, Provisioned], size: tuple[int, int]) -> None:
     session, out = seed
-    app = _app(session, out)
+    app = live_seed_app(session, out)
     async with app.run_test(size=size) as pilot:
         await pilot.press("ctrl+r")
         await settle(pilot, through_stages=False)
@@ -189,7 +169,7 @@ def test_the_seed_walk_shows_every_stage_then_apply_verify_and_rollback(
 @run_async
 async def _skip(seed: tuple[Any, Provisioned]) -> None:
     session, out = seed
-    app = _app(session, out)
+    app = live_seed_app(session, out)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r")
         await settle(pilot, through_stages=False)

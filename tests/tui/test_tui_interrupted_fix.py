@@ -6,18 +6,14 @@ rollback`."""
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-from faultproxy import HANG, FaultProxy, Request
+from faultproxy import HANG
 from textual.widgets import Button, Static
 from tui_helpers import run_async, settle, wait_for_screen
 
+from tests.safety.killed_apply import apply_killed_at, seed_config_dump, seed_fix_facts
 from wizard.aws.fixes.journal import unfinished_journals
 from wizard.sandbox.provision import provision
 from wizard.sandbox.scenario import load_scenario
@@ -30,7 +26,6 @@ from wizard.ui.tui.start_input import StartEvidence
 
 pytestmark = pytest.mark.emulator
 
-CHILD = Path(__file__).parents[1] / "safety" / "apply_child.py"
 STEP = 1  # killed while the second call (CreateDeployment) is in flight
 
 
@@ -40,52 +35,12 @@ def killed(aws_client: Any, ministack: Any) -> dict[str, Any]:
     out = provision(
         load_scenario("authz-cache-scoped-policy"), aws_client, endpoint_url=ministack.endpoint_url
     )
-    facts = {
-        "api_id": out.api_id,
-        "stage": out.stage,
-        "authorizer_id": out.authorizer_ids["jwt-authorizer"],
-        "region": out.region,
-        "account_id": out.account_id,
-    }
+    facts = seed_fix_facts(out)
     apigw = aws_client("apigateway")
-    before = _dump(apigw, facts)
-
-    def rule(request: Request) -> Any:
-        return HANG if request.mutating and request.mutating_before == STEP else None
-
-    from faultproxy import FORWARD
-
-    with FaultProxy(ministack.endpoint_url, rule=lambda r: rule(r) or FORWARD) as proxy:
-        child = subprocess.Popen(
-            [sys.executable, str(CHILD), proxy.url, json.dumps(facts)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert proxy.wait_for(
-                lambda seen: any(r.mutating and r.mutating_before == STEP for r in seen)
-            )
-            child.send_signal(signal.SIGKILL)
-            child.communicate(timeout=60)
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    assert child.returncode == -signal.SIGKILL
+    before = seed_config_dump(apigw, facts)
+    apply_killed_at(ministack.endpoint_url, facts, HANG, STEP)
     [journal] = unfinished_journals()
     return {"facts": facts, "before": before, "journal": journal, "apigw": apigw}
-
-
-def _dump(apigw: Any, facts: dict[str, Any]) -> dict[str, Any]:
-    api = facts["api_id"]
-    stage = apigw.get_stage(restApiId=api, stageName=facts["stage"])
-    return {
-        "authorizers": apigw.get_authorizers(restApiId=api)["items"],
-        "stage": {
-            k: v for k, v in stage.items() if k not in ("ResponseMetadata", "lastUpdatedDate")
-        },
-    }
 
 
 def _app(endpoint_url: str) -> WizardApp:
@@ -96,7 +51,7 @@ def _app(endpoint_url: str) -> WizardApp:
 @run_async
 async def _decline(killed: dict[str, Any], endpoint_url: str) -> None:
     apigw, facts = killed["apigw"], killed["facts"]
-    after_kill = _dump(apigw, facts)
+    after_kill = seed_config_dump(apigw, facts)
     app = _app(endpoint_url)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await wait_for_screen(pilot, InterruptedFixScreen)
@@ -108,7 +63,7 @@ async def _decline(killed: dict[str, Any], endpoint_url: str) -> None:
         await pilot.press("enter")  # the focused button: Leave it
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-    assert _dump(apigw, facts) == after_kill
+    assert seed_config_dump(apigw, facts) == after_kill
     assert [j.path for j in unfinished_journals()] == [killed["journal"].path]
 
 
@@ -128,7 +83,7 @@ async def _restore(killed: dict[str, Any], endpoint_url: str) -> None:
         confirm.query_one("#rollback-yes", Button).press()
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-    assert _dump(apigw, facts) == killed["before"]
+    assert seed_config_dump(apigw, facts) == killed["before"]
     assert unfinished_journals() == []
 
 

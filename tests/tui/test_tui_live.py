@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from textual.widgets import Button
-from tui_helpers import answer_text, run_async, settle, wait_for_screen
+from tui_helpers import answer_text, live_seed_app, run_async, settle, wait_for_screen
 
-from wizard.aws.session import sandbox_session
-from wizard.sandbox.provision import Provisioned, provision
+from tests.aws.aws_probe_helpers import provision_seed, wizard_session
+from wizard.sandbox.provision import Provisioned
 from wizard.sandbox.replay import replay
 from wizard.sandbox.scenario import load_scenario
 from wizard.ui.tui.app import WizardApp
@@ -32,25 +32,8 @@ TTL_ZERO = "fix-cache-ttl-zero"
 @pytest.fixture
 def seed(aws: Any, ministack: Any) -> tuple[Any, Provisioned]:
     """The seed incident provisioned and replayed: GET /dashboard 200, then the POST 403s."""
-    session = sandbox_session(ministack.endpoint_url)
-    scenario = load_scenario(CAUSE)
-    out = provision(scenario, session.client, endpoint_url=ministack.endpoint_url)
-    assert [r.mismatches for r in replay(scenario, out)] == [[], []]
-    return session, out
-
-
-def _app(session: Any, out: Provisioned) -> WizardApp:
-    evidence = StartEvidence(
-        url=out.url("/dashboard/update-profile"),
-        method="POST",
-        token=out.tokens["alice"],
-        endpoint_url=out.endpoint_url,
-        region=out.region,
-        offline=False,
-    )
-    driver = SessionDriver.unstarted()
-    driver.aws = session
-    return WizardApp(evidence, driver=driver, probe_aws=False)
+    session = wizard_session(ministack)
+    return session, provision_seed(ministack, session)
 
 
 def _policy_for_get(out: Provisioned) -> str:
@@ -100,7 +83,7 @@ def _index(screen: FindingsScreen, fix_id: str) -> int:
 @run_async
 async def _full(seed: tuple[Any, Provisioned]) -> None:
     session, out = seed
-    app = _app(session, out)
+    app = live_seed_app(session, out)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _walk_to_findings(pilot, out)
         assert app.driver.session.diagnosis().cause == CAUSE
@@ -164,7 +147,7 @@ def test_seed_incident_from_the_start_screen_to_a_verified_fix(seed: Any) -> Non
 @run_async
 async def _decline(seed: tuple[Any, Provisioned]) -> None:
     session, out = seed
-    app = _app(session, out)
+    app = live_seed_app(session, out)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _walk_to_findings(pilot, out)
         index = _index(screen, TTL_ZERO)
@@ -220,7 +203,7 @@ async def _keys(seed: tuple[Any, Provisioned], size: tuple[int, int]) -> None:
     from wizard.ui.tui.screens.findings import FixCard
 
     session, out = seed
-    app = _app(session, out)
+    app = live_seed_app(session, out)
     async with app.run_test(size=size) as pilot:
         screen = await _walk_to_findings(pilot, out)
         # Prose only: commands keep their <placeholders>, example code its own identifiers.

@@ -189,3 +189,19 @@ async def wait_for_screen(pilot: Pilot[Any], screen_type: type, timeout: float =
         await pilot.pause(0.05)
     await pilot.pause()
     return pilot.app.screen
+
+
+def live_seed_app(session: Any, out: Any) -> WizardApp:
+    """The TUI on the provisioned seed incident (live, on the emulator), its failing POST and
+    token filled in, probes not started until the test asks."""
+    evidence = StartEvidence(
+        url=out.url("/dashboard/update-profile"),
+        method="POST",
+        token=out.tokens["alice"],
+        endpoint_url=out.endpoint_url,
+        region=out.region,
+        offline=False,
+    )
+    driver = SessionDriver.unstarted()
+    driver.aws = session
+    return WizardApp(evidence, driver=driver, probe_aws=False)

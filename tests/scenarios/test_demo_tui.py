@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("textual")
 
+from tests.tui.tui_helpers import settle
 from wizard.commands.demo import tui_app
 from wizard.sandbox.demo import Sandbox, sandbox_credentials
 from wizard.sandbox.scenario import load_scenario
@@ -17,23 +18,16 @@ from wizard.sandbox.scenario import load_scenario
 pytestmark = pytest.mark.emulator
 
 
-async def _settle(pilot: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def _walk(app: Any) -> tuple[Any, str]:
     from wizard.ui.tui.screens.findings import FindingsScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         evidence = app.evidence
         assert "403" in evidence.response and evidence.method == "POST"
         assert evidence.url.endswith("/dashboard/update-profile")
         await pilot.press("ctrl+r")  # start the walk with the pre-filled evidence
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, FindingsScreen), type(app.screen).__name__
         return app.driver.session.diagnosis(), evidence.endpoint_url
 

@@ -10,6 +10,7 @@ loopback port in its own process group and stopped by its PID; Chromium resolves
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -146,6 +147,43 @@ def _screen_has(page: Any, text: str) -> str:
     return str(page.evaluate(SCREEN_TEXT))
 
 
+STAGE_HEADER = re.compile(r"Stage (\d+) of \d+:")  # a stage the wizard answered: Enter moves on
+
+
+def _past_stage_pages(page: Any, text: str) -> str:
+    """Press Enter on each stage page, as a reader moves on, until the terminal shows `text`;
+    return the whole screen."""
+    either = f"() => {{ const s = ({SCREEN_TEXT})(); return s.includes({text!r}) || /Stage \\d+ of/.test(s); }}"
+    for _ in range(12):
+        page.wait_for_function(either, timeout=WAIT_MS)
+        screen = str(page.evaluate(SCREEN_TEXT))
+        stage = STAGE_HEADER.search(screen)
+        if stage is None:
+            return _screen_has(page, text)
+        page.keyboard.press("Enter")
+        gone = json.dumps(stage.group(0))
+        page.wait_for_function(f"() => !({SCREEN_TEXT})().includes({gone})", timeout=WAIT_MS)
+    raise AssertionError(f"still on stage pages, never {text!r}:\n{page.evaluate(SCREEN_TEXT)}")
+
+
+def _until_shown(page: Any, give: Any, shown: str) -> None:
+    """`give()` (type or paste an answer) until the terminal's text matches the regex `shown`.
+    A question's text is drawn a moment before its answer field takes the focus, and what is
+    given in between lands nowhere; the terminal's text carries no sign of focus to wait on, so
+    an answer that did not land is given again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    test = f"() => new RegExp({json.dumps(shown)}).test(({SCREEN_TEXT})())"
+    for _ in range(4):
+        give()
+        try:
+            page.wait_for_function(test, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"never shown {shown!r}; the page shows:\n{page.evaluate(SCREEN_TEXT)}")
+
+
 def test_the_page_loads_its_font_from_the_server_not_a_third_party(served: str) -> None:
     with urllib.request.urlopen(served, timeout=30) as response:
         page = response.read().decode()
@@ -178,14 +216,13 @@ def test_serve_walks_the_seed_to_the_findings_in_chromium(served: str, tmp_path:
             page.evaluate(PASTE, SEED_RESPONSE)  # focus starts in the response field
             _screen_has(page, "never logs the failing calls")  # its last line: the field scrolls
             page.keyboard.press("Control+r")
-            _screen_has(page, "TTL in seconds")
-            page.keyboard.type("300")
+            _past_stage_pages(page, "TTL in seconds")
+            _until_shown(page, lambda: page.keyboard.type("300"), r"▊\s+300\s")  # in the field
             page.keyboard.press("Control+n")
             _screen_has(page, "principalId and policyDocument")
-            page.evaluate(PASTE, SEED_POLICY)
-            _screen_has(page, "prod/GET/dashboard")
+            _until_shown(page, lambda: page.evaluate(PASTE, SEED_POLICY), "prod/GET/dashboard")
             page.keyboard.press("Control+n")
-            screen = _screen_has(page, DIAGNOSIS)
+            screen = _past_stage_pages(page, DIAGNOSIS)
             assert "POST/dashboard/update-profile" in screen  # the failing call, named
             # every request the page made went to this machine's server
             others = [u for u in asked if urllib.parse.urlsplit(u).hostname != "127.0.0.1"]

@@ -33,7 +33,7 @@ from wizard.investigation.investigation import (
     resume_investigation,
 )
 from wizard.investigation.lifecycle import FixState
-from wizard.investigation.outcome import FixOut, Outcome, RankedCause
+from wizard.outcome.model import FixOut, Outcome, RankedCause
 from wizard.investigation.request import FailingRequest
 
 __all__ = [

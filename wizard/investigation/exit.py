@@ -14,7 +14,7 @@ from typing import Any
 from wizard import exitcodes
 from wizard.aws.errors import AWS_FAULT_KINDS
 from wizard.investigation.lifecycle import FIXED
-from wizard.investigation.outcome import DiagnosisOut, FixOut, Outcome
+from wizard.outcome.model import DiagnosisOut, FixOut, Outcome
 
 
 def has_aws_faults(probe_failures: Sequence[Any]) -> bool:

@@ -20,7 +20,7 @@ from wizard.aws.fixes.plan import FixPlan, build_plan
 from wizard.aws.fixes.render import CliTarget
 from wizard.engine.views import ProposedFix
 from wizard.investigation.lifecycle import CHANGED, FixState
-from wizard.investigation.outcome import FixOut
+from wizard.outcome.model import FixOut
 
 
 @dataclass

@@ -29,7 +29,7 @@ from wizard.investigation.answers import BACK, QUIT, WAIT, AnswerSource
 from wizard.investigation.errors import InvestigationError
 from wizard.investigation.fixes import FixSlot, plan_fix
 from wizard.investigation.lifecycle import FixState, state_of_run
-from wizard.investigation.outcome import Outcome
+from wizard.outcome.model import Outcome
 from wizard.investigation.outcome_build import build_outcome
 from wizard.investigation.playbook import load_checked, playbook_path
 from wizard.investigation.probes import registry_for

@@ -11,23 +11,13 @@ replay); `failed` means it did not take, or the replay still fails.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
+# The states live with the Outcome (wizard.outcome) so the report can read them; re-exported here
+# for the investigation's modules.
+from wizard.outcome.states import CHANGED, FIXED, FixState
 
-class FixState(StrEnum):
-    PROPOSED = "proposed"
-    DECLINED = "declined"
-    APPLIED = "applied"
-    VERIFIED = "verified"
-    FAILED = "failed"
-    ROLLED_BACK = "rolled_back"
-
-
-# States in which the user's account was changed by the wizard (and may be rolled back).
-CHANGED = frozenset({FixState.APPLIED, FixState.VERIFIED, FixState.FAILED})
-# States that count as "the incident is fixed" for the exit code.
-FIXED = frozenset({FixState.APPLIED, FixState.VERIFIED})
+__all__ = ["CHANGED", "FIXED", "FixState", "state_of_run"]
 
 
 def state_of_run(run: Any) -> FixState:

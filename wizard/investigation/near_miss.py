@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from wizard.investigation.outcome import Outcome
+from wizard.outcome.model import Outcome
 
 NEAR_MISS_CAUSES = frozenset({"mat-route-not-found"})
 _CUTOFF = 0.6  # how alike two paths must be to call one the other's near miss

@@ -10,7 +10,7 @@ from wizard.aws.errors import fault_name
 from wizard.engine.events import ProbeFailed
 from wizard.engine.session import Session, is_secret_name, redact
 from wizard.investigation.exit import decide, has_aws_faults
-from wizard.investigation.outcome import (
+from wizard.outcome.model import (
     DiagnosisOut,
     FixOut,
     Outcome,

@@ -30,7 +30,7 @@ from wizard.engine.models import (
     successors,
 )
 from wizard.investigation.errors import InvestigationError
-from wizard.investigation.outcome import Outcome
+from wizard.outcome.model import Outcome
 
 StageStatus = Literal["done", "current", "pending", "not_needed"]
 SHOWS = ("log_lines", "token_claims", "authorizer_policy", "resource_policy")

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wizard import __version__
+from wizard.analysis.redact import REDACTED, is_sensitive_key, redact_obj
 from wizard.report import brief as brief_mod
 from wizard.report import changes as changes_mod
 from wizard.report import exhibits as ex
@@ -145,8 +147,6 @@ def _build(
         questions_answered=int(session.get("question_count") or 0),
         finished=bool(session.get("ended")),
     )
-    from wizard import __version__
-
     environment = Environment(
         tool_version=tool_version or __version__,
         playbook_id=text_or_none(playbook.get("id")),
@@ -355,8 +355,6 @@ def protect(
     """Redact secrets and mask account ids everywhere in the report (every string of it)."""
     data: Any = report.model_dump(mode="json")
     if redact:
-        from wizard.analysis.redact import REDACTED, is_sensitive_key, redact_obj
-
         secret_facts = {row["name"] for row in data["facts"] if is_sensitive_key(row["name"])}
         for row in data["facts"]:
             if row["name"] in secret_facts and row["value"] not in ("", "none"):

@@ -4,9 +4,12 @@ botocore's model exactly as the fixes package renders them)."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.aws.fixes.bind import bind_params, placeholders
+from wizard.aws.fixes.render import CliTarget, render_argv
 from wizard.report.common import as_list, as_map, show, text_or_none
 from wizard.report.model import (
     ChangeDiff,
@@ -131,10 +134,6 @@ def _commands(
     """AWS CLI lines for the operations, with the known facts filled in (an unknown one shows
     as `<name>` for the reader to fill, as `diagnose` shows it); the boto3 form when botocore
     cannot render one. Binding is the fixes package's, so the report shows what --apply runs."""
-    import shlex
-
-    from wizard.aws.fixes.bind import bind_params, placeholders
-
     commands: list[str] = []
     fallback: list[str] = []
     for op in map(as_map, operations):
@@ -143,8 +142,6 @@ def _commands(
         unknown = {n: f"<{n}>" for n in placeholders(raw) if values.get(n) is None}
         params = bind_params(raw, {**values, **unknown})
         try:
-            from wizard.aws.fixes.render import CliTarget, render_argv
-
             commands.append(
                 shlex.join(render_argv(service, name, params, CliTarget(region=region)))
             )

@@ -9,16 +9,21 @@ Redaction is on unless `redact=False` (the command's --no-redact, which warns on
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from wizard.analysis.inert import inert
+from wizard.catalogue.model import load_catalogue
 from wizard.private_file import write_private
 from wizard.report.build import report_from_session
 from wizard.report.common import ReportError
 from wizard.report.model import Report
+from wizard.report.render_html import render_html
+from wizard.report.render_json import render_json
+from wizard.report.render_md import render_markdown
 
 FORMATS = ("md", "html", "json")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
@@ -53,16 +58,10 @@ def format_report(report: Report, fmt: str) -> str:
     """The report as text; made inert (control characters from AWS names,
     messages and claims escaped, in a form JSON also reads back)."""
     if fmt == "md":
-        from wizard.report.render_md import render_markdown
-
         return inert(render_markdown(report))
     if fmt == "html":
-        from wizard.report.render_html import render_html
-
         return inert(render_html(report))
     if fmt == "json":
-        from wizard.report.render_json import render_json
-
         return inert(render_json(report))
     raise ReportError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
@@ -101,8 +100,6 @@ def live_context(session: Any) -> dict[str, Any]:
 
 
 def local_user() -> str | None:
-    import getpass
-
     try:
         return getpass.getuser()
     except Exception:  # no user name in some containers
@@ -128,8 +125,6 @@ def write_report(
 
 def _shipped_catalogue() -> Any:
     try:
-        from wizard.catalogue.model import load_catalogue
-
         return load_catalogue()
     except Exception:  # a report without prevention notes beats no report
         return None

@@ -1,0 +1,39 @@
+"""The one Outcome of an investigation as a pure pydantic model (no engine, no AWS): the
+investigation builds it (wizard.investigation.outcome_build), every front end and the report
+render it. It sits below the report in the layers so the report can read it."""
+
+from wizard.outcome.model import (
+    OUTCOME_FORMAT,
+    OUTCOME_VERSION,
+    DiagnosisOut,
+    FactOut,
+    FixOut,
+    Outcome,
+    PathStepOut,
+    PlaybookRef,
+    ProbeFailure,
+    RankedCause,
+    Target,
+    TimelineEvent,
+    UnknownFact,
+)
+from wizard.outcome.states import CHANGED, FIXED, FixState
+
+__all__ = [
+    "CHANGED",
+    "FIXED",
+    "OUTCOME_FORMAT",
+    "OUTCOME_VERSION",
+    "DiagnosisOut",
+    "FactOut",
+    "FixOut",
+    "FixState",
+    "Outcome",
+    "PathStepOut",
+    "PlaybookRef",
+    "ProbeFailure",
+    "RankedCause",
+    "Target",
+    "TimelineEvent",
+    "UnknownFact",
+]

@@ -10,6 +10,8 @@ from wizard.aws.errors import fault_name
 from wizard.engine.events import ProbeFailed
 from wizard.engine.session import Session, is_secret_name, redact
 from wizard.investigation.exit import decide, has_aws_faults
+from wizard.investigation.outcome_analysis import analyse_evidence
+from wizard.outcome.analysis import EvidenceAnalysis, LogLine
 from wizard.outcome.model import (
     DiagnosisOut,
     FixOut,
@@ -71,12 +73,27 @@ def build_outcome(inv: Investigation) -> Outcome:
         path=redacted["path"],
         probe_failures=redacted["probe_failures"],
         timeline=redacted["timeline"],
+        analysis=_analysis(session),
         exit_code=decide(
             session.ended,
             diagnosis_out,
             fix_outs,
             aws_faults=has_aws_faults(data["probe_failures"]),
         ),
+    )
+
+
+def _analysis(session: Session) -> EvidenceAnalysis:
+    """The analyzers' answers for the views. Not redacted as a whole: the token's claims are what
+    it says, not the token (which is never kept), and key-based redaction would hide them under
+    `token`; the log lines, pasted or read from AWS, are redacted like any other text."""
+    analysis = analyse_evidence(session.known_facts(), now=session.clock())
+    return analysis.model_copy(
+        update={
+            "log_lines": [
+                LogLine(**redact(line.model_dump(mode="json"))) for line in analysis.log_lines
+            ]
+        }
     )
 
 

@@ -2,6 +2,15 @@
 investigation builds it (wizard.investigation.outcome_build), every front end and the report
 render it. It sits below the report in the layers so the report can read it."""
 
+from wizard.outcome.analysis import (
+    AuthorizerPolicyCheck,
+    EvidenceAnalysis,
+    LogLine,
+    ResourceMatch,
+    ResourcePolicyCheck,
+    StatementCheck,
+    TokenInspection,
+)
 from wizard.outcome.model import (
     OUTCOME_FORMAT,
     OUTCOME_VERSION,
@@ -20,6 +29,13 @@ from wizard.outcome.model import (
 from wizard.outcome.states import CHANGED, FIXED, FixState
 
 __all__ = [
+    "AuthorizerPolicyCheck",
+    "EvidenceAnalysis",
+    "LogLine",
+    "ResourceMatch",
+    "ResourcePolicyCheck",
+    "StatementCheck",
+    "TokenInspection",
     "CHANGED",
     "FIXED",
     "OUTCOME_FORMAT",

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wizard.outcome.analysis import EvidenceAnalysis
 from wizard.outcome.states import FixState
 
 OUTCOME_FORMAT = "apigw-wizard-outcome"
@@ -150,6 +151,9 @@ class Outcome(_Model):
     probe_failures: list[ProbeFailure]
     timeline: list[TimelineEvent] = Field(default_factory=list)
     exit_code: int
+    # The analyzers' answers the evidence views show (token claims, policy per statement, log
+    # lines explained); built from the known facts with the investigation's clock.
+    analysis: EvidenceAnalysis = Field(default_factory=EvidenceAnalysis)
 
     @property
     def inconclusive(self) -> bool:

@@ -33,8 +33,8 @@ from wizard.investigation.investigation import (
     resume_investigation,
 )
 from wizard.investigation.lifecycle import FixState
-from wizard.outcome.model import FixOut, Outcome, RankedCause
 from wizard.investigation.request import FailingRequest
+from wizard.outcome.model import FixOut, Outcome, RankedCause
 
 __all__ = [
     "BACK",

@@ -29,11 +29,11 @@ from wizard.investigation.answers import BACK, QUIT, WAIT, AnswerSource
 from wizard.investigation.errors import InvestigationError
 from wizard.investigation.fixes import FixSlot, plan_fix
 from wizard.investigation.lifecycle import FixState, state_of_run
-from wizard.outcome.model import Outcome
 from wizard.investigation.outcome_build import build_outcome
 from wizard.investigation.playbook import load_checked, playbook_path
 from wizard.investigation.probes import registry_for
 from wizard.investigation.request import FailingRequest, region_of_url
+from wizard.outcome.model import Outcome
 from wizard.sandbox.provision import data_plane_url
 
 Clock = Callable[[], Any]

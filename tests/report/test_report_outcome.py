@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from wizard.investigation import FailingRequest, ScriptedAnswers, open_investigation
+from wizard.report.build import report_from_outcome, report_from_session
 from wizard.report.render import build
 
 SEED_WALK = Path(__file__).resolve().parents[1] / "playbooks" / "walks" / "seed-cache-scoped.yaml"
@@ -38,3 +39,23 @@ def test_the_outcome_carries_the_policy_evaluation_and_the_report_renders_it() -
         (statement["label"], statement["outcome"], statement["reason"])
     ]
     assert policy.text == record["explanation"]
+
+
+def test_the_report_of_the_outcome_is_the_report_of_its_session() -> None:
+    answers = yaml.safe_load(SEED_WALK.read_text())["answers"]
+    method, url = answers["q_request"].split()
+    inv = open_investigation(FailingRequest(url=url, method=method))
+    inv.drive(ScriptedAnswers(answers))
+    record = inv.session.to_dict()
+    at = "2026-12-03T08:00:00Z"
+    from_outcome = report_from_outcome(inv.outcome(), record, generated_at=at)
+    from_session = report_from_session(record, generated_at=at)
+    assert from_outcome.summary.cause_id == "authz-cache-scoped-policy"
+    assert from_outcome.facts  # not vacuous: the seed walk knows facts
+    assert from_outcome.model_dump() == from_session.model_dump()
+    # the facts are read from the Outcome, not from the record
+    name = from_outcome.facts[0].name
+    outcome = inv.outcome()
+    fewer = outcome.model_copy(update={"evidence": [f for f in outcome.evidence if f.name != name]})
+    shown = {row.name for row in report_from_outcome(fewer, record, generated_at=at).facts}
+    assert name not in shown and shown

@@ -13,6 +13,7 @@ from typing import Any
 
 from wizard import __version__
 from wizard.analysis.redact import REDACTED, is_sensitive_key, redact_obj
+from wizard.outcome import Outcome
 from wizard.report import brief as brief_mod
 from wizard.report import changes as changes_mod
 from wizard.report import exhibits as ex
@@ -48,6 +49,31 @@ def report_from_session(
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReportError(f"the session is damaged: {type(exc).__name__}: {exc}") from None
     return protect(report, session, redact=redact, mask_account=mask_account)
+
+
+def report_from_outcome(outcome: Outcome, record: Mapping[str, Any], **options: Any) -> Report:
+    """The incident report of an investigation's Outcome. The facts, the diagnosis, the
+    playbook, whether the walk ended and the questions asked are the Outcome's; `record` (the
+    session's dict) still gives what the Outcome does not hold yet: the start time, the inputs,
+    the probe visits, the applied fixes' full records, the timeline and path as the report
+    tells them. Options as for `report_from_session`."""
+    return report_from_session({**record, **_outcome_parts(outcome, record)}, **options)
+
+
+def _outcome_parts(outcome: Outcome, record: Mapping[str, Any]) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        f.name: {**f.model_dump(mode="json"), "known": True} for f in outcome.evidence
+    }
+    for u in outcome.unknown:
+        facts.setdefault(u.name, {"name": u.name, "value": None, "known": False, "note": u.note})
+    diagnosis = outcome.diagnosis.model_dump(mode="json") if outcome.diagnosis else None
+    return {
+        "facts": facts,
+        "diagnosis": diagnosis,
+        "playbook": {**as_map(record.get("playbook")), **outcome.playbook.model_dump()},
+        "ended": outcome.ended,
+        "question_count": outcome.questions,
+    }
 
 
 # The parts every saved session has, with their JSON types: a file missing one is damaged

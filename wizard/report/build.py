@@ -53,10 +53,10 @@ def report_from_session(
 
 def report_from_outcome(outcome: Outcome, record: Mapping[str, Any], **options: Any) -> Report:
     """The incident report of an investigation's Outcome. The facts, the diagnosis, the
-    playbook, whether the walk ended and the questions asked are the Outcome's; `record` (the
-    session's dict) still gives what the Outcome does not hold yet: the start time, the inputs,
-    the probe visits, the applied fixes' full records, the timeline and path as the report
-    tells them. Options as for `report_from_session`."""
+    playbook, whether the walk ended, the questions asked and the timeline are the Outcome's;
+    `record` (the session's dict) still gives what the Outcome does not hold yet: the start
+    time, the inputs, the probe visits, the applied fixes' full records and the path with its
+    times. Options as for `report_from_session`."""
     return report_from_session({**record, **_outcome_parts(outcome, record)}, **options)
 
 
@@ -73,6 +73,7 @@ def _outcome_parts(outcome: Outcome, record: Mapping[str, Any]) -> dict[str, Any
         "playbook": {**as_map(record.get("playbook")), **outcome.playbook.model_dump()},
         "ended": outcome.ended,
         "question_count": outcome.questions,
+        "timeline": [event.model_dump(mode="json") for event in outcome.timeline],
     }
 
 

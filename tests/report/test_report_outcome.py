@@ -10,7 +10,7 @@ import yaml
 
 from wizard.investigation import FailingRequest, ScriptedAnswers, open_investigation
 from wizard.report.build import report_from_outcome, report_from_session
-from wizard.report.render import build
+from wizard.report.render import build, render_outcome, render_report
 
 SEED_WALK = Path(__file__).resolve().parents[1] / "playbooks" / "walks" / "seed-cache-scoped.yaml"
 
@@ -59,3 +59,7 @@ def test_the_report_of_the_outcome_is_the_report_of_its_session() -> None:
     fewer = outcome.model_copy(update={"evidence": [f for f in outcome.evidence if f.name != name]})
     shown = {row.name for row in report_from_outcome(fewer, record, generated_at=at).facts}
     assert name not in shown and shown
+    # rendered as text the same way as the session's report
+    text = render_outcome(outcome, record, "md", generated_at=at)
+    assert text == render_report(record, "md", generated_at=at)
+    assert "authz-cache-scoped-policy" in text

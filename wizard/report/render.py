@@ -17,8 +17,9 @@ from typing import Any
 
 from wizard.analysis.inert import inert
 from wizard.catalogue.model import load_catalogue
+from wizard.outcome import Outcome
 from wizard.private_file import write_private
-from wizard.report.build import report_from_session
+from wizard.report.build import report_from_outcome, report_from_session
 from wizard.report.common import ReportError
 from wizard.report.model import Report
 from wizard.report.render_html import render_html
@@ -74,6 +75,31 @@ def render_report(
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     return format_report(build(session_dict, redact=redact, **options), fmt)
+
+
+def render_outcome(
+    outcome: Outcome,
+    record: Mapping[str, Any],
+    fmt: str = "md",
+    redact: bool = True,
+    *,
+    generated_at: str | None = None,
+    **options: Any,
+) -> str:
+    """The report of an investigation's Outcome (`record`: its session's dict, for what the
+    Outcome does not hold yet) as text; the shipped catalogue unless one is given."""
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    if options.get("catalogue") is None:
+        options["catalogue"] = _shipped_catalogue()
+    report = report_from_outcome(
+        outcome,
+        record,
+        generated_at=generated_at or datetime.now(UTC).isoformat(),
+        redact=redact,
+        **options,
+    )
+    return format_report(report, fmt)
 
 
 def render_session(session: Any, fmt: str = "md", redact: bool = True, **options: Any) -> str:

@@ -10,8 +10,9 @@ server render. See docs/investigation.md.
 Modules: `request` (the failing request → inputs, prefill), `playbook` (the one lint policy),
 `probes` (the registry), `answers` (the answer-source protocol, scripted answers),
 `lifecycle` (fix states), `fixes` (a proposed fix made concrete), `investigation` (the walk and
-its fixes), `outcome` (the model), `outcome_build` (session → Outcome), `exit` (exit codes),
-`errors`.
+its fixes), `outcome` (the model, now in wizard.outcome below the report), `outcome_build`
+(session → Outcome), `outcome_analysis` (the analyzers' answers the views show), `exit` (exit
+codes), `errors`.
 """
 
 from wizard.investigation.answers import (

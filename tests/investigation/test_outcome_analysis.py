@@ -5,11 +5,13 @@ TUI renders it without running the policy or ARN analyzers."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 from wizard.investigation import FailingRequest, ScriptedAnswers, open_investigation
+from wizard.investigation.outcome_analysis import LOG_LINE_CHARS, LOG_LINES_KEPT, analyse_evidence
 from wizard.outcome import Outcome
 
 SEED_WALK = Path(__file__).resolve().parents[1] / "playbooks" / "walks" / "seed-cache-scoped.yaml"
@@ -32,3 +34,12 @@ def test_the_seed_outcome_holds_the_authorizer_policy_check() -> None:
     # it survives the Outcome's JSON, as the MCP server and headless print it
     again = Outcome.model_validate(json.loads(outcome.to_json()))
     assert again.analysis == outcome.analysis
+
+
+def test_pasted_log_lines_stay_bounded_in_the_outcome() -> None:
+    blob = "x" * (LOG_LINE_CHARS * 5)
+    text = "\n".join([f"line {i}" for i in range(LOG_LINES_KEPT * 3)] + [blob])
+    lines = analyse_evidence({"logs": text}, now=datetime(2026, 12, 3, tzinfo=UTC)).log_lines
+    assert len(lines) == LOG_LINES_KEPT
+    assert lines[-1].text.startswith("xxx") and len(lines[-1].text) <= LOG_LINE_CHARS + 1
+    assert lines[0].text == f"line {LOG_LINES_KEPT * 2 + 1}"

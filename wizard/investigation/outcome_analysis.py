@@ -32,9 +32,10 @@ AUTHORIZER_POLICY_FACTS = ("cached_policy", "failing_policy", "policy_text", "au
 TOKEN_FACTS = ("token_text", "token")
 LOG_FACTS = ("logs_text", "forbidden_logs_text", "logs")
 RESOURCE_POLICY_FACTS = ("resource_policy", "resource_policy_text")
-LOG_LINES_KEPT = (
-    40  # the last lines of a paste: the refusal is at the end, and the Outcome stays bounded
-)
+# The last lines of a paste (the refusal is at the end), each cut: a pasted "line" may be a
+# minified blob, an execution log line is far shorter. The Outcome stays bounded.
+LOG_LINES_KEPT = 40
+LOG_LINE_CHARS = 2000
 
 
 def analyse_evidence(facts: Mapping[str, Any], *, now: datetime) -> EvidenceAnalysis:
@@ -154,6 +155,10 @@ def log_lines(facts: Mapping[str, Any]) -> list[LogLine]:
     if not isinstance(text, str):
         return []
     return [
-        LogLine(text=line.text, kind=line.kind, note=line.note or "")
+        LogLine(text=_cut(line.text), kind=line.kind, note=line.note or "")
         for line in explain_lines(text)[-LOG_LINES_KEPT:]
     ]
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= LOG_LINE_CHARS else text[:LOG_LINE_CHARS] + "…"

@@ -14,6 +14,7 @@ Pure: no I/O beyond reading the packaged catalogue and evidence once; never rais
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from wizard.analysis.diagnosis.paste import normalise as normalise_paste
 from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.paste_fields import PasteFields, parse_paste_fields
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
+from wizard.catalogue import load_catalogue
 
 MAX_TEXT = 200_000
 DEFAULT_PRIOR = 0.01
@@ -94,7 +96,6 @@ class _CauseInfo:
 
 
 def _catalogue_info() -> dict[str, _CauseInfo]:
-    from wizard.catalogue import load_catalogue
 
     return {
         c.id: _CauseInfo(c.title, c.prior if c.prior else DEFAULT_PRIOR)
@@ -216,7 +217,6 @@ def _merge_fact_text(text: str, facts: Mapping[str, Any]) -> str:
 
 
 def _json_str(s: str) -> str:
-    import json
 
     return json.dumps(s)
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.aws.session import is_loopback_host
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 
 MAX_BODY = 64 * 1024
@@ -111,6 +112,8 @@ def sigv4_headers(
     """Headers with a SigV4 signature added (botocore.auth.SigV4Auth)."""
     # lazy: botocore.auth costs ~65 ms at import (-X importtime); only a signed replay needs it.
     from botocore.auth import SigV4Auth
+
+    # lazy: botocore 170-300 ms (-X importtime); only the live/signing path needs it
     from botocore.awsrequest import AWSRequest
 
     request = AWSRequest(method=method, url=url, data=body or b"", headers=dict(headers))
@@ -120,7 +123,6 @@ def sigv4_headers(
 
 def connected_url(url: str, origin: str) -> str:
     """`url`'s path and query on `origin`, which must be a loopback http(s) origin."""
-    from wizard.aws.session import is_loopback_host
 
     target = urlsplit(origin)
     if target.scheme not in ("http", "https") or not is_loopback_host(target.hostname or ""):

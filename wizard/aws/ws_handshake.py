@@ -18,6 +18,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from wizard.aws.reproduce import (
+    MAX_BODY,
+    LoopbackNameConnection,
+    ReproduceResult,
+    error_message_from_body,
+)
+
 if TYPE_CHECKING:
     from wizard.aws.reproduce import ReproduceResult
 
@@ -37,13 +44,6 @@ def accept_key(key: str) -> str:
 def open_handshake(
     url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 15.0
 ) -> ReproduceResult:
-    from wizard.aws.reproduce import (
-        MAX_BODY,
-        LoopbackNameConnection,
-        ReproduceResult,
-        error_message_from_body,
-    )
-
     """Send the upgrade request for `url` (ws:// or wss://) and record the answer. Raises
     OSError (incl. TimeoutError) when the host cannot be reached."""
     parts = urlsplit(url)

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from wizard.sandbox.scenario import (
     ApiSpec,
@@ -91,7 +92,6 @@ class Provisioned:
 
 
 def data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str:
-    from urllib.parse import quote
 
     return (
         f"{endpoint_url.rstrip('/')}/restapis/{quote(api_id, safe='')}/{quote(stage, safe='')}"
@@ -102,7 +102,6 @@ def data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str
 def v2_data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str:
     """An HTTP or WebSocket API's URL on the emulator: `/_aws/execute-api/{api}/{stage}/{path}`
     (no stage segment when `stage` is empty: a call that left the stage out)."""
-    from urllib.parse import quote
 
     parts = [quote(api_id, safe="")]
     if stage:
@@ -457,12 +456,9 @@ def provision(
 def request_url(req: RequestSpec, out: Provisioned) -> str:
     """The URL a scenario request is sent to (its path's placeholders filled; ws:// for a
     WebSocket connection; the query string with the token when it travels there)."""
-    from urllib.parse import urlencode
 
     path = substitute(req.path, out.substitutions())
     if req.via_custom_domain and out.domain_name:
-        from urllib.parse import quote
-
         return f"http://{out.domain_name}/{quote(path.lstrip('/'), safe='/')}"
     if req.stage is not None:
         build = v2_data_plane_url if out.protocol != "REST" else data_plane_url

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from wizard.analysis import classify_rules
 from wizard.analysis.diagnosis.paste import observations_of as paste_observations
 from wizard.analysis.paste_fields import PasteFields
-from wizard.analysis.symptoms import Symptoms
+from wizard.analysis.symptoms import CONCEPTS, Symptoms
+from wizard.catalogue.evidence import load_evidence
 
 # The services an ARN or an IAM action in a paste can name, as they are spelled in ARNs.
 SERVICES = frozenset(
@@ -238,7 +240,6 @@ def is_decisive(observations: Iterable[str]) -> bool:
 def shared_families() -> frozenset[str]:
     """Message families that several causes produce alike (Missing Authentication Token: route
     missing, not deployed, unsigned IAM call, custom domain...): the message names a group."""
-    from wizard.catalogue.evidence import load_evidence
 
     # How typical a family is for each cause is data: the `produces` of evidence.yaml.
     per_family: dict[str, list[float]] = {}
@@ -277,8 +278,6 @@ def _well_formed(name: str) -> bool:
 
 @cache
 def _closed_values() -> dict[str, frozenset[str]]:
-    from wizard.analysis import classify_rules
-    from wizard.analysis.symptoms import CONCEPTS
 
     concepts = frozenset(c.name for c in CONCEPTS)
     return {

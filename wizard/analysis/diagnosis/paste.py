@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from wizard.analysis.bounded import BoundedParseError, check_depth
+
 # A HAR document is parsed only up to this size when pasted (explain --har reads files itself).
 MAX_HAR_PASTE = 10 * 1024 * 1024
 # The first line of a rendered HAR entry (har.render writes it): read back as `paste:har`.
@@ -90,7 +92,6 @@ def _har_start() -> re.Pattern[str]:
 def _har_paste(text: str) -> Paste | None:
     """The first HAR document in `text` (a JSON object whose first key is "log") replaced by its
     failing entry; None when there is none, or it does not parse, or nothing in it failed."""
-    from wizard.analysis.bounded import BoundedParseError, check_depth
     from wizard.analysis.diagnosis import har
 
     m = _har_start().search(text[:MAX_HAR_PASTE])

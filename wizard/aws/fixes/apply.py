@@ -17,11 +17,13 @@ from typing import Any, Literal, Protocol
 from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
 from wizard.aws.fixes.allowlist import check_allowed, iam_action
+from wizard.aws.fixes.code import load_artifact
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
+from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
 from wizard.aws.fixes.journal import Announce, Journal
 from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
-from wizard.aws.fixes.state import jsonable
+from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document, jsonable
 from wizard.engine.probes import ProbeErrorKind
 
 StepStatus = Literal["applied", "unsupported", "failed", "skipped"]
@@ -150,8 +152,6 @@ def apply_plan(
 def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
     """An inline IAM policy the fix rewrites may only lose a Deny for one method ARN compared
     with what the snapshot read (`iam_policy.check_edit`); NotAllowedError, nothing changed."""
-    from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
-    from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document
 
     for op, read in zip(plan.operations, snapshot.reads, strict=True):
         if (op.service, op.operation) not in IAM_POLICY_PUTS:
@@ -174,8 +174,6 @@ def call_params(op: BoundOperation) -> dict[str, Any]:
     """The boto3 parameters of `op`: a code zip the plan names by artifact is sent as its bytes
     (re-hashed against the artifact's name first)."""
     if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
-        from wizard.aws.fixes.code import load_artifact
-
         return {**op.params, "ZipFile": load_artifact(op.params.get("ZipFile"))}
     return op.params
 

@@ -26,6 +26,7 @@ from wizard.analysis import classify_rules as R
 from wizard.analysis.diagnosis import scoring
 from wizard.analysis.diagnosis.observations import (
     answering_service,
+    evidence_model,
     has_http_signal,
     observe,
     s3_error_through_api,
@@ -194,7 +195,7 @@ def _score_rules(
     acc = _Scores(info)
     # The rules are data, linted when they load: there is no rule error to skip here (the old
     # Python rules ran in a try/except that swallowed them).
-    model = R.evidence_model()
+    model = evidence_model()
     ctx.env = R.derive(model, _paste_facts(ctx))
     reasons = {f.name: f.reason for f in R.FAMILIES}
     ctx.links = R.apply_evidence(model, list(info), ctx.env, sym, reasons, acc)

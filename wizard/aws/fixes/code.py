@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.analysis.authorizer_resource import patch_resource_lines
+from wizard.paths import journal_dir
 from wizard.private_file import write_private
 
 MAX_ZIP_BYTES = 4 * 1024 * 1024
@@ -48,7 +49,6 @@ class CodeError(ValueError):
 
 def code_dir() -> Path:
     """Where the code artifacts live, beside the change journals."""
-    from wizard.aws.fixes.journal import journal_dir
 
     return journal_dir().parent / "code"
 

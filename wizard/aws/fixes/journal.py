@@ -28,12 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
-
 from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact, restore_artifact
+from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
 from wizard.aws.fixes.render import CliTarget, render_argv
+from wizard.aws.fixes.results import ApplyResult, StepResult
+from wizard.aws.fixes.rollback import derive_rollback
 from wizard.aws.fixes.snapshot import Snapshot, StateRead, read_state
 from wizard.aws.fixes.state import field_at
+from wizard.paths import journal_dir
 from wizard.private_file import write_private
 
 JOURNAL_FORMAT = "apigw-wizard-journal"
@@ -50,13 +52,6 @@ Announce = Callable[[str], object]  # told where the journal is (a line for the 
 
 class JournalError(Exception):
     """A journal that cannot be read or written: one line, nothing changed."""
-
-
-def journal_dir() -> Path:
-    """Where journals live: `<user state dir>/apigw-wizard/journal` (XDG_STATE_HOME on Linux).
-    Not created here: the first journal written creates it."""
-
-    return Path(platformdirs.user_state_dir("apigw-wizard")) / "journal"
 
 
 def _now() -> str:
@@ -80,7 +75,6 @@ class Journal:
         directory: Path | None = None,
     ) -> Journal:
         """Write the journal of `plan` before any of its calls runs."""
-        from wizard.aws.fixes.rollback import derive_rollback
 
         try:
             planned = list(derive_rollback(plan, snapshot).cli)
@@ -196,7 +190,6 @@ class Journal:
 
     def plan(self) -> Any:
         """The plan as journaled (the same operations, parameters and target)."""
-        from wizard.aws.fixes.plan import BoundOperation, FixPlan
 
         plan = self.data["plan"]
         target = CliTarget(**plan["target"])
@@ -225,9 +218,6 @@ class Journal:
     def restore_plan(self, clients: Any) -> Any:
         """The rollback of what is in effect now: the journaled plan's undo, limited to the
         calls that were (or may have been) sent and whose change is still there."""
-        from wizard.aws.fixes.apply import ApplyResult, StepResult
-        from wizard.aws.fixes.plan import Confirmation
-        from wizard.aws.fixes.rollback import derive_rollback
 
         _restore_code(self.data)
         plan = self.plan()

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.fixes.allowlist import lookup
-from wizard.aws.fixes.apply import ApplyResult
 from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.plan import BoundOperation, FixPlan, bind_operation
+from wizard.aws.fixes.results import ApplyResult
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
 from wizard.aws.fixes.state import (
     MISSING,

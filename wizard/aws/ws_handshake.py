@@ -15,19 +15,14 @@ import http.client
 import os
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from wizard.aws.reproduce import (
+from wizard.aws.exchange import (
     MAX_BODY,
     LoopbackNameConnection,
     ReproduceResult,
     error_message_from_body,
 )
-
-if TYPE_CHECKING:
-    from wizard.aws.reproduce import ReproduceResult
-
 
 _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 

@@ -34,7 +34,7 @@ from wizard.investigation.outcome_build import build_outcome
 from wizard.investigation.playbook import load_checked, playbook_path
 from wizard.investigation.probes import registry_for
 from wizard.investigation.request import FailingRequest, region_of_url
-from wizard.sandbox.provision import data_plane_url
+from wizard.sandbox.provisioned import data_plane_url
 
 Clock = Callable[[], Any]
 OnEvent = Callable[[ev.Event], None]

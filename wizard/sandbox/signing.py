@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.sandbox.provision import ClientFactory
+from wizard.sandbox.provisioned import ClientFactory
 from wizard.sandbox.scenario import Scenario
 
 NO_INVOKE_USER = "apigw-wizard-sandbox-no-invoke"  # no policy at all: no execute-api:Invoke

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_state_path
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -36,5 +36,11 @@ def main_playbook() -> Path:
 
 def sessions_dir() -> Path:
     """Where interrupted sessions are saved (a platformdirs user data path; not created here)."""
-
     return user_data_path("apigw-wizard", appauthor=False) / "sessions"
+
+
+def journal_dir() -> Path:
+    """Where change journals live: `<user state dir>/apigw-wizard/journal` (XDG_STATE_HOME on
+    Linux). Not created here: the first journal written creates it. Code artifacts live beside
+    it (wizard.aws.fixes.code), which is why this sits below both."""
+    return user_state_path("apigw-wizard") / "journal"

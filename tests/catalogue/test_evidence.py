@@ -175,7 +175,7 @@ def test_the_loaded_rules_are_the_file_s_rules() -> None:
 def test_rules_on_observations_are_checked_against_their_vocabulary() -> None:
     """The observation names (diagnosis/observations.py) are the fitted layer's vocabulary; a rule
     may name them through the `observations` fact, and a name no extractor produces fails."""
-    from wizard.analysis.classify_rules import evidence_model, observation_errors
+    from wizard.analysis.diagnosis.observations import evidence_model, observation_errors
 
     assert observation_errors(evidence_model(), "evidence.yaml") == []
     data = _packaged()

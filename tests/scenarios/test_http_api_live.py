@@ -19,7 +19,7 @@ import pytest
 from wizard.aws.reproduce import send
 from wizard.cli import main
 from wizard.sandbox.demo import sandbox_credentials
-from wizard.sandbox.provision import zip_lambda_source
+from wizard.sandbox.lambdas import zip_lambda_source
 from wizard.sandbox.scenario import LambdaSpec
 
 pytestmark = pytest.mark.emulator

@@ -27,6 +27,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wizard.analysis.arn import build_method_arn, parse_method_arn
+from wizard.analysis.bounded import BoundedParseError, load_json, load_yaml
 from wizard.analysis.combine import combine
 from wizard.analysis.policy.evaluate import Decision, PolicyDecision, evaluate_policy
 from wizard.analysis.policy.parse import PolicyError, parse_policy
@@ -200,6 +201,7 @@ def token_matcher(pattern: str) -> Any:
     pattern RE2 refuses: backreferences, lookarounds, a program too large, a bad syntax."""
     if len(pattern) > _TOKEN_REGEX_MAX_CHARS:
         raise ValueError(f"longer than {_TOKEN_REGEX_MAX_CHARS} characters")
+    # lazy: re2 24 ms (-X importtime); only scenarios with a token_validation need it
     import re2  # only scenarios with a token_validation pay for loading RE2
 
     options = re2.Options()
@@ -226,7 +228,6 @@ def _token_valid(pattern: str, token: str) -> bool:
 def _parse_text(source: str) -> Any:
     """JSON when the text is JSON (C speed: a scenario of 100k requests parses in a fraction of
     a second), else YAML; both bounded (depth, aliases, expanded size: wizard.analysis.bounded)."""
-    from wizard.analysis.bounded import load_json, load_yaml
 
     if source.lstrip()[:1] in ("{", "["):
         try:
@@ -240,9 +241,8 @@ def load_scenario(source: str | Mapping[str, Any]) -> Scenario:
     """Read a scenario from YAML/JSON text or a mapping; ScenarioError with the place if bad."""
     data: Any = source
     if isinstance(source, str):
+        # lazy: PyYAML 87 ms (-X importtime); only this file-reading path needs it
         import yaml
-
-        from wizard.analysis.bounded import BoundedParseError
 
         try:
             data = _parse_text(source)

@@ -14,6 +14,7 @@ Pure: no I/O beyond reading the packaged catalogue and evidence once; never rais
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from wizard.analysis import classify_rules as R
 from wizard.analysis.diagnosis import scoring
 from wizard.analysis.diagnosis.observations import (
     answering_service,
+    evidence_model,
     has_http_signal,
     observe,
     s3_error_through_api,
@@ -33,6 +35,7 @@ from wizard.analysis.diagnosis.paste import normalise as normalise_paste
 from wizard.analysis.next_checks import next_checks_for
 from wizard.analysis.paste_fields import PasteFields, parse_paste_fields
 from wizard.analysis.symptoms import Symptoms, detect_symptoms
+from wizard.catalogue import load_catalogue
 
 MAX_TEXT = 200_000
 DEFAULT_PRIOR = 0.01
@@ -94,7 +97,6 @@ class _CauseInfo:
 
 
 def _catalogue_info() -> dict[str, _CauseInfo]:
-    from wizard.catalogue import load_catalogue
 
     return {
         c.id: _CauseInfo(c.title, c.prior if c.prior else DEFAULT_PRIOR)
@@ -193,7 +195,7 @@ def _score_rules(
     acc = _Scores(info)
     # The rules are data, linted when they load: there is no rule error to skip here (the old
     # Python rules ran in a try/except that swallowed them).
-    model = R.evidence_model()
+    model = evidence_model()
     ctx.env = R.derive(model, _paste_facts(ctx))
     reasons = {f.name: f.reason for f in R.FAMILIES}
     ctx.links = R.apply_evidence(model, list(info), ctx.env, sym, reasons, acc)
@@ -216,7 +218,6 @@ def _merge_fact_text(text: str, facts: Mapping[str, Any]) -> str:
 
 
 def _json_str(s: str) -> str:
-    import json
 
     return json.dumps(s)
 

@@ -23,13 +23,8 @@ from typing import Any, Protocol
 from wizard.analysis.symptoms import Symptoms
 from wizard.catalogue.conditions import UNKNOWN, Truth, evaluate
 from wizard.catalogue.evidence import (
-    EVIDENCE_FILE,
-    EvidenceError,
     EvidenceModel,
     Rule,
-    conditions,
-    leaves,
-    load_evidence,
 )
 
 
@@ -190,32 +185,6 @@ FAMILIES: tuple[Family, ...] = (
 STAGE_NAMES = re.compile(
     r"(?i)^(?:prod|production|dev|develop|development|stage|staging|test|testing|qa|uat|beta|live|v\d+|default|\$default|sandbox)$"
 )
-
-
-@cache
-def evidence_model() -> EvidenceModel:
-    """The packaged evidence, with its references to observations checked too: the catalogue
-    cannot know the observation vocabulary (it lives in wizard.analysis), so that part of the
-    lint runs here, once, when the classifier first needs the file."""
-    model = load_evidence()
-    errors = observation_errors(model, EVIDENCE_FILE.name)
-    if errors:
-        raise EvidenceError("\n".join(errors[:20]))
-    return model
-
-
-def observation_errors(model: EvidenceModel, source: str) -> list[str]:
-    """`{fact: observations, op: contains, value: NAME}` leaves naming an observation that no
-    extractor produces (diagnosis.observations.known_observation)."""
-    from wizard.analysis.diagnosis.observations import known_observation
-
-    errors = []
-    for cond, path in conditions(model):
-        for leaf, where in leaves(cond, path):
-            on_observations = leaf.fact == "observations" and leaf.op == "contains"
-            if on_observations and not known_observation(str(leaf.value)):
-                errors.append(f"{source}: {where}.value: unknown observation {leaf.value!r}")
-    return errors
 
 
 class ScoreSink(Protocol):

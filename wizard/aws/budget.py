@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_TIMEOUT = 90.0  # seconds for a whole live diagnosis (documented in docs/safety.md)
 _TRANSPORT_FAULTS = (
@@ -150,7 +151,6 @@ def _transport_kind(exc: BaseException) -> str | None:
 
 
 def _host(url: Any) -> str:
-    from urllib.parse import urlsplit
 
     return urlsplit(str(url or "")).netloc
 

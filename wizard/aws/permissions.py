@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from wizard.aws.fixes.allowlist import allowed_iam_actions
+from wizard.aws.probes import register_all
+from wizard.engine.probes import REGISTRY
+
 # action → (statement id, resources, why). Unlisted actions go to a catch-all read statement.
 _SCOPES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "apigateway:GET": (
@@ -42,8 +46,6 @@ _READ_SID = "ReadEvidence"
 
 def probe_actions(include_offline: bool = False) -> dict[str, list[str]]:
     """probe name → IAM actions, for every registered live probe."""
-    from wizard.aws.probes import register_all
-    from wizard.engine.probes import REGISTRY
 
     register_all()
     return {
@@ -77,7 +79,6 @@ def read_only_policy() -> dict[str, Any]:
 
 def apply_actions() -> list[str]:
     """What `diagnose --apply` needs on top of the read-only policy."""
-    from wizard.aws.fixes.allowlist import allowed_iam_actions
 
     return sorted(allowed_iam_actions())
 

@@ -7,58 +7,29 @@ botocore's SigV4Auth with the session's credentials (service `execute-api`).
 
 from __future__ import annotations
 
-import http.client
-import json
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.aws.exchange import (
+    MAX_BODY,
+    LoopbackNameConnection,
+    ReproduceResult,
+    error_message_from_body,
+)
+from wizard.aws.session import is_loopback_host
+from wizard.aws.ws_handshake import open_handshake
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 
-MAX_BODY = 64 * 1024
 DEFAULT_TIMEOUT = 15.0
-
-
-@dataclass
-class ReproduceResult:
-    method: str
-    url: str
-    status_code: int
-    error_type: str | None  # x-amzn-ErrorType, e.g. AccessDeniedException
-    error_message: str | None  # the gateway response body's message / Message
-    request_id: str | None
-    body: str
-    headers: dict[str, str] = field(default_factory=dict)
-    elapsed_ms: float = 0.0
-    signed: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None  # urllib then raises HTTPError with the 3xx, which we record
-
-
-class LoopbackNameConnection(http.client.HTTPConnection):
-    """An HTTP connection for which a name under `.localhost` is the loopback address, as RFC 6761
-    section 6.3 has it (and curl and browsers do) without asking DNS: the emulator's
-    `{api_id}.execute-api.localhost:PORT` URLs. The Host header keeps the name."""
-
-    def connect(self) -> None:
-        if not self.host.lower().endswith(".localhost"):
-            super().connect()
-            return
-        name, self.host = self.host, "127.0.0.1"
-        try:
-            super().connect()
-        finally:
-            self.host = name
 
 
 class _LoopbackNames(urllib.request.HTTPHandler):
@@ -71,20 +42,6 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(
         urllib.request.ProxyHandler({}), _NoRedirect(), _LoopbackNames()
     )
-
-
-def error_message_from_body(body: str) -> str | None:
-    """API Gateway puts the reason in `message` (or `Message` for ACCESS_DENIED)."""
-    try:
-        data = json.loads(body)
-    except (ValueError, TypeError):
-        return None
-    if isinstance(data, dict):
-        for key in ("message", "Message", "errorMessage"):
-            value = data.get(key)
-            if isinstance(value, str):
-                return value
-    return None
 
 
 def validate_url(url: str) -> str:
@@ -111,6 +68,8 @@ def sigv4_headers(
     """Headers with a SigV4 signature added (botocore.auth.SigV4Auth)."""
     # lazy: botocore.auth costs ~65 ms at import (-X importtime); only a signed replay needs it.
     from botocore.auth import SigV4Auth
+
+    # lazy: botocore 170-300 ms (-X importtime); only the live/signing path needs it
     from botocore.awsrequest import AWSRequest
 
     request = AWSRequest(method=method, url=url, data=body or b"", headers=dict(headers))
@@ -120,7 +79,6 @@ def sigv4_headers(
 
 def connected_url(url: str, origin: str) -> str:
     """`url`'s path and query on `origin`, which must be a loopback http(s) origin."""
-    from wizard.aws.session import is_loopback_host
 
     target = urlsplit(origin)
     if target.scheme not in ("http", "https") or not is_loopback_host(target.hostname or ""):
@@ -201,7 +159,6 @@ def _handshake(
     url: str, headers: Mapping[str, str], timeout: float, *, signed: bool
 ) -> ReproduceResult:
     """A WebSocket URL: the upgrade request that runs the API's $connect route, and its answer."""
-    from wizard.aws.ws_handshake import open_handshake
 
     try:
         result = open_handshake(url, headers=headers, timeout=timeout)

@@ -100,6 +100,7 @@ class AwsSession:
         if self.settings.endpoint_url:
             check_endpoint_url(self.settings.endpoint_url, sandbox=self.settings.sandbox)
         if self.boto3_session is None:
+            # lazy: boto3 650 ms (-X importtime); only the live AWS path needs it
             import boto3
 
             with aws_errors(manual="aws configure list"):
@@ -136,6 +137,7 @@ class AwsSession:
         )
 
     def config(self) -> Any:
+        # lazy: botocore 170-300 ms (-X importtime); only the live/signing path needs it
         from botocore.config import Config
 
         s = self.settings
@@ -230,6 +232,7 @@ def session_for(
 
 def sandbox_session(endpoint_url: str, region: str = "us-east-1") -> AwsSession:
     """A session for the emulator: MiniStack's dummy credentials, loopback only."""
+    # lazy: boto3 650 ms (-X importtime); only the live AWS path needs it
     import boto3
 
     check_endpoint_url(endpoint_url, sandbox=True)

@@ -15,12 +15,14 @@ import http.client
 import os
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from wizard.aws.reproduce import ReproduceResult
-
+from wizard.aws.exchange import (
+    MAX_BODY,
+    LoopbackNameConnection,
+    ReproduceResult,
+    error_message_from_body,
+)
 
 _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 
@@ -37,13 +39,6 @@ def accept_key(key: str) -> str:
 def open_handshake(
     url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 15.0
 ) -> ReproduceResult:
-    from wizard.aws.reproduce import (
-        MAX_BODY,
-        LoopbackNameConnection,
-        ReproduceResult,
-        error_message_from_body,
-    )
-
     """Send the upgrade request for `url` (ws:// or wss://) and record the answer. Raises
     OSError (incl. TimeoutError) when the host cannot be reached."""
     parts = urlsplit(url)

@@ -39,6 +39,8 @@ from wizard.catalogue.conditions import (
     FactName,
     NotCondition,
 )
+from wizard.catalogue.model import CATALOGUE_FILE, load_catalogue
+from wizard.validated_cache import cached
 
 EVIDENCE_FILE = Path(__file__).with_name("evidence.yaml")
 FactKind = Literal["integer", "number", "string", "boolean", "list", "text"]
@@ -131,6 +133,7 @@ def _where(loc: Iterable[Any]) -> str:
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
+    # lazy: difflib 23 ms (-X importtime); only an error message needs it
     import difflib  # only when there is an error to explain (2.8 ms of import otherwise)
 
     close = difflib.get_close_matches(name, list(known), n=1)
@@ -259,8 +262,6 @@ def parse_evidence_model(raw: bytes | str, cause_ids: Iterable[str], source: str
 def load_evidence(path: Path = EVIDENCE_FILE) -> EvidenceModel:
     """The packaged evidence, validated and linted against the catalogue (read once per process,
     and kept validated between runs keyed by both files' bytes)."""
-    from wizard.catalogue.model import CATALOGUE_FILE, load_catalogue
-    from wizard.validated_cache import cached
 
     raw = path.read_bytes()
     ids = load_catalogue().ids()

@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from wizard.validated_cache import cached
+
 CATALOGUE_FILE = Path(__file__).with_name("causes.yaml")
 
 Category = Literal[
@@ -121,7 +123,6 @@ class Catalogue(_Strict):
 @cache
 def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     # libyaml's loader when present: the pure-Python one takes ~0.4 s on this file.
-    from wizard.validated_cache import cached
 
     raw = path.read_bytes()
 

@@ -22,7 +22,7 @@ from wizard.aws.fixes.journal import Announce
 from wizard.aws.fixes.render import CliTarget
 from wizard.engine import events as ev
 from wizard.engine.models import Playbook, QuestionNode
-from wizard.engine.probes import ProbeRegistry
+from wizard.engine.probes import ProbeError, ProbeRegistry
 from wizard.engine.session import AnswerError, Session, SessionError, utc_now
 from wizard.engine.views import Current
 from wizard.investigation.answers import BACK, QUIT, WAIT, AnswerSource
@@ -34,7 +34,7 @@ from wizard.investigation.playbook import load_checked, playbook_path
 from wizard.investigation.probes import registry_for
 from wizard.investigation.request import FailingRequest, region_of_url
 from wizard.outcome.model import Outcome
-from wizard.sandbox.provision import data_plane_url
+from wizard.sandbox.provisioned import data_plane_url
 
 Clock = Callable[[], Any]
 OnEvent = Callable[[ev.Event], None]
@@ -315,7 +315,6 @@ class Investigation:
     def _replay_after_rollback(self, slot: FixSlot) -> None:
         """After a rollback, send the failing request again: the user sees the refusal the
         fix had removed come back (its status on the slot, `status_after`)."""
-        from wizard.engine.probes import ProbeError
 
         replay = self.replay()
         if replay is None:

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from wizard.aws.fixes.driver import run_fix
 from wizard.aws.fixes.journal import Journal, unfinished_journals
+from wizard.aws.session import session_for
 
 RestoreStatus = Literal["restored", "nothing_to_undo", "declined", "failed"]
 
@@ -71,7 +73,6 @@ def connect_for(
 ) -> Any:
     """The AWS session a restore runs with: the journal's target, each part overridable (the
     CLI's --profile/--region/--endpoint-url, the TUI's connection)."""
-    from wizard.aws.session import session_for
 
     target = journal.data["plan"]["target"]
     return session_for(
@@ -84,7 +85,6 @@ def connect_for(
 def restore(journal: Journal, confirm: Callable[..., Any], *, aws: Any) -> RestoreResult:
     """Undo what the journaled fix still has in effect (the plan is shown and confirmed by
     `confirm`, as for any fix). Raises ProbeError when AWS cannot be read."""
-    from wizard.aws.fixes.driver import run_fix
 
     plan = journal.restore_plan(aws.client)
     notes = tuple(plan.notes)

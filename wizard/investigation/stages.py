@@ -20,6 +20,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from wizard.analysis.bounded import BoundedParseError, load_yaml, read_capped
+from wizard.aws.fixes.errors import RenderError
+from wizard.aws.fixes.render import render_cli
 from wizard.engine.models import (
     DecisionNode,
     EndNode,
@@ -170,9 +173,8 @@ def load_stages(
     path = stages_file(playbook_file)
     if path is None:
         return None
+    # lazy: PyYAML 87 ms (-X importtime); only this file-reading path needs it
     import yaml
-
-    from wizard.analysis.bounded import BoundedParseError, load_yaml, read_capped
 
     try:
         data = load_yaml(read_capped(path, what="stages file"), what=str(path))
@@ -467,8 +469,6 @@ def _looked(
 def render_call(call: CallSpec, known: Mapping[str, Any], target: Any) -> str:
     """The exact AWS CLI command of one call a probe makes, known values filled in and the
     others as `<fact>` placeholders (rendered through botocore's model, never an f-string)."""
-    from wizard.aws.fixes.errors import RenderError
-    from wizard.aws.fixes.render import render_cli
 
     def fill(template: str) -> str:
         def one(match: re.Match[str]) -> str:

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 def _run(args: argparse.Namespace) -> int:
     # lazy: the MCP SDK costs ~1.2 s at import (-X importtime); `--help` and every other command
     # build this parser without it.
+    # lazy: the MCP SDK, wizard.mcp.server 2770 ms (-X importtime); only `mcp` serves it
     from wizard.mcp.server import serve
 
     serve()

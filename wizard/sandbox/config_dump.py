@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wizard.sandbox.provision import ClientFactory
+from wizard.sandbox.provisioned import ClientFactory
 
 _VOLATILE = frozenset({"ResponseMetadata", "lastUpdatedDate", "LastUpdatedDate"})
 # A Lambda function's record of when and how its last update went: a rollback restores the

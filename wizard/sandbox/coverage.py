@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from wizard.catalogue import load_catalogue
 from wizard.sandbox.scenario import SANDBOX_DIR, list_scenarios
 
 NOT_REPRODUCIBLE_FILE = SANDBOX_DIR / "not_reproducible.yaml"
@@ -44,6 +45,7 @@ class CauseCoverage:
 
 
 def not_reproducible() -> dict[str, dict[str, str]]:
+    # lazy: PyYAML 87 ms (-X importtime); only this file-reading path needs it
     import yaml
 
     data = yaml.safe_load(NOT_REPRODUCIBLE_FILE.read_text(encoding="utf-8")) or {}
@@ -52,7 +54,6 @@ def not_reproducible() -> dict[str, dict[str, str]]:
 
 def coverage() -> list[CauseCoverage]:
     """One row per catalogue cause, in the catalogue's order."""
-    from wizard.catalogue import load_catalogue
 
     scenarios = list_scenarios()
     gaps = not_reproducible()

@@ -24,10 +24,12 @@ from types import FrameType
 from typing import Any
 
 from wizard.aws.reproduce import ReproduceResult, send, sigv4_headers
+from wizard.aws.session import sandbox_session
 from wizard.sandbox import emulator
 from wizard.sandbox.provision import Provisioned, provision, request_headers, request_url
 from wizard.sandbox.replay import SECRET_HEADERS, check, curl_command
 from wizard.sandbox.scenario import RequestSpec, Scenario
+from wizard.sandbox.signing import signing_credentials, sigv4_headers_at
 
 Progress = Callable[[str], None]
 
@@ -327,15 +329,12 @@ class Sandbox:
     def aws(self) -> Any:
         """The wizard's AWS session (wizard.aws.session) bound to the emulator, loopback only."""
         if self._aws is None:
-            from wizard.aws.session import sandbox_session
-
             self._aws = sandbox_session(self.endpoint_url)
         return self._aws
 
     # ---- provision and reproduce ---------------------------------------------------------------
 
     def provision(self) -> Provisioned:
-        from wizard.sandbox.signing import signing_credentials
 
         api = self.scenario.api
         if api.protocol == "REST":
@@ -375,8 +374,6 @@ class Sandbox:
         headers = request_headers(req, out)
         body = req.body.encode() if req.body is not None else None
         if req.sigv4 and req.sigv4_signed_ago:
-            from wizard.sandbox.signing import sigv4_headers_at
-
             signer = self._signers[req.sigv4_as]
             headers = sigv4_headers_at(
                 req.method, url, headers, body, signer, out.region, req.sigv4_signed_ago

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import json
 import os
 import signal
@@ -44,7 +45,6 @@ class EmulatorError(RuntimeError):
 
 def ministack_available() -> bool:
     """Whether the optional `ministack` package (the `demo` extra) is importable."""
-    import importlib.util
 
     return importlib.util.find_spec("ministack") is not None
 
@@ -139,6 +139,7 @@ class Emulator:
 
     def boto3_session(self) -> object:
         """A boto3 Session with MiniStack's dummy credentials (imported lazily)."""
+        # lazy: boto3 650 ms (-X importtime); only the live AWS path needs it
         import boto3
 
         return boto3.Session(

@@ -9,106 +9,33 @@ emulator: the demo and tests pass clients bound to 127.0.0.1.
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import quote, urlencode
 
+from wizard.sandbox.lambdas import (
+    ensure_function,
+    grant_invoke,
+    lambda_role_arn,
+    lambda_uri,
+)
+from wizard.sandbox.provision_v2 import provision_v2
+from wizard.sandbox.provisioned import (
+    ClientFactory,
+    Provisioned,
+    data_plane_url,
+    v2_data_plane_url,
+)
 from wizard.sandbox.scenario import (
     ApiSpec,
     IntegrationSpec,
-    LambdaSpec,
     MethodSpec,
     RequestSpec,
     ResourceSpec,
     Scenario,
 )
 from wizard.sandbox.tokens import mint_hs256
-
-ClientFactory = Callable[[str], Any]
-
-LAMBDA_ROLE_NAME = "apigw-wizard-sandbox-lambda"
-_ASSUME_LAMBDA = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-
-
-@dataclass
-class Provisioned:
-    """What a scenario created. Tokens and API key values are secrets of the sandbox only."""
-
-    scenario: str
-    api_id: str
-    stage: str
-    region: str
-    account_id: str
-    endpoint_url: str
-    resource_ids: dict[str, str] = field(default_factory=dict)  # path -> id
-    authorizer_ids: dict[str, str] = field(default_factory=dict)  # name -> id
-    function_arns: dict[str, str] = field(default_factory=dict)  # name -> arn
-    api_keys: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> {id, value}
-    usage_plan_ids: dict[str, str] = field(default_factory=dict)
-    deployment_id: str = ""
-    tokens: dict[str, str] = field(default_factory=dict)  # name -> header value
-    protocol: str = "REST"  # REST | HTTP | WEBSOCKET
-    route_ids: dict[str, str] = field(default_factory=dict)  # route key -> id (v2)
-    # name -> {"id": pool id, "clients": {name: {"id", "secret"}}}
-    user_pools: dict[str, dict[str, Any]] = field(default_factory=dict)
-    domain_name: str | None = None  # the custom domain, when the scenario has one
-
-    def url(self, path: str) -> str:
-        """The emulator's data-plane URL for `path` (after the stage) on this API."""
-        if self.protocol != "REST":
-            return v2_data_plane_url(self.endpoint_url, self.api_id, self.stage, path)
-        return data_plane_url(self.endpoint_url, self.api_id, self.stage, path)
-
-    def method_arn(self, method: str, path: str) -> str:
-        return (
-            f"arn:aws:execute-api:{self.region}:{self.account_id}:"
-            f"{self.api_id}/{self.stage}/{method}/{path.lstrip('/')}"
-        )
-
-    def substitutions(self) -> dict[str, str]:
-        return {
-            "api_id": self.api_id,
-            "stage": self.stage,
-            "region": self.region,
-            "account_id": self.account_id,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str:
-    from urllib.parse import quote
-
-    return (
-        f"{endpoint_url.rstrip('/')}/restapis/{quote(api_id, safe='')}/{quote(stage, safe='')}"
-        f"/_user_request_/{quote(path.lstrip('/'), safe='/')}"
-    )
-
-
-def v2_data_plane_url(endpoint_url: str, api_id: str, stage: str, path: str) -> str:
-    """An HTTP or WebSocket API's URL on the emulator: `/_aws/execute-api/{api}/{stage}/{path}`
-    (no stage segment when `stage` is empty: a call that left the stage out)."""
-    from urllib.parse import quote
-
-    parts = [quote(api_id, safe="")]
-    if stage:
-        parts.append(quote(stage, safe="$"))
-    rest = quote(path.lstrip("/"), safe="/@$=")
-    return f"{endpoint_url.rstrip('/')}/_aws/execute-api/{'/'.join(parts)}/{rest}"
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
@@ -126,46 +53,6 @@ def _substitute_deep(value: Any, values: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {k: _substitute_deep(v, values) for k, v in value.items()}
     return value
-
-
-def zip_lambda_source(spec: LambdaSpec) -> bytes:
-    """The function's single source file zipped as `<module>.py` (module = file stem)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(spec.code_path.name, spec.code_path.read_text())
-    return buf.getvalue()
-
-
-def _lambda_role_arn(iam: Any) -> str:
-    try:
-        return str(iam.get_role(RoleName=LAMBDA_ROLE_NAME)["Role"]["Arn"])
-    except iam.exceptions.NoSuchEntityException:
-        role = iam.create_role(
-            RoleName=LAMBDA_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(_ASSUME_LAMBDA)
-        )
-        return str(role["Role"]["Arn"])
-
-
-def _ensure_function(lam: Any, spec: LambdaSpec, role_arn: str, created: dict[str, str]) -> str:
-    if spec.name in created:
-        return created[spec.name]
-    resp = lam.create_function(
-        FunctionName=spec.name,
-        Runtime=spec.runtime,
-        Role=role_arn,
-        Handler=f"{spec.code_path.stem}.{spec.handler}",
-        Code={"ZipFile": zip_lambda_source(spec)},
-        Environment={"Variables": dict(spec.environment)},
-        Timeout=10,
-    )
-    created[spec.name] = str(resp["FunctionArn"])
-    return created[spec.name]
-
-
-def _lambda_uri(region: str, function_arn: str) -> str:
-    return (
-        f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
-    )
 
 
 def _ensure_resource(apigw: Any, api_id: str, path: str, ids: dict[str, str]) -> str:
@@ -197,7 +84,7 @@ def _put_integration(
             httpMethod=verb,
             type="AWS_PROXY",
             integrationHttpMethod="POST",
-            uri=_lambda_uri(region, function_arn),
+            uri=lambda_uri(region, function_arn),
         )
         return
     status = str(integ.status_code)
@@ -220,17 +107,6 @@ def _put_integration(
     )
 
 
-def _grant_invoke(lam: Any, function_name: str, api_id: str, region: str, account: str) -> None:
-    """Let API Gateway invoke the function, as the console does when you wire it up."""
-    lam.add_permission(
-        FunctionName=function_name,
-        StatementId=f"apigw-{api_id}-{int(time.time() * 1000)}",
-        Action="lambda:InvokeFunction",
-        Principal="apigateway.amazonaws.com",
-        SourceArn=f"arn:aws:execute-api:{region}:{account}:{api_id}/*",
-    )
-
-
 def _create_methods(
     apigw: Any,
     lam: Any,
@@ -244,10 +120,10 @@ def _create_methods(
             _put_method(apigw, out, resource_id, verb, method)
             fn_arn = None
             if method.integration.function is not None:
-                fn_arn = _ensure_function(
+                fn_arn = ensure_function(
                     lam, method.integration.function, role_arn, out.function_arns
                 )
-                _grant_invoke(
+                grant_invoke(
                     lam, method.integration.function.name, out.api_id, out.region, out.account_id
                 )
             _put_integration(
@@ -374,15 +250,13 @@ def provision(
     """Create everything `scenario` describes; `clients(name)` returns a boto3 client."""
     api = scenario.api
     if api.protocol != "REST":
-        from wizard.sandbox.provision_v2 import provision_v2
-
         account = str(clients("sts").get_caller_identity()["Account"])
         started = Provisioned(scenario.name, "", api.stage, region, account, endpoint_url)
         started.protocol = api.protocol
         return provision_v2(scenario, clients, started)
     apigw, lam, iam = clients("apigateway"), clients("lambda"), clients("iam")
     account_id = str(clients("sts").get_caller_identity()["Account"])
-    role_arn = _lambda_role_arn(iam)
+    role_arn = lambda_role_arn(iam)
 
     made = apigw.create_rest_api(
         name=api.name, endpointConfiguration={"types": [api.endpoint_type]}
@@ -399,13 +273,13 @@ def provision(
     out.resource_ids["/"] = str(root["id"])
 
     for auth in api.authorizers:
-        fn_arn = _ensure_function(lam, auth.function, role_arn, out.function_arns)
-        _grant_invoke(lam, auth.function.name, out.api_id, region, account_id)
+        fn_arn = ensure_function(lam, auth.function, role_arn, out.function_arns)
+        grant_invoke(lam, auth.function.name, out.api_id, region, account_id)
         kwargs: dict[str, Any] = {
             "restApiId": out.api_id,
             "name": auth.name,
             "type": auth.type,
-            "authorizerUri": _lambda_uri(region, fn_arn),
+            "authorizerUri": lambda_uri(region, fn_arn),
             "identitySource": auth.identity_source,
             "authorizerResultTtlInSeconds": auth.ttl,
         }
@@ -457,12 +331,9 @@ def provision(
 def request_url(req: RequestSpec, out: Provisioned) -> str:
     """The URL a scenario request is sent to (its path's placeholders filled; ws:// for a
     WebSocket connection; the query string with the token when it travels there)."""
-    from urllib.parse import urlencode
 
     path = substitute(req.path, out.substitutions())
     if req.via_custom_domain and out.domain_name:
-        from urllib.parse import quote
-
         return f"http://{out.domain_name}/{quote(path.lstrip('/'), safe='/')}"
     if req.stage is not None:
         build = v2_data_plane_url if out.protocol != "REST" else data_plane_url
@@ -492,7 +363,3 @@ def request_headers(req: RequestSpec, out: Provisioned) -> dict[str, str]:
 
 
 # Shared with provision_v2 (HTTP and WebSocket APIs), which builds its Lambdas the same way.
-ensure_function = _ensure_function
-grant_invoke = _grant_invoke
-lambda_role_arn = _lambda_role_arn
-lambda_uri = _lambda_uri

@@ -15,14 +15,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from wizard.sandbox.provision import (
-    ClientFactory,
-    Provisioned,
-    ensure_function,
-    grant_invoke,
-    lambda_role_arn,
-    lambda_uri,
-)
+from wizard.sandbox.lambdas import ensure_function, grant_invoke, lambda_role_arn, lambda_uri
+from wizard.sandbox.provisioned import ClientFactory, Provisioned
 from wizard.sandbox.scenario import (
     RouteSpec,
     Scenario,

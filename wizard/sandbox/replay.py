@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.aws.reproduce import ReproduceResult, send
 from wizard.sandbox.provision import Provisioned, request_headers, request_url
@@ -75,7 +77,6 @@ def curl_command(
 
     A signed request is shown with curl's own SigV4 signer (`--aws-sigv4`): replaying a
     captured signature only works for a few minutes, signing again always does."""
-    import shlex
 
     argv = ["curl", "-i", "-X", req.method]
     secret = SECRET_HEADERS | {req.token_header.lower()}
@@ -92,8 +93,6 @@ def curl_command(
     if req.body is not None:
         argv += ["--data", req.body]
     if connect_to is not None:  # a custom domain only the emulator knows: curl's --connect-to
-        from urllib.parse import urlsplit
-
         domain, origin = urlsplit(url), urlsplit(connect_to)
         port = domain.port or (443 if domain.scheme == "https" else 80)
         argv += ["--connect-to", f"{domain.hostname}:{port}:{origin.hostname}:{origin.port}"]

@@ -8,11 +8,12 @@ deleted since (a rotated key still in a config file), or the right key id with a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.sandbox.provision import ClientFactory
+from wizard.sandbox.provisioned import ClientFactory
 from wizard.sandbox.scenario import Scenario
 
 NO_INVOKE_USER = "apigw-wizard-sandbox-no-invoke"  # no policy at all: no execute-api:Invoke
@@ -33,6 +34,7 @@ _INVOKE_POLICY = {
 
 
 def _frozen(access_key: str, secret_key: str, token: str | None = None) -> Any:
+    # lazy: botocore 170-300 ms (-X importtime); only the live/signing path needs it
     from botocore.credentials import Credentials
 
     return Credentials(access_key, secret_key, token).get_frozen_credentials()
@@ -96,9 +98,11 @@ def sigv4_headers_at(
     credential scope's date both): what a client with a slow clock, or a signed request kept in
     a queue and sent later, puts on the wire. The signature itself is right for that date.
     `now` (an aware datetime) stands for the clock, for tests."""
-    import datetime as dt
 
+    # lazy: botocore 170-300 ms (-X importtime); only the live/signing path needs it
     from botocore.auth import SIGV4_TIMESTAMP, SigV4Auth
+
+    # lazy: botocore 170-300 ms (-X importtime); only the live/signing path needs it
     from botocore.awsrequest import AWSRequest
 
     when = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=signed_ago)

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from wizard.aws.reproduce import send
-from wizard.sandbox.provision import v2_data_plane_url
+from wizard.sandbox.provisioned import v2_data_plane_url
 
 pytestmark = pytest.mark.emulator
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from wizard.analysis.diagnosis.paste import HAR_MARK
 from wizard.analysis.redact import REDACTED, redact_text
 
 MAX_ENTRIES = 5_000
@@ -187,7 +186,8 @@ def redact_header(name: str, value: str) -> str:
     return redact_text(value)
 
 
-# The first line of a rendered entry: observations.py reads it as `paste:har`.
+# The first line of a rendered entry: paste.py reads it back as `paste:har`.
+HAR_MARK = "# failing request from a HAR file"
 RENDERED_MARK = HAR_MARK
 
 

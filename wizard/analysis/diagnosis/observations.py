@@ -19,9 +19,18 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from wizard.analysis import classify_rules
 from wizard.analysis.diagnosis.paste import observations_of as paste_observations
 from wizard.analysis.paste_fields import PasteFields
-from wizard.analysis.symptoms import Symptoms
+from wizard.analysis.symptoms import CONCEPTS, Symptoms
+from wizard.catalogue.evidence import (
+    EVIDENCE_FILE,
+    EvidenceError,
+    EvidenceModel,
+    conditions,
+    leaves,
+    load_evidence,
+)
 
 # The services an ARN or an IAM action in a paste can name, as they are spelled in ARNs.
 SERVICES = frozenset(
@@ -238,7 +247,6 @@ def is_decisive(observations: Iterable[str]) -> bool:
 def shared_families() -> frozenset[str]:
     """Message families that several causes produce alike (Missing Authentication Token: route
     missing, not deployed, unsigned IAM call, custom domain...): the message names a group."""
-    from wizard.catalogue.evidence import load_evidence
 
     # How typical a family is for each cause is data: the `produces` of evidence.yaml.
     per_family: dict[str, list[float]] = {}
@@ -277,9 +285,6 @@ def _well_formed(name: str) -> bool:
 
 @cache
 def _closed_values() -> dict[str, frozenset[str]]:
-    from wizard.analysis import classify_rules
-    from wizard.analysis.symptoms import CONCEPTS
-
     concepts = frozenset(c.name for c in CONCEPTS)
     return {
         "family": frozenset(f.name for f in classify_rules.FAMILIES),
@@ -299,3 +304,27 @@ def known_observation(name: str) -> bool:
     kind, _, value = name.partition(":")
     closed = _closed_values().get(kind)
     return closed is None or value in closed
+
+
+@cache
+def evidence_model() -> EvidenceModel:
+    """The packaged evidence, with its references to observations checked too: the catalogue
+    cannot know the observation vocabulary (it lives here), so that part of the
+    lint runs in this module, once, when the classifier first needs the file."""
+    model = load_evidence()
+    errors = observation_errors(model, EVIDENCE_FILE.name)
+    if errors:
+        raise EvidenceError("\n".join(errors[:20]))
+    return model
+
+
+def observation_errors(model: EvidenceModel, source: str) -> list[str]:
+    """`{fact: observations, op: contains, value: NAME}` leaves naming an observation that no
+    extractor produces (known_observation)."""
+    errors = []
+    for cond, path in conditions(model):
+        for leaf, where in leaves(cond, path):
+            on_observations = leaf.fact == "observations" and leaf.op == "contains"
+            if on_observations and not known_observation(str(leaf.value)):
+                errors.append(f"{source}: {where}.value: unknown observation {leaf.value!r}")
+    return errors

@@ -21,34 +21,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from wizard.analysis.bounded import BoundedParseError, check_depth
+from wizard.analysis.diagnosis import har, sdk_dumps
+
 # A HAR document is parsed only up to this size when pasted (explain --har reads files itself).
 MAX_HAR_PASTE = 10 * 1024 * 1024
-# The first line of a rendered HAR entry (har.render writes it): read back as `paste:har`.
-HAR_MARK = "# failing request from a HAR file"
-# Substrings one of which every SDK dump shape of sdk_dumps.py contains: without one, that module
-# is not even imported (most pastes are curl output or prose).
-SDK_TRIGGERS = (
-    "An error occurred (",
-    "$metadata",
-    "$fault",
-    "Status Code:",
-    "com.amazonaws",
-    "software.amazon.awssdk",
-    "Amazon.",
-    "The remote server returned",
-    "Request failed with status code",
-    "RestApiError",
-    "ApiError",
-    "amplify",
-    "Error executing",
-    "operation error",
-    "status code:",
-)
 
 
 def _may_be_dump(text: str) -> bool:
     head = text[:100_000]
-    return any(t in head for t in SDK_TRIGGERS)
+    return any(t in head for t in sdk_dumps.SDK_TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -68,7 +50,6 @@ def normalise(text: str) -> Paste:
             return rendered
     if not _may_be_dump(text):
         return Paste(text)
-    from wizard.analysis.diagnosis import sdk_dumps
 
     dump = sdk_dumps.read_sdk_dump(text)
     if dump is not None:
@@ -90,8 +71,6 @@ def _har_start() -> re.Pattern[str]:
 def _har_paste(text: str) -> Paste | None:
     """The first HAR document in `text` (a JSON object whose first key is "log") replaced by its
     failing entry; None when there is none, or it does not parse, or nothing in it failed."""
-    from wizard.analysis.bounded import BoundedParseError, check_depth
-    from wizard.analysis.diagnosis import har
 
     m = _har_start().search(text[:MAX_HAR_PASTE])
     if m is None:
@@ -113,11 +92,10 @@ def _har_paste(text: str) -> Paste | None:
 def observations_of(text: str) -> frozenset[str]:
     """The shape observations of a paste, read again from the text `normalise` returned (the
     classifier hands the observers only that text)."""
-    if text.startswith(HAR_MARK):
+    if text.startswith(har.HAR_MARK):
         return frozenset({"paste:har"})
     if not _may_be_dump(text):
         return frozenset()
-    from wizard.analysis.diagnosis import sdk_dumps
 
     dump = sdk_dumps.read_sdk_dump(text)
     return frozenset(sdk_dumps.observations_of(dump)) if dump is not None else frozenset()

@@ -36,6 +36,9 @@ from wizard.analysis.diagnosis.observations import (
     is_decisive,
     known_observation,
 )
+from wizard.catalogue import load_catalogue
+from wizard.catalogue.evidence import load_evidence
+from wizard.catalogue.model import CATALOGUE_FILE
 
 WEIGHTS_FILE = "fitted_weights.json"
 # Held out, the reports above 0.9 are right 99.7% of the time over the whole corpus but 94% over
@@ -93,8 +96,6 @@ def _cause_map(value: object, ids: set[str], where: str) -> dict[str, float]:
 @cache
 def fitted_weights() -> FittedWeights:
     """The packaged fitted weights, validated against the catalogue (read once)."""
-    from wizard.catalogue import load_catalogue
-    from wizard.catalogue.model import CATALOGUE_FILE
 
     # Beside causes.yaml, read the way the catalogue is (importlib.resources costs an import).
     text = Path(CATALOGUE_FILE).with_name(WEIGHTS_FILE).read_text(encoding="utf-8")
@@ -152,8 +153,6 @@ def confidences(
     links = list(links)
     if links:
         if margin is None:
-            from wizard.catalogue.evidence import load_evidence
-
             margin = load_evidence().link_margin
         values = with_links(values, links, margin)
     probs = softmax(values)

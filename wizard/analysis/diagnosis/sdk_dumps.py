@@ -34,7 +34,26 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from wizard.analysis.diagnosis.paste import SDK_TRIGGERS
+# Substrings one of which every SDK dump shape below contains: without one, the paste is not
+# parsed as a dump (most pastes are curl output or prose).
+SDK_TRIGGERS = (
+    "An error occurred (",
+    "$metadata",
+    "$fault",
+    "Status Code:",
+    "com.amazonaws",
+    "software.amazon.awssdk",
+    "Amazon.",
+    "The remote server returned",
+    "Request failed with status code",
+    "RestApiError",
+    "ApiError",
+    "amplify",
+    "Error executing",
+    "operation error",
+    "status code:",
+)
+
 
 MAX_SCAN = 100_000
 _MAX_VALUE = 300

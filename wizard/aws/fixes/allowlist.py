@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.aws.fixes.code import CodeError, load_artifact
 from wizard.aws.fixes.errors import NotAllowedError
+from wizard.aws.fixes.iam_policy import IamPolicyError, check_policy_put
 
 Constraint = Callable[[Mapping[str, Any], bool], None]
 
@@ -73,7 +75,6 @@ def _iam_policy(params: Mapping[str, Any], rollback: bool) -> None:
     held to the policy it replaces at apply time, `iam_policy.check_edit`)."""
     if rollback:
         return
-    from wizard.aws.fixes.iam_policy import IamPolicyError, check_policy_put
 
     try:
         check_policy_put(params)
@@ -84,7 +85,6 @@ def _iam_policy(params: Mapping[str, Any], rollback: bool) -> None:
 def _code_artifact(params: Mapping[str, Any], rollback: bool) -> None:
     """Lambda code only from an artifact the wizard wrote, whose bytes match its name
     (`code.load_artifact`): the patched authorizer, or in a rollback the code it replaced."""
-    from wizard.aws.fixes.code import CodeError, load_artifact
 
     try:
         load_artifact(params.get("ZipFile"))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from wizard.aws.fixes.bind import placeholders
+from wizard.aws.fixes.errors import FixError
+from wizard.aws.fixes.plan import build_plan
 from wizard.engine.fix_conditions import fix_fit
 
 Status = Literal[
@@ -95,8 +97,6 @@ def assess_plan(
 ) -> tuple[Applicability, Any]:
     """`assess` with the plan bound (so an operation off the allowlist counts): returns the
     verdict and the FixPlan, or None when it was not bound (not applicable before binding)."""
-    from wizard.aws.fixes.errors import FixError
-    from wizard.aws.fixes.plan import build_plan
 
     verdict = assess(fix, facts, live=live)
     if verdict.status not in ("applicable", "offline", "maybe"):

@@ -9,70 +9,21 @@ recorded as "unsupported by this endpoint" and apply continues.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
 from wizard.aws.fixes.allowlist import check_allowed, iam_action
+from wizard.aws.fixes.code import load_artifact
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
+from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
 from wizard.aws.fixes.journal import Announce, Journal
 from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
+from wizard.aws.fixes.results import ApplyResult, StepResult
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
-from wizard.aws.fixes.state import jsonable
+from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document, jsonable
 from wizard.engine.probes import ProbeErrorKind
-
-StepStatus = Literal["applied", "unsupported", "failed", "skipped"]
-
-
-@dataclass(frozen=True)
-class StepResult:
-    cli: str
-    status: StepStatus
-    message: str = ""
-    response: dict[str, Any] | None = None
-    missing_permission: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "cli": self.cli,
-            "status": self.status,
-            "message": self.message,
-            "response": redact_obj(self.response),
-            "missing_permission": self.missing_permission,
-        }
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    plan_digest: str
-    kind: str
-    confirmation: Confirmation
-    started_at: str
-    steps: tuple[StepResult, ...]
-    journal: str | None = None  # the change journal's path (a fix; not a restore)
-
-    @property
-    def applied(self) -> bool:
-        """True when every operation ran (or the endpoint does not implement it)."""
-        return all(s.status in ("applied", "unsupported") for s in self.steps)
-
-    @property
-    def changed_anything(self) -> bool:
-        return any(s.status == "applied" for s in self.steps)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "plan_digest": self.plan_digest,
-            "kind": self.kind,
-            "confirmation": self.confirmation.to_dict(),
-            "started_at": self.started_at,
-            "applied": self.applied,
-            "steps": [s.to_dict() for s in self.steps],
-            "journal": self.journal,
-        }
 
 
 class StepRecorder(Protocol):
@@ -150,8 +101,6 @@ def apply_plan(
 def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
     """An inline IAM policy the fix rewrites may only lose a Deny for one method ARN compared
     with what the snapshot read (`iam_policy.check_edit`); NotAllowedError, nothing changed."""
-    from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
-    from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document
 
     for op, read in zip(plan.operations, snapshot.reads, strict=True):
         if (op.service, op.operation) not in IAM_POLICY_PUTS:
@@ -174,8 +123,6 @@ def call_params(op: BoundOperation) -> dict[str, Any]:
     """The boto3 parameters of `op`: a code zip the plan names by artifact is sent as its bytes
     (re-hashed against the artifact's name first)."""
     if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
-        from wizard.aws.fixes.code import load_artifact
-
         return {**op.params, "ZipFile": load_artifact(op.params.get("ZipFile"))}
     return op.params
 

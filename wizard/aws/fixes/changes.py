@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.aws.fixes.allowlist import lookup
+from wizard.aws.fixes.code import (
+    PREFIX,
+    CodeError,
+    artifact_path,
+    code_sha256,
+    load_artifact,
+    sources_diff,
+)
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
 from wizard.aws.fixes.state import IAM_POLICY_PUTS, MISSING, decode_policy, field_at, iam_document
@@ -155,7 +163,6 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
 def _code_change(op: BoundOperation, read: StateRead | None) -> Change:
     """The code update as the diff of the files it changes (the zip that runs now against the
     zip the fix deploys: both are artifacts the wizard saved)."""
-    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, code_sha256, load_artifact
 
     what = f"code of Lambda function {op.params['FunctionName']}"
     try:
@@ -170,7 +177,6 @@ def _code_change(op: BoundOperation, read: StateRead | None) -> Change:
         old = load_artifact(PREFIX + str(artifact_path(sha)))
     except CodeError:
         return Change(what, f"CodeSha256 {sha}", after)
-    from wizard.aws.fixes.code import sources_diff
 
     return Change(what, f"CodeSha256 {sha}", after, sources_diff(old, new))
 

@@ -31,6 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.authorizer_resource import patch_resource_lines
+from wizard.paths import journal_dir
+from wizard.private_file import write_private
+
 MAX_ZIP_BYTES = 4 * 1024 * 1024
 MAX_ENTRIES = 200
 MAX_UNCOMPRESSED = 20 * 1024 * 1024
@@ -45,7 +49,6 @@ class CodeError(ValueError):
 
 def code_dir() -> Path:
     """Where the code artifacts live, beside the change journals."""
-    from wizard.aws.fixes.journal import journal_dir
 
     return journal_dir().parent / "code"
 
@@ -67,7 +70,6 @@ def artifact_path(sha256_b64: str) -> Path:
 
 def save_artifact(data: bytes) -> str:
     """Keep `data` as an artifact (once); returns its `fileb://` reference."""
-    from wizard.private_file import write_private
 
     if len(data) > MAX_ZIP_BYTES:
         raise CodeError(f"the code is larger than {MAX_ZIP_BYTES // (1024 * 1024)} MiB")
@@ -197,7 +199,6 @@ class CodeFix:
 def patch_code(data: bytes, handler: str, runtime: str, wrong: list[Any]) -> CodeFix:
     """The zip with the handler file's Resource lines corrected part by part (`wrong`: the
     `WrongPart`s of the returned Allow)."""
-    from wizard.analysis.authorizer_resource import patch_resource_lines
 
     if not wrong:
         return CodeFix(None, None, 0, "the returned Allow already covers the call")

@@ -16,16 +16,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
+import wizard.aws.probes.reproduce  # noqa: F401  (registers the probe)
 from wizard.analysis.redact import redact_obj
 from wizard.aws.fixes.applicability import needs_manual_step as needs_manual_step  # re-export
-from wizard.aws.fixes.apply import ApplyResult, apply_plan
+from wizard.aws.fixes.apply import apply_plan
 from wizard.aws.fixes.changes import Change, describe_changes
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.journal import Announce, Journal, JournalError, RestoreRecorder
 from wizard.aws.fixes.plan import Confirmation, FixPlan
+from wizard.aws.fixes.results import ApplyResult
 from wizard.aws.fixes.rollback import derive_rollback
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
 from wizard.aws.fixes.verify import Replay, VerifyResult, verify
+from wizard.engine.probes import REGISTRY, ProbeContext
 
 Confirm = Callable[[FixPlan, list[Change]], Confirmation | None]
 RunStatus = Literal["refused", "unreadable", "declined", "applied", "failed"]
@@ -195,8 +198,6 @@ def replay_with_probe(inputs: Mapping[str, Any], facts: Mapping[str, Any], aws: 
     method, token, API key or SigV4 signature, exactly as diagnose sent it)."""
 
     def replay() -> Any:
-        import wizard.aws.probes.reproduce  # noqa: F401  (registers the probe)
-        from wizard.engine.probes import REGISTRY, ProbeContext
 
         spec = REGISTRY.get("reproduce")
         return spec.fn(ProbeContext(inputs=inputs, facts=facts, aws=aws), {})

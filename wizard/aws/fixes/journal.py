@@ -19,6 +19,7 @@ the old one), so it is written 0600 in a 0700 directory, like the AWS CLI's own 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -27,6 +28,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact, restore_artifact
+from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
+from wizard.aws.fixes.render import CliTarget, render_argv
+from wizard.aws.fixes.results import ApplyResult, StepResult
+from wizard.aws.fixes.rollback import derive_rollback
+from wizard.aws.fixes.snapshot import Snapshot, StateRead, read_state
+from wizard.aws.fixes.state import field_at
+from wizard.paths import journal_dir
 from wizard.private_file import write_private
 
 JOURNAL_FORMAT = "apigw-wizard-journal"
@@ -43,14 +52,6 @@ Announce = Callable[[str], object]  # told where the journal is (a line for the 
 
 class JournalError(Exception):
     """A journal that cannot be read or written: one line, nothing changed."""
-
-
-def journal_dir() -> Path:
-    """Where journals live: `<user state dir>/apigw-wizard/journal` (XDG_STATE_HOME on Linux).
-    Not created here: the first journal written creates it."""
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("apigw-wizard")) / "journal"
 
 
 def _now() -> str:
@@ -74,7 +75,6 @@ class Journal:
         directory: Path | None = None,
     ) -> Journal:
         """Write the journal of `plan` before any of its calls runs."""
-        from wizard.aws.fixes.rollback import derive_rollback
 
         try:
             planned = list(derive_rollback(plan, snapshot).cli)
@@ -190,8 +190,6 @@ class Journal:
 
     def plan(self) -> Any:
         """The plan as journaled (the same operations, parameters and target)."""
-        from wizard.aws.fixes.plan import BoundOperation, FixPlan
-        from wizard.aws.fixes.render import CliTarget, render_argv
 
         plan = self.data["plan"]
         target = CliTarget(**plan["target"])
@@ -207,7 +205,6 @@ class Journal:
         return FixPlan(plan["fix_id"], plan["title"], ops, target, plan["kind"])
 
     def snapshot(self, plan: Any) -> Any:
-        from wizard.aws.fixes.snapshot import Snapshot, StateRead
 
         snap = self.data["snapshot"]
         reads = tuple(
@@ -221,9 +218,6 @@ class Journal:
     def restore_plan(self, clients: Any) -> Any:
         """The rollback of what is in effect now: the journaled plan's undo, limited to the
         calls that were (or may have been) sent and whose change is still there."""
-        from wizard.aws.fixes.apply import ApplyResult, StepResult
-        from wizard.aws.fixes.plan import Confirmation
-        from wizard.aws.fixes.rollback import derive_rollback
 
         _restore_code(self.data)
         plan = self.plan()
@@ -290,9 +284,6 @@ class RestoreRecorder:
 def _previous_code(plan: Any, snapshot: Any) -> dict[str, str]:
     """CodeSha256 → base64 of the zip, for each function a code fix replaces: the journal
     holds the way back even when the code artifact is gone (bounded: code.MAX_ZIP_BYTES)."""
-    import base64
-
-    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact
 
     out: dict[str, str] = {}
     for op, read in zip(plan.operations, snapshot.reads, strict=True):
@@ -308,7 +299,6 @@ def _previous_code(plan: Any, snapshot: Any) -> dict[str, str]:
 
 def _restore_code(data: Mapping[str, Any]) -> None:
     """Write back the code artifacts a restore needs from the journal's copies."""
-    from wizard.aws.fixes.code import CodeError, artifact_path, restore_artifact
 
     for sha, blob in (data.get("code") or {}).items():
         try:
@@ -333,8 +323,6 @@ def _raw_snapshot(snapshot: Any) -> dict[str, Any]:
 def _in_effect(op: Any, before: Any, clients: Any) -> bool:
     """Whether `op`'s change is visible now. True when it cannot be told (the undo is then
     sent: restoring a value to what it was is harmless if it already is)."""
-    from wizard.aws.fixes.snapshot import read_state
-    from wizard.aws.fixes.state import field_at
 
     if before is None or before.state is None:
         return True

@@ -20,6 +20,7 @@ from botocore import xform_name
 from wizard.aws.fixes.allowlist import check_allowed
 from wizard.aws.fixes.bind import bind_params
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
+from wizard.aws.fixes.guidance import guidance_text
 from wizard.aws.fixes.render import CliTarget, render_argv
 
 PlanKind = Literal["fix", "rollback"]
@@ -134,7 +135,6 @@ def build_plan(fix: Any, facts: Mapping[str, Any], target: CliTarget | None = No
             )
             argv = render_argv(op.service, op.operation, params, target)
             ops.append(BoundOperation(op.service, op.operation, dict(params), tuple(argv)))
-    from wizard.aws.fixes.guidance import guidance_text
 
     guidance = guidance_text(fix, facts, target)
     notes: tuple[str, ...] = (guidance,) if guidance else ()

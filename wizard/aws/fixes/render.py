@@ -30,6 +30,7 @@ from wizard.aws.fixes.cli_model import (
     cli_params,
     is_scalar,
 )
+from wizard.aws.fixes.code import is_artifact_ref
 from wizard.aws.fixes.errors import RenderError
 
 _PLAIN_SHORTHAND = re.compile(r"[A-Za-z0-9_./:*+~-]+")
@@ -97,7 +98,6 @@ def _is_paramfile(value: Any) -> bool:
 
 
 def _needs_input_json(params: Mapping[str, Any], spec: Mapping[str, CliParam]) -> bool:
-    from wizard.aws.fixes.code import is_artifact_ref
 
     return any(
         spec[m].shape.type_name in {"string", "blob"}

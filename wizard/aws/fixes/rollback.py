@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.aws.fixes.allowlist import lookup
-from wizard.aws.fixes.apply import ApplyResult
+from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path
 from wizard.aws.fixes.errors import FixError
 from wizard.aws.fixes.plan import BoundOperation, FixPlan, bind_operation
+from wizard.aws.fixes.results import ApplyResult
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
 from wizard.aws.fixes.state import (
     MISSING,
@@ -282,7 +283,6 @@ def _inline_policy(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) ->
 def _function_code(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
     """Undo a code update: deploy the zip that ran before, saved as an artifact by its
     CodeSha256 (the snapshot refuses a code fix whose current code is not saved)."""
-    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path
 
     sha = (read.state or {}).get("CodeSha256")
     try:

@@ -10,6 +10,7 @@ from typing import Any
 
 from wizard.analysis.redact import redact_obj
 from wizard.aws.errors import classify
+from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.render import render_argv
 from wizard.aws.fixes.state import READERS, jsonable
@@ -82,7 +83,6 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
 def _code_not_saved(state: dict[str, Any]) -> str | None:
     """Why the function's current code could not be restored, or None when it is saved (an
     artifact with its CodeSha256): without it a code fix has no way back."""
-    from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact
 
     sha = state.get("CodeSha256")
     try:

@@ -8,6 +8,7 @@ operations of a rollback.
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,7 +60,6 @@ IAM_POLICY_PUTS = frozenset({("iam", "PutUserPolicy"), ("iam", "PutRolePolicy")}
 def iam_document(value: Any) -> dict[str, Any] | None:
     """An inline policy document as a dict: botocore decodes IAM's URL-encoded JSON, a journal
     holds it as read, a plan holds the JSON text it sends. None when absent or unreadable."""
-    import urllib.parse
 
     if value in (None, "", MISSING):
         return None

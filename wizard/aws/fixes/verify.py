@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.analysis.redact import redact_obj
+from wizard.aws.fixes.code import CodeError, code_sha256, load_artifact
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, StateRead, take_snapshot
 from wizard.aws.fixes.state import (
@@ -131,8 +132,6 @@ def _checks(op: BoundOperation, old: StateRead | None, new: StateRead | None) ->
         present = any(i.get("ApiMappingKey", "") == key for i in state.get("Items") or [])
         return [Check(f"API mapping {key!r}", True, present, present)]
     if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
-        from wizard.aws.fixes.code import CodeError, code_sha256, load_artifact
-
         try:
             want: Any = code_sha256(load_artifact(p["ZipFile"]))
         except CodeError as exc:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import importlib
 
+from wizard.engine.probes import REGISTRY
+
 MODULES = (
     "identity",
     "rest_api",
@@ -45,7 +47,6 @@ MODULES = (
 
 def register_all() -> list[str]:
     """Import every probe module (idempotent); returns the live probe names."""
-    from wizard.engine.probes import REGISTRY
 
     for name in MODULES:
         importlib.import_module(f"wizard.aws.probes.{name}")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
 from wizard.aws.probes._base import arg
 from wizard.aws.reproduce import send
 from wizard.aws.session import is_loopback_host
@@ -116,8 +117,6 @@ def emulated_domain_origin(ctx: ProbeContext, url: str) -> str | None:
     emulator's: no DNS resolves a domain registered only there, so the request goes to the
     emulator with its Host header kept (it routes custom domains by Host). None otherwise:
     against AWS, or for any other URL, the request goes where the URL says."""
-    from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
-    from wizard.aws.session import is_loopback_host
 
     endpoint = getattr(ctx.aws, "endpoint_url", None) if ctx.aws is not None else None
     if not endpoint or not is_loopback_host(urlsplit(str(endpoint)).hostname or ""):

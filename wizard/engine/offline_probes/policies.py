@@ -6,7 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.analysis.arn import arn_matches, build_method_arn, first_mismatch
+from wizard.analysis.cache_sim import ScenarioError, replay_same_token
+from wizard.analysis.combine import combine
 from wizard.analysis.policy.evaluate import PolicyDecision, evaluate_policy
+from wizard.analysis.policy.fix import propose_policy_fix
 from wizard.analysis.policy.parse import PolicyError, load_document, parse_policy
 from wizard.analysis.policy.request import RequestContext
 from wizard.analysis.policy.resources import resource_applies
@@ -64,7 +68,6 @@ def _failing_arn(
     resource policy are written for their own API. Which parts were borrowed is returned, so
     the explanation can say so.
     """
-    from wizard.analysis.arn import build_method_arn
 
     given = _given(params, "method_arn")
     if given and given.startswith("arn:"):
@@ -120,7 +123,6 @@ def _arn_parts(resource: str) -> dict[str, str]:
     "Evaluate a policy (authorizer result or resource policy) for the failing call's method ARN",
 )
 def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.arn import arn_matches, first_mismatch
 
     policy = _parse_policy(params.get("policy"))
     target = _failing_arn(ctx, params, policy)
@@ -259,7 +261,6 @@ _DECISIONS = ("allow", "explicit_deny", "implicit_deny")
     "Combine the resource policy's decision with the authorizer's or IAM's, as API Gateway does",
 )
 def combine_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.combine import combine
 
     rp = _given(params, "resource_policy")
     auth = _given(params, "auth") or "none"
@@ -296,7 +297,6 @@ def combine_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any
     "Does an IAM Resource pattern cover a method ARN, and which part differs",
 )
 def match_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.arn import arn_matches, first_mismatch
 
     pattern = _text_param(params, "pattern")
     arn = _text_param(params, "arn")
@@ -312,7 +312,6 @@ def match_arn(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     "Replay the first call and the failing call with one token through the authorizer-cache model",
 )
 def simulate_cache(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    from wizard.analysis.cache_sim import ScenarioError, replay_same_token
 
     first, failing = _given(params, "first_arn"), _given(params, "failing_arn")
     ttl = params.get("ttl")
@@ -354,9 +353,6 @@ def simulate_cache(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
 def propose_policy_fix_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     """Reads the resource policy (`policy`, else the live `resource_policy` or the pasted
     `resource_policy_text` fact), the failing call's method ARN and who/where the caller is."""
-    from wizard.analysis.policy.fix import propose_policy_fix
-    from wizard.analysis.policy.parse import PolicyError
-    from wizard.analysis.policy.request import RequestContext
 
     policy = None
     for source in (params.get("policy"), ctx.facts.get("resource_policy")):

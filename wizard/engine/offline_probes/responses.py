@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.analysis.diagnosis.next_question import for_playbook
 from wizard.analysis.paste_fields import parse_paste_fields
 from wizard.engine.offline_probes._common import (
     _given,
@@ -268,7 +269,6 @@ def _merge_classifier(text: str, ctx: ProbeContext, result: dict[str, Any]) -> N
     if causes:
         result["top_cause"] = causes[0]["id"]
         result["top_confidence"] = causes[0]["confidence"]
-        from wizard.analysis.diagnosis.next_question import for_playbook
 
         result.update(for_playbook({str(c["id"]): float(c["confidence"] or 0) for c in causes}))
 

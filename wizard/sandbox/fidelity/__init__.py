@@ -10,6 +10,7 @@ wizard's front ends never load it, only the emulator's own process does.
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 # Installed in this order: `routes` first, since the control-plane operations register with it.
@@ -34,7 +35,6 @@ BEHAVIOURS: tuple[str, ...] = (
 
 def install(v1: ModuleType) -> None:
     """Install every behaviour into MiniStack's API Gateway (v1) module `v1`."""
-    import importlib
 
     for name in BEHAVIOURS:
         importlib.import_module(f"{__name__}.{name}").install(v1)

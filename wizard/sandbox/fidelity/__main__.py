@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from wizard.sandbox import fidelity
 from wizard.sandbox.fidelity.loopback import NotLoopbackError, require_loopback
 
 
@@ -18,10 +19,11 @@ def main() -> int:
     except NotLoopbackError as exc:
         print(f"apigw-wizard sandbox: {exc}", file=sys.stderr)
         return 2
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     import ministack.app
-    from ministack.services import apigateway_v1
 
-    from wizard.sandbox import fidelity
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
+    from ministack.services import apigateway_v1
 
     fidelity.install(apigateway_v1)
     ministack.app.main()

@@ -52,7 +52,10 @@ def function_account(authorizer_uri: str) -> str | None:
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.arn import execute_api_arn
+
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.iam_evaluator import EvalContext, evaluate_resource_policy
 
     authorize = v1._authorize_request_v1
@@ -76,6 +79,7 @@ def install(v1: ModuleType) -> None:
         request_path: str,
         *rest: Any,
     ) -> Any:
+        # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
         from ministack.app import AUTH
 
         account, region = rest[-2], rest[-1]

@@ -24,6 +24,7 @@ def registered_domain(v1: ModuleType, host: str) -> bool:
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     import ministack.app as app
 
     original = app._handle_execute_api_request

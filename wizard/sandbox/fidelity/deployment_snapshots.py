@@ -85,6 +85,7 @@ class DeployedView:
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.responses import get_account_id, get_region
 
     live = {name: getattr(v1, name) for name in FROZEN}
@@ -130,6 +131,7 @@ def install(v1: ModuleType) -> None:
         scope = v1.find_api_scope(api_id)
         if scope is None:
             return authorization_type(api_id, stage_name, *args)
+        # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
         from ministack.core.responses import request_scope
 
         with request_scope(*scope):

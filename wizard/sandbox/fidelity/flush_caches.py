@@ -27,6 +27,7 @@ def flush_authorizer_cache(v1: ModuleType, account: str, api_id: str, stage: str
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.responses import get_account_id
 
     def missing(api_id: str, stage: str) -> routes.Response | None:

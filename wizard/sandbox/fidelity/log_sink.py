@@ -17,6 +17,7 @@ MAX_MESSAGE = 64 * 1024
 def put(group: str, messages: list[str], *, create_group: bool, started: float) -> bool:
     """Append `messages` (one event each, 1 ms apart from `started`) to `group`; False when the
     group does not exist and may not be created."""
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.services import cloudwatch_logs as logs
 
     if group not in logs._log_groups:

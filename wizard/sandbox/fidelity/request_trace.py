@@ -80,6 +80,7 @@ def header(headers: dict[str, Any], name: str) -> str:
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.responses import request_scope
 
     handle_execute = v1.handle_execute

@@ -46,7 +46,10 @@ def _path_and_query(data: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.arn import execute_api_arn
+
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.responses import get_account_id, get_region, new_uuid
 
     async def test_invoke(

@@ -35,6 +35,7 @@ def wrong_endpoint(stages: Any, stage: str, path: str, method: str) -> routes.Re
 
 
 def install(v1: ModuleType) -> None:
+    # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.services import apigateway as v2
 
     original = v2.handle_execute

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from tests.analysis import logs_oracle
 from tests.analysis.test_logs import CATALOGUE_LINES
-from wizard.analysis.logs import scan
-from wizard.analysis.logs import execution
+from wizard.analysis.logs import execution, scan
 from wizard.analysis.logs.prefilter import items_to_parse, lines_to_parse
 from wizard.analysis.logs.scan import LogScanner
 from wizard.commands import logs as cli

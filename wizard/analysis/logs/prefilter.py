@@ -11,7 +11,9 @@ parses only those. The test is conservative by construction — a line is skippe
   2. no recognised message starts after a `) ` anywhere in it, and it contains neither
      `xception` nor `not authorized to perform`.
 Anything else (other shapes, JSON, Lambda lines, blank lines, a marker anywhere) is handed to
-the scanner's full per-line logic. Chunks with non-ASCII bytes are not prefiltered at all (the
+the scanner's full per-line logic. `items_to_parse` (what the scanner uses) hands a picked line that has
+the scanner's fast-path shape with a recognised message on as (timestamp, request id, message),
+split by one bytes match where the line starts. Chunks with non-ASCII bytes are not prefiltered at all (the
 scanner's character offsets would differ from byte offsets there).
 """
 

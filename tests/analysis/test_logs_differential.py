@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from tests.analysis import logs_oracle
 from tests.analysis.test_logs import CATALOGUE_LINES
-from wizard.analysis.logs import scan
-from wizard.analysis.logs.prefilter import lines_to_parse
+from wizard.analysis.logs import execution, scan
+from wizard.analysis.logs.prefilter import items_to_parse, lines_to_parse
 from wizard.analysis.logs.scan import LogScanner
 from wizard.commands import logs as cli
 
@@ -222,3 +222,53 @@ def test_prefilter_skips_only_noise_and_keeps_order() -> None:
         "(4f1d6f0e-5b8c-11e9) java.lang.RuntimeException",
     ]
     assert lines_to_parse("caf\u00e9".encode()) is None  # non-ASCII: parsed line by line
+
+
+def test_fast_path_lines_come_split_like_the_scanner_splits_them() -> None:
+    block = "\n".join(
+        [
+            "2026-11-21T09:14:02Z s (4f1d6f0e-5b8c-11e9) Method completed with status: 403\r",
+            "1700000000000 (4f1d6f0e-5b8c-11e9) Gateway response type: ACCESS_DENIED",
+            "(4f1d6f0e-5b8c-11e9) HTTP Method: GET, Resource Path: /a",
+            "(4f1d6f0e-5b8c-11e9) Method request headers: {}",
+            "(4f1d6f0e-5b8c-11e9) java.lang.RuntimeException",
+            "x (4f1d6f0e-5b8c-11e9) Method completed with status: 200",
+        ]
+    ).encode()
+    picked = items_to_parse(block)
+    assert picked is not None
+    items, total = picked
+    assert total == 6
+    assert items == [
+        ("2026-11-21T09:14:02Z", "4f1d6f0e-5b8c-11e9", "Method completed with status: 403"),
+        ("1700000000000", "4f1d6f0e-5b8c-11e9", "Gateway response type: ACCESS_DENIED"),
+        (None, "4f1d6f0e-5b8c-11e9", "HTTP Method: GET, Resource Path: /a"),
+        # no recognised prefix, or not the fast path's shape: the scanner's per-line logic
+        "(4f1d6f0e-5b8c-11e9) java.lang.RuntimeException",
+        "x (4f1d6f0e-5b8c-11e9) Method completed with status: 200",
+    ]
+    assert [i for i in items if isinstance(i, str)] == [
+        line
+        for line in lines_to_parse(block)[0]
+        if line.startswith(("(4f1d6f0e-5b8c-11e9) j", "x"))
+    ]
+
+
+@pytest.mark.parametrize(("line", "kind", "facts"), CATALOGUE_LINES)
+def test_every_classified_kind_is_picked_by_the_prefilter(
+    line: str, kind: str, facts: dict
+) -> None:
+    """The prefilter's markers come from the classifier's own prefix table: every message it
+    classifies, among noise, is picked (and a prefixed one split on the fast path)."""
+    rid = "4f1d6f0e-5b8c-11e9"
+    noise = f"2026-11-21T09:14:02Z s ({rid}) Method request headers: {{}}"
+    wanted = f"2026-11-21T09:14:02Z s ({rid}) {line}"
+    picked = items_to_parse(f"{noise}\n{wanted}\n{noise}".encode())
+    assert picked is not None
+    items, total = picked
+    assert total == 3
+    assert len(items) == 1
+    if line.startswith(execution.PREFIXES):
+        assert items == [("2026-11-21T09:14:02Z", rid, line.rstrip("\r\n"))]
+    else:
+        assert items == [wanted]

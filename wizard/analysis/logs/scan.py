@@ -44,7 +44,7 @@ from wizard.analysis.logs.model import (
     RequestSummary,
     ScanResult,
 )
-from wizard.analysis.logs.prefilter import lines_to_parse
+from wizard.analysis.logs.prefilter import Picked, items_to_parse
 from wizard.analysis.logs.signals import derive_signals
 from wizard.analysis.redact import redact_text
 
@@ -95,11 +95,11 @@ class AdaptivePrefilter:
         self.blocks = 0
         self.pays = True
 
-    def pick(self, block: bytes) -> tuple[list[str], int] | None:
-        """`lines_to_parse(block)`, or None when the block is to be read line by line."""
+    def pick(self, block: bytes) -> tuple[list[Picked], int] | None:
+        """`items_to_parse(block)`, or None when the block is to be read line by line."""
         self.blocks += 1
         if self.pays or self.blocks % PREFILTER_PROBE_EVERY == 1:
-            picked = lines_to_parse(block)
+            picked = items_to_parse(block)
             if picked is not None:
                 self.pays = len(picked[0]) <= PREFILTER_PAYS_BELOW * picked[1]
                 return picked
@@ -297,13 +297,47 @@ class LogScanner:
         else:
             self.feed_many(block.decode("utf-8", "replace").split("\n"))
 
-    def feed_picked(self, lines: list[str], total: int) -> None:
-        """What `lines_to_parse` returned for a block: its picked lines, and its line count.
-        The lines left out are noise the per-line scan would count as parsed and skip."""
-        self.feed_many(lines)
-        skipped = total - len(lines)
-        self.result_counts.lines += skipped
-        self.result_counts.parsed += skipped
+    def feed_picked(self, items: list[Picked], total: int) -> None:
+        """What `items_to_parse` returned for a block: its picked lines, and its line count.
+        The lines left out are noise the per-line scan would count as parsed and skip; the
+        fast-path lines come already split, and take `feed_many`'s fast path from there."""
+        c = self.result_counts
+        skipped = total - len(items)
+        c.lines += total
+        c.parsed += skipped
+        active_get = self._active.get
+        classify = classify_message
+        apply = self._apply
+        for item in items:
+            if isinstance(item, str):
+                c.lines -= 1  # feed_many counts it
+                self.feed_many((item,))
+                continue
+            c.parsed += 1
+            try:
+                ts, rid, msg = item
+                if ts is None:
+                    ts = self._pending_ts
+                    self._pending_ts = None
+                elif len(ts) == 13:
+                    ts = _epoch_ms_to_iso(int(ts))
+                # _execution(), inlined as in feed_many
+                req = active_get(rid)
+                if req is None:
+                    req = self._request(rid, ts)
+                else:
+                    self._last_rid = rid
+                req.lines += 1
+                if ts is not None:
+                    if req.first_time is None:
+                        req.first_time = ts
+                    req.last_time = ts
+                req.execution_lines += 1
+                classified = classify(msg)
+                if classified is not None:
+                    apply(req, classified[0], classified[1], msg, ts)
+            except Exception:  # pasted logs must never make the scan raise: count, move on
+                c.unparseable += 1
 
     def _take_ts(self, ts: str | None) -> str | None:
         if ts is not None:
@@ -790,12 +824,30 @@ def read_block(block: bytes, prefilter: AdaptivePrefilter) -> LineOps:
     return read_lines(block.decode("utf-8", "replace").split("\n"))
 
 
-def read_picked(lines: list[str], total: int) -> LineOps:
-    """`read_lines` of what `lines_to_parse` picked from a block of `total` lines: the lines
-    left out are noise, counted as parsed."""
-    ops, n_lines, n_parsed = read_lines(lines)
-    skipped = total - len(lines)
-    return ops, n_lines + skipped, n_parsed + skipped
+def read_picked(items: list[Picked], total: int) -> LineOps:
+    """`read_lines` of what `items_to_parse` picked from a block of `total` lines: the lines
+    left out are noise, counted as parsed; the fast-path lines come already split."""
+    ops: list[LineOp] = []
+    n_lines = total - len(items)
+    n_parsed = n_lines
+    for item in items:
+        if isinstance(item, str):
+            more, lines, parsed = read_lines((item,))
+            ops.extend(more)
+            n_lines += lines
+            n_parsed += parsed
+            continue
+        n_lines += 1
+        n_parsed += 1
+        ts, rid, msg = item
+        try:
+            if ts is not None and len(ts) == 13:
+                ts = _epoch_ms_to_iso(int(ts))
+            classified: Any = classify_message(msg)
+        except Exception:
+            classified = _UNPARSEABLE
+        ops.append((ts, rid, msg, classified))
+    return ops, n_lines, n_parsed
 
 
 def scan_lines(lines: Iterable[str | bytes], **options: Any) -> ScanResult:

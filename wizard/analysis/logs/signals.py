@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from wizard.analysis.arn import arn_matches
 from wizard.analysis.logs.model import RequestSummary, Signal
 
 
 def _covers(resources: list[str], arn: str | None) -> bool | None:
     if not arn or not resources:
         return None
-    from wizard.analysis.arn import arn_matches
-
     # Most authorizers return literal ARNs: compare those directly, glob only the wildcards.
     return any(
         r == arn if "*" not in r and "?" not in r else arn_matches(r, arn) for r in resources

@@ -150,7 +150,7 @@ def apply_plan(
 def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
     """An inline IAM policy the fix rewrites may only lose a Deny for one method ARN compared
     with what the snapshot read (`iam_policy.check_edit`); NotAllowedError, nothing changed."""
-    from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
+    from wizard.aws.fixes.iam_policy import OWNED_PREFIXES, IamPolicyError, check_edit
     from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document
 
     for op, read in zip(plan.operations, snapshot.reads, strict=True):
@@ -160,8 +160,8 @@ def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
         new = iam_document(op.params.get("PolicyDocument")) or {}
         if read is None or read.state is None:
             raise NotAllowedError(f"the inline policy {name} could not be read before the change")
-        if name.startswith(OWNED_PREFIX):
-            continue  # the wizard's own invoke policy: its shape is the allowlist's rule
+        if name.startswith(OWNED_PREFIXES):
+            continue  # the wizard's own new policy: its shape is the allowlist's rule
         if read.absent:
             raise NotAllowedError(f"there is no inline policy {name} to edit")
         try:

@@ -11,6 +11,7 @@ until `close`. Messages the API later pushes to it are left unread in the socket
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import socket
 from urllib.parse import urlsplit
@@ -82,8 +83,6 @@ class LiveConnection:
         return data
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # already gone: closing the socket is all that is left
             self._sock.sendall(bytes([0x88, 0x80]) + os.urandom(4))  # close frame, no payload
-        except OSError:
-            pass  # already gone: closing the socket is all that is left
         self._sock.close()

@@ -5,5 +5,5 @@ client that must be named in an @connections call learns its id from this reply.
 """
 
 
-def handler(event, context):
+def handler(event: dict, context: object) -> dict:
     return {"statusCode": 200, "body": event["requestContext"]["connectionId"]}

@@ -278,7 +278,13 @@ def check_policy_put(params: Mapping[str, Any]) -> None:
     doc = parse_document(params.get("PolicyDocument"), where=f"policy {name}")
     statements = _list(doc.get("Statement"))
     for prefix, action, is_arn, namer, what in (
-        (OWNED_PREFIX, INVOKE, is_method_arn, invoke_policy_name, "one method ARN"),
+        (
+            OWNED_PREFIX,
+            INVOKE,
+            is_method_arn,
+            invoke_policy_name,
+            "one method ARN without wildcards",
+        ),
         (MANAGE_PREFIX, MANAGE, _is_connections_arn, manage_policy_name, "one @connections ARN"),
     ):
         if not name.startswith(prefix):

@@ -310,6 +310,8 @@ class ApiSpec(_Strict):
                 raise ValueError("a REST API needs `resources`")
             if self.routes or self.v2_authorizers:
                 raise ValueError("`routes` and `v2_authorizers` are for HTTP and WEBSOCKET APIs")
+            if self.live_connection:
+                raise ValueError("`live_connection` is for WEBSOCKET APIs")
             return self
         used = sorted(k for k, v in rest_only.items() if v)
         if used:

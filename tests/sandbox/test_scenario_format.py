@@ -61,3 +61,15 @@ def test_minted_token_verifies_with_the_authorizer_code(module):
         verify_hs256(expired, "s3cret")
     with pytest.raises(ValueError, match="malformed"):
         verify_hs256("not-a-jwt", "s3cret")
+
+
+def test_a_live_connection_needs_the_connection_id_backend(tmp_path):
+    data = yaml.safe_load(scenario_path("ws-mgmt-no-permission").read_text())
+    assert load_scenario(_write(tmp_path, data)).api.live_connection
+    data["api"]["routes"][1]["integration"] = {"type": "MOCK"}  # nothing would tell the id
+    with pytest.raises(ScenarioError, match="live_connection"):
+        load_scenario(_write(tmp_path, data))
+    rest = _seed()
+    rest["api"]["live_connection"] = True
+    with pytest.raises(ScenarioError, match="live_connection"):
+        load_scenario(_write(tmp_path, rest))

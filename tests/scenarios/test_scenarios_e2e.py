@@ -19,7 +19,7 @@ from wizard.sandbox.config_dump import dump_api
 from wizard.sandbox.demo import Reproduction, Sandbox
 from wizard.sandbox.scenario import list_scenarios, load_scenario
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.slow]  # ~6 s a scenario (--durations)
 
 SCENARIOS = [s.name for s in list_scenarios()]
 

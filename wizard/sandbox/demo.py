@@ -26,6 +26,7 @@ from typing import Any
 from wizard.aws.reproduce import ReproduceResult, send, sigv4_headers
 from wizard.aws.session import sandbox_session
 from wizard.sandbox import emulator
+from wizard.sandbox.live_connection import LiveConnection
 from wizard.sandbox.provision import Provisioned, provision, request_headers, request_url
 from wizard.sandbox.replay import SECRET_HEADERS, check, curl_command
 from wizard.sandbox.scenario import RequestSpec, Scenario
@@ -360,6 +361,10 @@ class Sandbox:
                 self.scenario, aws.client, endpoint_url=self.endpoint_url, region=aws.region
             )
             self._signers = signing_credentials(self.scenario, aws.client, aws.credentials())
+            if api.live_connection:  # held until the sandbox stops (its exit stack closes it)
+                live = LiveConnection("ws" + self.provisioned.url("/").removeprefix("http"))
+                self._exit.callback(live.close)
+                self.provisioned.connection_id = live.connection_id
         except Exception as exc:  # the emulator refused a call: say which, never a traceback
             raise DemoError(
                 f"provisioning {self.scenario.name} failed: {type(exc).__name__}: {exc}"

@@ -34,6 +34,7 @@ class Provisioned:
     # name -> {"id": pool id, "clients": {name: {"id", "secret"}}}
     user_pools: dict[str, dict[str, Any]] = field(default_factory=dict)
     domain_name: str | None = None  # the custom domain, when the scenario has one
+    connection_id: str | None = None  # the live WebSocket connection the sandbox holds
 
     def url(self, path: str) -> str:
         """The emulator's data-plane URL for `path` (after the stage) on this API."""
@@ -53,6 +54,7 @@ class Provisioned:
             "stage": self.stage,
             "region": self.region,
             "account_id": self.account_id,
+            **({"connection_id": self.connection_id} if self.connection_id else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:

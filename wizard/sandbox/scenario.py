@@ -25,6 +25,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+ID_BACKEND = "backends/ws_connection_id.py"  # answers a message with its connection id
+
+
 class LambdaSpec(_Strict):
     """A Python Lambda function whose source file lives under wizard/sandbox/."""
 
@@ -289,6 +292,9 @@ class ApiSpec(_Strict):
     extra_stages: list[str] = Field(
         default_factory=list, description="more stages running the same deployment as `stage`"
     )
+    # WebSocket APIs: hold one connection open for the sandbox's life; its id is
+    # `{connection_id}` in request paths (the $default route's backend tells it).
+    live_connection: bool = False
 
     @model_validator(mode="after")
     def _protocol_fields(self) -> ApiSpec:
@@ -306,6 +312,8 @@ class ApiSpec(_Strict):
                 raise ValueError("a REST API needs `resources`")
             if self.routes or self.v2_authorizers:
                 raise ValueError("`routes` and `v2_authorizers` are for HTTP and WEBSOCKET APIs")
+            if self.live_connection:
+                raise ValueError("`live_connection` is for WEBSOCKET APIs")
             return self
         used = sorted(k for k, v in rest_only.items() if v)
         if used:
@@ -322,6 +330,13 @@ class ApiSpec(_Strict):
                 raise ValueError(f"route {route.key}: WebSocket route keys start with $")
             if self.protocol == "HTTP" and route.integration.type == "MOCK":
                 raise ValueError(f"route {route.key}: HTTP APIs have no MOCK integration")
+        if self.live_connection:
+            default = [r for r in self.routes if r.key == "$default"]
+            fn = default[0].integration.function if default else None
+            if self.protocol != "WEBSOCKET" or fn is None or fn.code != ID_BACKEND:
+                raise ValueError(
+                    f"`live_connection` needs a WEBSOCKET API whose $default route runs {ID_BACKEND}"
+                )
         for auth in self.v2_authorizers:
             if auth.type == "JWT" and self.protocol != "HTTP":
                 raise ValueError(f"authorizer {auth.name}: JWT authorizers are for HTTP APIs")

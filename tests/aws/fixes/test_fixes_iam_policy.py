@@ -14,11 +14,14 @@ from wizard.aws.fixes.errors import NotAllowedError
 from wizard.aws.fixes.iam_policy import (
     IamPolicyError,
     check_edit,
+    connections_arn,
     denying_statements,
     dumps,
     except_from_deny,
     invoke_policy,
     invoke_policy_name,
+    manage_policy,
+    manage_policy_name,
     principal_of,
 )
 
@@ -176,3 +179,62 @@ def test_the_allowlist_takes_the_owned_policy_and_refuses_a_wider_one() -> None:
     with pytest.raises(NotAllowedError, match="not named after"):
         check_allowed("iam", "PutUserPolicy", renamed)
     check_allowed("iam", "DeleteUserPolicy", {"UserName": "u", "PolicyName": "p"}, rollback=True)
+
+
+CONNECTIONS = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/POST/@connections/*"
+
+
+@pytest.mark.parametrize(
+    ("denied", "expected"),
+    [
+        (
+            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/POST/@connections/L0SM9cOFvHcCIhw=",
+            CONNECTIONS,
+        ),
+        (
+            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/DELETE/@connections/abc",
+            CONNECTIONS.replace("/POST/", "/DELETE/"),
+        ),
+        ("arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/reports", None),
+        ("arn:aws:execute-api:us-east-1:123456789012:a1b2c3/*/POST/@connections/abc", None),
+        ("arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/PUT/@connections/abc", None),
+        (None, None),
+    ],
+)
+def test_the_connections_arn_keeps_api_stage_and_verb(
+    denied: str | None, expected: str | None
+) -> None:
+    assert connections_arn(denied) == expected
+
+
+def test_the_manage_policy_is_one_stage_one_verb_and_the_allowlist_holds_it_to_that() -> None:
+    doc = manage_policy(CONNECTIONS)
+    assert doc["Statement"] == [
+        {
+            "Sid": "ApigwWizardManageConnections",
+            "Effect": "Allow",
+            "Action": "execute-api:ManageConnections",
+            "Resource": CONNECTIONS,
+        }
+    ]
+    with pytest.raises(IamPolicyError):
+        manage_policy(CONNECTIONS.replace("/prod/", "/*/"))
+    params = {
+        "UserName": "u",
+        "PolicyName": manage_policy_name(CONNECTIONS),
+        "PolicyDocument": dumps(doc),
+    }
+    check_allowed("iam", "PutUserPolicy", params)
+    for wider in (
+        CONNECTIONS.replace("/POST/@connections/*", "/*"),  # the whole stage
+        CONNECTIONS.replace("a1b2c3", "*"),  # every API
+    ):
+        text = dumps(doc).replace(CONNECTIONS, wider)
+        with pytest.raises(NotAllowedError):
+            check_allowed("iam", "PutUserPolicy", dict(params, PolicyDocument=text))
+    invoke = dumps(doc).replace("ManageConnections", "Invoke")
+    with pytest.raises(NotAllowedError, match="may only allow"):
+        check_allowed("iam", "PutUserPolicy", dict(params, PolicyDocument=invoke))
+    renamed = dict(params, PolicyName=manage_policy_name(CONNECTIONS + "x"))
+    with pytest.raises(NotAllowedError, match="not named after"):
+        check_allowed("iam", "PutUserPolicy", renamed)

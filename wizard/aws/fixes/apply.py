@@ -17,7 +17,7 @@ from wizard.aws.errors import classify
 from wizard.aws.fixes.allowlist import check_allowed, iam_action
 from wizard.aws.fixes.code import load_artifact
 from wizard.aws.fixes.errors import ConfirmationError, NotAllowedError
-from wizard.aws.fixes.iam_policy import OWNED_PREFIX, IamPolicyError, check_edit
+from wizard.aws.fixes.iam_policy import OWNED_PREFIXES, IamPolicyError, check_edit
 from wizard.aws.fixes.journal import Announce, Journal
 from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
 from wizard.aws.fixes.results import ApplyResult, StepResult
@@ -109,8 +109,8 @@ def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
         new = iam_document(op.params.get("PolicyDocument")) or {}
         if read is None or read.state is None:
             raise NotAllowedError(f"the inline policy {name} could not be read before the change")
-        if name.startswith(OWNED_PREFIX):
-            continue  # the wizard's own invoke policy: its shape is the allowlist's rule
+        if name.startswith(OWNED_PREFIXES):
+            continue  # the wizard's own new policy: its shape is the allowlist's rule
         if read.absent:
             raise NotAllowedError(f"there is no inline policy {name} to edit")
         try:

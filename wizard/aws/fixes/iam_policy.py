@@ -1,10 +1,15 @@
 """IAM fixes for a signed caller API Gateway refused (pure: no AWS call, no I/O).
 
-Two changes, both scoped to the one method ARN that failed, never wider:
+Three changes, each scoped to what failed, never wider:
 
 - `iam-no-invoke-permission`: an inline policy of the caller's own user or role that allows
   `execute-api:Invoke` on exactly that method ARN (`invoke_policy`), under a name the wizard
   owns (`apigw-wizard-invoke-<hash of the ARN>`), so the rollback deletes only what it added;
+- `ws-mgmt-no-permission`: an inline policy of the backend's user or role that allows
+  `execute-api:ManageConnections` on the failing stage's @connections ARN for the failing verb
+  (`manage_policy`, named `apigw-wizard-connections-<hash>`). The ARN ends in `@connections/*`,
+  not the refused connection id: ids are per connection, so a policy for one id would fail the
+  next call; the wildcard stays inside one API, one stage and one verb;
 - `iam-explicit-deny`: the denying inline policy edited so that its Deny no longer covers that
   one method ARN (`except_from_deny`) and still covers everything else it covered. That is
   exact only when the Deny's resources are wildcards over every resource its actions apply to
@@ -29,12 +34,20 @@ from wizard.analysis.arn import arn_matches, glob_matches
 from wizard.analysis.bounded import load_json
 
 INVOKE = "execute-api:Invoke"
+MANAGE = "execute-api:ManageConnections"
 OWNED_PREFIX = "apigw-wizard-invoke-"
+MANAGE_PREFIX = "apigw-wizard-connections-"
+OWNED_PREFIXES = (OWNED_PREFIX, MANAGE_PREFIX)  # the policies the wizard creates (and deletes)
 MAX_POLICY_BYTES = 10_240  # IAM's own limit for a user's inline policies (roles: 10,240 too)
 
 # A method ARN the wizard may name: no wildcard anywhere, the API, stage, verb and path set.
 _METHOD_ARN = re.compile(
     r"arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+/[^/*\s]+/[A-Z]+/[^*\s]*"
+)
+# The @connections ARN of one API, stage and management verb, any connection id.
+_CONNECTIONS_ARN = re.compile(
+    r"(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+/[^/*\s]+/(?:POST|GET|DELETE))"
+    r"/@connections/"
 )
 _USER = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:user/(?:[\w+=,.@/-]*/)?([\w+=,.@-]{1,64})")
 _ROLE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@/-]*/)?([\w+=,.@-]{1,64})")
@@ -82,6 +95,45 @@ def invoke_policy(method_arn: str) -> dict[str, Any]:
                 "Effect": "Allow",
                 "Action": INVOKE,
                 "Resource": method_arn,
+            }
+        ],
+    }
+
+
+def connections_arn(denied_arn: Any) -> str | None:
+    """The @connections ARN (this API, stage and verb; `/*` for the connection id) of a refused
+    management call's ARN; None when `denied_arn` is not one."""
+    if not isinstance(denied_arn, str):
+        return None
+    found = _CONNECTIONS_ARN.match(denied_arn)
+    if found is None or "*" in denied_arn or any(c.isspace() for c in denied_arn):
+        return None
+    return found.group(1) + "/@connections/*"
+
+
+def _is_connections_arn(text: Any) -> bool:
+    """One stage's @connections ARN for one verb, `*` for the connection id and nowhere else."""
+    if not isinstance(text, str) or not text.endswith("/@connections/*"):
+        return False
+    return connections_arn(text.removesuffix("*") + "x") == text
+
+
+def manage_policy_name(connections: str) -> str:
+    return MANAGE_PREFIX + hashlib.sha256(connections.encode()).hexdigest()[:16]
+
+
+def manage_policy(connections: str) -> dict[str, Any]:
+    """Allow execute-api:ManageConnections on exactly one stage's @connections ARN for one verb."""
+    if not _is_connections_arn(connections):
+        raise IamPolicyError(f"not one stage's @connections ARN: {connections!r}")
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ApigwWizardManageConnections",
+                "Effect": "Allow",
+                "Action": MANAGE,
+                "Resource": connections,
             }
         ],
     }
@@ -225,22 +277,31 @@ def check_policy_put(params: Mapping[str, Any]) -> None:
     name = str(params.get("PolicyName", ""))
     doc = parse_document(params.get("PolicyDocument"), where=f"policy {name}")
     statements = _list(doc.get("Statement"))
-    if name.startswith(OWNED_PREFIX):
+    for prefix, action, is_arn, namer, what in (
+        (
+            OWNED_PREFIX,
+            INVOKE,
+            is_method_arn,
+            invoke_policy_name,
+            "one method ARN without wildcards",
+        ),
+        (MANAGE_PREFIX, MANAGE, _is_connections_arn, manage_policy_name, "one @connections ARN"),
+    ):
+        if not name.startswith(prefix):
+            continue
         ok = len(statements) == 1 and isinstance(statements[0], Mapping)
         stmt = statements[0] if ok else {}
         if not (
             ok
             and stmt.get("Effect") == "Allow"
-            and _list(stmt.get("Action")) == [INVOKE]
+            and _list(stmt.get("Action")) == [action]
             and len(_list(stmt.get("Resource"))) == 1
-            and is_method_arn(_list(stmt.get("Resource"))[0])
+            and is_arn(_list(stmt.get("Resource"))[0])
             and set(stmt) <= {"Sid", "Effect", "Action", "Resource"}
         ):
-            raise IamPolicyError(
-                f"policy {name} may only allow {INVOKE} on one method ARN without wildcards"
-            )
-        if invoke_policy_name(_list(stmt.get("Resource"))[0]) != name:
-            raise IamPolicyError(f"policy {name} is not named after the method ARN it allows")
+            raise IamPolicyError(f"policy {name} may only allow {action} on {what}")
+        if namer(_list(stmt.get("Resource"))[0]) != name:
+            raise IamPolicyError(f"policy {name} is not named after the ARN it allows")
         return
     lifted = [
         s

@@ -1,7 +1,9 @@
 """The IAM change that lets a refused signed caller call this one method, or why there is none.
 
 For `iam-no-invoke-permission` it names the caller's user or role and the inline policy the
-wizard would add (Allow execute-api:Invoke on exactly the failing method ARN). For
+wizard would add (Allow execute-api:Invoke on exactly the failing method ARN); for
+`ws-mgmt-no-permission` (mode `manage`) the one that allows execute-api:ManageConnections on
+the failing stage's @connections ARN for the refused verb. For
 `iam-explicit-deny` it reads the caller's inline policies, finds the one whose Deny covers the
 method, and proposes it edited to except exactly that ARN (`wizard.aws.fixes.iam_policy`). A
 Deny in a managed policy, a permissions boundary or an SCP is not proposed: those are shared by
@@ -17,12 +19,15 @@ from typing import Any
 from wizard.aws.errors import aws_errors
 from wizard.aws.fixes.iam_policy import (
     IamPolicyError,
+    connections_arn,
     denying_statements,
     dumps,
     except_from_deny,
     invoke_policy,
     invoke_policy_name,
     is_method_arn,
+    manage_policy,
+    manage_policy_name,
     parse_document,
     principal_of,
 )
@@ -56,6 +61,24 @@ def _document(raw: Any, where: str) -> dict[str, Any]:
     return parse_document(raw, where=where)
 
 
+def _connections_target(ctx: ProbeContext, params: Mapping[str, Any], arn: Any) -> str | None:
+    """The refused management call's @connections ARN (this API, stage and verb): from the
+    denied ARN when the message names it, else from the invoke URL's API, stage and verb (an
+    AccessDenied for ManageConnections need not name the resource)."""
+    for known in (arn, arg(ctx, params, "method_arn", None)):
+        found = connections_arn(known)
+        if found is not None:
+            return found
+    parts = {k: arg(ctx, params, k, None) for k in ("region", "account_id", "api_id", "stage")}
+    if not all(isinstance(v, str) and v for v in parts.values()):
+        return None
+    verb = str(arg(ctx, params, "method", None) or "POST").upper()
+    return connections_arn(
+        f"arn:aws:execute-api:{parts['region']}:{parts['account_id']}:{parts['api_id']}/"
+        f"{parts['stage']}/{verb}/@connections/x"
+    )
+
+
 @REGISTRY.probe(
     "propose_iam_fix",
     "The inline IAM policy change (this method ARN only) that lets the refused signed caller "
@@ -79,6 +102,23 @@ def propose_iam_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
             f"the caller {caller or '(unknown)'} is neither, so the change is yours to make."
         )
     who = {"iam_principal_kind": principal.kind, "iam_principal_name": principal.name}
+    if mode == "manage":
+        connections = _connections_target(ctx, params, arn)
+        if connections is None:
+            return _facts(
+                **who,
+                iam_fix_note="The @connections ARN of this stage is not known, so no ManageConnections "
+                "policy scoped to it can be written.",
+            )
+        name = manage_policy_name(connections)
+        return _facts(
+            **who,
+            iam_policy_name=name,
+            iam_policy_document=dumps(manage_policy(connections)),
+            iam_fix_note=f"The policy the wizard can add to {principal.kind} {principal.name} "
+            f"allows execute-api:ManageConnections on {connections} only (this stage and verb, "
+            f"any connection id); rolling back deletes the inline policy {name}.",
+        )
     if not is_method_arn(arn):
         return _facts(
             **who,
@@ -96,7 +136,9 @@ def propose_iam_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, A
             f"back deletes the inline policy {name}.",
         )
     if mode != "deny":
-        raise ProbeError(ProbeErrorKind.INVALID_INPUT, f"mode must be allow or deny, not {mode!r}")
+        raise ProbeError(
+            ProbeErrorKind.INVALID_INPUT, f"mode must be allow, manage or deny, not {mode!r}"
+        )
     list_op, get_op, key, label = _OPS[principal.kind]
     iam = client(ctx, "iam")
     manual = render_cli("iam", f"List{label}Policies", {key: principal.name})

@@ -53,6 +53,8 @@ FACT_NAMES = {
     "iam_principal_name", "iam_policy_name", "iam_policy_document",
     # the authorizer's code patched where it builds the Resource (propose_authorizer_code_fix)
     "authorizer_function_name", "authorizer_code_zip",
+    # the JWT authorizer's issuer and audience + the token's aud (p_lookalike_jwt, loops2)
+    "jwt_issuer", "audience_with_token",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

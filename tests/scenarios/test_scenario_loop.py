@@ -54,6 +54,7 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "authz-cache-stale-decision",
         "mat-not-deployed",
         "rp-not-redeployed",
+        "httpapi-jwt-wrong-audience",  # the JWT authorizer's audience (loops2)
     } <= set(FIXABLE)
 
 

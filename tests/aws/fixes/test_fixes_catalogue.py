@@ -52,6 +52,9 @@ SHARED_FACTS = [
     # the authorizer's code patched where it builds the Resource (aws.probes.authorizer_code)
     "authorizer_function_name",
     "authorizer_code_zip",
+    # the JWT authorizer's issuer and its audience with the token's aud added (p_lookalike_jwt)
+    "jwt_issuer",
+    "audience_with_token",
 ]
 
 
@@ -63,6 +66,8 @@ def _facts(names: set[str]) -> dict[str, object]:
     facts: dict[str, object] = {n: f"x-{n}" for n in names}
     if "token_scopes" in facts:  # a list fact: the scopes the token carries
         facts["token_scopes"] = ["x-scope"]
+    if "audience_with_token" in facts:  # a list fact: the audience the fix sets
+        facts["audience_with_token"] = ["x-old-client", "x-new-client"]
     arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/items"
     if "iam_policy_document" in names:
         facts["iam_policy_document"] = dumps(invoke_policy(arn))

@@ -198,9 +198,11 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
     AllowedOperation(
         "apigatewayv2",
         "UpdateAuthorizer",
-        "authorizer cache TTL and identity sources",
+        "authorizer cache TTL and identity sources; a JWT authorizer's audience and issuer",
         identity=("ApiId", "AuthorizerId"),
-        fields=("AuthorizerResultTtlInSeconds", "IdentitySource"),
+        # JwtConfiguration (loops2): the audience fix sends it whole, issuer included, so the
+        # rollback's GetAuthorizer copy restores both.
+        fields=("AuthorizerResultTtlInSeconds", "IdentitySource", "JwtConfiguration"),
     ),
     AllowedOperation(
         "apigatewayv2",

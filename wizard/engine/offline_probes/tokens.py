@@ -43,6 +43,12 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     else:
         required = [s for s in re.split(r"[\s,]+", _given(params, "required_scopes") or "") if s]
     scopes = list(report.scopes)
+    audience = list(report.audience)
+    # The audience a JWT authorizer accepts (its JwtConfiguration.Audience, read live): the
+    # token passes when one of its aud values is listed. The union is what the audience fix
+    # sets - the authorizer's own list kept, the token's added - so no caller loses access.
+    accepted = params.get("accepted_audience")
+    accepted_list = [str(a) for a in accepted if a] if isinstance(accepted, list) else []
     expires_in = report.expires_in_seconds
     return {
         "scopes": scopes,
@@ -54,7 +60,9 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "token_use": report.token_use,
         "issuer": report.issuer.url if report.issuer else None,
         "issuer_provider": report.issuer.provider if report.issuer else None,
-        "audience": list(report.audience),
+        "audience": audience,
+        "audience_accepted": bool(set(audience) & set(accepted_list)) if accepted_list else None,
+        "audience_with_token": accepted_list + [a for a in audience if a not in accepted_list],
         "client_id": report.client_id,
         "alg": report.header.get("alg"),
         "cache_outlives_token": report.cache.outlives if report.cache else None,

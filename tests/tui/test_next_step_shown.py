@@ -67,7 +67,7 @@ def test_prompt_mode_shows_the_question() -> None:
     shown: list[str] = []
     walk = PromptWalk.__new__(PromptWalk)  # only conclude() runs: no session to walk
     walk.investigation = SimpleNamespace(outcome=lambda: outcome, live=False)  # type: ignore[assignment]
-    walk.prompter = SimpleNamespace(show=shown.append)  # type: ignore[assignment]
+    walk.prompter = SimpleNamespace(show=shown.append)
     walk.conclude()
     assert "Inconclusive: the evidence does not single out one cause." in shown
     assert "The question that would settle it:" in shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -121,6 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with inert_output():
             return int(args.func(args))
     except KeyboardInterrupt:
+        # From here on Ctrl-C is ignored. Left with Python's handler, a second SIGINT (a
+        # repeated Ctrl-C, or one that reached another thread while the sandbox's stop blocked
+        # it in the main thread only, handled later) raised KeyboardInterrupt again after this
+        # clause, during exit; unhandled at the top, CPython then kills itself with SIGINT and
+        # the exit status was -2 instead of 130. Ignoring it also drops one already pending.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write("\ninterrupted\n")
         return exitcodes.INTERRUPTED
     except BrokenPipeError:

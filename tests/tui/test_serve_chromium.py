@@ -166,22 +166,18 @@ def _past_stage_pages(page: Any, text: str) -> str:
     raise AssertionError(f"still on stage pages, never {text!r}:\n{page.evaluate(SCREEN_TEXT)}")
 
 
-def _until_shown(page: Any, give: Any, shown: str) -> None:
-    """`give()` (type or paste an answer) until the terminal's text matches the regex `shown`.
-    A question's text is drawn a moment before its answer field takes the focus, and what is
-    given in between lands nowhere; the terminal's text carries no sign of focus to wait on, so
-    an answer that did not land is given again."""
+def _screen_matches(page: Any, shown: str) -> str:
+    """Wait until the terminal's text matches the regex `shown`; return the whole screen."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     test = f"() => new RegExp({json.dumps(shown)}).test(({SCREEN_TEXT})())"
-    for _ in range(4):
-        give()
-        try:
-            page.wait_for_function(test, timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError(f"never shown {shown!r}; the page shows:\n{page.evaluate(SCREEN_TEXT)}")
+    try:
+        page.wait_for_function(test, timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"never shown {shown!r}; the page shows:\n{page.evaluate(SCREEN_TEXT)}"
+        ) from None
+    return str(page.evaluate(SCREEN_TEXT))
 
 
 def test_the_page_loads_its_font_from_the_server_not_a_third_party(served: str) -> None:
@@ -217,10 +213,14 @@ def test_serve_walks_the_seed_to_the_findings_in_chromium(served: str, tmp_path:
             _screen_has(page, "never logs the failing calls")  # its last line: the field scrolls
             page.keyboard.press("Control+r")
             _past_stage_pages(page, "TTL in seconds")
-            _until_shown(page, lambda: page.keyboard.type("300"), r"▊\s+300\s")  # in the field
+            # Typed the instant the question shows, given once: the step screen draws a question
+            # only after its field has the focus, so nothing typed is lost.
+            page.keyboard.type("300")
+            _screen_matches(page, r"▊\s+300\s")  # in the field
             page.keyboard.press("Control+n")
             _screen_has(page, "principalId and policyDocument")
-            _until_shown(page, lambda: page.evaluate(PASTE, SEED_POLICY), "prod/GET/dashboard")
+            page.evaluate(PASTE, SEED_POLICY)  # pasted once, as soon as the question shows
+            _screen_matches(page, "prod/GET/dashboard")
             page.keyboard.press("Control+n")
             screen = _past_stage_pages(page, DIAGNOSIS)
             assert "POST/dashboard/update-profile" in screen  # the failing call, named

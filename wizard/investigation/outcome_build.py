@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from wizard.analysis.diagnosis import next_question
+from wizard.analysis.next_checks import fill
 from wizard.aws.errors import fault_name
 from wizard.engine.events import ProbeFailed
 from wizard.engine.session import Session, is_secret_name, redact
@@ -15,6 +17,7 @@ from wizard.outcome.analysis import EvidenceAnalysis, LogLine
 from wizard.outcome.model import (
     DiagnosisOut,
     FixOut,
+    NextStep,
     Outcome,
     PlaybookRef,
     Target,
@@ -60,6 +63,7 @@ def build_outcome(inv: Investigation) -> Outcome:
         out["code"], out["patches"] = dict(fix.code), list(fix.patches)
     diagnosis_out = DiagnosisOut(**redacted["diagnosis"]) if redacted["diagnosis"] else None
     fix_outs = [FixOut(**f) for f in redacted["fixes"]]
+    inconclusive = diagnosis_out is None or diagnosis_out.inconclusive
     return Outcome(
         playbook=PlaybookRef(**redacted["playbook"]),
         target=Target(**redacted["target"]),
@@ -80,6 +84,7 @@ def build_outcome(inv: Investigation) -> Outcome:
             fix_outs,
             aws_faults=has_aws_faults(data["probe_failures"]),
         ),
+        next_step=next_step(redacted["causes"], target.region) if inconclusive else None,
     )
 
 
@@ -95,6 +100,22 @@ def _analysis(session: Session) -> EvidenceAnalysis:
             ]
         }
     )
+
+
+def next_step(ranked: list[dict[str, Any]], region: str | None) -> NextStep | None:
+    """The separator that best tells the ranked causes apart, its placeholders filled with what
+    is known; None when no step could change the leading cause (or nothing is ranked)."""
+    _settled, step = next_question.plan({c["id"]: c["confidence"] for c in ranked})
+    if step is None:
+        return None
+    out = step.as_dict()
+    answers = [
+        {"label": a["label"], "points_to": a["points_to"]}
+        for a in out.get("answers", [])  # type: ignore[attr-defined]
+        if a["value"] != "<none of these>"
+    ]
+    text = fill(str(out["text"]), {"region": region})
+    return NextStep(kind=str(out["kind"]), id=str(out["id"]), text=text, answers=answers)
 
 
 def _evidence(session: Session) -> list[dict[str, Any]]:

@@ -35,7 +35,8 @@ from wizard.engine.models import (
 from wizard.investigation.errors import InvestigationError
 from wizard.outcome.model import Outcome
 
-StageStatus = Literal["done", "current", "pending", "not_needed"]
+# skipped: the walk reached the stage but every look was skipped (offline: no AWS to read)
+StageStatus = Literal["done", "current", "pending", "not_needed", "skipped"]
 SHOWS = ("log_lines", "token_claims", "authorizer_policy", "resource_policy")
 LookState = Literal["read", "failed", "skipped", "cancelled", "answered", "from_paste"]
 _TEMPLATE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -423,6 +424,8 @@ def walk_stages(
             status: StageStatus = "current"
         elif acc.touched:
             status = "done"
+        elif acc.looked and all(look.state == "skipped" for look in acc.looked):
+            status = "skipped"  # reached, nothing read: not "pending", it will not be read
         else:
             status = "not_needed" if outcome.ended else "pending"
         out.append(

@@ -59,6 +59,21 @@ class RankedCause(_Model):
     next_checks: list[str] = Field(default_factory=list)
 
 
+class NextStepAnswer(_Model):
+    label: str
+    points_to: str | None = None  # the cause that leads after this answer
+
+
+class NextStep(_Model):
+    """When the diagnosis is inconclusive: the question or check that best separates the
+    ranked causes (highest expected information gain, wizard.analysis.diagnosis.next_question)."""
+
+    kind: str  # "question" or "check"
+    id: str
+    text: str
+    answers: list[NextStepAnswer] = Field(default_factory=list)
+
+
 class FactOut(_Model):
     """A known fact: the analyzers' structured results (token claims, policy decision, log
     findings) are facts too, so no view re-parses the text they came from."""
@@ -151,6 +166,7 @@ class Outcome(_Model):
     probe_failures: list[ProbeFailure]
     timeline: list[TimelineEvent] = Field(default_factory=list)
     exit_code: int
+    next_step: NextStep | None = None  # only when inconclusive
     # The analyzers' answers the evidence views show (token claims, policy per statement, log
     # lines explained); built from the known facts with the investigation's clock.
     analysis: EvidenceAnalysis = Field(default_factory=EvidenceAnalysis)

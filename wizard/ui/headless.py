@@ -46,6 +46,7 @@ def render_text(result: Mapping[str, Any]) -> str:
         if checks:
             lines.append("Check next:")
             lines.extend(f"  - {check}" for check in checks)
+    lines.extend(next_step_lines(result.get("next_step")))
     fixes = result.get("fixes") or []
     if fixes:
         lines.append("")
@@ -104,6 +105,22 @@ def render_text(result: Mapping[str, Any]) -> str:
     lines.append("")
     lines.append("Path: " + " → ".join(step["node"] for step in result.get("path", [])))
     return "\n".join(lines)
+
+
+def next_step_lines(step: Mapping[str, Any] | None) -> list[str]:
+    """The question (with what each answer points to) or check that best separates the ranked
+    causes, when the diagnosis is inconclusive (the Outcome's next_step)."""
+    if not step:
+        return []
+    heading = (
+        "The question that would settle it:"
+        if step["kind"] == "question"
+        else ("The check that would settle it:")
+    )
+    lines = ["", heading, f"  {step['text']}"]
+    for answer in step.get("answers") or []:
+        lines.append(f"    - {answer['label']} -> {answer.get('points_to') or 'none of these'}")
+    return lines
 
 
 # How each applicability status reads next to "not applied" (applicability.assess decides).

@@ -41,6 +41,7 @@ from wizard.investigation import Control, FailingRequest, FixOut, Investigation
 from wizard.investigation.investigation import FIRST_QUESTION
 from wizard.report import build_report
 from wizard.report.files import report_name, report_path
+from wizard.ui.headless import next_step_lines
 
 # What the user can say instead of an answer, at any prompt (typed at text prompts; offered as
 # entries of a select; single keys at a confirm).
@@ -354,6 +355,9 @@ class PromptWalk:
             self.prompter.show("Most likely, from everything you told me:")
             for c in outcome.causes[:3]:
                 self.prompter.show(f"  {c.title or c.id} ({c.confidence:.0%})")
+        if outcome.next_step is not None:
+            for line in next_step_lines(outcome.next_step.model_dump()):
+                self.prompter.show(line)
         return outcome.exit_code
 
     def offer_fixes(self) -> None:

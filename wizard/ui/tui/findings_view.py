@@ -46,14 +46,24 @@ class FindingsView:
     others: tuple[OtherCause, ...]
     recommended: int | None  # index of the fix the one-key apply runs (first applicable)
     near_miss: str = ""  # a missing route: the served route the request nearly is
+    next_step: str = ""  # inconclusive: the question or check that best separates the causes
 
     def texts(self) -> list[str]:
         """Every string the findings show (for the tests that read them all)."""
-        out = [self.sentence, self.summary, self.near_miss, *self.reasons]
+        out = [self.sentence, self.summary, self.near_miss, self.next_step, *self.reasons]
         out += [f"{row.label}: {row.value}" for row in self.evidence]
         for cause in self.others:
             out += [cause.title, *cause.evidence]
         return out
+
+
+def next_step_text(outcome: Outcome) -> str:
+    """The Outcome's next step in one paragraph: the question and what each answer points to."""
+    step = outcome.next_step
+    if step is None:
+        return ""
+    answers = "; ".join(f"{a.label} → {a.points_to or 'none of these'}" for a in step.answers)
+    return step.text + (f" ({answers})" if answers else "")
 
 
 def value_text(value: Any) -> str:
@@ -102,7 +112,9 @@ def findings_view(outcome: Outcome) -> FindingsView:
             else "The walk is not finished: these are the causes that fit the evidence so far."
         )
         summary = plain(diagnosis.summary, names) if diagnosis is not None else ""
-        return FindingsView(sentence, summary, None, (), (), others, recommended)
+        return FindingsView(
+            sentence, summary, None, (), (), others, recommended, next_step=next_step_text(outcome)
+        )
     confidence = confidences.get(diagnosis.cause)
     title = diagnosis.title or diagnosis.cause
     shown = f" ({confidence:.0%} confidence)" if confidence is not None else ""

@@ -158,7 +158,7 @@ class EvidenceView:
 @dataclass(frozen=True)
 class RailStop:
     label: str  # the stage's short name
-    status: str  # done | current | pending | not_needed | running
+    status: str  # done | current | pending | not_needed | skipped | running
     branch: bool = False
     viewing: bool = False  # the stage whose page is on screen
 

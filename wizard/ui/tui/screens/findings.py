@@ -148,6 +148,8 @@ class FindingsScreen(Screen[None]):
                 yield Static(escape(view.summary), id="summary")
             if view.near_miss:
                 yield Static(f"Near miss: {escape(view.near_miss)}", id="near-miss")
+            if view.next_step:
+                yield Static(f"To settle it: {escape(view.next_step)}", id="next-step")
             if view.evidence:
                 yield Static("The evidence", classes="heading")
                 for row in view.evidence:

@@ -204,7 +204,6 @@ class StepScreen(Screen[None]):
                 "ctrl+p → “step: re-run probes” to run them again."
             )
             return
-        prompt.update(escape(question.prompt))
         # With room to spare the explanation is open: it is what teaches.
         self.query_one("#why", Collapsible).collapsed = self.app.size.height < 36
         self.query_one("#why-text", Markdown).update(question.why)
@@ -214,6 +213,10 @@ class StepScreen(Screen[None]):
         await self.query_one(Sidebar).refresh_from(self.driver)
         await self.query_one(FactPanels).show(self.driver.evidence())
         await self._mount_answer_widget(question)
+        # The question is drawn only now, once its field has the focus: what a person types or
+        # pastes as soon as they see the question lands in the field (drawn earlier, the keys
+        # given while the field was still being mounted went nowhere).
+        prompt.update(escape(question.prompt))
 
     async def _mount_answer_widget(self, question: Question) -> None:
         box = self.query_one("#answer-box", Vertical)
@@ -247,7 +250,7 @@ class StepScreen(Screen[None]):
             widgets.append(Input(value, id="answer-text", placeholder="your answer"))
             widgets.append(self._submit_row(question))
         await box.mount_all(widgets)
-        self.call_after_refresh(self._focus_answer)
+        self._focus_answer()  # now, not after a refresh: the refresh may draw the question first
 
     @staticmethod
     def _submit_row(question: Question) -> Horizontal:

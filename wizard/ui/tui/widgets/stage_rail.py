@@ -2,7 +2,8 @@
 
     ✓ Error › ⤷ Route and deployment › ▶ Logs › · Token › · Cache TTL › – Resource policy
 
-✓ done, ▶ here (running or asking), · still to come, – not needed on this walk, ⤷ the branch the
+✓ done, ▶ here (running or asking), · still to come, – not needed on this walk, ⊘ skipped (reached, but
+nothing could be read: offline, no AWS), ⤷ the branch the
 walk left the spine by; the stage whose page is shown is underlined. One line that wraps; it reads the same at 80 and at 120 columns.
 """
 
@@ -15,7 +16,14 @@ from textual.widgets import Static
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import RailStop
 
-_MARK = {"done": "✓", "current": "▶", "running": "▶", "pending": "·", "not_needed": "–"}
+_MARK = {
+    "done": "✓",
+    "current": "▶",
+    "running": "▶",
+    "pending": "·",
+    "not_needed": "–",
+    "skipped": "⊘",
+}
 
 
 def rail_text(stops: Sequence[RailStop]) -> str:
@@ -25,7 +33,7 @@ def rail_text(stops: Sequence[RailStop]) -> str:
         text = f"{mark} {escape(stop.label)}"
         if stop.status in ("current", "running"):
             text = f"[b reverse] {text} [/]"
-        elif stop.status == "not_needed":
+        elif stop.status in ("not_needed", "skipped"):
             text = f"[dim]{text}[/]"
         if stop.viewing:
             text = f"[u]{text}[/u]"

@@ -202,7 +202,7 @@ def token_matcher(pattern: str) -> Any:
     if len(pattern) > _TOKEN_REGEX_MAX_CHARS:
         raise ValueError(f"longer than {_TOKEN_REGEX_MAX_CHARS} characters")
     # lazy: re2 24 ms (-X importtime); only scenarios with a token_validation need it
-    import re2  # only scenarios with a token_validation pay for loading RE2
+    import re2
 
     options = re2.Options()
     options.log_errors = False  # the reason goes into our one-line error, not onto stderr

@@ -1,0 +1,62 @@
+"""Reads started ahead of the probe that will need them, so it finds the answer waiting.
+
+A walk reads AWS in links: the method names its authorizer, the authorizer names its Lambda,
+whose log group the next probe looks up; the execution log group is named by the API and stage.
+Between two links the walk spends CPU (deciding, evaluating, rendering), and each link then waits
+a full round trip. As soon as a probe learns the next link's parameters it starts that read here,
+in the background, through the session's read cache: the later probe's identical call either
+finds the answer stored or waits on the same in-flight read (the cache's de-duplication), so no
+read is sent twice. The prefetch keeps nothing and decides nothing - the Outcome is built from
+what the probes read, whatever order the reads finished in.
+
+- Only when the read cache is on (without it a prefetch would be a second call).
+- Errors are dropped: errors are not cached, so the probe asks again and names its own fault
+  (throttled, denied, timed out) exactly as without a prefetch.
+- A cancelled walk (Ctrl-C, Esc) starts no prefetch, and pending ones check the flag before
+  they are sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from wizard.engine.probes import ProbeContext
+
+# A walk has a few links ahead at most; more threads would only contend for the 2 cores.
+_WORKERS = 4
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="prefetch")
+        return _pool
+
+
+def _read(cancel: threading.Event, client: Any, operation: str, params: dict[str, Any]) -> None:
+    if cancel.is_set():
+        return
+    with contextlib.suppress(Exception):  # the probe's own call names the fault
+        getattr(client, operation)(**params)
+
+
+def ahead(
+    ctx: ProbeContext, service: str, operation: str, region: str | None = None, **params: Any
+) -> Future[None] | None:
+    """Start `operation(**params)` on the session's `service` client in the background; the
+    parameters must be exactly those the later probe sends (the read cache's key)."""
+    aws = ctx.aws
+    cache = getattr(aws, "read_cache", None)
+    if aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
+        return None
+    try:
+        client = aws.client(service, region=region)
+    except Exception:  # no client, no prefetch: the probe reports why
+        return None
+    return _executor().submit(_read, ctx.cancel, client, operation, dict(params))

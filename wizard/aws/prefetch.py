@@ -60,3 +60,36 @@ def ahead(
     except Exception:  # no client, no prefetch: the probe reports why
         return None
     return _executor().submit(_read, ctx.cancel, client, operation, dict(params))
+
+
+def rest_target(
+    ctx: ProbeContext, api_id: str, stage: str | None, region: str | None, listing: dict[str, Any]
+) -> Future[None] | None:
+    """The target's first reads, from the invoke URL alone, while the walk is still sending the
+    failing request and classifying its answer: `get_rest_api`, then (only when it is a REST
+    API: an HTTP API's id would make them wasted calls) `get_stage` and the first page of
+    `get_resources` with the target resolution's own `listing` parameters."""
+    aws = ctx.aws
+    cache = getattr(aws, "read_cache", None)
+    if aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
+        return None
+    try:
+        apigw = aws.client("apigateway", region=region)
+    except Exception:
+        return None
+
+    def chain() -> None:
+        if ctx.cancel.is_set():
+            return
+        try:
+            apigw.get_rest_api(restApiId=api_id)
+        except Exception:  # not a REST API, or a fault resolve_target names itself
+            return
+        pool = _executor()
+        if stage:
+            pool.submit(
+                _read, ctx.cancel, apigw, "get_stage", {"restApiId": api_id, "stageName": stage}
+            )
+        _read(ctx.cancel, apigw, "get_resources", {"restApiId": api_id, **listing})
+
+    return _executor().submit(chain)

@@ -64,11 +64,12 @@ def ahead(
 
 def rest_target(
     ctx: ProbeContext, api_id: str, stage: str | None, region: str | None, listing: dict[str, Any]
-) -> Future[None] | None:
+) -> Future[Future[None] | None] | None:
     """The target's first reads, from the invoke URL alone, while the walk is still sending the
     failing request and classifying its answer: `get_rest_api`, then (only when it is a REST
-    API: an HTTP API's id would make them wasted calls) `get_stage` and the first page of
-    `get_resources` with the target resolution's own `listing` parameters."""
+    API: an HTTP API's id would make them wasted calls) `get_stage` beside the first page of
+    `get_resources` with the target resolution's own `listing` parameters. The future is the
+    chain's; its result is the stage read's own future (the chain does not block a worker on it)."""
     aws = ctx.aws
     cache = getattr(aws, "read_cache", None)
     if aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
@@ -78,18 +79,18 @@ def rest_target(
     except Exception:
         return None
 
-    def chain() -> None:
+    def chain() -> Future[None] | None:
         if ctx.cancel.is_set():
-            return
+            return None
         try:
             apigw.get_rest_api(restApiId=api_id)
         except Exception:  # not a REST API, or a fault resolve_target names itself
-            return
-        pool = _executor()
+            return None
+        stage_read = None
         if stage:
-            pool.submit(
-                _read, ctx.cancel, apigw, "get_stage", {"restApiId": api_id, "stageName": stage}
-            )
+            params = {"restApiId": api_id, "stageName": stage}
+            stage_read = _executor().submit(_read, ctx.cancel, apigw, "get_stage", params)
         _read(ctx.cancel, apigw, "get_resources", {"restApiId": api_id, **listing})
+        return stage_read
 
     return _executor().submit(chain)

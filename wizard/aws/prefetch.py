@@ -27,6 +27,9 @@ from wizard.engine.probes import ProbeContext
 
 # A walk has a few links ahead at most; more threads would only contend for the 2 cores.
 _WORKERS = 4
+# Off only for the benchmark's side-by-side (benchmarks/bench_api_size.py): the same walk with
+# every read left to its probe.
+ENABLED = True
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -53,7 +56,7 @@ def ahead(
     parameters must be exactly those the later probe sends (the read cache's key)."""
     aws = ctx.aws
     cache = getattr(aws, "read_cache", None)
-    if aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
+    if not ENABLED or aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
         return None
     try:
         client = aws.client(service, region=region)
@@ -72,7 +75,7 @@ def rest_target(
     chain's; its result is the stage read's own future (the chain does not block a worker on it)."""
     aws = ctx.aws
     cache = getattr(aws, "read_cache", None)
-    if aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
+    if not ENABLED or aws is None or cache is None or not cache.enabled or ctx.cancel.is_set():
         return None
     try:
         apigw = aws.client("apigateway", region=region)

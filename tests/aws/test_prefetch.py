@@ -121,3 +121,26 @@ def test_a_prefetch_fault_is_named_by_the_probe(ministack: Any) -> None:
     with pytest.raises(ProbeError) as err:
         run_probe("get_authorizer", session, {"api_id": api_id, "authorizer_id": "none0"})
     assert err.value.kind is ProbeErrorKind.NOT_FOUND
+
+
+def test_rest_target_reads_the_method_when_the_first_page_holds_its_resource(
+    ministack: Any,
+) -> None:
+    session = wizard_session(ministack)
+    api_id = _rest_api(session)
+    apigw = session.client("apigateway")
+    root = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/")
+    res = apigw.create_resource(restApiId=api_id, parentId=root["id"], pathPart="orders")
+    apigw.put_method(
+        restApiId=api_id, resourceId=res["id"], httpMethod="POST", authorizationType="NONE"
+    )
+    session.read_cache.clear()
+    _, sent = _counted(session, "apigateway")
+    ctx = _ctx(session)
+    future = prefetch.rest_target(ctx, api_id, None, None, RESOURCE_LISTING, "/orders", "POST")
+    assert future is not None
+    assert future.result(WAIT) is None  # no stage given: no stage read
+    assert sent == ["GetRestApi", "GetResources", "GetMethod"]
+    got = run_probe("get_method", session, {"api_id": api_id, "path": "/orders", "method": "POST"})
+    assert got["route_exists"] is True and got["resource_id"] == res["id"]
+    assert sent == ["GetRestApi", "GetResources", "GetMethod"]  # the probe sent nothing

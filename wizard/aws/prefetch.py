@@ -23,6 +23,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from wizard.aws.target import is_exact_resource
 from wizard.engine.probes import ProbeContext
 
 # A walk has a few links ahead at most; more threads would only contend for the 2 cores.
@@ -65,13 +66,30 @@ def ahead(
     return _executor().submit(_read, ctx.cancel, client, operation, dict(params))
 
 
+def _method_chain(apigw: Any, api_id: str, items: list[Any], path: str, method: str) -> None:
+    own = [r for r in items if is_exact_resource(r, path)]
+    if not own or method not in (own[0].get("resourceMethods") or {}):
+        return  # a template or ANY match: get_method's fallback decides, not a guess here
+    m = apigw.get_method(restApiId=api_id, resourceId=own[0]["id"], httpMethod=method)
+    if m.get("authorizerId"):
+        apigw.get_authorizer(restApiId=api_id, authorizerId=m["authorizerId"])
+
+
 def rest_target(
-    ctx: ProbeContext, api_id: str, stage: str | None, region: str | None, listing: dict[str, Any]
+    ctx: ProbeContext,
+    api_id: str,
+    stage: str | None,
+    region: str | None,
+    listing: dict[str, Any],
+    path: str | None = None,
+    method: str | None = None,
 ) -> Future[Future[None] | None] | None:
     """The target's first reads, from the invoke URL alone, while the walk is still sending the
     failing request and classifying its answer: `get_rest_api`, then (only when it is a REST
     API: an HTTP API's id would make them wasted calls) `get_stage` beside the first page of
-    `get_resources` with the target resolution's own `listing` parameters. The future is the
+    `get_resources` with the target resolution's own `listing` parameters; when that page holds
+    the request `path`'s own resource with `method` defined, `get_method` and then the method's
+    `get_authorizer`, as the probes will ask them. The future is the
     chain's; its result is the stage read's own future (the chain does not block a worker on it)."""
     aws = ctx.aws
     cache = getattr(aws, "read_cache", None)
@@ -93,7 +111,12 @@ def rest_target(
         if stage:
             params = {"restApiId": api_id, "stageName": stage}
             stage_read = _executor().submit(_read, ctx.cancel, apigw, "get_stage", params)
-        _read(ctx.cancel, apigw, "get_resources", {"restApiId": api_id, **listing})
+        try:
+            items = apigw.get_resources(restApiId=api_id, **listing).get("items", [])
+            if path and method and not ctx.cancel.is_set():
+                _method_chain(apigw, api_id, items, path, method)
+        except Exception:  # the probes ask again and name the fault
+            pass
         return stage_read
 
     return _executor().submit(chain)

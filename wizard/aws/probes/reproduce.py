@@ -35,7 +35,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MAX_AGE_ZERO = re.compile(r"(?:^|,)\s*max-age\s*=\s*0+\s*(?:,|$)", re.IGNORECASE)
 
 
-def _prefetch_target(ctx: ProbeContext, url: str) -> None:
+def _prefetch_target(ctx: ProbeContext, url: str, method: str) -> None:
     """The walk resolves this URL's API next: start its reads now (wizard.aws.prefetch)."""
     try:
         parsed = parse_invoke_url(url)
@@ -46,7 +46,9 @@ def _prefetch_target(ctx: ProbeContext, url: str) -> None:
     api_id = arg(ctx, {}, "api_id", None) or parsed.api_id
     region = arg(ctx, {}, "region", None) or parsed.region or ctx.aws.region
     if api_id:
-        prefetch.rest_target(ctx, str(api_id), parsed.stage, region, RESOURCE_LISTING)
+        prefetch.rest_target(
+            ctx, str(api_id), parsed.stage, region, RESOURCE_LISTING, parsed.path, method
+        )
 
 
 def _check_resend_allowed(
@@ -86,7 +88,7 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     if api_key:
         headers.setdefault("x-api-key", str(api_key))
     _check_resend_allowed(ctx, params, method, url)
-    _prefetch_target(ctx, url)
+    _prefetch_target(ctx, url, method)
     sign = bool(arg(ctx, params, "sigv4", False))
     credentials = None
     if sign:

@@ -17,7 +17,7 @@ from wizard.analysis.policy.request import RequestContext
 from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_argv, manual_command
 from wizard.aws.probes._base import arg, client, fresh_reads, parse_policy
-from wizard.aws.probes.logs import lambda_log_group, read_log_group
+from wizard.aws.probes.logs import lambda_log_group, prefetch_log_group, read_log_group
 from wizard.aws.probes.reproduce import reproduce
 from wizard.aws.session import is_loopback_host
 from wizard.engine.offline_probes.policies import evaluate_record
@@ -74,6 +74,9 @@ def get_authorizer(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     atype = a.get("type", "TOKEN")
     # AWS applies 300 s when the TTL was never set; 0 disables the cache.
     ttl = int(a.get("authorizerResultTtlInSeconds", 300))
+    function_arn = function_arn_from_uri(a.get("authorizerUri"))
+    if function_arn:  # authorizer_logs looks its Lambda's log group up next
+        prefetch_log_group(ctx, lambda_log_group(function_arn))
     return {
         "authorizer_id": authorizer_id,
         "authorizer_name": a.get("name"),
@@ -82,7 +85,7 @@ def get_authorizer(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
         "authorizer_caching_enabled": ttl > 0,
         "authorizer_identity_source": a.get("identitySource"),
         "authorizer_identity_validation_expression": a.get("identityValidationExpression") or None,
-        "authorizer_function_arn": function_arn_from_uri(a.get("authorizerUri")),
+        "authorizer_function_arn": function_arn,
         "authorizer_uri": a.get("authorizerUri"),
         "authorizer_credentials": a.get("authorizerCredentials"),
         "authorizer_provider_arns": list(a.get("providerARNs") or []),

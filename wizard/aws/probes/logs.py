@@ -16,6 +16,7 @@ from typing import Any
 from wizard.analysis.redact import redact_text
 from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_argv, manual_command
+from wizard.aws.prefetch import ahead
 from wizard.aws.probes._base import arg, client, paginate, session
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -51,6 +52,16 @@ def _window(ctx: ProbeContext, params: Mapping[str, Any]) -> tuple[int, int]:
         return int(start), end_ms
     since = parse_duration(arg(ctx, params, "since", DEFAULT_WINDOW))
     return end_ms - 60_000 - int(since * 1000), end_ms
+
+
+def prefetch_log_group(ctx: ProbeContext, group: str) -> None:
+    """Start `_group_exists`'s first page now (same parameters), for a probe that reads the
+    group later in the walk (wizard.aws.prefetch)."""
+    ahead(ctx, "logs", "describe_log_groups", logGroupNamePrefix=group, limit=_GROUPS_PAGE)
+
+
+def execution_log_group(api_id: str, stage: str) -> str:
+    return f"API-Gateway-Execution-Logs_{api_id}/{stage}"
 
 
 def _group_exists(ctx: ProbeContext, group: str) -> bool | None:
@@ -236,7 +247,7 @@ def execution_logs(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     stage = arg(ctx, params, "stage")
     request_id = arg(ctx, params, "request_id", None)
     session(ctx)
-    r = read_log_group(ctx, params, f"API-Gateway-Execution-Logs_{api_id}/{stage}", request_id)
+    r = read_log_group(ctx, params, execution_log_group(api_id, stage), request_id)
     return {
         "execution_log_group": r["log_group"],
         "execution_log_group_exists": r["log_group_exists"],

@@ -9,9 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
+from wizard.aws import prefetch
 from wizard.aws.probes._base import arg
 from wizard.aws.reproduce import send
 from wizard.aws.session import is_loopback_host
+from wizard.aws.target import RESOURCE_LISTING
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
 
@@ -31,6 +33,22 @@ def _headers(value: Any) -> dict[str, str]:
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MAX_AGE_ZERO = re.compile(r"(?:^|,)\s*max-age\s*=\s*0+\s*(?:,|$)", re.IGNORECASE)
+
+
+def _prefetch_target(ctx: ProbeContext, url: str, method: str) -> None:
+    """The walk resolves this URL's API next: start its reads now (wizard.aws.prefetch)."""
+    try:
+        parsed = parse_invoke_url(url)
+    except InvokeUrlError:
+        return
+    if parsed.kind == "custom-domain" or ctx.aws is None:
+        return  # only the base-path mapping names the API (resolve_target)
+    api_id = arg(ctx, {}, "api_id", None) or parsed.api_id
+    region = arg(ctx, {}, "region", None) or parsed.region or ctx.aws.region
+    if api_id:
+        prefetch.rest_target(
+            ctx, str(api_id), parsed.stage, region, RESOURCE_LISTING, parsed.path, method
+        )
 
 
 def _check_resend_allowed(
@@ -70,6 +88,7 @@ def reproduce(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     if api_key:
         headers.setdefault("x-api-key", str(api_key))
     _check_resend_allowed(ctx, params, method, url)
+    _prefetch_target(ctx, url, method)
     sign = bool(arg(ctx, params, "sigv4", False))
     credentials = None
     if sign:

@@ -8,6 +8,7 @@ from typing import Any
 
 from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_command
+from wizard.aws.prefetch import ahead
 from wizard.aws.probes._base import arg, client, paginate, parse_policy
 from wizard.aws.target import RESOURCE_LISTING, find_rest_resource, match_rest_resource
 from wizard.engine.probes import REGISTRY, ProbeContext
@@ -132,6 +133,8 @@ def get_method(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
             except apigw.exceptions.NotFoundException:
                 return {"route_exists": False, "method": method, "resource_id": resource_id}
     integration = m.get("methodIntegration") or {}
+    if m.get("authorizerId"):  # the walk's next link: get_authorizer's exact read
+        ahead(ctx, "apigateway", "get_authorizer", restApiId=api_id, authorizerId=m["authorizerId"])
     return {
         "route_exists": True,
         "method": method,

@@ -9,6 +9,7 @@ from typing import Any
 from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate, plain
+from wizard.aws.probes.logs import execution_log_group, prefetch_log_group
 from wizard.aws.probes.rest_api import rest_resources
 from wizard.aws.target import PAGE_LIMIT
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
@@ -54,6 +55,8 @@ def get_stage(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     settings = (s.get("methodSettings") or {}).get("*/*") or {}
     access = s.get("accessLogSettings") or {}
     logging_level = settings.get("loggingLevel", "OFF")
+    if logging_level != "OFF":  # the walk reads these logs next: look the group up now
+        prefetch_log_group(ctx, execution_log_group(api_id, stage))
     return {
         "stage": stage,
         "stage_exists": True,

@@ -209,6 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="refit on all and write the weights")
     parser.add_argument("--misses", action="store_true", help="list the held-out misses")
+    parser.add_argument(
+        "--source", action="append", default=[], help="also report this source file's figures"
+    )
     args = parser.parse_args()
     causes = list(load_catalogue().ids())
     cases = load_cases()
@@ -230,6 +233,8 @@ def main() -> None:
     linked = [s for s in scored if s.case.links]
     if linked:
         report("  of which reports where a root-cause link holds", linked)
+    for source in args.source:
+        report(f"  of which {source}.yaml alone", [s for s in scored if s.case.source == source])
     per_source(scored)
     if args.misses:
         for s in scored:

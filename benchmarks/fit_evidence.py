@@ -36,6 +36,7 @@ import yaml  # noqa: E402
 from wizard.analysis.classify import scoring_inputs  # noqa: E402
 from wizard.analysis.diagnosis import scoring  # noqa: E402
 from wizard.catalogue import load_catalogue  # noqa: E402
+from wizard.catalogue.evidence import load_evidence  # noqa: E402
 
 REPORTS = ROOT / "tests" / "analysis" / "reports"
 WEIGHTS_PATH = ROOT / "wizard" / "catalogue" / scoring.WEIGHTS_FILE
@@ -99,6 +100,7 @@ def fit(cases: list[Case], causes: list[str]) -> scoring.FittedWeights:
         rows.append((cand, rel, cand.index(y), obs))
     # parameters: [scale] + bias[n_c] + weights[len(names)][n_c], flattened
     params = [1 / 1.8] + [0.0] * n_c + [0.0] * (len(names) * n_c)
+    ungated = [index[c] for c in load_evidence().always_possible if c in index]
     m = [0.0] * len(params)
     v = [0.0] * len(params)
     lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
@@ -132,6 +134,11 @@ def fit(cases: list[Case], causes: list[str]) -> scoring.FittedWeights:
             v[k] = b2 * v[k] + (1 - b2) * gk * gk
             params[k] -= lr * (m[k] / (1 - b1**step)) / (math.sqrt(v[k] / (1 - b2**step)) + eps)
         params[0] = max(0.05, params[0])
+        # The causes no family gate pushes down (evidence.yaml's always_possible) never get a
+        # prior above 0: the corpus's share of look-alikes is how batches were collected, not how
+        # often they occur, and a positive bias would put them in every message's ranking.
+        for c in ungated:
+            params[1 + c] = min(0.0, params[1 + c])
     bias = {c: round(params[1 + i], 3) for i, c in enumerate(causes) if abs(params[1 + i]) >= 0.01}
     weights: dict[str, dict[str, float]] = {}
     for o, j in oi.items():
@@ -209,6 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="refit on all and write the weights")
     parser.add_argument("--misses", action="store_true", help="list the held-out misses")
+    parser.add_argument(
+        "--source", action="append", default=[], help="also report this source file's figures"
+    )
     args = parser.parse_args()
     causes = list(load_catalogue().ids())
     cases = load_cases()
@@ -230,6 +240,8 @@ def main() -> None:
     linked = [s for s in scored if s.case.links]
     if linked:
         report("  of which reports where a root-cause link holds", linked)
+    for source in args.source:
+        report(f"  of which {source}.yaml alone", [s for s in scored if s.case.source == source])
     per_source(scored)
     if args.misses:
         for s in scored:

@@ -25,6 +25,8 @@ from wizard.engine.models import (
     QuestionNode,
     successors,
 )
+from wizard.engine.offline_probes.responses import classify_error, next_question_probe
+from wizard.engine.probes import ProbeContext
 
 NO_WEIGHTS = scoring.FittedWeights()
 EPS = nq.EPSILON
@@ -194,3 +196,66 @@ def test_a_decisive_paste_is_settled() -> None:
     top = max(post, key=lambda c: post[c])
     assert post[top] > 0.9
     assert nq.settled(post, separators.QUESTIONS) == top
+
+
+# ------------------------------------------------------------------ after each answer
+
+
+def test_answer_facts_are_the_playbook_nodes_sets() -> None:
+    """separators.ANSWER_FACTS names the fact each question's node sets (drift fails here)."""
+    nodes = main_playbook().nodes
+    assert set(separators.ANSWER_FACTS) == {q.id for q in separators.QUESTIONS}
+    for qid, fact in separators.ANSWER_FACTS.items():
+        node = nodes[qid]
+        assert isinstance(node, QuestionNode) and node.sets == fact, qid
+
+
+def test_answering_the_first_separating_question_changes_the_next_one() -> None:
+    post = _posterior(BARE_FORBIDDEN)
+    first = nq.for_playbook(post)
+    assert first["best_question"] == "q_forbidden_context"
+    after = nq.for_playbook(post, {"q_forbidden_context": "api_key"})
+    # The answer is not asked again, and it moved the mass to the API-key causes.
+    assert after["best_question"] == "q_apikey"
+    updated = nq.update(post, {"q_forbidden_context": "api_key"}, separators.QUESTIONS)
+    top2 = sorted(updated, key=lambda c: -updated[c])[:2]
+    assert set(top2) == {"apikey-missing-or-invalid", "apikey-not-in-usage-plan-stage"}
+    # An answer that names one cause settles it: no question is worth asking any more.
+    assert nq.for_playbook(post, {"q_forbidden_context": "stage"})["settled_cause"] == (
+        "stage-not-found"
+    )
+
+
+def test_an_unlisted_answer_is_none_of_these_and_unknown_ids_are_ignored() -> None:
+    post = _posterior(BARE_FORBIDDEN)
+    other = nq.update(post, {"q_forbidden_context": "something else"}, separators.QUESTIONS)
+    named = separators.QUESTIONS[[q.id for q in separators.QUESTIONS].index("q_forbidden_context")]
+    # Every cause an answer names loses mass to the ones no answer names.
+    assert sum(other.get(c, 0) for c in named.causes()) < sum(
+        nq.update(post, {}, separators.QUESTIONS).get(c, 0) for c in named.causes()
+    )
+    assert nq.update(post, {"q_nonexistent": "x"}, separators.QUESTIONS) == nq.update(
+        post, {}, separators.QUESTIONS
+    )
+
+
+def test_answered_reads_only_known_answers_from_the_facts() -> None:
+    facts = {"forbidden_context": "api_key", "route_status": None, "origin": "", "other": "x"}
+    assert nq.answered(facts) == {"q_forbidden_context": "api_key"}
+    # Two questions that set one fact are both answered by it.
+    both = nq.answered({"domain_mapping": "ok"})
+    assert both == {"q_custom_domain_mat": "ok", "q_custom_domain_forbidden": "ok"}
+
+
+def test_the_engine_recomputes_the_next_question_after_an_answer() -> None:
+    first = classify_error(ProbeContext(inputs={}, facts={}), {"text": BARE_FORBIDDEN})
+    assert first["best_question"] == "q_forbidden_context"
+    facts = {"diagnosis_posterior": first["posterior"], "forbidden_context": "api_key"}
+    after = next_question_probe(ProbeContext(inputs={}, facts=facts), {})
+    assert after["best_question"] == "q_apikey"
+    # The same answers known when classify_error runs count there too.
+    again = classify_error(ProbeContext(inputs={}, facts=facts), {"text": BARE_FORBIDDEN})
+    assert again["best_question"] == "q_apikey"
+    # No posterior kept: nothing to recompute, never an error.
+    empty = next_question_probe(ProbeContext(inputs={}, facts={}), {})
+    assert empty == {"best_question": None, "best_question_gain": None, "settled_cause": None}

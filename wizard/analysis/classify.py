@@ -226,48 +226,33 @@ def _json_str(s: str) -> str:
 
 
 def _match_families(ctx: _Context) -> list[str]:
-    """The message families the paste shows (by x-amzn-ErrorType or by the message's text)."""
-    matched: list[R.Family] = []
-    for fam in R.FAMILIES:
-        by_type = bool(fam.error_types & set(ctx.ev.error_types))
-        by_text = bool(fam.pattern and fam.pattern.search(ctx.text))
-        if by_type or by_text:
+    """The message families the paste shows (by x-amzn-ErrorType, by the message's text or by a
+    bare one-word message), after families.yaml's precedence: a specific family hides the
+    generic reading of the same message."""
+    data = R.FAMILY_DATA
+    error_types = set(ctx.ev.error_types)
+    matched = [
+        f
+        for f in data.families
+        if (f.error_types & error_types) or (f.pattern and f.pattern.search(ctx.text))
+    ]
+    # Every rule reads the families matched before any was dropped.
+    found = {f.name for f in matched}
+    for rule in data.precedence:
+        if found & set(rule.when_any):
+            keep = rule.unless_error_type is not None and rule.unless_error_type in error_types
+            if not keep:
+                matched = [f for f in matched if f.name not in rule.drops]
+    for fam in data.families:
+        if fam.bare_message and fam not in matched and _bare_message(ctx, fam.bare_message):
             matched.append(fam)
-    # The generic AccessDenied family only matters when no specific AccessDenied message was found.
-    specific = {f.name for f in matched}
-    if specific & {
-        "anonymous-denied",
-        "identity-denied",
-        "authorizer-denied",
-        "security-token-invalid",
-        "manage-connections-denied",
-    }:
-        matched = [f for f in matched if f.name != "access-denied-generic"]
-    if specific & {
-        "anonymous-denied",
-        "identity-denied",
-        "authorizer-denied",
-        "manage-connections-denied",
-    }:
-        matched = [f for f in matched if f.name not in ("perform-denied", "explicit-deny")]
-    if specific & {"signature-expired", "signature-mismatch"}:
-        matched = [f for f in matched if f.name != "invalid-signature-generic"]
-    if "missing-authentication-token" in specific or "incomplete-signature" in specific:
-        # "Forbidden" next to a MAT message is the status text, not the Forbidden family.
-        matched = [
-            f
-            for f in matched
-            if f.name != "forbidden" or "ForbiddenException" in ctx.ev.error_types
-        ]
-    for word, family in (("forbidden", "forbidden"), ("unauthorized", "unauthorized-401")):
-        if _bare_message(ctx, word) and all(f.name != family for f in matched):
-            matched.extend(f for f in R.FAMILIES if f.name == family)
     return [f.name for f in matched]
 
 
 def _bare_message(ctx: _Context, word: str) -> bool:
     """The body's message is exactly `word` ("Forbidden", "Unauthorized"), even when quoted in prose
     ("Import failed: Forbidden") - but not the status text of "403 Forbidden"."""
+    word = word.lower()
     if ctx.ev.message and ctx.ev.message.strip().strip(".").lower() == word:
         return True
     if ctx.text.strip().strip("\"'").strip(".").lower() == word:

@@ -5,8 +5,9 @@ rules it out, which causes' messages it explains - is data: wizard/catalogue/evi
 written in the playbook's condition language and linted when it loads. This module holds the
 two generic parts around it:
 
-1. FAMILIES - how a response's message is recognised (x-amzn-ErrorType values and a pattern
-   searched in the whole paste). Each family's patterns are compiled on first use, once.
+1. FAMILIES - how a response's message is recognised: the data of wizard/catalogue/families.yaml
+   (x-amzn-ErrorType values, a pattern searched in the whole paste, a bare message, and which
+   family hides which), loaded and linted once.
 2. `apply_evidence` - evaluates every cause's rules over the facts of one paste (three-valued:
    a rule fires only when its condition is TRUE; a fact that could not be read is unknown, never
    false) and adds their weights to the cause's score, following the file's gates.
@@ -22,165 +23,13 @@ from typing import Any, Protocol
 
 from wizard.analysis.symptoms import Symptoms
 from wizard.catalogue.conditions import UNKNOWN, Truth, evaluate
-from wizard.catalogue.evidence import (
-    EvidenceModel,
-    Rule,
-)
+from wizard.catalogue.evidence import EvidenceModel, Rule
+from wizard.catalogue.families import Family, load_families
 
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Family:
-    name: str
-    source: str | None  # searched in the whole paste (reports quote bodies inline)
-    error_types: frozenset[str]
-    reason: str
-
-    @property
-    def pattern(self) -> re.Pattern[str] | None:
-        return _compiled(self.source) if self.source else None
-
-
-def _f(name: str, pattern: str | None, error_types: tuple[str, ...], reason: str) -> Family:
-    return Family(name, pattern, frozenset(error_types), reason)
-
-
-FAMILIES: tuple[Family, ...] = (
-    _f(
-        "security-token-invalid",
-        r"security token included in the request is invalid|UnrecognizedClientException|"
-        r"The security token included in the request is expired|InvalidClientTokenId",
-        ("UnrecognizedClientException",),
-        'the message "The security token included in the request is invalid" means the access key or session token was not recognised',
-    ),
-    _f(
-        "signature-expired",
-        r"Signature expired|Signature not yet current|is now earlier than .{0,60}- 5 min",
-        (),
-        'the message "Signature expired" means the signing time is more than 5 minutes from AWS\'s clock',
-    ),
-    _f(
-        "signature-mismatch",
-        r"signature we calculated does not match|Credential should be scoped|"
-        r"Canonical String for this request should have been|String-to-Sign should have been",
-        (),
-        'the message "The request signature we calculated does not match" means the signed request differs from the one received',
-    ),
-    _f(
-        "incomplete-signature",
-        r"Authorization header requires '?(?:Credential|Signature|SignedHeaders)|"
-        r"not a valid key=value pair \(missing equal-sign\) in Authorization header|"
-        r"Authorization header requires existence of either",
-        ("IncompleteSignatureException",),
-        "IncompleteSignatureException: API Gateway tried to read a non-SigV4 Authorization header as a signature - most often because no route matched",
-    ),
-    _f(
-        "missing-authentication-token",
-        r"Missing Authentication Token",
-        ("MissingAuthenticationTokenException",),
-        '"Missing Authentication Token" is what API Gateway answers when no route matches (or an AWS_IAM route is called unsigned)',
-    ),
-    _f(
-        "manage-connections-denied",
-        r"not authori[sz]ed to perform:?\s*execute-api:ManageConnections",
-        (),
-        "the caller is denied execute-api:ManageConnections, the permission for the @connections API",
-    ),
-    _f(
-        "anonymous-denied",
-        r"User:\s*an+on\w*m\w*s\s+is not authori[sz]ed to perform",
-        (),
-        '"User: anonymous is not authorized to perform: execute-api:Invoke" comes from a resource policy (or VPC endpoint policy) evaluation of an unsigned caller',
-    ),
-    _f(
-        "identity-denied",
-        r"User:\s*arn:aws[\w-]*:(?:iam|sts)::\S+\s+is not authori[sz]ed to perform",
-        (),
-        '"User: arn:... is not authorized to perform: execute-api:Invoke" means a signed (IAM) caller was denied by IAM or the resource policy',
-    ),
-    _f(
-        "perform-denied",
-        r"(?:assumed-role|role|user|caller|principal)\b[^.\n]{0,80}?\bnot authori[sz]ed to perform:?\s*execute-api:Invoke",
-        (),
-        "a signed caller (role/user) is denied execute-api:Invoke: IAM or the resource policy",
-    ),
-    _f(
-        "explicit-deny",
-        r"\bwith an explicit deny\b",
-        (),
-        '"with an explicit deny": a Deny statement (resource policy, IAM or the authorizer\'s policy) matched',
-    ),
-    _f(
-        "authorizer-denied",
-        r"User is not authori[sz]ed to access this resource",
-        (),
-        '"User is not authorized to access this resource" is the Lambda authorizer denial message (its policy did not allow this method)',
-    ),
-    _f(
-        "invalid-api-key-text",
-        r"Invalid API Key identifier specified",
-        (),
-        '"Invalid API Key identifier specified" is the (older) invalid API key answer',
-    ),
-    _f(
-        "websocket-handshake-403",
-        r"Unexpected server response:?\s*403|WebSocket connection to .{0,120} failed|handshake.{0,40}403|rejected WebSocket connection:?\s*HTTP 403",
-        (),
-        "the WebSocket upgrade ($connect) itself was answered with 403",
-    ),
-    _f(
-        "no-method-found",
-        r"No method found matching route",
-        (),
-        '"No method found matching route" shows the management call went to a URL with the wrong path (stage or @connections)',
-    ),
-    _f(
-        "cloudfront-error-page",
-        r"The request could not be satisfied|Generated by cloudfront",
-        (),
-        'the HTML page "403 ERROR The request could not be satisfied" is generated by CloudFront, not API Gateway',
-    ),
-    _f(
-        "access-denied-generic",
-        None,
-        ("AccessDeniedException",),
-        "x-amzn-ErrorType AccessDeniedException: an authorizer, IAM or resource-policy decision",
-    ),
-    _f(
-        "forbidden",
-        r"[\"']?message[\"']?\s*[:=]\s*[\"']Forbidden[\"']|ForbiddenException",
-        ("ForbiddenException",),
-        'a bare {"message":"Forbidden"} (ForbiddenException) is answered before any authorizer decision: API key, stage, WAF, network path, domain or HTTP API authorizer',
-    ),
-    _f(
-        "invalid-signature-generic",
-        None,
-        ("InvalidSignatureException",),
-        "x-amzn-ErrorType InvalidSignatureException: the SigV4 signature was rejected",
-    ),
-    _f(
-        "unauthorized-401",
-        r"[\"']?message[\"']?\s*[:=]\s*[\"']Unauthorized[\"']|UnauthorizedException",
-        ("UnauthorizedException",),
-        'an {"message":"Unauthorized"} answer is a 401 (token missing or rejected), not a 403',
-    ),
-    _f(
-        "throttled-429",
-        r"TooManyRequestsException|LimitExceededException|Too Many Requests|Rate exceeded|Limit Exceeded",
-        ("TooManyRequestsException", "LimitExceededException"),
-        "throttling answers 429 Too Many Requests, not 403",
-    ),
-    _f(
-        "authorizer-configuration-error",
-        r"AuthorizerConfigurationException|Execution failed due to configuration error|AUTHORIZER_CONFIGURATION_ERROR",
-        ("AuthorizerConfigurationException",),
-        "an authorizer configuration error is a 500, not a 403",
-    ),
-)
+# The message families are data (wizard/catalogue/families.yaml, linted at load); FAMILIES is
+# that file's list, in its order, for the classifier and the observation vocabulary.
+FAMILY_DATA = load_families()
+FAMILIES: tuple[Family, ...] = FAMILY_DATA.families
 
 STAGE_NAMES = re.compile(
     r"(?i)^(?:prod|production|dev|develop|development|stage|staging|test|testing|qa|uat|beta|live|v\d+|default|\$default|sandbox)$"

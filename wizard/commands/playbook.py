@@ -23,8 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         description=(
             "Check each playbook: schema, every target exists, every node reachable, no cycles, "
             "facts produced before they are read, probe names and catalogue ids. "
+            "With no PATH (the shipped playbooks) or with --evidence, the diagnosis data is "
+            "checked too: evidence.yaml against the catalogue, the observation vocabulary and "
+            "families.yaml. "
             "Prints 'ok PATH (N nodes)' or one 'file:line: path: message' per problem."
         ),
+    )
+    v.add_argument(
+        "--evidence",
+        metavar="FILE",
+        help="also check this evidence file (default with no PATH: the packaged evidence.yaml)",
     )
     v.add_argument(
         "paths", nargs="*", metavar="PATH", help="playbook files (default: the shipped ones)"
@@ -93,6 +101,13 @@ def _validate(args: argparse.Namespace) -> int:
             report.append(
                 {"path": str(path), "ok": True, "nodes": len(playbook.nodes), "errors": []}
             )
+    evidence = Path(args.evidence) if args.evidence else None
+    if evidence is None and not args.paths:
+        from wizard.catalogue.evidence import EVIDENCE_FILE
+
+        evidence = EVIDENCE_FILE
+    if evidence is not None:
+        report.append(_evidence_report(evidence))
     failed = any(not r["ok"] for r in report)
     if args.format == "json":
         for r in report:
@@ -104,7 +119,8 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         for r in report:
             if r["ok"]:
-                sys.stdout.write(f"ok {r['path']} ({r['nodes']} nodes)\n")
+                size = f"{r['causes']} causes" if "causes" in r else f"{r['nodes']} nodes"
+                sys.stdout.write(f"ok {r['path']} ({size})\n")
             else:
                 for error in r["errors"]:
                     sys.stdout.write(f"{error}\n")
@@ -112,6 +128,38 @@ def _validate(args: argparse.Namespace) -> int:
             count = sum(len(r["errors"]) for r in report)
             sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found\n")
     return exitcodes.USAGE if failed else exitcodes.OK
+
+
+def _evidence_report(path: Any) -> dict[str, Any]:
+    """The diagnosis data's lint as one report entry: the same checks the wizard runs when it
+    loads the file, so a bad id or family fails here instead of at the first `explain`."""
+    from wizard.analysis.diagnosis.observations import diagnosis_data_errors
+    from wizard.engine.errors import LintError
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        error = LintError(str(path), 0, "", f"cannot read: {exc.strerror or exc}")
+        return {"path": str(path), "ok": False, "errors": [error]}
+    errors = []
+    for line in diagnosis_data_errors(raw, str(path)):
+        file, _, rest = line.partition(": ")
+        where, _, message = rest.partition(": ")
+        errors.append(
+            LintError(file, 0, where, message) if message else LintError(file, 0, "", rest)
+        )
+    if errors:
+        return {"path": str(path), "ok": False, "errors": errors}
+    causes = len(_causes_in(raw))
+    return {"path": str(path), "ok": True, "causes": causes, "errors": []}
+
+
+def _causes_in(raw: bytes) -> dict[str, Any]:
+    import yaml
+
+    data = yaml.safe_load(raw)
+    causes = data.get("causes") if isinstance(data, dict) else None
+    return causes if isinstance(causes, dict) else {}
 
 
 @guarded

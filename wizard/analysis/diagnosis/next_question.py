@@ -185,11 +185,48 @@ def plan(
     return None, top
 
 
-def for_playbook(posterior: Mapping[str, float]) -> dict[str, object]:
-    """The facts the classify_error probe hands the playbook's ladders: the question with the
-    highest expected gain (`best_question`, a question node id) and the cause no question could
-    change any more (`settled_cause`), each None when there is none."""
-    questions = separators.QUESTIONS
+def update(
+    posterior: Mapping[str, float],
+    answers: Mapping[str, str],
+    bank: Iterable[Separator] | None = None,
+    fw: scoring.FittedWeights | None = None,
+) -> dict[str, float]:
+    """P(cause | the answers so far): each answered separator's likelihood row applied by Bayes,
+    with the same likelihoods that chose the question (an answer the separator does not list is
+    its implicit "none of these"). Unknown separator ids are ignored."""
+    post = _normalised(posterior)
+    by_id = {s.id: s for s in (bank if bank is not None else separators.bank())}
+    for sid, value in answers.items():
+        sep = by_id.get(sid)
+        if sep is None or not post:
+            continue
+        v = value if any(a.value == value for a in sep.answers) else _OTHER
+        like = likelihoods(sep, post, fw)
+        post = _normalised({c: p * like[c][v] for c, p in post.items()})
+    return post
+
+
+def answered(facts: Mapping[str, object]) -> dict[str, str]:
+    """The separating questions the facts already answer: question id -> the answer given (an
+    unknown or missing fact is no answer)."""
+    return {
+        q: value
+        for q, fact in separators.ANSWER_FACTS.items()
+        if isinstance(value := facts.get(fact), str) and value
+    }
+
+
+def for_playbook(
+    posterior: Mapping[str, float], answers: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """The facts the playbook's ladders follow: the question with the highest expected gain
+    (`best_question`, a question node id) and the cause no question could change any more
+    (`settled_cause`), each None when there is none - computed on the posterior after the
+    answers given so far, over the questions not answered yet (an answered question is never
+    proposed again). The engine recomputes these after each answer (offline probe next_question)."""
+    answers = dict(answers or {})
+    posterior = update(posterior, answers, separators.QUESTIONS)
+    questions = [q for q in separators.QUESTIONS if q.id not in answers]
     settled_cause, _ = plan(posterior, questions)
     top = best(posterior, questions, kinds=("question",))
     return {

@@ -23,6 +23,7 @@ from wizard.analysis import classify_rules
 from wizard.analysis.diagnosis.paste import observations_of as paste_observations
 from wizard.analysis.paste_fields import PasteFields
 from wizard.analysis.symptoms import CONCEPTS, Symptoms
+from wizard.catalogue import load_catalogue
 from wizard.catalogue.evidence import (
     EVIDENCE_FILE,
     EvidenceError,
@@ -30,7 +31,9 @@ from wizard.catalogue.evidence import (
     conditions,
     leaves,
     load_evidence,
+    parse_evidence_model,
 )
+from wizard.catalogue.families import FAMILIES_FILE, FamiliesError, parse_families
 
 # The services an ARN or an IAM action in a paste can name, as they are spelled in ARNs.
 SERVICES = frozenset(
@@ -327,4 +330,21 @@ def observation_errors(model: EvidenceModel, source: str) -> list[str]:
             on_observations = leaf.fact == "observations" and leaf.op == "contains"
             if on_observations and not known_observation(str(leaf.value)):
                 errors.append(f"{source}: {where}.value: unknown observation {leaf.value!r}")
+    return errors
+
+
+def diagnosis_data_errors(evidence: bytes, source: str) -> list[str]:
+    """Every problem of an evidence file (as `source: path: message` lines): its own lint against
+    the catalogue, the observations it names, and its family vocabulary against families.yaml.
+    `playbook validate` runs this, so an author sees the load errors before the wizard does."""
+    try:
+        model = parse_evidence_model(evidence, load_catalogue().ids(), source)
+    except EvidenceError as exc:
+        return str(exc).splitlines()
+    errors = observation_errors(model, source)
+    declared = model.facts["families"].values if "families" in model.facts else None
+    try:
+        parse_families(FAMILIES_FILE.read_bytes(), FAMILIES_FILE.name, declared)
+    except FamiliesError as exc:
+        errors.extend(str(exc).replace("evidence.yaml:", f"{source}:").splitlines())
     return errors

@@ -43,6 +43,24 @@ def _a(value: str, label: str, causes: str, *observations: str) -> Answer:
     return Answer(value, label, frozenset(causes.split()), frozenset(observations))
 
 
+# The fact each question's playbook node sets (its `sets:`): an answer given to the playbook is
+# that fact's value, so the next question is chosen on what has been answered so far. Two
+# questions that set one fact ask the same thing, and one answer settles both.
+# tests/analysis/test_next_question.py fails when this drifts from the playbook.
+ANSWER_FACTS: dict[str, str] = {
+    "q_origin": "origin",
+    "q_timing": "failure_timing",
+    "q_mat_route": "route_status",
+    "q_route_incomplete": "route_status",
+    "q_custom_domain_mat": "domain_mapping",
+    "q_custom_domain_forbidden": "domain_mapping",
+    "q_forbidden_context": "forbidden_context",
+    "q_apikey": "api_key_state",
+    "q_cloudfront": "cloudfront_case",
+    "q_body_origin": "body_origin",
+}
+
+
 # The playbook's choice questions that end at causes, with each choice's causes (see above).
 QUESTIONS: tuple[Separator, ...] = (
     Separator(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.analysis.diagnosis.next_question import for_playbook
+from wizard.analysis.diagnosis import next_question
 from wizard.analysis.paste_fields import parse_paste_fields
 from wizard.engine.offline_probes._common import (
     _given,
@@ -224,6 +224,7 @@ def classify_error(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
         # issue 11: what the ladders follow instead of a fixed confidence threshold
         "best_question": None,
         "settled_cause": None,
+        "posterior": {},
         "candidates": [],
         "causes": [],
     }
@@ -269,8 +270,29 @@ def _merge_classifier(text: str, ctx: ProbeContext, result: dict[str, Any]) -> N
     if causes:
         result["top_cause"] = causes[0]["id"]
         result["top_confidence"] = causes[0]["confidence"]
+        posterior = {str(c["id"]): float(c["confidence"] or 0) for c in causes}
+        result["posterior"] = posterior
+        # The questions already answered in this walk count: they are not proposed again.
+        result.update(next_question.for_playbook(posterior, next_question.answered(ctx.facts)))
 
-        result.update(for_playbook({str(c["id"]): float(c["confidence"] or 0) for c in causes}))
+
+@REGISTRY.probe(
+    "next_question",
+    "Recompute the question that separates (best_question, settled_cause) after the answers so far",
+)
+def next_question_probe(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    """classify_error chose best_question on the paste alone; after each separating answer the
+    ranking moves (Bayes, with the same likelihoods), so the ladders read this probe's facts.
+    The posterior is classify_error's, kept as the fact `diagnosis_posterior`."""
+    raw = ctx.facts.get("diagnosis_posterior")
+    posterior = {
+        str(k): float(v)
+        for k, v in (raw.items() if isinstance(raw, Mapping) else ())
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    if not posterior:
+        return {"best_question": None, "best_question_gain": None, "settled_cause": None}
+    return next_question.for_playbook(posterior, next_question.answered(ctx.facts))
 
 
 @REGISTRY.probe(

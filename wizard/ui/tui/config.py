@@ -17,12 +17,18 @@ import importlib
 import os
 import pkgutil
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from textual.dom import DOMNode
+from platformdirs import user_config_path
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.keys import KEY_NAME_REPLACEMENTS, Keys
+from textual.theme import BUILTIN_THEMES
+
+from wizard.ui.tui import screens, widgets
+from wizard.ui.tui.app_bindings import APP_BINDINGS
 
 ENV_VAR = "APIGW_WIZARD_CONFIG"
 _SECTIONS = ("theme", "keys")
@@ -45,8 +51,6 @@ class ConfigError(ValueError):
 
 def default_config_path() -> Path:
     """`config.toml` in the platformdirs user config dir (not created here)."""
-    from platformdirs import user_config_path
-
     return user_config_path("apigw-wizard", appauthor=False) / "config.toml"
 
 
@@ -97,8 +101,6 @@ def parse_config(path: Path, *, named: bool = True) -> TuiConfig:
 def _theme(table: dict[str, object], where: str) -> str | None:
     if "theme" not in table:
         return None
-    from textual.theme import BUILTIN_THEMES
-
     theme = table["theme"]
     if not isinstance(theme, str) or theme not in BUILTIN_THEMES:
         names = ", ".join(sorted(BUILTIN_THEMES))
@@ -130,10 +132,6 @@ def _keymap(keys: object, where: str) -> dict[str, str]:
 
 def _is_key(key: str) -> bool:
     """A Textual key string: modifiers joined by '+' and one key ('ctrl+b', 'f2', 'escape')."""
-    import unicodedata
-
-    from textual.keys import KEY_NAME_REPLACEMENTS, Keys
-
     *modifiers, name = key.strip().split("+")
     if not name or any(m not in _MODIFIERS for m in modifiers):
         return False
@@ -150,18 +148,11 @@ def _is_key(key: str) -> bool:
 
 def binding_ids() -> frozenset[str]:
     """Every binding id the TUI declares: the app's and each screen's and widget's BINDINGS."""
-    from textual.binding import Binding
-    from textual.dom import DOMNode
-
-    from wizard.ui.tui import screens, widgets
-    from wizard.ui.tui.app import WizardApp
-
     for package in (screens, widgets):
         for info in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{package.__name__}.{info.name}")
-    ids: set[str] = set()
-    nodes: list[type[DOMNode]] = [WizardApp, *_subclasses(DOMNode)]
-    for node in nodes:
+    ids = {b.id for b in APP_BINDINGS if isinstance(b, Binding) and b.id}
+    for node in _subclasses(DOMNode):
         if not node.__module__.startswith("wizard."):
             continue
         for binding in node.__dict__.get("BINDINGS", []):

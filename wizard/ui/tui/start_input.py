@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -58,10 +59,10 @@ class StartEvidence:
 
 def needs_resend_consent(method: str, url: str) -> bool:
     """An unsafe method sent to anything but this machine."""
-    from urllib.parse import urlsplit
-
+    # The start screen imports this module before its first paint; this runs on Begin only.
+    # lazy: wizard.aws.probes.reproduce ~860 ms (84% of the TUI app's own import)
     from wizard.aws.probes.reproduce import SAFE_METHODS
-    from wizard.aws.session import is_loopback_host
+    from wizard.aws.session import is_loopback_host  # lazy: loaded by reproduce, just above
 
     if not url.strip():
         return False

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from wizard.ui.tui.fix_flow import make_confirmation
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import FixView
 from wizard.ui.tui.widgets.diff import DiffView
@@ -93,8 +94,6 @@ could copy and run yourself. *What changes* shows the current value beside the n
 
     @on(Button.Pressed, "#confirm-yes")
     def _apply(self) -> None:
-        from wizard.ui.tui.fix_flow import make_confirmation
-
         self.dismiss(make_confirmation(self.fix, self.actor))
 
     @on(Button.Pressed, "#confirm-no")

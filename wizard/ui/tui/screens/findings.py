@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from wizard.ui.tui.findings_view import FindingsView
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.confirm import ConfirmFixScreen
+from wizard.ui.tui.screens.report import ReportScreen
 from wizard.ui.tui.screens.rollback import RollbackScreen
 from wizard.ui.tui.view import FixOutcome, FixView
 from wizard.ui.tui.widgets.fact_panels import FactPanels
@@ -383,8 +384,6 @@ class FindingsScreen(Screen[None]):
         button.press()
 
     def action_report(self) -> None:
-        from wizard.ui.tui.screens.report import ReportScreen
-
         self.app.push_screen(ReportScreen(self.driver))
 
     def help_text(self) -> str:

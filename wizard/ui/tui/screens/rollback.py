@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from wizard.ui.tui.fix_flow import make_confirmation
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.view import FixView
 from wizard.ui.tui.widgets.diff import DiffView
@@ -89,8 +90,6 @@ effect you did not want.
 
     @on(Button.Pressed, "#rollback-yes")
     def _roll_back(self) -> None:
-        from wizard.ui.tui.fix_flow import make_confirmation
-
         self.dismiss(make_confirmation(self.fix, self.actor))
 
     @on(Button.Pressed, "#rollback-no")

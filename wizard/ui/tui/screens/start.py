@@ -28,7 +28,9 @@ from textual.widgets import (
     TextArea,
 )
 
+from wizard.ui.tui.aws_config import available_profiles, caller_identity
 from wizard.ui.tui.markup import escape
+from wizard.ui.tui.screens.resend import ResendConsentScreen
 from wizard.ui.tui.start_input import StartEvidence, needs_resend_consent
 
 REGIONS = (
@@ -206,7 +208,6 @@ class StartScreen(Screen[None]):
                 severity="warning",
             )
             return
-        from wizard.ui.tui.screens.resend import ResendConsentScreen
 
         if not evidence.offline and needs_resend_consent(evidence.method, evidence.url):
 
@@ -251,9 +252,7 @@ class StartScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="aws-config")
     def load_profiles(self) -> None:
-        # botocore is imported here, in the worker, so the first paint does not wait for it.
-        from wizard.ui.tui.aws_config import available_profiles
-
+        # botocore is imported by available_profiles, in the worker: first paint never waits.
         profiles, region = available_profiles()
         self.post_message(self.ProfilesLoaded(profiles, region))
 
@@ -271,8 +270,6 @@ class StartScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="aws-identity")
     def resolve_identity(self) -> None:
-        from wizard.ui.tui.aws_config import caller_identity
-
         ev = self.app.call_from_thread(self.evidence)
         identity, error = caller_identity(ev.profile, ev.region, ev.endpoint_url)
         self.post_message(self.IdentityResolved(identity, error))

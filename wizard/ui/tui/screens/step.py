@@ -31,7 +31,9 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from wizard.engine.session import AnswerError
 from wizard.ui.tui.markup import escape
+from wizard.ui.tui.screens.findings import FindingsScreen
 from wizard.ui.tui.view import ProbeEvent, Question
 from wizard.ui.tui.widgets.fact_panels import FactPanels
 from wizard.ui.tui.widgets.probes import ProbeErrorPanel, ProbeProgress
@@ -138,8 +140,6 @@ class StepScreen(Screen[None]):
             self.post_message(self.Progress(event))
 
         if has_answer:
-            from wizard.engine.session import AnswerError
-
             try:
                 self.driver.answer(answer, unknown=answer is UNKNOWN)
             except AnswerError as exc:
@@ -373,8 +373,6 @@ class StepScreen(Screen[None]):
         self.advance()
 
     def action_findings(self) -> None:
-        from wizard.ui.tui.screens.findings import FindingsScreen
-
         self.app.push_screen(FindingsScreen(self.driver, in_progress=True))
 
     def can_run(self, action: str) -> bool:

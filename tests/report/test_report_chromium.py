@@ -20,7 +20,7 @@ import pytest
 from tests.report import sessions
 from tests.report.inert import parse
 from tests.report.test_report_safety import IMG, SCRIPT, SHELL, _hostile_session
-from wizard.report.render import render_report
+from wizard.investigation.report import render_report
 
 pytestmark = pytest.mark.slow
 

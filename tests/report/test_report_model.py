@@ -14,10 +14,11 @@ import pytest
 from tests.report import sessions
 from tests.report.schema_check import errors
 from wizard.catalogue.model import load_catalogue
-from wizard.report.build import mask_account_id, report_from_session
+from wizard.investigation.report import report_from_session
+from wizard.report.build import mask_account_id
 from wizard.report.common import ReportError
 from wizard.report.model import Report
-from wizard.report.render import render_report
+from wizard.investigation.report import render_report
 from wizard.report.render_json import SCHEMA_FILE, published_schema, schema_text
 
 
@@ -494,12 +495,12 @@ def test_resource_policy_deny_walk_names_the_failing_caller_and_the_deciding_sta
 def test_front_end_entry_points(tmp_path: Any) -> None:
     """What the TUI, --plain and diagnose --report call: a live Session object (offline here:
     no AWS connection, so no caller) and a file whose suffix picks the format."""
-    import wizard.report
-    from wizard.report.render import render_session
+    import wizard.investigation.report as inv_report
+    from wizard.investigation import Investigation
+    from wizard.report.render import local_user
 
     session = sessions.seed_session()
-    md = render_session(session, "md")
-    from wizard.report.render import local_user
+    md = inv_report.render_investigation(Investigation.from_session(session), "md")
 
     assert md.startswith("# API Gateway 403 incident")
     if local_user() is not None:  # some containers have no user name
@@ -508,11 +509,13 @@ def test_front_end_entry_points(tmp_path: Any) -> None:
         ("r.html", "<!DOCTYPE html>"),
         ("r.json", '"format": "apigw-wizard-report"'),
     ):
-        written = wizard.report.build_report(session, tmp_path / "out" / name)
+        written = inv_report.write_report(
+            Investigation.from_session(session), tmp_path / "out" / name
+        )
         assert marker in written.read_text(encoding="utf-8")
-    assert wizard.report.render_report(session.to_dict(), "json").startswith("{")
+    assert inv_report.render_report(session.to_dict(), "json").startswith("{")
     with pytest.raises(ReportError, match="unknown report format 'pdf'"):
-        wizard.report.render_report(session.to_dict(), "pdf")
+        inv_report.render_report(session.to_dict(), "pdf")
 
 
 # --------------------------------------------------------------------------- the first page

@@ -22,7 +22,7 @@ from tests.report.inert import (
     markdown_to_html,
     parse,
 )
-from wizard.report.render import render_report
+from wizard.investigation.report import render_report
 
 FORMATS = ("md", "html", "json")
 

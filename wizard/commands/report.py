@@ -62,7 +62,8 @@ def _run(args: argparse.Namespace) -> int:
             "secrets; do not share it\n"
         )
     from wizard.report.common import ReportError
-    from wizard.report.render import local_user, render_report
+    from wizard.investigation.report import render_report
+    from wizard.report.render import local_user
 
     try:
         text = render_report(

@@ -30,7 +30,9 @@ REDACTED = "[redacted]"
 DIAGNOSED_CONFIDENCE = 0.9  # a cause the walk reached through its decisions ranks first
 
 
-def build_outcome(inv: Investigation) -> Outcome:
+def build_outcome(inv: Investigation, *, keep_secrets: bool = False) -> Outcome:
+    """The Outcome, redacted. `keep_secrets`: only for `report --no-redact` (the user asked for
+    the raw values, warned on stderr); no front end shows or sends that Outcome."""
     session = inv.session
     diagnosis = session.diagnosis()
     fixes = [slot.out.model_copy(deep=True) for slot in inv.fix_slots()]
@@ -51,7 +53,7 @@ def build_outcome(inv: Investigation) -> Outcome:
         "ended": session.ended,
         "diagnosis": diagnosis.to_dict() if diagnosis else None,
         "causes": causes(session),
-        "evidence": _evidence(session),
+        "evidence": _evidence(session, keep_secrets),
         "unknown": [
             {"name": f.name, "note": f.note} for f in session.facts.values() if not f.known
         ],
@@ -59,14 +61,14 @@ def build_outcome(inv: Investigation) -> Outcome:
         "questions": session.question_count,
         "path": [step.to_dict() for step in session.path],
         "probe_failures": probe_failures(session),
-        "timeline": _timeline(session),
+        "timeline": _timeline(session, keep_secrets),
         "inputs": dict(record["inputs"] or {}),
         "ranking": record["ranking"],
         "probe_results": probe_results(record["visits"]),
         "changes": record["applied"],
         "proposals": record["fixes"],
     }
-    redacted: dict[str, Any] = redact(data)
+    redacted: dict[str, Any] = data if keep_secrets else redact(data)
     # Example code from the catalogue holds no secrets, and redaction would mangle it
     # (`token = event["authorizationToken"]` reads like an assignment of a secret).
     for out, fix in zip(redacted["fixes"], fixes, strict=True):
@@ -150,23 +152,23 @@ def next_step(ranked: list[dict[str, Any]], region: str | None) -> NextStep | No
     return NextStep(kind=str(out["kind"]), id=str(out["id"]), text=text, answers=answers)
 
 
-def _evidence(session: Session) -> list[dict[str, Any]]:
+def _evidence(session: Session, keep_secrets: bool = False) -> list[dict[str, Any]]:
     evidence = [
         {k: v for k, v in f.to_dict().items() if k not in ("known", "at")}
         for f in session.facts.values()
         if f.known
     ]
     for item in evidence:
-        if is_secret_name(str(item["name"])):  # a token or key is evidence, never output
+        if not keep_secrets and is_secret_name(str(item["name"])):  # evidence, never output
             item["value"] = REDACTED
     return evidence
 
 
-def _timeline(session: Session) -> list[dict[str, Any]]:
+def _timeline(session: Session, keep_secrets: bool = False) -> list[dict[str, Any]]:
     """The engine's events; a secret fact's value (the token, an API key) never appears."""
     events = [e.to_dict() for e in session.timeline]
     for event in events:
-        if "value" in event and is_secret_name(str(event.get("fact") or "")):
+        if not keep_secrets and "value" in event and is_secret_name(str(event.get("fact") or "")):
             event["value"] = REDACTED
     return events
 

@@ -76,13 +76,13 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     )
 
 
-def outcome_from_record(session: Mapping[str, Any]) -> Outcome:
+def outcome_from_record(session: Mapping[str, Any], *, keep_secrets: bool = False) -> Outcome:
     """The Outcome of a saved session: restored offline (no probe runs, nothing is changed),
     then built by the investigation's one builder. Raises ReportError (one line)."""
     check_record(session)
     try:
         restored = Session.from_dict(session, registry=registry_for(live=False))
-        return Investigation.from_session(restored).outcome()
+        return Investigation.from_session(restored).outcome(keep_secrets=keep_secrets)
     except SessionError as exc:
         raise ReportError(f"the session does not match its playbook: {exc}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -91,7 +91,8 @@ def outcome_from_record(session: Mapping[str, Any]) -> Outcome:
 
 def report_from_session(session: Mapping[str, Any], **options: Any) -> Report:
     """The incident report of a saved session dict (options: wizard.report.build)."""
-    return report_from_outcome(outcome_from_record(session), **options)
+    outcome = outcome_from_record(session, keep_secrets=options.get("redact") is False)
+    return report_from_outcome(outcome, **options)
 
 
 def build(
@@ -132,7 +133,8 @@ def render_investigation(
     options.setdefault("generated_by", local_user())
     options.setdefault("catalogue", shipped_catalogue())
     options.setdefault("generated_at", datetime.now(UTC).isoformat())
-    return format_report(report_from_outcome(inv.outcome(), redact=redact, **options), fmt)
+    outcome = inv.outcome(keep_secrets=not redact)
+    return format_report(report_from_outcome(outcome, redact=redact, **options), fmt)
 
 
 def write_report(

@@ -14,11 +14,13 @@ import pytest
 from tests.report import sessions
 from tests.report.schema_check import errors
 from wizard.catalogue.model import load_catalogue
-from wizard.investigation.report import report_from_session
+from wizard.investigation import Investigation
+from wizard.investigation.report import render_report, report_from_session
+from wizard.outcome import Outcome
 from wizard.report.build import mask_account_id
 from wizard.report.common import ReportError
 from wizard.report.model import Report
-from wizard.investigation.report import render_report
+from wizard.report.render import render_outcome
 from wizard.report.render_json import SCHEMA_FILE, published_schema, schema_text
 
 
@@ -338,14 +340,31 @@ def test_damaged_session_is_one_line_error(seed: dict[str, Any], mutate: Any, me
 
 
 def test_odd_shapes_inside_a_session_never_crash(seed: dict[str, Any]) -> None:
+    """A saved session with odd shapes inside is refused in one line (it cannot be restored
+    into an Outcome); the odd shapes an Outcome can hold (any fact value, a change record's
+    free-form parts) are rendered."""
     data = copy.deepcopy(seed)
     data["timeline"] = [1, None, "x", {"event": "Finding"}, {"event": "FixApplied", "commands": 3}]
     data["path"] = [None, {"node": 5}]
     data["visits"] = [{"results": {"a": {"result": "nope"}}}]
-    data["facts"]["weird"] = {"known": True, "value": {"Statement": "x"}}
     data["applied"] = [{"record": {"plan": "x", "result": {"steps": [1]}}}]
     for fmt in ("md", "html", "json"):
-        assert render_report(data, fmt)
+        with pytest.raises(ReportError, match="^the session (is damaged|does not match)") as err:
+            render_report(data, fmt)
+        assert "\n" not in str(err.value)
+    outcome = Investigation.from_session(sessions.seed_session()).outcome().to_dict()
+    outcome["evidence"].append({**outcome["evidence"][0], "name": "weird"})
+    outcome["evidence"][-1]["value"] = {"Statement": "x"}
+    outcome["changes"] = [
+        {
+            "fix": "f",
+            "outcome": "applied",
+            "at": "x",
+            "record": {"plan": "x", "result": {"steps": [1]}},
+        }
+    ]
+    for fmt in ("md", "html", "json"):
+        assert render_outcome(Outcome.model_validate(outcome), fmt)
 
 
 # --------------------------------------------------------------------------- policies, timeline

@@ -349,7 +349,7 @@ def test_odd_shapes_inside_a_session_never_crash(seed: dict[str, Any]) -> None:
     data["visits"] = [{"results": {"a": {"result": "nope"}}}]
     data["applied"] = [{"record": {"plan": "x", "result": {"steps": [1]}}}]
     for fmt in ("md", "html", "json"):
-        with pytest.raises(ReportError, match="^the session (is damaged|does not match)") as err:
+        with pytest.raises(ReportError, match=r"^the session (is damaged|does not match)") as err:
             render_report(data, fmt)
         assert "\n" not in str(err.value)
     outcome = Investigation.from_session(sessions.seed_session()).outcome().to_dict()

@@ -69,11 +69,20 @@ def _sections_source(outcome: Outcome) -> dict[str, Any]:
         "facts": facts,
         "path": [step.model_dump(mode="json") for step in outcome.path],
         "diagnosis": outcome.diagnosis.model_dump(mode="json") if outcome.diagnosis else None,
-        "fixes": [p.model_dump(mode="json") for p in outcome.proposals],
+        "fixes": [_with_commands(p.model_dump(mode="json"), outcome) for p in outcome.proposals],
         "ranking": [c.model_dump(mode="json") for c in outcome.ranking],
         "applied": [c.model_dump(mode="json") for c in outcome.changes],
         "timeline": [event.model_dump(mode="json") for event in outcome.timeline],
     }
+
+
+def _with_commands(proposal: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+    """A proposal with the exact commands its Outcome fix shows (region, endpoint included),
+    so the report prints what the TUI, prompt mode and headless print."""
+    for fix in outcome.fixes:
+        if fix.fix == proposal.get("fix") and fix.cause == proposal.get("cause") and fix.cli:
+            return {**proposal, "cli": list(fix.cli)}
+    return proposal
 
 
 def _build(

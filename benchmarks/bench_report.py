@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.report.sessions import seed_session
 from wizard.catalogue.model import load_catalogue
-from wizard.report.render import render_report
+from wizard.investigation.report import render_report
 
 
 def _time(label: str, data: dict, fmt: str, catalogue: object, runs: int = 5) -> None:

@@ -6,6 +6,7 @@ MiniStack (every applicable fix offered and declined); offline: the seed walk fi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from tests.investigation.frontends import (
 )
 from wizard.commands.demo import failing_request
 from wizard.investigation import FailingRequest
+from wizard.outcome import Outcome
+from wizard.report.render import render_outcome
 from wizard.sandbox.demo import Sandbox, sandbox_credentials
 from wizard.sandbox.scenario import load_scenario
 
@@ -46,7 +49,24 @@ def _run_all(case: Case, capsys: Any, monkeypatch: Any, tmp_path: Path) -> dict[
     assert shapes["prompt"] == shapes["headless"], case.name
     assert shapes["tui"] == shapes["headless"], case.name
     assert shapes["mcp"] == shapes["headless"], case.name
+    _report_shows_the_same_fixes(outcomes["tui"], case.name)
     return shapes["headless"]
+
+
+def _report_shows_the_same_fixes(outcome: dict[str, Any], name: str) -> None:
+    """The report of the TUI's Outcome prints the commands and fix states every front end
+    shows, byte for byte (it renders the Outcome's commands, it does not re-render them)."""
+    model = Outcome.model_validate(outcome)
+    report = json.loads(render_outcome(model, "json", mask_account=False))
+    cause = model.diagnosis.cause if model.diagnosis else None
+    shown = {f["fix_id"]: f for f in report["proposed_fixes"]}
+    expected = [f for f in model.fixes if cause is None or f.cause == cause]
+    assert expected and sorted(shown) == sorted(f.fix for f in expected), name
+    for fix in expected:
+        assert shown[fix.fix]["commands"] == fix.cli, (name, fix.fix)
+        assert shown[fix.fix]["applied"] is fix.applied, (name, fix.fix)
+    applied = {c["fix_id"]: c["outcome"] for c in report["changes"]}
+    assert applied == {f.fix: f.state.value for f in model.fixes if f.applied}, name
 
 
 def test_offline_seed_walk_is_the_same_in_every_front_end(

@@ -13,6 +13,8 @@ import jwt
 
 from tests.playbooks.walking import WALKS, load_walk, run_walk
 from wizard.engine.session import Session
+from wizard.investigation import Investigation
+from wizard.outcome import FactOut, Outcome
 
 ACCOUNT = "123456789012"
 API_KEY = "Zq8Lm3Xv9Rt2Wp6Yk4Nc7Hd1Fb5Gs0JaKeUiOoPl"
@@ -109,6 +111,16 @@ def with_secret_fact(data: dict[str, Any]) -> dict[str, Any]:
         "note": None,
     }
     return out
+
+
+def outcome_with_secret_fact(session: Session, *, keep_secrets: bool) -> Outcome:
+    """The same at the Outcome (what the report renders; a saved session is restored, which
+    drops a fact edited into its file): the API key read into a fact named like a secret."""
+    outcome = Investigation.from_session(session).outcome(keep_secrets=keep_secrets)
+    fact = FactOut(
+        name="api_key", value=API_KEY, type="string", source="probe", origin="p_live_api/x"
+    )
+    return outcome.model_copy(update={"evidence": [*outcome.evidence, fact]})
 
 
 def walk_names() -> list[str]:

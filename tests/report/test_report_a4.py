@@ -21,7 +21,7 @@ import pytest
 
 from tests.report import sessions
 from tests.report.test_report_chromium import _chromium
-from wizard.report.render import render_report
+from wizard.investigation.report import render_report
 
 pytestmark = pytest.mark.slow
 

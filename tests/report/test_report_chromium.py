@@ -19,8 +19,9 @@ import pytest
 
 from tests.report import sessions
 from tests.report.inert import parse
-from tests.report.test_report_safety import IMG, SCRIPT, SHELL, _hostile_session
-from wizard.report.render import render_report
+from tests.report.test_report_safety import IMG, SCRIPT, SHELL, _hostile_outcome
+from wizard.investigation.report import render_report
+from wizard.report.render import render_outcome
 
 pytestmark = pytest.mark.slow
 
@@ -87,9 +88,12 @@ def test_the_network_check_sees_a_page_request(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("which", ["seed", "hostile"])
 def test_report_renders_offline_with_its_text(which: str, tmp_path: Path) -> None:
-    data = sessions.seed_session().to_dict() if which == "seed" else _hostile_session()
+    if which == "seed":
+        html = render_report(sessions.seed_session().to_dict(), "html")
+    else:
+        html = render_outcome(_hostile_outcome(), "html")
     page = tmp_path / f"{which}.html"
-    page.write_text(render_report(data, "html"), encoding="utf-8")
+    page.write_text(html, encoding="utf-8")
     dom, requests = _load(page, tmp_path)
     assert requests == [], f"the report made network requests: {[r['url'] for r in requests]}"
     parsed = parse(dom)

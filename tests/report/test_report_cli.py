@@ -113,7 +113,9 @@ def test_bad_files_are_one_line_errors(saved: Path, tmp_path: Path) -> None:
 
 def test_non_utf8_bytes_are_replaced_not_fatal(saved: Path, tmp_path: Path) -> None:
     data = json.loads(saved.read_text())
-    data["facts"]["stage"]["value"] = "STAGE-MARK"
+    # in what the engineer pasted (a saved session's facts are refolded from its answers)
+    (visit,) = [v for v in data["visits"] if v["node"] == "q_error"]
+    visit["answer"] += " STAGE-MARK"
     raw = json.dumps(data).encode().replace(b"STAGE-MARK", b"pr\xff\xfeod")
     path = tmp_path / "latin.json"
     path.write_bytes(raw)

@@ -14,10 +14,13 @@ import pytest
 from tests.report import sessions
 from tests.report.schema_check import errors
 from wizard.catalogue.model import load_catalogue
-from wizard.report.build import mask_account_id, report_from_session
+from wizard.investigation import Investigation
+from wizard.investigation.report import render_report, report_from_session
+from wizard.outcome import Outcome
+from wizard.report.build import mask_account_id
 from wizard.report.common import ReportError
 from wizard.report.model import Report
-from wizard.report.render import render_report
+from wizard.report.render import render_outcome
 from wizard.report.render_json import SCHEMA_FILE, published_schema, schema_text
 
 
@@ -337,14 +340,31 @@ def test_damaged_session_is_one_line_error(seed: dict[str, Any], mutate: Any, me
 
 
 def test_odd_shapes_inside_a_session_never_crash(seed: dict[str, Any]) -> None:
+    """A saved session with odd shapes inside is refused in one line (it cannot be restored
+    into an Outcome); the odd shapes an Outcome can hold (any fact value, a change record's
+    free-form parts) are rendered."""
     data = copy.deepcopy(seed)
     data["timeline"] = [1, None, "x", {"event": "Finding"}, {"event": "FixApplied", "commands": 3}]
     data["path"] = [None, {"node": 5}]
     data["visits"] = [{"results": {"a": {"result": "nope"}}}]
-    data["facts"]["weird"] = {"known": True, "value": {"Statement": "x"}}
     data["applied"] = [{"record": {"plan": "x", "result": {"steps": [1]}}}]
     for fmt in ("md", "html", "json"):
-        assert render_report(data, fmt)
+        with pytest.raises(ReportError, match=r"^the session (is damaged|does not match)") as err:
+            render_report(data, fmt)
+        assert "\n" not in str(err.value)
+    outcome = Investigation.from_session(sessions.seed_session()).outcome().to_dict()
+    outcome["evidence"].append({**outcome["evidence"][0], "name": "weird"})
+    outcome["evidence"][-1]["value"] = {"Statement": "x"}
+    outcome["changes"] = [
+        {
+            "fix": "f",
+            "outcome": "applied",
+            "at": "x",
+            "record": {"plan": "x", "result": {"steps": [1]}},
+        }
+    ]
+    for fmt in ("md", "html", "json"):
+        assert render_outcome(Outcome.model_validate(outcome), fmt)
 
 
 # --------------------------------------------------------------------------- policies, timeline
@@ -494,12 +514,12 @@ def test_resource_policy_deny_walk_names_the_failing_caller_and_the_deciding_sta
 def test_front_end_entry_points(tmp_path: Any) -> None:
     """What the TUI, --plain and diagnose --report call: a live Session object (offline here:
     no AWS connection, so no caller) and a file whose suffix picks the format."""
-    import wizard.report
-    from wizard.report.render import render_session
+    import wizard.investigation.report as inv_report
+    from wizard.investigation import Investigation
+    from wizard.report.render import local_user
 
     session = sessions.seed_session()
-    md = render_session(session, "md")
-    from wizard.report.render import local_user
+    md = inv_report.render_investigation(Investigation.from_session(session), "md")
 
     assert md.startswith("# API Gateway 403 incident")
     if local_user() is not None:  # some containers have no user name
@@ -508,11 +528,13 @@ def test_front_end_entry_points(tmp_path: Any) -> None:
         ("r.html", "<!DOCTYPE html>"),
         ("r.json", '"format": "apigw-wizard-report"'),
     ):
-        written = wizard.report.build_report(session, tmp_path / "out" / name)
+        written = inv_report.write_report(
+            Investigation.from_session(session), tmp_path / "out" / name
+        )
         assert marker in written.read_text(encoding="utf-8")
-    assert wizard.report.render_report(session.to_dict(), "json").startswith("{")
+    assert inv_report.render_report(session.to_dict(), "json").startswith("{")
     with pytest.raises(ReportError, match="unknown report format 'pdf'"):
-        wizard.report.render_report(session.to_dict(), "pdf")
+        inv_report.render_report(session.to_dict(), "pdf")
 
 
 # --------------------------------------------------------------------------- the first page

@@ -9,8 +9,9 @@ from pathlib import Path
 import yaml
 
 from wizard.investigation import FailingRequest, ScriptedAnswers, open_investigation
-from wizard.report.build import report_from_outcome, report_from_session
-from wizard.report.render import build, render_outcome, render_report
+from wizard.investigation.report import build, render_report, report_from_session
+from wizard.report.build import report_from_outcome
+from wizard.report.render import render_outcome
 
 SEED_WALK = Path(__file__).resolve().parents[1] / "playbooks" / "walks" / "seed-cache-scoped.yaml"
 
@@ -48,7 +49,7 @@ def test_the_report_of_the_outcome_is_the_report_of_its_session() -> None:
     inv.drive(ScriptedAnswers(answers))
     record = inv.session.to_dict()
     at = "2026-12-03T08:00:00Z"
-    from_outcome = report_from_outcome(inv.outcome(), record, generated_at=at)
+    from_outcome = report_from_outcome(inv.outcome(), generated_at=at)
     from_session = report_from_session(record, generated_at=at)
     assert from_outcome.summary.cause_id == "authz-cache-scoped-policy"
     assert from_outcome.facts  # not vacuous: the seed walk knows facts
@@ -57,9 +58,9 @@ def test_the_report_of_the_outcome_is_the_report_of_its_session() -> None:
     name = from_outcome.facts[0].name
     outcome = inv.outcome()
     fewer = outcome.model_copy(update={"evidence": [f for f in outcome.evidence if f.name != name]})
-    shown = {row.name for row in report_from_outcome(fewer, record, generated_at=at).facts}
+    shown = {row.name for row in report_from_outcome(fewer, generated_at=at).facts}
     assert name not in shown and shown
     # rendered as text the same way as the session's report
-    text = render_outcome(outcome, record, "md", generated_at=at)
+    text = render_outcome(outcome, "md", generated_at=at)
     assert text == render_report(record, "md", generated_at=at)
     assert "authz-cache-scoped-policy" in text

@@ -4,7 +4,6 @@ shell commands."""
 
 from __future__ import annotations
 
-import copy
 import json
 import shlex
 from typing import Any
@@ -22,7 +21,10 @@ from tests.report.inert import (
     markdown_to_html,
     parse,
 )
-from wizard.report.render import render_report
+from wizard.investigation import Investigation
+from wizard.investigation.report import render_report
+from wizard.outcome import Outcome
+from wizard.report.render import render_outcome
 
 FORMATS = ("md", "html", "json")
 
@@ -32,24 +34,35 @@ def session_dicts() -> dict[str, dict[str, Any]]:
     return {name: s.to_dict() for name, s in sessions.all_sessions().items()}
 
 
+@pytest.fixture(scope="module")
+def live_sessions() -> dict[str, Any]:
+    return sessions.all_sessions()
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey", "inconclusive"])
 def test_no_raw_token_or_key_in_any_format(
-    session_dicts: dict[str, dict[str, Any]], name: str, fmt: str
+    session_dicts: dict[str, dict[str, Any]], live_sessions: dict[str, Any], name: str, fmt: str
 ) -> None:
     data = sessions.with_secret_fact(session_dicts[name])
     text = render_report(data, fmt)
     for secret in sessions.secrets():
         assert secret not in text, f"{name}/{fmt} leaks {secret[:12]}…"
+    # an Outcome that kept its secrets (as --no-redact builds it) is redacted by the report
+    raw = sessions.outcome_with_secret_fact(live_sessions[name], keep_secrets=True)
+    text = render_outcome(raw, fmt)
+    for secret in sessions.secrets():
+        assert secret not in text, f"{name}/{fmt} outcome leaks {secret[:12]}…"
 
 
 @pytest.mark.parametrize("name", ["seed", "jwt-scope", "apikey"])
 def test_the_secrets_really_are_in_the_input(
-    session_dicts: dict[str, dict[str, Any]], name: str
+    session_dicts: dict[str, dict[str, Any]], live_sessions: dict[str, Any], name: str
 ) -> None:
     """Without redaction they show: the test above is not passing on empty input."""
+    raw = sessions.outcome_with_secret_fact(live_sessions[name], keep_secrets=True)
+    assert sessions.API_KEY in render_outcome(raw, "json", redact=False)
     text = render_report(sessions.with_secret_fact(session_dicts[name]), "json", redact=False)
-    assert sessions.API_KEY in text
     if name != "apikey":
         assert sessions.token() in text
 
@@ -87,12 +100,13 @@ LONG = "L" * 10_240
 HOSTILE = [SCRIPT, IMG, SHELL, FENCE, PIPES, 'it\'s "quoted"', LONG, "bad \ufffd\ufffd bytes"]
 
 
-def _hostile_session() -> dict[str, Any]:
-    """The seed walk with hostile text wherever untrusted data can reach a report: what the
-    engineer pasted, names read from AWS (API id, stage, authorizer), log lines, fix records."""
-    data = copy.deepcopy(sessions.seed_session().to_dict())
+def _hostile_outcome() -> Outcome:
+    """The seed walk's Outcome with hostile text wherever untrusted data can reach a report:
+    what the engineer pasted, names read from AWS (API id, stage, authorizer), log lines, fix
+    records (the Outcome is what the report renders)."""
+    data = Investigation.from_session(sessions.seed_session()).outcome().to_dict()
     joined = " ".join(HOSTILE)
-    facts = data["facts"]
+    facts = {f["name"]: f for f in data["evidence"]}
     facts["api_id"]["value"] = f"a1b2{SHELL}"
     facts["stage"]["value"] = f"prod{IMG}"
     facts["error_text"]["value"] += "\n" + "\n".join(HOSTILE)
@@ -101,7 +115,11 @@ def _hostile_session() -> dict[str, Any]:
         f"(c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f) {h}"
         for h in HOSTILE
     )
-    facts["authorizer_id"] = {**facts["authorizer_id"], "known": True, "value": SCRIPT}
+    if "authorizer_id" in facts:
+        facts["authorizer_id"]["value"] = SCRIPT
+    else:
+        data["unknown"] = [u for u in data["unknown"] if u["name"] != "authorizer_id"]
+        data["evidence"].append({**facts["stage"], "name": "authorizer_id", "value": SCRIPT})
     # the analyzers' records, as the walk stored them, with hostile text in every string
     evaluation = facts["policy_evaluation"]["value"]
     evaluation["explanation"] = joined
@@ -120,7 +138,7 @@ def _hostile_session() -> dict[str, Any]:
     for event in data["timeline"]:
         if event["event"] == "Finding":
             event["explanation"] = joined
-    data["applied"] = [
+    data["changes"] = [
         {
             "fix": SCRIPT,
             "cause": "authz-cache-scoped-policy",
@@ -134,16 +152,16 @@ def _hostile_session() -> dict[str, Any]:
             "record": {"plan": {"title": SCRIPT}, "changes": [{"what": IMG, "diff": FENCE}]},
         }
     ]
-    return data
+    return Outcome.model_validate(data)
 
 
 @pytest.fixture(scope="module")
-def hostile() -> dict[str, Any]:
-    return _hostile_session()
+def hostile() -> Outcome:
+    return _hostile_outcome()
 
 
-def test_hostile_html_is_escaped_and_shown_as_text(hostile: dict[str, Any]) -> None:
-    html = render_report(hostile, "html")
+def test_hostile_html_is_escaped_and_shown_as_text(hostile: Outcome) -> None:
+    html = render_outcome(hostile, "html")
     assert foreign_markup(html, HTML_TAGS, HTML_ATTRS) == []
     assert hrefs(html) and all(h.startswith("https://") for h in hrefs(html))
     assert "<script" not in html.lower() and "<img" not in html.lower()
@@ -157,8 +175,8 @@ def test_hostile_html_is_escaped_and_shown_as_text(hostile: dict[str, Any]) -> N
     assert "default-src 'none'" in html  # the page may not load anything, even if injected
 
 
-def test_hostile_markdown_renders_to_nothing_active(hostile: dict[str, Any]) -> None:
-    md = render_report(hostile, "md")
+def test_hostile_markdown_renders_to_nothing_active(hostile: Outcome) -> None:
+    md = render_outcome(hostile, "md")
     html = markdown_to_html(md)
     assert foreign_markup(html, MD_TAGS, MD_ATTRS) == []
     assert hrefs(html) and all(h.startswith("https://") for h in hrefs(html))
@@ -189,8 +207,13 @@ def test_only_plain_web_addresses_become_links(url: str) -> None:
     assert hrefs(html) == [] and foreign_markup(html, MD_TAGS, MD_ATTRS) == []
 
 
-def test_hostile_values_are_one_shell_argument_in_commands(hostile: dict[str, Any]) -> None:
-    doc = json.loads(render_report(hostile, "json"))
+def test_hostile_values_are_one_shell_argument_in_commands(hostile: Outcome) -> None:
+    # the Outcome's own commands were rendered before the hostile api_id was put in: without
+    # them the report renders the proposals' operations with the facts it holds
+    bare = hostile.model_copy(
+        update={"fixes": [f.model_copy(update={"cli": []}) for f in hostile.fixes]}
+    )
+    doc = json.loads(render_outcome(bare, "json"))
     commands = [c for f in doc["proposed_fixes"] for c in f["commands"]]
     assert commands
     for command in commands:
@@ -198,7 +221,7 @@ def test_hostile_values_are_one_shell_argument_in_commands(hostile: dict[str, An
         assert argv[argv.index("--rest-api-id") + 1] == f"a1b2{SHELL}"
 
 
-def test_hostile_json_round_trips(hostile: dict[str, Any]) -> None:
-    doc = json.loads(render_report(hostile, "json"))
+def test_hostile_json_round_trips(hostile: Outcome) -> None:
+    doc = json.loads(render_outcome(hostile, "json"))
     assert doc["summary"]["cause_title"] == SCRIPT
     assert any(SHELL in c for c in doc["changes"][0]["commands"])

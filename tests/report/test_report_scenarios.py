@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-import wizard.report
+import wizard.investigation.report
 from wizard.cli import main
-from wizard.report.render import render_report
+from wizard.investigation.report import render_report
 from wizard.sandbox.provision import Provisioned, provision
 from wizard.sandbox.replay import send_request
 from wizard.sandbox.scenario import RequestSpec, Scenario, list_scenarios, load_scenario
@@ -139,21 +139,21 @@ def test_seed_apply_report_records_command_result_verification_rollback(
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     captured: list[Any] = []
-    real = wizard.report.build_report
+    real = wizard.investigation.report.write_report
 
-    def keep(session: Any, path: Any, *a: Any, **kw: Any) -> Any:
-        captured.append(session)
-        return real(session, path, *a, **kw)
+    def keep(inv: Any, path: Any, *a: Any, **kw: Any) -> Any:
+        captured.append(inv)
+        return real(inv, path, *a, **kw)
 
-    monkeypatch.setattr(wizard.report, "build_report", keep)
+    monkeypatch.setattr(wizard.investigation.report, "write_report", keep)
     report_md = tmp_path / "report.md"
     args = ["diagnose", "--url", out.url(symptom.path), "--method", symptom.method]
     args += ["--token", out.tokens["alice"], "--endpoint-url", ministack.endpoint_url]
     code = main([*args, "--apply", "--yes", "--report", str(report_md)])
     streams = capsys.readouterr()
     assert code == 0, f"diagnose exit {code}: {streams.err[-1500:]}"
-    (session,) = captured
-    data = session.to_dict()
+    (inv,) = captured
+    data = inv.session.to_dict()
     texts = {
         "md (diagnose --report)": report_md.read_text(encoding="utf-8"),
         "html": render_report(data, "html"),

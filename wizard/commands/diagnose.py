@@ -134,7 +134,7 @@ def _run(args: argparse.Namespace) -> int:
         investigation.apply_first(front_end_confirm() or terminal_confirm(yes=args.yes))
     outcome = investigation.outcome()
     if args.report:
-        _write_report(investigation.session, args.report)
+        _write_report(investigation, args.report)
     emit(outcome.to_dict(), args.format, headless.render_text)
     return outcome.exit_code
 
@@ -276,16 +276,17 @@ def say_caller(aws: Any) -> None:
     )
 
 
-def _write_report(session: Any, path: str) -> None:
+def _write_report(investigation: Any, path: str) -> None:
     """The incident report (Markdown, HTML or JSON from the file's suffix), secrets redacted."""
     import sys
 
     from wizard.commands._io import InputError
-    from wizard.report import build_report
+    from wizard.investigation.report import write_report
     from wizard.report.files import report_path
 
+    started = investigation.session.started_at
     try:  # a directory gets the one report name scheme (wizard/report/files.py)
-        written = build_report(session, report_path(path, session.started_at))
+        written = write_report(investigation, report_path(path, started))
     except OSError as exc:
         raise InputError(f"--report: cannot write {path}: {exc.strerror}") from None
     except ValueError as exc:

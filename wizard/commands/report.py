@@ -61,8 +61,9 @@ def _run(args: argparse.Namespace) -> int:
             "apigw-wizard: warning: --no-redact: the report may contain tokens, API keys and "
             "secrets; do not share it\n"
         )
+    from wizard.investigation.report import render_report
     from wizard.report.common import ReportError
-    from wizard.report.render import local_user, render_report
+    from wizard.report.render import local_user
 
     try:
         text = render_report(

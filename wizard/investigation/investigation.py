@@ -369,9 +369,10 @@ class Investigation:
 
     # ------------------------------------------------------------------ the outcome
 
-    def outcome(self) -> Outcome:
-        """The one model every front end and the report render (redacted)."""
-        return build_outcome(self)
+    def outcome(self, *, keep_secrets: bool = False) -> Outcome:
+        """The one model every front end and the report render (redacted unless
+        `keep_secrets`: the report's --no-redact)."""
+        return build_outcome(self, keep_secrets=keep_secrets)
 
     def exit_code(self) -> int:
         return self.outcome().exit_code

@@ -30,13 +30,20 @@ REDACTED = "[redacted]"
 DIAGNOSED_CONFIDENCE = 0.9  # a cause the walk reached through its decisions ranks first
 
 
-def build_outcome(inv: Investigation) -> Outcome:
+def build_outcome(inv: Investigation, *, keep_secrets: bool = False) -> Outcome:
+    """The Outcome, redacted. `keep_secrets`: only for `report --no-redact` (the user asked for
+    the raw values, warned on stderr); no front end shows or sends that Outcome."""
     session = inv.session
     diagnosis = session.diagnosis()
     fixes = [slot.out.model_copy(deep=True) for slot in inv.fix_slots()]
     target = inv.target()
+    record = session.to_dict()
     data: dict[str, Any] = {
-        "playbook": {"id": session.playbook.id, "version": session.playbook.version},
+        "playbook": {
+            "id": session.playbook.id,
+            "version": session.playbook.version,
+            "title": session.playbook.title,
+        },
         "target": {
             "mode": "live" if inv.live else "offline",
             "region": target.region,
@@ -46,21 +53,29 @@ def build_outcome(inv: Investigation) -> Outcome:
         "ended": session.ended,
         "diagnosis": diagnosis.to_dict() if diagnosis else None,
         "causes": causes(session),
-        "evidence": _evidence(session),
+        "evidence": _evidence(session, keep_secrets),
         "unknown": [
             {"name": f.name, "note": f.note} for f in session.facts.values() if not f.known
         ],
         "fixes": [f.model_dump(mode="json") for f in fixes],
         "questions": session.question_count,
-        "path": [{k: v for k, v in step.to_dict().items() if k != "at"} for step in session.path],
+        "path": [step.to_dict() for step in session.path],
         "probe_failures": probe_failures(session),
-        "timeline": _timeline(session),
+        "timeline": _timeline(session, keep_secrets),
+        "inputs": dict(record["inputs"] or {}),
+        "ranking": record["ranking"],
+        "probe_results": probe_results(record["visits"]),
+        "changes": record["applied"],
+        "proposals": record["fixes"],
     }
-    redacted: dict[str, Any] = redact(data)
+    redacted: dict[str, Any] = data if keep_secrets else redact(data)
     # Example code from the catalogue holds no secrets, and redaction would mangle it
     # (`token = event["authorizationToken"]` reads like an assignment of a secret).
     for out, fix in zip(redacted["fixes"], fixes, strict=True):
         out["code"], out["patches"] = dict(fix.code), list(fix.patches)
+    # The proposals' operations are the catalogue's templates (`{api_key_id}` placeholders, an
+    # `apiKey` parameter): key-based redaction would turn the commands into '[redacted]'.
+    redacted["proposals"] = data["proposals"]
     diagnosis_out = DiagnosisOut(**redacted["diagnosis"]) if redacted["diagnosis"] else None
     fix_outs = [FixOut(**f) for f in redacted["fixes"]]
     inconclusive = diagnosis_out is None or diagnosis_out.inconclusive
@@ -85,7 +100,26 @@ def build_outcome(inv: Investigation) -> Outcome:
             aws_faults=has_aws_faults(data["probe_failures"]),
         ),
         next_step=next_step(redacted["causes"], target.region) if inconclusive else None,
+        started_at=record["started_at"],
+        current=record["current"],
+        session_format_version=record["format_version"],
+        inputs=redacted["inputs"],
+        ranking=redacted["ranking"],
+        probe_results=redacted["probe_results"],
+        changes=redacted["changes"],
+        proposals=redacted["proposals"],
     )
+
+
+def probe_results(visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every probe's raw result, tagged with the node and probe it came from."""
+    out = []
+    for visit in visits:
+        for label, run in (visit.get("results") or {}).items():
+            result = (run or {}).get("result") if isinstance(run, dict) else None
+            if result:
+                out.append({"source": f"{visit.get('node')}/{label}", "result": dict(result)})
+    return out
 
 
 def _analysis(session: Session) -> EvidenceAnalysis:
@@ -118,23 +152,23 @@ def next_step(ranked: list[dict[str, Any]], region: str | None) -> NextStep | No
     return NextStep(kind=str(out["kind"]), id=str(out["id"]), text=text, answers=answers)
 
 
-def _evidence(session: Session) -> list[dict[str, Any]]:
+def _evidence(session: Session, keep_secrets: bool = False) -> list[dict[str, Any]]:
     evidence = [
         {k: v for k, v in f.to_dict().items() if k not in ("known", "at")}
         for f in session.facts.values()
         if f.known
     ]
     for item in evidence:
-        if is_secret_name(str(item["name"])):  # a token or key is evidence, never output
+        if not keep_secrets and is_secret_name(str(item["name"])):  # evidence, never output
             item["value"] = REDACTED
     return evidence
 
 
-def _timeline(session: Session) -> list[dict[str, Any]]:
+def _timeline(session: Session, keep_secrets: bool = False) -> list[dict[str, Any]]:
     """The engine's events; a secret fact's value (the token, an API key) never appears."""
     events = [e.to_dict() for e in session.timeline]
     for event in events:
-        if "value" in event and is_secret_name(str(event.get("fact") or "")):
+        if not keep_secrets and "value" in event and is_secret_name(str(event.get("fact") or "")):
             event["value"] = REDACTED
     return events
 

@@ -28,6 +28,7 @@ class _Model(BaseModel):
 class PlaybookRef(_Model):
     id: str
     version: str
+    title: str | None = None
 
 
 class Target(_Model):
@@ -140,6 +141,35 @@ class PathStepOut(_Model):
     target: str | None = None
     reason: str | None = None
     answer: Any = None
+    at: str | None = None  # when the walk took the step (the report's path and timeline)
+
+
+class ProbeResult(_Model):
+    """A probe's raw result (what its facts were selected from), for the report's exhibits:
+    request ids and what a probe could not record. `source` is `<node>/<probe label>`."""
+
+    source: str
+    result: dict[str, Any] = Field(default_factory=dict)
+
+
+class ChangeOut(_Model):
+    """What a fix changed, as the engine recorded it (the fixes driver's full record in
+    `record`: plan, result steps, diffs, verification, rollback)."""
+
+    model_config = ConfigDict(extra="allow")
+    fix: str
+    outcome: str
+    at: str
+
+
+class ProposalOut(_Model):
+    """A catalogue fix the walk proposed, with its operations (the report renders them)."""
+
+    model_config = ConfigDict(extra="allow")
+    fix: str
+    cause: str | None = None
+    title: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
 
 
 class TimelineEvent(_Model):
@@ -170,6 +200,17 @@ class Outcome(_Model):
     # The analyzers' answers the evidence views show (token claims, policy per statement, log
     # lines explained); built from the known facts with the investigation's clock.
     analysis: EvidenceAnalysis = Field(default_factory=EvidenceAnalysis)
+    # What the report lays out beyond the views: when the walk started, where it stopped, the
+    # inputs it was opened with, the classifier's own ranking, the probes' raw results, the
+    # changes made and the catalogue fixes proposed (each as the engine recorded it).
+    started_at: str | None = None
+    current: str | None = None
+    session_format_version: int | None = None
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    ranking: list[RankedCause] = Field(default_factory=list)
+    probe_results: list[ProbeResult] = Field(default_factory=list)
+    changes: list[ChangeOut] = Field(default_factory=list)
+    proposals: list[ProposalOut] = Field(default_factory=list)
 
     @property
     def inconclusive(self) -> bool:

@@ -1,4 +1,5 @@
-"""Build a `Report` from a session dict (`Session.to_dict()` or a saved session file's JSON).
+"""Build a `Report` from an investigation's Outcome (a saved session becomes an Outcome first:
+wizard.investigation.report).
 
 Pure: no files, no network, no clock (the caller passes `generated_at`); the catalogue is passed
 in. Redaction (tokens, keys, signatures, secret-named facts) and account-id masking are applied
@@ -21,12 +22,11 @@ from wizard.report import story
 from wizard.report.common import ReportError, as_list, as_map, show, text_or_none
 from wizard.report.model import Candidate, Environment, Report, Status, Summary
 
-SESSION_FORMAT = "apigw-wizard-session"
 _ARN_ACCOUNT = re.compile(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 
 
-def report_from_session(
-    session: Mapping[str, Any],
+def report_from_outcome(
+    outcome: Outcome,
     *,
     catalogue: Any = None,
     generated_at: str | None = None,
@@ -36,82 +36,53 @@ def report_from_session(
     tool_version: str | None = None,
     live: Mapping[str, Any] | None = None,
 ) -> Report:
-    """The incident report for `session`. Raises ReportError (one line) for a damaged session.
-    `live`: what the front end knows of the AWS connection that the session dict does not hold
-    (caller_arn, account_id, region, endpoint_url)."""
-    if not isinstance(session, Mapping) or session.get("format") != SESSION_FORMAT:
-        raise ReportError("not an apigw-wizard session (its 'format' is not apigw-wizard-session)")
-    _check_shape(session)
+    """The incident report of an investigation's Outcome: every section is read from it.
+    `live`: what the front end knows of the AWS connection that the Outcome does not hold
+    (caller_arn, account_id, region, endpoint_url). Raises ReportError (one line)."""
+    source = _sections_source(outcome)
     try:
-        report = _build(session, catalogue, generated_at, generated_by, tool_version, live or {})
+        report = _build(source, catalogue, generated_at, generated_by, tool_version, live or {})
     except ReportError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ReportError(f"the session is damaged: {type(exc).__name__}: {exc}") from None
-    return protect(report, session, redact=redact, mask_account=mask_account)
+        raise ReportError(f"the outcome is damaged: {type(exc).__name__}: {exc}") from None
+    return protect(report, source, redact=redact, mask_account=mask_account)
 
 
-def report_from_outcome(outcome: Outcome, record: Mapping[str, Any], **options: Any) -> Report:
-    """The incident report of an investigation's Outcome. The facts, the diagnosis, the
-    playbook, whether the walk ended, the questions asked and the timeline are the Outcome's;
-    `record` (the session's dict) still gives what the Outcome does not hold yet: the start
-    time, the inputs, the probe visits, the applied fixes' full records and the path with its
-    times. Options as for `report_from_session`."""
-    return report_from_session({**record, **_outcome_parts(outcome, record)}, **options)
-
-
-def _outcome_parts(outcome: Outcome, record: Mapping[str, Any]) -> dict[str, Any]:
+def _sections_source(outcome: Outcome) -> dict[str, Any]:
+    """The Outcome's parts under the names the section builders (exhibits, story, changes)
+    read: nothing here comes from anywhere but the Outcome."""
     facts: dict[str, Any] = {
         f.name: {**f.model_dump(mode="json"), "known": True} for f in outcome.evidence
     }
     for u in outcome.unknown:
         facts.setdefault(u.name, {"name": u.name, "value": None, "known": False, "note": u.note})
-    diagnosis = outcome.diagnosis.model_dump(mode="json") if outcome.diagnosis else None
     return {
-        "facts": facts,
-        "diagnosis": diagnosis,
-        "playbook": {**as_map(record.get("playbook")), **outcome.playbook.model_dump()},
+        "format_version": outcome.session_format_version,
+        "playbook": outcome.playbook.model_dump(mode="json"),
+        "started_at": outcome.started_at or "",
+        "inputs": dict(outcome.inputs),
+        "current": outcome.current,
         "ended": outcome.ended,
         "question_count": outcome.questions,
+        "probe_results": [r.model_dump(mode="json") for r in outcome.probe_results],
+        "facts": facts,
+        "path": [step.model_dump(mode="json") for step in outcome.path],
+        "diagnosis": outcome.diagnosis.model_dump(mode="json") if outcome.diagnosis else None,
+        "fixes": [_with_commands(p.model_dump(mode="json"), outcome) for p in outcome.proposals],
+        "ranking": [c.model_dump(mode="json") for c in outcome.ranking],
+        "applied": [c.model_dump(mode="json") for c in outcome.changes],
         "timeline": [event.model_dump(mode="json") for event in outcome.timeline],
     }
 
 
-# The parts every saved session has, with their JSON types: a file missing one is damaged
-# (truncated by hand, written by something else), and a report from it would mislead.
-_REQUIRED: dict[str, type | tuple[type, ...]] = {
-    "started_at": str,
-    "playbook": Mapping,
-    "facts": Mapping,
-    "path": list,
-    "timeline": list,
-}
-_OPTIONAL: dict[str, type | tuple[type, ...]] = {
-    "visits": list,
-    "fixes": list,
-    "applied": list,
-    "ranking": list,
-    "inputs": Mapping,
-    "diagnosis": (Mapping, type(None)),
-}
-
-
-def _check_shape(session: Mapping[str, Any]) -> None:
-    for key, kind in _REQUIRED.items():
-        if key not in session:
-            raise ReportError(f"the session is damaged: it has no '{key}'")
-        if not isinstance(session[key], kind):
-            raise ReportError(f"the session is damaged: '{key}' is not a {_kind_name(kind)}")
-    for key, kind in _OPTIONAL.items():
-        if key in session and not isinstance(session[key], kind):
-            raise ReportError(f"the session is damaged: '{key}' is not a {_kind_name(kind)}")
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    first = kind[0] if isinstance(kind, tuple) else kind
-    return {"Mapping": "JSON object", "list": "JSON list", "str": "string"}.get(
-        first.__name__, first.__name__
-    )
+def _with_commands(proposal: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+    """A proposal with the exact commands its Outcome fix shows (region, endpoint included),
+    so the report prints what the TUI, prompt mode and headless print."""
+    for fix in outcome.fixes:
+        if fix.fix == proposal.get("fix") and fix.cause == proposal.get("cause") and fix.cli:
+            return {**proposal, "cli": list(fix.cli)}
+    return proposal
 
 
 def _build(
@@ -233,16 +204,13 @@ def _cause(catalogue: Any, cause_id: str | None) -> Any:
         return None
 
 
-def _probe_results(session: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _probe_results(source: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every probe's result (the raw outputs the facts were selected from), tagged with where
     it came from."""
-    out: list[dict[str, Any]] = []
-    for visit in map(as_map, as_list(session.get("visits"))):
-        for label, outcome in as_map(visit.get("results")).items():
-            result = as_map(as_map(outcome).get("result"))
-            if result:
-                out.append({**result, "_source": f"{visit.get('node')}/{label}"})
-    return out
+    return [
+        {**as_map(r.get("result")), "_source": str(r.get("source"))}
+        for r in map(as_map, as_list(source.get("probe_results")))
+    ]
 
 
 def _ended_at(session: Mapping[str, Any]) -> str | None:

@@ -112,6 +112,8 @@ def proposed_fixes(
             continue
         detail = as_map(fix.get("detail"))
         commands, operations = _commands(as_list(detail.get("operations")), values, region)
+        if fix.get("cli"):  # the Outcome's exact commands (rendered once, for its target)
+            commands = [str(c) for c in as_list(fix.get("cli"))]
         out.append(
             ProposedFix(
                 fix_id=str(fix.get("fix", "?")),

@@ -39,7 +39,6 @@ from wizard.engine.models import QuestionNode
 from wizard.engine.session import UNKNOWN_TEXT, Current, display
 from wizard.investigation import Control, FailingRequest, FixOut, Investigation
 from wizard.investigation.investigation import FIRST_QUESTION
-from wizard.report import build_report
 from wizard.report.files import report_name, report_path
 from wizard.ui.headless import next_step_lines
 
@@ -412,7 +411,12 @@ class PromptWalk:
             target = (raw or "").strip() or default
             if target.startswith(":"):  # :back / :quit at this prompt: no report
                 return
-            path = build_report(self.session, report_path(target, self.session.started_at, "md"))
+            # lazy: wizard.investigation.report pulls wizard.report.render, 330-750 ms (botocore via aws.fixes.render, the catalogue; -X importtime), paid only when a report is written
+            from wizard.investigation.report import write_report
+
+            path = write_report(
+                self.investigation, report_path(target, self.session.started_at, "md")
+            )
         except KeyboardInterrupt:
             return
         except (OSError, ValueError) as exc:  # ReportError is a ValueError

@@ -32,6 +32,7 @@ from wizard.investigation import (
 )
 from wizard.investigation.connect import connect
 from wizard.investigation.playbook import load_checked, playbook_path
+from wizard.investigation.report import write_report
 from wizard.investigation.stages import (
     StageBook,
     StageOut,
@@ -41,7 +42,6 @@ from wizard.investigation.stages import (
 )
 from wizard.paths import sessions_dir
 from wizard.report.files import report_stem
-from wizard.report.render import write_report
 from wizard.ui.tui.event_view import probe_event, question_view, timeline_entry
 from wizard.ui.tui.fact_views import build_evidence
 from wizard.ui.tui.findings_view import FindingsView, findings_view
@@ -483,7 +483,7 @@ class SessionDriver:
     def export(self, path: Path, fmt: str) -> Path:
         if fmt == "json":
             return self._s().save(path)
-        return write_report(self._s(), path, fmt)
+        return write_report(self._inv(), path, fmt)
 
     def exit_code(self) -> int:
         """The investigation's (130 when quit mid-walk: the session is saved to resume)."""

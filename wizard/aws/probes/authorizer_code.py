@@ -84,6 +84,8 @@ def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) ->
 def propose_authorizer_claim_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     function = arg(ctx, params, "authorizer_function_arn")
     claims = arg(ctx, params, "jwt_claims", None)
+    if isinstance(claims, dict) and isinstance(claims.get("claims"), dict):
+        claims = claims["claims"]  # inspect_jwt's analysis: header, claims, findings
     if not isinstance(claims, dict) or not claims:
         return _facts(authorizer_code_note="The token's claims are not known.")
     return _deployed_patch(

@@ -79,7 +79,11 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
         assert result["causes"][0]["id"] == scenario.cause
         assert result["questions"] == 0
         fix = _fix(result, scenario.fix)
-        assert fix["applied"] and fix["verified"], (fix["applicability"], fix["missing"], fix["detail"])
+        assert fix["applied"] and fix["verified"], (
+            fix["applicability"],
+            fix["missing"],
+            fix["detail"],
+        )
         assert code == 0
         assert _ok(box.resend_symptom().result.status_code)
         for other in result["fixes"]:  # nothing else is claimed to have fixed it

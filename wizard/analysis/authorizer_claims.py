@@ -20,7 +20,9 @@ from typing import Any
 
 # A dict read: `x["name"]`, `x.get("name"` (Python) or `x["name"]` (Node). Environment and
 # event reads are the function's configuration and API Gateway's input, never token claims.
-_READ = re.compile(r"""(?P<recv>[\w.]+)\s*(?:\[\s*|\.get\(\s*)(?P<q>["'])(?P<name>[\w:.\-]{1,64})(?P=q)""")
+_READ = re.compile(
+    r"""(?P<recv>[\w.]+)\s*(?:\[\s*|\.get\(\s*)(?P<q>["'])(?P<name>[\w:.\-]{1,64})(?P=q)"""
+)
 _NOT_CLAIMS = re.compile(r"(?:^|\.)(?:environ|env|event|headers|context)$")
 _CUTOFF = 0.75
 
@@ -34,9 +36,7 @@ class ClaimRename:
 def wrong_claim_reads(source: str, claims: Mapping[str, Any]) -> list[ClaimRename]:
     """The claim names the code reads that the token lacks, each with its one close claim."""
     names = [str(c) for c in claims]
-    reads = {
-        m["name"] for m in _READ.finditer(source) if not _NOT_CLAIMS.search(m["recv"])
-    }
+    reads = {m["name"] for m in _READ.finditer(source) if not _NOT_CLAIMS.search(m["recv"])}
     out = []
     for read in sorted(reads - set(names)):
         close = [

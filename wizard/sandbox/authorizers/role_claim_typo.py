@@ -60,6 +60,8 @@ def handler(event: dict, context: object) -> dict:
         "principalId": str(claims.get("sub", "user")),
         "policyDocument": {
             "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": method_arn}],
+            "Statement": [
+                {"Action": "execute-api:Invoke", "Effect": effect, "Resource": method_arn}
+            ],
         },
     }

@@ -4,6 +4,7 @@ the one inline policy that decides, and says why not everywhere else."""
 from __future__ import annotations
 
 import json
+import urllib.request
 from typing import Any
 
 import pytest
@@ -98,3 +99,38 @@ def test_the_authorizer_code_is_patched_on_the_sandbox(aws_client: Any, ministac
     ctx = ProbeContext(inputs={}, facts=facts, aws=sandbox_session(ministack.endpoint_url))
     covered = dict(REGISTRY.get("propose_authorizer_code_fix").fn(ctx, {}))
     assert covered["authorizer_code_zip"] is None
+
+
+def test_the_authorizer_claim_read_is_renamed_on_the_sandbox(
+    aws_client: Any, ministack: Any
+) -> None:
+    """`propose_authorizer_claim_fix`: the deployed zip with the read of "roles" renamed to the
+    token's "role", saved as an artifact whose diff is that one line; a token that carries the
+    claim the code reads gets no patch."""
+    import wizard.aws.probes.authorizer_code  # noqa: F401  (registers the probe)
+    from wizard.aws.fixes.code import load_artifact, sources_diff
+    from wizard.sandbox.provision import provision
+    from wizard.sandbox.scenario import load_scenario
+
+    scenario = load_scenario("authz-claim-name-deny")
+    provision(scenario, aws_client, endpoint_url=ministack.endpoint_url)
+    name = scenario.api.authorizers[0].function.name
+    claims = {"analysis": "token_claims", "claims": {"sub": "erin", "role": "editor"}}
+    facts = {"authorizer_function_arn": name, "jwt_claims": claims}
+    ctx = ProbeContext(inputs={}, facts=facts, aws=sandbox_session(ministack.endpoint_url))
+    got = dict(REGISTRY.get("propose_authorizer_claim_fix").fn(ctx, {}))
+    patched = load_artifact(got["authorizer_code_zip"])  # an artifact the wizard wrote
+    assert "'roles' → 'role'" in got["authorizer_code_note"]
+    location = aws_client("lambda").get_function(FunctionName=name)["Code"]["Location"]
+    with urllib.request.urlopen(location, timeout=30) as answer:
+        current = answer.read()
+    diff = sources_diff(current, patched)
+    assert (
+        '-    role = claims.get("roles", "")' in diff
+        and '+    role = claims.get("role", "")' in diff
+    )
+    facts["jwt_claims"] = {"sub": "erin", "roles": "editor"}
+    ctx = ProbeContext(inputs={}, facts=facts, aws=sandbox_session(ministack.endpoint_url))
+    fine = dict(REGISTRY.get("propose_authorizer_claim_fix").fn(ctx, {}))
+    assert fine["authorizer_code_zip"] is None
+    assert "reads only claims the token carries" in fine["authorizer_code_note"]

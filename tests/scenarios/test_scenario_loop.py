@@ -55,6 +55,7 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "mat-not-deployed",
         "rp-not-redeployed",
         "httpapi-jwt-wrong-audience",  # the JWT authorizer's audience (loops2)
+        "authz-claim-name-deny",  # an explicit Deny from a typo in the code: the code patch (loops3)
     } <= set(FIXABLE)
 
 
@@ -78,7 +79,11 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
         assert result["causes"][0]["id"] == scenario.cause
         assert result["questions"] == 0
         fix = _fix(result, scenario.fix)
-        assert fix["applied"] and fix["verified"], fix["detail"]
+        assert fix["applied"] and fix["verified"], (
+            fix["applicability"],
+            fix["missing"],
+            fix["detail"],
+        )
         assert code == 0
         assert _ok(box.resend_symptom().result.status_code)
         for other in result["fixes"]:  # nothing else is claimed to have fixed it

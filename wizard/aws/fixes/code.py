@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.authorizer_claims import rename_claim_reads, wrong_claim_reads
 from wizard.analysis.authorizer_resource import patch_resource_lines
 from wizard.paths import journal_dir
 from wizard.private_file import write_private
@@ -224,4 +225,29 @@ def patch_code(data: bytes, handler: str, runtime: str, wrong: list[Any]) -> Cod
         name,
         changed,
         f"{name}: {changed} line(s) that set the Resource, {fixed}",
+    )
+
+
+def patch_claim_code(data: bytes, handler: str, runtime: str, claims: Any) -> CodeFix:
+    """The zip with the handler file's reads of a claim the token lacks renamed to the token's
+    one close claim (`wizard.analysis.authorizer_claims`)."""
+
+    if not isinstance(claims, dict) or not claims:
+        return CodeFix(None, None, 0, "the token's claims are not known")
+    archive, infos = _entries(data)
+    del archive
+    name = handler_file(handler, runtime, [i.filename for i in infos])
+    if name is None:
+        return CodeFix(None, None, 0, f"the handler {handler!r} ({runtime}) is not in the zip")
+    text = read_source(data, name)
+    renames = wrong_claim_reads(text, claims)
+    if not renames:
+        return CodeFix(None, name, 0, f"{name} reads only claims the token carries")
+    patched, changed = rename_claim_reads(text, renames)
+    fixed = ", ".join(f"the claim {r.read!r} → {r.claim!r}" for r in renames)
+    return CodeFix(
+        replace_source(data, name, patched),
+        name,
+        changed,
+        f"{name}: {changed} line(s) that read a claim the token does not carry, {fixed}",
     )

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from wizard.analysis.authorizer_resource import wrong_parts
 from wizard.aws.errors import aws_errors
-from wizard.aws.fixes.code import MAX_ZIP_BYTES, CodeError, patch_code, save_artifact
+from wizard.aws.fixes.code import (
+    MAX_ZIP_BYTES,
+    CodeError,
+    CodeFix,
+    patch_claim_code,
+    patch_code,
+    save_artifact,
+)
 from wizard.aws.fixes.render import render_cli
 from wizard.aws.probes._base import arg, client, session
 from wizard.engine.probes import REGISTRY, ProbeContext
@@ -60,6 +67,38 @@ def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) ->
     wrong = wrong_parts(resource, method_arn)
     if not wrong:
         return _facts(authorizer_code_note="The returned Allow covers the method ARN.")
+    return _deployed_patch(
+        ctx,
+        function,
+        lambda data, handler, runtime: patch_code(data, handler, runtime, wrong),
+    )
+
+
+@REGISTRY.probe(
+    "propose_authorizer_claim_fix",
+    "On the sandbox emulator: the authorizer's deployed code with a read of a claim the token "
+    "does not carry renamed to the token's claim, for an UpdateFunctionCode fix",
+    iam_actions=("lambda:GetFunction",),
+    needs_aws=True,
+)
+def propose_authorizer_claim_fix(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    function = arg(ctx, params, "authorizer_function_arn")
+    claims = arg(ctx, params, "jwt_claims", None)
+    if isinstance(claims, dict) and isinstance(claims.get("claims"), dict):
+        claims = claims["claims"]  # inspect_jwt's analysis: header, claims, findings
+    if not isinstance(claims, dict) or not claims:
+        return _facts(authorizer_code_note="The token's claims are not known.")
+    return _deployed_patch(
+        ctx,
+        function,
+        lambda data, handler, runtime: patch_claim_code(data, handler, runtime, claims),
+    )
+
+
+def _deployed_patch(
+    ctx: ProbeContext, function: Any, patch: Callable[[bytes, str, str], CodeFix]
+) -> dict[str, Any]:
+    """Download the function's code (loopback only), patch it, keep both zips as artifacts."""
     if not _loopback(getattr(session(ctx), "endpoint_url", None)):
         return _facts(
             authorizer_code_note="On AWS the wizard does not download or redeploy the "
@@ -78,9 +117,7 @@ def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) ->
         )
     try:
         current = _download(str(location))
-        fix = patch_code(
-            current, str(config.get("Handler", "")), str(config.get("Runtime", "")), wrong
-        )
+        fix = patch(current, str(config.get("Handler", "")), str(config.get("Runtime", "")))
         if fix.patched is None:
             return _facts(
                 authorizer_function_name=name,

@@ -65,8 +65,12 @@ def _report_shows_the_same_fixes(outcome: dict[str, Any], name: str) -> None:
     for fix in expected:
         assert shown[fix.fix]["commands"] == fix.cli, (name, fix.fix)
         assert shown[fix.fix]["applied"] is fix.applied, (name, fix.fix)
-    applied = {c["fix_id"]: c["outcome"] for c in report["changes"]}
-    assert applied == {f.fix: f.state.value for f in model.fixes if f.applied}, name
+    # The report's change log records every attempt (a declined one too, which changed nothing)
+    # in the state the front ends show; every fix that changed the account is in it.
+    recorded = {c["fix_id"]: c["outcome"] for c in report["changes"]}
+    states = {f.fix: f.state.value for f in model.fixes}
+    assert recorded == {fix: states[fix] for fix in recorded}, name
+    assert {f.fix for f in model.fixes if f.applied} <= set(recorded), name
 
 
 def test_offline_seed_walk_is_the_same_in_every_front_end(

@@ -77,11 +77,13 @@ def _sections_source(outcome: Outcome) -> dict[str, Any]:
 
 
 def _with_commands(proposal: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
-    """A proposal with the exact commands its Outcome fix shows (region, endpoint included),
-    so the report prints what the TUI, prompt mode and headless print."""
+    """A proposal with the exact commands its Outcome fix shows (region, endpoint included)
+    and its fix state, so the report prints what the TUI, prompt mode and headless print: a
+    declined fix is in the changes record too, but it changed nothing."""
     for fix in outcome.fixes:
-        if fix.fix == proposal.get("fix") and fix.cause == proposal.get("cause") and fix.cli:
-            return {**proposal, "cli": list(fix.cli)}
+        if fix.fix == proposal.get("fix") and fix.cause == proposal.get("cause"):
+            shown = {**proposal, "applied": fix.applied}
+            return {**shown, "cli": list(fix.cli)} if fix.cli else shown
     return proposal
 
 

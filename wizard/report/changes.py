@@ -124,7 +124,9 @@ def proposed_fixes(
                 guidance=text_or_none(detail.get("guidance")),
                 needs_redeploy=bool(detail.get("needs_redeploy")),
                 needs_cache_flush=bool(detail.get("needs_cache_flush")),
-                applied=str(fix.get("fix")) in applied,
+                applied=bool(fix["applied"])
+                if "applied" in fix
+                else str(fix.get("fix")) in applied,
             )
         )
     return out

@@ -104,7 +104,12 @@ def _verification(a: Mapping[str, Any], v: Mapping[str, Any]) -> Verification | 
 def proposed_fixes(
     session: Mapping[str, Any], cause: str | None, values: Mapping[str, Any], region: str | None
 ) -> list[ProposedFix]:
-    applied = {str(as_map(a).get("fix")) for a in as_list(session.get("applied"))}
+    # A declined attempt is in the change log too, but it changed nothing.
+    applied = {
+        str(as_map(a).get("fix"))
+        for a in as_list(session.get("applied"))
+        if as_map(a).get("outcome") != "declined"
+    }
     out: list[ProposedFix] = []
     for raw in as_list(session.get("fixes")):
         fix = as_map(raw)
@@ -124,9 +129,7 @@ def proposed_fixes(
                 guidance=text_or_none(detail.get("guidance")),
                 needs_redeploy=bool(detail.get("needs_redeploy")),
                 needs_cache_flush=bool(detail.get("needs_cache_flush")),
-                applied=bool(fix["applied"])
-                if "applied" in fix
-                else str(fix.get("fix")) in applied,
+                applied=bool(fix.get("applied")) or str(fix.get("fix")) in applied,
             )
         )
     return out

@@ -197,18 +197,26 @@ class CodeFix:
     reason: str  # what the patch does, or why there is none
 
 
+def _handler_source(data: bytes, handler: str, runtime: str) -> tuple[str, str] | CodeFix:
+    """The handler file's name and text in the zip, or the CodeFix saying it is not there."""
+    archive, infos = _entries(data)
+    del archive
+    name = handler_file(handler, runtime, [i.filename for i in infos])
+    if name is None:
+        return CodeFix(None, None, 0, f"the handler {handler!r} ({runtime}) is not in the zip")
+    return name, read_source(data, name)
+
+
 def patch_code(data: bytes, handler: str, runtime: str, wrong: list[Any]) -> CodeFix:
     """The zip with the handler file's Resource lines corrected part by part (`wrong`: the
     `WrongPart`s of the returned Allow)."""
 
     if not wrong:
         return CodeFix(None, None, 0, "the returned Allow already covers the call")
-    archive, infos = _entries(data)
-    del archive
-    name = handler_file(handler, runtime, [i.filename for i in infos])
-    if name is None:
-        return CodeFix(None, None, 0, f"the handler {handler!r} ({runtime}) is not in the zip")
-    text = read_source(data, name)
+    found = _handler_source(data, handler, runtime)
+    if isinstance(found, CodeFix):
+        return found
+    name, text = found
     patched, changed = patch_resource_lines(text, wrong)
     if not changed:
         parts = ", ".join(f"{w.part} {w.returned!r}" for w in wrong)
@@ -234,12 +242,10 @@ def patch_claim_code(data: bytes, handler: str, runtime: str, claims: Any) -> Co
 
     if not isinstance(claims, dict) or not claims:
         return CodeFix(None, None, 0, "the token's claims are not known")
-    archive, infos = _entries(data)
-    del archive
-    name = handler_file(handler, runtime, [i.filename for i in infos])
-    if name is None:
-        return CodeFix(None, None, 0, f"the handler {handler!r} ({runtime}) is not in the zip")
-    text = read_source(data, name)
+    found = _handler_source(data, handler, runtime)
+    if isinstance(found, CodeFix):
+        return found
+    name, text = found
     renames = wrong_claim_reads(text, claims)
     if not renames:
         return CodeFix(None, name, 0, f"{name} reads only claims the token carries")

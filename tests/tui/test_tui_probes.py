@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from textual.widgets import Input
-from tui_helpers import answer_text, run_async, settle, trouble_app
+from tui_helpers import answer_text, run_async, settle, trouble_app, wait_until
 
 from wizard.engine.probes import ProbeContext, ProbeError, ProbeErrorKind, ProbeRegistry
 from wizard.ui.tui.screens.findings import FindingsScreen
@@ -33,10 +33,11 @@ async def _answer_then_probe_runs(pilot: Any, started: threading.Event) -> StepS
     app = pilot.app
     app.screen.query_one("#answer-text", Input).value = "a1b2c3"
     await pilot.press("ctrl+n")
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if started.is_set() and app.screen.query_one(ProbeProgress).states():
-            break
+    await wait_until(
+        pilot,
+        lambda: started.is_set() and bool(app.screen.query_one(ProbeProgress).states()),
+        "the slow probe starting",
+    )
     screen = app.screen
     assert isinstance(screen, StepScreen) and screen.busy
     return screen
@@ -70,8 +71,9 @@ async def test_escape_cancels_a_slow_probe_and_asks_for_the_evidence() -> None:
         assert app.screen is screen
 
         await pilot.press("escape")  # cancel the probe
+        # The probe thread sees the cancel when the scheduler next runs it: wait for that.
+        await wait_until(pilot, seen_cancel.is_set, "the probe seeing the cancel")
         await settle(pilot)
-        assert seen_cancel.is_set()
         assert screen.query_one(ProbeProgress).states() == {"tui_test_read_ttl": "cancelled"}
         # Its fact is unknown, so the decision asks for it: the manual path.
         assert screen.question.fact == "authorizer_ttl"

@@ -191,6 +191,20 @@ async def wait_for_screen(pilot: Pilot[Any], screen_type: type, timeout: float =
     return pilot.app.screen
 
 
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 60.0
+) -> None:
+    """Wait until `condition()` holds, letting the app run meanwhile. A probe thread on a loaded
+    2-core machine can take seconds to be scheduled, so tests wait on the condition itself; the
+    timeout only turns a hang into a failure that names what never happened."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        await pilot.pause(0.02)
+
+
 def live_seed_app(session: Any, out: Any) -> WizardApp:
     """The TUI on the provisioned seed incident (live, on the emulator), its failing POST and
     token filled in, probes not started until the test asks."""

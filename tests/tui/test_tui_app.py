@@ -170,20 +170,6 @@ async def test_palette_exports_the_markdown_report_to_the_working_directory(
     assert "403" in written[0].read_text()
 
 
-def test_resend_consent_only_for_unsafe_methods_to_real_hosts() -> None:
-    from wizard.ui.tui.start_input import needs_resend_consent
-
-    real = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/items"
-    assert needs_resend_consent("POST", real)
-    assert needs_resend_consent("delete", real)
-    assert not needs_resend_consent("GET", real)
-    assert not needs_resend_consent("", real)  # GET by default
-    assert not needs_resend_consent(
-        "POST", "http://127.0.0.1:4566/restapis/a/prod/_user_request_/x"
-    )
-    assert not needs_resend_consent("POST", "")
-
-
 async def _begin_live(answer: str) -> Any:
     from textual.app import App
 

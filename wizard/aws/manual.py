@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.aws.fixes.render import CliTarget, render_argv, render_cli
-from wizard.aws.session import AwsSession, is_loopback_host
+from wizard.aws.loopback import is_loopback_host
+from wizard.aws.session import AwsSession
 
 
 def manual_command(aws: Any, service: str, operation: str, **params: Any) -> str:

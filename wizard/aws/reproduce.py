@@ -20,7 +20,7 @@ from wizard.aws.exchange import (
     ReproduceResult,
     error_message_from_body,
 )
-from wizard.aws.session import is_loopback_host
+from wizard.aws.loopback import is_loopback_host
 from wizard.aws.ws_handshake import open_handshake
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import threading
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 
 from wizard.aws.budget import RunBudget
 from wizard.aws.errors import aws_errors
+from wizard.aws.loopback import is_loopback_host
 from wizard.aws.read_cache import ReadCache
 
 USER_AGENT = "apigw-wizard"
@@ -40,15 +40,6 @@ EMULATOR_DEFAULT_REGION = "us-east-1"
 
 class SessionError(ValueError):
     """Bad session settings (one line: what is wrong and where)."""
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_endpoint_url(url: str, *, sandbox: bool) -> str:

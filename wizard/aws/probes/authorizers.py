@@ -15,11 +15,11 @@ from wizard.analysis.arn import arn_matches, build_method_arn
 from wizard.analysis.policy.parse import PolicyError
 from wizard.analysis.policy.request import RequestContext
 from wizard.aws.errors import aws_errors
+from wizard.aws.loopback import is_loopback_host
 from wizard.aws.manual import manual_argv, manual_command
 from wizard.aws.probes._base import arg, client, fresh_reads, parse_policy
 from wizard.aws.probes.logs import lambda_log_group, prefetch_log_group, read_log_group
 from wizard.aws.probes.reproduce import reproduce
-from wizard.aws.session import is_loopback_host
 from wizard.engine.offline_probes.policies import evaluate_record
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 

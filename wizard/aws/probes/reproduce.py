@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 from wizard.analysis.invoke_url import InvokeUrlError, parse_invoke_url
 from wizard.aws import prefetch
+from wizard.aws.loopback import is_loopback_host
 from wizard.aws.probes._base import arg
 from wizard.aws.reproduce import send
-from wizard.aws.session import is_loopback_host
+from wizard.aws.resend_consent import needs_resend_consent
 from wizard.aws.target import RESOURCE_LISTING
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -31,7 +32,6 @@ def _headers(value: Any) -> dict[str, str]:
     return out
 
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _MAX_AGE_ZERO = re.compile(r"(?:^|,)\s*max-age\s*=\s*0+\s*(?:,|$)", re.IGNORECASE)
 
 
@@ -57,7 +57,7 @@ def _check_resend_allowed(
     """Re-sending a POST/PUT/PATCH/DELETE to a real API may change data if it now succeeds:
     it needs `confirm_resend` (a front end asks). The local emulator needs no confirmation."""
 
-    if method in SAFE_METHODS or is_loopback_host(urlsplit(url).hostname or ""):
+    if not needs_resend_consent(method, url):
         return
     confirmed = arg(ctx, params, "confirm_resend", False)
     if str(confirmed).lower() not in ("true", "yes", "1"):

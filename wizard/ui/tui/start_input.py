@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from typing import Any
-from urllib.parse import urlsplit
 
 
 @dataclass
@@ -55,16 +54,3 @@ class StartEvidence:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def needs_resend_consent(method: str, url: str) -> bool:
-    """An unsafe method sent to anything but this machine."""
-    # The start screen imports this module before its first paint; this runs on Begin only.
-    # lazy: wizard.aws.probes.reproduce ~860 ms (84% of the TUI app's own import)
-    from wizard.aws.probes.reproduce import SAFE_METHODS
-    from wizard.aws.session import is_loopback_host  # lazy: loaded by reproduce, just above
-
-    if not url.strip():
-        return False
-    safe = (method.strip().upper() or "GET") in SAFE_METHODS
-    return not safe and not is_loopback_host(urlsplit(url.strip()).hostname or "")

@@ -28,10 +28,11 @@ from textual.widgets import (
     TextArea,
 )
 
+from wizard.aws.resend_consent import needs_resend_consent
 from wizard.ui.tui.aws_config import available_profiles, caller_identity
 from wizard.ui.tui.markup import escape
 from wizard.ui.tui.screens.resend import ResendConsentScreen
-from wizard.ui.tui.start_input import StartEvidence, needs_resend_consent
+from wizard.ui.tui.start_input import StartEvidence
 
 REGIONS = (
     "us-east-1",

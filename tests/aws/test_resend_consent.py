@@ -42,8 +42,25 @@ def test_the_probe_refuses_exactly_what_the_rule_asks_for(
         with pytest.raises(ProbeError) as refused:
             _check_resend_allowed(ctx, {}, verb, url)
         assert refused.value.kind is ProbeErrorKind.MISSING_INPUT
-        assert "confirm" in str(refused.value)
+        assert "consent" in str(refused.value)
     else:
         _check_resend_allowed(ctx, {}, verb, url)
     # With consent given, nothing is refused.
     _check_resend_allowed(ctx, {"confirm_resend": True}, verb, url)
+
+
+def test_diagnose_resend_flag_is_the_consent_the_probe_reads() -> None:
+    import argparse
+
+    from wizard.commands import diagnose
+
+    parser = argparse.ArgumentParser()
+    diagnose.register(parser.add_subparsers())
+    base = ["diagnose", "--url", REAL, "--method", "POST"]
+    without = diagnose._request(parser.parse_args(base)).inputs()
+    with_flag = diagnose._request(parser.parse_args([*base, "--resend"])).inputs()
+    assert "confirm_resend" not in without
+    ctx = ProbeContext(inputs=without, facts={})
+    with pytest.raises(ProbeError, match="--resend"):
+        _check_resend_allowed(ctx, {}, "POST", REAL)
+    _check_resend_allowed(ProbeContext(inputs=with_flag, facts={}), {}, "POST", REAL)

@@ -66,6 +66,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the whole live run's time limit (default 90): past it no AWS call is sent and "
         "what was found so far is reported (exit 3)",
     )
+    live.add_argument(
+        "--resend",
+        action="store_true",
+        help="allow sending a POST/PUT/PATCH/DELETE again to a real API (it may change data if "
+        "it succeeds now); without it the wizard asks you to paste the response instead",
+    )
     live.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile")
     live.add_argument("--region", default=argparse.SUPPRESS, help="AWS region of the API")
     live.add_argument(
@@ -227,6 +233,7 @@ def _request(args: argparse.Namespace) -> Any:
         token=read_text(args.token, what="--token").strip() if args.token else None,
         headers=headers,
         since=args.since,
+        confirm_resend=bool(getattr(args, "resend", False)),
     )
 
 

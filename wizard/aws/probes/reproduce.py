@@ -63,8 +63,8 @@ def _check_resend_allowed(
     if str(confirmed).lower() not in ("true", "yes", "1"):
         raise ProbeError(
             ProbeErrorKind.MISSING_INPUT,
-            f"re-sending {method} {url} could change data if it succeeds now: confirm first "
-            "(confirm_resend=true)",
+            f"not sent again without your consent: re-sending {method} {url} could change data "
+            "if it succeeds now (diagnose --resend allows it; the TUI asks on its start screen)",
             manual_hint="send the request yourself (curl -i) and paste the status line and body",
         )
 

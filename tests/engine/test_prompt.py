@@ -464,7 +464,7 @@ def test_live_start_questions_give_inputs_and_prefill() -> None:
     from wizard.ui.prompt import ask_live_request
 
     p = FakePrompter(
-        "post https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x", "Bearer t0k"
+        "post https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x", "Bearer t0k", "no"
     )
     request = ask_live_request(p)
     assert request is not None
@@ -479,10 +479,27 @@ def test_live_start_questions_give_inputs_and_prefill() -> None:
         prefill["request_text"]
         == "POST https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x"
     )
-    assert [q["kind"] for q in p.prompts] == ["text", "secret"]
+    # A POST to a real API is sent again only with consent (the same rule as the TUI and the
+    # reproduce probe); "no", the default, leaves confirm_resend out.
+    assert [q["kind"] for q in p.prompts] == ["text", "secret", "confirm"]
+    assert p.prompts[2]["default"] is False
+    assert "changes data" in p.prompts[2]["instruction"]
     assert ask_live_request(FakePrompter(":quit")) is None
     skipped = ask_live_request(FakePrompter("", ""))
     assert skipped is not None and (skipped.inputs(), skipped.prefill()) == ({"since": "15m"}, {})
+
+
+def test_live_start_asks_consent_only_where_the_resend_rule_does() -> None:
+    from wizard.ui.prompt import ask_live_request
+
+    real = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/x"
+    allowed = ask_live_request(FakePrompter(f"DELETE {real}", "", "yes"))
+    assert allowed is not None and allowed.inputs()["confirm_resend"] is True
+    assert ask_live_request(FakePrompter(f"DELETE {real}", "", ":quit")) is None
+    for safe in (f"GET {real}", "POST http://127.0.0.1:4566/restapis/a/prod/_user_request_/x"):
+        p = FakePrompter(safe, "")
+        assert ask_live_request(p) is not None
+        assert [q["kind"] for q in p.prompts] == ["text", "secret"]
 
 
 def test_each_fix_says_whether_the_wizard_can_apply_it(

@@ -26,6 +26,7 @@ from wizard import exitcodes
 from wizard.analysis.inert import inert
 from wizard.aws.fixes.driver import default_who, format_plan
 from wizard.aws.fixes.plan import Confirmation
+from wizard.aws.resend_consent import needs_resend_consent
 from wizard.engine.events import (
     AnswerRecorded,
     Event,
@@ -485,4 +486,14 @@ def ask_live_request(prompter: Prompter) -> FailingRequest | None:
         out.url = words[0]
     if token and not token.startswith(":"):
         out.token = token
+    if out.url and needs_resend_consent(out.method or "GET", out.url):
+        consent = prompter.confirm(
+            f"Send {out.method} {out.url} again to read its answer?",
+            False,
+            "(if it succeeds now it changes data, as the real call would; No: you paste the "
+            "response instead)",
+        )
+        if _ALIASES.get(consent, consent) == QUIT:
+            return None
+        out.confirm_resend = consent == "yes"
     return out

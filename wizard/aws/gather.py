@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
+from wizard.engine.worker_threads import worker_pool
 
 
 @dataclass
@@ -76,7 +76,7 @@ def gather(
     )
     started = time.perf_counter()
     if concurrent and len(calls) > 1:
-        with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="probe") as pool:
+        with worker_pool(len(calls), "probe") as pool:
             outcomes = list(pool.map(lambda c: _run_one(c[0], c[1], ctx), calls))
     else:
         outcomes = [_run_one(name, params, ctx) for name, params in calls]

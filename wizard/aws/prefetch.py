@@ -25,6 +25,7 @@ from typing import Any
 
 from wizard.aws.target import is_exact_resource
 from wizard.engine.probes import ProbeContext
+from wizard.engine.worker_threads import worker_pool
 
 # A walk has a few links ahead at most; more threads would only contend for the 2 cores.
 _WORKERS = 4
@@ -39,7 +40,7 @@ def _executor() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="prefetch")
+            _pool = worker_pool(_WORKERS, "prefetch")
         return _pool
 
 

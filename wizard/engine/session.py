@@ -26,7 +26,6 @@ import importlib
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +74,7 @@ from wizard.engine.views import (
     fill_known,
     render_template,
 )
+from wizard.engine.worker_threads import worker_pool
 from wizard.private_file import write_private
 
 SESSION_FORMAT = "apigw-wizard-session"
@@ -380,7 +380,7 @@ class Session:
             results[label] = outcome
             return self._probes_done(node_id, node, results, mark)
         workers = max(1, min(self.max_workers, len(node.probes)))
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe")
+        pool = worker_pool(workers, "probe")
         try:
             for label, outcome in pool.map(run, node.probes):
                 results[label] = outcome

@@ -35,12 +35,13 @@ _RECV = r"""[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[\s*["'][\w:.\-]{1,64}["']
 _SUBSCRIPT = re.compile(
     rf"""(?<![\w$.])(?P<recv>{_RECV})\s*(?:\[\s*|\??\.get\(\s*)(?P<q>["'])(?P<name>{_NAME})(?P=q)"""
 )
-# An attribute read (Node objects, Python namespaces): `x.name`, `x?.name`, the last segment of
-# a chain, not a call (`json.loads(`) nor an assignment (`x.name = `; `==` is a read).
+# An attribute read (Node objects, Python namespaces): `.name` / `?.name` after a receiver, not
+# a call (`json.loads(`) nor an assignment (`x.name = `; `==` is a read). Every segment of a
+# chain is a read of its own (`payload.groups.includes(...)` reads `groups`).
 _ATTRIBUTE = re.compile(
-    rf"""(?<![\w$.])(?P<recv>{_RECV})(?P<dot>\??\.)(?P<name>[A-Za-z_$][\w$]{{0,63}})"""
-    r"""(?![\w$])(?!\s*\()(?!\s*=(?!=))(?!\s*\??\.[A-Za-z_$])(?!\s*\[)"""
+    r"""(?P<dot>\??\.)(?P<name>[A-Za-z_$][\w$]{0,63})(?![\w$])(?!\s*\()(?!\s*=(?!=))"""
 )
+_RECV_AT_END = re.compile(rf"""(?<![\w$.])(?P<recv>{_RECV})$""")
 _LAST_SUBSCRIPT = re.compile(r"""\[\s*["']([\w:.\-]+)["']\s*\]$""")
 # Receivers that are neither claims nor the request's parameters: the function's configuration
 # and API Gateway's own input (the method ARN, the context), and modules.
@@ -82,15 +83,34 @@ def _modules(source: str) -> set[str]:
     return {next(g for g in m.groups() if g) for m in _IMPORT.finditer(source)}
 
 
+@dataclass(frozen=True)
+class _Read:
+    kind: Kind
+    name: str
+    start: int  # the span to replace: the quoted name, or the attribute with its dot
+    end: int
+    dot: str | None  # the attribute's `.` / `?.`; None for a subscript
+
+
+def _line_reads(line: str, modules: set[str]) -> list[_Read]:
+    out = []
+    for m in _SUBSCRIPT.finditer(line):
+        kind = _kind(m["recv"])
+        if kind is not None and m["recv"].split(".", 1)[0].rstrip("?") not in modules:
+            out.append(_Read(kind, m["name"], *m.span("name"), None))
+    for m in _ATTRIBUTE.finditer(line):
+        found = _RECV_AT_END.search(line, 0, m.start())
+        if found is None:
+            continue
+        kind = _kind(found["recv"])
+        if kind is not None and found["recv"].split(".", 1)[0].rstrip("?") not in modules:
+            out.append(_Read(kind, m["name"], m.start(), m.end(), m["dot"]))
+    return out
+
+
 def _reads(source: str) -> list[tuple[Kind, str]]:
     modules = _modules(source)
-    out = []
-    for pattern in (_SUBSCRIPT, _ATTRIBUTE):
-        for m in pattern.finditer(source):
-            kind = _kind(m["recv"])
-            if kind is not None and m["recv"].split(".", 1)[0] not in modules:
-                out.append((kind, m["name"]))
-    return out
+    return [(r.kind, r.name) for line in source.splitlines() for r in _line_reads(line, modules)]
 
 
 def _words(name: str) -> list[str]:
@@ -161,26 +181,20 @@ def wrong_parameter_reads(
 def rename_claim_reads(source: str, renames: list[ClaimRename]) -> tuple[str, int]:
     """`source` with each wrong read renamed where it is read; the number of lines changed."""
     wanted = {(r.kind, r.read): r.claim for r in renames}
-
-    def subscript(m: re.Match[str]) -> str:
-        new = wanted.get((_kind(m["recv"]) or "claim", m["name"]))
-        if _kind(m["recv"]) is None or new is None:
-            return m[0]
-        start, end = m.span("name")
-        return m[0][: start - m.start()] + new + m[0][end - m.start() :]
-
-    def attribute(m: re.Match[str]) -> str:
-        new = wanted.get((_kind(m["recv"]) or "claim", m["name"]))
-        if _kind(m["recv"]) is None or new is None:
-            return m[0]
-        if _IDENTIFIER.match(new):
-            return f"{m['recv']}{m['dot']}{new}"
-        optional = "?." if m["dot"] == "?." else ""
-        return f'{m["recv"]}{optional}["{new}"]'  # `cognito:groups` is no identifier
-
+    modules = _modules(source)
     out, changed = [], 0
     for line in source.splitlines(keepends=True):
-        new = _ATTRIBUTE.sub(attribute, _SUBSCRIPT.sub(subscript, line))
+        new = line
+        # right to left, so the spans of the reads not yet replaced stay where they are
+        for read in sorted(_line_reads(line, modules), key=lambda r: r.start, reverse=True):
+            name = wanted.get((read.kind, read.name))
+            if name is None:
+                continue
+            if read.dot is None or _IDENTIFIER.match(name):
+                text = name if read.dot is None else read.dot + name
+            else:  # `cognito:groups` is no identifier: payload?.groups -> payload?.["cognito:groups"]
+                text = ("?." if read.dot == "?." else "") + f'["{name}"]'
+            new = new[: read.start] + text + new[read.end :]
         changed += new != line
         out.append(new)
     return "".join(out), changed

@@ -17,7 +17,7 @@ import pytest
 from wizard.sandbox.demo import Sandbox
 from wizard.sandbox.scenario import Scenario, load_scenario
 
-pytestmark = [pytest.mark.emulator]
+pytestmark = [pytest.mark.emulator, pytest.mark.slow]  # two emulators, 4-7 s each
 
 
 def _keyed_on(where: str) -> Scenario:

@@ -85,3 +85,10 @@ def test_a_claim_rename_does_not_touch_header_or_query_reads() -> None:
     patched, changed = rename_claim_reads(code, renames)
     assert changed == 1
     assert 'headers.get("roles")' in patched and 'query.get("roles")' in patched
+
+
+def test_a_hostile_name_from_the_request_is_never_written_into_the_code() -> None:
+    code = 'role = claims.get("roles")\ntoken = headers.get("x-token")\n'
+    # each is "close" to the read (a namespaced name ending in it), and would end the string
+    assert wrong_claim_reads(code, {'x");os.system("id");(":roles': "x"}) == []
+    assert wrong_parameter_reads(code, headers=['a");(":x-token']) == []

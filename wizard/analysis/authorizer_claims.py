@@ -29,6 +29,7 @@ from typing import Any, Literal
 Kind = Literal["claim", "header", "query"]
 
 _NAME = r"[\w:.\-]{1,64}"
+_PLAIN = re.compile(_NAME)
 # The receiver: `claims`, `event.headers`, `event["headers"]`, `event?.queryStringParameters`.
 _RECV = r"""[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*|\[\s*["'][\w:.\-]{1,64}["']\s*\])*"""
 # A dict read: `x["name"]`, `x.get("name"` (Python) or `x["name"]` (Node).
@@ -144,7 +145,9 @@ def _close(read: str, carried: list[str], already: set[str], *, kind: Kind) -> l
 
 
 def _renames(source: str, kind: Kind, carried: Iterable[Any], *, fold: bool) -> list[ClaimRename]:
-    names = list(dict.fromkeys(str(c) for c in carried))
+    # Only plain names: a claim or header name comes from the request and is written into code
+    # (a quote in it would end the string literal it replaces).
+    names = [n for n in dict.fromkeys(str(c) for c in carried) if _PLAIN.fullmatch(n)]
 
     def norm(s: str) -> str:
         return s.lower() if fold else s

@@ -78,8 +78,9 @@ def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) ->
 
 @REGISTRY.probe(
     "propose_authorizer_claim_fix",
-    "On the sandbox emulator: the authorizer's deployed code with a read of a claim the token "
-    "does not carry renamed to the token's claim, for an UpdateFunctionCode fix",
+    "On the sandbox emulator: the authorizer's deployed code with a read of a claim, header or "
+    "query parameter the request does not carry renamed to the one it carries, for an "
+    "UpdateFunctionCode fix",
     iam_actions=("lambda:GetFunction",),
     needs_aws=True,
 )

@@ -42,7 +42,7 @@ def _fix(result: dict[str, Any], fix_id: str) -> dict[str, Any]:
 
 
 def _ok(status: int) -> bool:
-    return 200 <= status < 300
+    return 200 <= status < 300 or status == 101  # 101: a WebSocket handshake accepted
 
 
 def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
@@ -56,6 +56,8 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "rp-not-redeployed",
         "httpapi-jwt-wrong-audience",  # the JWT authorizer's audience (loops2)
         "authz-claim-name-deny",  # an explicit Deny from a typo in the code: the code patch (loops3)
+        "ws-connect-claim-name-deny",  # the same typo in a WebSocket $connect authorizer (loops4)
+        "authz-header-name-deny",  # the token read from a header the client does not send (loops4)
     } <= set(FIXABLE)
 
 

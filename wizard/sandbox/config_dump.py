@@ -8,7 +8,8 @@ configuration, and cannot restore the clock.
 
 HTTP and WebSocket APIs (apigatewayv2): the API, routes (with their route responses),
 integrations (with theirs), authorizers, stages and deployments (models are left out: MiniStack
-1.5.33 has no GetModels, and no fix touches them). `LastUpdatedDate` is dropped for the same
+1.5.33 has no GetModels, and no fix touches them), and the Lambda functions and inline IAM
+policies, as for a REST API. `LastUpdatedDate` is dropped for the same
 reason.
 
 `dump_text` is the same dump as canonical JSON, so "identical" means byte-identical text.
@@ -135,6 +136,10 @@ def dump_v2_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
                 _v2_items(v2, "get_deployments", ApiId=api_id),
                 key=lambda d: str(d["DeploymentId"]),
             ),
+            # As for a REST API: the authorizers' functions (a code fix) and the callers'
+            # inline policies (an IAM fix, e.g. ManageConnections) are part of what a fix moves.
+            "lambda_functions": _lambda_functions(clients),
+            "iam_inline_policies": _inline_policies(clients),
         }
     )
 

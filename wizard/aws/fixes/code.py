@@ -27,11 +27,16 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard.analysis.authorizer_claims import rename_claim_reads, wrong_claim_reads
+from wizard.analysis.authorizer_claims import (
+    rename_claim_reads,
+    wrong_claim_reads,
+    wrong_parameter_reads,
+)
 from wizard.analysis.authorizer_resource import patch_resource_lines
 from wizard.paths import journal_dir
 from wizard.private_file import write_private
@@ -236,24 +241,40 @@ def patch_code(data: bytes, handler: str, runtime: str, wrong: list[Any]) -> Cod
     )
 
 
-def patch_claim_code(data: bytes, handler: str, runtime: str, claims: Any) -> CodeFix:
-    """The zip with the handler file's reads of a claim the token lacks renamed to the token's
-    one close claim (`wizard.analysis.authorizer_claims`)."""
+def patch_claim_code(
+    data: bytes,
+    handler: str,
+    runtime: str,
+    claims: Any,
+    *,
+    headers: Iterable[str] = (),
+    query: Iterable[str] = (),
+) -> CodeFix:
+    """The zip with the handler file's reads of a name the request lacks renamed to the one
+    close name it carries (`wizard.analysis.authorizer_claims`): a claim of the token, a header
+    the client sends, a query-string parameter of the URL."""
 
-    if not isinstance(claims, dict) or not claims:
+    headers, query = list(headers), list(query)
+    if not isinstance(claims, dict):
+        claims = {}
+    if not claims and not headers and not query:
         return CodeFix(None, None, 0, "the token's claims are not known")
     found = _handler_source(data, handler, runtime)
     if isinstance(found, CodeFix):
         return found
     name, text = found
-    renames = wrong_claim_reads(text, claims)
+    renames = (wrong_claim_reads(text, claims) if claims else []) + wrong_parameter_reads(
+        text, headers=headers, query=query
+    )
     if not renames:
-        return CodeFix(None, name, 0, f"{name} reads only claims the token carries")
+        what = "claims the token carries" if claims else "names the request carries"
+        return CodeFix(None, name, 0, f"{name} reads only {what}")
     patched, changed = rename_claim_reads(text, renames)
-    fixed = ", ".join(f"the claim {r.read!r} → {r.claim!r}" for r in renames)
+    words = {"claim": "the claim", "header": "the header", "query": "the query parameter"}
+    fixed = ", ".join(f"{words[r.kind]} {r.read!r} → {r.claim!r}" for r in renames)
     return CodeFix(
         replace_source(data, name, patched),
         name,
         changed,
-        f"{name}: {changed} line(s) that read a claim the token does not carry, {fixed}",
+        f"{name}: {changed} line(s) that read a name the request does not carry, {fixed}",
     )

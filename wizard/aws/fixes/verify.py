@@ -98,7 +98,8 @@ def _replay(replay: Replay) -> tuple[dict[str, Any], bool | None]:
     for bulky in ("body", "response_body", "headers"):  # user data; status and type say enough
         data.pop(bulky, None)
     status = int(data.get("status_code") or 0)
-    return data, 200 <= status < 400
+    # 101 Switching Protocols: a WebSocket handshake accepted ($connect let the client in)
+    return data, status == 101 or 200 <= status < 400
 
 
 def _state(read: StateRead | None) -> Mapping[str, Any] | None:

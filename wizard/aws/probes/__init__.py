@@ -19,7 +19,7 @@
 | waf_web_acl, vpc_endpoints | WAF on the stage; execute-api VPC endpoints |
 | reproduce | sends the request again |
 | propose_authorizer_code_fix | the authorizer's code patched where it builds the Resource (sandbox only) |
-| propose_authorizer_claim_fix | the authorizer's code reading the claim the token carries (sandbox only) |
+| propose_authorizer_claim_fix | the authorizer's code reading the claim, header or query parameter the request carries (sandbox only) |
 | propose_iam_fix | the caller's inline IAM policies: the change scoped to the failing method |
 """
 

@@ -16,8 +16,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from wizard.analysis.authorizer_resource import wrong_parts
+from wizard.analysis.identity_source import parse_identity_sources
 from wizard.aws.errors import aws_errors
 from wizard.aws.fixes.code import (
     MAX_ZIP_BYTES,
@@ -76,8 +78,9 @@ def propose_authorizer_code_fix(ctx: ProbeContext, params: Mapping[str, Any]) ->
 
 @REGISTRY.probe(
     "propose_authorizer_claim_fix",
-    "On the sandbox emulator: the authorizer's deployed code with a read of a claim the token "
-    "does not carry renamed to the token's claim, for an UpdateFunctionCode fix",
+    "On the sandbox emulator: the authorizer's deployed code with a read of a claim, header or "
+    "query parameter the request does not carry renamed to the one it carries, for an "
+    "UpdateFunctionCode fix",
     iam_actions=("lambda:GetFunction",),
     needs_aws=True,
 )
@@ -86,13 +89,36 @@ def propose_authorizer_claim_fix(ctx: ProbeContext, params: Mapping[str, Any]) -
     claims = arg(ctx, params, "jwt_claims", None)
     if isinstance(claims, dict) and isinstance(claims.get("claims"), dict):
         claims = claims["claims"]  # inspect_jwt's analysis: header, claims, findings
-    if not isinstance(claims, dict) or not claims:
+    if not isinstance(claims, dict):
+        claims = {}
+    headers, query = _carried(ctx, params)
+    if not claims and not headers and not query:
         return _facts(authorizer_code_note="The token's claims are not known.")
     return _deployed_patch(
         ctx,
         function,
-        lambda data, handler, runtime: patch_claim_code(data, handler, runtime, claims),
+        lambda data, handler, runtime: patch_claim_code(
+            data, handler, runtime, claims, headers=headers, query=query
+        ),
     )
+
+
+def _carried(ctx: ProbeContext, params: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The header and query-string names the request is known to carry: the authorizer's
+    identity sources (API Gateway answers 401 without calling it when one is missing), the
+    headers given, Authorization when a token was given, the URL's query parameters."""
+    sources = parse_identity_sources(str(arg(ctx, params, "authorizer_identity_source", "")))
+    headers = [s.name for s in sources if s.where == "header"]
+    query = [s.name for s in sources if s.where == "querystring"]
+    given = arg(ctx, params, "headers", None)
+    if isinstance(given, Mapping):
+        headers += [str(k) for k in given]
+    if arg(ctx, params, "token", None):
+        headers.append("Authorization")
+    url = arg(ctx, params, "url", None)
+    if isinstance(url, str):
+        query += list(parse_qs(urllib.parse.urlsplit(url).query))
+    return list(dict.fromkeys(headers)), list(dict.fromkeys(query))
 
 
 def _deployed_patch(

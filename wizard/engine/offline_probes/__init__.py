@@ -10,7 +10,7 @@ probe: importing this module stays cheap and never fails when an analyzer is mis
 
 Modules, one job each: `responses` (the error response, classify_error), `failing_request` (the
 failing request), `policies` (eval_policy, combine, match_arn, simulate_cache), `log_scan`
-(scan_logs), `tokens` (inspect_jwt). Importing this package registers them all.
+(scan_logs), `tokens` (inspect_jwt, identity_token). Importing this package registers them all.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from wizard.engine.offline_probes.policies import (
     simulate_cache,
 )
 from wizard.engine.offline_probes.responses import classify_error, message_family, pick_value
-from wizard.engine.offline_probes.tokens import inspect_jwt
+from wizard.engine.offline_probes.tokens import identity_token, inspect_jwt
 
 __all__ = [
     "classify_error",
     "combine_probe",
     "eval_policy",
+    "identity_token",
     "inspect_jwt",
     "match_arn",
     "message_family",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.analysis.identity_source import identity_value, parse_identity_sources
 from wizard.analysis.jwt_inspect import TokenError, inspect_token
 from wizard.engine.offline_probes._common import (
     _given,
@@ -79,3 +80,29 @@ def inspect_jwt(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
             "required_scopes": required,
         },
     }
+
+
+def _known(ctx: ProbeContext, params: Mapping[str, Any], name: str) -> Any:
+    """The node's parameter, else the fact, else the session input (the URL, headers, token)."""
+    for source in (params, ctx.facts, ctx.inputs):
+        value = source.get(name)
+        if value is not None and value != "" and not (isinstance(value, str) and "{" in value):
+            return value
+    return None
+
+
+@REGISTRY.probe(
+    "identity_token",
+    "The token a REQUEST authorizer receives: its identity source's value in the request "
+    "(a query-string parameter of the URL, a header, or the token given)",
+)
+def identity_token(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    sources = parse_identity_sources(_given(params, "identity_source", ctx))
+    headers, url, token = (_known(ctx, params, n) for n in ("headers", "url", "token"))
+    value = identity_value(
+        sources,
+        url=url if isinstance(url, str) else None,
+        headers=headers if isinstance(headers, Mapping) else None,
+        token=token if isinstance(token, str) else None,
+    )
+    return {"token": value, "identity_sources": [f"{s.where}.{s.name}" for s in sources]}

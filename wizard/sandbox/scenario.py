@@ -158,17 +158,26 @@ class UserPoolSpec(_Strict):
 
 
 class IntegrationSpec(_Strict):
-    """MOCK answers `status_code` with `body`; LAMBDA_PROXY calls `function`."""
+    """MOCK answers `status_code` with `body`; LAMBDA_PROXY calls `function`; HTTP (non-proxy)
+    calls `backend` - a service behind its own API on the emulator (a Lambda-proxy REST API,
+    stage `live`, at the same path) - sending it only the headers `request_parameters` map
+    (`integration.request.header.X: method.request.header.X`), as API Gateway does."""
 
-    type: Literal["MOCK", "LAMBDA_PROXY"] = "MOCK"
+    type: Literal["MOCK", "LAMBDA_PROXY", "HTTP"] = "MOCK"
     status_code: int = 200
     body: str = '{"ok": true}'
     function: LambdaSpec | None = None
+    backend: LambdaSpec | None = None
+    request_parameters: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _proxy_needs_function(self) -> IntegrationSpec:
         if self.type == "LAMBDA_PROXY" and self.function is None:
             raise ValueError("a LAMBDA_PROXY integration needs `function`")
+        if (self.type == "HTTP") != (self.backend is not None):
+            raise ValueError("`backend` is required with an HTTP integration, and only then")
+        if self.request_parameters and self.type != "HTTP":
+            raise ValueError("`request_parameters` are for HTTP integrations")
         return self
 
 
@@ -176,6 +185,9 @@ class MethodSpec(_Strict):
     authorization: Literal["NONE", "CUSTOM", "AWS_IAM"] = "NONE"
     authorizer: str | None = Field(None, description="name of an authorizer of this API")
     api_key_required: bool = False
+    # Method request parameters, e.g. {"method.request.header.Authorization": false}: what an
+    # integration may map (the value says whether the parameter is required).
+    request_parameters: dict[str, bool] = Field(default_factory=dict)
     integration: IntegrationSpec = Field(default_factory=IntegrationSpec)
 
     @model_validator(mode="after")

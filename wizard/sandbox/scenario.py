@@ -469,6 +469,11 @@ class Scenario(_Strict):
         description="the catalogue fix (of `cause`) that makes the symptom request succeed: its "
         "printed commands and `--apply` are tested; None when the fix is the client's",
     )
+    client_side: str | None = Field(
+        None,
+        description="scenarios without `fix`: why no change to the API makes the symptom "
+        "request succeed (shown in docs/causes-coverage.md)",
+    )
     execution_log_lines: list[str] = Field(
         default_factory=list,
         description="lines written to API-Gateway-Execution-Logs_{api_id}/{stage}, because "
@@ -511,6 +516,8 @@ class Scenario(_Strict):
             raise ValueError("a request via_custom_domain needs api.custom_domain")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
+        if self.fix is not None and self.client_side is not None:
+            raise ValueError("`client_side` says why there is no API fix: not with `fix`")
         return self
 
     def symptom_request(self) -> RequestSpec:

@@ -25,6 +25,8 @@ HEADER_SOURCE = "method.request.header."
 PROXY_TYPES = frozenset({"AWS_PROXY", "HTTP_PROXY"})
 # A header name as RFC 9110 allows it (token characters), bounded: it goes into a patch path.
 _HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
+# The names a fix may put in a patch path (the allowlist's UpdateIntegration rule takes these).
+_MAPPABLE = re.compile(r"[A-Za-z0-9-]{1,64}")
 MAX_BODY = 4000  # the backend's body is read as far as the reproduce probe keeps it
 
 
@@ -113,7 +115,11 @@ def integration_request(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[st
         # The header to map: sent by the client, not passed by the integration, named by the
         # backend's refusal, and declared on the method request (the only source a mapping may
         # name). Without all four the evidence does not say the API dropped it.
-        "header_to_map": missed if missed is not None and missed.lower() in declared else None,
+        "header_to_map": (
+            missed
+            if missed is not None and missed.lower() in declared and _MAPPABLE.fullmatch(missed)
+            else None
+        ),
         "backend_names_header": missed,
         "method_declares_header": missed is not None and missed.lower() in declared,
     }

@@ -55,6 +55,8 @@ FACT_NAMES = {
     "authorizer_function_name", "authorizer_code_zip",
     # the JWT authorizer's issuer and audience + the token's aud (p_lookalike_jwt, loops2)
     "jwt_issuer", "audience_with_token",
+    # the header a non-proxy integration does not pass, and its method (p_integration_live, loops5)
+    "header_to_map", "integration_resource_id", "integration_http_method",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

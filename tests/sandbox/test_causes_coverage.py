@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from wizard.catalogue import load_catalogue
 from wizard.sandbox.coverage import DOC_PAGE, coverage, not_reproducible, render_markdown
-from wizard.sandbox.scenario import list_scenarios
+from wizard.sandbox.scenario import Scenario, list_scenarios, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,3 +52,18 @@ def test_the_counts_the_page_states_match_the_rows() -> None:
     looped = sum(r.loop for r in rows)
     assert f"{reproduced} are reproduced" in text and f"{looped} complete the whole loop" in text
     assert len(rows) == 39
+
+
+def test_a_reproduced_cause_without_an_api_fix_says_why() -> None:
+    # gateway-response-override (loops5): no gateway-response change makes the request succeed.
+    row = next(r for r in coverage() if r.cause == "gateway-response-override")
+    assert row.reproduced and not row.loop and row.client_side
+    line = next(x for x in render_markdown().splitlines() if x.startswith("| `gateway-response-"))
+    assert "client-side: A gateway response only shapes the answer" in line
+
+
+def test_client_side_and_fix_exclude_each_other() -> None:
+    data = load_scenario("integration-unmapped-header").model_dump()
+    data["client_side"] = "no API fix"
+    with pytest.raises(ValueError, match="not with `fix`"):
+        Scenario.model_validate(data)

@@ -58,6 +58,7 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "authz-claim-name-deny",  # an explicit Deny from a typo in the code: the code patch (loops3)
         "ws-connect-claim-name-deny",  # the same typo in a WebSocket $connect authorizer (loops4)
         "authz-header-name-deny",  # the token read from a header the client does not send (loops4)
+        "integration-unmapped-header",  # a header the integration does not map (loops5)
     } <= set(FIXABLE)
 
 

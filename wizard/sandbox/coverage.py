@@ -33,6 +33,8 @@ class CauseCoverage:
     fixed_by: tuple[str, ...]  # the catalogue fixes the loop suite proves, by scenario
     gap_kind: Kind | None  # why there is no scenario (None: there is one)
     gap_reason: str | None
+    # Why no API change makes a scenario's request succeed (its `client_side`), by scenario.
+    client_side: tuple[str, ...] = ()
 
     @property
     def reproduced(self) -> bool:
@@ -69,6 +71,7 @@ def coverage() -> list[CauseCoverage]:
                 fixed_by=tuple(s.fix for s in mine if s.fix is not None),
                 gap_kind=gap.get("kind"),  # type: ignore[arg-type]
                 gap_reason=gap.get("reason"),
+                client_side=tuple(s.client_side for s in mine if s.client_side),
             )
         )
     return rows
@@ -124,7 +127,7 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
         "leaves the dump unchanged), and the request fails again.",
         "",
         "| cause | scenario | reproduced | diagnosed | printed CLI | `--apply` | rollback exact "
-        "| why not reproduced |",
+        "| why not reproduced, or why the fix is not the API's |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -133,6 +136,8 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
         why = ""
         if not row.reproduced:
             why = f"{_KIND_TEXT.get(row.gap_kind or '', 'unknown')}: {row.gap_reason or ''}"
+        elif not row.loop and row.client_side:
+            why = "client-side: " + " ".join(row.client_side)
         lines.append(
             f"| `{row.cause}` | {names} | {repro} | {diag} | {cli or '-'} | {apply or '-'} "
             f"| {rollback or '-'} | {why} |"

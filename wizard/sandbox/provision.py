@@ -30,6 +30,7 @@ from wizard.sandbox.provisioned import (
 from wizard.sandbox.scenario import (
     ApiSpec,
     IntegrationSpec,
+    LambdaSpec,
     MethodSpec,
     RequestSpec,
     ResourceSpec,
@@ -87,6 +88,8 @@ def _put_integration(
             uri=lambda_uri(region, function_arn),
         )
         return
+    if integ.type == "HTTP":
+        raise AssertionError("HTTP integrations are put by _put_http_integration")
     status = str(integ.status_code)
     apigw.put_integration(
         restApiId=api_id,
@@ -107,6 +110,62 @@ def _put_integration(
     )
 
 
+def _backend_url(
+    apigw: Any, lam: Any, path: str, fn: LambdaSpec, out: Provisioned, role: str
+) -> str:
+    """The URL of a service behind its own API on the emulator: a REST API whose `path` runs
+    `fn` as a Lambda proxy, deployed to stage `live` (what an HTTP integration calls)."""
+    fn_arn = ensure_function(lam, fn, role, out.function_arns)
+    made = apigw.create_rest_api(name=f"{fn.name}-service")
+    backend = Provisioned(out.scenario, str(made["id"]), "live", out.region, out.account_id, "")
+    root = next(
+        r for r in apigw.get_resources(restApiId=backend.api_id)["items"] if r["path"] == "/"
+    )
+    backend.resource_ids["/"] = str(root["id"])
+    resource_id = _ensure_resource(apigw, backend.api_id, path, backend.resource_ids)
+    apigw.put_method(
+        restApiId=backend.api_id, resourceId=resource_id, httpMethod="ANY", authorizationType="NONE"
+    )
+    grant_invoke(lam, fn.name, backend.api_id, out.region, out.account_id)
+    apigw.put_integration(
+        restApiId=backend.api_id,
+        resourceId=resource_id,
+        httpMethod="ANY",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=lambda_uri(out.region, fn_arn),
+    )
+    apigw.create_deployment(restApiId=backend.api_id, stageName="live")
+    return data_plane_url(out.endpoint_url, backend.api_id, "live", path)
+
+
+def _put_http_integration(
+    apigw: Any, out: Provisioned, resource_id: str, verb: str, integ: IntegrationSpec, uri: str
+) -> None:
+    """A non-proxy HTTP integration to `uri`: the backend's 2xx answers 200 and its 403 answers
+    403 (the integration responses a team writes so a refusal is not turned into a 200)."""
+    apigw.put_integration(
+        restApiId=out.api_id,
+        resourceId=resource_id,
+        httpMethod=verb,
+        type="HTTP",
+        integrationHttpMethod=verb,
+        uri=uri,
+        requestParameters=dict(integ.request_parameters),
+    )
+    for status, pattern in (("200", ""), ("403", "403")):
+        apigw.put_method_response(
+            restApiId=out.api_id, resourceId=resource_id, httpMethod=verb, statusCode=status
+        )
+        apigw.put_integration_response(
+            restApiId=out.api_id,
+            resourceId=resource_id,
+            httpMethod=verb,
+            statusCode=status,
+            selectionPattern=pattern,
+        )
+
+
 def _create_methods(
     apigw: Any,
     lam: Any,
@@ -118,6 +177,10 @@ def _create_methods(
         resource_id = _ensure_resource(apigw, out.api_id, res.path, out.resource_ids)
         for verb, method in res.methods.items():
             _put_method(apigw, out, resource_id, verb, method)
+            if method.integration.backend is not None:
+                uri = _backend_url(apigw, lam, res.path, method.integration.backend, out, role_arn)
+                _put_http_integration(apigw, out, resource_id, verb, method.integration, uri)
+                continue
             fn_arn = None
             if method.integration.function is not None:
                 fn_arn = ensure_function(
@@ -141,6 +204,8 @@ def _put_method(apigw: Any, out: Provisioned, resource_id: str, verb: str, m: Me
     }
     if m.authorizer is not None:
         kwargs["authorizerId"] = out.authorizer_ids[m.authorizer]
+    if m.request_parameters:
+        kwargs["requestParameters"] = dict(m.request_parameters)
     apigw.put_method(**kwargs)
 
 

@@ -158,17 +158,26 @@ class UserPoolSpec(_Strict):
 
 
 class IntegrationSpec(_Strict):
-    """MOCK answers `status_code` with `body`; LAMBDA_PROXY calls `function`."""
+    """MOCK answers `status_code` with `body`; LAMBDA_PROXY calls `function`; HTTP (non-proxy)
+    calls `backend` - a service behind its own API on the emulator (a Lambda-proxy REST API,
+    stage `live`, at the same path) - sending it only the headers `request_parameters` map
+    (`integration.request.header.X: method.request.header.X`), as API Gateway does."""
 
-    type: Literal["MOCK", "LAMBDA_PROXY"] = "MOCK"
+    type: Literal["MOCK", "LAMBDA_PROXY", "HTTP"] = "MOCK"
     status_code: int = 200
     body: str = '{"ok": true}'
     function: LambdaSpec | None = None
+    backend: LambdaSpec | None = None
+    request_parameters: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _proxy_needs_function(self) -> IntegrationSpec:
         if self.type == "LAMBDA_PROXY" and self.function is None:
             raise ValueError("a LAMBDA_PROXY integration needs `function`")
+        if (self.type == "HTTP") != (self.backend is not None):
+            raise ValueError("`backend` is required with an HTTP integration, and only then")
+        if self.request_parameters and self.type != "HTTP":
+            raise ValueError("`request_parameters` are for HTTP integrations")
         return self
 
 
@@ -176,6 +185,9 @@ class MethodSpec(_Strict):
     authorization: Literal["NONE", "CUSTOM", "AWS_IAM"] = "NONE"
     authorizer: str | None = Field(None, description="name of an authorizer of this API")
     api_key_required: bool = False
+    # Method request parameters, e.g. {"method.request.header.Authorization": false}: what an
+    # integration may map (the value says whether the parameter is required).
+    request_parameters: dict[str, bool] = Field(default_factory=dict)
     integration: IntegrationSpec = Field(default_factory=IntegrationSpec)
 
     @model_validator(mode="after")
@@ -457,6 +469,11 @@ class Scenario(_Strict):
         description="the catalogue fix (of `cause`) that makes the symptom request succeed: its "
         "printed commands and `--apply` are tested; None when the fix is the client's",
     )
+    client_side: str | None = Field(
+        None,
+        description="scenarios without `fix`: why no change to the API makes the symptom "
+        "request succeed (shown in docs/causes-coverage.md)",
+    )
     execution_log_lines: list[str] = Field(
         default_factory=list,
         description="lines written to API-Gateway-Execution-Logs_{api_id}/{stage}, because "
@@ -499,6 +516,8 @@ class Scenario(_Strict):
             raise ValueError("a request via_custom_domain needs api.custom_domain")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
+        if self.fix is not None and self.client_side is not None:
+            raise ValueError("`client_side` says why there is no API fix: not with `fix`")
         return self
 
     def symptom_request(self) -> RequestSpec:

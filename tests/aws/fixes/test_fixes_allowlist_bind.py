@@ -108,6 +108,36 @@ def test_ttl_change_is_allowed() -> None:
         ),
         (
             "apigateway",
+            "UpdateIntegration",
+            {
+                "restApiId": "a",
+                "resourceId": "r",
+                "httpMethod": "GET",
+                "patchOperations": [
+                    {
+                        "op": "add",
+                        "path": "/requestParameters/integration.request.header.Authorization",
+                        "value": "'Bearer static-secret'",
+                    }
+                ],
+            },
+            "only map a header from the method request header of the same name",
+        ),
+        (
+            "apigateway",
+            "UpdateIntegration",
+            {
+                "restApiId": "a",
+                "resourceId": "r",
+                "httpMethod": "GET",
+                "patchOperations": [
+                    {"op": "replace", "path": "/uri", "value": "http://attacker.example/"}
+                ],
+            },
+            "path=/uri is not allowed",
+        ),
+        (
+            "apigateway",
             "CreateDeployment",
             {"stageName": "p"},
             "missing required parameter restApiId",
@@ -155,6 +185,7 @@ def test_allowlist_covers_the_brief() -> None:
             "CreateBasePathMapping",
             "UpdateBasePathMapping",
             "UpdateMethod",
+            "UpdateIntegration",
             "PutGatewayResponse",
         ]
     } | {

@@ -55,6 +55,10 @@ SHARED_FACTS = [
     # the JWT authorizer's issuer and its audience with the token's aud added (p_lookalike_jwt)
     "jwt_issuer",
     "audience_with_token",
+    # the header a non-proxy integration does not pass, and its method (p_integration_live)
+    "header_to_map",
+    "integration_resource_id",
+    "integration_http_method",
 ]
 
 
@@ -68,6 +72,8 @@ def _facts(names: set[str]) -> dict[str, object]:
         facts["token_scopes"] = ["x-scope"]
     if "audience_with_token" in facts:  # a list fact: the audience the fix sets
         facts["audience_with_token"] = ["x-old-client", "x-new-client"]
+    if "header_to_map" in facts:  # a header name (it goes into the patch path)
+        facts["header_to_map"] = "X-Tenant"
     arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/items"
     if "iam_policy_document" in names:
         facts["iam_policy_document"] = dumps(invoke_policy(arn))

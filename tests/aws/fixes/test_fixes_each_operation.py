@@ -99,6 +99,29 @@ def _with_mapping(c: Callable[[str], Any]) -> dict[str, Any]:
     return facts
 
 
+def _with_http_integration(c: Callable[[str], Any]) -> dict[str, Any]:
+    """GET / with a non-proxy HTTP integration that maps no header (the method declares one)."""
+    facts = _rest_api(c)
+    ag = c("apigateway")
+    root = facts["resource_id"]
+    ag.put_method(
+        restApiId=facts["api_id"],
+        resourceId=root,
+        httpMethod="GET",
+        authorizationType="NONE",
+        requestParameters={"method.request.header.Authorization": False},
+    )
+    ag.put_integration(
+        restApiId=facts["api_id"],
+        resourceId=root,
+        httpMethod="GET",
+        type="HTTP",
+        integrationHttpMethod="GET",
+        uri="http://127.0.0.1:9/backend",
+    )
+    return facts
+
+
 def _http_api(c: Callable[[str], Any]) -> dict[str, Any]:
     v2 = c("apigatewayv2")
     api = v2.create_api(Name="h", ProtocolType="HTTP")
@@ -316,6 +339,22 @@ CASES = [
             "resourceId": "{resource_id}",
             "httpMethod": "OPTIONS",
             "patchOperations": _patch("/authorizationType", "NONE"),
+        },
+    ),
+    Case(
+        "integration-map-header",
+        _with_http_integration,
+        "apigateway",
+        "UpdateIntegration",
+        {
+            "restApiId": "{api_id}",
+            "resourceId": "{resource_id}",
+            "httpMethod": "GET",
+            "patchOperations": _patch(
+                "/requestParameters/integration.request.header.Authorization",
+                "method.request.header.Authorization",
+                "add",
+            ),
         },
     ),
     Case(

@@ -62,6 +62,27 @@ def _options_method_only(params: Mapping[str, Any], rollback: bool) -> None:
             raise NotAllowedError("UpdateMethod may not change authorizerId outside a rollback")
 
 
+_MAPPED_HEADER = re.compile(
+    r"/requestParameters/integration\.request\.header\.([A-Za-z0-9-]{1,64})"
+)
+
+
+def _header_from_method_request(params: Mapping[str, Any], rollback: bool) -> None:
+    """UpdateIntegration may only map a header from the method request header of the same
+    name (pass the caller's value on), never set a static value or another source."""
+    if rollback:
+        return
+    for op in params.get("patchOperations") or []:
+        found = _MAPPED_HEADER.fullmatch(str(op.get("path")))
+        if found is None or op.get("op") != "add":
+            continue  # the patch rule refuses every other path and op
+        if op.get("value") != f"method.request.header.{found.group(1)}":
+            raise NotAllowedError(
+                "UpdateIntegration may only map a header from the method request header of "
+                f"the same name, not {op.get('value')!r}"
+            )
+
+
 def _api_key_type(params: Mapping[str, Any], rollback: bool) -> None:
     if params.get("keyType", "API_KEY") != "API_KEY":
         raise NotAllowedError(
@@ -187,6 +208,14 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
         identity=("restApiId", "resourceId", "httpMethod"),
         patch=(PatchRule(r"/authorizationType"), PatchRule(r"/authorizerId")),
         constraint=_options_method_only,
+    ),
+    AllowedOperation(
+        "apigateway",
+        "UpdateIntegration",
+        "pass a header the client sends through a non-proxy integration to the backend",
+        identity=("restApiId", "resourceId", "httpMethod"),
+        patch=(PatchRule(_MAPPED_HEADER.pattern, frozenset({"add", "remove"})),),
+        constraint=_header_from_method_request,
     ),
     AllowedOperation(
         "apigateway",

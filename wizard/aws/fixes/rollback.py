@@ -157,6 +157,8 @@ def _contains(collection: Any, value: Any, path: str) -> bool | None:
         )
     if isinstance(collection, list):
         return value in collection
+    if isinstance(collection, str):  # a map entry (a request parameter's mapping) added as is
+        return collection == value
     return None
 
 

@@ -40,6 +40,9 @@ READERS: dict[tuple[str, str], Reader] = {
         "GetBasePathMapping", ("domainName", "basePath")
     ),
     ("apigateway", "UpdateMethod"): Reader("GetMethod", ("restApiId", "resourceId", "httpMethod")),
+    ("apigateway", "UpdateIntegration"): Reader(
+        "GetIntegration", ("restApiId", "resourceId", "httpMethod")
+    ),
     ("apigateway", "PutGatewayResponse"): Reader(
         "GetGatewayResponse", ("restApiId", "responseType")
     ),

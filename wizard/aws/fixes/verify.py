@@ -181,6 +181,8 @@ def _patch_check(patch: Mapping[str, Any], state: Mapping[str, Any]) -> Check:
 
 
 def _has(collection: Any, value: Any) -> bool:
+    if isinstance(collection, str):  # an added map entry (a request parameter's mapping)
+        return collection == value
     if not isinstance(collection, list):
         return False
     if isinstance(value, str) and ":" in value:

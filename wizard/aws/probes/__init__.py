@@ -21,6 +21,7 @@
 | propose_authorizer_code_fix | the authorizer's code patched where it builds the Resource (sandbox only) |
 | propose_authorizer_claim_fix | the authorizer's code reading the claim, header or query parameter the request carries (sandbox only) |
 | propose_iam_fix | the caller's inline IAM policies: the change scoped to the failing method |
+| integration_request | the integration request: header mappings, the sent headers it drops, the one the backend names |
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ MODULES = (
     "reproduce",
     "iam_fix",
     "authorizer_code",
+    "integration",
 )
 
 

@@ -23,6 +23,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "usage_plan_stages",
     "custom_domain_routing",
     "stage_cache",
+    "integration_headers",
     "default_endpoint",  # before deployment_snapshots: it reads the deployed API record
     "deployment_snapshots",
     "authorizer_resource_policy",

@@ -184,12 +184,12 @@ def _pick_range(path: str, start: int, end: int) -> list[LineOps]:
     return out
 
 
-def _scan_range(path: str, start: int, end: int) -> RangeScan:
+def _scan_range(path: str, start: int, end: int, max_active: int = 2000) -> RangeScan:
     """In a worker: the one-process scan of bytes [start, end), its requests left open, as
     the compact per-request state the parent merges (see analysis/logs/ranges)."""
     from wizard.analysis.logs.ranges import RangeScanner
 
-    scanner = RangeScanner()
+    scanner = RangeScanner(max_active=max_active)
     with _gc_paused(), open(path, "rb") as fh:
         fh.seek(start)
         for block in _blocks(fh, limit=end - start):

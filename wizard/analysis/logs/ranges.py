@@ -163,8 +163,8 @@ class MergingScanner(LogScanner):
     """The parent's scanner for `--jobs`: `merge` each range's RangeScan in file order, then
     `result()` as usual."""
 
-    def __init__(self, *, request_id: str | None = None) -> None:
-        super().__init__(request_id=request_id)
+    def __init__(self, *, request_id: str | None = None, max_active: int = 2000) -> None:
+        super().__init__(request_id=request_id, max_active=max_active)
         self._created = 0
         self._number: dict[str, int] = {}  # open request id -> its creation number (1-based)
         self._arn_learned: tuple[int, str] | None = None  # (creations when learned, prefix)

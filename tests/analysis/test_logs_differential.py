@@ -9,6 +9,7 @@ blank lines and over-long lines — must give the same `to_dict()` and the same 
 from __future__ import annotations
 
 import io
+import pickle
 import sys
 from pathlib import Path
 
@@ -287,7 +288,9 @@ def merged(path: Path, max_active: int = 2000) -> logs_oracle.ScanResult | None:
     with path.open("rb") as fh:
         ranges = cli._ranges(fh, path.stat().st_size)
     for start, end in ranges:
-        if not scanner.merge(cli._scan_range(str(path), start, end, max_active)):
+        # through pickle, as a worker's result crosses the pipe
+        part = pickle.loads(pickle.dumps(cli._scan_range(str(path), start, end, max_active)))
+        if not scanner.merge(part):
             return None
     return scanner.result()
 

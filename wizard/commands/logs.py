@@ -211,6 +211,11 @@ def merged_scan(path: str, fh: IO[bytes], jobs: int, request_id: str | None) -> 
 
     scanner = MergingScanner(request_id=request_id)
     ranges = _ranges(fh, os.fstat(fh.fileno()).st_size)
+    if len(ranges) < 2:  # nothing to share: no worker's start-up to pay
+        for start, end in ranges:
+            if not scanner.merge(_scan_range(path, start, end)):
+                return None
+        return scanner.result()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future[RangeScan]] = deque()
         todo = iter(ranges)

@@ -25,9 +25,10 @@ last request id), kinds whose effect depends on the request's earlier lines (`un
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-from wizard.analysis.logs.model import AuthorizerRun, RequestSummary, ScanResult
+from wizard.analysis.logs.model import AuthorizerRun, NotableLine, RequestSummary, ScanResult
 from wizard.analysis.logs.scan import LogScanner
 
 __all__ = ["MergingScanner", "RangeScan", "RangeScanner"]
@@ -72,6 +73,35 @@ class RangeScan:
     arn_prefix: tuple[int, str] | None = None  # (creation count when learned, prefix)
     last_authorized: AuthorizerRun | None = None
     safe: bool = True
+
+    # Pickled as rows of plain values, not as dataclasses: a range's requests cross a pipe,
+    # and the dataclasses' pickling took about as long as scanning the range (measured on
+    # the benchmark's log: 0.20 s against 0.09 s for two 8 MB ranges, and twice as slow to
+    # load).
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["requests"] = [(_row(req), bound) for req, bound in self.requests]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["requests"] = [(_from_row(row), bound) for row, bound in state["requests"]]
+        self.__dict__.update(state)
+
+
+_FIELDS = tuple(f.name for f in fields(RequestSummary))
+_NOTABLE = _FIELDS.index("notable")
+
+
+def _row(req: RequestSummary) -> tuple[Any, ...]:
+    row = [getattr(req, name) for name in _FIELDS]
+    row[_NOTABLE] = [tuple(n) for n in req.notable]
+    return tuple(row)
+
+
+def _from_row(row: tuple[Any, ...]) -> RequestSummary:
+    req = RequestSummary(*row)
+    req.notable = [tuple.__new__(NotableLine, n) for n in req.notable]
+    return req
 
 
 class RangeScanner(LogScanner):

@@ -119,9 +119,12 @@ def _blocks(fh: IO[bytes], *, limit: int | None = None) -> Iterator[Block]:
 
 
 # --------------------------------------------------------------------------------------------
-# --jobs N: N processes run the scan's pure pass (prefilter, noise test, classification) over
-# ranges of the file; this one applies their ops to the request state in file order, so the
-# scan (and the output) is exactly that of one process.
+# --jobs N: N processes scan ranges of the file into per-request partial state, and this one
+# merges it in file order (`merged_scan`, rules in analysis/logs/ranges.py). When a range holds
+# what a worker cannot scan alone (lines off the fast path, a request reopened after eviction),
+# the workers run only the scan's pure pass (prefilter, noise test, classification) and this
+# process applies their ops in file order (`picked_blocks`). Either way the scan (and the
+# output) is exactly that of one process.
 
 _RANGE_BYTES = 8 * 1024 * 1024
 _BOUNDARY_PROBE = 64 * 1024

@@ -250,7 +250,7 @@ def classify_cached(msg: str) -> tuple[str, dict[str, Any]] | None:
     """`classify_message(msg)`, from the cache when the same message was seen."""
     hit = _CACHE.get(msg, _MISS)
     if hit is not _MISS:
-        return hit  # type: ignore[no-any-return]
+        return hit
     result = classify_message(msg)
     if len(msg) <= _CACHE_MSG_MAX and not msg.startswith(_NOT_CACHED):
         if len(_CACHE) >= _CACHE_MAX:

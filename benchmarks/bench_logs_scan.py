@@ -131,6 +131,20 @@ def timed(cmd: list[str]) -> tuple[float, float, float, str]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, digest.hexdigest()
 
 
+def pool_start_ms(jobs: int = 2, rounds: int = 5) -> float:
+    """What `--jobs` pays before any work: starting its worker processes and a first round
+    trip to each (median of `rounds`, in this process)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(abs, range(jobs)))
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=200, help="size of the generated log (MB)")
@@ -172,6 +186,7 @@ def main() -> int:
             f"peak RSS: --jobs 1 {max(r[2] for r in runs['j1']):.0f} MiB, "
             f"--jobs 2 {max(r[2] for r in runs['j2']):.0f} MiB per process (aim < 150)"
         )
+        print(f"worker pool start-up (2 processes, one round trip): {pool_start_ms():.0f} ms")
         same = {r[3] for r in runs["j1"] + runs["j2"]}
         print(f"output of --jobs 1 and --jobs 2: {'identical' if len(same) == 1 else 'DIFFERENT'}")
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")

@@ -9,6 +9,7 @@ blank lines and over-long lines — must give the same `to_dict()` and the same 
 from __future__ import annotations
 
 import io
+import pickle
 import sys
 from pathlib import Path
 
@@ -272,3 +273,133 @@ def test_every_classified_kind_is_picked_by_the_prefilter(
         assert items == [("2026-11-21T09:14:02Z", rid, line.rstrip("\r\n"))]
     else:
         assert items == [wanted]
+
+
+# --------------------------------------------------------------------------- --jobs merge
+
+
+def merged(path: Path, max_active: int = 2000) -> logs_oracle.ScanResult | None:
+    """What `--jobs N` makes of the file with the request state built per range and merged
+    (`merged_scan`), range by range without the processes; None when a range cannot be merged
+    exactly (the CLI then falls back to the path `by_ranges` checks)."""
+    from wizard.analysis.logs.ranges import MergingScanner
+
+    scanner = MergingScanner(max_active=max_active)
+    with path.open("rb") as fh:
+        ranges = cli._ranges(fh, path.stat().st_size)
+    for start, end in ranges:
+        # through pickle, as a worker's result crosses the pipe
+        part = pickle.loads(pickle.dumps(cli._scan_range(str(path), start, end, max_active)))
+        if not scanner.merge(part):
+            return None
+    return scanner.result()
+
+
+def oracle_file(path: Path, chunk: int, max_active: int = 2000) -> logs_oracle.ScanResult:
+    scanner = logs_oracle.LogScanner(max_active=max_active)
+    with path.open("rb") as fh:
+        for batch in logs_oracle.line_batches(fh, chunk):
+            scanner.feed_many(batch)
+    return scanner.result()
+
+
+def bench_log(tmp_path: Path, mb: int = 1) -> Path:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from bench_logs_scan import generate
+    finally:
+        sys.path.remove(str(BENCH))
+    log = tmp_path / "execution.log"
+    generate(log, mb)
+    return log
+
+
+@pytest.mark.parametrize("max_active", [2000, 3, 1])
+@pytest.mark.parametrize(
+    ("range_bytes", "chunk"), [(5000, 1024), (40_000, 4096), (1 << 23, 1 << 20)]
+)
+def test_merged_ranges_are_identical_on_the_benchmark_log(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    max_active: int,
+    range_bytes: int,
+    chunk: int,
+    prefilter_mode: str,
+) -> None:
+    """Requests cut by range and read-chunk borders, evicted (max_active 1 and 3) in the
+    middle of a range and at its end: the merge gives the one-process result, and it does
+    merge (the benchmark's log must not fall back, or `--jobs` would be no faster)."""
+    monkeypatch.setattr(cli, "_RANGE_BYTES", range_bytes)
+    monkeypatch.setattr(cli, "_CHUNK_BYTES", chunk)
+    log = bench_log(tmp_path)
+    got = merged(log, max_active)
+    assert got is not None
+    want = oracle_file(log, chunk, max_active)
+    assert got.to_dict() == want.to_dict()
+    assert cli.render_text(got) == cli.render_text(want)
+
+
+def test_merged_ranges_carry_the_earlier_authorizer_run_and_arn_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A denied request with no authorizer lines, alone in a later range: its cache-hit
+    signal names the request of an earlier range, and its ARN guess uses the prefix learned
+    there."""
+    monkeypatch.setattr(cli, "_RANGE_BYTES", 3000)
+    monkeypatch.setattr(cli, "_CHUNK_BYTES", 1024)
+    seed_log = (DATA / "seed_execution.log").read_bytes()
+    log = tmp_path / "seed.log"
+    log.write_bytes(seed_log)
+    got = merged(log)
+    if got is None:
+        pytest.skip("the seed log holds lines outside the fast path")
+    want = oracle_file(log, 1024)
+    assert got.to_dict() == want.to_dict()
+    assert any(r.cached_policy_from for r in got.requests)
+
+
+def interleaved_log(n_rids: int, rounds: int) -> bytes:
+    """Requests whose lines interleave round-robin: with a small max_active, one process
+    closes requests while their lines still come (and opens new ones for them)."""
+    rids = [f"{i:08x}-0000-4000-8000-000000000000" for i in range(n_rids)]
+    msgs = [
+        "HTTP Method: GET, Resource Path: /items/1",
+        "Starting authorizer: 62mgrc for request: x",
+        'Endpoint request body after transformations: {"methodArn":"arn:aws:execute-api:'
+        'eu-west-1:123456789012:a1b2c3d4e5/prod/GET/items/1"}',
+        "Method completed with status: 403",
+    ]
+    out = []
+    for r in range(rounds):
+        for rid in rids:
+            out.append(f"2026-11-21T09:14:0{r % 10}.000Z s ({rid}) {msgs[r % len(msgs)]}")
+            out.append(f"2026-11-21T09:14:0{r % 10}.000Z s ({rid}) Method request headers: {{}}")
+    return ("\n".join(out) + "\n").encode()
+
+
+@pytest.mark.parametrize(("n_rids", "max_active"), [(4, 3), (4, 4), (6, 2), (3, 2000)])
+def test_merged_ranges_with_interleaved_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n_rids: int, max_active: int
+) -> None:
+    """Interleaved requests across many ranges: the merge either declines (a closed request
+    would reopen: the CLI then scans in one process) or gives the one-process result; with
+    room for every request (max_active >= requests) it must merge."""
+    monkeypatch.setattr(cli, "_RANGE_BYTES", 700)
+    monkeypatch.setattr(cli, "_CHUNK_BYTES", 256)
+    log = tmp_path / "interleaved.log"
+    log.write_bytes(interleaved_log(n_rids, 12))
+    got = merged(log, max_active)
+    if max_active >= n_rids:
+        assert got is not None
+    if got is not None:
+        assert got.to_dict() == oracle_file(log, 256, max_active).to_dict()
+
+
+def test_merge_declines_lines_off_the_fast_path(tmp_path: Path) -> None:
+    """A JSON access-log line reads the scanner's state: its range is not merged."""
+    log = tmp_path / "mixed.log"
+    log.write_bytes(
+        b"(4f1d6f0e-5b8c-11e9) Method completed with status: 403\n"
+        b'{"requestId": "4f1d6f0e-5b8c-11e9", "status": "403"}\n'
+    )
+    assert merged(log) is None

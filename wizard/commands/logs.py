@@ -25,6 +25,7 @@ from wizard.commands._io import (
 
 if TYPE_CHECKING:
     from wizard.analysis.logs.model import RequestSummary, ScanResult
+    from wizard.analysis.logs.ranges import RangeScan
     from wizard.analysis.logs.scan import LineOps
 
 # A "line" longer than this is not a log line (binary garbage, a minified blob): it is cut into
@@ -118,9 +119,12 @@ def _blocks(fh: IO[bytes], *, limit: int | None = None) -> Iterator[Block]:
 
 
 # --------------------------------------------------------------------------------------------
-# --jobs N: N processes run the scan's pure pass (prefilter, noise test, classification) over
-# ranges of the file; this one applies their ops to the request state in file order, so the
-# scan (and the output) is exactly that of one process.
+# --jobs N: N processes scan ranges of the file into per-request partial state, and this one
+# merges it in file order (`merged_scan`, rules in analysis/logs/ranges.py). When a range holds
+# what a worker cannot scan alone (lines off the fast path, a request reopened after eviction),
+# the workers run only the scan's pure pass (prefilter, noise test, classification) and this
+# process applies their ops in file order (`picked_blocks`). Either way the scan (and the
+# output) is exactly that of one process.
 
 _RANGE_BYTES = 8 * 1024 * 1024
 _BOUNDARY_PROBE = 64 * 1024
@@ -183,6 +187,55 @@ def _pick_range(path: str, start: int, end: int) -> list[LineOps]:
     return out
 
 
+def _scan_range(path: str, start: int, end: int, max_active: int = 2000) -> RangeScan:
+    """In a worker: the one-process scan of bytes [start, end), its requests left open, as
+    the compact per-request state the parent merges (see analysis/logs/ranges)."""
+    from wizard.analysis.logs.ranges import RangeScanner
+
+    scanner = RangeScanner(max_active=max_active)
+    with _gc_paused(), open(path, "rb") as fh:
+        fh.seek(start)
+        for block in _blocks(fh, limit=end - start):
+            if isinstance(block, bytes):
+                scanner.feed_block(block)
+            else:
+                scanner.feed_many(block)
+    return scanner.range_scan()
+
+
+def merged_scan(path: str, fh: IO[bytes], jobs: int, request_id: str | None) -> ScanResult | None:
+    """The scan of the file by `jobs` worker processes, each building the request state of
+    its ranges, merged here in file order; None when a range cannot be merged exactly (the
+    caller then scans the way one process does). At most two ranges per worker are in
+    flight, so memory stays bounded however far the workers run ahead."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from wizard.analysis.logs.ranges import MergingScanner
+
+    scanner = MergingScanner(request_id=request_id)
+    ranges = _ranges(fh, os.fstat(fh.fileno()).st_size)
+    if len(ranges) < 2:  # nothing to share: no worker's start-up to pay
+        for start, end in ranges:
+            if not scanner.merge(_scan_range(path, start, end)):
+                return None
+        return scanner.result()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[RangeScan]] = deque()
+        todo = iter(ranges)
+        for start, end in itertools.islice(todo, 2 * jobs):
+            pending.append(pool.submit(_scan_range, path, start, end))
+        while pending:
+            part = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(_scan_range, path, *nxt))
+            if not scanner.merge(part):
+                for future in pending:
+                    future.cancel()
+                return None
+    return scanner.result()
+
+
 def picked_blocks(path: str, fh: IO[bytes], jobs: int) -> Iterator[LineOps]:
     """The file's blocks, read by `jobs` worker processes, in file order (this process only
     applies what they return). At most two ranges per worker are in flight, so memory stays
@@ -239,12 +292,15 @@ def run_scan(args: argparse.Namespace) -> int:
     import zlib
 
     fh = _open(args.file)
+    merged: ScanResult | None = None
     try:
         source = _maybe_gunzip(fh)
         with _gc_paused():
             if args.jobs > 1 and source is fh and fh is not sys.stdin.buffer:
-                for ops in picked_blocks(args.file, fh, args.jobs):
-                    scanner.feed_ops(ops)
+                merged = merged_scan(args.file, fh, args.jobs, args.request_id)
+                if merged is None:  # a range could not be merged: the workers' pure pass
+                    for ops in picked_blocks(args.file, fh, args.jobs):
+                        scanner.feed_ops(ops)
             else:
                 for block in _blocks(source):
                     if isinstance(block, bytes):
@@ -258,7 +314,7 @@ def run_scan(args: argparse.Namespace) -> int:
         if fh is not sys.stdin.buffer:
             fh.close()
     with _gc_paused():
-        result = scanner.result()
+        result = merged if merged is not None else scanner.result()
     if args.request_id and not result.requests:
         sys.stderr.write(
             f"apigw-wizard: request {args.request_id} does not appear in the "

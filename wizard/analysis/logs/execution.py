@@ -235,6 +235,30 @@ def classify_message(msg: str) -> tuple[str, dict[str, Any]] | None:
     return _classify_anywhere(msg)
 
 
+# Many messages repeat word for word ("Method completed with status: 200", "Successfully
+# completed authorizer execution"): `classify_cached` answers those from a dict. The facts are
+# shared between the requests that get them, so only messages whose facts are plain strings and
+# numbers are kept (an authorizer result carries a parsed policy), and only short ones (memory).
+_CACHE: dict[str, Classified] = {}
+_CACHE_MAX = 4096
+_CACHE_MSG_MAX = 256
+_NOT_CACHED = "Authorizer result body before parsing"
+_MISS: Any = object()
+
+
+def classify_cached(msg: str) -> tuple[str, dict[str, Any]] | None:
+    """`classify_message(msg)`, from the cache when the same message was seen."""
+    hit = _CACHE.get(msg, _MISS)
+    if hit is not _MISS:
+        return hit
+    result = classify_message(msg)
+    if len(msg) <= _CACHE_MSG_MAX and not msg.startswith(_NOT_CACHED):
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()  # unique messages filled it: start again, the repeated ones come back
+        _CACHE[msg] = result
+    return result
+
+
 def _classify_anywhere(msg: str) -> tuple[str, dict[str, Any]] | None:
     # Two cheap substring tests keep the common (unrecognised) line fast.
     if "xception" in msg:

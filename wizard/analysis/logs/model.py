@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from wizard.analysis.redact import redact_text
 
 _DENIED_TYPES = frozenset({"ACCESS_DENIED", "EXPIRED_TOKEN", "INVALID_SIGNATURE"})
 
 
-@dataclass(slots=True)
-class NotableLine:
+class NotableLine(NamedTuple):
+    """One line worth showing. A named tuple, not a dataclass: the scan makes one for each of
+    a request's first lines, and `tuple.__new__` builds it without a Python-level `__init__`
+    (the scan's hot loop does that, see scan.py)."""
+
     kind: str
     text: str
     time: str | None = None

@@ -34,6 +34,7 @@ from wizard.analysis.logs.access import normalise_access_record
 from wizard.analysis.logs.execution import (
     KIND_NOTES,
     PREFIXES,
+    classify_cached,
     classify_message,
     find_method_arn,
 )
@@ -76,6 +77,10 @@ _PRETTY_STRUCTURE = re.compile(
     r'|logGroupName|searchedCompletely|nextForwardToken|nextBackwardToken)"\s*:.*)\s*$'
 )
 _ENVELOPE_KEYS = ("timestamp", "logStreamName", "eventId", "ingestionTime", "@timestamp")
+# A request id as `_FAST_PREFIX` takes it, and the line heads `feed_many` remembers at most.
+_RID_CHARS = "0123456789abcdefABCDEF-"
+_HEADS_MAX = 4096
+_BAD_HEAD: Any = object()
 
 
 # The prefilter costs about as much per line as the per-line noise test it spares, so it pays
@@ -154,6 +159,7 @@ class LogScanner:
         self._arn_prefix: str | None = None
         self.result_counts = ScanResult([], [])
         self._prefilter = AdaptivePrefilter()
+        self._heads: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ feeding
 
@@ -165,14 +171,26 @@ class LogScanner:
         """Every line of `lines`. The execution-log shapes are handled inline with locals:
         they are the bulk of any log, so this loop decides the scan's throughput. It is
         `feed_ops(read_lines(lines))` in one pass: the two passes (which `--jobs` workers
-        need) cost 15-30% more CPU in one process, measured on the benchmark's log."""
+        need) cost 15-30% more CPU in one process, measured on the benchmark's log.
+
+        A recognised line of the usual shape (`[ts [stream]] (rid) <message>`) is split with
+        the offsets the noise test already found, not with `_FAST_PREFIX`: the part before
+        the `(` is checked against `_FAST_PREFIX` once per distinct text (`_heads`; the lines
+        of one request share it), which gives the same split (see `_head_ts`)."""
         c = self.result_counts
         fast_match = _FAST_PREFIX.match
         prefixes = PREFIXES
         active_get = self._active.get
-        classify = classify_message
+        classify = classify_cached
         apply = self._apply
-        n_lines = n_parsed = 0
+        heads = self._heads
+        heads_get = heads.get
+        by_kind = c.by_kind
+        setters_get = _SETTERS.get
+        max_notable = self.max_notable
+        new_notable = tuple.__new__
+        notable_line = NotableLine
+        n_lines = n_parsed = n_recognised = 0
         try:
             for line in lines:
                 n_lines += 1
@@ -182,17 +200,68 @@ class LogScanner:
                     # Noise first: an execution-log line whose message is none of the
                     # recognised ones is counted and skipped with three C-level string tests.
                     k = line.find(") ", 0, 200)
-                    if k > 8 and not line.startswith(prefixes, k + 2):
-                        i = line.rfind("(", 0, k)
-                        if (
-                            8 <= k - i <= 65
-                            # `(rid) `, or a timestamp first; Lambda's own lines are tab-separated
-                            and (i == 0 or (line[0].isdigit() and line.count("\t", 0, i) <= 1))
-                            and "xception" not in line
-                            and "not authorized to perform" not in line
-                        ):
-                            n_parsed += 1
-                            continue
+                    if k > 8:
+                        if not line.startswith(prefixes, k + 2):
+                            i = line.rfind("(", 0, k)
+                            if (
+                                8 <= k - i <= 65
+                                # `(rid) `, or a timestamp first; Lambda's lines are tab-separated
+                                and (i == 0 or (line[0].isdigit() and line.count("\t", 0, i) <= 1))
+                                and "xception" not in line
+                                and "not authorized to perform" not in line
+                            ):
+                                n_parsed += 1
+                                continue
+                        else:
+                            i = line.rfind("(", 0, k)
+                            rid = line[i + 1 : k]
+                            if i >= 0 and 9 <= k - i <= 65 and not rid.strip(_RID_CHARS):
+                                head = line[:i]
+                                ts = heads_get(head, _BAD_HEAD)
+                                if ts is _BAD_HEAD:
+                                    ts = self._head_ts(head)
+                            else:
+                                ts = _BAD_HEAD
+                            if ts is not _BAD_HEAD:
+                                # the fast path of `_FAST_PREFIX`, split by offsets
+                                n_parsed += 1
+                                if ts is None:
+                                    ts = self._pending_ts
+                                    self._pending_ts = None
+                                msg = line[k + 2 :].rstrip("\r\n")
+                                req = active_get(rid)
+                                if req is None:
+                                    req = self._request(rid, ts)
+                                else:
+                                    self._last_rid = rid
+                                req.lines += 1
+                                if ts is not None:
+                                    if req.first_time is None:
+                                        req.first_time = ts
+                                    req.last_time = ts
+                                req.execution_lines += 1
+                                classified = classify(msg)
+                                if classified is None:
+                                    continue
+                                kind, data = classified
+                                if kind == "authorizer-config-error":
+                                    apply(req, kind, data, msg, ts)
+                                    continue
+                                # _apply(), inlined for every other kind
+                                n_recognised += 1
+                                by_kind[kind] += 1
+                                req.kinds.add(kind)
+                                notable = req.notable
+                                if len(notable) < max_notable:
+                                    notable.append(
+                                        new_notable(notable_line, (kind, msg[:1000], ts))
+                                    )
+                                else:
+                                    req.notable_dropped += 1
+                                setter = setters_get(kind)
+                                if setter is not None:
+                                    setter(self, req, data, msg)
+                                continue
                     m = fast_match(line)
                     if m is None:
                         line = line.rstrip("\r\n")
@@ -237,6 +306,25 @@ class LogScanner:
         finally:
             c.lines += n_lines
             c.parsed += n_parsed
+            c.recognised += n_recognised
+
+    def _head_ts(self, head: str) -> Any:
+        """What `_FAST_PREFIX` makes of a line that starts with `head` followed by `(rid) `:
+        its timestamp (None when there is none: the pending one is used), or _BAD_HEAD when it
+        does not match there. The match does not depend on what follows `(rid) `, and the rid
+        is checked apart (8 to 64 of _RID_CHARS), so one answer holds for every line with this
+        head. Remembered in `_heads` (bounded: a log with a new millisecond on every line
+        makes a new head on every line)."""
+        m = _FAST_PREFIX.match(head + "(00000000) ")
+        ts: Any = _BAD_HEAD
+        if m is not None and m.end() == len(head) + 11:
+            ts = m.group(1)
+            if ts is not None and len(ts) == 13:
+                ts = _epoch_ms_to_iso(int(ts))
+        if len(self._heads) >= _HEADS_MAX:
+            self._heads.clear()
+        self._heads[head] = ts
+        return ts
 
     def feed_ops(self, batch: LineOps) -> None:
         """What `read_lines` made of a batch of lines (here, or in a `--jobs` worker): apply

@@ -14,18 +14,26 @@ back to `re.compile`, so the cache can only make a start faster, never change a 
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from array import array
 from collections.abc import Sequence
+from typing import Any
 
 from wizard.validated_cache import cached
 
-try:  # CPython's regex engine: its compile() takes the code the `re` compiler generates
-    import _sre
-    from re import _compiler, _parser
+# CPython's regex engine and the `re` compiler's two halves: private modules without stubs, so
+# typed Any; their compile() takes the code the compiler generates.
+_sre: Any
+_parser: Any
+_compiler: Any
+try:
+    _sre = importlib.import_module("_sre")
+    _parser = importlib.import_module("re._parser")
+    _compiler = importlib.import_module("re._compiler")
 except ImportError:  # pragma: no cover - another interpreter: plain re.compile
-    _sre = None  # type: ignore[assignment]
+    _sre = None
 
 # (pattern, flags as passed, flags as compiled, code, groups - 1, groupindex, indexgroup)
 _Record = tuple[str, int, int, bytes, int, dict[str, int], tuple[str | None, ...]]

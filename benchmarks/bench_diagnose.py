@@ -8,6 +8,7 @@ Prints figures, asserts nothing (targets are read by people, not by tests):
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SEED = ROOT / "tests" / "playbooks" / "walks" / "seed-cache-scoped.yaml"
+# The CLI child runs with bytecode caches, as an installed wheel has them (PYTHONDONTWRITEBYTECODE,
+# set in some shells and CI images, would make it compile the wizard from source every run).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def main() -> None:
@@ -47,6 +51,7 @@ def main() -> None:
             [sys.executable, "-m", "wizard", "diagnose", "--offline", "--answers", str(SEED)],
             capture_output=True,
             check=False,
+            env=CHILD_ENV,
         )
         cli.append(time.perf_counter() - t0)
     from wizard.validated_cache import cache_dir

@@ -240,6 +240,9 @@ def bench_vs_cli(endpoint: str, facts: dict[str, Any], runs: int) -> None:
         AWS_PAGER="",
     )
     env.pop("AWS_PROFILE", None)
+    # Both sides run with bytecode caches, as installed tools have them (the aws CLI's are there;
+    # with PYTHONDONTWRITEBYTECODE the wizard's would be compiled from source on every run).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     wizard_times, inner = [], []
     for _ in range(runs):
         t = time.perf_counter()

@@ -46,6 +46,10 @@ _CHANGES_ACCOUNT = frozenset({None, "diagnose", "demo"})
 
 def _warn_interrupted() -> None:
     """Say on stderr (one line) that an earlier fix stopped half-way, and how to undo it."""
+    from wizard.aws.fixes.journal_state import maybe_unfinished
+
+    if not maybe_unfinished():  # the journal module pulls botocore: most starts skip it
+        return
     from wizard.aws.fixes.journal import interrupted_notice
 
     try:

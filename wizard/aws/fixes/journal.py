@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wizard.aws.fixes.code import PREFIX, CodeError, artifact_path, load_artifact, restore_artifact
+from wizard.aws.fixes.journal_state import UNFINISHED as _UNFINISHED
 from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
 from wizard.aws.fixes.render import CliTarget, render_argv
 from wizard.aws.fixes.results import ApplyResult, StepResult
@@ -45,7 +46,6 @@ MAX_JOURNAL_BYTES = 16 * 1024 * 1024
 # applying: calls may be in flight (a crash leaves this); applied/failed: apply returned;
 # rolling-back: a restore may be in flight; rolled-back: restored, nothing left to undo.
 JournalState = Literal["applying", "applied", "failed", "rolling-back", "rolled-back"]
-_UNFINISHED = ("applying", "rolling-back")
 
 Announce = Callable[[str], object]  # told where the journal is (a line for the user)
 

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from wizard import exitcodes
+from wizard.aws.fixes.journal_state import maybe_unfinished
 from wizard.engine.probes import ProbeError
 from wizard.ui.tui.app_bindings import APP_BINDINGS
 from wizard.ui.tui.commands import WizardCommands
@@ -132,6 +133,8 @@ class WizardApp(App[int]):
     def _offer_interrupted_rollback(self) -> None:
         """An earlier fix stopped half-way (its journal is unfinished): a dialog says what
         was interrupted and what a rollback would do, before anything else."""
+        if not maybe_unfinished():  # nothing to offer: the first paint does not wait on botocore
+            return
         # lazy: investigation.restore pulls aws.fixes and botocore ~1.2-2.8 s (2.5x this module)
         from wizard.investigation.restore import interrupted
 

@@ -457,6 +457,12 @@ class Scenario(_Strict):
         description="the catalogue fix (of `cause`) that makes the symptom request succeed: its "
         "printed commands and `--apply` are tested; None when the fix is the client's",
     )
+    client_fix: str | None = Field(
+        None,
+        description="the client-side catalogue fix (of `cause`) whose corrected request, sent "
+        "for real as printed, makes the symptom request succeed (tests/scenarios/"
+        "test_client_fix.py; signed with the credentials of the scenario's request that works)",
+    )
     execution_log_lines: list[str] = Field(
         default_factory=list,
         description="lines written to API-Gateway-Execution-Logs_{api_id}/{stage}, because "
@@ -499,6 +505,8 @@ class Scenario(_Strict):
             raise ValueError("a request via_custom_domain needs api.custom_domain")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
+        if self.fix is not None and self.client_fix is not None:
+            raise ValueError("a scenario's fix is the API's (`fix`) or the client's (`client_fix`)")
         return self
 
     def symptom_request(self) -> RequestSpec:

@@ -221,7 +221,7 @@ def _request(
     kind: str, argv: Sequence[str], changes: list[str], env: list[str], note: str | None
 ) -> CorrectedRequest:
     return CorrectedRequest(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         argv=list(argv),
         command=shell_join(argv, env_words={SIGV4_USER, SESSION_TOKEN_HEADER}),
         changes=changes,

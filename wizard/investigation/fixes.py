@@ -24,7 +24,6 @@ from wizard.investigation.lifecycle import CHANGED, FixState
 from wizard.investigation.request import FailingRequest
 from wizard.outcome.model import FixOut
 
-
 # Why --apply changes nothing for a client-side fix (the fix card and `--apply` say so).
 CLIENT_SIDE = (
     "the fix is in the client, not in the API: send the corrected request shown; "

@@ -11,6 +11,7 @@ signature or a Bearer token.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,13 @@ import pytest
 from client_request import run_corrected
 from scenario_helpers import run_diagnose
 
+from wizard.cli import main
+from wizard.outcome.model import Outcome
+from wizard.report.build import report_from_outcome
+from wizard.report.render_html import render_html
+from wizard.report.render_md import render_markdown
 from wizard.sandbox.config_dump import dump_text
-from wizard.sandbox.demo import Sandbox
+from wizard.sandbox.demo import Sandbox, diagnose_argv, sandbox_credentials
 from wizard.sandbox.scenario import Scenario, list_scenarios, load_scenario
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
@@ -76,3 +82,24 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
 
         status = run_corrected(corrected, _working_signer(box, scenario), tmp_path)
         assert 200 <= status < 300, (status, corrected["command"])
+
+
+def test_the_text_front_end_and_the_report_show_the_outcomes_corrected_request(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Sandbox(load_scenario("mat-route-not-found")) as box:
+        box.provision()
+        repro = box.reproduce()
+        _code, result = run_diagnose(box, repro, monkeypatch, capsys)
+        argv = diagnose_argv(box.endpoint_url, repro.symptom, repro.provisioned, fmt="text")
+        capsys.readouterr()
+        with sandbox_credentials():
+            main(argv)
+        text = capsys.readouterr().out
+    fix = next(f for f in result["fixes"] if f["fix"] == "fix-call-right-route")
+    command = fix["corrected_request"]["command"]
+    assert command.endswith("/_user_request_/orders") and "-X GET" in command
+    assert f"$ {command}" in text and fix["why_not"] in text
+    report = report_from_outcome(Outcome.model_validate(result))
+    assert command in render_markdown(report)
+    assert html.escape(command) in render_html(report)

@@ -38,7 +38,7 @@ def test_signed_for_the_apis_region_and_execute_api_not_what_the_client_used() -
     assert out.argv[:4] == ["curl", "-i", "-X", "GET"]
     sigv4 = out.argv[out.argv.index("--aws-sigv4") + 1]
     assert sigv4 == "aws:amz:eu-west-1:execute-api"
-    assert out.argv[-1] == URL and ["-H", "Accept: application/json"] == out.argv[4:6]
+    assert out.argv[-1] == URL and out.argv[4:6] == ["-H", "Accept: application/json"]
     assert any("region us-east-1, not eu-west-1" in c for c in out.changes)
     assert any("service s3" in c for c in out.changes)
     assert SIGNATURE not in out.command and "X-Amz-Date" not in out.command  # re-signed

@@ -26,6 +26,7 @@ from wizard.report.render_html import render_html
 from wizard.report.render_md import render_markdown
 from wizard.sandbox.config_dump import dump_text
 from wizard.sandbox.demo import Sandbox, diagnose_argv, sandbox_credentials
+from wizard.sandbox.replay import SECRET_HEADERS
 from wizard.sandbox.scenario import Scenario, list_scenarios, load_scenario
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
@@ -80,7 +81,12 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
         assert dump_text(clients, api_id) == before
         assert box.resend_symptom().result.status_code == 403  # as the client sends it
 
-        status = run_corrected(corrected, _working_signer(box, scenario), tmp_path)
+        signer = _working_signer(box, scenario)
+        secrets = [v for k, v in repro.symptom.headers.items() if k.lower() in SECRET_HEADERS]
+        secrets += [signer.secret_key] if signer is not None else []
+        for secret in secrets:  # the failing request's credentials are never printed
+            assert secret not in corrected["command"]
+        status = run_corrected(corrected, signer, tmp_path)
         assert 200 <= status < 300, (status, corrected["command"])
 
 

@@ -103,8 +103,11 @@ def _correct(
     out: FixOut, kind: str, facts: Mapping[str, Any], target: CliTarget, request: FailingRequest
 ) -> None:
     """A client-side fix: the corrected request to send, and why --apply changes nothing."""
+    headers = dict(request.headers)
+    if request.token:  # the token travels in Authorization unless a header says otherwise
+        headers.setdefault("Authorization", request.token)
     out.corrected_request = corrected_request(
-        kind, facts, url=request.url, method=request.method, headers=request.headers, target=target
+        kind, facts, url=request.url, method=request.method, headers=headers, target=target
     )
     out.applicable, out.applicability = False, "manual"
     out.why_not = CLIENT_SIDE if out.corrected_request is not None else CLIENT_SIDE_UNKNOWN

@@ -38,6 +38,7 @@ def test_the_client_side_scenarios_are_the_client_fix_suite() -> None:
     # The coverage table counts these as "client fix verified"; none may drop out silently.
     assert set(CLIENT_FIXED) >= {
         "sigv4-invalid-security-token",
+        "sigv4-missing-session-token",
         "sigv4-signature-expired",
         "sigv4-signature-mismatch",
         "sigv4-incomplete-signature",
@@ -86,6 +87,8 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
         secrets += [signer.secret_key] if signer is not None else []
         for secret in secrets:  # the failing request's credentials are never printed
             assert secret not in corrected["command"]
+        if signer is not None and signer.token:  # temporary credentials: their token too
+            assert "AWS_SESSION_TOKEN" in corrected["env"], corrected["command"]
         status = run_corrected(corrected, signer, tmp_path)
         assert 200 <= status < 300, (status, corrected["command"])
 

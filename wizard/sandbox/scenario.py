@@ -414,7 +414,14 @@ class RequestSpec(_Strict):
     # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke;
     # `denied_user`: one whose policy allows it and explicitly denies it on this API.
     sigv4_as: Literal[
-        "session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user", "denied_user"
+        "session",
+        "iam_user",
+        "deleted_key",
+        "wrong_secret",
+        "no_invoke_user",
+        "denied_user",
+        "temporary",
+        "temporary_no_token",
     ] = "session"
     # WebSocket APIs: open the connection (the HTTP upgrade that runs $connect); `expect.status`
     # is the handshake's answer, 101 when it is accepted.

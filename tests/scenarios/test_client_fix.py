@@ -112,3 +112,19 @@ def test_the_text_front_end_and_the_report_show_the_outcomes_corrected_request(
     report = report_from_outcome(Outcome.model_validate(result))
     assert command in render_markdown(report)
     assert html.escape(command) in render_html(report)
+
+
+def test_the_wrong_method_on_a_served_path_gets_the_served_method(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with Sandbox(load_scenario("mat-route-not-found")) as box:
+        box.provision()
+        repro = box.reproduce()
+        wrong = next(s for s in repro.sent if s.request.name == "wrong-method")
+        assert wrong.result.status_code == 403
+        _code, result = run_diagnose(box, repro, monkeypatch, capsys, sent=wrong)
+        assert result["causes"][0]["id"] == "mat-route-not-found"
+        fix = next(f for f in result["fixes"] if f["fix"] == "fix-call-right-route")
+        corrected = fix["corrected_request"]
+        assert corrected["argv"][:4] == ["curl", "-i", "-X", "GET"]
+        assert run_corrected(corrected, None, tmp_path) == 200

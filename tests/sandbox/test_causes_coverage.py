@@ -67,3 +67,25 @@ def test_client_side_and_fix_exclude_each_other() -> None:
     data["client_side"] = "no API fix"
     with pytest.raises(ValueError, match="not with `fix`"):
         Scenario.model_validate(data)
+
+
+def test_each_named_client_fix_corrects_the_request_and_applies_nothing() -> None:
+    # "client fix verified" rests on test_client_fix.py sending the corrected request: only a
+    # catalogue fix that corrects the request (and has nothing to apply) can be named for it.
+    catalogue = load_catalogue()
+    named = [s for s in list_scenarios() if s.client_fix is not None]
+    assert len(named) >= 7
+    for scenario in named:
+        fix = next(
+            (f for f in catalogue.get(scenario.cause).fixes if f.id == scenario.client_fix), None
+        )
+        assert fix is not None, (scenario.name, scenario.client_fix)
+        assert fix.corrects is not None and not fix.operations, (scenario.name, fix.id)
+
+
+def test_client_fix_verified_is_its_own_state_not_the_whole_loop() -> None:
+    rows = {r.cause: r for r in coverage()}
+    row = rows["sigv4-signature-mismatch"]
+    assert row.client_verified and not row.loop
+    line = next(x for x in render_markdown().splitlines() if x.startswith("| `sigv4-signature-m"))
+    assert "client fix verified | changes nothing | n/a" in line

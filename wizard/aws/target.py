@@ -49,6 +49,7 @@ class Target:
     base_path: str | None = None
     vpce_id: str | None = None
     invoke_url: str | None = None
+    stages: list[str] | None = None  # the API's stage names (HTTP/WebSocket: read to resolve)
 
     def to_facts(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -334,6 +335,7 @@ def _resolve_v2(session: Any, target: Target, parsed: InvokeUrl | None) -> None:
         manual=manual_command(session, "apigatewayv2", "GetStages", ApiId=target.api_id),
     ):
         stages = {s["StageName"] for s in v2.get_stages(ApiId=target.api_id).get("Items", [])}
+    target.stages = sorted(stages)
     # An HTTP API on the $default stage has no stage segment in its URL.
     if target.stage not in stages and "$default" in stages and target.api_type == "HTTP":
         if parsed is not None and parsed.stage:

@@ -68,6 +68,15 @@ class Fix(_Strict):
     )
     needs_redeploy: bool = False
     needs_cache_flush: bool = False
+    corrects: Literal["signature", "route", "management-endpoint"] | None = Field(
+        default=None,
+        description=(
+            "a client-side fix: what of the failing request the wizard corrects to print the "
+            "corrected request (wizard.investigation.corrected_request): its SigV4 signature "
+            "(service execute-api, the API's region), its route (the one near route the stage "
+            "serves), or the @connections management endpoint (with the stage)"
+        ),
+    )
     applies_when: dict[str, Any] | None = Field(
         default=None,
         description=(

@@ -19,8 +19,20 @@ from wizard.aws.fixes.guidance import guidance_text, patches_for_fix
 from wizard.aws.fixes.plan import FixPlan, build_plan
 from wizard.aws.fixes.render import CliTarget
 from wizard.engine.views import ProposedFix
+from wizard.investigation.corrected_request import corrected_request
 from wizard.investigation.lifecycle import CHANGED, FixState
+from wizard.investigation.request import FailingRequest
 from wizard.outcome.model import FixOut
+
+# Why --apply changes nothing for a client-side fix (the fix card and `--apply` say so).
+CLIENT_SIDE = (
+    "the fix is in the client, not in the API: send the corrected request shown; "
+    "--apply changes nothing in your account"
+)
+CLIENT_SIDE_UNKNOWN = (
+    "the fix is in the client, not in the API: follow the steps shown; "
+    "--apply changes nothing in your account"
+)
 
 
 @dataclass
@@ -53,7 +65,12 @@ class FixSlot:
 
 
 def plan_fix(
-    proposal: ProposedFix, facts: Mapping[str, Any], target: CliTarget, *, live: bool
+    proposal: ProposedFix,
+    facts: Mapping[str, Any],
+    target: CliTarget,
+    *,
+    live: bool,
+    request: FailingRequest | None = None,
 ) -> FixSlot:
     fix = proposal.fix
     out = FixOut(
@@ -77,7 +94,23 @@ def plan_fix(
             out.applicability, out.applicable = "maybe", False
             out.detail = f"maybe: {proposal.applies_note}"
         out.patches = [p.to_dict() for p in patches_for_fix(fix) if p.diff]
+        if fix.corrects is not None:
+            _correct(out, fix.corrects, facts, target, request or FailingRequest())
     return FixSlot(proposal, plan, out)
+
+
+def _correct(
+    out: FixOut, kind: str, facts: Mapping[str, Any], target: CliTarget, request: FailingRequest
+) -> None:
+    """A client-side fix: the corrected request to send, and why --apply changes nothing."""
+    headers = dict(request.headers)
+    if request.token:  # the token travels in Authorization unless a header says otherwise
+        headers.setdefault("Authorization", request.token)
+    out.corrected_request = corrected_request(
+        kind, facts, url=request.url, method=request.method, headers=headers, target=target
+    )
+    out.applicable, out.applicability = False, "manual"
+    out.why_not = CLIENT_SIDE if out.corrected_request is not None else CLIENT_SIDE_UNKNOWN
 
 
 def _render(

@@ -251,7 +251,7 @@ class Investigation:
             key = f"{proposal.cause}/{proposal.fix_id}"
             slot = self._slots.get(key)
             if slot is None or (slot.proposal != proposal and slot.state is FixState.PROPOSED):
-                slot = plan_fix(proposal, facts, target, live=self.live)
+                slot = plan_fix(proposal, facts, target, live=self.live, request=self.request)
                 self._slots[key] = slot
             out.append(slot)
         return out

@@ -27,6 +27,26 @@ def nearest_route(method: str, path: str, routes: Iterable[str]) -> str | None:
     return paths[close[0]] if close else None
 
 
+def near_routes(method: str, path: str, routes: Iterable[str]) -> list[str]:
+    """Every served route near `method path`: the routes of the same path (another method);
+    when there are none, those of each path as alike as `nearest_route` asks, with the request's
+    method when that path has it. The corrected request is printed only when this is one."""
+    served = sorted(r for r in routes if isinstance(r, str) and " " in r)
+    method, path = method.upper(), "/" + path.strip("/")
+    same_path = [r for r in served if r.split(" ", 1)[1].rstrip("/") == path.rstrip("/")]
+    if same_path:
+        return same_path
+    by_path: dict[str, list[str]] = {}
+    for route in served:
+        by_path.setdefault(route.split(" ", 1)[1], []).append(route)
+    close = difflib.get_close_matches(path, list(by_path), n=len(by_path) or 1, cutoff=_CUTOFF)
+    out: list[str] = []
+    for found in close:
+        mine = [r for r in by_path[found] if r.split(" ", 1)[0] == method]
+        out += mine or by_path[found]
+    return out
+
+
 def near_miss(outcome: Outcome) -> str | None:
     """One line naming the near miss of a missing route (None for other diagnoses, or when the
     routes could not be read)."""

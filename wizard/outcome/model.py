@@ -92,6 +92,19 @@ class UnknownFact(_Model):
     note: str | None = None
 
 
+class CorrectedRequest(_Model):
+    """The failing request as it should be sent, for a fix that is the client's: an argv (curl,
+    or the AWS CLI for the @connections management API) and the one line to paste, rendered by
+    the fix renderer. Credentials are references to environment variables, never values."""
+
+    kind: Literal["signature", "route", "management-endpoint"]
+    argv: list[str]
+    command: str  # `argv` as one shell line (credential variables left for the shell)
+    changes: list[str] = Field(default_factory=list)  # what differs from the failing request
+    env: list[str] = Field(default_factory=list)  # the environment variables it reads
+    note: str | None = None  # what the wizard could not know (the request body...)
+
+
 class FixOut(_Model):
     """A proposed fix, its exact commands and where it is in the lifecycle."""
 
@@ -119,6 +132,8 @@ class FixOut(_Model):
     confirmed_by: str | None = None
     status_after: int | None = None  # the replayed request's status after the fix
     patches: list[dict[str, Any]] = Field(default_factory=list)  # authorizer code diffs
+    # A client-side fix: the failing request corrected (never applied: the user sends it).
+    corrected_request: CorrectedRequest | None = None
 
 
 class ProbeFailure(_Model):

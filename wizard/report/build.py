@@ -83,6 +83,8 @@ def _with_commands(proposal: dict[str, Any], outcome: Outcome) -> dict[str, Any]
     for fix in outcome.fixes:
         if fix.fix == proposal.get("fix") and fix.cause == proposal.get("cause"):
             shown = {**proposal, "applied": fix.applied}
+            if fix.corrected_request is not None:
+                shown["corrected_request"] = fix.corrected_request.model_dump(mode="json")
             return {**shown, "cli": list(fix.cli)} if fix.cli else shown
     return proposal
 

@@ -119,6 +119,7 @@ def proposed_fixes(
         commands, operations = _commands(as_list(detail.get("operations")), values, region)
         if fix.get("cli"):  # the Outcome's exact commands (rendered once, for its target)
             commands = [str(c) for c in as_list(fix.get("cli"))]
+        corrected = as_map(fix.get("corrected_request"))
         out.append(
             ProposedFix(
                 fix_id=str(fix.get("fix", "?")),
@@ -127,6 +128,8 @@ def proposed_fixes(
                 commands=commands,
                 operations=operations,
                 guidance=text_or_none(detail.get("guidance")),
+                corrected_request=text_or_none(corrected.get("command")),
+                corrected_changes=[str(c) for c in as_list(corrected.get("changes"))],
                 needs_redeploy=bool(detail.get("needs_redeploy")),
                 needs_cache_flush=bool(detail.get("needs_cache_flush")),
                 applied=bool(fix.get("applied")) or str(fix.get("fix")) in applied,

@@ -195,6 +195,12 @@ class ProposedFix(_Strict):
         default_factory=list, description="boto3 operations when no command could be rendered"
     )
     guidance: str | None = None
+    corrected_request: str | None = Field(
+        None, description="a client-side fix: the failing request corrected, one line to paste"
+    )
+    corrected_changes: list[str] = Field(
+        default_factory=list, description="what the corrected request changes, in words"
+    )
     needs_redeploy: bool = False
     needs_cache_flush: bool = False
     applied: bool = False

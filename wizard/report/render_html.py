@@ -275,6 +275,12 @@ def _proposal(fix: ProposedFix) -> str:
         out.append(f"<p>{prose(fix.explanation)}</p>")
     if fix.guidance:
         out.append(f"<p><strong>By hand first:</strong> {prose(fix.guidance)}</p>")
+    if fix.corrected_request:
+        out += ["<p>The corrected request (the fix is the client's):</p>"]
+        out.append(pre(fix.corrected_request))
+        if fix.corrected_changes:
+            out.append("<ul>" + "".join(f"<li>{prose(x)}</li>" for x in fix.corrected_changes))
+            out.append("</ul>")
     if fix.commands:
         out += ["<p>Commands:</p>", pre("\n".join(fix.commands))]
     if fix.operations:

@@ -248,6 +248,11 @@ def _proposal(fix: ProposedFix) -> list[str]:
         lines += [prose(fix.explanation), ""]
     if fix.guidance:
         lines += [f"By hand first: {prose(fix.guidance)}", ""]
+    if fix.corrected_request:
+        lines += ["The corrected request (the fix is the client's):", ""]
+        lines += [*block(fix.corrected_request, "sh"), ""]
+        lines += [f"- {prose(change)}" for change in fix.corrected_changes]
+        lines += [""] if fix.corrected_changes else []
     if fix.commands:
         lines += ["Commands:", "", *block("\n".join(fix.commands), "sh"), ""]
     if fix.operations:

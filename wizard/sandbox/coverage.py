@@ -4,8 +4,11 @@ Markdown table of docs/causes-coverage.md.
 A cause with a scenario is reproduced on the emulator and diagnosed (tests/scenarios/
 test_scenarios_e2e.py holds every scenario to it). When its scenario names a `fix`, the fix is
 the API's and the whole loop is tested (tests/scenarios/test_scenario_loop.py): the printed CLI
-fixes it, `--apply` fixes it, the rollback is exact. When it names none, the fix is the client's
-or the code's, and nothing is applied. A cause without a scenario has a reason in
+fixes it, `--apply` fixes it, the rollback is exact. When it names a `client_fix`, the fix is the
+client's: the wizard prints the corrected request, that request sent for real succeeds and
+`--apply` changes nothing (tests/scenarios/test_client_fix.py) - "client fix verified", a
+state of its own, not the whole loop. When it names neither, the fix is the client's or the
+code's, shown as steps, and nothing is applied. A cause without a scenario has a reason in
 not_reproducible.yaml. `python -m wizard.sandbox.coverage` prints the page; a test fails when the
 committed page drifts from it.
 """
@@ -31,6 +34,7 @@ class CauseCoverage:
     title: str
     scenarios: tuple[str, ...]
     fixed_by: tuple[str, ...]  # the catalogue fixes the loop suite proves, by scenario
+    client_fixed_by: tuple[str, ...]  # the client-side fixes whose corrected request is proven
     gap_kind: Kind | None  # why there is no scenario (None: there is one)
     gap_reason: str | None
     # Why no API change makes a scenario's request succeed (its `client_side`), by scenario.
@@ -44,6 +48,11 @@ class CauseCoverage:
     def loop(self) -> bool:
         """Fixed by the printed CLI and by --apply, rollback exact (one scenario suffices)."""
         return bool(self.fixed_by)
+
+    @property
+    def client_verified(self) -> bool:
+        """The printed corrected request, sent for real, succeeds; --apply changes nothing."""
+        return bool(self.client_fixed_by)
 
 
 def not_reproducible() -> dict[str, dict[str, str]]:
@@ -69,6 +78,7 @@ def coverage() -> list[CauseCoverage]:
                 title=cause.title,
                 scenarios=tuple(s.name for s in mine),
                 fixed_by=tuple(s.fix for s in mine if s.fix is not None),
+                client_fixed_by=tuple(s.client_fix for s in mine if s.client_fix is not None),
                 gap_kind=gap.get("kind"),  # type: ignore[arg-type]
                 gap_reason=gap.get("reason"),
                 client_side=tuple(s.client_side for s in mine if s.client_side),
@@ -89,6 +99,9 @@ def _cell(row: CauseCoverage) -> tuple[str, str, str, str, str]:
         return ("no", "", "", "", "")
     if row.loop:
         return ("yes", "yes", "yes", "yes", "yes")
+    if row.client_verified:
+        # The corrected request is printed and proven; there is nothing in the API to apply.
+        return ("yes", "yes", "client fix verified", "changes nothing", "n/a")
     # Reproduced and diagnosed; the fix is the client's or the code's: nothing to apply.
     return ("yes", "yes", "client-side", "client-side", "n/a")
 
@@ -97,6 +110,7 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
     rows = coverage() if rows is None else rows
     reproduced = sum(r.reproduced for r in rows)
     looped = sum(r.loop for r in rows)
+    client = sum(r.client_verified and not r.loop for r in rows)
     lines = [
         "# Causes covered on the local emulator",
         "",
@@ -106,7 +120,9 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
         f"Of the {len(rows)} causes in the catalogue, {reproduced} are reproduced on the local "
         f"emulator by a bundled scenario, and {looped} complete the whole loop: the printed "
         "AWS CLI commands fix the request, `diagnose --apply --yes` fixes it, and the rollback "
-        "returns the API's full configuration to what it was.",
+        "returns the API's full configuration to what it was. For "
+        f"{client} more, the fix is the client's: the wizard prints the corrected request, "
+        "and that request, sent for real, succeeds (*client fix verified*).",
         "",
         "What each column means, for a cause with a scenario (`apigw-wizard demo --list`):",
         "",
@@ -118,7 +134,11 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
         "- **printed CLI**: the fix commands the wizard prints, run with the real AWS CLI, make "
         "the same request succeed. *client-side*: the fix is in the client (signing, the URL, the "
         "token) or is a decision of the authorizer's code (an explicit Deny), so the wizard shows "
-        "what to do and applies nothing.",
+        "what to do and applies nothing. *client fix verified*: the fix is the client's, and the "
+        "corrected request the wizard prints (curl signing with SigV4 for execute-api in the "
+        "API's region, the one near route the stage serves, or the @connections management "
+        "endpoint with the stage), sent for real as printed, succeeds; `--apply --yes` "
+        "*changes nothing* (a full configuration dump is identical).",
         "- **`--apply`**: `diagnose --apply --yes` applies the fix, verifies it by sending the "
         "request again, and it succeeds.",
         "- **rollback exact**: the rollback commands it prints, run with the AWS CLI, return a "

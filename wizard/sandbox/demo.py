@@ -407,6 +407,12 @@ class Sandbox:
                 on_sent(sent)
         return repro
 
+    def signer(self, kind: str) -> Any:
+        """The frozen credentials a scenario request's `sigv4_as` names (for a test that sends a
+        printed request with them, as the user's environment would)."""
+        self._need_provisioned()
+        return self._signers[kind]
+
     def resend_symptom(self) -> SentRequest:
         """The incident's request again (e.g. after a fix), freshly signed if it is signed."""
         return self.send(self.scenario.symptom_request())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shlex
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.aws.fixes.render import SIGV4_USER, shell_join
 from wizard.aws.reproduce import ReproduceResult, send
 from wizard.sandbox.provision import Provisioned, request_headers, request_url
 from wizard.sandbox.scenario import RequestSpec, Scenario
@@ -89,7 +89,7 @@ def curl_command(
         argv += ["-H", f"{name}: {value}"]
     if req.sigv4:
         argv += ["--aws-sigv4", "aws:amz:us-east-1:execute-api"]
-        argv += ["--user", "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"]
+        argv += ["--user", SIGV4_USER]
     if req.body is not None:
         argv += ["--data", req.body]
     if connect_to is not None:  # a custom domain only the emulator knows: curl's --connect-to
@@ -97,9 +97,4 @@ def curl_command(
         port = domain.port or (443 if domain.scheme == "https" else 80)
         argv += ["--connect-to", f"{domain.hostname}:{port}:{origin.hostname}:{origin.port}"]
     argv.append(url)
-    text = shlex.join(argv)
-    # Let the shell expand the key variables (they were quoted literally by shlex).
-    return text.replace(
-        "'$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY'",
-        '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
-    )
+    return shell_join(argv, env_words={SIGV4_USER})

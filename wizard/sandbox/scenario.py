@@ -426,7 +426,14 @@ class RequestSpec(_Strict):
     # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke;
     # `denied_user`: one whose policy allows it and explicitly denies it on this API.
     sigv4_as: Literal[
-        "session", "iam_user", "deleted_key", "wrong_secret", "no_invoke_user", "denied_user"
+        "session",
+        "iam_user",
+        "deleted_key",
+        "wrong_secret",
+        "no_invoke_user",
+        "denied_user",
+        "temporary",
+        "temporary_no_token",
     ] = "session"
     # WebSocket APIs: open the connection (the HTTP upgrade that runs $connect); `expect.status`
     # is the handshake's answer, 101 when it is accepted.
@@ -474,6 +481,12 @@ class Scenario(_Strict):
         description="scenarios without `fix`: why no change to the API makes the symptom "
         "request succeed (shown in docs/causes-coverage.md)",
     )
+    client_fix: str | None = Field(
+        None,
+        description="the client-side catalogue fix (of `cause`) whose corrected request, sent "
+        "for real as printed, makes the symptom request succeed (tests/scenarios/"
+        "test_client_fix.py; signed with the credentials of the scenario's request that works)",
+    )
     execution_log_lines: list[str] = Field(
         default_factory=list,
         description="lines written to API-Gateway-Execution-Logs_{api_id}/{stage}, because "
@@ -518,6 +531,8 @@ class Scenario(_Strict):
             raise ValueError(f"symptom {self.symptom!r} names no request")
         if self.fix is not None and self.client_side is not None:
             raise ValueError("`client_side` says why there is no API fix: not with `fix`")
+        if self.fix is not None and self.client_fix is not None:
+            raise ValueError("a scenario's fix is the API's (`fix`) or the client's (`client_fix`)")
         return self
 
     def symptom_request(self) -> RequestSpec:

@@ -80,6 +80,14 @@ def signing_credentials(
         old = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
         iam.delete_access_key(UserName=CALLER_USER, AccessKeyId=old["AccessKeyId"])
         out["deleted_key"] = _frozen(old["AccessKeyId"], old["SecretAccessKey"])
+    if kinds & {"temporary", "temporary_no_token"}:
+        # Temporary credentials (ASIA...): signed with their session token, and
+        # without it (the client that drops X-Amz-Security-Token).
+        temp = clients("sts").get_session_token()["Credentials"]
+        out["temporary"] = _frozen(
+            temp["AccessKeyId"], temp["SecretAccessKey"], temp["SessionToken"]
+        )
+        out["temporary_no_token"] = _frozen(temp["AccessKeyId"], temp["SecretAccessKey"])
     return out
 
 

@@ -65,6 +65,15 @@ def render_text(result: Mapping[str, Any]) -> str:
             lines.append(f"       $ {cmd}")
         if fix.get("missing"):
             lines.append(f"       (fill in: {', '.join(fix['missing'])})")
+        corrected = fix.get("corrected_request")
+        if corrected:
+            lines.append("       The corrected request (send it yourself):")
+            lines.append(f"       $ {corrected['command']}")
+            lines.extend(f"       - {change}" for change in corrected.get("changes") or [])
+            if corrected.get("note"):
+                lines.append(f"       note: {corrected['note']}")
+        if fix.get("why_not") and corrected is not None:
+            lines.append(f"       {fix['why_not']}")
         if fix.get("guidance"):
             lines.append(f"       {fix['guidance']}")
         python = next((p for p in fix.get("patches") or [] if p["language"] == "python"), None)

@@ -343,6 +343,11 @@ class PromptWalk:
                 for detail in (fix.fix_explanation, fix.guidance):
                     if detail:
                         self.prompter.show(f"     {detail}")
+                if fix.corrected_request is not None:
+                    self.prompter.show("     The corrected request (send it yourself):")
+                    self.prompter.show(f"     $ {fix.corrected_request.command}")
+                    for change in fix.corrected_request.changes:
+                        self.prompter.show(f"     - {change}")
             if self.investigation.live and diagnosis.cause is not None:
                 self.offer_fixes()
                 outcome = self.investigation.outcome()

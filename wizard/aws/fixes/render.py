@@ -12,6 +12,11 @@ a value that the CLI itself would treat specially is rendered in a form the CLI 
 - list elements that could be mistaken for options or JSON make the list one JSON argument;
 - `patchOperations` use the CLI shorthand `op=replace,path=/x,value=y` only when every value is
   plain (letters, digits and `_./:*+~-`), otherwise one JSON list.
+
+`shell_join` is the one way any argv (an AWS CLI command, a corrected `curl` request) becomes a
+line to paste: shlex quoting, except for the few words the caller built from constants that name
+credential variables (`"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`), which are double-quoted so
+the user's shell fills them in and no secret is ever printed.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +39,13 @@ from wizard.aws.fixes.code import is_artifact_ref
 from wizard.aws.fixes.errors import RenderError
 
 _PLAIN_SHORTHAND = re.compile(r"[A-Za-z0-9_./:*+~-]+")
+# The credential variables a printed command may reference (the shell expands them).
+CREDENTIAL_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+# A word that may be double-quoted: plain characters and references to those variables only (no
+# backquote, backslash, quote or other `$`, so nothing else can expand).
+# curl's `--user` for `--aws-sigv4`: the signing key pair, from the environment.
+SIGV4_USER = "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"
+_ENV_WORD = re.compile(r"(?:[A-Za-z0-9_:. /-]|\$(?:" + "|".join(CREDENTIAL_ENV) + r")\b)+")
 _SHORTHAND_KEYS = ("op", "path", "value", "from")
 
 
@@ -80,6 +92,16 @@ def render_cli(
 ) -> str:
     """The command as one line a user can paste into a POSIX shell."""
     return shlex.join(render_argv(service, operation, params, target))
+
+
+def shell_join(argv: Sequence[str], env_words: Collection[str] = ()) -> str:
+    """`argv` as one POSIX shell line. A word listed in `env_words` (the caller's own constants)
+    that references only credential variables is double-quoted so the shell expands them; any
+    other word, hostile or not, is quoted by shlex and stays literal."""
+    return " ".join(
+        f'"{word}"' if word in env_words and _ENV_WORD.fullmatch(word) else shlex.quote(word)
+        for word in argv
+    )
 
 
 def _json(value: Any) -> str:

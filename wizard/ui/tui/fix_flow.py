@@ -49,6 +49,8 @@ def fix_view(slot: FixSlot) -> FixView:
         needs_redeploy=out.needs_redeploy,
         needs_cache_flush=out.needs_cache_flush,
         why_not=plain(out.why_not or "", out.missing),  # "<label> not known", not a fact name
+        corrected=out.corrected_request.command if out.corrected_request else "",
+        corrected_changes=tuple(out.corrected_request.changes) if out.corrected_request else (),
         plan=slot.plan,
     )
 

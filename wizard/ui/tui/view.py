@@ -80,6 +80,8 @@ class FixView:
     needs_cache_flush: bool = False
     diff: str = ""  # unified diff of a policy document, when the fix replaces one
     why_not: str = ""  # why the wizard will not apply it here (manual step, offline, ...)
+    corrected: str = ""  # a client-side fix: the failing request corrected, one line to paste
+    corrected_changes: tuple[str, ...] = ()  # what it changes, in words
     plan: Any = field(default=None, compare=False)  # wizard.aws.fixes FixPlan, when rendered
 
 

@@ -66,6 +66,13 @@ class FixCard(Vertical):
             with Horizontal(classes="command-row"):
                 yield Static(escape(command), classes="command")
                 yield Button("Copy", id=f"copy-{self.index}-{n}", classes="copy", compact=True)
+        if self.fix.corrected:
+            yield Static("The corrected request to send yourself:", classes="muted")
+            with Horizontal(classes="command-row"):
+                yield Static(escape(self.fix.corrected), classes="command")
+                yield Button("Copy", id=f"copy-{self.index}-c", classes="copy", compact=True)
+            for change in self.fix.corrected_changes:
+                yield Static(escape(f"• {change}"), classes="guidance")
         if self.fix.guidance:
             yield Static(escape(self.fix.guidance), classes="guidance")
         for kind, code in self.fix.code.items():
@@ -217,7 +224,8 @@ class FindingsScreen(Screen[None]):
         kind, _, rest = button_id.partition("-")
         if kind == "copy":
             index, _, n = rest.partition("-")
-            command = self.fixes[int(index)].commands[int(n)]
+            fix = self.fixes[int(index)]
+            command = fix.corrected if n == "c" else fix.commands[int(n)]
             self.app.copy_to_clipboard(command)
             self.notify("Command copied to the clipboard.")
         elif kind == "apply":

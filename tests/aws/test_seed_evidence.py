@@ -107,7 +107,7 @@ def test_reproduce_refuses_to_resend_a_post_to_a_real_host_without_confirmation(
     )
     err = r.errors()["reproduce"]
     assert err.kind.value == "missing_input"
-    assert "confirm" in err.message
+    assert "consent" in err.message and "--resend" in err.message
 
 
 def test_probes_beside_resolve_target_work_from_the_url_alone(aws, ministack):

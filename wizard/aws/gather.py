@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
-from wizard.engine.worker_threads import worker_pool
+from wizard.engine.worker_threads import map_interruptibly, worker_pool
 
 
 @dataclass
@@ -77,7 +77,7 @@ def gather(
     started = time.perf_counter()
     if concurrent and len(calls) > 1:
         with worker_pool(len(calls), "probe") as pool:
-            outcomes = list(pool.map(lambda c: _run_one(c[0], c[1], ctx), calls))
+            outcomes = list(map_interruptibly(pool, lambda c: _run_one(c[0], c[1], ctx), calls))
     else:
         outcomes = [_run_one(name, params, ctx) for name, params in calls]
     return Gathered(outcomes, time.perf_counter() - started)

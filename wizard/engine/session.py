@@ -74,7 +74,7 @@ from wizard.engine.views import (
     fill_known,
     render_template,
 )
-from wizard.engine.worker_threads import worker_pool
+from wizard.engine.worker_threads import map_interruptibly, worker_pool
 from wizard.private_file import write_private
 
 SESSION_FORMAT = "apigw-wizard-session"
@@ -382,7 +382,7 @@ class Session:
         workers = max(1, min(self.max_workers, len(node.probes)))
         pool = worker_pool(workers, "probe")
         try:
-            for label, outcome in pool.map(run, node.probes):
+            for label, outcome in map_interruptibly(pool, run, node.probes):
                 results[label] = outcome
         except BaseException:
             # Ctrl-C while probes run: tell them to stop at their next check, do not wait here

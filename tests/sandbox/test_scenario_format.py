@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -45,9 +47,21 @@ def test_unknown_scenario_lists_the_known_ones():
         load_scenario("does-not-exist")
 
 
-# Each authorizer is zipped and deployed as one standalone file, so each carries its own copy
-# of the HS256 check: both copies are held to the same behaviour here.
-@pytest.mark.parametrize("module", ["scoped_to_method_arn", "policy_from_env"])
+# Each authorizer is zipped and deployed as one standalone file (the code the wizard reads,
+# patches and shows as a diff is that one file), so each carries its own copy of the HS256
+# check: every copy is held to the same behaviour here.
+_HS256_COPIES = sorted(
+    p.stem
+    for p in (Path(__file__).parents[2] / "wizard/sandbox/authorizers").glob("*.py")
+    if "def verify_hs256(" in p.read_text()
+)
+
+
+def test_every_hs256_copy_is_checked():
+    assert len(_HS256_COPIES) >= 6, _HS256_COPIES
+
+
+@pytest.mark.parametrize("module", _HS256_COPIES)
 def test_minted_token_verifies_with_the_authorizer_code(module):
     import importlib
 

@@ -233,7 +233,7 @@ def _request(args: argparse.Namespace) -> Any:
         token=read_text(args.token, what="--token").strip() if args.token else None,
         headers=headers,
         since=args.since,
-        confirm_resend=bool(getattr(args, "resend", False)),
+        confirm_resend=args.resend,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.analysis.arn import arn_matches, build_method_arn
+from wizard.analysis.identity_source import parse_identity_sources
 from wizard.analysis.policy.parse import PolicyError
 from wizard.analysis.policy.request import RequestContext
 from wizard.aws.errors import aws_errors
@@ -93,9 +94,9 @@ def get_authorizer(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
 
 
 def _header_name(identity_source: str | None) -> str:
-    src = (identity_source or "").split(",")[0].strip()
-    prefix = "method.request.header."
-    return src[len(prefix) :] if src.startswith(prefix) else "Authorization"
+    """The header the identity source's first parameter names, else Authorization."""
+    first = parse_identity_sources((identity_source or "").split(",")[0])
+    return first[0].name if first and first[0].where == "header" else "Authorization"
 
 
 def _statements(policy: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -6,7 +6,7 @@ nobody outside this machine may reach, so an unset or non-loopback host is refus
 
 from __future__ import annotations
 
-import ipaddress
+from wizard.aws.loopback import is_loopback_host
 
 
 class NotLoopbackError(ValueError):
@@ -15,10 +15,7 @@ class NotLoopbackError(ValueError):
 
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8 and ::1 literals (names, even `localhost`, are not trusted)."""
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return host != "localhost" and is_loopback_host(host)
 
 
 def require_loopback(host: str) -> str:

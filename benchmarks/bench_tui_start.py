@@ -4,7 +4,7 @@
    screen has been painted once (the start screen's on_mount asks to exit right after its
    next refresh; the lazily mounted AWS settings come after it), then exits. Measured as process
    wall time, median of N runs, in the same run as `python -c "import textual.app"`; the figure
-   that matters is the difference (aim: at most +0.4 s).
+   that matters is the difference (aim, issue 14: at most +0.3 s CPU).
 2. Input latency: the wizard's step screen runs a slow probe (registered in a test registry:
    it waits in short steps like a probe paging through logs, with a CPU burst between waits)
    in its thread worker; meanwhile keys are typed into the command palette's input. The time
@@ -172,6 +172,10 @@ async def _latency(keys: int, *, with_probe: bool = True) -> list[float]:
         if with_probe:
             assert isinstance(screen, StepScreen) and screen.busy, "the probe was still running"
             screen.cancel_event.set()
+            # Close the palette and let its search finish before the app exits: a search still
+            # in flight at exit found its list gone (NoMatches CommandList) and failed the run.
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
     return samples
 
 
@@ -190,7 +194,7 @@ def main() -> int:
     print(f"  first painted start screen      wall {app_wall:.3f} s  cpu {app_cpu:.3f} s")
     print(
         f"  overhead over the import        wall {app_wall - base_wall:+.3f} s  "
-        f"cpu {app_cpu - base_cpu:+.3f} s (aim <= +0.400 s)"
+        f"cpu {app_cpu - base_cpu:+.3f} s (aim <= +0.300 s CPU)"
     )
     settled_wall, settled_cpu = cold["settled"]
     print(

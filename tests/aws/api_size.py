@@ -113,6 +113,9 @@ class Calls:
     """The AWS requests one diagnose sent (read-cache answers are not requests)."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)  # (operation, parameters)
+    # (service, operation, the API parameters as sent): enough to send the same read again, by
+    # hand with the AWS CLI (benchmarks/bench_manual_procedure.py)
+    requests: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     spans: list[tuple[float, float]] = field(default_factory=list)  # perf_counter start, end
 
     def chain(self) -> int:
@@ -155,11 +158,14 @@ def counting_calls(rtt: float = 0.0) -> Iterator[Calls]:
 
     def remember(params: Any, context: dict[str, Any], **_: Any) -> None:
         context["counted_params"] = json.dumps(params, sort_keys=True, default=str)
+        context["counted_raw"] = dict(params)
 
     def record(model: Any, context: dict[str, Any], **_: Any) -> None:
         context["counted_start"] = time.perf_counter()
         with lock:
             calls.sent.append((model.name, str(context.get("counted_params"))))
+            service = model.service_model.service_name
+            calls.requests.append((service, model.name, context.get("counted_raw") or {}))
 
     def answered(context: dict[str, Any], **_: Any) -> None:
         start = context.pop("counted_start", None)

@@ -209,14 +209,14 @@ def _invoke_lambda(
     ctx: ProbeContext, function_arn: str, event: dict[str, Any], method_arn: str | None
 ) -> dict[str, Any]:
     # The event goes in a file the user writes (its JSON is the authorizer's input, shown in
-    # the probe's result); `out.json` is the CLI's positional outfile.
+    # the probe's result); `out.json` is the CLI's positional outfile. `fileb://` sends the
+    # file's bytes as they are in AWS CLI v1 and v2 alike; v1 has no --cli-binary-format and
+    # refuses the whole command if it is given.
     manual = shlex.join(
         [
             *manual_argv(ctx.aws, "lambda", "Invoke", FunctionName=function_arn),
-            "--cli-binary-format",
-            "raw-in-base64-out",
             "--payload",
-            "file://event.json",
+            "fileb://event.json",
             "out.json",
         ]
     )

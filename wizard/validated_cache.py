@@ -98,3 +98,9 @@ def _store(file: Path, value: object) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def store_pickle(file: Path, value: object) -> None:
+    """Write `value` to `file` atomically in a directory only this user can enter; a failure
+    leaves no file (other caches of the wizard keep their entries beside these)."""
+    _store(file, value)

@@ -8,6 +8,8 @@
   are allowed; on a real run an endpoint must be loopback (an emulator) or an AWS host.
 - Clients: botocore Config with connect/read timeouts and adaptive retries (throttling is
   retried before a probe reports it), created once per service and shared across threads.
+- Data: every session parses botocore's data files through one cached loader per process
+  (wizard.aws.botocore_data).
 - Reads: every client carries the session's `ReadCache` (wizard.aws.read_cache), so one
   investigation reads each thing from AWS once; writes empty it.
 """
@@ -94,9 +96,13 @@ class AwsSession:
             # lazy: boto3 650 ms (-X importtime); only the live AWS path needs it
             import boto3
 
+            from wizard.aws.botocore_data import botocore_session  # lazy: with boto3
+
             with aws_errors(manual="aws configure list"):
                 self.boto3_session = boto3.Session(
-                    profile_name=self.settings.profile, region_name=self.settings.region
+                    profile_name=self.settings.profile,
+                    region_name=self.settings.region,
+                    botocore_session=botocore_session(self.settings.profile),
                 )
 
     @property
@@ -226,8 +232,15 @@ def sandbox_session(endpoint_url: str, region: str = "us-east-1") -> AwsSession:
     # lazy: boto3 650 ms (-X importtime); only the live AWS path needs it
     import boto3
 
+    from wizard.aws.botocore_data import botocore_session  # lazy: with boto3
+
     check_endpoint_url(endpoint_url, sandbox=True)
-    b3 = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=region)
+    b3 = boto3.Session(
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name=region,
+        botocore_session=botocore_session(),
+    )
     return AwsSession(
         settings=AwsSettings(region=region, endpoint_url=endpoint_url, sandbox=True),
         boto3_session=b3,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore import xform_name
 
 from wizard.aws.fixes.errors import RenderError
@@ -37,7 +36,10 @@ class CliParam:
 
 @cache
 def _session() -> Any:
-    return botocore.session.get_session()
+    # lazy and shared: the clients' sessions parse the same models through the same loader
+    from wizard.aws.botocore_data import botocore_session  # lazy: botocore.session ~60 ms
+
+    return botocore_session()
 
 
 @cache

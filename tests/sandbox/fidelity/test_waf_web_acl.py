@@ -157,7 +157,7 @@ def test_an_unsupported_statement_leaves_the_request_alone(waf, api, ministack):
 
 @pytest.mark.emulator
 def test_the_block_comes_before_the_authorizer(waf, ministack):
-    session, out = seed(ministack)
+    _, out = seed(ministack)
     without_token = seed_request("open-dashboard").model_copy(update={"token": None})
     assert send_request(without_token, out).status_code == 401  # the authorizer's answer
     ips = waf.ip_set("127.0.0.1/32")

@@ -21,13 +21,13 @@ from wizard.sandbox.lambdas import (
     lambda_uri,
 )
 from wizard.sandbox.provision_v2 import provision_v2
+from wizard.sandbox.provision_web_acl import create_web_acl
 from wizard.sandbox.provisioned import (
     ClientFactory,
     Provisioned,
     data_plane_url,
     v2_data_plane_url,
 )
-from wizard.sandbox.provision_web_acl import create_web_acl
 from wizard.sandbox.scenario import (
     ApiSpec,
     IntegrationSpec,

@@ -49,6 +49,7 @@ REQUIRED = {
     "iam-explicit-deny",
     "mat-not-deployed",
     "rp-not-redeployed",
+    "waf-block",  # the stage's web ACL blocks the caller (fidelity waf_web_acl)
 }
 
 # The one cause whose incident is not a 403: what users report as "a 403" is a 401.

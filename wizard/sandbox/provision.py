@@ -21,6 +21,7 @@ from wizard.sandbox.lambdas import (
     lambda_uri,
 )
 from wizard.sandbox.provision_v2 import provision_v2
+from wizard.sandbox.provision_web_acl import create_web_acl
 from wizard.sandbox.provisioned import (
     ClientFactory,
     Provisioned,
@@ -381,6 +382,7 @@ def provision(
     _turn_on_cache(apigw, api, out)
     _create_custom_domain(apigw, api, out)
     _create_keys_and_plans(apigw, api, out)
+    create_web_acl(clients, api.web_acl, out)
     if api.undeployed is not None:  # saved after the deployment, so the stage does not serve it
         _create_methods(apigw, lam, api.undeployed.resources, out, role_arn)
         if api.undeployed.resource_policy is not None:

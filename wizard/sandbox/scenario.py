@@ -276,6 +276,35 @@ class StageCacheSpec(_Strict):
     ttl: int = Field(300, ge=0, le=3600)
 
 
+class WebAclRuleSpec(_Strict):
+    """One rule of the stage's web ACL: `action` on requests from `source_ips` (an IP set is
+    made for them) or on requests whose `header` equals `header_value` (case-insensitively)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,128}$")
+    priority: int = Field(ge=0)
+    action: Literal["Block", "Allow", "Count"] = "Block"
+    source_ips: list[str] = Field(default_factory=list, description="CIDRs, e.g. 127.0.0.1/32")
+    header: str | None = Field(None, pattern=r"^[A-Za-z0-9-]{1,64}$")
+    header_value: str | None = None
+
+    @model_validator(mode="after")
+    def _one_statement(self) -> WebAclRuleSpec:
+        if bool(self.source_ips) == (self.header is not None):
+            raise ValueError("a web ACL rule matches `source_ips` or a `header`, exactly one")
+        if (self.header is None) != (self.header_value is None):
+            raise ValueError("`header` and `header_value` go together")
+        return self
+
+
+class WebAclSpec(_Strict):
+    """A regional AWS WAF web ACL associated with the stage (the fidelity layer filters the
+    stage's requests through it)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,128}$")
+    default_action: Literal["Allow", "Block"] = "Allow"
+    rules: list[WebAclRuleSpec] = Field(default_factory=list)
+
+
 class ApiSpec(_Strict):
     protocol: Protocol = Field(
         "REST",
@@ -301,6 +330,7 @@ class ApiSpec(_Strict):
     logging: StageLoggingSpec | None = None
     custom_domain: CustomDomainSpec | None = None
     stage_cache: StageCacheSpec | None = None
+    web_acl: WebAclSpec | None = None
     extra_stages: list[str] = Field(
         default_factory=list, description="more stages running the same deployment as `stage`"
     )
@@ -318,6 +348,7 @@ class ApiSpec(_Strict):
             "gateway_responses": self.gateway_responses,
             "resource_policy": self.resource_policy,
             "undeployed": self.undeployed,
+            "web_acl": self.web_acl,
         }
         if self.protocol == "REST":
             if not self.resources:

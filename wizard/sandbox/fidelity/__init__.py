@@ -27,6 +27,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "default_endpoint",  # before deployment_snapshots: it reads the deployed API record
     "deployment_snapshots",
     "authorizer_resource_policy",
+    "waf_web_acl",  # outermost of the stage's checks: WAF filters before API Gateway does
     "request_trace",
     "execution_logs",
     "access_logs",

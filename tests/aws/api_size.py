@@ -129,6 +129,17 @@ class Calls:
             depth.append(1 + max(before, default=0))
         return max(depth, default=0)
 
+    def chain_seconds(self) -> float:
+        """The same longest run, in time: the sum of its calls' durations as measured, each one's
+        simulated round trip plus the emulator's own time to answer it (on AWS, that server time
+        is part of the round trip too). Wall time over this is what the wizard itself adds."""
+        longest: list[float] = []
+        ends = sorted(self.spans, key=lambda span: span[1])
+        for n, (start, end) in enumerate(ends):
+            before = [longest[m] for m in range(n) if ends[m][1] <= start]
+            longest.append(end - start + max(before, default=0.0))
+        return max(longest, default=0.0)
+
     @property
     def count(self) -> int:
         return len(self.sent)

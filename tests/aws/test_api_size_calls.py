@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.aws.api_size import (
+    Calls,
     add_authorizers,
     add_log_events,
     add_usage_plans,
@@ -45,3 +46,13 @@ def test_diagnose_calls_do_not_grow_with_the_api(aws: Any, ministack: Any) -> No
     assert big.repeated() == []
     assert sorted(big.operations()) == sorted(small.operations())
     assert code_big == code
+
+
+def test_the_chain_is_the_longest_run_of_calls_sent_one_after_another() -> None:
+    """A 1 s call, a 0.5 s call sent after it, a 3 s call beside both, and a last call sent once
+    all three answered: the longest run is 3 calls (1 s, 0.5 s, last), but the longest in time
+    is the 3 s call and the last one, 3.5 s (the benchmark's wall / chain ratio rests on both)."""
+    calls = Calls(spans=[(0.0, 1.0), (0.0, 3.0), (3.5, 4.0), (1.5, 2.0)])
+    assert calls.chain() == 3
+    assert calls.chain_seconds() == pytest.approx(3.5)
+    assert Calls().chain_seconds() == 0.0

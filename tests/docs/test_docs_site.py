@@ -11,6 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 from wizard.catalogue import load_catalogue
+from wizard.sandbox.coverage import README_END, README_START
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
@@ -28,7 +29,9 @@ def _hook() -> ModuleType:
 
 def test_readme_is_short_and_its_links_resolve() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 150
+    # The causes table (a row per catalogue cause, generated) is the one long part by design.
+    start, end = text.index(README_START), text.index(README_END)
+    assert len((text[:start] + text[end:]).splitlines()) <= 150
     targets = [t for t in LINK.findall(text) if not t.startswith(("http://", "https://"))]
     assert targets, "the README links into docs/"
     for target in targets:

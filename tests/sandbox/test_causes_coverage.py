@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from wizard.catalogue import load_catalogue
-from wizard.sandbox.coverage import DOC_PAGE, coverage, not_reproducible, render_markdown
+from wizard.sandbox.coverage import (
+    DOC_PAGE,
+    README,
+    README_END,
+    README_START,
+    coverage,
+    not_reproducible,
+    readme_with_block,
+    render_markdown,
+    render_readme_block,
+)
 from wizard.sandbox.scenario import Scenario, list_scenarios, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,9 +50,25 @@ def test_each_named_fix_is_a_fix_of_the_scenarios_cause() -> None:
 def test_the_committed_page_is_what_the_data_renders() -> None:
     page = ROOT / DOC_PAGE
     assert page.read_text(encoding="utf-8") == render_markdown(), (
-        "docs/causes-coverage.md drifted: python -m wizard.sandbox.coverage > "
-        "docs/causes-coverage.md"
+        "docs/causes-coverage.md drifted: python -m wizard.sandbox.coverage --write"
     )
+
+
+def test_the_readme_carries_the_same_table() -> None:
+    readme = (ROOT / README).read_text(encoding="utf-8")
+    block = render_readme_block()
+    assert block in readme, (
+        "README.md's causes table drifted: python -m wizard.sandbox.coverage --write"
+    )
+    rows = [line for line in render_markdown().splitlines() if line.startswith("| `")]
+    assert len(rows) == 39 and all(line in block for line in rows)
+
+
+def test_the_readme_block_is_replaced_between_its_markers_only() -> None:
+    readme = f"# title\n\n{README_START}\nold table\n{README_END}\n\n## after\n"
+    assert readme_with_block(readme, "NEW") == "# title\n\nNEW\n\n## after\n"
+    with pytest.raises(ValueError, match="missing"):
+        readme_with_block("# no markers\n", "NEW")
 
 
 def test_the_counts_the_page_states_match_the_rows() -> None:

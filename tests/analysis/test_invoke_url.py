@@ -98,6 +98,24 @@ CASES = [
         "http://abc12345.execute-api.localhost:4566/prod/orders",
         {"kind": "emulator", "api_id": "abc12345", "stage": "prod", "path": "/orders"},
     ),
+    # A private API through a VPC endpoint, named as AWS's {api}-{vpce} alias does, in each of
+    # the emulator's forms (the sandbox's vpc_endpoint_path serves them).
+    (
+        "http://127.0.0.1:4566/restapis/abc123-vpce-0a1b2c3d/prod/_user_request_/ledger",
+        {"kind": "emulator", "api_id": "abc123", "vpce_id": "vpce-0a1b2c3d", "path": "/ledger"},
+    ),
+    (
+        "http://127.0.0.1:4566/_aws/execute-api/abc123-vpce-0a1b/prod/x",
+        {"kind": "emulator", "api_id": "abc123", "vpce_id": "vpce-0a1b", "stage": "prod"},
+    ),
+    (
+        "http://abc123-vpce-9f.execute-api.localhost:4566/prod/x",
+        {"kind": "emulator", "api_id": "abc123", "vpce_id": "vpce-9f", "path": "/x"},
+    ),
+    (
+        "http://127.0.0.1:4566/restapis/abc123/prod/_user_request_/x",
+        {"kind": "emulator", "api_id": "abc123", "vpce_id": None},
+    ),
     (
         "https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn/prod/a%20b",
         {"kind": "execute-api", "region": "cn-north-1", "path": "/a%20b"},

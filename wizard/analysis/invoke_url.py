@@ -13,7 +13,9 @@ Recognised forms:
   `http://127.0.0.1:PORT/restapis/{api_id}/{stage}/_user_request_/{path}` and
   `http://127.0.0.1:PORT/_aws/execute-api/{api_id}/{stage}/{path}` (on any host), and the host
   form `http://{api_id}.execute-api.localhost:PORT/{stage}/{path}`. As on AWS, the stage of the
-  last two is a candidate (an HTTP API on `$default` has none).
+  last two is a candidate (an HTTP API on `$default` has none). In each, the API id may be
+  `{api_id}-{vpce_id}`, a private API named through a VPC endpoint as AWS's alias does (the
+  sandbox's fidelity layer serves it so).
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ _VPCE_DNS = re.compile(
     rf"^(?P<vpce>vpce-[0-9a-f]+)(?:-[a-z0-9]+)*\.execute-api\.(?P<region>{_REGION})"
     rf"\.vpce\.amazonaws\.com(?:\.cn)?$"
 )
-_LOCAL_EXECUTE_API = re.compile(r"^(?P<api>[a-z0-9]+)\.execute-api\.localhost$")
 _EMULATOR_PATH = re.compile(
     r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<rest>/.*)?$"
 )
 # LocalStack's newer path form, which MiniStack serves too (REST, HTTP and WebSocket APIs).
 _EMULATOR_AWS_PATH = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
+_LOCAL_EXECUTE_API = re.compile(r"^(?P<api>[a-z0-9]+(?:-vpce-[0-9a-f]+)?)\.execute-api\.localhost$")
+_ALIAS = re.compile(r"^(?P<api>[a-z0-9]+)-(?P<vpce>vpce-[0-9a-f]+)$")
 
 
 class InvokeUrlError(ValueError):
@@ -104,6 +107,12 @@ def _emulator_api_and_rest(host: str, path: str) -> tuple[str, str] | None:
     return None
 
 
+def _split_alias(api: str) -> tuple[str, str | None]:
+    """(api id, vpce id) of an emulator URL's API segment: `{api_id}-{vpce_id}` names both."""
+    alias = _ALIAS.match(api.lower())
+    return (alias["api"], alias["vpce"]) if alias else (api, None)
+
+
 def parse_invoke_url(text: str) -> InvokeUrl:
     raw = (text or "").strip()
     if not raw:
@@ -125,23 +134,27 @@ def parse_invoke_url(text: str) -> InvokeUrl:
 
     emulator = _EMULATOR_PATH.match(path)
     if emulator:
+        api_id, vpce_id = _split_alias(emulator["api"])
         return InvokeUrl(
             kind="emulator",
-            api_id=emulator["api"],
+            api_id=api_id,
             region=None,
             stage=unquote(emulator["stage"]),
             path=emulator["rest"] or "/",
+            vpce_id=vpce_id,
             **common.kwargs(),
         )
     emulated = _emulator_api_and_rest(host, path)
     if emulated:
         stage, rest = _split_stage(emulated[1])
+        api_id, vpce_id = _split_alias(emulated[0])
         return InvokeUrl(
             kind="emulator",
-            api_id=emulated[0],
+            api_id=api_id,
             region=None,
             stage=stage,
             path=rest,
+            vpce_id=vpce_id,
             **common.kwargs(),
         )
     m = _EXECUTE_API.match(host)

@@ -290,6 +290,17 @@ def _create_custom_domain(apigw: Any, api: ApiSpec, out: Provisioned) -> None:
     out.domain_name = spec.name
 
 
+def _create_vpc_endpoint(ec2: Any, region: str) -> str:
+    """An interface endpoint for execute-api in a VPC of its own; its id."""
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    made = ec2.create_vpc_endpoint(
+        VpcId=vpc,
+        ServiceName=f"com.amazonaws.{region}.execute-api",
+        VpcEndpointType="Interface",
+    )
+    return str(made["VpcEndpoint"]["VpcEndpointId"])
+
+
 def _write_execution_logs(logs: Any, scenario: Scenario, out: Provisioned) -> None:
     """MiniStack writes no API Gateway execution logs; a scenario may supply the lines AWS would."""
     if not scenario.execution_log_lines:
@@ -324,9 +335,13 @@ def provision(
     account_id = str(clients("sts").get_caller_identity()["Account"])
     role_arn = lambda_role_arn(iam)
 
-    made = apigw.create_rest_api(
-        name=api.name, endpointConfiguration={"types": [api.endpoint_type]}
-    )
+    endpoint_config: dict[str, Any] = {"types": [api.endpoint_type]}
+    vpce_id = _create_vpc_endpoint(clients("ec2"), region) if api.vpc_endpoint else None
+    if vpce_id is not None:
+        # Associated at creation: MiniStack's update-rest-api add of vpcEndpointIds splits the
+        # id into characters.
+        endpoint_config["vpcEndpointIds"] = [vpce_id]
+    made = apigw.create_rest_api(name=api.name, endpointConfiguration=endpoint_config)
     out = Provisioned(
         scenario=scenario.name,
         api_id=str(made["id"]),
@@ -337,6 +352,11 @@ def provision(
     )
     root = next(r for r in apigw.get_resources(restApiId=out.api_id)["items"] if r["path"] == "/")
     out.resource_ids["/"] = str(root["id"])
+    out.vpce_id = vpce_id
+    if vpce_id is not None and api.vpc_endpoint and api.vpc_endpoint.policy is not None:
+        # Set once the API exists: the policy may name the API's ARN.
+        policy = json.dumps(_substitute_deep(api.vpc_endpoint.policy, out.substitutions()))
+        clients("ec2").modify_vpc_endpoint(VpcEndpointId=vpce_id, PolicyDocument=policy)
 
     for auth in api.authorizers:
         fn_arn = ensure_function(lam, auth.function, role_arn, out.function_arns)
@@ -402,7 +422,10 @@ def request_url(req: RequestSpec, out: Provisioned) -> str:
     path = substitute(req.path, out.substitutions())
     if req.via_custom_domain and out.domain_name:
         return f"http://{out.domain_name}/{quote(path.lstrip('/'), safe='/')}"
-    if req.stage is not None:
+    if req.via_vpc_endpoint and out.vpce_id:
+        alias = f"{out.api_id}-{out.vpce_id}"  # AWS's {rest-api-id}-{vpce-id} host label
+        url = data_plane_url(out.endpoint_url, alias, req.stage or out.stage, path)
+    elif req.stage is not None:
         build = v2_data_plane_url if out.protocol != "REST" else data_plane_url
         url = build(out.endpoint_url, out.api_id, req.stage, path)
     else:

@@ -35,6 +35,7 @@ class Provisioned:
     user_pools: dict[str, dict[str, Any]] = field(default_factory=dict)
     domain_name: str | None = None  # the custom domain, when the scenario has one
     connection_id: str | None = None  # the live WebSocket connection the sandbox holds
+    vpce_id: str | None = None  # the VPC endpoint a PRIVATE API is associated with
 
     def url(self, path: str) -> str:
         """The emulator's data-plane URL for `path` (after the stage) on this API."""
@@ -55,6 +56,7 @@ class Provisioned:
             "region": self.region,
             "account_id": self.account_id,
             **({"connection_id": self.connection_id} if self.connection_id else {}),
+            **({"vpce_id": self.vpce_id} if self.vpce_id else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -266,6 +266,15 @@ class CustomDomainSpec(_Strict):
     mappings: list[BasePathMappingSpec] = Field(default_factory=list)
 
 
+class VpcEndpointSpec(_Strict):
+    """An interface VPC endpoint for execute-api (in a VPC of its own) that a PRIVATE API is
+    associated with (`vpcEndpointIds`); requests `via_vpc_endpoint` name it as AWS's
+    `{api_id}-{vpce_id}` alias does (the fidelity layer's vpc_endpoint_path). `{vpce_id}` is a
+    placeholder in the resource policy; `policy` is the endpoint policy (default full access)."""
+
+    policy: dict[str, Any] | None = None
+
+
 class StageCacheSpec(_Strict):
     """The stage's cache cluster and its stage-wide (`*/*`) per-key invalidation settings."""
 
@@ -329,6 +338,7 @@ class ApiSpec(_Strict):
     undeployed: UndeployedSpec | None = None
     logging: StageLoggingSpec | None = None
     custom_domain: CustomDomainSpec | None = None
+    vpc_endpoint: VpcEndpointSpec | None = None
     stage_cache: StageCacheSpec | None = None
     web_acl: WebAclSpec | None = None
     extra_stages: list[str] = Field(
@@ -350,6 +360,10 @@ class ApiSpec(_Strict):
             "undeployed": self.undeployed,
             "web_acl": self.web_acl,
         }
+        if self.vpc_endpoint is not None and (
+            self.protocol != "REST" or self.endpoint_type != "PRIVATE"
+        ):
+            raise ValueError("`vpc_endpoint` is for PRIVATE REST APIs")
         if self.protocol == "REST":
             if not self.resources:
                 raise ValueError("a REST API needs `resources`")
@@ -478,6 +492,8 @@ class RequestSpec(_Strict):
     sigv4_signed_ago: int = Field(0, ge=-86400, le=86400)
     # Sent to http://{api.custom_domain.name}{path} (the path starts with the base path).
     via_custom_domain: bool = False
+    # Sent through api.vpc_endpoint: the API id in the URL is the `{api_id}-{vpce_id}` alias.
+    via_vpc_endpoint: bool = False
     headers: dict[str, str] = Field(default_factory=dict)
     body: str | None = None
     delay_seconds: float = Field(0, ge=0, le=30)
@@ -558,6 +574,8 @@ class Scenario(_Strict):
                 raise ValueError(f"request {req.name}: `websocket` needs a WEBSOCKET API")
         if self.api.custom_domain is None and any(r.via_custom_domain for r in self.requests):
             raise ValueError("a request via_custom_domain needs api.custom_domain")
+        if self.api.vpc_endpoint is None and any(r.via_vpc_endpoint for r in self.requests):
+            raise ValueError("a request via_vpc_endpoint needs api.vpc_endpoint")
         if self.symptom not in {r.name for r in self.requests}:
             raise ValueError(f"symptom {self.symptom!r} names no request")
         if self.fix is not None and self.client_side is not None:

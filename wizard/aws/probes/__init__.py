@@ -17,6 +17,7 @@
 | lambda_configuration | the authorizer function's configuration |
 | execution_logs, authorizer_logs | CloudWatch Logs in a window / by request id |
 | waf_web_acl, vpc_endpoints | WAF on the stage; execute-api VPC endpoints |
+| vpc_endpoint_policy | the endpoint the call came through: its policy, evaluated for the method |
 | reproduce | sends the request again |
 | propose_authorizer_code_fix | the authorizer's code patched where it builds the Resource (sandbox only) |
 | propose_authorizer_claim_fix | the authorizer's code reading the claim, header or query parameter the request carries (sandbox only) |
@@ -41,6 +42,7 @@ MODULES = (
     "lambda_fn",
     "logs",
     "network",
+    "vpc_endpoint",
     "reproduce",
     "iam_fix",
     "authorizer_code",

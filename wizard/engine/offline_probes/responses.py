@@ -94,15 +94,24 @@ _ACCOUNT_IN_ARN = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
 
 # Current IAM wording names the policy type that decided: "... with an explicit deny in an
 # identity-based policy", "... because no resource-based policy allows the ... action".
+# A call through an interface endpoint refused by the endpoint's own policy says "... because no
+# VPC endpoint policy allows ..." / "... with an explicit deny in a VPC endpoint policy".
 _DENIAL_SOURCE = re.compile(
-    r"(?:explicit deny in an?|because no)\s+(identity|resource)-based policy", re.IGNORECASE
+    r"(?:explicit deny in an?|because no)\s+(identity-based|resource-based|VPC endpoint) policy",
+    re.IGNORECASE,
 )
+_SOURCES = {
+    "identity-based": "identity",
+    "resource-based": "resource",
+    "vpc endpoint": "vpc_endpoint",
+}
 
 
 def _denial_source(text: str) -> str | None:
-    """'identity' or 'resource' when an AccessDenied message says which policy type decided."""
+    """'identity', 'resource' or 'vpc_endpoint' when an AccessDenied message says which policy
+    type decided."""
     m = _DENIAL_SOURCE.search(text)
-    return m.group(1).lower() if m else None
+    return _SOURCES[m.group(1).lower()] if m else None
 
 
 def message_family(text: str) -> str | None:

@@ -22,6 +22,7 @@ BEHAVIOURS: tuple[str, ...] = (
     "test_invoke_method",
     "usage_plan_stages",
     "custom_domain_routing",
+    "vpc_endpoint_path",
     "stage_cache",
     "integration_headers",
     "default_endpoint",  # before deployment_snapshots: it reads the deployed API record

@@ -50,6 +50,7 @@ REQUIRED = {
     "mat-not-deployed",
     "rp-not-redeployed",
     "waf-block",  # the stage's web ACL blocks the caller (fidelity waf_web_acl)
+    "vpce-endpoint-policy",  # the execute-api endpoint policy allows another API only (fidelity vpc_endpoint_path)
 }
 
 # The one cause whose incident is not a 403: what users report as "a 403" is a 401.

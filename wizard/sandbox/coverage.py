@@ -103,8 +103,12 @@ def _cell(row: CauseCoverage) -> tuple[str, str, str, str, str]:
     if row.client_verified:
         # The corrected request is printed and proven; there is nothing in the API to apply.
         return ("yes", "yes", "client fix verified", "changes nothing", "n/a")
-    # Reproduced and diagnosed; the fix is the client's or the code's: nothing to apply.
-    return ("yes", "yes", "client-side", "client-side", "n/a")
+    if row.client_side:
+        # Reproduced and diagnosed; the fix is the client's or the code's: nothing to apply.
+        return ("yes", "yes", "client-side", "client-side", "n/a")
+    # Reproduced and diagnosed, but no fix is proven by the loop suite yet: say so, never
+    # "client-side", which would claim there is nothing to fix in the API.
+    return ("yes", "yes", "not proven yet", "not proven yet", "not proven yet")
 
 
 def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
@@ -159,9 +163,11 @@ def render_markdown(rows: list[CauseCoverage] | None = None) -> str:
 
 _LEGEND = (
     "*needs AWS itself*: the cause lives in a service or network path no local emulator "
-    "has (WAF, VPC endpoints, CloudFront, mTLS on a real domain). *emulator gap*: the "
+    "has (CloudFront, mTLS on a real domain, a VPC's private DNS). *emulator gap*: the "
     "emulator does not yet behave like API Gateway there. *not written yet*: the emulator "
-    "can show it; the scenario is still to be written."
+    "can show it; the scenario is still to be written. *not proven yet*: the scenario "
+    "reproduces the 403 and `diagnose` names the cause, but the loop suite does not yet run "
+    "a fix for it."
 )
 
 
@@ -180,6 +186,8 @@ def _table(rows: list[CauseCoverage]) -> list[str]:
             why = f"{_KIND_TEXT.get(row.gap_kind or '', 'unknown')}: {row.gap_reason or ''}"
         elif not row.loop and row.client_side:
             why = "client-side: " + " ".join(row.client_side)
+        elif not row.loop and not row.client_verified:
+            why = "fix not proven yet: the scenario names no fix the loop suite runs"
         lines.append(
             f"| `{row.cause}` | {names} | {repro} | {diag} | {cli or '-'} | {apply or '-'} "
             f"| {rollback or '-'} | {why} |"

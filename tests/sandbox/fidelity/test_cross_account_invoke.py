@@ -143,6 +143,20 @@ def test_an_explicit_deny_in_the_resource_policy_wins(accounts):
     )
 
 
+def test_the_partner_accounts_root_needs_the_resource_policy_too(accounts):
+    root = _frozen(PARTNER, "test")  # a 12-digit key id signs as that account's root
+    accounts.resource_policy(_statement("Allow", f"arn:aws:iam::{OWNER}:root"))
+    _refused(
+        accounts.call("iam", root),
+        f"arn:aws:iam::{PARTNER}:root",
+        accounts.method_arn("iam"),
+        "because no resource-based policy allows the execute-api:Invoke action",
+    )
+    accounts.resource_policy(_statement("Allow", PARTNER))
+    got = accounts.call("iam", root)
+    assert got.status_code == 200, (got.status_code, got.error_message)
+
+
 def test_a_method_without_authorization_answers_any_accounts_caller(accounts):
     # The API id is global: the call is routed to the owner's API (MiniStack alone: 404).
     accounts.apigw.create_deployment(restApiId=accounts.api_id, stageName="prod")

@@ -124,6 +124,18 @@ def test_implicit_deny_for_a_signed_caller_names_its_principal() -> None:
     assert not fix.warnings and role in fix.change
 
 
+def test_a_signed_callers_allow_is_not_narrowed_to_the_address_the_wizard_saw() -> None:
+    # The address is the replay's (the wizard's machine), not where the partner calls from.
+    doc = _doc({**ALLOW_ALL, "Principal": {"AWS": "arn:aws:iam::111111111111:root"}})
+    role = "arn:aws:iam::222222222222:role/partner"
+    fix = propose_policy_fix(
+        doc, RequestContext(method_arn=ARN, principal=role, source_ip="127.0.0.1")
+    )
+    assert fix.policy is not None and "Condition" not in fix.policy["Statement"][-1]
+    elsewhere = RequestContext(method_arn=ARN, principal=role, source_ip="198.51.100.7")
+    assert evaluate_policy(fix.policy, elsewhere).decision == "allow"
+
+
 def test_private_api_caller_is_allowed_through_its_endpoint() -> None:
     doc = _doc(
         {**ALLOW_ALL, "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-aaa"}}},

@@ -279,6 +279,37 @@ def test_eval_explicit_deny_names_the_statement() -> None:
     assert r["decision"] == "explicit_deny" and r["deciding"] == ["NoWrites"]
 
 
+def _owner_only_policy() -> dict[str, Any]:
+    owner = {"AWS": "arn:aws:iam::123456789012:root"}
+    allow = {"Effect": "Allow", "Principal": owner, "Action": "execute-api:Invoke"}
+    return {"Version": "2012-10-17", "Statement": [{**allow, "Resource": "execute-api:/*"}]}
+
+
+def test_eval_fills_the_masked_api_account_and_says_the_caller_is_in_another() -> None:
+    # API Gateway's refusal shows the API's account as ********9012; the API read live names it.
+    masked = "arn:aws:execute-api:us-east-1:********9012:a1b2c3d4e5/prod/GET/orders"
+    partner = "arn:aws:iam::111111111111:user/partner"
+    params = {"policy": _owner_only_policy(), "method_arn": masked, "principal": partner}
+    r = op.eval_policy(ctx(account_id="123456789012"), params)
+    assert r["method_arn"] == masked.replace("********9012", "123456789012")
+    assert r["decision"] == "implicit_deny" and r["cross_account"] is True
+    owner = op.eval_policy(
+        ctx(account_id="123456789012"),
+        {**params, "principal": "arn:aws:iam::123456789012:user/own"},
+    )
+    assert owner["decision"] == "allow" and owner["cross_account"] is False
+
+
+def test_eval_leaves_a_masked_account_it_cannot_fill_unknown() -> None:
+    masked = "arn:aws:execute-api:us-east-1:********9012:a1b2c3d4e5/prod/GET/orders"
+    params = {"policy": _owner_only_policy(), "method_arn": masked, "principal": "anonymous"}
+    # Another account read live (the last four digits differ): nothing is guessed.
+    with pytest.raises(ProbeError):
+        op.eval_policy(ctx(account_id="999999999999"), params)
+    r = op.eval_policy(ctx(account_id="123456789012"), params)
+    assert r["cross_account"] is None  # an anonymous caller has no account
+
+
 def test_eval_accepts_get_rest_api_escaped_policy_text() -> None:
     escaped = '{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Principal\\":\\"*\\",\\"Action\\":\\"execute-api:Invoke\\",\\"Resource\\":\\"execute-api:/*\\"}]}'
     r = op.eval_policy(ctx(**PARTS, account_id="123456789012"), {"policy": escaped})

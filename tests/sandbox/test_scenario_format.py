@@ -87,3 +87,12 @@ def test_a_live_connection_needs_the_connection_id_backend(tmp_path):
     rest["api"]["live_connection"] = True
     with pytest.raises(ScenarioError, match="live_connection"):
         load_scenario(_write(tmp_path, rest))
+
+
+def test_another_accounts_signature_needs_emulator_auth(tmp_path):
+    data = yaml.safe_load(scenario_path("rp-cross-account-iam").read_text())
+    partner = next(r for r in data["requests"] if r.get("sigv4_as") == "partner_user")
+    assert load_scenario(_write(tmp_path, data)).symptom == partner["name"]
+    data["emulator"] = {"auth": False}  # without AUTH no key chooses the account
+    with pytest.raises(ScenarioError, match="partner_user"):
+        load_scenario(_write(tmp_path, data))

@@ -470,6 +470,9 @@ class RequestSpec(_Strict):
     # user's, an IAM user's key that was since deleted, or the right key id with a wrong secret.
     # `no_invoke_user`: an IAM user whose policies do not allow execute-api:Invoke;
     # `denied_user`: one whose policy allows it and explicitly denies it on this API.
+    # `partner_user`: an IAM user of another account (signing.PARTNER_ACCOUNT) whose own policy
+    # allows execute-api:Invoke: a cross-account caller (needs emulator auth, which keeps the
+    # accounts apart by access key).
     sigv4_as: Literal[
         "session",
         "iam_user",
@@ -479,6 +482,7 @@ class RequestSpec(_Strict):
         "denied_user",
         "temporary",
         "temporary_no_token",
+        "partner_user",
     ] = "session"
     # WebSocket APIs: open the connection (the HTTP upgrade that runs $connect); `expect.status`
     # is the handshake's answer, 101 when it is accepted.
@@ -570,6 +574,11 @@ class Scenario(_Strict):
             if tok.user is not None and tok.user not in {u.name for u in pool.users}:
                 raise ValueError(f"token {name}: user pool {pool.name} has no user {tok.user!r}")
         for req in self.requests:
+            if req.sigv4 and req.sigv4_as == "partner_user" and not self.emulator.auth:
+                raise ValueError(
+                    f"request {req.name}: a partner_user signature needs emulator auth: true "
+                    "(only then does the access key choose the account)"
+                )
             if req.websocket and self.api.protocol != "WEBSOCKET":
                 raise ValueError(f"request {req.name}: `websocket` needs a WEBSOCKET API")
         if self.api.custom_domain is None and any(r.via_custom_domain for r in self.requests):

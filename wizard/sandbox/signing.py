@@ -27,6 +27,10 @@ _DENY_POLICY = {
     ],
 }
 CALLER_USER = "apigw-wizard-sandbox-caller"
+# Another AWS account: MiniStack takes a 12-digit access key id for that account's root, and
+# the user created with it (allowed execute-api:Invoke by its own policy) is that account's.
+PARTNER_ACCOUNT = "111111111111"
+PARTNER_USER = "apigw-wizard-sandbox-partner"
 _INVOKE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}],
@@ -76,6 +80,8 @@ def signing_credentials(
         )
         denied = iam.create_access_key(UserName=DENIED_USER)["AccessKey"]
         out["denied_user"] = _frozen(denied["AccessKeyId"], denied["SecretAccessKey"])
+    if "partner_user" in kinds:
+        out["partner_user"] = _partner_user(clients)
     if "deleted_key" in kinds:
         old = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
         iam.delete_access_key(UserName=CALLER_USER, AccessKeyId=old["AccessKeyId"])
@@ -89,6 +95,30 @@ def signing_credentials(
         )
         out["temporary_no_token"] = _frozen(temp["AccessKeyId"], temp["SecretAccessKey"])
     return out
+
+
+def _partner_user(clients: ClientFactory) -> Any:
+    """Frozen credentials of PARTNER_USER in PARTNER_ACCOUNT, allowed execute-api:Invoke."""
+    # lazy: boto3 300+ ms (-X importtime); only the partner scenarios sign as another account
+    import boto3
+
+    # The owner's emulator endpoint, signed by the partner account's root (its 12-digit key id).
+    owner = clients("iam").meta
+    iam = boto3.client(
+        "iam",
+        endpoint_url=owner.endpoint_url,
+        region_name=owner.region_name,
+        aws_access_key_id=PARTNER_ACCOUNT,
+        aws_secret_access_key="test",
+    )
+    iam.create_user(UserName=PARTNER_USER)
+    iam.put_user_policy(
+        UserName=PARTNER_USER,
+        PolicyName="invoke-partner-apis",
+        PolicyDocument=json.dumps(_INVOKE_POLICY),
+    )
+    key = iam.create_access_key(UserName=PARTNER_USER)["AccessKey"]
+    return _frozen(key["AccessKeyId"], key["SecretAccessKey"])
 
 
 def sigv4_headers_at(

@@ -9,8 +9,8 @@ plainly when it opens the method to anyone.
 - Explicit deny on an IP condition: the deciding Deny gets an exception for the caller's
   address (NotIpAddress/IpAddress) instead of being removed; a Deny on aws:SourceVpce gets the
   caller's endpoint. The rest of the Deny keeps working.
-- Implicit deny: one Allow statement for this caller (its principal, its IP /32 or its VPC
-  endpoint) on this method's ARN only (not execute-api:/*).
+- Implicit deny: one Allow statement for this caller (its principal, else its IP /32; its VPC
+  endpoint when it came through one) on this method's ARN only (not execute-api:/*).
 - A Deny with no condition the caller can be exempted from (it names the caller, or denies
   everyone): no proposal — that Deny is most likely there on purpose.
 """
@@ -180,7 +180,9 @@ def _exemption(st: dict[str, Any], request: RequestContext) -> str | None:
 def _add_allow(document: Mapping[str, Any], request: RequestContext) -> PolicyFix:
     doc = copy.deepcopy(dict(document))
     statements = _statements(doc)
-    cidr = _caller_cidr(request)
+    # A signed caller is scoped by its principal: the address seen is the one the request was
+    # (re)sent from - the wizard's replay, not necessarily the caller's - so it is not added.
+    cidr = _caller_cidr(request) if request.is_anonymous else None
     statement: dict[str, Any] = {
         "Sid": NEW_SID,
         "Effect": "Allow",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,7 +72,7 @@ def _failing_arn(
 
     given = _given(params, "method_arn")
     if given and given.startswith("arn:"):
-        return {"method_arn": given, "borrowed": []}
+        return _unmasked(given, _given(params, "account_id", ctx))
     parts = {
         k: _given(params, k, ctx) for k in ("region", "account_id", "api_id", "stage", "method")
     }
@@ -104,6 +105,30 @@ def _failing_arn(
     return {"method_arn": arn, "borrowed": borrowed}
 
 
+def _unmasked(arn: str, account_id: str | None) -> dict[str, Any]:
+    """`arn` with a masked account (`********1234`, as API Gateway's refusals show the API's
+    account) replaced by `account_id` (the API's, read live) when its last four digits agree;
+    a masked ARN is left as it is otherwise (the evaluator then says it cannot judge it)."""
+    sections = arn.split(":", 5)
+    masked = len(sections) == 6 and re.fullmatch(r"\*+(\d{4})", sections[4])
+    if not masked or not account_id or not re.fullmatch(r"\d{12}", account_id):
+        return {"method_arn": arn, "borrowed": []}
+    if account_id[-4:] != masked.group(1):
+        return {"method_arn": arn, "borrowed": []}
+    sections[4] = account_id
+    return {"method_arn": ":".join(sections), "borrowed": []}
+
+
+def _accounts_differ(principal: str | None, method_arn: str) -> bool | None:
+    """Whether the caller's account (in its ARN) is not the API's (in the method ARN); None when
+    either is not known (an anonymous caller, a masked account)."""
+    caller = re.match(r"arn:aws[\w-]*:(?:iam|sts)::(\d{12}):", principal or "")
+    api = _arn_parts(method_arn).get("account_id", "")
+    if caller is None or not re.fullmatch(r"\d{12}", api):
+        return None
+    return caller.group(1) != api
+
+
 def _arn_parts(resource: str) -> dict[str, str]:
     """region/account/API id/stage of an execute-api ARN, even a partial one (`API/*`)."""
     sections = resource.split(":", 5)
@@ -131,6 +156,8 @@ def eval_policy(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
         "policy_present": policy is not None,
         "method_arn": arn,
         "arn_parts_from_policy": target["borrowed"],
+        # the caller's account against the API's: Table B applies across accounts
+        "cross_account": _accounts_differ(_given(params, "principal"), arn),
         "decision": None,
         "covers": None,
         "allow_resources": [],

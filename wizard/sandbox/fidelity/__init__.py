@@ -33,6 +33,8 @@ BEHAVIOURS: tuple[str, ...] = (
     "execution_logs",
     "access_logs",
     "ws_management_endpoint",
+    # last, so outermost: every other behaviour serves the call in the API owner's account
+    "cross_account_invoke",
 )
 
 

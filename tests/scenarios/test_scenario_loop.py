@@ -59,6 +59,7 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "ws-connect-claim-name-deny",  # the same typo in a WebSocket $connect authorizer (loops4)
         "authz-header-name-deny",  # the token read from a header the client does not send (loops4)
         "integration-unmapped-header",  # a header the integration does not map (loops5)
+        "vpce-endpoint-policy",  # a VPC endpoint's policy reset, its old document restored
     } <= set(FIXABLE)
 
 

@@ -67,8 +67,8 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
         repro = box.reproduce()
         assert repro.reproduced, [s.mismatches for s in repro.sent]
         assert repro.symptom.result.status_code == 403
-        clients, api_id = box.aws().client, repro.provisioned.api_id
-        before = dump_text(clients, api_id)
+        api_id = repro.provisioned.api_id
+        before = dump_text(box.dump_clients, api_id)
 
         code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
         assert result["causes"][0]["id"] == scenario.cause
@@ -79,7 +79,7 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
         assert not any(f["applied"] for f in result["fixes"])
         assert not fix["applicable"] and "changes nothing" in fix["why_not"]
         assert code == 1  # diagnosed, the fix is the user's to make
-        assert dump_text(clients, api_id) == before
+        assert dump_text(box.dump_clients, api_id) == before
         assert box.resend_symptom().result.status_code == 403  # as the client sends it
 
         signer = _working_signer(box, scenario)

@@ -60,6 +60,7 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "authz-header-name-deny",  # the token read from a header the client does not send (loops4)
         "integration-unmapped-header",  # a header the integration does not map (loops5)
         "rp-cross-account-iam",  # a partner account's caller the resource policy omits (xacct)
+        "vpce-endpoint-policy",  # a VPC endpoint's policy reset, its old document restored
     } <= set(FIXABLE)
 
 
@@ -77,7 +78,7 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
         repro = box.reproduce()
         assert repro.reproduced, [s.mismatches for s in repro.sent]
         clients, api_id = box.aws().client, repro.provisioned.api_id
-        before = dump_text(clients, api_id)
+        before = dump_text(box.dump_clients, api_id)
 
         code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
         assert result["causes"][0]["id"] == scenario.cause
@@ -101,7 +102,7 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
         else:
             assert fix["rollback"], "an applied fix prints its rollback"
             run_all(fix["rollback"], tmp_path)
-        after = dump_text(clients, api_id)
+        after = dump_text(box.dump_clients, api_id)
         assert after == before, "".join(
             difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=2)
         )[-3000:]

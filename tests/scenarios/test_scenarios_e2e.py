@@ -94,8 +94,7 @@ def test_403_reproduced_diagnosed_first_and_declining_changes_nothing(
     if expect.message is not None:
         assert symptom.error_message == " ".join(expect.message.split())
 
-    aws = box.aws()
-    before = dump_api(aws.client, repro.provisioned.api_id)
+    before = dump_api(box.dump_clients, repro.provisioned.api_id)
     code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, stdin="n\n" * 5)
 
     assert result["diagnosis"]["cause"] == scenario.cause, result["path"][-3:]
@@ -103,7 +102,7 @@ def test_403_reproduced_diagnosed_first_and_declining_changes_nothing(
     assert result["questions"] == 0  # live: the emulator answered everything
     assert not any(f["applied"] for f in result["fixes"])
     assert code == 1  # diagnosed, fix pending
-    assert dump_api(aws.client, repro.provisioned.api_id) == before
+    assert dump_api(box.dump_clients, repro.provisioned.api_id) == before
     assert box.resend_symptom().result.status_code == symptom.status_code
     assert "a 403, not a 403" not in json.dumps(result)  # the summary once read so
 

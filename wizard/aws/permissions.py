@@ -90,16 +90,22 @@ _APPLY_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "apigateway": ("ApplyAllowlistedFixes", ("arn:aws:apigateway:*::/*",)),
     "iam": ("ApplyIamInvokeFixes", ("arn:aws:iam::*:user/*", "arn:aws:iam::*:role/*")),
     "lambda": ("ApplyAuthorizerCodeFix", ("arn:aws:lambda:*:*:function:*",)),
+    "ec2": ("ApplyVpcEndpointPolicyFix", ("arn:aws:ec2:*:*:vpc-endpoint/*",)),
+}
+# Actions with no resource-level permissions (EC2's Describe* take only "*"): a statement of
+# their own, so the change above stays scoped to endpoints.
+_APPLY_ACTION_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ec2:DescribeVpcEndpoints": ("ReadVpcEndpointForFix", ("*",)),
 }
 
 
 def apply_policy() -> dict[str, Any]:
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for action in apply_actions():
-        grouped.setdefault(action.split(":", 1)[0], []).append(action)
+        scope = _APPLY_ACTION_SCOPES.get(action) or _APPLY_SCOPES[action.split(":", 1)[0]]
+        grouped.setdefault(scope, []).append(action)
     statements = []
-    for service, actions in sorted(grouped.items()):
-        sid, resources = _APPLY_SCOPES[service]
+    for (sid, resources), actions in grouped.items():  # in the order of the sorted actions
         statements.append(
             {
                 "Sid": sid,
@@ -126,6 +132,14 @@ def explanations() -> dict[str, str]:
         "only with --apply, after you confirm: an inline policy of the refused caller's user or "
         "role allowing execute-api:Invoke on the failing method only, or its Deny lifted for "
         "that method only (read first, deleted or restored by the rollback)"
+    )
+    out["ApplyVpcEndpointPolicyFix"] = (
+        "only with --apply, after you confirm: reset an execute-api VPC endpoint's policy to "
+        "full access, and the previous policy document back on rollback"
+    )
+    out["ReadVpcEndpointForFix"] = (
+        "only with --apply: read the endpoint's policy before the reset (for the rollback) and "
+        "after it (to verify); DescribeVpcEndpoints takes no narrower Resource"
     )
     out["ApplyAuthorizerCodeFix"] = (
         "only with --apply on the sandbox emulator: deploy the authorizer's code with its "

@@ -2,7 +2,7 @@
 
 Everything a fix could touch: the API (policy, endpoint), resources with their methods and
 integrations, authorizers, stages, deployments, gateway responses, usage plans with their keys
-and stages, API keys. Response metadata (request ids, retry counts) is dropped: it differs on
+and stages, API keys, the policies of the VPC endpoints a private API is associated with. Response metadata (request ids, retry counts) is dropped: it differs on
 every call. So is `lastUpdatedDate`: it records when, not what - a rollback restores the
 configuration, and cannot restore the clock.
 
@@ -68,9 +68,10 @@ def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
             )
     stages = apigw.get_stages(restApiId=api_id).get("item", [])
     plans = _items(apigw, "get_usage_plans")
+    rest_api = apigw.get_rest_api(restApiId=api_id)
     return _clean(
         {
-            "rest_api": apigw.get_rest_api(restApiId=api_id),
+            "rest_api": rest_api,
             "resources": resources,
             "methods": methods,
             "authorizers": _items(apigw, "get_authorizers", restApiId=api_id),
@@ -86,8 +87,19 @@ def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
             # inline policies of the IAM users and roles (the signed callers).
             "lambda_functions": _lambda_functions(clients),
             "iam_inline_policies": _inline_policies(clients),
+            # A private API's VPC endpoints: their policies decide too (the endpoint fix).
+            "vpc_endpoint_policies": _endpoint_policies(clients, rest_api),
         }
     )
+
+
+def _endpoint_policies(clients: ClientFactory, rest_api: dict[str, Any]) -> dict[str, Any]:
+    """The PolicyDocument of each VPC endpoint the API is associated with, by endpoint id."""
+    ids = sorted((rest_api.get("endpointConfiguration") or {}).get("vpcEndpointIds") or [])
+    if not ids:
+        return {}
+    found = clients("ec2").describe_vpc_endpoints(VpcEndpointIds=ids).get("VpcEndpoints", [])
+    return {e["VpcEndpointId"]: e.get("PolicyDocument") for e in found}
 
 
 def _v2_items(v2: Any, operation: str, **kwargs: Any) -> list[Any]:

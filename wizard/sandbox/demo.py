@@ -262,6 +262,7 @@ class Sandbox:
         self.emulator: emulator.Emulator | None = None
         self.provisioned: Provisioned | None = None
         self._aws: Any = None
+        self._dump_aws: Any = None
         self._signers: dict[str, Any] = {}
         self._exit = contextlib.ExitStack()
 
@@ -332,6 +333,16 @@ class Sandbox:
         if self._aws is None:
             self._aws = sandbox_session(self.endpoint_url)
         return self._aws
+
+    def dump_clients(self, service: str) -> Any:
+        """A client that reads the emulator afresh on every call, for configuration dumps: the
+        session of `aws()` keeps a read cache that writes made elsewhere (a `diagnose` run, the
+        AWS CLI running a printed rollback) do not clear, so a second dump through it would
+        answer from the first and prove nothing."""
+        if self._dump_aws is None:
+            self._dump_aws = sandbox_session(self.endpoint_url)
+            self._dump_aws.read_cache.enabled = False
+        return self._dump_aws.client(service)
 
     # ---- provision and reproduce ---------------------------------------------------------------
 

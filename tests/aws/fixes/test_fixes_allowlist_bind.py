@@ -155,6 +155,27 @@ def test_ttl_change_is_allowed() -> None:
             "only to roll back",
         ),
         ("apigatewayv2", "UpdateApi", {"ApiId": "a", "Target": "arn:x"}, "parameter Target"),
+        # The endpoint fix only resets its policy; writing a document is for a rollback.
+        (
+            "ec2",
+            "ModifyVpcEndpoint",
+            {"VpcEndpointId": "vpce-1", "PolicyDocument": '{"Statement": []}'},
+            "PolicyDocument only to roll back",
+        ),
+        (
+            "ec2",
+            "ModifyVpcEndpoint",
+            {"VpcEndpointId": "vpce-1", "ResetPolicy": False},
+            "ResetPolicy must be true",
+        ),
+        ("ec2", "ModifyVpcEndpoint", {"VpcEndpointId": "vpce-1"}, "ResetPolicy must be true"),
+        (
+            "ec2",
+            "ModifyVpcEndpoint",
+            {"VpcEndpointId": "vpce-1", "ResetPolicy": True, "AddSubnetIds": ["subnet-1"]},
+            "parameter AddSubnetIds is not one the wizard may set",
+        ),
+        ("ec2", "ModifyVpcEndpoint", {"ResetPolicy": True}, "missing required parameter"),
     ],
 )
 def test_everything_else_is_refused_with_a_clear_reason(
@@ -168,6 +189,14 @@ def test_rollback_only_deletes_pass_inside_a_rollback() -> None:
     check_allowed(
         "apigateway", "DeleteUsagePlanKey", {"usagePlanId": "u", "keyId": "k"}, rollback=True
     )
+
+
+def test_endpoint_policy_reset_and_its_rollback_pass() -> None:
+    check_allowed("ec2", "ModifyVpcEndpoint", {"VpcEndpointId": "vpce-1", "ResetPolicy": True})
+    document = {"VpcEndpointId": "vpce-1", "PolicyDocument": '{"Statement": []}'}
+    check_allowed("ec2", "ModifyVpcEndpoint", document, rollback=True)
+    with pytest.raises(NotAllowedError, match="alone"):  # never a reset and a document at once
+        check_allowed("ec2", "ModifyVpcEndpoint", {**document, "ResetPolicy": True}, rollback=True)
 
 
 def test_allowlist_covers_the_brief() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.aws.fixes.allowlist import ALLOWLIST
+from wizard.aws.fixes.allowlist import ALLOWLIST, check_allowed
 from wizard.aws.fixes.bind import placeholders
 from wizard.aws.fixes.errors import NotAllowedError
 from wizard.aws.fixes.parse import parse_cli
@@ -85,6 +85,28 @@ def _facts(names: set[str]) -> dict[str, object]:
     return facts
 
 
+def _admitted(service: str, operation: str, params: dict[str, object]) -> bool:
+    """The allowlist takes the operation with these parameters (an entry may take only some of
+    an operation's parameters: ModifyVpcEndpoint resets a policy, it does not turn DNS off)."""
+    if (service, operation) not in ALLOWLIST:
+        return False
+    try:
+        check_allowed(service, operation, params)
+    except NotAllowedError:
+        return False
+    return True
+
+
+def test_turning_private_dns_off_stays_the_users_to_run() -> None:
+    """ModifyVpcEndpoint is allowlisted for the policy reset only: the private-DNS fix changes
+    how every API name resolves in the VPC, so the wizard shows it and does not run it."""
+    cause = load_catalogue().get("vpce-private-dns-public-api")
+    fix = next(f for f in cause.fixes if f.id == "fix-disable-private-dns")
+    plan = build_plan(fix, {"vpce_id": "vpce-1"})
+    assert not plan.applicable
+    assert plan.refused and "PrivateDnsEnabled" in plan.refused
+
+
 FIXES = [
     (cause.id, fix) for cause in load_catalogue().causes for fix in cause.fixes if fix.operations
 ]
@@ -108,7 +130,7 @@ def test_catalogue_fix_renders_and_round_trips(cause_id: str, fix: object) -> No
             op.params,
         )
         assert parsed.globals == {"region": "eu-west-1"}
-    allowed = all((o.service, o.operation) in ALLOWLIST for o in plan.operations)
+    allowed = all(_admitted(o.service, o.operation, o.params) for o in plan.operations)
     assert plan.applicable == allowed, plan.refused
     if not plan.applicable:
         assert plan.refused and "run it yourself" in plan.refused

@@ -9,6 +9,7 @@ FlushStageAuthorizersCache and a working UpdateUsagePlan apiStages patch).
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,8 @@ from wizard.aws.fixes.apply import apply_plan
 from wizard.aws.fixes.changes import describe_changes
 from wizard.aws.fixes.plan import Confirmation, build_plan
 from wizard.aws.fixes.rollback import derive_rollback
-from wizard.aws.fixes.snapshot import take_snapshot
+from wizard.aws.fixes.snapshot import Snapshot, StateRead, take_snapshot
+from wizard.aws.fixes.state import ENDPOINT_FULL_ACCESS_POLICY
 from wizard.aws.fixes.verify import verify
 from wizard.catalogue.model import Fix, Operation
 
@@ -79,6 +81,35 @@ def _with_key_and_plan(c: Callable[[str], Any]) -> dict[str, Any]:
     key = ag.create_api_key(name="k", enabled=False)
     plan = ag.create_usage_plan(name="p")
     return {**facts, "api_key_id": key["id"], "usage_plan_id": plan["id"]}
+
+
+# An endpoint policy written for another API, kept as written (its exact text is restored).
+_OTHER_API_ENDPOINT_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "execute-api:Invoke",
+                "Resource": "arn:aws:execute-api:us-east-1:000000000000:other1/*",
+            }
+        ],
+    }
+)
+
+
+def _with_vpc_endpoint(c: Callable[[str], Any]) -> dict[str, Any]:
+    """An execute-api interface endpoint whose policy allows another API only."""
+    ec2 = c("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    made = ec2.create_vpc_endpoint(
+        VpcId=vpc,
+        ServiceName=f"com.amazonaws.{REGION}.execute-api",
+        VpcEndpointType="Interface",
+        PolicyDocument=_OTHER_API_ENDPOINT_POLICY,
+    )
+    return {"vpce_id": made["VpcEndpoint"]["VpcEndpointId"]}
 
 
 def _with_domain(c: Callable[[str], Any]) -> dict[str, Any]:
@@ -186,12 +217,12 @@ def _patch(path: str, value: str, op: str = "replace") -> list[dict[str, str]]:
     return [{"op": op, "path": path, "value": value}]
 
 
-def _offline_client() -> Any:
-    """An API Gateway client that never reaches a network: every call is answered by a Stubber."""
+def _offline_client(service: str = "apigateway") -> Any:
+    """A client that never reaches a network: every call is answered by a Stubber."""
     import boto3
 
     return boto3.client(
-        "apigateway", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+        service, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
     )
 
 
@@ -368,6 +399,13 @@ CASES = [
             "statusCode": "403",
             "responseParameters": {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
         },
+    ),
+    Case(
+        "vpc-endpoint-policy-reset",
+        _with_vpc_endpoint,
+        "ec2",
+        "ModifyVpcEndpoint",
+        {"VpcEndpointId": "{vpce_id}", "ResetPolicy": True},
     ),
     Case(
         "http-authorizer-ttl",
@@ -602,6 +640,76 @@ def test_http_access_log_rollback_without_previous_settings() -> None:
     assert back.cli == (
         "aws apigatewayv2 delete-access-log-settings --api-id h1 --stage-name prod",
     )
+
+
+def _endpoint_reset_plan() -> Any:
+    fix = Fix(
+        id="vpce",
+        title="vpce",
+        explanation="e",
+        operations=[
+            Operation(
+                service="ec2",
+                operation="ModifyVpcEndpoint",
+                params={"VpcEndpointId": "vpce-0a1b", "ResetPolicy": True},
+            )
+        ],
+    )
+    return build_plan(fix, {})
+
+
+def test_endpoint_policy_reset_rolls_back_to_the_exact_document() -> None:
+    """The undo writes back the document DescribeVpcEndpoints returned, character for character
+    (spacing and key order included), rendered through botocore like every printed command."""
+    plan = _endpoint_reset_plan()
+    assert plan.cli == ("aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b --reset-policy",)
+    endpoint = {"VpcEndpointId": "vpce-0a1b", "PolicyDocument": _OTHER_API_ENDPOINT_POLICY}
+    before = Snapshot(plan.digest, "t", (StateRead("aws ec2 describe-vpc-endpoints", endpoint),))
+    back = derive_rollback(plan, before)
+    assert [(o.service, o.operation, o.params) for o in back.operations] == [
+        (
+            "ec2",
+            "ModifyVpcEndpoint",
+            {"VpcEndpointId": "vpce-0a1b", "PolicyDocument": _OTHER_API_ENDPOINT_POLICY},
+        )
+    ]
+    assert back.cli == (
+        "aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b --policy-document "
+        + shlex.quote(_OTHER_API_ENDPOINT_POLICY),
+    )
+    (change,) = describe_changes(plan, before)
+    assert change.what == "policy of VPC endpoint vpce-0a1b"
+    assert change.after == ENDPOINT_FULL_ACCESS_POLICY
+    assert (
+        '-      "Resource": "arn:aws:execute-api:us-east-1:000000000000:other1/*"' in change.text()
+    )
+
+
+def test_endpoint_policy_reset_of_an_unread_endpoint_has_no_automatic_undo() -> None:
+    """An endpoint that was not there (or whose policy was not returned): nothing is guessed."""
+    plan = _endpoint_reset_plan()
+    absent = Snapshot(plan.digest, "t", (StateRead("aws ec2 describe-vpc-endpoints", {}, True),))
+    back = derive_rollback(plan, absent)
+    assert back.operations == ()
+    assert any("put it back by hand" in n for n in back.notes), back.notes
+
+
+def test_endpoint_snapshot_reads_the_one_endpoint_as_a_list_of_ids() -> None:
+    """The reader sends VpcEndpointIds=[id] for the fix's VpcEndpointId and keeps the one item
+    it lists as the state; a listing without it is an endpoint that is not there."""
+    client = _offline_client("ec2")
+    plan = _endpoint_reset_plan()
+    endpoint = {"VpcEndpointId": "vpce-0a1b", "PolicyDocument": _OTHER_API_ENDPOINT_POLICY}
+    with Stubber(client) as stub:
+        ids = {"VpcEndpointIds": ["vpce-0a1b"]}
+        stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": [endpoint]}, ids)
+        stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": []}, ids)
+        found = take_snapshot(plan, lambda _: client).reads[0]
+        gone = take_snapshot(plan, lambda _: client).reads[0]
+        stub.assert_no_pending_responses()
+    assert found is not None and found.state == endpoint and not found.absent
+    assert found.call == "aws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-0a1b"
+    assert gone is not None and gone.absent and gone.error is None
 
 
 def test_records_never_carry_the_api_key_value(aws_client: Any) -> None:

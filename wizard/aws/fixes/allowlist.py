@@ -113,6 +113,20 @@ def _code_artifact(params: Mapping[str, Any], rollback: bool) -> None:
         raise NotAllowedError(f"UpdateFunctionCode: {exc}") from None
 
 
+def _endpoint_policy_reset(params: Mapping[str, Any], rollback: bool) -> None:
+    """ModifyVpcEndpoint may only reset the endpoint's policy to AWS's full-access default; only
+    a rollback may write a PolicyDocument (the one the reset replaced), and never both at once."""
+    reset, document = params.get("ResetPolicy"), "PolicyDocument" in params
+    if rollback and document and reset is None:
+        return
+    if document:
+        raise NotAllowedError(
+            "ModifyVpcEndpoint may set a PolicyDocument only to roll back a reset, alone"
+        )
+    if reset is not True:
+        raise NotAllowedError(f"ModifyVpcEndpoint ResetPolicy must be true, not {reset!r}")
+
+
 _STAGE_WIDE = r"/\*/\*"
 _ENDPOINT_TYPE = r"(EDGE|REGIONAL|PRIVATE)"
 
@@ -295,6 +309,15 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
         fields=("ZipFile",),
         constraint=_code_artifact,
     ),
+    AllowedOperation(
+        "ec2",
+        "ModifyVpcEndpoint",
+        "reset a VPC endpoint's policy to full access (access control stays in the API's "
+        "resource policy), or in a rollback put back the policy document it replaced",
+        identity=("VpcEndpointId",),
+        fields=("ResetPolicy", "PolicyDocument"),
+        constraint=_endpoint_policy_reset,
+    ),
     # Undo only: these remove what an applied fix created.
     AllowedOperation(
         "iam",
@@ -442,6 +465,7 @@ READ_ACTIONS = {
     "apigatewayv2": ("apigateway:GET",),
     "iam": ("iam:GetUserPolicy", "iam:GetRolePolicy"),
     "lambda": ("lambda:GetFunction", "lambda:GetFunctionConfiguration"),
+    "ec2": ("ec2:DescribeVpcEndpoints",),
 }
 
 

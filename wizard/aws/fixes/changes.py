@@ -23,7 +23,14 @@ from wizard.aws.fixes.code import (
 )
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import Snapshot, StateRead
-from wizard.aws.fixes.state import IAM_POLICY_PUTS, MISSING, decode_policy, field_at, iam_document
+from wizard.aws.fixes.state import (
+    ENDPOINT_FULL_ACCESS_POLICY,
+    IAM_POLICY_PUTS,
+    MISSING,
+    decode_policy,
+    field_at,
+    iam_document,
+)
 
 UNKNOWN = "(unknown: could not be read)"
 UNSET = "(not set)"
@@ -129,6 +136,17 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
             return [Change(what, UNKNOWN, iam_document(p["PolicyDocument"]))]
         old = None if read.absent else iam_document(read.state.get("PolicyDocument"))
         new = iam_document(p["PolicyDocument"])
+        return [Change(what, old if old is not None else UNSET, new, policy_diff(old, new))]
+    if (op.service, op.operation) == ("ec2", "ModifyVpcEndpoint"):
+        what = f"policy of VPC endpoint {p['VpcEndpointId']}"
+        new = (
+            ENDPOINT_FULL_ACCESS_POLICY
+            if p.get("ResetPolicy")
+            else decode_policy(p.get("PolicyDocument"))
+        )
+        if read is None or read.state is None or read.absent:
+            return [Change(what, UNKNOWN, new)]
+        old = decode_policy(read.state.get("PolicyDocument"))
         return [Change(what, old if old is not None else UNSET, new, policy_diff(old, new))]
     if op.operation == "PutGatewayResponse":
         state = None if read is None else read.state

@@ -300,7 +300,18 @@ def _function_code(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) ->
     ], []
 
 
+def _endpoint_policy(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) -> Inverse:
+    """Undo an endpoint policy reset: write back the document it replaced, as EC2 returned it
+    (the exact text, so the endpoint is as it was byte for byte)."""
+    old = (read.state or {}).get("PolicyDocument")
+    if read.absent or not isinstance(old, str) or not old:
+        return [], [f"the endpoint's policy before `{op.cli}` is unknown; put it back by hand"]
+    params = {"VpcEndpointId": op.params["VpcEndpointId"], "PolicyDocument": old}
+    return [("ec2", "ModifyVpcEndpoint", params)], []
+
+
 _HANDLERS = {
+    ("ec2", "ModifyVpcEndpoint"): _endpoint_policy,
     ("lambda", "UpdateFunctionCode"): _function_code,
     ("iam", "PutUserPolicy"): _inline_policy,
     ("iam", "PutRolePolicy"): _inline_policy,

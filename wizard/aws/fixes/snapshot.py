@@ -57,7 +57,7 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
     reader = READERS.get((op.service, op.operation))
     if reader is None:
         return None
-    params = {name: op.params[name] for name in reader.params if name in op.params}
+    params = reader.call_params(op.params)
     call = shlex.join(render_argv(op.service, reader.operation, params))
     try:
         response = getattr(clients(op.service), reader.method)(**params)
@@ -72,7 +72,9 @@ def read_state(op: BoundOperation, clients: ClientFactory) -> StateRead | None:
         if err.kind is ProbeErrorKind.NOT_FOUND:
             return StateRead(call, {}, absent=True)
         return StateRead(call, None, error=str(err))
-    state = jsonable(response)
+    state = reader.state_of(jsonable(response))
+    if state is None:  # a Describe* that lists nothing: the resource is not there
+        return StateRead(call, {}, absent=True)
     if (op.service, op.operation) == ("lambda", "UpdateFunctionCode"):
         missing = _code_not_saved(state)
         if missing:

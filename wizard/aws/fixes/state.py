@@ -21,10 +21,31 @@ from botocore import xform_name
 class Reader:
     operation: str  # read-only botocore operation, e.g. GetAuthorizer
     params: tuple[str, ...]  # the fix operation's parameters it takes, same names
+    # EC2's Describe* calls take a list of ids and answer with a list: (fix parameter, the
+    # reader's list parameter) pairs it sends as one-element lists (VpcEndpointId →
+    # VpcEndpointIds=[id]), and the response key whose one item is the state (VpcEndpoints).
+    as_lists: tuple[tuple[str, str], ...] = ()
+    item: str | None = None
 
     @property
     def method(self) -> str:
         return str(xform_name(self.operation))
+
+    def call_params(self, fix_params: Mapping[str, Any]) -> dict[str, Any]:
+        """The reader's parameters, from the fix operation's."""
+        listed = dict(self.as_lists)
+        return {
+            listed.get(name, name): [fix_params[name]] if name in listed else fix_params[name]
+            for name in self.params
+            if name in fix_params
+        }
+
+    def state_of(self, response: dict[str, Any]) -> dict[str, Any] | None:
+        """The state a response holds; None when a Describe* listed nothing (absent)."""
+        if self.item is None:
+            return response
+        found = response.get(self.item) or []
+        return dict(found[0]) if found else None
 
 
 READERS: dict[tuple[str, str], Reader] = {
@@ -55,6 +76,18 @@ READERS: dict[tuple[str, str], Reader] = {
     ("lambda", "UpdateFunctionCode"): Reader("GetFunctionConfiguration", ("FunctionName",)),
     ("iam", "PutUserPolicy"): Reader("GetUserPolicy", ("UserName", "PolicyName")),
     ("iam", "PutRolePolicy"): Reader("GetRolePolicy", ("RoleName", "PolicyName")),
+    ("ec2", "ModifyVpcEndpoint"): Reader(
+        "DescribeVpcEndpoints",
+        ("VpcEndpointId",),
+        as_lists=(("VpcEndpointId", "VpcEndpointIds"),),
+        item="VpcEndpoints",
+    ),
+}
+
+# The policy AWS gives an endpoint created without one, and ModifyVpcEndpoint ResetPolicy puts
+# back ("Control access to VPC endpoints using endpoint policies", vpc-endpoints-access.html).
+ENDPOINT_FULL_ACCESS_POLICY = {
+    "Statement": [{"Action": "*", "Effect": "Allow", "Principal": "*", "Resource": "*"}]
 }
 
 IAM_POLICY_PUTS = frozenset({("iam", "PutUserPolicy"), ("iam", "PutRolePolicy")})

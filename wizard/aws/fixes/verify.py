@@ -12,6 +12,7 @@ from wizard.aws.fixes.code import CodeError, code_sha256, load_artifact
 from wizard.aws.fixes.plan import BoundOperation, FixPlan
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, StateRead, take_snapshot
 from wizard.aws.fixes.state import (
+    ENDPOINT_FULL_ACCESS_POLICY,
     IAM_POLICY_PUTS,
     MISSING,
     as_patch_value,
@@ -142,6 +143,11 @@ def _checks(op: BoundOperation, old: StateRead | None, new: StateRead | None) ->
     if (op.service, op.operation) in IAM_POLICY_PUTS:
         want, got = iam_document(p["PolicyDocument"]), iam_document(state.get("PolicyDocument"))
         return [Check(f"inline policy {p['PolicyName']}", want, got, want == got)]
+    if (op.service, op.operation) == ("ec2", "ModifyVpcEndpoint"):
+        # A reset leaves AWS's full-access default; a rollback the document it wrote back.
+        want = ENDPOINT_FULL_ACCESS_POLICY if p.get("ResetPolicy") else p.get("PolicyDocument")
+        want, got = decode_policy(want), decode_policy(state.get("PolicyDocument"))
+        return [Check(f"policy of VPC endpoint {p['VpcEndpointId']}", want, got, want == got)]
     if op.operation == "PutGatewayResponse":
         return [
             Check(

@@ -300,6 +300,34 @@ def _function_code(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) ->
     ], []
 
 
+def _web_acl(op: BoundOperation, read: StateRead, response: Mapping[str, Any]) -> Inverse:
+    """Undo a web ACL update: send back the exact ACL GetWebACL read before it, with the lock
+    token the fix's update returned (NextLockToken): the token read before is spent by then, and
+    a change someone made after the fix moves it on again, so WAF then refuses the rollback
+    rather than overwriting their change."""
+    state = read.state or {}
+    acl = state.get("WebACL") or {}
+    if acl.get("DefaultAction") is None or acl.get("VisibilityConfig") is None:
+        return [], [f"the web ACL before `{op.cli}` is unreadable; restore it by hand"]
+    notes: list[str] = []
+    token = response.get("NextLockToken")
+    if not token:
+        # Not applied yet (the journal's planned undo) or its answer was lost: the token read
+        # before is the best known; if WAF refuses it, `get-web-acl` gives the current one.
+        token = state.get("LockToken")
+        notes.append(
+            "the lock token the fix's update returned is unknown: if WAF refuses the rollback "
+            f"(WAFOptimisticLockException), take the LockToken of `{read.call}` and run it again"
+        )
+    previous = {
+        "DefaultAction": acl["DefaultAction"],
+        "Rules": list(acl.get("Rules") or []),
+        "VisibilityConfig": acl["VisibilityConfig"],
+        "LockToken": token,
+    }
+    return [("wafv2", "UpdateWebACL", {**_identity(op), **previous})], notes
+
+
 _HANDLERS = {
     ("lambda", "UpdateFunctionCode"): _function_code,
     ("iam", "PutUserPolicy"): _inline_policy,
@@ -314,4 +342,5 @@ _HANDLERS = {
     ("apigatewayv2", "UpdateRoute"): _v2_fields,
     ("apigatewayv2", "UpdateApi"): _v2_fields,
     ("apigatewayv2", "UpdateStage"): _v2_fields,
+    ("wafv2", "UpdateWebACL"): _web_acl,
 }

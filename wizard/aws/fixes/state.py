@@ -55,6 +55,7 @@ READERS: dict[tuple[str, str], Reader] = {
     ("lambda", "UpdateFunctionCode"): Reader("GetFunctionConfiguration", ("FunctionName",)),
     ("iam", "PutUserPolicy"): Reader("GetUserPolicy", ("UserName", "PolicyName")),
     ("iam", "PutRolePolicy"): Reader("GetRolePolicy", ("RoleName", "PolicyName")),
+    ("wafv2", "UpdateWebACL"): Reader("GetWebACL", ("Name", "Scope", "Id")),
 }
 
 IAM_POLICY_PUTS = frozenset({("iam", "PutUserPolicy"), ("iam", "PutRolePolicy")})

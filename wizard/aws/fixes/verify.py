@@ -142,6 +142,12 @@ def _checks(op: BoundOperation, old: StateRead | None, new: StateRead | None) ->
     if (op.service, op.operation) in IAM_POLICY_PUTS:
         want, got = iam_document(p["PolicyDocument"]), iam_document(state.get("PolicyDocument"))
         return [Check(f"inline policy {p['PolicyName']}", want, got, want == got)]
+    if (op.service, op.operation) == ("wafv2", "UpdateWebACL"):
+        acl = state.get("WebACL") or {}
+        return [
+            Check(f"web ACL {p['Name']} {name}", p[name], acl.get(name), acl.get(name) == p[name])
+            for name in ("DefaultAction", "Rules", "VisibilityConfig")
+        ]
     if op.operation == "PutGatewayResponse":
         return [
             Check(

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 WHOLE_ACL = ("DefaultAction", "Rules", "VisibilityConfig", "LockToken")
-COUNT = {"Count": {}}
+COUNT: dict[str, Any] = {"Count": {}}
 
 
 class WebAclEditError(Exception):

@@ -91,13 +91,10 @@ def denial_reason(decision: str) -> str:
 def install(v1: ModuleType) -> None:
     # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     import ministack.app as app
-
     # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     import ministack.core.iam_evaluator as iam
-
     # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.arn import execute_api_arn
-
     # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.services import ec2
 

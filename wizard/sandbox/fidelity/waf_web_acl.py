@@ -176,6 +176,7 @@ def _stored(waf: ModuleType, store: Any, arn: str, kind: str) -> Mapping[str, An
 def install(v1: ModuleType) -> None:
     # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.core.responses import get_request_client_ip
+
     # lazy: MiniStack internals (ministack.app 414 ms, -X importtime); only the emulator process loads them
     from ministack.services import waf
 

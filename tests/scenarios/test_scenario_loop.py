@@ -5,7 +5,9 @@ One emulator per scenario, and in it, in order: the 403 reproduced over HTTP; `d
 fix, verifies it, and the same request now succeeds; the rollback commands it printed, run by
 the real AWS CLI, return the full configuration dump to identical and the request fails again;
 the fix commands it printed, run by the real AWS CLI, make the same request succeed. (Declining
-changes nothing: test_scenarios_e2e.py, for every scenario.)
+changes nothing: test_scenarios_e2e.py, for every scenario.) A fix that carries an optimistic
+lock token (a WAF web ACL's) is printed for the state it was read at: after the fix and its
+rollback WAF refuses those commands, so the suite checks that and diagnoses again.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import pytest
 
 from wizard.aws.fixes.allowlist import check_allowed
 from wizard.aws.fixes.apply import hold_web_acl_edits
+from wizard.aws.fixes.changes import describe_changes
 from wizard.aws.fixes.errors import NotAllowedError
 from wizard.aws.fixes.plan import Confirmation, FixPlan, bind_operation
 from wizard.aws.fixes.render import CliTarget
@@ -171,3 +172,13 @@ def test_a_rollback_without_the_updates_answer_names_where_the_current_token_is(
     back = derive_rollback(plan, _snapshot(plan, BEFORE))  # the journal's undo, before apply
     assert back.operations[0].params["LockToken"] == "token-read"
     assert "WAFOptimisticLockException" in back.notes[0] and "get-web-acl" in back.notes[0]
+
+
+def test_the_change_shown_before_confirming_is_the_rule_action_it_switches() -> None:
+    plan = _plan()
+    (change,) = describe_changes(plan, _snapshot(plan, BEFORE))
+    assert change.text() == (
+        'web ACL partner-edge rule block-ranges action: {"Block": {}} → {"Count": {}}'
+    )
+    unread = describe_changes(plan, _snapshot(plan, None))
+    assert {c.before for c in unread} == {"(unknown: could not be read)"}

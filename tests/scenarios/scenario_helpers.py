@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from wizard.cli import main
+from wizard.sandbox.config_dump import dump_text
 from wizard.sandbox.demo import (
     Reproduction,
     Sandbox,
@@ -48,3 +49,11 @@ def run_diagnose(
         return code, json.loads(captured.out)
     except ValueError:
         pytest.fail(f"diagnose exit {code} printed no JSON; stderr: {captured.err[-1500:]}")
+
+
+def fresh_dump(box: Sandbox, api_id: str) -> str:
+    """The API's whole configuration (`config_dump.dump_text`) read from the emulator now. The
+    sandbox session's read cache is emptied first: `diagnose` and the AWS CLI write through
+    sessions of their own, so it would answer with what it read before they changed anything."""
+    box.aws().read_cache.clear()
+    return dump_text(box.aws().client, api_id)

@@ -18,9 +18,8 @@ from typing import Any
 
 import pytest
 from aws_cli import CliFailed, run_all
-from scenario_helpers import run_diagnose
+from scenario_helpers import fresh_dump, run_diagnose
 
-from wizard.sandbox.config_dump import dump_text
 from wizard.sandbox.demo import Sandbox
 from wizard.sandbox.scenario import list_scenarios, load_scenario
 
@@ -79,14 +78,7 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
         repro = box.reproduce()
         assert repro.reproduced, [s.mismatches for s in repro.sent]
         clients, api_id = box.aws().client, repro.provisioned.api_id
-
-        def dump() -> str:
-            # Read afresh: the session's read cache would answer with what it read before the
-            # fix (diagnose and the AWS CLI write through other sessions, so it is not emptied).
-            box.aws().read_cache.clear()
-            return dump_text(clients, api_id)
-
-        before = dump()
+        before = fresh_dump(box, api_id)
 
         code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
         assert result["causes"][0]["id"] == scenario.cause
@@ -109,10 +101,10 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
             clients("apigateway").flush_stage_authorizers_cache(restApiId=api_id, stageName=stage)
         else:
             # The dump sees what the fix changed, so "restored to identical" below means something.
-            assert dump() != before, "the fix changed nothing the dump holds"
+            assert fresh_dump(box, api_id) != before, "the fix changed nothing the dump holds"
             assert fix["rollback"], "an applied fix prints its rollback"
             run_all(fix["rollback"], tmp_path)
-        after = dump()
+        after = fresh_dump(box, api_id)
         assert after == before, "".join(
             difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=2)
         )[-3000:]

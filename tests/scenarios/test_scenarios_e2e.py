@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from scenario_helpers import run_diagnose
+from scenario_helpers import fresh_dump, run_diagnose
 
-from wizard.sandbox.config_dump import dump_api
 from wizard.sandbox.demo import Reproduction, Sandbox
 from wizard.sandbox.scenario import list_scenarios, load_scenario
 
@@ -94,8 +93,7 @@ def test_403_reproduced_diagnosed_first_and_declining_changes_nothing(
     if expect.message is not None:
         assert symptom.error_message == " ".join(expect.message.split())
 
-    aws = box.aws()
-    before = dump_api(aws.client, repro.provisioned.api_id)
+    before = fresh_dump(box, repro.provisioned.api_id)
     code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, stdin="n\n" * 5)
 
     assert result["diagnosis"]["cause"] == scenario.cause, result["path"][-3:]
@@ -103,7 +101,7 @@ def test_403_reproduced_diagnosed_first_and_declining_changes_nothing(
     assert result["questions"] == 0  # live: the emulator answered everything
     assert not any(f["applied"] for f in result["fixes"])
     assert code == 1  # diagnosed, fix pending
-    assert dump_api(aws.client, repro.provisioned.api_id) == before
+    assert fresh_dump(box, repro.provisioned.api_id) == before
     assert box.resend_symptom().result.status_code == symptom.status_code
     assert "a 403, not a 403" not in json.dumps(result)  # the summary once read so
 

@@ -17,14 +17,13 @@ from typing import Any
 
 import pytest
 from client_request import run_corrected
-from scenario_helpers import run_diagnose
+from scenario_helpers import fresh_dump, run_diagnose
 
 from wizard.cli import main
 from wizard.outcome.model import Outcome
 from wizard.report.build import report_from_outcome
 from wizard.report.render_html import render_html
 from wizard.report.render_md import render_markdown
-from wizard.sandbox.config_dump import dump_text
 from wizard.sandbox.demo import Sandbox, diagnose_argv, sandbox_credentials
 from wizard.sandbox.replay import SECRET_HEADERS
 from wizard.sandbox.scenario import Scenario, list_scenarios, load_scenario
@@ -67,8 +66,8 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
         repro = box.reproduce()
         assert repro.reproduced, [s.mismatches for s in repro.sent]
         assert repro.symptom.result.status_code == 403
-        clients, api_id = box.aws().client, repro.provisioned.api_id
-        before = dump_text(clients, api_id)
+        api_id = repro.provisioned.api_id
+        before = fresh_dump(box, api_id)
 
         code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
         assert result["causes"][0]["id"] == scenario.cause
@@ -79,7 +78,7 @@ def test_the_printed_corrected_request_succeeds_and_apply_changes_nothing(
         assert not any(f["applied"] for f in result["fixes"])
         assert not fix["applicable"] and "changes nothing" in fix["why_not"]
         assert code == 1  # diagnosed, the fix is the user's to make
-        assert dump_text(clients, api_id) == before
+        assert fresh_dump(box, api_id) == before
         assert box.resend_symptom().result.status_code == 403  # as the client sends it
 
         signer = _working_signer(box, scenario)

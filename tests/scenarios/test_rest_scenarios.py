@@ -14,9 +14,8 @@ import shutil
 import subprocess
 
 import pytest
-from scenario_helpers import run_diagnose
+from scenario_helpers import fresh_dump, run_diagnose
 
-from wizard.sandbox.config_dump import dump_text
 from wizard.sandbox.demo import Sandbox
 from wizard.sandbox.scenario import list_scenarios, load_scenario
 
@@ -46,15 +45,15 @@ def test_an_expired_signature_is_the_clients_to_fix(monkeypatch, capsys) -> None
         repro = box.reproduce()
         assert repro.reproduced, [s.mismatches for s in repro.sent]
         assert repro.symptom.result.error_message.startswith("Signature expired: ")
-        clients, api_id = box.aws().client, repro.provisioned.api_id
-        before = dump_text(clients, api_id)
+        api_id = repro.provisioned.api_id
+        before = fresh_dump(box, api_id)
         code, result = run_diagnose(box, repro, monkeypatch, capsys, apply=True, yes=True)
         assert result["causes"][0]["id"] == "sigv4-signature-expired"
         assert result["questions"] == 0
         assert code == 1  # a fix is pending: the client's, which --apply cannot make
         assert [f["fix"] for f in result["fixes"]] == ["fix-clock"]
         assert not any(f["applied"] or f["cli"] for f in result["fixes"]), result["fixes"]
-        assert dump_text(clients, api_id) == before
+        assert fresh_dump(box, api_id) == before
         # The client's fix: sign right before sending. The same request, signed now, passes.
         fresh = scenario.symptom_request().model_copy(update={"sigv4_signed_ago": 0})
         assert box.send(fresh).result.status_code == 200

@@ -74,5 +74,8 @@ def test_apply_policy_names_each_service_on_its_own_resources(capsys):
     code = by_sid["ApplyAuthorizerCodeFix"]
     assert "lambda:UpdateFunctionCode" in code["Action"]
     assert "lambda:UpdateFunctionConfiguration" not in code["Action"]
+    waf = by_sid["ApplyWebAclCountOverride"]  # the Count override, read first by its snapshot
+    assert set(waf["Action"]) == {"wafv2:UpdateWebACL", "wafv2:GetWebACL"}
+    assert all(r.startswith("arn:aws:wafv2:*:*:regional/") for r in waf["Resource"])
     apigw = by_sid["ApplyAllowlistedFixes"]
     assert all(a.startswith("apigateway:") for a in apigw["Action"])

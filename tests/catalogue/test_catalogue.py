@@ -57,6 +57,9 @@ FACT_NAMES = {
     "jwt_issuer", "audience_with_token",
     # the header a non-proxy integration does not pass, and its method (p_integration_live, loops5)
     "header_to_map", "integration_resource_id", "integration_http_method",
+    # the web ACL sent back with the blocking rule switched to Count (waf_web_acl probe, waffix)
+    "web_acl_name", "web_acl_scope", "web_acl_id", "web_acl_default_action_config",
+    "web_acl_rules_with_count", "web_acl_visibility_config", "web_acl_lock_token",
 }  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

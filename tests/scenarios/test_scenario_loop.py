@@ -5,7 +5,9 @@ One emulator per scenario, and in it, in order: the 403 reproduced over HTTP; `d
 fix, verifies it, and the same request now succeeds; the rollback commands it printed, run by
 the real AWS CLI, return the full configuration dump to identical and the request fails again;
 the fix commands it printed, run by the real AWS CLI, make the same request succeed. (Declining
-changes nothing: test_scenarios_e2e.py, for every scenario.)
+changes nothing: test_scenarios_e2e.py, for every scenario.) A fix that carries an optimistic
+lock token (a WAF web ACL's) is printed for the state it was read at: after the fix and its
+rollback WAF refuses those commands, so the suite checks that and diagnoses again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cli import run_all
+from aws_cli import CliFailed, run_all
 from scenario_helpers import run_diagnose
 
 from wizard.sandbox.config_dump import dump_text
@@ -61,6 +63,7 @@ def test_the_scenarios_that_name_a_fix_are_the_loop_suite() -> None:
         "integration-unmapped-header",  # a header the integration does not map (loops5)
         "rp-cross-account-iam",  # a partner account's caller the resource policy omits (xacct)
         "vpce-endpoint-policy",  # a VPC endpoint's policy reset, its old document restored
+        "waf-block",  # a web ACL rule switched to Count, with WAF's lock token (waffix)
     } <= set(FIXABLE)
 
 
@@ -100,6 +103,10 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
             stage = repro.provisioned.stage
             clients("apigateway").flush_stage_authorizers_cache(restApiId=api_id, stageName=stage)
         else:
+            # The dump sees what the fix changed, so "restored to identical" below means something.
+            assert dump_text(box.dump_clients, api_id) != before, (
+                "the fix changed nothing the dump holds"
+            )
             assert fix["rollback"], "an applied fix prints its rollback"
             run_all(fix["rollback"], tmp_path)
         after = dump_text(box.dump_clients, api_id)
@@ -114,6 +121,15 @@ def test_apply_fixes_it_rollback_restores_it_and_the_printed_cli_fixes_it(
             assert replayed.reproduced, [s.mismatches for s in replayed.sent]
 
         assert fix["cli"] and not fix["missing"], fix
-        run_all(fix["cli"], tmp_path)
+        printed = fix["cli"]
+        if any("--lock-token" in command for command in printed):
+            # An optimistic lock token is good for the state it was read at: the fix's update
+            # and the rollback's each moved it on, so WAF refuses the commands printed before
+            # (WAFOptimisticLockException) and, as a user would, we diagnose again for fresh ones.
+            with pytest.raises(CliFailed, match="WAFOptimisticLockException"):
+                run_all(printed, tmp_path)
+            _, again_result = run_diagnose(box, replayed, monkeypatch, capsys)
+            printed = _fix(again_result, scenario.fix)["cli"]
+        run_all(printed, tmp_path)
         again = box.resend_symptom().result
         assert _ok(again.status_code), (again.status_code, again.error_type, again.error_message)

@@ -90,6 +90,11 @@ _APPLY_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "apigateway": ("ApplyAllowlistedFixes", ("arn:aws:apigateway:*::/*",)),
     "iam": ("ApplyIamInvokeFixes", ("arn:aws:iam::*:user/*", "arn:aws:iam::*:role/*")),
     "lambda": ("ApplyAuthorizerCodeFix", ("arn:aws:lambda:*:*:function:*",)),
+    # UpdateWebACL is authorised on the web ACL and on every IP set it references.
+    "wafv2": (
+        "ApplyWebAclCountOverride",
+        ("arn:aws:wafv2:*:*:regional/webacl/*/*", "arn:aws:wafv2:*:*:regional/ipset/*/*"),
+    ),
     "ec2": ("ApplyVpcEndpointPolicyFix", ("arn:aws:ec2:*:*:vpc-endpoint/*",)),
 }
 # Actions with no resource-level permissions (EC2's Describe* take only "*"): a statement of
@@ -144,5 +149,10 @@ def explanations() -> dict[str, str]:
     out["ApplyAuthorizerCodeFix"] = (
         "only with --apply on the sandbox emulator: deploy the authorizer's code with its "
         "Resource corrected, and the previous code back on rollback"
+    )
+    out["ApplyWebAclCountOverride"] = (
+        "only with --apply, after you confirm: the stage's regional web ACL sent back as read "
+        "with the rule that blocks the request switched from Block to Count (read first, the "
+        "exact previous ACL restored by the rollback)"
     )
     return out

@@ -2,9 +2,11 @@
 
 Everything a fix could touch: the API (policy, endpoint), resources with their methods and
 integrations, authorizers, stages, deployments, gateway responses, usage plans with their keys
-and stages, API keys, the policies of the VPC endpoints a private API is associated with. Response metadata (request ids, retry counts) is dropped: it differs on
-every call. So is `lastUpdatedDate`: it records when, not what - a rollback restores the
-configuration, and cannot restore the clock.
+and stages, API keys, the custom-domain base path mappings to the API, the web ACL associated
+with each stage, the policies of the VPC endpoints a private API is associated with. Response
+metadata (request ids, retry counts) is dropped: it differs on every call. So is `lastUpdatedDate`: it records when, not what - a rollback restores the
+configuration, and cannot restore the clock. A web ACL's `LockToken` is left out too: WAF
+issues a new one on every update, so it records that an update happened, not what it set.
 
 HTTP and WebSocket APIs (apigatewayv2): the API, routes (with their route responses),
 integrations (with theirs), authorizers, stages and deployments (models are left out: MiniStack
@@ -83,6 +85,10 @@ def dump_rest_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
                 p["id"]: _items(apigw, "get_usage_plan_keys", usagePlanId=p["id"]) for p in plans
             },
             "api_keys": _items(apigw, "get_api_keys", includeValues=True),
+            # What a custom-domain fix changes: the base path mappings that serve this API.
+            "base_path_mappings": _base_path_mappings(apigw, api_id),
+            # What a WAF fix changes: the rules and default action of each stage's web ACL.
+            "stage_web_acls": _stage_web_acls(clients, api_id, stages),
             # What the code and IAM fixes change: the Lambda functions (authorizers), and the
             # inline policies of the IAM users and roles (the signed callers).
             "lambda_functions": _lambda_functions(clients),
@@ -170,6 +176,36 @@ def dump_api(clients: ClientFactory, api_id: str) -> dict[str, Any]:
     if _is_rest_api(clients, api_id):
         return dump_rest_api(clients, api_id)
     return dump_v2_api(clients, api_id)
+
+
+def _base_path_mappings(apigw: Any, api_id: str) -> dict[str, Any]:
+    """Domain name -> its base path mappings to this API, for the domains that have one."""
+    out: dict[str, Any] = {}
+    for domain in sorted(str(d.get("domainName")) for d in _items(apigw, "get_domain_names")):
+        mine = [
+            m
+            for m in _items(apigw, "get_base_path_mappings", domainName=domain)
+            if m.get("restApiId") == api_id
+        ]
+        if mine:
+            out[domain] = sorted(mine, key=lambda m: str(m.get("basePath")))
+    return out
+
+
+def _stage_web_acls(clients: ClientFactory, api_id: str, stages: list[Any]) -> dict[str, Any]:
+    """Stage name -> its web ACL as GetWebACLForResource returns it (no LockToken: that is
+    GetWebACL's, and changes on every update), for the stages that have one."""
+    waf = clients("wafv2")
+    out: dict[str, Any] = {}
+    for stage in sorted(str(s.get("stageName")) for s in stages):
+        arn = f"arn:aws:apigateway:{waf.meta.region_name}::/restapis/{api_id}/stages/{stage}"
+        try:
+            acl = waf.get_web_acl_for_resource(ResourceArn=arn).get("WebACL")
+        except waf.exceptions.WAFNonexistentItemException:
+            continue  # nothing associated (how MiniStack says it; AWS answers no WebACL)
+        if acl:
+            out[stage] = {k: v for k, v in acl.items() if k != "LockToken"}
+    return out
 
 
 def _lambda_functions(clients: ClientFactory) -> dict[str, Any]:

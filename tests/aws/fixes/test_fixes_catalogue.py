@@ -59,6 +59,14 @@ SHARED_FACTS = [
     "header_to_map",
     "integration_resource_id",
     "integration_http_method",
+    # the web ACL sent back with the blocking rule switched to Count (aws.probes.network)
+    "web_acl_name",
+    "web_acl_scope",
+    "web_acl_id",
+    "web_acl_default_action_config",
+    "web_acl_rules_with_count",
+    "web_acl_visibility_config",
+    "web_acl_lock_token",
 ]
 
 
@@ -74,6 +82,23 @@ def _facts(names: set[str]) -> dict[str, object]:
         facts["audience_with_token"] = ["x-old-client", "x-new-client"]
     if "header_to_map" in facts:  # a header name (it goes into the patch path)
         facts["header_to_map"] = "X-Tenant"
+    if "web_acl_rules_with_count" in facts:  # the whole ACL, structured, with one Count rule
+        facts["web_acl_scope"] = "REGIONAL"
+        facts["web_acl_default_action_config"] = {"Allow": {}}
+        facts["web_acl_visibility_config"] = {
+            "SampledRequestsEnabled": True,
+            "CloudWatchMetricsEnabled": True,
+            "MetricName": "x-acl",
+        }
+        facts["web_acl_rules_with_count"] = [
+            {
+                "Name": "x-rule",
+                "Priority": 0,
+                "Statement": {"IPSetReferenceStatement": {"ARN": "arn:aws:wafv2:x"}},
+                "Action": {"Count": {}},
+                "VisibilityConfig": facts["web_acl_visibility_config"],
+            }
+        ]
     arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/prod/GET/items"
     if "iam_policy_document" in names:
         facts["iam_policy_document"] = dumps(invoke_policy(arn))

@@ -166,6 +166,36 @@ def test_the_block_comes_before_the_authorizer(waf, ministack):
     assert (blocked.status_code, blocked.error_type) == (403, "ForbiddenException")
 
 
+@pytest.mark.emulator
+def test_update_web_acl_needs_the_current_lock_token_and_takes_effect_at_once(waf, api, ministack):
+    """https://docs.aws.amazon.com/waf/latest/APIReference/API_UpdateWebACL.html: the update
+    carries the LockToken of the last read; a stale one is refused (WAFOptimisticLockException)
+    and each update returns the next token. The fix's Count override needs no redeployment."""
+    ips = waf.ip_set("127.0.0.1/32")
+    block = _rule("block", 0, "Block", {"IPSetReferenceStatement": {"ARN": ips}})
+    arn = waf.attach(api, [block])
+    uid, name = arn.rsplit("/", 1)[1], arn.rsplit("/", 2)[1]
+    read = waf.client.get_web_acl(Name=name, Scope="REGIONAL", Id=uid)
+    assert _get(ministack, api).status == 403
+    counted = {**block, "Action": {"Count": {}}}
+    update = {
+        "Name": name,
+        "Scope": "REGIONAL",
+        "Id": uid,
+        "DefaultAction": {"Allow": {}},
+        "VisibilityConfig": VISIBILITY,
+    }
+    done = waf.client.update_web_acl(**update, Rules=[counted], LockToken=read["LockToken"])
+    assert done["NextLockToken"] != read["LockToken"]
+    assert _get(ministack, api).status == 200  # Count only counts; nothing was redeployed
+    stale = waf.client.exceptions.WAFOptimisticLockException
+    with pytest.raises(stale):
+        waf.client.update_web_acl(**update, Rules=[block], LockToken=read["LockToken"])
+    assert _get(ministack, api).status == 200  # the refused update changed nothing
+    waf.client.update_web_acl(**update, Rules=[block], LockToken=done["NextLockToken"])
+    assert _get(ministack, api).status == 403
+
+
 def test_the_evaluation_without_an_emulator():
     request = {"source_ip": "192.0.2.7", "path": "/prod/a", "headers": {}, "body": b""}
     sets = {"s": {"Addresses": ["192.0.2.0/24"]}}

@@ -18,6 +18,7 @@ from typing import Any
 from wizard.aws.fixes.code import CodeError, load_artifact
 from wizard.aws.fixes.errors import NotAllowedError
 from wizard.aws.fixes.iam_policy import IamPolicyError, check_policy_put
+from wizard.aws.fixes.web_acl_edit import WebAclEditError, check_update
 
 Constraint = Callable[[Mapping[str, Any], bool], None]
 
@@ -125,6 +126,16 @@ def _endpoint_policy_reset(params: Mapping[str, Any], rollback: bool) -> None:
         )
     if reset is not True:
         raise NotAllowedError(f"ModifyVpcEndpoint ResetPolicy must be true, not {reset!r}")
+
+
+def _web_acl_update(params: Mapping[str, Any], rollback: bool) -> None:
+    """UpdateWebACL sends the whole regional ACL with its lock token and, outside a rollback,
+    switches a rule to Count (`web_acl_edit.check_update`; the edit is held to the ACL it
+    replaces at apply time: only Block -> Count, `web_acl_edit.check_override`)."""
+    try:
+        check_update(params, rollback=rollback)
+    except WebAclEditError as exc:
+        raise NotAllowedError(str(exc)) from None
 
 
 _STAGE_WIDE = r"/\*/\*"
@@ -318,6 +329,15 @@ _ENTRIES: tuple[AllowedOperation, ...] = (
         fields=("ResetPolicy", "PolicyDocument"),
         constraint=_endpoint_policy_reset,
     ),
+    AllowedOperation(
+        "wafv2",
+        "UpdateWebACL",
+        "the stage's web ACL sent back as read, with the rule that blocks the request switched "
+        "from Block to Count (or in a rollback the exact ACL before)",
+        identity=("Name", "Scope", "Id"),
+        fields=("DefaultAction", "Rules", "VisibilityConfig", "LockToken"),
+        constraint=_web_acl_update,
+    ),
     # Undo only: these remove what an applied fix created.
     AllowedOperation(
         "iam",
@@ -466,6 +486,7 @@ READ_ACTIONS = {
     "iam": ("iam:GetUserPolicy", "iam:GetRolePolicy"),
     "lambda": ("lambda:GetFunction", "lambda:GetFunctionConfiguration"),
     "ec2": ("ec2:DescribeVpcEndpoints",),
+    "wafv2": ("wafv2:GetWebACL",),
 }
 
 

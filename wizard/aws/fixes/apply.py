@@ -23,6 +23,7 @@ from wizard.aws.fixes.plan import BoundOperation, Confirmation, FixPlan
 from wizard.aws.fixes.results import ApplyResult, StepResult
 from wizard.aws.fixes.snapshot import ClientFactory, Snapshot, take_snapshot
 from wizard.aws.fixes.state import IAM_POLICY_PUTS, iam_document, jsonable
+from wizard.aws.fixes.web_acl_edit import WebAclEditError, check_override
 from wizard.engine.probes import ProbeErrorKind
 
 
@@ -67,6 +68,7 @@ def apply_plan(
     if recorder is None and plan.kind == "fix":
         snapshot = snapshot if snapshot is not None else take_snapshot(plan, clients)
         hold_policy_edits(plan, snapshot)
+        hold_web_acl_edits(plan, snapshot)
         journal = Journal.begin(plan, snapshot, confirmation, directory=journal_dir)
         recorder = journal
         if announce is not None:
@@ -117,6 +119,21 @@ def hold_policy_edits(plan: FixPlan, snapshot: Snapshot) -> None:
             check_edit(iam_document(read.state.get("PolicyDocument")), new)
         except IamPolicyError as exc:
             raise NotAllowedError(f"inline policy {name}: {exc}") from None
+
+
+def hold_web_acl_edits(plan: FixPlan, snapshot: Snapshot) -> None:
+    """A web ACL the fix sends back may differ from what the snapshot read only in rules
+    switched from Block to Count (`web_acl_edit.check_override`); NotAllowedError, nothing
+    changed."""
+
+    for op, read in zip(plan.operations, snapshot.reads, strict=True):
+        if (op.service, op.operation) != ("wafv2", "UpdateWebACL"):
+            continue
+        state = read.state if read is not None else None
+        try:
+            check_override((state or {}).get("WebACL"), op.params)
+        except WebAclEditError as exc:
+            raise NotAllowedError(f"web ACL {op.params.get('Name')}: {exc}") from None
 
 
 def call_params(op: BoundOperation) -> dict[str, Any]:

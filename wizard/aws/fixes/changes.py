@@ -165,6 +165,8 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
         )
         after = {k: v for k, v in p.items() if k not in ("restApiId",)}
         return [Change(f"gateway response {p['responseType']}", before, after)]
+    if (op.service, op.operation) == ("wafv2", "UpdateWebACL"):
+        return _web_acl_changes(op, read)
     # apigatewayv2 updates: each field given is a change.
     entry = lookup(op.service, op.operation)
     return [
@@ -175,6 +177,22 @@ def _describe(op: BoundOperation, read: StateRead | None) -> list[Change]:
         )
         for name in entry.fields
         if name in p
+    ]
+
+
+def _web_acl_changes(op: BoundOperation, read: StateRead | None) -> list[Change]:
+    """The rule actions the update changes (the rest of the ACL is sent back as read, which
+    the apply-time check holds it to)."""
+    acl = None if read is None or read.state is None else read.state.get("WebACL") or {}
+    was = {r.get("Name"): r.get("Action") for r in (acl or {}).get("Rules") or []}
+    return [
+        Change(
+            f"web ACL {op.params['Name']} rule {rule.get('Name')} action",
+            UNKNOWN if acl is None else was.get(rule.get("Name"), UNSET),
+            rule.get("Action"),
+        )
+        for rule in op.params.get("Rules") or []
+        if acl is None or was.get(rule.get("Name")) != rule.get("Action")
     ]
 
 

@@ -335,6 +335,8 @@ def _in_effect(op: Any, before: Any, clients: Any) -> bool:
     if op.operation == "CreateDeployment":
         key = "DeploymentId" if op.service == "apigatewayv2" else "deploymentId"
         return bool(now.state.get(key) != before.state.get(key))
+    if op.operation == "UpdateWebACL":  # its LockToken moves on every update, changed or not
+        return bool(now.state.get("WebACL") != before.state.get("WebACL"))
     if op.operation == "UpdateFunctionCode":
         return bool(now.state.get("CodeSha256") != before.state.get("CodeSha256"))
     return bool(now.state != before.state)

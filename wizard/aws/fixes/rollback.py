@@ -310,6 +310,34 @@ def _endpoint_policy(op: BoundOperation, read: StateRead, _: Mapping[str, Any]) 
     return [("ec2", "ModifyVpcEndpoint", params)], []
 
 
+def _web_acl(op: BoundOperation, read: StateRead, response: Mapping[str, Any]) -> Inverse:
+    """Undo a web ACL update: send back the exact ACL GetWebACL read before it, with the lock
+    token the fix's update returned (NextLockToken): the token read before is spent by then, and
+    a change someone made after the fix moves it on again, so WAF then refuses the rollback
+    rather than overwriting their change."""
+    state = read.state or {}
+    acl = state.get("WebACL") or {}
+    if acl.get("DefaultAction") is None or acl.get("VisibilityConfig") is None:
+        return [], [f"the web ACL before `{op.cli}` is unreadable; restore it by hand"]
+    notes: list[str] = []
+    token = response.get("NextLockToken")
+    if not token:
+        # Not applied yet (the journal's planned undo) or its answer was lost: the token read
+        # before is the best known; if WAF refuses it, `get-web-acl` gives the current one.
+        token = state.get("LockToken")
+        notes.append(
+            "the lock token the fix's update returned is unknown: if WAF refuses the rollback "
+            f"(WAFOptimisticLockException), take the LockToken of `{read.call}` and run it again"
+        )
+    previous = {
+        "DefaultAction": acl["DefaultAction"],
+        "Rules": list(acl.get("Rules") or []),
+        "VisibilityConfig": acl["VisibilityConfig"],
+        "LockToken": token,
+    }
+    return [("wafv2", "UpdateWebACL", {**_identity(op), **previous})], notes
+
+
 _HANDLERS = {
     ("ec2", "ModifyVpcEndpoint"): _endpoint_policy,
     ("lambda", "UpdateFunctionCode"): _function_code,
@@ -325,4 +353,5 @@ _HANDLERS = {
     ("apigatewayv2", "UpdateRoute"): _v2_fields,
     ("apigatewayv2", "UpdateApi"): _v2_fields,
     ("apigatewayv2", "UpdateStage"): _v2_fields,
+    ("wafv2", "UpdateWebACL"): _web_acl,
 }

@@ -76,6 +76,7 @@ READERS: dict[tuple[str, str], Reader] = {
     ("lambda", "UpdateFunctionCode"): Reader("GetFunctionConfiguration", ("FunctionName",)),
     ("iam", "PutUserPolicy"): Reader("GetUserPolicy", ("UserName", "PolicyName")),
     ("iam", "PutRolePolicy"): Reader("GetRolePolicy", ("RoleName", "PolicyName")),
+    ("wafv2", "UpdateWebACL"): Reader("GetWebACL", ("Name", "Scope", "Id")),
     ("ec2", "ModifyVpcEndpoint"): Reader(
         "DescribeVpcEndpoints",
         ("VpcEndpointId",),

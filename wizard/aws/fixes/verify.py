@@ -148,6 +148,12 @@ def _checks(op: BoundOperation, old: StateRead | None, new: StateRead | None) ->
         want = ENDPOINT_FULL_ACCESS_POLICY if p.get("ResetPolicy") else p.get("PolicyDocument")
         want, got = decode_policy(want), decode_policy(state.get("PolicyDocument"))
         return [Check(f"policy of VPC endpoint {p['VpcEndpointId']}", want, got, want == got)]
+    if (op.service, op.operation) == ("wafv2", "UpdateWebACL"):
+        acl = state.get("WebACL") or {}
+        return [
+            Check(f"web ACL {p['Name']} {name}", p[name], acl.get(name), acl.get(name) == p[name])
+            for name in ("DefaultAction", "Rules", "VisibilityConfig")
+        ]
     if op.operation == "PutGatewayResponse":
         return [
             Check(

@@ -513,7 +513,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "key_looks_valid",
         r"\b(?:using|providing|sending|passing|including|send|provide|pass|include)\s+(?:the\s+|my\s+|an?\s+|our\s+|a\s+valid\s+)?(?:api[- _]?key|x-api-key)(?:\s+header)?\b(?!\s+as\b)",
-        r"\b(?:api\s+)?key\s+(?:is\s+|looks\s+|seems\s+)?(?:correct|valid|right|fine|the\s+same|enabled)\b|\b(?:same|correct|valid|right)\s+(?:api\s+)?key\b|\bdouble[- ]checked\s+(?:the\s+)?(?:api\s+)?key\b|\bcopied\s+the\s+key\b",
+        r"\b(?:api\s+)?key\s+(?:is\s+|looks\s+|seems\s+)?(?:correct|valid|right|fine|the\s+same|enabled)\b|\b(?:same|correct|valid|right)\s+(?:api\s+)?key\b(?!=)|\bdouble[- ]checked\s+(?:the\s+)?(?:api\s+)?key\b|\bcopied\s+the\s+key\b",
     ),
     _c(
         "key_missing",
@@ -550,6 +550,15 @@ CONCEPTS: tuple[Concept, ...] = (
         "cloudfront",
         r"\bcloudfront\b|\bcdn\b|\bx-cache\b|\bedge[- ]optimi[sz]ed\b|\bdistribution\b",
     ),
+    # An S3 bucket serves the content (through CloudFront, a website endpoint or a hosting
+    # service): a static site, the bucket's policy or origin access, a single-page app's routes.
+    _c(
+        "s3_origin",
+        r"\bbucket\s+polic(?:y|ies)\b|\borigin\s+access\s+(?:identity|identities|control)\b|\bOA[IC]\b",
+        r"\bs3\s+(?:bucket\s+)?origin\b|\b(?:s3\s+)?website\s+(?:bucket|endpoint|hosting)\b|\bstatic\s+(?:web)?site\b|\bsite\s+bucket\b|\berror\s+document\b",
+        r"\b(?:bucket|s3)\b[^.\n]{0,40}\bcloudfront\b|\bcloudfront\b[^.\n]{0,40}\b(?:bucket|s3)\b",
+        r"\b(?:react|vue|angular)[- ]?router\b|\bsingle[- ]page\s+app|\bspa\s+rout",
+    ),
     _c(
         "host_header",
         r"\bpass(?:es|ing|ed)?\s+(?:the\s+)?(?:original\s+|client'?s?\s+|viewer\s+|incoming\s+)?host\b|passHostHeader|preserve_host|ProxyPreserveHost|\boriginal\s+host\b|\bhost\s+(?:header\s+)?(?:is\s+)?(?:passed|forwarded|preserved)\b",
@@ -572,7 +581,6 @@ CONCEPTS: tuple[Concept, ...] = (
         rf"\b(?:my\s+|our\s+|the\s+)?(?:lambda|backend|handler|function|service|app|application|flask|express|django|fastapi|spring|integration|upstream)(?:\s+function|\s+code)?{_W}{{0,3}}\s+(?:itself\s+)?(?:returns?|returned|returning|throws?|responds?\s+with|sends?|raises?)\s+(?:a\s+|an\s+|its\s+own\s+)?(?:statusCode\W{{0,4}})?403\b",
         r"statusCode\W{0,4}403",
         r"\b(?:backend|upstream|integration|origin\s+server)\s+(?:returns?|responds?|rejects?)\b",
-        r"\bs3\s+(?:access\s*denied|accessdenied)\b|\bAccessDenied</Code>",
         r"\bendpoint\s+response\s+body\b",
         r"\b(?:body|response|error)\s+is\s+(?:our|the\s+backend's|from\s+our|the\s+app's)\b",
         r"\bspring\s+(?:boot|security)\b|\bcsrf\b",

@@ -474,7 +474,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "wrong_path",
         r"\btypo\b|\bwrong\s+(?:path|url|endpoint|resource|method|verb|http\s+method)\b|\bmisspel\w*|\btrailing\s+slash\b|\bcase[- ]sensitiv\w*|\broot\s+(?:path|resource|url)\b|\{proxy\+\}|\bproxy\+|\bgreedy\s+path\b",
-        r"\b(?:path|route|resource|endpoint|method|url)\s+(?:doesn't|does\s+not|didn't|did\s+not)\s+exist\b|\bnot\s+(?:defined|mapped)\b",
+        r"\b(?:path|route|resource|endpoint|method|url)\s+(?:doesn't|does\s+not|didn't|did\s+not)\s+exist\b|\bnot\s+(?:defined|mapped)\b|\b(?:does\s+not|doesn't|did\s+not|didn't)\s+define\b",
         r"\b(?:get|post|put|delete|patch)\s+instead\s+of\s+(?:a\s+)?(?:get|post|put|delete|patch)\b|\bonly\s+(?:a\s+)?(?:get|post|put|delete|any)\s+(?:method\s+)?(?:is\s+)?defined\b",
         r"\bshould\s+(?:be|return)\s+(?:a\s+)?404\b|\binstead\s+of\s+(?:a\s+)?404\b|\bexpected\s+(?:a\s+)?404\b",
     ),
@@ -483,6 +483,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bstage\s+(?:has\s+no|without\s+a|with\s+no)\s+deployment\b|\bstage\s+(?:is|was|has\s+not\s+been|hasn't\s+been)\s+(?:not\s+)?(?:yet\s+)?deployed\b|\bstage\s+(?:doesn't|does\s+not)\s+exist\s+yet\b",
         r"\b(?:deleted|removed|renamed|recreated|re-created|dropped)\s+(?:the\s+|our\s+)?[\"'“]?[\w-]+[\"'”]?\s+stage\b|\bstage\s+(?:was|got|has\s+been)\s+(?:deleted|removed|renamed)\b",
         r"\b(?:without|missing|forgot|forgetting|omit(?:ted|ting)?|left\s+out|leaving\s+out|no)\s+(?:the\s+)?stage(?:\s+name)?\b",
+        r"\b(?:missing|without|dropp\w*|omit\w*|left\s+out|lack\w*)\b[^.\n]{0,30}\b(?:part|segment|prefix)\s+(?:right\s+|just\s+)?after\s+the\s+(?:host(?:name)?|domain)\b",
         r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",
         r"\bstage\s+(?:doesn't|does\s+not|didn't)\s+exist\b|\b(?:deleted|renamed)\s+(?:the\s+)?stage\b|\bnon-?existent\s+stage\b",
         r"\b(?:Prod|prod)\s+(?:vs\.?|versus|instead\s+of)\s+(?:prod|Prod|PROD)\b",

@@ -26,10 +26,12 @@ from wizard.analysis import classify_rules as R
 from wizard.analysis.diagnosis import scoring
 from wizard.analysis.diagnosis.observations import (
     answering_service,
+    api_on_path,
     evidence_model,
     has_http_signal,
     observe,
     s3_error_through_api,
+    s3_error_without_api,
 )
 from wizard.analysis.diagnosis.paste import normalise as normalise_paste
 from wizard.analysis.next_checks import next_checks_for
@@ -323,6 +325,8 @@ def _paste_facts(ctx: _Context) -> dict[str, Any]:
         "answering_service": other[0] if other else None,
         "answering_reason": other[1] if other else None,
         "s3_error_through_api": s3_error_through_api(text),
+        "s3_error_without_api": s3_error_without_api(text),
+        "api_on_path": api_on_path(text),
         "url_first_segment": segs[0] if segs else None,
         "url_first_segment_stage_like": bool(R.STAGE_NAMES.match(segs[0])) if segs else None,
         "connections_url": _connections_url(ev.url_path or "", segs),

@@ -474,7 +474,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "wrong_path",
         r"\btypo\b|\bwrong\s+(?:path|url|endpoint|resource|method|verb|http\s+method)\b|\bmisspel\w*|\btrailing\s+slash\b|\bcase[- ]sensitiv\w*|\broot\s+(?:path|resource|url)\b|\{proxy\+\}|\bproxy\+|\bgreedy\s+path\b",
-        r"\b(?:path|route|resource|endpoint|method|url)\s+(?:doesn't|does\s+not|didn't|did\s+not)\s+exist\b|\bnot\s+(?:defined|mapped)\b",
+        r"\b(?:path|route|resource|endpoint|method|url)\s+(?:doesn't|does\s+not|didn't|did\s+not)\s+exist\b|\bnot\s+(?:defined|mapped)\b|\b(?:does\s+not|doesn't|did\s+not|didn't)\s+define\b",
         r"\b(?:get|post|put|delete|patch)\s+instead\s+of\s+(?:a\s+)?(?:get|post|put|delete|patch)\b|\bonly\s+(?:a\s+)?(?:get|post|put|delete|any)\s+(?:method\s+)?(?:is\s+)?defined\b",
         r"\bshould\s+(?:be|return)\s+(?:a\s+)?404\b|\binstead\s+of\s+(?:a\s+)?404\b|\bexpected\s+(?:a\s+)?404\b",
     ),
@@ -483,6 +483,7 @@ CONCEPTS: tuple[Concept, ...] = (
         r"\bstage\s+(?:has\s+no|without\s+a|with\s+no)\s+deployment\b|\bstage\s+(?:is|was|has\s+not\s+been|hasn't\s+been)\s+(?:not\s+)?(?:yet\s+)?deployed\b|\bstage\s+(?:doesn't|does\s+not)\s+exist\s+yet\b",
         r"\b(?:deleted|removed|renamed|recreated|re-created|dropped)\s+(?:the\s+|our\s+)?[\"'“]?[\w-]+[\"'”]?\s+stage\b|\bstage\s+(?:was|got|has\s+been)\s+(?:deleted|removed|renamed)\b",
         r"\b(?:without|missing|forgot|forgetting|omit(?:ted|ting)?|left\s+out|leaving\s+out|no)\s+(?:the\s+)?stage(?:\s+name)?\b",
+        r"\b(?:missing|without|dropp\w*|omit\w*|left\s+out|lack\w*)\b[^.\n]{0,30}\b(?:part|segment|prefix)\s+(?:right\s+|just\s+)?after\s+the\s+(?:host(?:name)?|domain)\b",
         r"\bstage\s+(?:name\s+)?(?:is\s+)?(?:missing|wrong|misspelled|mistyped|not\s+in\s+the\s+url)\b|\bwrong\s+stage\b",
         r"\bstage\s+(?:doesn't|does\s+not|didn't)\s+exist\b|\b(?:deleted|renamed)\s+(?:the\s+)?stage\b|\bnon-?existent\s+stage\b",
         r"\b(?:Prod|prod)\s+(?:vs\.?|versus|instead\s+of)\s+(?:prod|Prod|PROD)\b",
@@ -513,7 +514,7 @@ CONCEPTS: tuple[Concept, ...] = (
     _c(
         "key_looks_valid",
         r"\b(?:using|providing|sending|passing|including|send|provide|pass|include)\s+(?:the\s+|my\s+|an?\s+|our\s+|a\s+valid\s+)?(?:api[- _]?key|x-api-key)(?:\s+header)?\b(?!\s+as\b)",
-        r"\b(?:api\s+)?key\s+(?:is\s+|looks\s+|seems\s+)?(?:correct|valid|right|fine|the\s+same|enabled)\b|\b(?:same|correct|valid|right)\s+(?:api\s+)?key\b|\bdouble[- ]checked\s+(?:the\s+)?(?:api\s+)?key\b|\bcopied\s+the\s+key\b",
+        r"\b(?:api\s+)?key\s+(?:is\s+|looks\s+|seems\s+)?(?:correct|valid|right|fine|the\s+same|enabled)\b|\b(?:same|correct|valid|right)\s+(?:api\s+)?key\b(?!=)|\bdouble[- ]checked\s+(?:the\s+)?(?:api\s+)?key\b|\bcopied\s+the\s+key\b",
     ),
     _c(
         "key_missing",
@@ -550,6 +551,15 @@ CONCEPTS: tuple[Concept, ...] = (
         "cloudfront",
         r"\bcloudfront\b|\bcdn\b|\bx-cache\b|\bedge[- ]optimi[sz]ed\b|\bdistribution\b",
     ),
+    # An S3 bucket serves the content (through CloudFront, a website endpoint or a hosting
+    # service): a static site, the bucket's policy or origin access, a single-page app's routes.
+    _c(
+        "s3_origin",
+        r"\bbucket\s+polic(?:y|ies)\b|\borigin\s+access\s+(?:identity|identities|control)\b|\bOA[IC]\b",
+        r"\bs3\s+(?:bucket\s+)?origin\b|\b(?:s3\s+)?website\s+(?:bucket|endpoint|hosting)\b|\bstatic\s+(?:web)?site\b|\bsite\s+bucket\b|\berror\s+document\b",
+        r"\b(?:bucket|s3)\b[^.\n]{0,40}\bcloudfront\b|\bcloudfront\b[^.\n]{0,40}\b(?:bucket|s3)\b",
+        r"\b(?:react|vue|angular)[- ]?router\b|\bsingle[- ]page\s+app|\bspa\s+rout",
+    ),
     _c(
         "host_header",
         r"\bpass(?:es|ing|ed)?\s+(?:the\s+)?(?:original\s+|client'?s?\s+|viewer\s+|incoming\s+)?host\b|passHostHeader|preserve_host|ProxyPreserveHost|\boriginal\s+host\b|\bhost\s+(?:header\s+)?(?:is\s+)?(?:passed|forwarded|preserved)\b",
@@ -572,7 +582,6 @@ CONCEPTS: tuple[Concept, ...] = (
         rf"\b(?:my\s+|our\s+|the\s+)?(?:lambda|backend|handler|function|service|app|application|flask|express|django|fastapi|spring|integration|upstream)(?:\s+function|\s+code)?{_W}{{0,3}}\s+(?:itself\s+)?(?:returns?|returned|returning|throws?|responds?\s+with|sends?|raises?)\s+(?:a\s+|an\s+|its\s+own\s+)?(?:statusCode\W{{0,4}})?403\b",
         r"statusCode\W{0,4}403",
         r"\b(?:backend|upstream|integration|origin\s+server)\s+(?:returns?|responds?|rejects?)\b",
-        r"\bs3\s+(?:access\s*denied|accessdenied)\b|\bAccessDenied</Code>",
         r"\bendpoint\s+response\s+body\b",
         r"\b(?:body|response|error)\s+is\s+(?:our|the\s+backend's|from\s+our|the\s+app's)\b",
         r"\bspring\s+(?:boot|security)\b|\bcsrf\b",

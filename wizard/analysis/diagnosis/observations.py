@@ -122,6 +122,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"not authori[sz]ed to perform:?\s*lambda:Invoke(?:Function(?:Url)?)?\b", re.I
         ),
         "execute_api_host": re.compile(r"\.execute-api\.[a-z0-9-]+\.amazonaws\.com", re.I),
+        # Anything that shows API Gateway between the caller and S3.
+        "api_on_path": re.compile(
+            r"\.execute-api\.|x-amz-apigw-id|x-amzn-RequestId|apigw-requestid|\bapi\s*gateway\b"
+            r"|\bapigw\b|\bintegration\b|Endpoint response|Execution log|\bS3\s+proxy\b",
+            re.IGNORECASE,
+        ),
         # A permission named as denied or missing: the denial message, or a config fact
         # ("the role lacks lambda:InvokeFunction", "had to add execute-api:Invoke").
         "permission_denied": re.compile(
@@ -221,9 +227,32 @@ def answering_service(text: str) -> tuple[str, str] | None:
 
 
 def s3_error_through_api(text: str) -> bool:
-    """S3's XML error body returned by an execute-api URL: the S3 integration was refused."""
+    """S3's XML error body with API Gateway shown on the path (an execute-api URL, its request-id
+    header, an execution log, or the prose naming API Gateway or an integration): the S3
+    integration was refused and API Gateway passed the answer on."""
     pat = _patterns()
-    return bool(pat["s3_xml"].search(text)) and not pat["s3_host"].search(text)
+    return (
+        bool(pat["s3_xml"].search(text))
+        and not pat["s3_host"].search(text)
+        and bool(pat["api_on_path"].search(text))
+    )
+
+
+def api_on_path(text: str) -> bool:
+    """Whether anything in the paste shows API Gateway between the caller and what answered."""
+    return bool(_patterns()["api_on_path"].search(text))
+
+
+def s3_error_without_api(text: str) -> bool:
+    """S3's XML error body and nothing in the paste puts API Gateway on the path: what answered is
+    S3 itself - behind CloudFront, a website endpoint or a hosting service (the SPA refresh, the
+    origin access identity the bucket does not trust), not an API Gateway integration."""
+    pat = _patterns()
+    return (
+        bool(pat["s3_xml"].search(text))
+        and not pat["s3_host"].search(text)
+        and not pat["api_on_path"].search(text)
+    )
 
 
 def has_http_signal(observations: Iterable[str]) -> bool:

@@ -42,12 +42,12 @@ def test_walk_reaches_expected_diagnosis(path: Path) -> None:
         assert all(f.cause == diagnosis.cause for f in session.fixes())
 
 
-def test_seed_incident_within_five_questions_and_says_why() -> None:
+def test_seed_incident_within_four_questions_and_says_why() -> None:
     data = load_walk(Path(__file__).with_name("walks") / "seed-cache-scoped.yaml")
     session = run_walk(data)
     diagnosis = session.diagnosis()
     assert diagnosis is not None and diagnosis.cause == "authz-cache-scoped-policy"
-    assert session.question_count <= 5
+    assert session.question_count <= 4  # issue 11: the seed from pasted evidence in at most 4
     why = session.fixes()[0].explanation
     # cached policy, its Resource, the method ARN it fails to cover, the TTL
     assert "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/dashboard" in why

@@ -24,6 +24,8 @@ import contextvars
 from types import ModuleType
 from typing import Any
 
+from wizard.sandbox.fidelity.access_denied import access_denied_response
+
 _ACTION = "execute-api:Invoke"
 
 # The signing account of a request being served in another (the API owner's) account.
@@ -82,18 +84,7 @@ def install(v1: ModuleType) -> None:
         stage_record = v1.stages_for_api(api_id).get(stage)
         if stage_record is None:
             return None  # the API answers the missing stage itself
-        request = {
-            "api_id": api_id,
-            "stage_name": stage,
-            "stage": stage_record,
-            "headers": headers or {},
-            "query_params": {},
-            "path_params": {},
-            "resource_path": "",
-            "request_id": v1.new_uuid(),
-        }
-        error = v1._GatewayError("ACCESS_DENIED", message, "AccessDeniedException")
-        return v1._gateway_error_response(error, request)
+        return access_denied_response(v1, api_id, stage, stage_record, message, headers)
 
     def root_refusal(caller: str, iam_action: str, arn: str, region: str) -> Any:
         """The resource policy's decision for `caller`'s root, as an EvalResult unless Allow."""

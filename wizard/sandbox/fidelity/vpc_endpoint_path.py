@@ -29,6 +29,7 @@ from types import ModuleType
 from typing import Any
 from xml.sax.saxutils import escape
 
+from wizard.sandbox.fidelity.access_denied import access_denied_response
 from wizard.sandbox.fidelity.default_endpoint import forbidden
 
 # The policy AWS attaches to an endpoint created without one (and --reset-policy restores).
@@ -136,19 +137,8 @@ def install(v1: ModuleType) -> None:
             f"User: anonymous is not authorized to perform: execute-api:Invoke on resource: "
             f"{shown} {denial_reason(decision)}"
         )
-        request = {
-            "api_id": api_id,
-            "stage_name": stage,
-            "stage": stage_record,
-            "headers": headers or {},
-            "query_params": {},
-            "path_params": {},
-            "resource_path": "",
-            "request_id": v1.new_uuid(),
-        }
-        error = v1._GatewayError("ACCESS_DENIED", message, "AccessDeniedException")
         with v1.request_scope(*scope):
-            return v1._gateway_error_response(error, request)
+            return access_denied_response(v1, api_id, stage, stage_record, message, headers)
 
     original = app._handle_execute_api_request
 

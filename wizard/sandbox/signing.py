@@ -60,13 +60,7 @@ def signing_credentials(
     if not kinds - {"session"}:
         return out
     iam = clients("iam")
-    iam.create_user(UserName=CALLER_USER)
-    iam.put_user_policy(
-        UserName=CALLER_USER,
-        PolicyName="invoke-sandbox-apis",
-        PolicyDocument=json.dumps(_INVOKE_POLICY),
-    )
-    key = iam.create_access_key(UserName=CALLER_USER)["AccessKey"]
+    key = _user_with_policy(iam, CALLER_USER, "invoke-sandbox-apis", _INVOKE_POLICY)
     out["iam_user"] = _frozen(key["AccessKeyId"], key["SecretAccessKey"])
     out["wrong_secret"] = _frozen(key["AccessKeyId"], _wrong_secret(key["SecretAccessKey"]))
     if "no_invoke_user" in kinds:
@@ -74,11 +68,7 @@ def signing_credentials(
         bare = iam.create_access_key(UserName=NO_INVOKE_USER)["AccessKey"]
         out["no_invoke_user"] = _frozen(bare["AccessKeyId"], bare["SecretAccessKey"])
     if "denied_user" in kinds:
-        iam.create_user(UserName=DENIED_USER)
-        iam.put_user_policy(
-            UserName=DENIED_USER, PolicyName="deny-invoke", PolicyDocument=json.dumps(_DENY_POLICY)
-        )
-        denied = iam.create_access_key(UserName=DENIED_USER)["AccessKey"]
+        denied = _user_with_policy(iam, DENIED_USER, "deny-invoke", _DENY_POLICY)
         out["denied_user"] = _frozen(denied["AccessKeyId"], denied["SecretAccessKey"])
     if "partner_user" in kinds:
         out["partner_user"] = _partner_user(clients)
@@ -111,14 +101,15 @@ def _partner_user(clients: ClientFactory) -> Any:
         aws_access_key_id=PARTNER_ACCOUNT,
         aws_secret_access_key="test",
     )
-    iam.create_user(UserName=PARTNER_USER)
-    iam.put_user_policy(
-        UserName=PARTNER_USER,
-        PolicyName="invoke-partner-apis",
-        PolicyDocument=json.dumps(_INVOKE_POLICY),
-    )
-    key = iam.create_access_key(UserName=PARTNER_USER)["AccessKey"]
+    key = _user_with_policy(iam, PARTNER_USER, "invoke-partner-apis", _INVOKE_POLICY)
     return _frozen(key["AccessKeyId"], key["SecretAccessKey"])
+
+
+def _user_with_policy(iam: Any, user: str, policy_name: str, policy: Any) -> Any:
+    """Create `user` with one inline policy and return its new access key (IAM's AccessKey)."""
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName=policy_name, PolicyDocument=json.dumps(policy))
+    return iam.create_access_key(UserName=user)["AccessKey"]
 
 
 def sigv4_headers_at(

@@ -160,6 +160,7 @@ class LogScanner:
         self.result_counts = ScanResult([], [])
         self._prefilter = AdaptivePrefilter()
         self._heads: dict[str, Any] = {}
+        self._splits: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ feeding
 
@@ -168,7 +169,15 @@ class LogScanner:
         self.feed_many((line,))
 
     def feed_many(self, lines: Iterable[str | bytes]) -> None:
-        """Every line of `lines`. The execution-log shapes are handled inline with locals:
+        """Every line of `lines` (see `_feed_lines`)."""
+        self._feed_lines(lines, True, True, True)
+
+    def _feed_lines(self, lines: Iterable[str | bytes], tokens: bool, tabs: bool, cr: bool) -> None:
+        """Every line of `lines`; `tokens` False when none of them holds `xception` or
+        `not authorized to perform`, `tabs` False when none holds a tab, `cr` False when none
+        holds a CR or LF (the caller searched its whole block once, in C: the noise test then
+        need not search each line).
+        The execution-log shapes are handled inline with locals:
         they are the bulk of any log, so this loop decides the scan's throughput. It is
         `feed_ops(read_lines(lines))` in one pass: the two passes (which `--jobs` workers
         need) cost 15-30% more CPU in one process, measured on the benchmark's log.
@@ -185,6 +194,8 @@ class LogScanner:
         apply = self._apply
         heads = self._heads
         heads_get = heads.get
+        splits = self._splits
+        splits_get = splits.get
         by_kind = c.by_kind
         setters_get = _SETTERS.get
         max_notable = self.max_notable
@@ -206,29 +217,50 @@ class LogScanner:
                             if (
                                 8 <= k - i <= 65
                                 # `(rid) `, or a timestamp first; Lambda's lines are tab-separated
-                                and (i == 0 or (line[0].isdigit() and line.count("\t", 0, i) <= 1))
-                                and "xception" not in line
-                                and "not authorized to perform" not in line
+                                and (
+                                    i == 0
+                                    or (
+                                        line[0].isdigit()
+                                        and (not tabs or line.count("\t", 0, i) <= 1)
+                                    )
+                                )
+                                and (
+                                    not tokens
+                                    or (
+                                        "xception" not in line
+                                        and "not authorized to perform" not in line
+                                    )
+                                )
                             ):
                                 n_parsed += 1
                                 continue
                         else:
-                            i = line.rfind("(", 0, k)
-                            rid = line[i + 1 : k]
-                            if i >= 0 and 9 <= k - i <= 65 and not rid.strip(_RID_CHARS):
-                                head = line[:i]
-                                ts = heads_get(head, _BAD_HEAD)
-                                if ts is _BAD_HEAD:
-                                    ts = self._head_ts(head)
-                            else:
-                                ts = _BAD_HEAD
-                            if ts is not _BAD_HEAD:
+                            # `(rid) ` and what precedes it decide the split alone: the lines
+                            # of one request share them, so it is looked up once per text.
+                            before = line[:k]
+                            split = splits_get(before)
+                            if split is None:
+                                i = line.rfind("(", 0, k)
+                                rid = line[i + 1 : k]
+                                if i >= 0 and 9 <= k - i <= 65 and not rid.strip(_RID_CHARS):
+                                    head = line[:i]
+                                    ts = heads_get(head, _BAD_HEAD)
+                                    if ts is _BAD_HEAD:
+                                        ts = self._head_ts(head)
+                                    split = _BAD_HEAD if ts is _BAD_HEAD else (ts, rid)
+                                else:
+                                    split = _BAD_HEAD
+                                if len(splits) >= _HEADS_MAX:
+                                    splits.clear()
+                                splits[before] = split
+                            if split is not _BAD_HEAD:
                                 # the fast path of `_FAST_PREFIX`, split by offsets
+                                ts, rid = split
                                 n_parsed += 1
                                 if ts is None:
                                     ts = self._pending_ts
                                     self._pending_ts = None
-                                msg = line[k + 2 :].rstrip("\r\n")
+                                msg = line[k + 2 :].rstrip("\r\n") if cr else line[k + 2 :]
                                 req = active_get(rid)
                                 if req is None:
                                     req = self._request(rid, ts)
@@ -383,7 +415,13 @@ class LogScanner:
         if picked is not None:
             self.feed_picked(*picked)
         else:
-            self.feed_many(block.decode("utf-8", "replace").split("\n"))
+            text = block.decode("utf-8", "replace")
+            self._feed_lines(
+                text.split("\n"),
+                "xception" in text or "not authorized to perform" in text,
+                "\t" in text,
+                "\r" in text,
+            )
 
     def feed_picked(self, items: list[Picked], total: int) -> None:
         """What `items_to_parse` returned for a block: its picked lines, and its line count.

@@ -244,6 +244,10 @@ _CACHE_MAX = 4096
 _CACHE_MSG_MAX = 256
 _NOT_CACHED = "Authorizer result body before parsing"
 _MISS: Any = object()
+# The cache and its miss marker, for the scan's hot loop, which looks a message up itself
+# before it pays for a call to `classify_cached` (the dict is cleared, never replaced).
+CLASSIFIED_CACHE = _CACHE
+NOT_CACHED = _MISS
 
 
 def classify_cached(msg: str) -> tuple[str, dict[str, Any]] | None:

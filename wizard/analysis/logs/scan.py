@@ -32,7 +32,9 @@ from typing import Any
 
 from wizard.analysis.logs.access import normalise_access_record
 from wizard.analysis.logs.execution import (
+    CLASSIFIED_CACHE,
     KIND_NOTES,
+    NOT_CACHED,
     PREFIXES,
     classify_cached,
     classify_message,
@@ -191,6 +193,7 @@ class LogScanner:
         prefixes = PREFIXES
         active_get = self._active.get
         classify = classify_cached
+        cache_get = CLASSIFIED_CACHE.get
         apply = self._apply
         heads = self._heads
         heads_get = heads.get
@@ -201,7 +204,9 @@ class LogScanner:
         max_notable = self.max_notable
         new_notable = tuple.__new__
         notable_line = NotableLine
-        n_lines = n_parsed = n_recognised = 0
+        n_lines = n_parsed = 0
+        seen: list[str] = []
+        kinds_seen = seen.append
         try:
             for line in lines:
                 n_lines += 1
@@ -272,7 +277,10 @@ class LogScanner:
                                         req.first_time = ts
                                     req.last_time = ts
                                 req.execution_lines += 1
-                                classified = classify(msg)
+                                # classify_cached(), its cache hit inlined
+                                classified = cache_get(msg, NOT_CACHED)
+                                if classified is NOT_CACHED:
+                                    classified = classify(msg)
                                 if classified is None:
                                     continue
                                 kind, data = classified
@@ -280,8 +288,7 @@ class LogScanner:
                                     apply(req, kind, data, msg, ts)
                                     continue
                                 # _apply(), inlined for every other kind
-                                n_recognised += 1
-                                by_kind[kind] += 1
+                                kinds_seen(kind)  # counted in one C-level pass at the end
                                 req.kinds.add(kind)
                                 notable = req.notable
                                 if len(notable) < max_notable:
@@ -338,7 +345,8 @@ class LogScanner:
         finally:
             c.lines += n_lines
             c.parsed += n_parsed
-            c.recognised += n_recognised
+            c.recognised += len(seen)
+            by_kind.update(seen)
 
     def _head_ts(self, head: str) -> Any:
         """What `_FAST_PREFIX` makes of a line that starts with `head` followed by `(rid) `:

@@ -32,9 +32,9 @@ from typing import Any
 
 from wizard.analysis.logs.access import normalise_access_record
 from wizard.analysis.logs.execution import (
+    CACHE_MISS,
     CLASSIFIED_CACHE,
     KIND_NOTES,
-    NOT_CACHED,
     PREFIXES,
     classify_cached,
     classify_message,
@@ -278,8 +278,8 @@ class LogScanner:
                                     req.last_time = ts
                                 req.execution_lines += 1
                                 # classify_cached(), its cache hit inlined
-                                classified = cache_get(msg, NOT_CACHED)
-                                if classified is NOT_CACHED:
+                                classified = cache_get(msg, CACHE_MISS)
+                                if classified is CACHE_MISS:
                                     classified = classify(msg)
                                 if classified is None:
                                     continue

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tests.analysis import logs_oracle
 from tests.analysis.test_logs import CATALOGUE_LINES
-from wizard.analysis.logs import execution, scan
+from wizard.analysis.logs import execution, prefilter, scan
 from wizard.analysis.logs.prefilter import items_to_parse, lines_to_parse
 from wizard.analysis.logs.scan import LogScanner
 from wizard.commands import logs as cli
@@ -37,6 +37,8 @@ def prefilter_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     elif request.param == "probing":
         monkeypatch.setattr(scan, "PREFILTER_PAYS_BELOW", -1.0)
         monkeypatch.setattr(scan, "PREFILTER_PROBE_EVERY", 2)
+        # the probe runs the whole prefilter, not only its marker count
+        monkeypatch.setattr(scan, "PREFILTER_PROBE_BY_MARKERS", False)
     return str(request.param)
 
 
@@ -223,6 +225,22 @@ def test_prefilter_skips_only_noise_and_keeps_order() -> None:
         "(4f1d6f0e-5b8c-11e9) java.lang.RuntimeException",
     ]
     assert lines_to_parse("caf\u00e9".encode()) is None  # non-ASCII: parsed line by line
+
+
+def test_marker_count_is_a_lower_bound_on_the_picked_lines() -> None:
+    """The probe's shortcut: lines holding a recognised message, each counted once."""
+    block = "\n".join(
+        [
+            "(4f1d6f0e-5b8c-11e9) Method completed with status: 403",
+            "(4f1d6f0e-5b8c-11e9) Method request headers: {a) Starting authorizer: x}",
+            "(4f1d6f0e-5b8c-11e9) Method request headers: {}",
+            '{"requestId": "x"}',
+            "(4f1d6f0e-5b8c-11e9) Starting authorizer: a) Gateway response type: X",
+        ]
+    ).encode()
+    assert prefilter.marked_lines_at_least(block) == 3
+    assert len(prefilter._picked_starts(block)) == 4  # the JSON line too
+    assert prefilter.marked_lines_at_least(b"(4f1d6f0e-5b8c-11e9) Method request body") == 0
 
 
 def test_fast_path_lines_come_split_like_the_scanner_splits_them() -> None:

@@ -50,6 +50,22 @@ _FAST_MARKED = re.compile(
 Picked = str | tuple[str | None, str, str]
 
 
+def marked_lines_at_least(block: bytes) -> int:
+    """A lower bound on how many lines of `block` `_picked_starts` picks: the lines holding a
+    recognised message after a `) ` (a line with two counts once: matches are taken one per
+    line, searching on from the line's end)."""
+    n = 0
+    at = 0
+    search = _MARKER.search
+    find = block.find
+    while (m := search(block, at)) is not None:
+        n += 1
+        at = find(b"\n", m.end())
+        if at < 0:
+            break
+    return n
+
+
 def _picked_starts(block: bytes) -> list[int]:
     """Where the lines the scanner must parse start, in order (see the module's docstring)."""
     starts: set[int] = set()

@@ -14,6 +14,7 @@ Pure: no I/O beyond reading the packaged catalogue and evidence once; never rais
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import re
@@ -56,6 +57,9 @@ class RankedCause:
     confidence: float
     evidence: list[str] = field(default_factory=list)
     next_checks: list[str] = field(default_factory=list)
+    # the preconditions the session's facts prove false (then confidence is 0): not in as_dict,
+    # whose shape explain's JSON keeps
+    ruled_out: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -137,6 +141,8 @@ class _Context:
     env: dict[str, Any] = field(default_factory=dict)  # the facts the evidence rules read
     links: list[R.RootLink] = field(default_factory=list)
     observations: frozenset[str] = frozenset()
+    # cause -> the preconditions the session's facts prove false (R.contradicted)
+    ruled_out: dict[str, list[str]] = field(default_factory=dict)
 
 
 def classify(
@@ -200,7 +206,9 @@ def _score_rules(
     model = evidence_model()
     ctx.env = R.derive(model, _paste_facts(ctx))
     reasons = {f.name: f.reason for f in R.FAMILIES}
-    ctx.links = R.apply_evidence(model, list(info), ctx.env, sym, reasons, acc)
+    ctx.ruled_out = R.contradicted(model, list(info), session_facts(facts))
+    ruled = frozenset(ctx.ruled_out)
+    ctx.links = R.apply_evidence(model, list(info), ctx.env, sym, reasons, acc, ruled)
     return ctx, acc
 
 
@@ -355,7 +363,7 @@ def _paste_facts(ctx: _Context) -> dict[str, Any]:
     }
     env.update(_clock_skew(ctx))
     env.update(_api_kind(ctx))
-    env.update(_session_facts(ctx.facts))
+    env.update(session_facts(ctx.facts))
     return env
 
 
@@ -461,7 +469,7 @@ def _api_kind(ctx: _Context) -> dict[str, bool]:
     return {"api_http": http, "api_rest": rest, "api_websocket": ws}
 
 
-def _session_facts(f: Mapping[str, Any]) -> dict[str, Any]:
+def session_facts(f: Mapping[str, Any]) -> dict[str, Any]:
     """The session facts the evidence reads, normalised; what is not known is left out."""
     out: dict[str, Any] = {}
     for key in ("authorization_type", "endpoint_type", "api_type"):
@@ -474,15 +482,33 @@ def _session_facts(f: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("authorizer_invoked", "api_key_required"):
         if isinstance(f.get(key), bool):
             out[key] = f[key]
+    if isinstance(f.get("has_resource_policy"), bool):  # get-rest-api read the policy
+        out["resource_policy_attached"] = f["has_resource_policy"]
     if "resource_policy" in f:
         policy = f.get("resource_policy")
         if isinstance(policy, dict) and policy:
             out["resource_policy_attached"] = True
         elif policy == {} or policy == "":
             out["resource_policy_attached"] = False
+    if isinstance(f.get("disable_execute_api_endpoint"), bool):
+        out["default_endpoint_disabled"] = f["disable_execute_api_endpoint"]
     acl = f.get("web_acl_arn")
-    if isinstance(acl, str):
+    if isinstance(f.get("waf_attached"), bool):  # the WAF probe read the stage's association
+        out["web_acl_attached"] = f["waf_attached"]
+    elif isinstance(acl, str):
         out["web_acl_attached"] = bool(acl)
+    if isinstance(f.get("stage_exists"), bool):
+        out["stage_exists"] = f["stage_exists"]
+    stages, stage = f.get("api_stages"), f.get("stage")
+    if isinstance(stages, list) and isinstance(stage, str) and stage in stages:
+        out["stage_exists"] = True  # the API's own stage listing names it
+    status = f.get("live_status")
+    if isinstance(status, int) and not isinstance(status, bool):
+        out["live_status"] = status
+    if isinstance(f.get("host_kind"), str) and f["host_kind"]:
+        out["request_host_kind"] = f["host_kind"]
+    if _is_loopback(f.get("source_ip")):  # only ever true: another address says nothing
+        out["request_to_loopback"] = True
     for key in ("domain_name", "vpce_id"):
         if f.get(key):
             out[key] = str(f[key])
@@ -492,12 +518,26 @@ def _session_facts(f: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _is_loopback(address: object) -> bool:
+    try:
+        return isinstance(address, str) and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 # ----------------------------------------------------------------------------- ranking
 
 
 def _rank(ctx: _Context, acc: _Scores, observations: frozenset[str]) -> Classification:
     conf = scoring.confidences(acc.score, observations, links=_link_pairs(ctx))
-    order = sorted(conf, key=lambda c: (-conf[c], -acc.score[c], -acc.info[c].prior, c))
+    # A cause whose precondition the session has proven false is not possible: 0 and last. The
+    # others keep their confidences (what it held is not spread over them: the walk decides).
+    for cid in ctx.ruled_out:
+        conf[cid] = 0.0
+    order = sorted(
+        conf,
+        key=lambda c: (c in ctx.ruled_out, -conf[c], -acc.score[c], -acc.info[c].prior, c),
+    )
     signal = has_http_signal(observations)
     known = {
         "api_id": ctx.facts.get("api_id") or ctx.ev.api_id,
@@ -515,7 +555,8 @@ def _rank(ctx: _Context, acc: _Scores, observations: frozenset[str]) -> Classifi
         checks = next_checks_for(cid, order[:4], known) if i < 5 else []
         if not signal and i < 5:
             checks = [RESPONSE_FIRST, *checks]
-        causes.append(RankedCause(cid, acc.info[cid].title, confidence, reasons, checks))
+        ruled_out = list(ctx.ruled_out.get(cid, ()))
+        causes.append(RankedCause(cid, acc.info[cid].title, confidence, reasons, checks, ruled_out))
     return Classification(
         causes=causes,
         evidence=ctx.ev,

@@ -11,6 +11,8 @@ two generic parts around it:
 2. `apply_evidence` - evaluates every cause's rules over the facts of one paste (three-valued:
    a rule fires only when its condition is TRUE; a fact that could not be read is unknown, never
    false) and adds their weights to the cause's score, following the file's gates.
+3. `contradicted` - the causes whose precondition (`requires`) the session's facts alone prove
+   false: what a probe has read rules them out whatever the paste says.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from wizard.analysis.symptoms import Symptoms
-from wizard.catalogue.conditions import UNKNOWN, Truth, evaluate
+from wizard.catalogue.conditions import UNKNOWN, Truth, evaluate, evaluate_read
 from wizard.catalogue.evidence import EvidenceModel, Rule
 from wizard.catalogue.families import Family, load_families
 
@@ -93,8 +95,12 @@ def apply_evidence(
     sym: Symptoms,
     family_reasons: Mapping[str, str],
     acc: ScoreSink,
+    ruled_out: frozenset[str] = frozenset(),
 ) -> list[RootLink]:
-    """Add every cause's evidence to `acc`; return the root-cause links whose condition holds."""
+    """Add every cause's evidence to `acc`; return the root-cause links whose condition holds.
+    A cause in `ruled_out` (`contradicted`: the session proved a precondition false) gets no
+    requirement penalty: it is set to 0 after scoring, and the share it held is not spread over
+    the others (its penalty would do that)."""
     families = [f for f in env.get("families", []) if f in family_reasons]
     gated = [f for f in families if f in model.gates]
     always = set(model.always_possible)
@@ -108,7 +114,7 @@ def apply_evidence(
         ce = model.get(cid)
         if gated and cid not in always and not any(f in ce.produces for f in gated):
             acc.add(cid, model.gate_penalty, "")
-        for req in ce.requires:
+        for req in () if cid in ruled_out else ce.requires:
             if evaluate(req.when, env) is Truth.FALSE:
                 acc.add(cid, -req.weight, "")
         for rule in ce.supports:
@@ -123,3 +129,22 @@ def apply_evidence(
             if evaluate(link.when, env) is Truth.TRUE:
                 links.append(RootLink(cid, link.cause, render(link.reason, env)))
     return links
+
+
+def contradicted(
+    model: EvidenceModel, causes: list[str], session: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """The causes a requirement of which is FALSE over the session's facts alone (`session`: only
+    the facts a probe, an analyzer of the request or an answer has read; a fact not in it is
+    unknown, never absent), each with the reasons of the requirements that fail. A requirement
+    that reads a paste fact is never decided here: its paste part is unknown."""
+    out: dict[str, list[str]] = {}
+    for cid in causes:
+        failed = [
+            render(req.reason, session) or "a precondition"
+            for req in model.get(cid).requires
+            if evaluate_read(req.when, session) is Truth.FALSE
+        ]
+        if failed:
+            out[cid] = failed
+    return out

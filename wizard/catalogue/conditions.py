@@ -198,6 +198,25 @@ def evaluate(cond: Condition, facts: Mapping[str, Any]) -> Truth:
     return evaluate(cond.not_, facts).negate()
 
 
+def evaluate_read(cond: Condition, facts: Mapping[str, Any]) -> Truth:
+    """`evaluate` over the facts a source has read: a fact missing from `facts` is unknown even
+    to `exists` (which `evaluate` answers FALSE). For a partial view of the facts - the session's
+    alone, without the paste's - where a missing name means "not read here", never "absent"."""
+    if isinstance(cond, FactCondition):
+        return evaluate(cond, facts) if cond.fact in facts else Truth.UNKNOWN
+    if isinstance(cond, AllCondition):
+        truths = [evaluate_read(c, facts) for c in cond.all]
+        if Truth.FALSE in truths:
+            return Truth.FALSE
+        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.TRUE
+    if isinstance(cond, AnyCondition):
+        truths = [evaluate_read(c, facts) for c in cond.any]
+        if Truth.TRUE in truths:
+            return Truth.TRUE
+        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.FALSE
+    return evaluate_read(cond.not_, facts).negate()
+
+
 def unknown_facts(cond: Condition, facts: Mapping[str, Any]) -> list[str]:
     """The facts read by `cond` that are unknown, in order, without duplicates."""
     names: list[str] = []

@@ -39,6 +39,17 @@ def _stage(ctx: ProbeContext, api_id: str, stage: str) -> dict[str, Any] | None:
         raise
 
 
+def _require_rest_api(ctx: ProbeContext, api_id: str) -> None:
+    """Raise NOT_FOUND when `api_id` names no REST API. GetStage answers "not found" for a
+    missing stage and for an API id that is not a REST API's (an HTTP or WebSocket API, read
+    by this probe before the walk knows the type) alike; only the first proves the stage is
+    missing. The API read is the one `get_rest_api` makes: the session's read cache keeps its
+    answer, "not found" included, so this costs no call of its own."""
+    manual = manual_command(ctx.aws, "apigateway", "GetRestApi", restApiId=api_id)
+    with aws_errors("apigateway:GET", manual=manual):
+        client(ctx, "apigateway").get_rest_api(restApiId=api_id)
+
+
 @REGISTRY.probe(
     "get_stage",
     "Read the stage: its deployment, execution logging, access logs, web ACL and client "
@@ -51,6 +62,7 @@ def get_stage(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     stage = arg(ctx, params, "stage")
     s = _stage(ctx, api_id, stage)
     if s is None:
+        _require_rest_api(ctx, api_id)
         return {"stage": stage, "stage_exists": False}
     settings = (s.get("methodSettings") or {}).get("*/*") or {}
     access = s.get("accessLogSettings") or {}

@@ -62,3 +62,33 @@ def test_sensitive_keys_are_told_apart_by_their_text() -> None:
     assert not redact.is_sensitive_key("nextToken")
     assert redact.is_sensitive_key("X-Api-Key")
     assert not redact.is_sensitive_key(True) and not redact.is_sensitive_key(1)
+
+
+def every_rule(text: str) -> str:
+    """The rules run one after the other with no pre-check at all (what redact_text did)."""
+    if not text or not redact._TRIGGER.search(text):
+        return text
+    for rule, replace, _words in redact._RULES:
+        text = rule.sub(replace, text)
+    return text
+
+
+PRECHECKED = [
+    *TEXTS,
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+    f"AUTHORIZATION: BEARER {TOKEN}",
+    f"authorization: basic dXNlcjpwYXNz and {TOKEN.upper()}",
+    "https://user:hunter2@db.example.com/x?X-AMZ-SIGNATURE=" + "AB12" * 8,
+    '[{"id": "k1", "VALUE": "Zq8Lm3Xv9Rt2Wp6Yk4Nc7Hd1Fb5Gs0JaKeUiOoPl"}]',
+    "ASIAZ7QX3MPL4NVRB2KD akiaz7qx3mpl4nvrb2kd",
+    "ſecret=hunter2 and ＡＫＩＡ and passwörd=x",  # non-ASCII: every rule runs
+    f"Ünïcode then Bearer {TOKEN}",
+    "Method request headers: {Authorization=Bearer abc.def, Cookie=session=1}",
+    "no rule matches: keyboard token-bucket passwordless",
+    "eyJ only a prefix, Basic",
+]
+
+
+@pytest.mark.parametrize("text", PRECHECKED)
+def test_the_pre_checks_skip_only_rules_that_cannot_match(text: str) -> None:
+    assert redact._redact_uncached(text) == every_rule(text)

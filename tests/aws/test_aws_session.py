@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from wizard.aws.session import (
@@ -13,6 +15,9 @@ from wizard.aws.session import (
     sandbox_session,
     session_for,
 )
+from wizard.engine.probes import ProbeError, ProbeErrorKind
+from wizard.investigation.connect import connect
+from wizard.investigation.errors import AwsUnavailable
 
 
 @pytest.mark.parametrize(
@@ -124,3 +129,45 @@ def test_session_for_uses_the_standard_chain_off_loopback_or_with_a_profile(monk
     named = session_for(profile="local", endpoint_url="http://127.0.0.1:4566")
     assert not named.settings.sandbox
     assert named.settings.profile == "local"
+
+
+def test_clients_built_ahead_wait_for_the_request_on_the_wire(monkeypatch):
+    s = sandbox_session("http://127.0.0.1:9")
+    escaped = []
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    on_the_wire = threading.Event()
+    worker = s.build_clients_ahead(("apigateway", "no-such-service", "logs"), once=on_the_wire)
+    assert worker.daemon and worker.is_alive()
+    assert s._clients == {}  # nothing built before the request is sent
+    on_the_wire.set()
+    worker.join()
+    # built in order until one cannot be: that one raises when it is asked for, not in the thread
+    assert list(s._clients) == [("apigateway", "us-east-1")]
+    assert escaped == []
+    assert s.client("apigateway") is s._clients[("apigateway", "us-east-1")]
+    with pytest.raises(ProbeError):
+        s.client("no-such-service")
+
+
+def test_connect_builds_the_first_client_while_sts_is_on_the_wire(monkeypatch):
+    workers = []
+    sent = []
+    original = AwsSession.build_clients_ahead
+
+    def keep(self, services, *, once):
+        workers.append((self, original(self, services, once=once)))
+        return workers[-1][1]
+
+    def caller_identity(self):
+        sent.append(self._clients.copy())  # the STS client exists; the walk's is not built yet
+        raise ProbeError(ProbeErrorKind.CREDENTIALS, "no credentials")
+
+    monkeypatch.setattr(AwsSession, "build_clients_ahead", keep)
+    monkeypatch.setattr(AwsSession, "caller_identity", caller_identity)
+    with pytest.raises(AwsUnavailable):
+        connect(endpoint_url="http://127.0.0.1:9", region="us-east-1", check_identity=True)
+    ((aws, worker),) = workers
+    assert list(sent[0]) == [("sts", "us-east-1")]
+    worker.join(timeout=60)  # not sent: the thread is released all the same
+    assert not worker.is_alive()
+    assert ("apigateway", "us-east-1") in aws._clients

@@ -162,6 +162,27 @@ class AwsSession:
                 self._clients[key] = self.read_cache.install(budgeted)
             return self._clients[key]
 
+    def build_clients_ahead(
+        self, services: tuple[str, ...], *, once: threading.Event
+    ) -> threading.Thread:
+        """Build these clients (in this session's region) on a daemon thread once `once` is set
+        (a request is on the wire): a client costs ~11 ms of CPU (its service model, endpoint
+        rules), paid while that request waits on the network instead of in front of the next
+        call; started earlier it would hold the GIL in front of the request itself. Nothing
+        is sent; a client that cannot be built here is built (its error raised) when asked for."""
+
+        def build() -> None:
+            once.wait()
+            for service in services:
+                try:
+                    self.client(service)
+                except Exception:  # asked for again later, and raised there
+                    return
+
+        worker = threading.Thread(target=build, name="clients_ahead", daemon=True)
+        worker.start()
+        return worker
+
     def credentials(self) -> Any:
         """Frozen credentials for SigV4 signing (None when there are none)."""
         creds = self.boto3_session.get_credentials()

@@ -7,9 +7,31 @@ the session's clock) and serialises with `to_dict()` / `event_from_dict()`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import copy
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import datetime
 from typing import Any
+
+# Values that `dataclasses.asdict` hands back as they are (deepcopy returns the same object).
+_ATOMIC = frozenset({str, int, float, bool, type(None), datetime})
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` makes of a field's value (a fresh copy of dicts, lists and
+    tuples, nested dataclasses as dicts), without its per-value deepcopy machinery: events are
+    turned into dicts for every Outcome and save (~1,700 per seed diagnose, ~15 ms)."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
+    if kind is tuple:
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,9 +43,19 @@ class Event:
         return type(self).__name__
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: _plain(getattr(self, name)) for name in _field_names(type(self))}
         data["at"] = self.at.isoformat()
         return {"event": self.name, **data}
+
+
+_FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -61,7 +61,7 @@ def build_outcome(inv: Investigation, *, keep_secrets: bool = False) -> Outcome:
         "questions": session.question_count,
         "path": [step.to_dict() for step in session.path],
         "probe_failures": probe_failures(session),
-        "timeline": _timeline(session, keep_secrets),
+        "timeline": _timeline(record["timeline"], keep_secrets),
         "inputs": dict(record["inputs"] or {}),
         "ranking": record["ranking"],
         "probe_results": probe_results(record["visits"]),
@@ -164,9 +164,9 @@ def _evidence(session: Session, keep_secrets: bool = False) -> list[dict[str, An
     return evidence
 
 
-def _timeline(session: Session, keep_secrets: bool = False) -> list[dict[str, Any]]:
-    """The engine's events; a secret fact's value (the token, an API key) never appears."""
-    events = [e.to_dict() for e in session.timeline]
+def _timeline(events: list[dict[str, Any]], keep_secrets: bool = False) -> list[dict[str, Any]]:
+    """The engine's events (the session record's, already turned into dicts: not built a second
+    time); a secret fact's value (the token, an API key) never appears."""
     for event in events:
         if not keep_secrets and "value" in event and is_secret_name(str(event.get("fact") or "")):
             event["value"] = REDACTED

@@ -92,3 +92,15 @@ PRECHECKED = [
 @pytest.mark.parametrize("text", PRECHECKED)
 def test_the_pre_checks_skip_only_rules_that_cannot_match(text: str) -> None:
     assert redact._redact_uncached(text) == every_rule(text)
+
+
+def test_opening_an_investigation_forgets_the_last_ones_secrets() -> None:
+    # The memo keeps each raw string it redacted; a long-lived front end (TUI, MCP server)
+    # must not hold an earlier investigation's token once the next one opens.
+    # lazy: the investigation layer is heavy, and only this test needs it
+    from wizard.investigation.investigation import open_investigation
+
+    redact_text(f"Authorization: Bearer {TOKEN}")
+    assert any(TOKEN in raw for raw in redact._memo)
+    open_investigation()
+    assert not any(TOKEN in raw for raw in redact._memo)

@@ -138,6 +138,15 @@ _memo: dict[str, str] = {}
 _memo_chars = 0
 
 
+def forget_redactions() -> None:
+    """Drop the memo: it holds the raw strings it redacted, secrets included. An investigation
+    that opens calls this, so a long-lived process (the TUI, the MCP server) keeps no token of
+    an earlier investigation past the start of the next."""
+    global _memo_chars
+    _memo.clear()
+    _memo_chars = 0
+
+
 def redact_text(text: str) -> str:
     """Return `text` with tokens, keys, signatures and passwords replaced."""
     global _memo_chars

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from wizard.analysis.redact import forget_redactions
 from wizard.aws.fixes.driver import Confirm, replay_with_probe, rollback_fix, run_fix
 from wizard.aws.fixes.journal import Announce
 from wizard.aws.fixes.render import CliTarget
@@ -397,6 +398,7 @@ def open_investigation(
     `registry`, used as it is. `playbook` may be a Playbook already loaded with `load_checked`
     (then `playbook_file` is where it came from, saved with the session). Raises
     InvestigationError."""
+    forget_redactions()  # the previous investigation's raw strings leave memory
     request = request or FailingRequest()
     live = aws is not None
     full = registry if registry is not None else registry_for(live=True)
@@ -444,6 +446,7 @@ def resume_investigation(
     clock: Clock = utc_now,
 ) -> Investigation:
     """Resume a saved session (the token was never saved: it stays redacted)."""
+    forget_redactions()  # the previous investigation's raw strings leave memory
     book = load_checked(playbook) if playbook else None
     registry_for(live=True)  # the probes the rest of the walk runs
     try:

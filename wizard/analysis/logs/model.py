@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from wizard.analysis.redact import redact_text
 
 _DENIED_TYPES = frozenset({"ACCESS_DENIED", "EXPIRED_TOKEN", "INVALID_SIGNATURE"})
-# Most notable lines recur word for word across requests ("Method completed with status: 403"):
-# each distinct text is redacted once (redact_text is a pure function of its text). Measured on
-# the benchmark's log: the JSON of its 1,000 kept requests took 0.067 s of `to_dict`, most of it
-# redacting 5,000 notable lines.
-_redact_line = lru_cache(maxsize=4096)(redact_text)
 
 
 class NotableLine(NamedTuple):
@@ -27,7 +21,7 @@ class NotableLine(NamedTuple):
     time: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"time": self.time, "kind": self.kind, "text": _redact_line(self.text)}
+        return {"time": self.time, "kind": self.kind, "text": redact_text(self.text)}
 
 
 @dataclass

@@ -214,16 +214,21 @@ def test_stage_and_deployments(seed, aws_client):
 def test_get_stage_on_an_http_api_id_proves_nothing_about_its_stage(seed, aws_client):
     """GetStage answers "not found" for an HTTP API's id as for a missing stage. The walk
     reads the REST stage before it knows the API's type, so "the stage does not exist" must
-    come only from a REST API that exists: here the fact stays unknown (the probe fails),
-    where it used to rule out causes on a stage the HTTP API does have."""
+    come only from a REST API that exists: here the fact stays unknown (the read does not
+    apply: no fault to show), where it used to rule out causes on a stage the HTTP API has."""
     session, out = seed
     api = aws_client("apigatewayv2").create_api(Name="orders-http", ProtocolType="HTTP")
     aws_client("apigatewayv2").create_stage(ApiId=api["ApiId"], StageName="prod")
     facts = {**_facts(out), "api_id": api["ApiId"]}
+    for probe in ("get_stage", "get_rest_api", "get_method"):
+        with pytest.raises(ProbeError) as err:
+            run_probe(probe, session, {"stage": "prod"}, facts)
+        assert err.value.kind is ProbeErrorKind.NOT_APPLICABLE, probe
+        assert f"{api['ApiId']} is an HTTP API" in str(err.value)
+    # An id that names no API at all is still "not found", with the REST read's message.
     with pytest.raises(ProbeError) as err:
-        run_probe("get_stage", session, {"stage": "prod"}, facts)
+        run_probe("get_rest_api", session, {}, {**facts, "api_id": "nosuchapi1"})
     assert err.value.kind is ProbeErrorKind.NOT_FOUND
-    assert "GetRestApi" in str(err.value)
 
 
 def test_gateway_responses_and_account(seed, aws_client):

@@ -274,6 +274,25 @@ def test_live_probe_in_an_offline_walk_is_skipped() -> None:
     assert s.facts["ttl"].value == 300
 
 
+def test_a_read_that_does_not_apply_is_skipped_with_its_reason_not_failed() -> None:
+    # A REST read of an HTTP API's id (wizard.aws.probes.rest_only): no fault to show or redo.
+    def rest_read_of_http_api(ctx: Any, params: Any) -> dict[str, Any]:
+        raise ProbeError(ProbeErrorKind.NOT_APPLICABLE, "a REST API read; x is an HTTP API")
+
+    reg = registry(logs=ok_logs, policy=no_policy)
+    reg.register(ProbeSpec("authorizer", rest_read_of_http_api, "live", needs_aws=True))
+    s = Session(walk_playbook(), registry=reg, catalogue=catalogue(), inputs={"region": "r"})
+    s.aws = object()
+    s.answer("not_authorized")
+    events = s.run_probes()
+    skipped = [e for e in events if isinstance(e, ProbeSkipped)]
+    assert [(e.probe, e.reason) for e in skipped] == [
+        ("authorizer", "a REST API read; x is an HTTP API")
+    ]
+    assert not [e for e in events if isinstance(e, ProbeFailed)]
+    assert s.facts["ttl"].value is UNKNOWN
+
+
 def test_answers_are_checked_and_choices_accept_labels() -> None:
     s = make()
     with pytest.raises(AnswerError, match="not one of the choices: not_authorized, forbidden"):

@@ -109,9 +109,14 @@ class ProbeFailed(Event):
     facts: tuple[str, ...] = ()  # the facts that are now unknown
 
 
+# Why a live probe is skipped in an offline walk (prompt mode groups these into one line).
+OFFLINE_SKIP_REASON = "needs an AWS connection; this walk is offline"
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProbeSkipped(Event):
-    """A live AWS probe in an offline walk: its facts are unknown; no error to show."""
+    """A probe not run: a live AWS probe in an offline walk, or a read that does not apply
+    (a REST read of an HTTP API). Its facts are unknown; no error to show."""
 
     node: str
     probe: str

@@ -26,6 +26,7 @@ class ProbeErrorKind(StrEnum):
     TIMEOUT = "timeout"  # no answer in time, or the run's --timeout is spent
     NOT_FOUND = "not_found"  # the API/stage/authorizer named does not exist
     UNSUPPORTED = "unsupported"  # the endpoint does not implement the call (emulator gaps)
+    NOT_APPLICABLE = "not_applicable"  # a read of another API type (REST on an HTTP API): skipped
     INVALID_INPUT = "invalid_input"  # the evidence given to an offline probe is unusable
     MISSING_INPUT = "missing_input"  # a parameter the probe needs is not known yet
     CANCELLED = "cancelled"

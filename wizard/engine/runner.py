@@ -14,7 +14,14 @@ from typing import Any
 
 import jmespath
 
-from wizard.engine.events import Event, ProbeFailed, ProbeFinished, ProbeSkipped, ProbeStarted
+from wizard.engine.events import (
+    OFFLINE_SKIP_REASON,
+    Event,
+    ProbeFailed,
+    ProbeFinished,
+    ProbeSkipped,
+    ProbeStarted,
+)
 from wizard.engine.facts import UNKNOWN, Fact, FactSource, fits
 from wizard.engine.models import TEMPLATE_REF, ProbeCall
 from wizard.engine.probes import ProbeContext, ProbeError, ProbeErrorKind, ProbeRegistry
@@ -47,7 +54,7 @@ class ProbeRunner:
         spec = self.registry.get(call.probe) if call.probe in self.registry else None
         live = bool(spec and spec.needs_aws)
         if spec is not None and spec.needs_aws and self.aws is None:
-            reason = "needs an AWS connection; this walk is offline"
+            reason = OFFLINE_SKIP_REASON
             note(
                 ProbeSkipped(
                     at=self.clock(),
@@ -81,6 +88,18 @@ class ProbeRunner:
                     ProbeErrorKind.ERROR, f"probe returned {type(result).__name__}, not an object"
                 )
         except ProbeError as exc:
+            if exc.kind is ProbeErrorKind.NOT_APPLICABLE:  # no fault: nothing to show or redo
+                note(
+                    ProbeSkipped(
+                        at=self.clock(),
+                        node=node_id,
+                        probe=call.probe,
+                        label=call.label,
+                        reason=exc.message,
+                        facts=facts,
+                    )
+                )
+                return {"error": {"kind": "skipped", "message": exc.message}, "live": live}
             return self._failed(node_id, call, exc, facts, note, live)
         except Exception as exc:  # a probe bug must not end the incident: its facts are unknown
             error = ProbeError(ProbeErrorKind.ERROR, f"{type(exc).__name__}: {exc}")

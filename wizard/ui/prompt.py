@@ -28,6 +28,7 @@ from wizard.aws.fixes.driver import default_who, format_plan
 from wizard.aws.fixes.plan import Confirmation
 from wizard.aws.resend_consent import needs_resend_consent
 from wizard.engine.events import (
+    OFFLINE_SKIP_REASON,
     AnswerRecorded,
     Event,
     Finding,
@@ -292,9 +293,13 @@ class PromptWalk:
 
     def report(self, events: list[Event]) -> None:
         """Teach as we go: why each branch was taken, what could not be read and what to do."""
-        skipped = [e.label for e in events if isinstance(e, ProbeSkipped)]
-        if skipped:
-            self.prompter.show(f"- Offline: not checked live: {', '.join(skipped)}")
+        skipped = [e for e in events if isinstance(e, ProbeSkipped)]
+        offline = [e.label for e in skipped if e.reason == OFFLINE_SKIP_REASON]
+        if offline:
+            self.prompter.show(f"- Offline: not checked live: {', '.join(offline)}")
+        for e in skipped:
+            if e.reason != OFFLINE_SKIP_REASON:
+                self.prompter.show(f"- Not needed: {e.label} ({e.reason})")
         for event in events:
             if isinstance(event, ProbeFailed) and event.error_kind == "missing_input":
                 self.prompter.show(f"- Not run yet: {event.label} ({event.message})")

@@ -10,6 +10,7 @@ from wizard.aws.errors import aws_errors
 from wizard.aws.manual import manual_command
 from wizard.aws.prefetch import ahead
 from wizard.aws.probes._base import arg, client, paginate, parse_policy
+from wizard.aws.probes.rest_only import rest_only
 from wizard.aws.target import RESOURCE_LISTING, find_rest_resource, match_rest_resource
 from wizard.engine.probes import REGISTRY, ProbeContext
 
@@ -21,6 +22,7 @@ from wizard.engine.probes import REGISTRY, ProbeContext
     iam_actions=("apigateway:GET",),
     needs_aws=True,
 )
+@rest_only
 def get_rest_api(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     api_id = arg(ctx, params, "api_id")
     with aws_errors(
@@ -99,6 +101,7 @@ def list_resources(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, An
     iam_actions=("apigateway:GET",),
     needs_aws=True,
 )
+@rest_only
 def get_method(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     api_id = arg(ctx, params, "api_id")
     method = str(arg(ctx, params, "method", "GET")).upper()

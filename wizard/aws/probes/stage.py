@@ -11,6 +11,7 @@ from wizard.aws.manual import manual_command
 from wizard.aws.probes._base import arg, client, paginate, plain
 from wizard.aws.probes.logs import execution_log_group, prefetch_log_group
 from wizard.aws.probes.rest_api import rest_resources
+from wizard.aws.probes.rest_only import rest_only
 from wizard.aws.target import PAGE_LIMIT
 from wizard.engine.probes import REGISTRY, ProbeContext, ProbeError, ProbeErrorKind
 
@@ -57,6 +58,7 @@ def _require_rest_api(ctx: ProbeContext, api_id: str) -> None:
     iam_actions=("apigateway:GET",),
     needs_aws=True,
 )
+@rest_only
 def get_stage(ctx: ProbeContext, params: Mapping[str, Any]) -> dict[str, Any]:
     api_id = arg(ctx, params, "api_id")
     stage = arg(ctx, params, "stage")

@@ -3,6 +3,7 @@ tests never depend on the shipped probes or causes.yaml."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from wizard.catalogue.model import Catalogue, Cause, Fix
@@ -11,6 +12,17 @@ from wizard.engine.probes import ProbeRegistry, ProbeSpec
 HERE = Path(__file__).parent
 BROKEN = HERE / "broken"
 PLAYBOOKS = HERE / "playbooks"
+
+
+class Clock:
+    """A clock that ticks one second per reading."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
 
 
 def registry(**fns: object) -> ProbeRegistry:

@@ -9,14 +9,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 
-from tests.engine.helpers import PLAYBOOKS, catalogue, registry
+from tests.engine.helpers import PLAYBOOKS, Clock, catalogue, registry
 from wizard.engine.events import (
     AnswerRecorded,
     Event,
@@ -60,17 +59,6 @@ def denied(ctx: Any, params: Any) -> dict[str, Any]:
 
 def no_policy(ctx: Any, params: Any) -> dict[str, Any]:
     return {"policy": None}
-
-
-class Clock:
-    """A clock that ticks one second per reading."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 def walk_playbook() -> Playbook:

@@ -6,13 +6,12 @@ memo (wizard.analysis.redact) instead of the rules."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
 
-from tests.engine.helpers import PLAYBOOKS, catalogue, registry
+from tests.engine.helpers import PLAYBOOKS, Clock, catalogue, registry
 from wizard.engine.loader import load_playbook
 from wizard.engine.probes import ProbeError, ProbeErrorKind
 from wizard.engine.session import Session
@@ -24,15 +23,6 @@ TOKEN = jwt.encode({"sub": "alice", "scope": "orders/read"}, "a-test-key-" * 4, 
 SIGNATURE = "9f2c" * 16
 ACCESS_KEY_ID = "AKIAZ7QX3MPL4NVRB2KD"
 SECRETS = [TOKEN, TOKEN.split(".")[2], SIGNATURE, ACCESS_KEY_ID]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
 
 
 def authorizer(ctx: Any, params: Any) -> dict[str, Any]:

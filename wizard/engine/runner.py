@@ -54,18 +54,7 @@ class ProbeRunner:
         spec = self.registry.get(call.probe) if call.probe in self.registry else None
         live = bool(spec and spec.needs_aws)
         if spec is not None and spec.needs_aws and self.aws is None:
-            reason = OFFLINE_SKIP_REASON
-            note(
-                ProbeSkipped(
-                    at=self.clock(),
-                    node=node_id,
-                    probe=call.probe,
-                    label=call.label,
-                    reason=reason,
-                    facts=facts,
-                )
-            )
-            return {"error": {"kind": "skipped", "message": reason}, "live": True}
+            return self._skipped(node_id, call, OFFLINE_SKIP_REASON, facts, note, live)
         note(ProbeStarted(at=self.clock(), node=node_id, probe=call.probe, label=call.label))
         started = time.perf_counter()
         try:
@@ -89,17 +78,7 @@ class ProbeRunner:
                 )
         except ProbeError as exc:
             if exc.kind is ProbeErrorKind.NOT_APPLICABLE:  # no fault: nothing to show or redo
-                note(
-                    ProbeSkipped(
-                        at=self.clock(),
-                        node=node_id,
-                        probe=call.probe,
-                        label=call.label,
-                        reason=exc.message,
-                        facts=facts,
-                    )
-                )
-                return {"error": {"kind": "skipped", "message": exc.message}, "live": live}
+                return self._skipped(node_id, call, exc.message, facts, note, live)
             return self._failed(node_id, call, exc, facts, note, live)
         except Exception as exc:  # a probe bug must not end the incident: its facts are unknown
             error = ProbeError(ProbeErrorKind.ERROR, f"{type(exc).__name__}: {exc}")
@@ -115,6 +94,27 @@ class ProbeRunner:
             )
         )
         return {"result": jsonable(result), "live": live}
+
+    def _skipped(
+        self,
+        node_id: str,
+        call: ProbeCall,
+        reason: str,
+        facts: tuple[str, ...],
+        note: Callable[[Event], None],
+        live: bool,
+    ) -> dict[str, Any]:
+        note(
+            ProbeSkipped(
+                at=self.clock(),
+                node=node_id,
+                probe=call.probe,
+                label=call.label,
+                reason=reason,
+                facts=facts,
+            )
+        )
+        return {"error": {"kind": "skipped", "message": reason}, "live": live}
 
     def _failed(
         self,

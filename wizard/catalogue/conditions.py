@@ -171,18 +171,23 @@ class Truth(Enum):
         return Truth.FALSE if self is Truth.TRUE else Truth.TRUE
 
 
-def evaluate(cond: Condition, facts: Mapping[str, Any]) -> Truth:
-    """Evaluate `cond` over fact values (`facts` maps name -> value; missing or UNKNOWN = unknown).
+def evaluate(
+    cond: Condition, facts: Mapping[str, Any], *, missing_is_unknown: bool = False
+) -> Truth:
+    """Evaluate `cond` over fact values (`facts` maps name -> value; missing or UNKNOWN = unknown;
+    `exists` of a missing fact is FALSE unless `missing_is_unknown`, see `evaluate_read`).
 
     `all` stops at its first FALSE member and `any` at its first TRUE one: the result is then
     decided whatever the rest would give (Kleene logic), and the rest may be costly (a `matches`
     over a whole paste)."""
     if isinstance(cond, FactCondition):
+        if missing_is_unknown and cond.fact not in facts:
+            return Truth.UNKNOWN
         return _leaf(cond, facts.get(cond.fact, UNKNOWN))
     if isinstance(cond, AllCondition):
         unknown = False
         for c in cond.all:
-            truth = evaluate(c, facts)
+            truth = evaluate(c, facts, missing_is_unknown=missing_is_unknown)
             if truth is Truth.FALSE:
                 return truth
             unknown = unknown or truth is Truth.UNKNOWN
@@ -190,31 +195,19 @@ def evaluate(cond: Condition, facts: Mapping[str, Any]) -> Truth:
     if isinstance(cond, AnyCondition):
         unknown = False
         for c in cond.any:
-            truth = evaluate(c, facts)
+            truth = evaluate(c, facts, missing_is_unknown=missing_is_unknown)
             if truth is Truth.TRUE:
                 return truth
             unknown = unknown or truth is Truth.UNKNOWN
         return Truth.UNKNOWN if unknown else Truth.FALSE
-    return evaluate(cond.not_, facts).negate()
+    return evaluate(cond.not_, facts, missing_is_unknown=missing_is_unknown).negate()
 
 
 def evaluate_read(cond: Condition, facts: Mapping[str, Any]) -> Truth:
     """`evaluate` over the facts a source has read: a fact missing from `facts` is unknown even
     to `exists` (which `evaluate` answers FALSE). For a partial view of the facts - the session's
     alone, without the paste's - where a missing name means "not read here", never "absent"."""
-    if isinstance(cond, FactCondition):
-        return evaluate(cond, facts) if cond.fact in facts else Truth.UNKNOWN
-    if isinstance(cond, AllCondition):
-        truths = [evaluate_read(c, facts) for c in cond.all]
-        if Truth.FALSE in truths:
-            return Truth.FALSE
-        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.TRUE
-    if isinstance(cond, AnyCondition):
-        truths = [evaluate_read(c, facts) for c in cond.any]
-        if Truth.TRUE in truths:
-            return Truth.TRUE
-        return Truth.UNKNOWN if Truth.UNKNOWN in truths else Truth.FALSE
-    return evaluate_read(cond.not_, facts).negate()
+    return evaluate(cond, facts, missing_is_unknown=True)
 
 
 def unknown_facts(cond: Condition, facts: Mapping[str, Any]) -> list[str]:
